@@ -1,0 +1,53 @@
+# orgkit tasks. `make` alone lists them.
+# The first target that needs it creates .venv (Python 3.11+) and installs orgkit into it.
+
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+ORGKIT := $(VENV)/bin/orgkit
+REPORTS ?= reports
+export TQDM_DISABLE ?=
+export MPLBACKEND := Agg
+
+.DEFAULT_GOAL := help
+.PHONY: help install report sample validate assess test test-fast lab bench clean
+
+help: ## List the tasks
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+$(VENV)/.installed: pyproject.toml
+	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "orgkit needs Python 3.11 or newer; set PYTHON=python3.11"'
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[test]"
+	@touch $@
+
+install: $(VENV)/.installed ## Create .venv and install orgkit with its test tools
+
+report: install ## Produce the bundled sample client's report in reports/ (HTML; PDF too when Chromium is installed)
+	$(ORGKIT) report "$$($(ORGKIT) sample --path)" -o $(REPORTS) $$(command -v chromium >/dev/null 2>&1 && echo --pdf)
+
+sample: install ## Write a 1,000-person sample client to clients/sample-1000
+	$(ORGKIT) sample clients/sample-1000 --employees 1000 --force
+
+validate: install ## Validate the bundled sample client
+	$(ORGKIT) validate "$$($(ORGKIT) sample --path)"
+
+assess: install ## Print the bundled sample client's metrics.json
+	$(ORGKIT) assess "$$($(ORGKIT) sample --path)"
+
+test: install ## Run the whole test suite, notebooks included
+	$(PY) -m pytest tests notebooks --nbval-lax --nbval-current-env -p no:cacheprovider
+
+test-fast: install ## Run the unit tests only (no notebooks, reports or browser)
+	$(PY) -m pytest tests -m "not slow and not browser" -p no:cacheprovider
+
+lab: install ## Open JupyterLab on notebooks/ in the project's environment
+	$(VENV)/bin/jupyter lab notebooks/
+
+bench: install ## Run the benchmarks (prints ratios against baselines run in the same process)
+	@for b in benchmarks/bench_*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
+
+clean: ## Remove generated reports, caches and .venv
+	rm -rf $(VENV) .pytest_cache build *.egg-info
+	find $(REPORTS) -mindepth 1 ! -name .gitkeep ! -name README.md -exec rm -rf {} +

@@ -1,0 +1,193 @@
+"""Run every assessment area on a loaded client and gather one machine-readable result.
+
+``orgkit assess CLIENT_DIR -o metrics.json`` and the report notebook both call :func:`assess`, so the
+numbers in a report and in ``metrics.json`` are the same numbers. ``docs/metrics.md`` documents every key.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import math
+import os
+import re
+import tempfile
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ._version import __version__
+from .client import Client
+from .communication import CommunicationResult, analyze_communication
+from .decisions import DecisionsResult, analyze_decisions
+from .structure import StructureResult, analyze_structure
+from .summary import data_summary
+from .survey import SurveyResult, analyze_survey
+
+__all__ = ["Assessment", "assess", "write_metrics", "to_jsonable", "slugify", "AREAS"]
+
+#: The assessment areas, in report order.
+AREAS = ("structure", "communication", "decisions", "survey")
+
+
+@dataclass(frozen=True, eq=False)
+class Assessment:
+    """Every area's result for one client.
+
+    Attributes
+    ----------
+    client : Client
+    structure, communication, decisions, survey
+        Each area's result: ``.metrics`` (plain types), ``.score`` (0–100 or ``None``) and display tables.
+    """
+
+    client: Client
+    structure: StructureResult
+    communication: CommunicationResult
+    decisions: DecisionsResult
+    survey: SurveyResult
+
+    @property
+    def scores(self) -> dict[str, float | None]:
+        """Each area's 0–100 score (``None`` where the area has no data), and their mean as ``overall``."""
+        scores = {a: _score(getattr(self, a)) for a in AREAS}
+        known = [s for s in scores.values() if s is not None]
+        scores["overall"] = round(float(np.mean(known)), 1) if known else None
+        return scores
+
+    def to_dict(self) -> dict[str, Any]:
+        """The content of ``metrics.json``: plain JSON types only (NaN becomes ``null``)."""
+        s = self.client.settings
+        out: dict[str, Any] = {
+            "client": {
+                "name": s.name,
+                "slug": slugify(s.name),
+                "stage": self.structure.metrics.get("stage", s.stage),
+                "stage_setting": s.stage,
+                "language": s.language,
+                "min_group_size": s.min_group_size,
+                "people": self.client.n_people,
+            },
+            "orgkit_version": __version__,
+            "generated_at": _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat(),
+            "data": data_summary(self.client),
+        }
+        for area in AREAS:
+            result = getattr(self, area)
+            block = dict(result.metrics)
+            block["score"] = _score(result)
+            out[area] = block
+        out["scores"] = self.scores
+        return to_jsonable(out)
+
+
+def _score(result: Any) -> float | None:
+    score = getattr(result, "score", None)
+    if score is None or (isinstance(score, float) and math.isnan(score)):
+        return None
+    return round(float(score), 1)
+
+
+def assess(client: Client, **options: Any) -> Assessment:
+    """Run structure, communication, decision-path and survey analyses on ``client``.
+
+    Parameters
+    ----------
+    client : Client
+        A client from :func:`orgkit.load_client`.
+    **options
+        Passed to the area that accepts them, by prefix: ``structure_*``, ``communication_*``,
+        ``decisions_*``, ``survey_*`` (e.g. ``communication_silo_margin=0.4``).
+
+    Returns
+    -------
+    Assessment
+
+    Examples
+    --------
+    >>> import orgkit
+    >>> from orgkit.sample import sample_client_path
+    >>> result = orgkit.assess(orgkit.load_client(sample_client_path()))
+    >>> sorted(result.scores)
+    ['communication', 'decisions', 'overall', 'structure', 'survey']
+    """
+    by_area: dict[str, dict[str, Any]] = {a: {} for a in AREAS}
+    for key, value in options.items():
+        area, _, name = key.partition("_")
+        if area not in by_area or not name:
+            raise TypeError(f"unknown option {key!r}: prefix it with one of {', '.join(AREAS)}")
+        by_area[area][name] = value
+    return Assessment(
+        client=client,
+        structure=analyze_structure(client, **by_area["structure"]),
+        communication=analyze_communication(client, **by_area["communication"]),
+        decisions=analyze_decisions(client, **by_area["decisions"]),
+        survey=analyze_survey(client, **by_area["survey"]),
+    )
+
+
+def to_jsonable(value: Any) -> Any:
+    """Convert numpy/pandas scalars and containers to plain JSON types; NaN and NaT become ``None``."""
+    if isinstance(value, dict):
+        return {str(k): to_jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, set)):
+        return [to_jsonable(v) for v in value]
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    if isinstance(value, (int, np.integer)):
+        return int(value)
+    if isinstance(value, (float, np.floating)):
+        return None if math.isnan(value) or math.isinf(value) else float(value)
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, Path):
+        return str(value)
+    if isinstance(value, (_dt.date, _dt.datetime)):
+        return value.isoformat()
+    try:
+        import pandas as pd
+
+        if value is pd.NA or value is pd.NaT:
+            return None
+        if isinstance(value, pd.Timestamp):
+            return value.isoformat()
+    except ImportError:  # pragma: no cover
+        pass
+    if hasattr(value, "tolist"):
+        return to_jsonable(value.tolist())
+    return str(value)
+
+
+def write_metrics(assessment: Assessment | dict, path: str | Path) -> Path:
+    """Write ``metrics.json`` atomically (a temporary file renamed into place)."""
+    path = Path(path)
+    data = assessment.to_dict() if isinstance(assessment, Assessment) else to_jsonable(assessment)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".metrics-", suffix=".json", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(data, fh, indent=2, ensure_ascii=False, allow_nan=False)
+            fh.write("\n")
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def slugify(name: str) -> str:
+    """A folder name for a client: lower case ASCII letters, digits and ``-``; Chinese kept as is.
+
+    Examples
+    --------
+    >>> slugify("Acme Ltd. (2024 Q1)")
+    'acme-ltd-2024-q1'
+    >>> slugify("示例公司")
+    '示例公司'
+    """
+    text = unicodedata.normalize("NFKC", str(name)).strip().lower()
+    text = re.sub(r"[^\w]+", "-", text, flags=re.UNICODE).strip("-_")
+    return text or "client"

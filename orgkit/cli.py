@@ -1,0 +1,167 @@
+"""The ``orgkit`` command line: a thin click wrapper over the library functions.
+
+Every command calls one library function; errors of the :class:`~orgkit.errors.OrgkitError` family are
+printed without a traceback and end the command with the error's exit status (2: the input is wrong,
+1: a run failed, 3: a batch in which some clients failed).
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import logging
+import sys
+from pathlib import Path
+
+import click
+
+from ._version import __version__
+from .errors import OrgkitError
+
+__all__ = ["main"]
+
+_STAGES = click.Choice(["startup", "mid", "large"])
+_LANGUAGES = click.Choice(["en", "zh"])
+
+
+def _friendly(func):
+    """Print OrgkitError messages without a traceback and exit with their status."""
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        try:
+            return func(*args, **kwargs)
+        except OrgkitError as exc:
+            click.echo(f"error: {exc}", err=True)
+            sys.exit(exc.exit_code)
+        except KeyboardInterrupt:
+            click.echo("interrupted", err=True)
+            sys.exit(130)
+
+    return wrapper
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "-V", "--version", prog_name="orgkit")
+@click.option("-v", "--verbose", count=True, help="Log what happens (-vv for debug detail).")
+def main(verbose: int) -> None:
+    """Assess how a company is organised, from a folder of HR, communication, survey and decision exports.
+
+    \b
+    Start with the bundled sample:
+      orgkit validate "$(orgkit sample --path)"
+      orgkit report "$(orgkit sample --path)"
+    """
+    level = logging.WARNING if verbose == 0 else logging.INFO if verbose == 1 else logging.DEBUG
+    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+
+
+@main.command()
+@click.argument("out_dir", type=click.Path(file_okay=False, path_type=Path), required=False)
+@click.option("--employees", "-n", type=click.IntRange(min=2), default=150, show_default=True,
+              help="Headcount of the generated company.")
+@click.option("--stage", type=_STAGES, default=None, help="Company stage (default: from headcount).")
+@click.option("--seed", type=int, default=0, show_default=True, help="Random seed; same seed, same files.")
+@click.option("--language", type=_LANGUAGES, default="en", show_default=True,
+              help="Language of department names and the report.")
+@click.option("--force", is_flag=True, help="Overwrite OUT_DIR when it is not empty.")
+@click.option("--path", "print_path", is_flag=True, help="Print the bundled sample client's folder and exit.")
+@_friendly
+def sample(out_dir: Path | None, employees: int, stage: str | None, seed: int, language: str, force: bool,
+           print_path: bool) -> None:
+    """Write a complete synthetic client folder to OUT_DIR (all six files, valid, deterministic)."""
+    from .sample import generate_client, sample_client_path
+
+    if print_path:
+        click.echo(str(sample_client_path()))
+        return
+    if out_dir is None:
+        raise click.UsageError("give OUT_DIR, or --path for the bundled sample")
+    path = generate_client(out_dir, employees=employees, stage=stage, seed=seed, language=language,
+                           overwrite=force)
+    click.echo(f"wrote sample client ({employees} people) to {path}")
+
+
+@main.command()
+@click.argument("client_dir", type=click.Path(path_type=Path))
+@_friendly
+def validate(client_dir: Path) -> None:
+    """Load and validate CLIENT_DIR; print what was loaded and every warning (exit 2 on errors)."""
+    from .loading import load_client
+    from .summary import describe_client
+
+    client = load_client(client_dir)
+    click.echo(describe_client(client))
+
+
+@main.command()
+@click.argument("client_dir", type=click.Path(path_type=Path))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write metrics.json here (default: print it).")
+@click.option("--stage", type=_STAGES, default=None, help="Override the stage of client.yml.")
+@click.option("--min-group-size", type=click.IntRange(min=1), default=None,
+              help="Override the minimum group size of client.yml.")
+@_friendly
+def assess(client_dir: Path, output: Path | None, stage: str | None, min_group_size: int | None) -> None:
+    """Run every assessment on CLIENT_DIR without a notebook and write one machine-readable result."""
+    from .assess import assess as run_assess
+    from .assess import write_metrics
+    from .loading import load_client
+
+    client = load_client(client_dir, stage=stage, min_group_size=min_group_size)
+    result = run_assess(client)
+    if output is None:
+        click.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
+    else:
+        write_metrics(result, output)
+        click.echo(f"wrote {output}")
+
+
+@main.command()
+@click.argument("client_dir", type=click.Path(path_type=Path))
+@click.option("-o", "--output", "output_dir", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("reports"), show_default=True, help="Reports go to OUTPUT/<client-slug>/.")
+@click.option("--pdf", is_flag=True, help="Also print report.pdf with headless Chromium.")
+@click.option("--language", type=_LANGUAGES, default=None, help="Override the language of client.yml.")
+@click.option("--stage", type=_STAGES, default=None, help="Override the stage of client.yml.")
+@click.option("--min-group-size", type=click.IntRange(min=1), default=None,
+              help="Override the minimum group size of client.yml.")
+@click.option("--show-names", is_flag=True, default=None, help="Show people's names (default: ids only).")
+@click.option("--timeout", type=click.IntRange(min=10), default=600, show_default=True,
+              help="Seconds a notebook cell may run.")
+@_friendly
+def report(client_dir: Path, output_dir: Path, pdf: bool, language: str | None, stage: str | None,
+           min_group_size: int | None, show_names: bool | None, timeout: int) -> None:
+    """Execute the assessment notebook for CLIENT_DIR and write report.html (and report.pdf)."""
+    from .report import run_client
+
+    result = run_client(client_dir, output_dir, language=language, stage=stage,
+                        min_group_size=min_group_size, show_names=bool(show_names), pdf=pdf,
+                        timeout=timeout)
+    click.echo(f"report: {result.html}")
+    if result.pdf:
+        click.echo(f"pdf:    {result.pdf}")
+
+
+@main.command()
+@click.argument("source", type=click.Path(exists=True, path_type=Path))
+@click.option("-o", "--output", "output_dir", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("reports"), show_default=True, help="Folder for every client's report and the overview.")
+@click.option("--workers", type=click.IntRange(min=1), default=None,
+              help="Worker processes (default: number of cores).")
+@click.option("--scheduler", default=None, help="Run on an existing Dask cluster, e.g. tcp://host:8786.")
+@click.option("--force", is_flag=True, help="Rerun clients whose inputs have not changed.")
+@click.option("--pdf", is_flag=True, help="Also print every report to PDF.")
+@_friendly
+def batch(source: Path, output_dir: Path, workers: int | None, scheduler: str | None, force: bool,
+          pdf: bool) -> None:
+    """Build every client's report from SOURCE (a folder of client folders, or a CSV/YAML manifest)."""
+    from .batch import run_batch
+
+    summary = run_batch(source, output_dir, workers=workers, scheduler=scheduler, force=force, pdf=pdf)
+    click.echo(summary.describe())
+    sys.exit(summary.exit_code)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

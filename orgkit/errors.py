@@ -1,0 +1,151 @@
+"""The orgkit exception family: every error a user can cause is an :class:`OrgkitError`.
+
+A message names the file, the row or column, what is wrong and what to do. The CLI prints
+``str(error)`` without a traceback and exits with :attr:`OrgkitError.exit_code`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+__all__ = [
+    "OrgkitError",
+    "Problem",
+    "ValidationError",
+    "ConfigError",
+    "ReportError",
+    "NotebookCellError",
+    "DependencyMissingError",
+    "ManifestError",
+]
+
+
+class OrgkitError(Exception):
+    """Base class of every error orgkit raises on purpose.
+
+    Attributes
+    ----------
+    exit_code : int
+        The status the command line exits with (2: the input is wrong; 1: a run failed).
+    """
+
+    exit_code = 2
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with the input, located as precisely as it can be.
+
+    Parameters
+    ----------
+    file : str
+        The file name as the user sees it (``people.csv``), or ``""`` for the folder itself.
+    message : str
+        What is wrong, in one sentence.
+    hint : str
+        What to do about it.
+    row : int or None
+        The row as a spreadsheet shows it: the header is row 1, the first data row is row 2.
+    column : str or None
+        The column as it is spelled in the file (or the canonical name when it is missing).
+    """
+
+    file: str
+    message: str
+    hint: str = ""
+    row: int | None = None
+    column: str | None = None
+
+    def __str__(self) -> str:
+        where = self.file or "client folder"
+        if self.row is not None:
+            where += f", row {self.row}"
+        if self.column:
+            where += f", column '{self.column}'"
+        text = f"{where}: {self.message}"
+        if self.hint:
+            text += f" {self.hint}"
+        return text
+
+
+class ValidationError(OrgkitError):
+    """A client folder that cannot be assessed; :attr:`problems` lists every reason found.
+
+    Parameters
+    ----------
+    folder : str or Path
+        The client folder.
+    problems : list of Problem
+        Every problem found (loading goes on past the first one where it can).
+    """
+
+    def __init__(self, folder: str | Path, problems: list[Problem]):
+        self.folder = Path(folder)
+        self.problems = list(problems)
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        n = len(self.problems)
+        head = f"{self.folder}: {n} problem{'s' if n != 1 else ''} found; nothing was assessed."
+        return "\n".join([head] + [f"  - {p}" for p in self.problems])
+
+
+class ConfigError(OrgkitError):
+    """A setting (``client.yml``, a CLI option, a function argument) that is not allowed."""
+
+
+class ManifestError(ConfigError):
+    """A batch manifest that cannot be read or names clients that do not exist."""
+
+
+class DependencyMissingError(OrgkitError):
+    """A program orgkit needs for this step (Chromium for PDF, a Jupyter kernel) is not installed."""
+
+    exit_code = 1
+
+
+class ReportError(OrgkitError):
+    """A report run that failed after its inputs were accepted."""
+
+    exit_code = 1
+
+
+class NotebookCellError(ReportError):
+    """A notebook cell raised while the report was executed.
+
+    Parameters
+    ----------
+    cell_index : int
+        Zero-based index of the failing cell in the notebook.
+    ename, evalue : str
+        The exception's class name and message, as the kernel reported them.
+    notebook_path : Path or None
+        Where the executed notebook (with the failing cell) was kept.
+    source : str
+        The source of the failing cell.
+    """
+
+    def __init__(
+        self,
+        cell_index: int,
+        ename: str,
+        evalue: str,
+        notebook_path: Path | None = None,
+        source: str = "",
+    ):
+        self.cell_index = cell_index
+        self.ename = ename
+        self.evalue = evalue
+        self.notebook_path = notebook_path
+        self.source = source
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        text = f"Notebook cell {self.cell_index} failed: {self.ename}: {self.evalue}"
+        if self.source:
+            first = self.source.strip().splitlines()[0] if self.source.strip() else ""
+            text += f"\n  cell starts with: {first}"
+        if self.notebook_path is not None:
+            text += f"\n  The executed notebook is kept at {self.notebook_path}; open it to see the failing cell."
+        return text

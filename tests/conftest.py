@@ -1,0 +1,20 @@
+"""Shared fixtures: paths, the public data sets in ../shared/data, small clients built in memory."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+#: The public organisation data sets; tests that read them skip cleanly where the folder is absent.
+SHARED_DATA = Path(os.environ.get("ORGKIT_SHARED_DATA", ROOT.parent / "shared" / "data"))
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    """The folder of public data sets, or skip the test when it is absent."""
+    if not SHARED_DATA.is_dir():
+        pytest.skip(f"public data sets not found at {SHARED_DATA} (set ORGKIT_SHARED_DATA)")
+    return SHARED_DATA
