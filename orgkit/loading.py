@@ -301,6 +301,12 @@ def _people(frame: pd.DataFrame, file: str, min_group_size: int, out: _Collector
     n_problems = len(out.problems)
     frame = frame.copy()
     frame["employee_id"] = _clean_ids(frame["employee_id"], file, "employee_id", out, allow_blank=False)
+    copies = frame.duplicated(keep="first")
+    if copies.any():
+        n = int(copies.sum())
+        out.warn("duplicate_rows", file, f"{n} row(s) are exact copies of an earlier row ("
+                 f"{_rows(frame.index[copies])}) and were read once.", n)
+        frame = frame.loc[~copies]
     dup = frame["employee_id"].duplicated(keep=False) & (frame["employee_id"] != "")
     if dup.any():
         ids = frame.loc[dup, "employee_id"].unique()
@@ -354,7 +360,7 @@ def _people(frame: pd.DataFrame, file: str, min_group_size: int, out: _Collector
     return frame.reset_index(drop=True)
 
 
-def _communication(frame: pd.DataFrame, file: str, known: pd.Index, out: _Collector) -> pd.DataFrame | None:
+def _communication(frame: pd.DataFrame, file: str, known: pd.Index | None, out: _Collector) -> pd.DataFrame | None:
     n_problems = len(out.problems)
     frame = frame.copy()
     for col in ("source_id", "target_id"):
@@ -377,8 +383,9 @@ def _communication(frame: pd.DataFrame, file: str, known: pd.Index, out: _Collec
     if "channel" in frame.columns:
         frame["channel"] = frame["channel"].astype("str")
     total = len(frame)
-    frame = _drop_unknown(frame, _unknown_mask(frame, ["source_id", "target_id"], known), "communication",
-                          file, out)
+    if known is not None:
+        frame = _drop_unknown(frame, _unknown_mask(frame, ["source_id", "target_id"], known),
+                              "communication", file, out)
     self_rows = frame["source_id"] == frame["target_id"]
     n = int(self_rows.sum())
     if n:
@@ -391,7 +398,7 @@ def _communication(frame: pd.DataFrame, file: str, known: pd.Index, out: _Collec
     return frame.reset_index(drop=True)
 
 
-def _decisions(frame: pd.DataFrame, file: str, known: pd.Index, out: _Collector) -> pd.DataFrame | None:
+def _decisions(frame: pd.DataFrame, file: str, known: pd.Index | None, out: _Collector) -> pd.DataFrame | None:
     n_problems = len(out.problems)
     frame = frame.copy()
     frame["decision_id"] = _clean_ids(frame["decision_id"], file, "decision_id", out, allow_blank=False)
@@ -412,6 +419,8 @@ def _decisions(frame: pd.DataFrame, file: str, known: pd.Index, out: _Collector)
     else:
         frame["approvers"] = ""
     if len(out.problems) > n_problems:
+        return None
+    if known is None:
         return None
     unknown = _unknown_mask(frame, ["initiator_id", "decider_id"], known)
     if frame["approvers"].ne("").any():
@@ -435,7 +444,7 @@ def _decisions(frame: pd.DataFrame, file: str, known: pd.Index, out: _Collector)
     return frame.reset_index(drop=True)
 
 
-def _responsibilities(frame: pd.DataFrame, file: str, departments: pd.Index,
+def _responsibilities(frame: pd.DataFrame, file: str, departments: pd.Index | None,
                       out: _Collector) -> pd.DataFrame | None:
     n_problems = len(out.problems)
     frame = frame.copy()
@@ -451,7 +460,7 @@ def _responsibilities(frame: pd.DataFrame, file: str, departments: pd.Index,
     if len(out.problems) > n_problems:
         return None
     frame["role"] = role
-    unknown = ~frame["department"].isin(departments)
+    unknown = ~frame["department"].isin(departments) if departments is not None else pd.Series(False)
     if unknown.any():
         names = frame.loc[unknown, "department"].unique()
         out.warn("unknown_department", file, f"{len(names)} department name(s) are not in people "
@@ -651,16 +660,18 @@ def _validate(folder: Path, settings: Settings, raw: dict[str, pd.DataFrame], ou
             sources[table] = SourceFile(src.table, src.path, src.format, src.encoding, src.sha256, src.rows,
                                         header_map)
         people = tables.get("people")
+        # When people has problems of its own, the other files still get every check that does not
+        # need it, so one run reports everything.
+        known = None if people is None else pd.Index(people["employee_id"])
         if table == "people":
             tables[table] = _people(frame, file, settings.min_group_size, out)
-        elif people is None:
-            continue  # checked against people, which has problems of its own
         elif table == "communication":
-            tables[table] = _communication(frame, file, pd.Index(people["employee_id"]), out)
+            tables[table] = _communication(frame, file, known, out)
         elif table == "decisions":
-            tables[table] = _decisions(frame, file, pd.Index(people["employee_id"]), out)
+            tables[table] = _decisions(frame, file, known, out)
         elif table == "responsibilities":
-            tables[table] = _responsibilities(frame, file, pd.Index(people["department"].unique()), out)
+            tables[table] = _responsibilities(
+                frame, file, None if people is None else pd.Index(people["department"].unique()), out)
         elif table == "survey_items":
             tables[table] = _survey_items(frame, file, out)
         else:

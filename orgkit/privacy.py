@@ -45,8 +45,9 @@ def suppress_small_groups(
     Returns
     -------
     DataFrame
-        A copy with a boolean ``suppressed`` column; suppressed rows keep their label and size column
-        blanked too (the size of a small group is itself identifying), and their values set to NaN.
+        A copy with a boolean ``suppressed`` column; suppressed rows keep their label, and their size and
+        values are blanked (NaN, or ``<NA>`` in integer columns, which become nullable ``Int64``): the size
+        of a small group is itself identifying.
 
     Notes
     -----
@@ -63,7 +64,7 @@ def suppress_small_groups(
         ]
     for col in list(value_columns) + [size_column]:
         if pd.api.types.is_integer_dtype(out[col]):
-            out[col] = out[col].astype("Float64" if str(out[col].dtype)[0].isupper() else "float64")
+            out[col] = out[col].astype("Int64")  # whole numbers stay whole; suppressed cells are <NA>
         out.loc[small, col] = np.nan
     out["suppressed"] = small.to_numpy()
     return out

@@ -212,6 +212,13 @@ def test_duplicate_employee_id(tmp_path):
     assert "appear more than once" in msgs[0]
 
 
+def test_exact_duplicate_rows_are_read_once(tmp_path):
+    c = load_client(write(tmp_path, {"people.csv": "employee_id,department\nA,x\nB,x\nA,x\n"}))
+    assert c.people["employee_id"].tolist() == ["A", "B"]
+    w = next(w for w in c.warnings if w.code == "duplicate_rows")
+    assert w.count == 1 and "row 4" in w.message
+
+
 @pytest.mark.parametrize("bad, needle", [
     ("E 1", "not ids"),
     ("#N/A", "not ids"),
@@ -252,7 +259,7 @@ def test_small_department_warning_uses_threshold(tmp_path):
 
 def test_every_problem_is_reported_at_once(tmp_path):
     msgs = problems(write(tmp_path, {
-        "people.csv": "employee_id,department\nA,x\nA,x\n",
+        "people.csv": "employee_id,department\nA,x\nA,y\n",
         "responsibilities.csv": "responsibility,department,role\nPricing,x,Z\n",
         "client.yml": "stage: huge\n",
     }))
@@ -375,7 +382,7 @@ def test_from_frames_validates_like_files():
     assert c.people["employee_id"].tolist() == ["1", "2", "3"]
     assert len(c.communication) == 1 and c.settings.min_group_size == 1
     with pytest.raises(ValidationError, match="appear more than once"):
-        from_frames(pd.DataFrame({"employee_id": [1, 1], "department": ["a", "a"]}))
+        from_frames(pd.DataFrame({"employee_id": [1, 1], "department": ["a", "b"]}))
 
 
 def test_public_api():
