@@ -388,3 +388,15 @@ def test_from_frames_validates_like_files():
 def test_public_api():
     assert orgkit.load_client is load_client
     assert orgkit.__version__
+
+
+def test_timestamps_in_several_spellings(tmp_path):
+    c = load_client(write(tmp_path, {"people.csv": PEOPLE, "communication.csv": """\
+        source_id,target_id,timestamp
+        E1,E2,2024-03-05T10:00:00Z
+        E1,E2,2024-03-05T12:00:00+02:00
+        E1,E3,2024/3/5 10:00
+        E1,E4,2024-03-05
+        """}))
+    ts = c.communication["timestamp"]
+    assert ts.tolist() == [pd.Timestamp("2024-03-05 10:00")] * 3 + [pd.Timestamp("2024-03-05")]
