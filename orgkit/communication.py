@@ -1465,6 +1465,8 @@ def analyze_communication(
 
     display = suppress_small_groups(table, "size", min_size)
     display.loc[display["suppressed"], "silo"] = pd.NA
+    hidden = set(display.loc[display["suppressed"], "department"])  # small, and complementary
+    silo_names -= hidden
     matrix = _matrix(g, "density", min_size, OTHER_GROUP)
     matrix_ties = _matrix(g, "ties", min_size, OTHER_GROUP)
     matrix_weighted = _matrix(g, "weight", min_size, OTHER_GROUP)
@@ -1472,7 +1474,7 @@ def analyze_communication(
 
     departments: dict[str, Any] = {}
     for row in table.itertuples(index=False):
-        if row.size < min_size:
+        if row.department in hidden:
             departments[row.department] = {"size": None, "suppressed": True}
         else:
             departments[row.department] = {
@@ -1521,7 +1523,7 @@ def analyze_communication(
         matrix_ties=matrix_ties,
         matrix_weighted=matrix_weighted,
         brokers=broker_table,
-        silos=silo_table,
+        silos=silo_table[~silo_table["department"].isin(hidden)].reset_index(drop=True),
         edges=edges,
         timings=timings,
     )

@@ -374,7 +374,7 @@ def _people(frame: pd.DataFrame, file: str, min_group_size: int, out: _Collector
     if len(small):
         out.warn("small_department", file, f"{len(small)} department(s) have fewer than {min_group_size} "
                  f"people ({', '.join(map(str, small.index[:8]))}{', ...' if len(small) > 8 else ''}); "
-                 "their numbers are not shown anywhere.", int(small.sum()))
+                 "their numbers are not shown anywhere.", len(small))
     return frame.reset_index(drop=True)
 
 

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
-__all__ = ["suppress_small_groups", "is_visible", "person_label", "SUPPRESSED"]
+__all__ = ["suppress_small_groups", "complementary_suppression", "is_visible", "person_label", "SUPPRESSED"]
 
 #: How a suppressed cell is marked in text output.
 SUPPRESSED = "suppressed"
@@ -28,6 +28,8 @@ def suppress_small_groups(
     size_column: str,
     min_group_size: int,
     value_columns: Iterable[str] | None = None,
+    *,
+    complementary: bool = True,
 ) -> pd.DataFrame:
     """Blank the values of every row whose group is smaller than ``min_group_size``.
 
@@ -41,6 +43,9 @@ def suppress_small_groups(
         The smallest group that may be shown.
     value_columns : iterable of str, optional
         Columns to blank (default: every numeric column except ``size_column``).
+    complementary : bool, default True
+        Also suppress the next smallest groups when the suppressed ones could be recovered by
+        subtracting the shown groups from a total (see :func:`complementary_suppression`).
 
     Returns
     -------
@@ -51,12 +56,16 @@ def suppress_small_groups(
 
     Notes
     -----
-    Row-level suppression only. Complementary suppression (so a small group cannot be recovered by
-    subtracting the shown groups from a total) is the caller's duty where totals are shown; the survey
-    module does it for its tables.
+    Every orgkit report shows organisation-wide totals (headcount, edges, respondents), so a table that
+    hides exactly one small group would let a reader recover it as the total minus the shown groups;
+    complementary suppression (on by default) closes that gap.
     """
     out = table.copy()
     small = ~(out[size_column].fillna(0) >= min_group_size)
+    if complementary and len(out):
+        sizes = pd.Series(out[size_column].fillna(0).to_numpy(dtype=float), index=range(len(out)))
+        small = pd.Series(complementary_suppression(sizes, pd.Series(small.to_numpy(), index=sizes.index),
+                                                    min_group_size).to_numpy(), index=out.index)
     if value_columns is None:
         value_columns = [
             c for c in out.columns if c != size_column and pd.api.types.is_numeric_dtype(out[c])
@@ -68,6 +77,64 @@ def suppress_small_groups(
         out.loc[small, col] = np.nan
     out["suppressed"] = small.to_numpy()
     return out
+
+
+def complementary_suppression(
+    sizes: pd.Series,
+    suppressed: pd.Series,
+    min_group_size: int,
+) -> pd.Series:
+    """Extend a set of suppressed groups so none can be recovered by subtraction from the total.
+
+    Parameters
+    ----------
+    sizes : Series
+        Respondents per group, indexed by group.
+    suppressed : Series of bool
+        The primary suppression (usually ``sizes < min_group_size``), same index.
+    min_group_size : int
+        The smallest group that may be shown.
+
+    Returns
+    -------
+    Series of bool
+        The final mask, same index: ``True`` for every suppressed group.
+
+    Notes
+    -----
+    When a table shows a total (the overall row, or the overall numbers in ``metrics``), the suppressed
+    groups together are the total minus the shown groups. The rule: let :math:`S` be the suppressed
+    groups that have at least one respondent (groups without respondents hide nothing). While
+    :math:`S` is not empty and either has fewer than 2 groups or fewer than ``min_group_size``
+    respondents combined, the smallest shown group with respondents (ties by name) is suppressed too.
+    It stops when no shown group is left. So the difference total - shown always pools at least two
+    groups and at least ``min_group_size`` people. (This is slightly stricter than stopping at "2
+    groups or ``min_group_size`` people": two groups of 1 and 2 people would otherwise be recoverable as a
+    pool of 3.)
+
+    References
+    ----------
+    .. [1] Hundepool, A., Domingo-Ferrer, J., Franconi, L., Giessing, S., Nordholt, E. S., Spicer, K.,
+       & de Wolf, P.-P. (2012). *Statistical Disclosure Control*, ch. 4 (tabular data). Wiley.
+       https://doi.org/10.1002/9781118348239
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> sizes = pd.Series({"A": 3, "B": 6, "C": 8, "D": 20})
+    >>> complementary_suppression(sizes, sizes < 5, 5).tolist()
+    [True, True, False, False]
+    """
+    sizes = pd.Series(sizes).fillna(0)
+    mask = pd.Series(suppressed, index=sizes.index).fillna(True).astype(bool)
+    order = sorted(sizes.index, key=lambda g: (sizes[g], str(g)))
+    candidates = [g for g in order if not mask[g] and sizes[g] > 0]
+    while True:
+        pool = mask & (sizes > 0)
+        count, combined = int(pool.sum()), float(sizes[pool].sum())
+        if count == 0 or (count >= 2 and combined >= min_group_size) or not candidates:
+            return mask
+        mask[candidates.pop(0)] = True
 
 
 def person_label(

@@ -30,7 +30,7 @@ from scipy import stats
 from .client import Client
 from .contract import LIKERT_MAX, LIKERT_MIN
 from .errors import ConfigError, Problem, ValidationError
-from .privacy import suppress_small_groups
+from .privacy import complementary_suppression, suppress_small_groups
 
 __all__ = [
     "SurveyResult",
@@ -641,64 +641,6 @@ def icc2(scores: pd.Series | np.ndarray, groups: pd.Series | np.ndarray) -> floa
     if msb == 0:
         return None
     return float((msb - msw) / msb)
-
-
-def complementary_suppression(
-    sizes: pd.Series,
-    suppressed: pd.Series,
-    min_group_size: int,
-) -> pd.Series:
-    """Extend a set of suppressed groups so none can be recovered by subtraction from the total.
-
-    Parameters
-    ----------
-    sizes : Series
-        Respondents per group, indexed by group.
-    suppressed : Series of bool
-        The primary suppression (usually ``sizes < min_group_size``), same index.
-    min_group_size : int
-        The smallest group that may be shown.
-
-    Returns
-    -------
-    Series of bool
-        The final mask, same index: ``True`` for every suppressed group.
-
-    Notes
-    -----
-    When a table shows a total (the overall row, or the overall numbers in ``metrics``), the suppressed
-    groups together are the total minus the shown groups. The rule: let :math:`S` be the suppressed
-    groups that have at least one respondent (groups without respondents hide nothing). While
-    :math:`S` is not empty and either has fewer than 2 groups or fewer than ``min_group_size``
-    respondents combined, the smallest shown group with respondents (ties by name) is suppressed too.
-    It stops when no shown group is left. So the difference total - shown always pools at least two
-    groups and at least ``min_group_size`` people. (This is slightly stricter than stopping at "2
-    groups or ``min_group_size`` people": two groups of 1 and 2 people would otherwise be recoverable as a
-    pool of 3.)
-
-    References
-    ----------
-    .. [1] Hundepool, A., Domingo-Ferrer, J., Franconi, L., Giessing, S., Nordholt, E. S., Spicer, K.,
-       & de Wolf, P.-P. (2012). *Statistical Disclosure Control*, ch. 4 (tabular data). Wiley.
-       https://doi.org/10.1002/9781118348239
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> sizes = pd.Series({"A": 3, "B": 6, "C": 8, "D": 20})
-    >>> complementary_suppression(sizes, sizes < 5, 5).tolist()
-    [True, True, False, False]
-    """
-    sizes = pd.Series(sizes).fillna(0)
-    mask = pd.Series(suppressed, index=sizes.index).fillna(True).astype(bool)
-    order = sorted(sizes.index, key=lambda g: (sizes[g], str(g)))
-    candidates = [g for g in order if not mask[g] and sizes[g] > 0]
-    while True:
-        pool = mask & (sizes > 0)
-        count, combined = int(pool.sum()), float(sizes[pool].sum())
-        if count == 0 or (count >= 2 and combined >= min_group_size) or not candidates:
-            return mask
-        mask[candidates.pop(0)] = True
 
 
 # --------------------------------------------------------------------------------------------------

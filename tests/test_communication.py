@@ -348,7 +348,12 @@ def test_suppression_of_small_department_everywhere():
     numeric = [c for c in r.departments.columns if pd.api.types.is_numeric_dtype(r.departments[c])
                and not pd.api.types.is_bool_dtype(r.departments[c])]
     assert row[numeric].isna().all()
-    assert not r.departments.set_index("department").loc[["A", "B"], "suppressed"].any()
+    # S alone (2 people) could be recovered as the total minus A and B: the smaller of the two, A (ties
+    # broken by name), is suppressed too (complementary suppression), B stays visible.
+    d = r.departments.set_index("department")
+    assert bool(d.loc["A", "suppressed"]) and not bool(d.loc["B", "suppressed"])
+    assert m["departments"]["A"] == {"size": None, "suppressed": True}
+    assert m["departments"]["B"]["size"] == 5 and m["departments"]["B"]["density"] == 1.0
     # The bucket of small departments has 2 < 5 people: dropped from every matrix.
     for mat in (r.matrix, r.matrix_ties, r.matrix_weighted):
         assert list(mat.index) == ["A", "B"] and list(mat.columns) == ["A", "B"]

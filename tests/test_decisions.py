@@ -335,17 +335,22 @@ def test_no_hierarchy_and_no_decisions_never_raises():
 
 
 def test_one_person_department_suppressed():
-    people = [("ceo", "Exec", None)] + [(f"s{i}", "Sales", "ceo") for i in range(3)]
-    c = make_client(people, [dec("d1", "ceo", "s0"), dec("d2", "s1", "ceo"), dec("d3", "s2", "s0")],
-                    min_group_size=2)
+    # Exec (1 person) is under the threshold; Ops (2) is visible, but suppressed too so that Exec cannot be
+    # recovered as the total minus the shown departments (complementary suppression); Sales stays.
+    people = [("ceo", "Exec", None)] + [(f"s{i}", "Sales", "ceo") for i in range(3)] + [
+        ("o1", "Ops", "ceo"), ("o2", "Ops", "o1")]
+    c = make_client(people, [dec("d1", "ceo", "s0"), dec("d2", "s1", "ceo"), dec("d3", "s2", "s0"),
+                             dec("d4", "o2", "o1")], min_group_size=2)
     r = analyze_decisions(c)
     bd = r.by_department.set_index("department")
     assert bool(bd.loc["Exec", "suppressed"]) and pd.isna(bd.loc["Exec", "hops_mean"])
     assert pd.isna(bd.loc["Exec", "count"]) and pd.isna(bd.loc["Exec", "people"])
+    assert bool(bd.loc["Ops", "suppressed"]) and pd.isna(bd.loc["Ops", "count"])
     assert not bool(bd.loc["Sales", "suppressed"])
     assert bd.loc["Sales", "count"] == 2 and bd.loc["Sales", "hops_mean"] == pytest.approx(1.5)
     st = r.structural.set_index("department")
     assert bool(st.loc["Exec", "suppressed"]) and pd.isna(st.loc["Exec", "distance_to_top_mean"])
+    assert bool(st.loc["Ops", "suppressed"]) and pd.isna(st.loc["Ops", "distance_to_top_mean"])
     assert st.loc["Sales", "distance_to_head_mean"] == 0.0  # each is their own head (manager in Exec)
 
 

@@ -164,16 +164,19 @@ def test_span_distribution_empty():
 
 def test_departments_table_is_suppressed_below_min_group_size():
     rows = [("a1", "Alpha", None), ("a2", "Alpha", "a1"), ("a3", "Alpha", "a1"), ("a4", "Alpha", "a1"),
-            ("b1", "Beta", "a1"), ("b2", "Beta", "b1")]
+            ("b1", "Beta", "a1"), ("b2", "Beta", "b1"), ("g1", "Gamma", "a1"), ("g2", "Gamma", "g1"),
+            ("g3", "Gamma", "g1"), ("g4", "Gamma", "g1"), ("g5", "Gamma", "g1")]
     res = analyze_structure(make_client(rows, min_group_size=3))
     d = res.departments.set_index("department")
-    assert d.loc["Alpha", "headcount"] == 4
-    assert d.loc["Alpha", "managers"] == 1
-    assert d.loc["Alpha", "span_mean"] == 4.0  # a1 manages a2, a3, a4 and b1
-    assert d.loc["Alpha", "layers"] == 2  # depths 0..1
-    assert not d.loc["Alpha", "suppressed"]
+    assert d.loc["Gamma", "managers"] == 1
+    assert d.loc["Gamma", "span_mean"] == 4.0  # g1 manages g2..g5
+    assert d.loc["Gamma", "layers"] == 2  # depths 1..2 within the department
     assert d.loc["Beta", "suppressed"]
     assert d.loc[["Beta"], ["headcount", "managers", "span_mean", "layers"]].isna().all(axis=None)
+    # Beta alone (2 people) would be the total minus the shown departments: the next smallest, Alpha,
+    # is suppressed too (complementary suppression); Gamma stays visible.
+    assert d.loc["Alpha", "suppressed"] and pd.isna(d.loc["Alpha", "headcount"])
+    assert not d.loc["Gamma", "suppressed"] and d.loc["Gamma", "headcount"] == 5
 
 
 def test_spans_table_uses_ids_only():

@@ -1,0 +1,1105 @@
+"""What every number in ``metrics.json`` means: the single source of the metric definitions.
+
+Each key of ``metrics.json`` (see :meth:`orgkit.assess.Assessment.to_dict`) is defined here once, with its
+type, meaning, formula, degenerate cases and reference; headline metrics also carry a Chinese meaning.
+``docs/metrics.md`` is generated from these definitions (``python -m orgkit.method --markdown -o
+docs/metrics.md``) and ``tests/test_metrics_doc.py`` checks that the two agree and that every key the
+assessment produces is defined here. :func:`metric_definitions` serves the report's method appendix.
+
+Key notation: ``a.b`` is key ``b`` inside object ``a``; ``<department>`` (and the other
+:data:`PLACEHOLDERS`) stands for every key of an object keyed by data; ``a[]`` is each element of the
+list ``a``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import inspect
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+import pandas as pd
+
+from orgkit.errors import ConfigError
+
+__all__ = [
+    "AREAS",
+    "BLOCKS",
+    "PLACEHOLDERS",
+    "REFERENCES",
+    "LANGUAGES",
+    "Metric",
+    "Reference",
+    "definitions",
+    "metric_definitions",
+    "metric_paths",
+    "metrics_markdown",
+    "main",
+]
+
+#: The areas of the definitions, in ``metrics.json`` order. ``run`` holds the two top-level scalars
+#: (``orgkit_version``, ``generated_at``); every other area is the block of the same name.
+AREAS: tuple[str, ...] = (
+    "client", "run", "data", "structure", "communication", "decisions", "survey", "scores",
+)
+
+#: The ``metrics.json`` block each area's keys live in (``None``: at the top level).
+BLOCKS: dict[str, str | None] = {a: (None if a == "run" else a) for a in AREAS}
+
+#: Languages of the ``meaning`` text.
+LANGUAGES: tuple[str, ...] = ("en", "zh")
+
+#: How objects keyed by data are written in key patterns, and what their keys are.
+PLACEHOLDERS: dict[str, str] = {
+    "<department>": "a department name exactly as in the people file (e.g. `Sales`, `销售部`)",
+    "<dimension>": "a survey dimension code from survey_items (bundled: `role_clarity`, `communication`, "
+                   "`decision_speed`, `growth`, `customer_focus`, `collaboration`)",
+    "<decision_type>": "a `decision_type` value of the decisions file (e.g. `budget`, `hiring`)",
+    "<band>": "a span-of-control band label: `1`, `2-3`, `4-7`, `8-12`, `13-16`, `17+`",
+    "<function>": "a framework function code: `sales`, `marketing`, `customer_service`, "
+                  "`technical_support`, `product`, `rnd`, `operations`, `finance`, `hr`, `it`, `production`",
+    "<table>": "a table of the client folder: `people`, `communication`, `survey`, `survey_items`, "
+               "`survey_previous`, `decisions`, `responsibilities` (only the tables that were given)",
+    "<reason>": "why rows were dropped at load time: `unknown_people` (ids not in people), `self_rows` "
+                "(sender = recipient)",
+}
+
+
+@dataclass(frozen=True)
+class Reference:
+    """A citation: ``short`` for tables (author year), ``full`` for the reference list, ``url`` (DOI)."""
+
+    short: str
+    full: str
+    url: str = ""
+
+
+@dataclass(frozen=True)
+class Metric:
+    """One key of ``metrics.json``.
+
+    Attributes
+    ----------
+    key : str
+        The key pattern inside its block (``span_bands.<band>.share``).
+    type : str
+        JSON type: ``int``, ``float``, ``str``, ``bool``, ``object``, ``list[...]``, joined by ``|`` with
+        ``null`` when the value can be missing.
+    meaning : str
+        What it measures, in English.
+    formula : str
+        How it is computed (plain text / Unicode math); empty for counts and labels that need none.
+    degenerate : str
+        When it is ``null`` (or takes a conventional value) and why.
+    references : tuple of str
+        Keys of :data:`REFERENCES`.
+    zh : str
+        The meaning in Chinese (headline metrics only; empty otherwise).
+    """
+
+    key: str
+    type: str
+    meaning: str
+    formula: str = ""
+    degenerate: str = ""
+    references: tuple[str, ...] = ()
+    zh: str = ""
+
+    @property
+    def headline(self) -> bool:
+        """Whether the metric is a headline metric (it has a Chinese meaning)."""
+        return bool(self.zh)
+
+
+#: Every work cited by a definition (from the docstrings of the module that computes the metric).
+REFERENCES: dict[str, Reference] = {
+    "urwick1956": Reference("Urwick 1956", "Urwick, L. F. (1956). The manager's span of control. "
+                            "*Harvard Business Review*, 34(3), 39-47."),
+    "vanfleet1977": Reference("Van Fleet & Bedeian 1977", "Van Fleet, D. D., & Bedeian, A. G. (1977). A history "
+                              "of the span of management. *Academy of Management Review*, 2(3), 356-372.",
+                              "https://doi.org/10.5465/amr.1977.4281795"),
+    "desmet2017": Reference("De Smet et al. 2017", "De Smet, A., Hewes, C., & Weiss, L. (2017). How to identify "
+                            "the right \"spans of control\" for your organization. McKinsey & Company."),
+    "zoller2020": Reference("Zoller & Muldoon 2020", "Zoller, Y. J., & Muldoon, J. (2020). Journey of a concept: "
+                            "span of control - the rise, the decline, and what is next? *Journal of Management "
+                            "History*.", "https://doi.org/10.1108/JMH-04-2020-0027"),
+    "meier2000": Reference("Meier & Bohte 2000", "Meier, K. J., & Bohte, J. (2000). Ode to Luther Gulick: Span "
+                           "of control and organizational performance. *Administration & Society*, 32(2), "
+                           "115-137.", "https://doi.org/10.1177/00953990022019371"),
+    "mintzberg1980": Reference("Mintzberg 1980", "Mintzberg, H. (1980). Structure in 5's: A synthesis of the "
+                               "research on organization design. *Management Science*, 26(3), 322-341.",
+                               "https://doi.org/10.1287/mnsc.26.3.322"),
+    "pmi2017": Reference("PMI 2017", "Project Management Institute (2017). *A Guide to the Project Management "
+                         "Body of Knowledge (PMBOK Guide)*, 6th ed., Resource Management: the responsibility "
+                         "assignment (RACI) matrix."),
+    "oecd2008": Reference("OECD & JRC 2008", "OECD & JRC (2008). *Handbook on Constructing Composite "
+                          "Indicators: Methodology and User Guide*. OECD Publishing.",
+                          "https://doi.org/10.1787/9789264043466-en"),
+    "wasserman1994": Reference("Wasserman & Faust 1994", "Wasserman, S., & Faust, K. (1994). *Social Network "
+                               "Analysis: Methods and Applications*. Cambridge University Press.",
+                               "https://doi.org/10.1017/CBO9780511815478"),
+    "krackhardt1988": Reference("Krackhardt & Stern 1988", "Krackhardt, D., & Stern, R. N. (1988). Informal "
+                                "networks and organizational crises: an experimental simulation. *Social "
+                                "Psychology Quarterly*, 51(2), 123-140.", "https://doi.org/10.2307/2786835"),
+    "blau1977": Reference("Blau 1977", "Blau, P. M. (1977). *Inequality and Heterogeneity*. Free Press."),
+    "newman2006": Reference("Newman 2006", "Newman, M. E. J. (2006). Modularity and community structure in "
+                            "networks. *PNAS*, 103(23), 8577-8582.", "https://doi.org/10.1073/pnas.0601602103"),
+    "garlaschelli2004": Reference("Garlaschelli & Loffredo 2004", "Garlaschelli, D., & Loffredo, M. I. (2004). "
+                                  "Patterns of link reciprocity in directed networks. *Physical Review Letters*, "
+                                  "93(26), 268701.", "https://doi.org/10.1103/PhysRevLett.93.268701"),
+    "krackhardt1993": Reference("Krackhardt & Hanson 1993", "Krackhardt, D., & Hanson, J. R. (1993). Informal "
+                                "networks: the company behind the chart. *Harvard Business Review*, 71(4), "
+                                "104-111."),
+    "blondel2008": Reference("Blondel et al. 2008", "Blondel, V. D., Guillaume, J.-L., Lambiotte, R., & Lefebvre, "
+                             "E. (2008). Fast unfolding of communities in large networks. *J. Stat. Mech.*, "
+                             "P10008.", "https://doi.org/10.1088/1742-5468/2008/10/P10008"),
+    "strehl2002": Reference("Strehl & Ghosh 2002", "Strehl, A., & Ghosh, J. (2002). Cluster ensembles: a "
+                            "knowledge reuse framework for combining multiple partitions. *JMLR*, 3, 583-617.",
+                            "https://doi.org/10.1162/153244303321897735"),
+    "brandes2001": Reference("Brandes 2001", "Brandes, U. (2001). A faster algorithm for betweenness "
+                             "centrality. *Journal of Mathematical Sociology*, 25(2), 163-177.",
+                             "https://doi.org/10.1080/0022250X.2001.9990249"),
+    "freeman1977": Reference("Freeman 1977", "Freeman, L. C. (1977). A set of measures of centrality based on "
+                             "betweenness. *Sociometry*, 40(1), 35-41.", "https://doi.org/10.2307/3033543"),
+    "brandes2007": Reference("Brandes & Pich 2007", "Brandes, U., & Pich, C. (2007). Centrality estimation in "
+                             "large networks. *International Journal of Bifurcation and Chaos*, 17(7), "
+                             "2303-2318.", "https://doi.org/10.1142/S0218127407018403"),
+    "galbraith1974": Reference("Galbraith 1974", "Galbraith, J. R. (1974). Organization design: An information "
+                               "processing view. *Interfaces*, 4(3), 28-36.", "https://doi.org/10.1287/inte.4.3.28"),
+    "bender2000": Reference("Bender & Farach-Colton 2000", "Bender, M. A., & Farach-Colton, M. (2000). The LCA "
+                            "problem revisited. *LATIN 2000*, LNCS 1776, 88-94.",
+                            "https://doi.org/10.1007/10719839_9"),
+    "hyndman1996": Reference("Hyndman & Fan 1996", "Hyndman, R. J., & Fan, Y. (1996). Sample quantiles in "
+                             "statistical packages. *The American Statistician*, 50(4), 361-365.",
+                             "https://doi.org/10.1080/00031305.1996.10473566"),
+    "rajan2006": Reference("Rajan & Wulf 2006", "Rajan, R. G., & Wulf, J. (2006). The flattening firm. *Review "
+                           "of Economics and Statistics*, 88(4), 759-773.", "https://doi.org/10.1162/rest.88.4.759"),
+    "hillis1986": Reference("Hillis & Steele 1986", "Hillis, W. D., & Steele, G. L. (1986). Data parallel "
+                            "algorithms. *Communications of the ACM*, 29(12), 1170-1183.",
+                            "https://doi.org/10.1145/7902.7903"),
+    "cronbach1951": Reference("Cronbach 1951", "Cronbach, L. J. (1951). Coefficient alpha and the internal "
+                              "structure of tests. *Psychometrika*, 16(3), 297-334.",
+                              "https://doi.org/10.1007/BF02310555"),
+    "nunnally1978": Reference("Nunnally 1978", "Nunnally, J. C. (1978). *Psychometric theory* (2nd ed.). "
+                              "McGraw-Hill."),
+    "james1984": Reference("James et al. 1984", "James, L. R., Demaree, R. G., & Wolf, G. (1984). Estimating "
+                           "within-group interrater reliability with and without response bias. *Journal of "
+                           "Applied Psychology*, 69(1), 85-98.", "https://doi.org/10.1037/0021-9010.69.1.85"),
+    "lebreton2008": Reference("LeBreton & Senter 2008", "LeBreton, J. M., & Senter, J. L. (2008). Answers to 20 "
+                              "questions about interrater reliability and interrater agreement. *Organizational "
+                              "Research Methods*, 11(4), 815-852.", "https://doi.org/10.1177/1094428106296642"),
+    "bliese2000": Reference("Bliese 2000", "Bliese, P. D. (2000). Within-group agreement, non-independence, and "
+                            "reliability: Implications for data aggregation and analysis. In K. J. Klein & "
+                            "S. W. J. Kozlowski (Eds.), *Multilevel theory, research, and methods in "
+                            "organizations* (pp. 349-381). Jossey-Bass."),
+    "shrout1979": Reference("Shrout & Fleiss 1979", "Shrout, P. E., & Fleiss, J. L. (1979). Intraclass "
+                            "correlations: Uses in assessing rater reliability. *Psychological Bulletin*, 86(2), "
+                            "420-428.", "https://doi.org/10.1037/0033-2909.86.2.420"),
+    "hundepool2012": Reference("Hundepool et al. 2012", "Hundepool, A., Domingo-Ferrer, J., Franconi, L., "
+                               "Giessing, S., Nordholt, E. S., Spicer, K., & de Wolf, P.-P. (2012). *Statistical "
+                               "Disclosure Control*, ch. 4 (tabular data). Wiley.",
+                               "https://doi.org/10.1002/9781118348239"),
+    "welch1947": Reference("Welch 1947", "Welch, B. L. (1947). The generalization of \"Student's\" problem when "
+                           "several different population variances are involved. *Biometrika*, 34(1-2), 28-35.",
+                           "https://doi.org/10.1093/biomet/34.1-2.28"),
+    "student1908": Reference("Student 1908", "Student (1908). The probable error of a mean. *Biometrika*, 6(1), "
+                             "1-25.", "https://doi.org/10.1093/biomet/6.1.1"),
+}
+
+
+# --------------------------------------------------------------------------------------------------
+# The definitions
+# --------------------------------------------------------------------------------------------------
+def _client() -> list[Metric]:
+    return [
+        Metric("name", "str", "The client's display name (`name` in client.yml, else the folder name)."),
+        Metric("slug", "str", "A folder-safe name for the client: lower-case ASCII letters, digits and `-`; "
+               "Chinese characters are kept.", "NFKC-normalise, lower-case, replace runs of non-word "
+               "characters by `-`, strip `-`.", "`client` when nothing is left."),
+        Metric("stage", "str", "The company's stage used by the assessment: `startup`, `mid` or `large` "
+               "(same as `structure.stage`).", "`stage_setting` when it is not `auto`; else from "
+               "headcount (see `structure.stage`).", "", ("mintzberg1980",)),
+        Metric("stage_setting", "str", "The stage as set in client.yml: `startup`, `mid`, `large` or `auto`."),
+        Metric("language", "str", "The report language: `en` or `zh`."),
+        Metric("min_group_size", "int", "The smallest group whose numbers may be shown (default 5); see "
+               "Conventions."),
+        Metric("people", "int", "Number of people in the people file (after validation)."),
+    ]
+
+
+def _run() -> list[Metric]:
+    return [
+        Metric("orgkit_version", "str", "The orgkit version that produced the file."),
+        Metric("generated_at", "str", "When the file was produced: ISO 8601, UTC, whole seconds "
+               "(`2025-07-01T08:45:08+00:00`)."),
+    ]
+
+
+def _data() -> list[Metric]:
+    t = "tables.<table>"
+    return [
+        Metric("people", "int", "Number of people (rows of the people table)."),
+        Metric("departments", "int", "Number of distinct departments in the people table."),
+        Metric("departments_below_min_group_size", "int", "Departments with fewer than `min_group_size` "
+               "people: their numbers are suppressed everywhere."),
+        Metric("has_hierarchy", "bool", "Whether people has a `manager_id` column; without one every "
+               "hierarchy metric (layers, spans, hops, distances) is null."),
+        Metric("tables", "object", "One object per table that was given, keyed by table name."),
+        Metric(t, "object", "Where one table came from and how many rows it kept."),
+        Metric(f"{t}.rows", "int", "Rows kept after validation (rows the loader dropped are not counted)."),
+        Metric(f"{t}.file", "str | null", "The file name read.", "",
+               "null when the table was given in memory (`orgkit.from_frames`)."),
+        Metric(f"{t}.format", "str | null", "`csv` or `xlsx`.", "", "null for in-memory tables."),
+        Metric(f"{t}.encoding", "str | null", "Detected text encoding: `utf-8`, `utf-8-sig` (UTF-8 with BOM) "
+               "or `gb18030`.", "", "null for `xlsx` files and in-memory tables."),
+        Metric(f"{t}.sha256", "str | null", "SHA-256 of the file's bytes (hex), to tie a report to its "
+               "input.", "", "null for in-memory tables."),
+        Metric(f"{t}.rows_read", "int | null", "Data rows read from the file, before any row was dropped.",
+               "rows_read − rows = rows dropped", "null for in-memory tables."),
+        Metric(f"{t}.dropped", "object", "Rows dropped at load time, per reason; `{}` when none."),
+        Metric(f"{t}.dropped.<reason>", "int", "Rows dropped for that reason."),
+        Metric("warnings", "list[object]", "Everything the loader handled and the report must mention, in "
+               "the order found; `[]` when none."),
+        Metric("warnings[].code", "str", "A stable identifier, e.g. `small_department`, "
+               "`unknown_people_dropped`, `self_messages_dropped`, `unknown_manager`, `several_tops`."),
+        Metric("warnings[].file", "str", "The file the warning concerns."),
+        Metric("warnings[].message", "str", "A sentence for the reader, with the numbers in it (never a "
+               "person's name)."),
+        Metric("warnings[].count", "int", "How many rows or people the warning concerns (for "
+               "`small_department`: the people in all small departments together)."),
+        Metric("visible_departments", "list[str]", "Departments with at least `min_group_size` people "
+               "(the ones whose numbers may be shown), largest first."),
+    ]
+
+
+def _structure() -> list[Metric]:
+    from orgkit.framework import STAGE_THRESHOLDS
+    from orgkit.structure import HEALTHY_SPAN, SCORE_WEIGHTS
+
+    lo, hi = HEALTHY_SPAN
+    w = SCORE_WEIGHTS
+    no_h = "null without a `manager_id` column."
+    no_m = "null without a `manager_id` column or when nobody has a direct report."
+    span_refs = ("urwick1956", "vanfleet1977", "desmet2017", "zoller2020")
+    weights = ", ".join(f"{k} {v:g}" for k, v in w.items())
+    return [
+        Metric("available", "bool", "Always true: the structure needs only the people table."),
+        Metric("people", "int", "Number of people (n)."),
+        Metric("layers", "int | null", "Number of reporting layers, from the top person down to the deepest "
+               "report.", "layers = max(depth) + 1; depth(top person) = 0, depth(i) = depth(manager(i)) + 1",
+               f"{no_h} 1 when nobody reports to anyone.", span_refs,
+               zh="管理层级数：从最高层到最深一层的汇报层数。"),
+        Metric("managers", "int | null", "People with at least one direct report.", "", no_h, span_refs,
+               zh="管理者人数：至少有一名直接下属的人数。"),
+        Metric("people_per_manager", "float | null", "People per manager.", "n / managers", no_m),
+        Metric("span_mean", "float | null", "Mean span of control: direct reports per manager.",
+               "mean over managers of their number of direct reports", no_m, span_refs,
+               zh="平均管理幅度：每名管理者的平均直接下属人数。"),
+        Metric("span_median", "float | null", "Median span of control over managers.", "", no_m, span_refs,
+               zh="管理幅度中位数（按管理者计）。"),
+        Metric("span_max", "int | null", "The widest span of control.", "max over managers of direct reports",
+               no_m, span_refs, zh="最大管理幅度：直接下属最多的管理者的下属人数。"),
+        Metric("span_bands", "object | null", "Managers per span-of-control band (keys 1, 2-3, 4-7, 8-12, "
+               "13-16, 17+, always all six, in that order).", "", no_h, ("vanfleet1977",),
+               zh="管理幅度分布：各幅度区间（1、2–3、4–7、8–12、13–16、17+）的管理者人数与占比。"),
+        Metric("span_bands.<band>", "object", "One band: `managers` and `share`."),
+        Metric("span_bands.<band>.managers", "int", "Managers whose span is in the band."),
+        Metric("span_bands.<band>.share", "float | null", "Share of managers in the band.",
+               "managers in band / managers", "null when nobody has a direct report."),
+        Metric("single_report_managers", "int | null", "Managers with exactly one direct report (a layer "
+               "that adds a hand-off but little management).", "", no_m),
+        Metric("single_report_share", "float | null", "Share of managers with exactly one direct report.",
+               "single_report_managers / managers", no_m),
+        Metric("min_layers", "int | null", "The fewest layers that could hold everyone if every manager had "
+               "the mean span s.", "smallest L with Σ_{k=0}^{L−1} s^k ≥ n",
+               f"{no_h} n ≤ 1 gives n; s ≤ 1 gives n (a chain); null when n > 1 and nobody has a direct "
+               "report.", ("meier2000",)),
+        Metric("excess_layers", "int | null", "Layers beyond the minimum for this headcount at the observed "
+               "mean span.", "layers − min_layers (negative when spans are very uneven)",
+               "null when `min_layers` is null.", ("meier2000",)),
+        Metric("layer_sizes", "list[int] | null", "People per depth, from the top (depth 0) down.",
+               "count of people with depth d, d = 0 … layers − 1", no_h),
+        Metric("hierarchy_reason", "str | null", "Why the hierarchy metrics are null.", "",
+               "null when people has a `manager_id` column."),
+        Metric("stage", "str", "The stage the structure is judged against: `startup`, `mid` or `large`.",
+               f"the client.yml stage; with `auto`: startup when n < {STAGE_THRESHOLDS['startup']}, large "
+               f"when n ≥ {STAGE_THRESHOLDS['large']}, else mid (thresholds can be set with "
+               "`stage_thresholds` in client.yml)", "", ("mintzberg1980",),
+               zh="企业发展阶段：初创（startup）、中型（mid）或大型（large），结构按该阶段的要求评估。"),
+        Metric("stage_source", "str", "`client.yml` when the stage was set explicitly, `headcount` when it "
+               "was derived (`auto`)."),
+        Metric("departments_count", "int", "Number of distinct departments."),
+        Metric("functions", "object", "For each of the eleven framework functions, the departments whose "
+               "name maps to it (every function is a key).", "department names matched against the "
+               "English/Chinese synonyms of orgkit.framework", "", ("mintzberg1980",)),
+        Metric("functions.<function>", "list[str]", "Departments carrying the function; `[]` when none."),
+        Metric("functions_missing", "list[str]", "Core functions of the stage without any department "
+               "(function codes; an alternative group such as R&D-or-technical-support is reported by its "
+               "first function).", "startup core: sales, product, rnd|technical_support; mid core: sales, "
+               "marketing, product, rnd, customer_service, finance, hr; large core: every function but "
+               "production", "`[]` when every core group is covered.", ("mintzberg1980",),
+               zh="缺失的核心职能：该阶段应设置、但没有任何部门承担的职能。"),
+        Metric("functions_split", "list[str]", "Functions carried by more departments than the stage "
+               "expects (function codes).", "departments carrying it > 1 (startup), 2 (mid), 3 (large, "
+               "regional and business-unit departments not counted)", "", ("mintzberg1980",)),
+        Metric("departments_overloaded", "list[str]", "Departments combining framework functions the stage "
+               "keeps apart.", "≥ 2 functions of which one must not be merged at this stage (mid: sales, "
+               "product, technical_support, customer_service; large: any), or more functions than allowed "
+               "(mid 2, large 1)", "", ("mintzberg1980",)),
+        Metric("unmapped_departments", "list[str]", "Department names that match neither a framework "
+               "function nor a known non-framework function (legal, 总经办, procurement, quality, strategy, "
+               "admin, safety)."),
+        Metric("units", "list[object]", "Departments recognised as regional branches or business units "
+               "(a function name qualified by a region or another qualifier, e.g. `Sales - North`, "
+               "`销售一部`)."),
+        Metric("units[].department", "str", "The department name."),
+        Metric("units[].functions", "list[str]", "Its framework function codes."),
+        Metric("units[].unit_kind", "str", "`region` or `business unit`."),
+        Metric("over_split", "bool | null", "Startup check: more departments than the headcount needs.",
+               "departments_count > max(3, n // 6)", "null at the mid and large stages (no such check)."),
+        Metric("units_missing", "bool | null", "Large-firm check: no regional branch or business unit.",
+               "units == []", "null at the startup and mid stages."),
+        Metric("raci", "object | null", "Gaps and overlaps in the responsibility (RACI) table.", "",
+               "null without a responsibilities table.", ("pmi2017",)),
+        Metric("raci.responsibilities", "int", "Distinct responsibilities."),
+        Metric("raci.no_accountable", "list[str]", "Responsibilities without an accountable (A) department.",
+               "", "", ("pmi2017",)),
+        Metric("raci.no_accountable_count", "int", "Length of `no_accountable`."),
+        Metric("raci.multiple_accountable", "list[str]", "Responsibilities with more than one A department.",
+               "", "", ("pmi2017",)),
+        Metric("raci.multiple_accountable_count", "int", "Length of `multiple_accountable`."),
+        Metric("raci.no_responsible", "list[str]", "Responsibilities without a responsible (R) department.",
+               "", "", ("pmi2017",)),
+        Metric("raci.no_responsible_count", "int", "Length of `no_responsible`."),
+        Metric("raci.overlaps", "list[object]", "Each responsibility and role (A or R) held by more than one "
+               "department; a responsibility can appear once for A and once for R."),
+        Metric("raci.overlaps[].responsibility", "str", "The responsibility."),
+        Metric("raci.overlaps[].role", "str", "`A` or `R`."),
+        Metric("raci.overlaps[].departments", "list[str]", "The departments holding that role, sorted."),
+        Metric("raci.overlaps_count", "int", "Length of `overlaps`."),
+        Metric("raci.clear", "int", "Responsibilities with exactly one A department and exactly one R "
+               "department (which may be the same)."),
+        Metric("raci.clear_share", "float | null", "Share of clear responsibilities.",
+               "clear / responsibilities", "null when the table names no responsibility.", ("pmi2017",)),
+        Metric("raci_reason", "str | null", "Why `raci` is null.", "", "null when there is a responsibilities "
+               "table."),
+        Metric("fit_score", "float | null", "Structure fit score, 0–100, higher is better.",
+               f"100 × Σ wᵢvᵢ / Σ wᵢ over the available components vᵢ ∈ [0, 1], weights {weights}; "
+               "rounded to 1 decimal", "Unavailable components are left out and the weights renormalised "
+               "(no hierarchy: only coverage, split/merge and RACI count); null when no component is "
+               "available.", ("oecd2008",), zh="组织结构适配度得分（0–100，越高越好）。"),
+        Metric("score_components", "list[object]", "The six components behind `fit_score`, in weight "
+               "order: span_health (share of managers with a span of "
+               f"{lo}–{hi}), layer_excess (clip(1 − max(excess_layers, 0) / 3, 0, 1)), "
+               "single_report_managers (1 − single_report_share), function_coverage (covered core groups / "
+               "core groups), split_merge_fit (1 − failed structure checks / checks) and raci_clarity "
+               "(raci.clear_share).", "", "", span_refs),
+        Metric("score_components[].name", "str", "Component name."),
+        Metric("score_components[].weight", "float", "Nominal weight (the six sum to 1)."),
+        Metric("score_components[].effective_weight", "float", "Weight after renormalising over the "
+               "available components.", "wᵢ / Σ_available w", "0 when the component is unavailable."),
+        Metric("score_components[].value", "float | null", "Component value in [0, 1].", "",
+               "null when it cannot be computed (no hierarchy, no managers, no RACI table)."),
+        Metric("score_components[].available", "bool", "Whether `value` is not null."),
+        Metric("score_components[].measures", "str", "What the component measures, in a sentence."),
+        Metric("score", "float | null", "The structure score: equal to `fit_score`.", "", "As `fit_score`.",
+               ("oecd2008",), zh="结构得分（0–100，越高越好），即组织结构适配度得分。"),
+    ]
+
+
+def _communication() -> list[Metric]:
+    from orgkit.communication import (
+        EXACT_BETWEENNESS_MAX_NODES,
+        MAX_COMMUNITY_EDGES,
+        OTHER_GROUP,
+        SCORE_WEIGHTS,
+        analyze_communication,
+    )
+
+    silo = {k: p.default for k, p in inspect.signature(analyze_communication).parameters.items()}
+    d = "departments.<department>"
+    no_tie = "null when there is no tie."
+    no_mgr = "null without a `manager_id` column."
+    weights = ", ".join(f"{k} {v:g}" for k, v in SCORE_WEIGHTS.items())
+    return [
+        Metric("available", "bool", "Whether the client has a communication table. When false the block "
+               "holds only `available`, `reason`, `people` and `score` (null)."),
+        Metric("reason", "str", "Why the area could not be assessed.", "", "Present only when `available` is "
+               "false."),
+        Metric("people", "int", "People in the graph (n): everyone in people, with or without ties."),
+        Metric("rows", "int", "Rows of the communication table used (after the loader dropped rows naming "
+               "unknown people and self-rows).", ""),
+        Metric("edges", "int", "Ties (m): pairs of people linked by at least one row in either direction "
+               "(undirected simple graph).", "", "", ("wasserman1994",)),
+        Metric("density", "float", "Share of all possible ties that exist.", "2m / (n(n − 1))",
+               "0 when n < 2 or there is no tie.", ("wasserman1994",),
+               zh="沟通网络密度：实际存在的沟通关系占所有可能关系的比例。"),
+        Metric("isolates", "int", "People without any tie.", ""),
+        Metric("isolate_share", "float | null", "Share of people without any tie.", "isolates / n",
+               "null when n = 0."),
+        Metric("largest_component_share", "float | null", "Share of the connected people (at least one tie) "
+               "who are in the largest connected group.", "|largest component| / people with ≥ 1 tie",
+               no_tie, ("wasserman1994",)),
+        Metric("ei_index", "float | null", "Krackhardt–Stern E-I index of the organisation: −1 when every "
+               "tie stays inside a department, +1 when every tie crosses departments.",
+               "(E − I) / (E + I); E = ties between departments, I = ties within one",
+               no_tie, ("krackhardt1988",),
+               zh="E-I 指数：跨部门关系数与部门内关系数之差占全部关系的比例（−1 全部在部门内，+1 全部跨部门）。"),
+        Metric("ei_index_expected", "float | null", "The E-I index random mixing would give with these "
+               "department sizes (the baseline to read `ei_index` against).",
+               "1 − 2 Σ_d n_d(n_d − 1) / (n(n − 1))", "null when n < 2; −1 with one department.",
+               ("krackhardt1988", "blau1977")),
+        Metric("ei_index_weighted", "float | null", "E-I index on tie weights (sum of the rows' weights) "
+               "instead of tie counts.", "(W_E − W_I) / (W_E + W_I)", no_tie,
+               ("krackhardt1988",)),
+        Metric("modularity", "float | null", "Newman modularity of the department partition: how much more "
+               "the ties stay inside departments than random wiring with the same degrees would give.",
+               "Q = Σ_d [I_d / m − (D_d / 2m)²]; I_d = ties inside d, D_d = degree sum of d",
+               f"{no_tie} 0 with a single department. Reported, not scored (it restates the E-I index).",
+               ("newman2006",),
+               zh="模块度：按部门划分时，部门内部关系超出随机连接预期的程度（越高越“各自为政”）。"),
+        Metric("reciprocity", "float | null", "Share of distinct directed pairs source → target whose reverse "
+               "also occurs (rows read as directed).", "|{(s,t) ∈ P : (t,s) ∈ P}| / |P|, P = distinct "
+               "ordered pairs", "null without rows. 1.0 usually means ties were listed both ways, 0.0 that "
+               "each was listed once.", ("wasserman1994", "garlaschelli2004")),
+        Metric("reporting_lines", "int | null", "Reporting lines: distinct (person, manager) pairs.", "",
+               no_mgr, ("krackhardt1993",)),
+        Metric("ties_on_reporting_lines", "int | null", "Ties between a person and their manager.",
+               "|T ∩ L|; T = ties, L = reporting lines", no_mgr, ("krackhardt1993",)),
+        Metric("ties_along_reporting_lines", "float | null", "Share of all ties that run along a reporting "
+               "line (how much of the informal network is the formal one).", "|T ∩ L| / |T|",
+               f"{no_mgr} null when there is no tie.", ("krackhardt1993",)),
+        Metric("reporting_lines_with_tie", "float | null", "Share of reporting lines that carry a tie (how "
+               "many managers talk to their reports at all).", "|T ∩ L| / |L|",
+               f"{no_mgr} null when nobody has a manager.", ("krackhardt1993",)),
+        Metric("communities", "int | null", "Louvain communities (seed 0) among people with ties.", "",
+               "null when `communities_method` is `none` or `skipped`.", ("blondel2008",)),
+        Metric("communities_method", "str", "`louvain`, `none` (no tie) or `skipped` (more than "
+               f"{MAX_COMMUNITY_EDGES:,} ties, where networkx's Louvain is too slow).", ""),
+        Metric("community_department_nmi", "float | null", "Agreement between the Louvain communities and "
+               "the departments, over people with ties: 1 = identical up to renaming, 0 = independent.",
+               "NMI = 2 I(C; D) / (H(C) + H(D))", "null when communities were not detected; 1 when both "
+               "have one group, 0 when only one does.", ("strehl2002",)),
+        Metric("silos", "list[str]", "Departments that keep to themselves far more than their size explains, "
+               "sorted by name.", "n_d ≥ min_group_size, at least one tie, EI_d < EI_exp,d − "
+               f"{silo['silo_margin']:g} and E_d / (E_d + I_d) < {silo['silo_max_external_share']:g}",
+               "Small departments are never named.",
+               ("krackhardt1988", "blau1977"), zh="信息孤岛部门：内部沟通明显多于其规模可解释程度的部门。"),
+        Metric("departments", "object", "Per-department numbers keyed by department name, largest first.",
+               "", 'A department smaller than `min_group_size` is `{"size": null, "suppressed": true}`.',
+               ("krackhardt1988",),
+               zh="各部门沟通指标（人数少于最小分组人数的部门不显示数字）。"),
+        Metric(d, "object", "One department's numbers (n_d people, I_d ties inside, E_d ties with one end "
+               "inside).", "", "Only `size` (null) and `suppressed` (true) for a small department."),
+        Metric(f"{d}.size", "int | null", "People in the department (n_d).", "", "null when suppressed."),
+        Metric(f"{d}.density", "float | null", "Tie density inside the department.",
+               "I_d / (n_d(n_d − 1) / 2)", "null for a one-person department.", ("wasserman1994",)),
+        Metric(f"{d}.ei_index", "float | null", "The department's E-I index.", "(E_d − I_d) / (E_d + I_d)",
+               "null when the department has no tie.", ("krackhardt1988",)),
+        Metric(f"{d}.ei_index_expected", "float | null", "The department's E-I index under random mixing.",
+               "1 − 2(n_d − 1) / (n − 1)", "null when n < 2.", ("krackhardt1988", "blau1977")),
+        Metric(f"{d}.external_share", "float | null", "Share of the department's ties that leave it.",
+               "E_d / (E_d + I_d) = (1 + EI_d) / 2", "null when the department has no tie."),
+        Metric(f"{d}.ei_index_weighted", "float | null", "The department's E-I index on tie weights.",
+               "(W_E,d − W_I,d) / (W_E,d + W_I,d)", "null when the department has no tie."),
+        Metric(f"{d}.internal_ties", "int", "Ties with both ends in the department (I_d)."),
+        Metric(f"{d}.external_ties", "int", "Ties with exactly one end in the department (E_d)."),
+        Metric(f"{d}.silo", "bool", "Whether the department is a silo (see `silos`)."),
+        Metric(f"{d}.suppressed", "bool", "Whether the department is smaller than `min_group_size` (its "
+               "numbers are then absent)."),
+        Metric("brokers", "list[object]", f"The (up to {silo['top_brokers']}) people with the highest betweenness, highest "
+               "first; people with betweenness 0 are left out.", "", "", ("freeman1977", "brandes2001")),
+        Metric("brokers[].employee_id", "str", "The person's id (never a name)."),
+        Metric("brokers[].department", "str", f"Their department, or `{OTHER_GROUP}` when it is smaller "
+               "than `min_group_size`."),
+        Metric("brokers[].betweenness", "float", "Normalised shortest-path betweenness on the unweighted "
+               "graph.", "Σ_{s≠v≠t} σ_st(v) / σ_st, divided by (n − 1)(n − 2) over ordered pairs (networkx "
+               f"`normalized=True`); estimated from sampled sources above {EXACT_BETWEENNESS_MAX_NODES:,} "
+               "people", "", ("freeman1977", "brandes2001", "brandes2007")),
+        Metric("brokers[].departments_reached", "int", "Departments other than their own in which they have "
+               "a tie."),
+        Metric("betweenness_sampled", "bool", "Whether betweenness was estimated from sampled sources "
+               f"(above {EXACT_BETWEENNESS_MAX_NODES:,} people).", "", "", ("brandes2007",)),
+        Metric("betweenness_sources", "int", "Breadth-first-search sources used for betweenness.",
+               "n when exact; min(n, 500, max(100, 4·10⁸ // 2m)) when sampled",
+               "0 when betweenness was switched off.", ("brandes2007",)),
+        Metric("min_group_size", "int", "The threshold applied to this block.", ""),
+        Metric("score", "float | null", "Communication score, 0–100, higher is better.",
+               f"100 × Σ wᵢvᵢ / Σ wᵢ over available components, weights {weights}; openness = "
+               "(1 + EI) / (1 + EI_exp) clipped to [0, 1], no_silos = 1 − share of people in silo departments, "
+               "no_isolates = 1 − isolate_share, connectedness = largest_component_share; rounded to 1 "
+               "decimal", "null without communication data or without any tie.", ("krackhardt1988",),
+               zh="沟通得分（0–100，越高越好）。"),
+    ]
+
+
+def _decisions() -> list[Metric]:
+    from orgkit.decisions import SCORE_TARGETS, STRUCTURAL_TARGETS
+
+    def targets(t: dict[str, tuple[float, float, float]]) -> str:
+        return "; ".join(f"{k} good {g:g} bad {b:g} weight {w:g}" for k, (g, b, w) in t.items())
+
+    no_h = "null without a `manager_id` column."
+    quantities = {
+        "hops": ("reporting lines between initiator and decider", "d(i) + d(k) − 2 d(m), m = their lowest "
+                 "common manager, d = depth", "Over decisions whose initiator and decider are in one tree; "
+                 "null without a `manager_id` column or when there is none.", ("bender2000", "galbraith1974")),
+        "approvals": ("listed approvers per decision", "|A|, the approvers listed (0 if none)",
+                      "null without decision records.", ("galbraith1974",)),
+        "departments_crossed": ("departments a decision crosses", "|{dep(i)} ∪ dep(A) ∪ {dep(k)}| − 1",
+                                "null without decision records.", ("galbraith1974",)),
+        "latency_days": ("days from raising to deciding", "(decided_at − raised_at) in days",
+                         "Over decisions with both timestamps and a latency ≥ 0; null when there is none.",
+                         ("galbraith1974",)),
+    }
+    stats = {"mean": "Mean", "median": "Median", "p90": "90th percentile (linear interpolation) of"}
+    zh = {
+        ("hops", "mean"): "决策路径平均跳数：发起人与决策人之间平均相隔的汇报线条数。",
+        ("hops", "median"): "决策路径跳数中位数。",
+        ("hops", "p90"): "决策路径跳数的第 90 百分位数（最长的一成决策至少经过的汇报线条数）。",
+        ("approvals", "mean"): "每项决策的平均审批人数。",
+        ("latency_days", "median"): "决策时长中位数（从提出到决定的天数）。",
+    }
+
+    def family(prefix: str, headline: bool) -> list[Metric]:
+        out = []
+        for q, (what, formula, cond, refs) in quantities.items():
+            for s, word in stats.items():
+                quantile = ("hyndman1996",) if s == "p90" else ()
+                out.append(Metric(f"{prefix}{q}_{s}", "float | null", f"{word} {what}.", formula, cond,
+                                  refs + quantile, zh=zh.get((q, s), "") if headline else ""))
+        return out
+
+    bt = "by_type.<decision_type>"
+    esc = ("Share of decisions escalated beyond the initiator's department head H: the decider is neither H "
+           "nor anyone reporting up to H (whatever the decider's department).")
+    esc_deg = ("Over decisions whose initiator and decider are in one tree; null without a `manager_id` column "
+               "or when there is none.")
+    return [
+        Metric("available", "bool", "Whether decision records exist (at least one row). Without them the "
+               "score is a structural proxy."),
+        Metric("reason", "str | null", "Why the area is not (fully) assessed.", "",
+               "null when decision records exist."),
+        Metric("decisions", "int", "Number of decision records."),
+        *family("", True),
+        Metric("escalated_share", "float | null", esc, "decisions escalated (`up` or `across`) / decisions "
+               "with a known escalation; H = top of the initiator's unbroken same-department reporting "
+               "chain", esc_deg, ("galbraith1974", "hillis1986")),
+        Metric("escalated_up_share", "float | null", "Share of decisions whose decider is a strict ancestor "
+               "of the initiator's department head (escalated up the line).", "", esc_deg),
+        Metric("escalated_across_share", "float | null", "Share of decisions whose decider sits elsewhere in "
+               "the same tree (escalated across).", "escalated_share = escalated_up_share + "
+               "escalated_across_share", esc_deg),
+        Metric("not_in_one_tree", "int", "Decisions whose initiator and decider are in different reporting "
+               "trees (hops and escalation left out, never guessed)."),
+        Metric("not_in_one_tree_ids", "list[str]", "Their `decision_id`s."),
+        Metric("negative_latency", "int", "Decisions decided before they were raised (a data problem; "
+               "latency left out)."),
+        Metric("negative_latency_ids", "list[str]", "Their `decision_id`s."),
+        Metric("missing_latency", "int", "Decisions without `raised_at` or `decided_at`."),
+        Metric("by_type", "object", "The same statistics per decision type, sorted by type; `{}` without "
+               "decision records. Not suppressed: decision types are not groups of people."),
+        Metric(bt, "object", "One decision type's statistics."),
+        Metric(f"{bt}.count", "int", "Decisions of this type."),
+        *family(f"{bt}.", False),
+        Metric(f"{bt}.escalated_share", "float | null", "Escalated share within this type.", "", esc_deg),
+        Metric("layers", "int | null", "Reporting layers (as `structure.layers`).", "max(depth) + 1",
+               f"{no_h} 0 for an empty organisation."),
+        Metric("distance_to_top_mean", "float | null", "Mean number of reporting lines from a person to the "
+               "top of their tree (their depth), over everyone.", "mean of d(i)", no_h, ("rajan2006",),
+               zh="到最高层的平均汇报距离：每人与最高管理者之间平均相隔的汇报层数。"),
+        Metric("distance_to_top_p90", "float | null", "90th percentile of the distance to the top.",
+               "linear-interpolation quantile of d(i)", no_h, ("rajan2006", "hyndman1996")),
+        Metric("distance_to_head_mean", "float | null", "Mean number of reporting lines from a person up to "
+               "their department head (the top of their unbroken same-department chain).",
+               "mean of d(i) − d(h(i))", f"{no_h} 0 for heads, one-person departments and people whose "
+               "manager is in another department.", ("rajan2006", "hillis1986")),
+        Metric("distance_to_head_p90", "float | null", "90th percentile of the distance to the department "
+               "head.", "linear-interpolation quantile of d(i) − d(h(i))", no_h, ("rajan2006", "hyndman1996")),
+        Metric("hierarchy_reason", "str | null", "Why hops, escalation and distances are null.", "",
+               "null with a `manager_id` column."),
+        Metric("score", "float | null", "Decision-path score, 0–100, higher is better.",
+               "Σ wⱼsⱼ / Σ wⱼ over components with a value, sⱼ = 100 × clip((bad − x) / (bad − good), 0, 1). "
+               f"With decision records: {targets(SCORE_TARGETS)}. Without (structural proxy): "
+               f"{targets(STRUCTURAL_TARGETS)}. Rounded to 1 decimal",
+               "Missing components drop out and the rest are re-weighted; null with neither decision "
+               "records nor a `manager_id` column.", ("galbraith1974",),
+               zh="决策路径得分（0–100，越高越好）；无决策记录时以结构代理指标计算。"),
+    ]
+
+
+def _survey() -> list[Metric]:
+    from orgkit.survey import ALPHA_THRESHOLD, FAVOURABLE_MIN, UNFAVOURABLE_MAX
+
+    dim = "dimensions.<dimension>"
+    hidden = "null when hidden by anonymity (fewer than `min_group_size` respondents)."
+    fav = f"answers ≥ {FAVOURABLE_MIN} / all answers in the dimension (after reverse scoring)"
+    ch = "change.<dimension>"
+    ch_deg = ("null when either wave has fewer than 2 respondents, both have zero variance, the cell is "
+              "suppressed in either wave, or the previous wave lacks the dimension.")
+    return [
+        Metric("available", "bool", "Whether the client has a survey with responses. When false the block "
+               "holds only `available`, `reason` and `score` (null)."),
+        Metric("reason", "str", "Why the survey is not (fully) shown.", "", "Present when `available` is false, "
+               "or when fewer than `min_group_size` people answered (every number then hidden)."),
+        Metric("respondents", "int", "Responses (rows of the survey file).", "",
+               "Absent when `available` is false.", zh="问卷答卷人数（有效回答份数）。"),
+        Metric("response_rate", "float | null", "Share of people who answered.", "respondents in departments "
+               "known to people / people", "null when people is empty. Absent when `available` is false.",
+               zh="问卷回收率：答卷人数占员工总数的比例。"),
+        Metric("min_group_size", "int", "The threshold applied to this block."),
+        Metric("dimensions", "object", "Overall numbers per dimension, in the order of the survey's item "
+               "columns."),
+        Metric(dim, "object", "One dimension over all respondents."),
+        Metric(f"{dim}.mean", "float | null", "Mean dimension score (1–5).", "mean over respondents of the mean "
+               "of their answered items (reverse-worded items flipped, x → 6 − x)", hidden),
+        Metric(f"{dim}.favourable", "float | null", "Share of favourable answers.", fav, hidden),
+        Metric(f"{dim}.neutral", "float | null", "Share of neutral answers (3).", "answers = 3 / all answers",
+               hidden),
+        Metric(f"{dim}.unfavourable", "float | null", "Share of unfavourable answers.",
+               f"answers ≤ {UNFAVOURABLE_MAX} / all answers", hidden),
+        Metric(f"{dim}.n", "int | null", "Respondents with at least one answered item in the dimension.", "",
+               hidden),
+        Metric(f"{dim}.ci_low", "float | null", "Lower end of the 95 % confidence interval of `mean`.",
+               "x̄ − t₀.₉₇₅,ₙ₋₁ · s / √n over respondents' scores", f"null when n < 2; {hidden}",
+               ("student1908",)),
+        Metric(f"{dim}.ci_high", "float | null", "Upper end of that interval.", "x̄ + t₀.₉₇₅,ₙ₋₁ · s / √n",
+               f"null when n < 2; {hidden}", ("student1908",)),
+        Metric(f"{dim}.alpha", "float | null", "Cronbach's alpha of the dimension's items (as `alpha`).",
+               "k/(k − 1) · (1 − Σ σᵢ² / σ_X²)", "See `alpha.<dimension>`.", ("cronbach1951",)),
+        Metric("favourable", "object", "Favourable share per dimension (same numbers as "
+               "`dimensions.<dimension>.favourable`).", fav, "",
+               zh="各维度正面回答比例（4–5 分占全部回答的比例）。"),
+        Metric("favourable.<dimension>", "float | null", "Favourable share of the dimension.", fav, hidden),
+        Metric("mean", "object", "Mean score per dimension (as `dimensions.<dimension>.mean`).", "", "",
+               zh="各维度平均分（1–5 分）。"),
+        Metric("mean.<dimension>", "float | null", "Mean score of the dimension.", "", hidden),
+        Metric("alpha", "object", "Cronbach's alpha per dimension: do the items measure one thing?",
+               "", "", ("cronbach1951", "nunnally1978"), zh="各维度的 Cronbach α 信度系数（≥ 0.7 视为可靠）。"),
+        Metric("alpha.<dimension>", "float | null", "Cronbach's alpha over complete cases (listwise).",
+               "α = k/(k − 1) · (1 − Σ σᵢ² / σ_X²), k items, sample variances",
+               "null with fewer than 2 items, fewer than 3 complete cases, zero variance of the sum, or "
+               "fewer than `min_group_size` respondents.", ("cronbach1951",)),
+        Metric("low_alpha", "list[str]", f"Dimensions whose alpha is below {ALPHA_THRESHOLD:g}.", "", "",
+               ("nunnally1978",)),
+        Metric("suppressed_groups", "list[str]", "Departments whose survey numbers are hidden in every "
+               "table: fewer than `min_group_size` respondents, extended by complementary suppression so "
+               "no hidden group can be recovered from the totals.", "", "", ("hundepool2012",)),
+        Metric("agreement", "object", "Within-department agreement and between-department reliability per "
+               "dimension."),
+        Metric("agreement.<dimension>", "object", "One dimension's agreement numbers."),
+        Metric("agreement.<dimension>.rwg_mean", "float | null", "Mean within-group agreement r_wg(J) over "
+               "the shown departments with a value.", "r_wg(J) = J(1 − r) / (J(1 − r) + r), r = mean item "
+               "variance / 2 (uniform null for 5 options); 0 when r ≥ 1",
+               "null when no shown department has a value (< 2 complete cases).",
+               ("james1984", "lebreton2008")),
+        Metric("agreement.<dimension>.icc1", "float | null", "ICC(1): share of the variance of individual "
+               "scores that lies between departments.", "(MSB − MSW) / (MSB + (k − 1) MSW), k = N / G",
+               "null with fewer than 2 departments, no within-department degrees of freedom, a zero "
+               "denominator, or fewer than `min_group_size` respondents.", ("bliese2000", "shrout1979")),
+        Metric("agreement.<dimension>.icc2", "float | null", "ICC(2): reliability of the department means.",
+               "(MSB − MSW) / MSB", "null as `icc1`, or when MSB = 0.", ("bliese2000",)),
+        Metric("score", "float | null", "Survey score, 0–100, higher is better.", "100 × mean over dimensions "
+               "of the overall favourable share (each dimension weighs the same); rounded to 1 decimal",
+               "null without a survey or when fewer than `min_group_size` people answered.",
+               zh="问卷得分（0–100，越高越好）：各维度正面回答比例的平均值 × 100。"),
+        Metric("unmapped_items", "list[str]", "Survey columns with no dimension (not scored)."),
+        Metric("warnings", "list[str]", "Things the report must mention (unmapped items, response rates above "
+               "100 %, departments unknown to people, repeated respondent ids, items missing in the "
+               "previous wave)."),
+        Metric("change", "object", "Change against the previous survey wave, per dimension over all "
+               "respondents.", "", "Present only when a previous wave (survey_previous) with shared items is "
+               "given.", ("welch1947",)),
+        Metric(ch, "object", "One dimension's change."),
+        Metric(f"{ch}.mean_change", "float | null", "Change of the mean score.", "mean_now − mean_prev",
+               ch_deg),
+        Metric(f"{ch}.favourable_change", "float | null", "Change of the favourable share.",
+               "favourable_now − favourable_prev", ch_deg),
+        Metric(f"{ch}.ci_low", "float | null", "Lower end of the 95 % CI of `mean_change`.",
+               "Δ − t₀.₉₇₅,ν · √(s₁²/n₁ + s₂²/n₂), ν Welch–Satterthwaite", ch_deg, ("welch1947",)),
+        Metric(f"{ch}.ci_high", "float | null", "Upper end of that interval.",
+               "Δ + t₀.₉₇₅,ν · √(s₁²/n₁ + s₂²/n₂)", ch_deg, ("welch1947",)),
+        Metric(f"{ch}.p_value", "float | null", "Two-sided p-value of Welch's t-test of the difference.", "",
+               ch_deg, ("welch1947",)),
+        Metric(f"{ch}.significant", "bool | null", "Whether p < 0.05.", "", ch_deg),
+        Metric("change.significant_departments", "list[list[str]]", "`[department, dimension]` pairs whose "
+               "change is significant (p < 0.05), among cells shown in both waves.", "", "", ("welch1947",)),
+    ]
+
+
+def _scores() -> list[Metric]:
+    return [
+        Metric("structure", "float | null", "The structure score (`structure.score`).", "", "See "
+               "`structure.fit_score`.", zh="结构得分。"),
+        Metric("communication", "float | null", "The communication score (`communication.score`).", "",
+               "null without communication data or ties.", zh="沟通得分。"),
+        Metric("decisions", "float | null", "The decision-path score (`decisions.score`).", "",
+               "null with neither decision records nor a hierarchy.", zh="决策路径得分。"),
+        Metric("survey", "float | null", "The survey score (`survey.score`).", "",
+               "null without a survey or with too few respondents.", zh="问卷得分。"),
+        Metric("overall", "float | null", "Mean of the area scores that are not null.",
+               "mean of the non-null area scores (each rounded to 1 decimal), rounded to 1 decimal",
+               "null when every area score is null.", ("oecd2008",), zh="总体得分：各领域有效得分的平均值。"),
+    ]
+
+
+_BUILDERS = {
+    "client": _client, "run": _run, "data": _data, "structure": _structure,
+    "communication": _communication, "decisions": _decisions, "survey": _survey, "scores": _scores,
+}
+
+
+@lru_cache(maxsize=1)
+def _all() -> dict[str, tuple[Metric, ...]]:
+    out = {area: tuple(_BUILDERS[area]()) for area in AREAS}
+    for area, metrics in out.items():
+        keys = [m.key for m in metrics]
+        dup = sorted({k for k in keys if keys.count(k) > 1})
+        if dup:  # pragma: no cover - a programming error in this module
+            raise ConfigError(f"metric keys defined twice in area {area!r}: {dup}")
+        for m in metrics:
+            unknown = [r for r in m.references if r not in REFERENCES]
+            if unknown:  # pragma: no cover - a programming error in this module
+                raise ConfigError(f"{area}.{m.key} cites unknown references {unknown}")
+    return out
+
+
+def _check_area(area: str | None) -> None:
+    if area is not None and area not in AREAS:
+        raise ConfigError(f"area must be one of {list(AREAS)} or None. Got {area!r} instead.")
+
+
+def definitions(area: str | None = None) -> dict[str, tuple[Metric, ...]]:
+    """The metric definitions per area (all areas, or only ``area``), in ``metrics.json`` order.
+
+    Parameters
+    ----------
+    area : str, optional
+        One of :data:`AREAS`.
+
+    Returns
+    -------
+    dict
+        Area -> tuple of :class:`Metric`.
+
+    Raises
+    ------
+    ConfigError
+        For an unknown area.
+
+    Examples
+    --------
+    >>> [m.key for m in definitions("scores")["scores"]]
+    ['structure', 'communication', 'decisions', 'survey', 'overall']
+    """
+    _check_area(area)
+    defs = _all()
+    return {a: defs[a] for a in AREAS if area is None or a == area}
+
+
+def metric_paths(area: str | None = None) -> list[str]:
+    """Every documented key as a full ``metrics.json`` path pattern (``structure.span_bands.<band>.share``).
+
+    Parameters
+    ----------
+    area : str, optional
+        One of :data:`AREAS`; every area when omitted.
+
+    Returns
+    -------
+    list of str
+        Block name, a dot, then the key pattern (top-level keys of the ``run`` area have no block).
+
+    Examples
+    --------
+    >>> metric_paths("run")
+    ['orgkit_version', 'generated_at']
+    """
+    out = []
+    for a, metrics in definitions(area).items():
+        block = BLOCKS[a]
+        out += [m.key if block is None else f"{block}.{m.key}" for m in metrics]
+    return out
+
+
+def _reference_text(keys: Sequence[str]) -> str:
+    return "; ".join(
+        f"{REFERENCES[k].short}, {REFERENCES[k].url}" if REFERENCES[k].url else REFERENCES[k].short for k in keys
+    )
+
+
+def metric_definitions(
+    area: str | None = None, language: str = "en", *, headline_only: bool = False
+) -> pd.DataFrame:
+    """The metric definitions as a table, for the report's method appendix.
+
+    Parameters
+    ----------
+    area : str, optional
+        One of :data:`AREAS` (``client``, ``run``, ``data``, ``structure``, ``communication``,
+        ``decisions``, ``survey``, ``scores``); every area when omitted.
+    language : {"en", "zh"}
+        Language of ``meaning``. Chinese exists for the headline metrics; other keys fall back to English.
+    headline_only : bool
+        Only the headline metrics (those with a Chinese meaning).
+
+    Returns
+    -------
+    DataFrame
+        One row per key in ``metrics.json`` order, all ``str``: ``area``, ``key`` (the pattern inside the
+        area's block), ``meaning``, ``formula``, ``degenerate``, ``reference`` (``"Author year, DOI
+        URL"``, ``;``-separated; empty when none).
+
+    Raises
+    ------
+    ConfigError
+        For an unknown area or language.
+
+    Examples
+    --------
+    >>> t = metric_definitions("communication", language="zh", headline_only=True)
+    >>> t.loc[t["key"] == "density", "formula"].item()
+    '2m / (n(n − 1))'
+    """
+    _check_area(area)
+    if language not in LANGUAGES:
+        raise ConfigError(f"language must be one of {list(LANGUAGES)}. Got {language!r} instead.")
+    rows = [
+        {
+            "area": a,
+            "key": m.key,
+            "meaning": (m.zh or m.meaning) if language == "zh" else m.meaning,
+            "formula": m.formula,
+            "degenerate": m.degenerate,
+            "reference": _reference_text(m.references),
+        }
+        for a, metrics in definitions(area).items()
+        for m in metrics
+        if m.headline or not headline_only
+    ]
+    columns = ["area", "key", "meaning", "formula", "degenerate", "reference"]
+    return pd.DataFrame({c: pd.Series([r[c] for r in rows], dtype="str") for c in columns})
+
+
+# --------------------------------------------------------------------------------------------------
+# docs/metrics.md
+# --------------------------------------------------------------------------------------------------
+_INTROS: dict[str, str] = {
+    "client": "Who the assessment is for and with which settings.",
+    "run": "Two top-level scalars (not in a block): which orgkit produced the file, and when.",
+    "data": "What was loaded (`orgkit.summary.data_summary`): counts, source files and loader warnings.",
+    "structure": "Structure fit (`orgkit.structure.analyze_structure`): layers and spans of control from "
+                 "the reporting lines, department coverage of the framework at the client's stage, and RACI "
+                 "clarity. Everything except the hierarchy metrics is available with people alone.",
+    "communication": "The communication graph (`orgkit.communication.analyze_communication`): one node per "
+                     "person in people, one undirected edge per pair linked by any communication row. "
+                     "Headline numbers are unweighted; `_weighted` variants use the rows' weights. Without a "
+                     "communication table the block holds only `available` (false), `reason`, `people` and "
+                     "`score` (null).",
+    "decisions": "Decision paths (`orgkit.decisions.analyze_decisions`): per decision, the reporting lines "
+                 "between initiator and decider (hops), the approvers, the departments crossed and the "
+                 "days taken, summarised by mean, median and 90th percentile. i = initiator, k = decider, "
+                 "A = approvers, d = depth. Without decision records only the structural proxy "
+                 "(distances to the top and to department heads) is computed.",
+    "survey": "The employee survey (`orgkit.survey.analyze_survey`): 1–5 Likert items grouped into "
+              "dimensions; reverse-worded items are flipped before anything is computed. Every number "
+              "computed from fewer than `min_group_size` respondents is hidden. Without a survey the block "
+              "holds only `available` (false), `reason` and `score` (null).",
+    "scores": "Each area's 0–100 score (higher is better) and their mean; see Scores and statuses.",
+}
+
+_TITLES: dict[str, str] = {
+    "client": "`client`", "run": "`orgkit_version` and `generated_at`", "data": "`data`",
+    "structure": "`structure`", "communication": "`communication`", "decisions": "`decisions`",
+    "survey": "`survey`", "scores": "`scores`",
+}
+
+
+def _cell(text: str) -> str:
+    """Markdown table cell text: pipes escaped, newlines folded, empty shown as a dash."""
+    text = " ".join(str(text).split())
+    return text.replace("|", "\\|") if text else "—"
+
+
+def _ref_links(keys: Sequence[str]) -> str:
+    parts = []
+    for k in keys:
+        r = REFERENCES[k]
+        parts.append(f"[{r.short}]({r.url})" if r.url else r.short)
+    return "; ".join(parts)
+
+
+def _thresholds_section() -> list[str]:
+    from orgkit.findings import THRESHOLDS
+
+    lines = [
+        "| Rule metric | Amber from | Red from | Direction |",
+        "|---|---|---|---|",
+    ]
+    for key, (amber, red) in THRESHOLDS.items():
+        direction = "higher is worse" if red >= amber else "lower is worse"
+        lines.append(f"| `{key}` | {amber:g} | {red:g} | {direction} |")
+    return lines
+
+
+def _conventions() -> list[str]:
+    from orgkit.communication import OTHER_GROUP
+    from orgkit.findings import THRESHOLDS
+
+    amber, red = THRESHOLDS["score"]
+    lines = [
+        "## Conventions",
+        "",
+        "- **Layout.** `metrics.json` is one object: `client`, `orgkit_version`, `generated_at`, `data`, "
+        "then one block per area (`structure`, `communication`, `decisions`, `survey`), then `scores`. "
+        "Every area block has `score` (0–100 or null); `communication`, `decisions` and `survey` have "
+        "`available` (false when the area's data is missing, with a `reason`).",
+        "- **Types.** `int`, `float`, `str`, `bool`, `object`, `list[...]`; `| null` marks a value that can "
+        "be null. Shares are fractions in [0, 1], never percentages. Whole-number statistics such as a "
+        "median stay `float` (`6.0`).",
+        "- **null versus 0.** `null` means *not computable or not shown*: the input is missing (no "
+        "`manager_id` column, no communication file), the quantity is undefined (a share of nothing, an "
+        "E-I index without ties, alpha with fewer than 3 complete cases) or it is hidden for privacy. "
+        "`0` is a measured zero (no isolates, a density of 0 for a graph without ties). NaN and infinity "
+        "never appear: they are written as `null`. Each key's *Null / degenerate cases* column says "
+        "exactly when.",
+        "- **Minimum group size.** No number describing fewer than `min_group_size` people "
+        "(`client.min_group_size`, default 5) is shown: a department under it appears in "
+        "`communication.departments` only as `{\"size\": null, \"suppressed\": true}`, is never named a silo, "
+        f"and its brokers' department reads `{OTHER_GROUP}`; survey numbers from fewer respondents are null and "
+        "their departments are listed in `survey.suppressed_groups` (extended by complementary suppression "
+        "so a hidden group cannot be recovered from the totals). `data.visible_departments` lists the "
+        "departments that may be shown. Department *names* can appear (as keys and in lists); their "
+        "numbers cannot. Decision types (`decisions.by_type`) are not groups of people and are not "
+        "suppressed.",
+        "- **Ids, not names.** People appear only as `employee_id` (`communication.brokers[].employee_id`) "
+        "and decisions as `decision_id`; `metrics.json` never holds a person's name.",
+        "- **Nested objects keyed by data** are written with a placeholder; `a[]` means each element of "
+        "the list `a`:",
+        "",
+        "| Placeholder | Keys |",
+        "|---|---|",
+    ]
+    lines += [f"| `{p}` | {_cell(text)} |" for p, text in PLACEHOLDERS.items()]
+    lines += [
+        "",
+        "Objects keyed by department are ordered largest department first; `decisions.by_type` by type "
+        "name; dimension objects in the order of the survey's item columns; `structure.span_bands` in band order.",
+        "",
+        "## Scores and statuses",
+        "",
+        "Every score is on 0–100, higher is better, rounded to one decimal, and `null` when the area has "
+        "nothing to assess. Each is a weighted mean of components in [0, 1] (× 100); a component that "
+        "cannot be computed is left out and the remaining weights are renormalised, so a client with less "
+        "data stays on the same scale instead of scoring the unknown as 0.",
+        "",
+        "| Area | What the score means |",
+        "|---|---|",
+        "| structure | How well layers, spans, department coverage and RACI fit the stage (`structure.fit_score`). |",
+        "| communication | How open and connected the communication network is: cross-department mixing "
+        "relative to random mixing, no silos, no isolates, one connected network. |",
+        "| decisions | How short, lightly approved and fast decision paths are (or, without decision records, "
+        "how close people are to the top and to their department heads). |",
+        "| survey | How favourably people answer: the mean favourable share over dimensions × 100. |",
+        "| overall | The mean of the area scores that are not null. |",
+        "",
+        f"Status of a score (`orgkit.findings.score_status`): **green** at {amber:g} or above, **amber** from "
+        f"{red:g} to below {amber:g}, **red** below {red:g}, **grey** when the score is null. The findings "
+        "rate single metrics with the thresholds below (`orgkit.findings.THRESHOLDS`): a value at or beyond "
+        "*Amber from* is amber, at or beyond *Red from* red.",
+        "",
+    ]
+    lines += _thresholds_section()
+    return lines
+
+
+def metrics_markdown() -> str:
+    """The text of ``docs/metrics.md``, generated from the definitions in this module.
+
+    Returns
+    -------
+    str
+        Markdown: conventions, scores and statuses, one table per ``metrics.json`` block, the references
+        and the Chinese meanings of the headline metrics. Deterministic (no dates).
+
+    Examples
+    --------
+    >>> metrics_markdown().splitlines()[0]
+    '# metrics.json: every key defined'
+    """
+    lines = [
+        "# metrics.json: every key defined",
+        "",
+        "<!-- Generated from orgkit/method.py by `python -m orgkit.method --markdown -o docs/metrics.md`. "
+        "Do not edit by hand: change orgkit/method.py and regenerate. tests/test_metrics_doc.py checks "
+        "that this file is current and that every key orgkit produces is defined here. -->",
+        "",
+        "`orgkit assess CLIENT_DIR -o metrics.json` and every report compute their numbers with "
+        "`orgkit.assess`; this page defines each key of the resulting `metrics.json`: its type, meaning, "
+        "formula, when it is null, and the work it rests on. The same definitions feed the report's "
+        "method appendix (`orgkit.method.metric_definitions`).",
+        "",
+    ]
+    lines += _conventions()
+    for area, metrics in definitions().items():
+        lines += ["", f"## {_TITLES[area]}", "", _INTROS[area], ""]
+        lines += [
+            "| Key | Type | Meaning | Formula | Null / degenerate cases | Reference |",
+            "|---|---|---|---|---|---|",
+        ]
+        for m in metrics:
+            lines.append(
+                f"| `{m.key}` | {_cell(m.type)} | {_cell(m.meaning)} | {_cell(m.formula)} | "
+                f"{_cell(m.degenerate)} | {_cell(_ref_links(m.references))} |"
+            )
+    cited = [k for k in REFERENCES if any(k in m.references for ms in definitions().values() for m in ms)]
+    lines += ["", "## References", ""]
+    for k in sorted(cited, key=lambda k: REFERENCES[k].full.lower()):
+        r = REFERENCES[k]
+        lines.append(f"- {r.full}" + (f" {r.url}" if r.url else ""))
+    lines += [
+        "",
+        "## 核心指标中文释义",
+        "",
+        "| 区块 | 指标 | 含义 |",
+        "|---|---|---|",
+    ]
+    for area, metrics in definitions().items():
+        for m in metrics:
+            if m.headline:
+                lines.append(f"| `{BLOCKS[area] or '-'}` | `{m.key}` | {_cell(m.zh)} |")
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """``python -m orgkit.method --markdown [-o docs/metrics.md]``: write the metric reference.
+
+    Parameters
+    ----------
+    argv : sequence of str, optional
+        Command-line arguments (default: ``sys.argv[1:]``).
+
+    Returns
+    -------
+    int
+        The exit status (0).
+    """
+    parser = argparse.ArgumentParser(prog="python -m orgkit.method",
+                                     description="Write docs/metrics.md's text, generated from orgkit.method.")
+    parser.add_argument("--markdown", action="store_true", help="write docs/metrics.md's text (the default)")
+    parser.add_argument("-o", "--output", help="write to this file (UTF-8) instead of standard output")
+    args = parser.parse_args(argv)
+    text = metrics_markdown()
+    if args.output:
+        with open(args.output, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(text)
+    else:
+        sys.stdout.reconfigure(encoding="utf-8")  # type: ignore[union-attr]
+        sys.stdout.write(text)
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())
