@@ -7,7 +7,7 @@ The public API is small and stable::
     result = orgkit.assess(client)                   # every area's metrics and tables
     result.to_dict()                                 # what metrics.json holds
 
-Everything else lives in its module (:mod:`orgkit.structure`, :mod:`orgkit.communication`,
+Everything else lives in its module (:mod:`orgkit.assessment`, :mod:`orgkit.structure`, :mod:`orgkit.communication`,
 :mod:`orgkit.decisions`, :mod:`orgkit.survey`, :mod:`orgkit.report`, :mod:`orgkit.batch`).
 """
 
@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 
+from . import sample
 from ._version import __version__
 from .client import Client, DataWarning, Settings
 from .errors import OrgkitError, ValidationError
@@ -32,11 +33,12 @@ __all__ = [
     "assess",
     "from_frames",
     "load_client",
+    "sample",
 ]
 
 
 def assess(client: Client, **options):
-    """Run every assessment area on a loaded client; see :func:`orgkit.assess.assess`."""
-    from .assess import assess as _assess
+    """Run every assessment area on a loaded client; see :func:`orgkit.assessment.assess`."""
+    from .assessment import assess as _assess
 
     return _assess(client, **options)

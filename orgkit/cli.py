@@ -104,8 +104,8 @@ def validate(client_dir: Path) -> None:
 @_friendly
 def assess(client_dir: Path, output: Path | None, stage: str | None, min_group_size: int | None) -> None:
     """Run every assessment on CLIENT_DIR without a notebook and write one machine-readable result."""
-    from .assess import assess as run_assess
-    from .assess import write_metrics
+    from .assessment import assess as run_assess
+    from .assessment import write_metrics
     from .loading import load_client
 
     client = load_client(client_dir, stage=stage, min_group_size=min_group_size)

@@ -1,6 +1,6 @@
 """What every number in ``metrics.json`` means: the single source of the metric definitions.
 
-Each key of ``metrics.json`` (see :meth:`orgkit.assess.Assessment.to_dict`) is defined here once, with its
+Each key of ``metrics.json`` (see :meth:`orgkit.assessment.Assessment.to_dict`) is defined here once, with its
 type, meaning, formula, degenerate cases and reference; headline metrics also carry a Chinese meaning.
 ``docs/metrics.md`` is generated from these definitions (``python -m orgkit.method --markdown -o
 docs/metrics.md``) and ``tests/test_metrics_doc.py`` checks that the two agree and that every key the

@@ -82,3 +82,13 @@ def test_assess_writes_metrics(tmp_path):
                 "scores"):
         assert key in data
     assert data["client"]["people"] == 120
+
+
+def test_assess_function_survives_importing_its_module():
+    import orgkit
+    import orgkit.assessment  # noqa: F401  (importing the module must not shadow the function)
+
+    client = orgkit.load_client(orgkit.sample.sample_client_path())
+    assert callable(orgkit.assess)
+    first = orgkit.assess(client).to_dict()["scores"]
+    assert orgkit.assess(client).to_dict()["scores"] == first

@@ -17,7 +17,7 @@ import pandas as pd
 import pytest
 
 import orgkit
-from orgkit.assess import assess
+from orgkit.assessment import assess
 from orgkit.errors import ConfigError
 from orgkit.framework import FUNCTIONS
 from orgkit.method import (

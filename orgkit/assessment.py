@@ -171,6 +171,7 @@ def write_metrics(assessment: Assessment | dict, path: str | Path) -> Path:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             json.dump(data, fh, indent=2, ensure_ascii=False, allow_nan=False)
             fh.write("\n")
+        os.chmod(tmp, 0o644)  # mkstemp creates 0600; metrics.json is shared like the other report files
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

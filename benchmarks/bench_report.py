@@ -1,0 +1,92 @@
+"""Time of one report (``orgkit.report.run_client``) against the floor of the Jupyter stack.
+
+The **floor** is what any notebook report costs here: Papermill executes a notebook whose only cell imports the
+same libraries as the assessment notebook (pandas, numpy, scipy, networkx, matplotlib and orgkit's modules)
+in a fresh kernel started by the same kernel manager, and nbconvert renders it with the same template, in the
+same process. The **report** is ``run_client`` on a generated 1,000-person client (all six files): load and
+validate, execute ``assessment.ipynb`` (assess, findings, ten figures, tables), render, publish. Both run
+``--repeat`` times, alternating, and the medians are compared. Target: report <= 2 x floor.
+
+Usage::
+
+    python benchmarks/bench_report.py                  # 1,000 people, 3 repeats
+    python benchmarks/bench_report.py --employees 300 --repeat 5 --pdf
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+FLOOR_SOURCE = (
+    "import numpy, pandas, scipy, networkx, matplotlib\n"
+    "import orgkit.assessment, orgkit.findings, orgkit.display, orgkit.plots, orgkit.report\n"
+)
+
+
+def _floor_notebook(path: Path) -> Path:
+    import nbformat
+
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    params = nbformat.v4.new_code_cell('output_dir: str = ""')
+    params.metadata["tags"] = ["parameters"]
+    nb.cells = [nbformat.v4.new_code_cell(FLOOR_SOURCE), params]
+    nbformat.write(nb, path)
+    return path
+
+
+def _floor(nb: Path, out: Path) -> float:
+    from orgkit.render import render_html
+    from orgkit.report import execute_notebook
+
+    t = time.perf_counter()
+    execute_notebook(nb, out / "floor.ipynb", {"output_dir": str(out)}, progress=False)
+    render_html(out / "floor.ipynb", out / "floor.html")
+    return time.perf_counter() - t
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--employees", type=int, default=1000)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--pdf", action="store_true", help="also print the PDF (adds Chromium's time)")
+    args = parser.parse_args()
+
+    t0 = time.perf_counter()
+    import papermill  # noqa: F401  (imported once, as in a long-running CLI or batch worker)
+
+    from orgkit.report import run_client
+    from orgkit.sample import generate_client
+
+    imports = time.perf_counter() - t0
+    with tempfile.TemporaryDirectory(prefix="orgkit-bench-") as tmp:
+        tmp = Path(tmp)
+        client = generate_client(tmp / "bench-client", employees=args.employees, seed=1)
+        nb = _floor_notebook(tmp / "floor.ipynb")
+        (tmp / "floor").mkdir()
+        _floor(nb, tmp / "floor")  # warm the file cache and matplotlib's font cache once
+        floors, reports, steps = [], [], []
+        for _ in range(args.repeat):
+            floors.append(_floor(nb, tmp / "floor"))
+            t = time.perf_counter()
+            result = run_client(client, tmp / "reports", pdf=args.pdf, progress=False)
+            reports.append(time.perf_counter() - t)
+            steps.append(result.timings)
+        floor, report = statistics.median(floors), statistics.median(reports)
+        print(f"people: {args.employees:,}   repeats: {args.repeat}   imports in this process: {imports:.2f} s")
+        print(f"floor  (papermill + nbconvert, imports only): {floor:.2f} s   runs: "
+              + ", ".join(f"{x:.2f}" for x in floors))
+        print(f"report (run_client{' + pdf' if args.pdf else ''}):                   {report:.2f} s   runs: "
+              + ", ".join(f"{x:.2f}" for x in reports))
+        median_steps = {k: statistics.median(s.get(k, 0.0) for s in steps) for k in steps[0]}
+        print("report steps (median s): " + ", ".join(f"{k} {v:.2f}" for k, v in median_steps.items()))
+        ratio = report / floor
+        print(f"ratio report / floor: {ratio:.2f} (target <= 2.0: {'met' if ratio <= 2.0 else 'NOT met'})")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,856 @@
+"""From numbers to words: findings with red/amber/green statuses, and recommendations tied to them.
+
+:func:`derive_findings` reads an :class:`orgkit.assessment.Assessment` and returns :class:`Finding` objects,
+each a sentence with its numbers in it, in English or Chinese; :func:`recommend` turns them into
+:class:`Recommendation` objects, each citing the findings (and numbers) that triggered it. The rules
+and thresholds are module constants so a reader can see and test them.
+
+Privacy: a department smaller than ``min_group_size`` is never named in a finding or recommendation.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+__all__ = [
+    "Finding",
+    "Recommendation",
+    "STATUS_ORDER",
+    "THRESHOLDS",
+    "score_status",
+    "derive_findings",
+    "recommend",
+    "summary_cards",
+    "top_findings",
+    "status_label",
+]
+
+#: Statuses from worst to best; ``grey`` is "no data".
+STATUS_ORDER = ("red", "amber", "green", "grey")
+
+#: Thresholds of the rules: metric -> (amber from, red from). Values at or beyond "amber from" are amber.
+THRESHOLDS: dict[str, tuple[float, float]] = {
+    "score": (70.0, 50.0),  # below 70 amber, below 50 red (higher is better)
+    "excess_layers": (1, 2),
+    "narrow_span_share": (0.35, 0.5),  # managers with 1-3 reports
+    "wide_span_share": (0.15, 0.3),  # managers with more than 12 reports
+    "single_report_share": (0.15, 0.3),
+    "isolate_share": (0.05, 0.15),
+    "top_broker_betweenness": (0.10, 0.25),
+    "hops_p90": (4, 6),
+    "approvals_mean": (1.5, 3.0),
+    "latency_days_median": (7, 14),
+    "escalated_share": (0.5, 0.7),
+    "distance_to_top_mean": (4, 6),
+    "favourable_low": (0.5, 0.35),  # a dimension below 50% favourable is amber, below 35% red
+    "response_rate": (0.6, 0.4),  # below 60% amber, below 40% red
+}
+
+
+def score_status(score: float | None) -> str:
+    """Red, amber or green for a 0-100 score (``grey`` without one).
+
+    Examples
+    --------
+    >>> score_status(82), score_status(64.9), score_status(12), score_status(None)
+    ('green', 'amber', 'red', 'grey')
+    """
+    if score is None or (isinstance(score, float) and math.isnan(score)):
+        return "grey"
+    amber, red = THRESHOLDS["score"]
+    return "green" if score >= amber else "amber" if score >= red else "red"
+
+
+def _level(value: float | None, key: str) -> str:
+    """Status of a metric where larger is worse (or smaller is worse when the thresholds decrease)."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "grey"
+    amber, red = THRESHOLDS[key]
+    if red >= amber:
+        return "red" if value >= red else "amber" if value >= amber else "green"
+    return "red" if value < red else "amber" if value < amber else "green"
+
+
+_STATUS_LABELS = {
+    "red": {"en": "Red", "zh": "红"},
+    "amber": {"en": "Amber", "zh": "黄"},
+    "green": {"en": "Green", "zh": "绿"},
+    "grey": {"en": "No data", "zh": "无数据"},
+}
+
+
+def status_label(status: str, language: str = "en") -> str:
+    """The word for a status in ``language``."""
+    return _STATUS_LABELS[status].get(language, _STATUS_LABELS[status]["en"])
+
+
+# --------------------------------------------------------------------------------------------------
+# Number formatting inside sentences
+# --------------------------------------------------------------------------------------------------
+def _pct(x: float | None) -> str:
+    return "–" if x is None else f"{100 * x:.0f}%"
+
+
+def _num(x: float | None, digits: int = 1) -> str:
+    if x is None:
+        return "–"
+    if float(x) == int(x):
+        return f"{int(x):,}"
+    return f"{x:,.{digits}f}"
+
+
+def _signed(x: float | None) -> str:
+    return "–" if x is None else f"{x:+.2f}".replace("-", "−")
+
+
+def _join(names: Sequence[str], language: str, limit: int = 4) -> str:
+    names = list(names)
+    extra = len(names) - limit
+    shown = names[:limit]
+    if language == "zh":
+        text = "、".join(shown)
+        return text + (f" 等 {len(names)} 项" if extra > 0 else "")
+    if extra > 0:
+        return ", ".join(shown) + f" and {extra} more"
+    return shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + " and " + shown[-1]
+
+
+# --------------------------------------------------------------------------------------------------
+# Sentences
+# --------------------------------------------------------------------------------------------------
+_FINDINGS: dict[str, dict[str, str]] = {
+    # structure
+    "layers_excess": {
+        "en": "The organisation has {layers} layers where {min_layers} would hold {people} people at the mean span "
+              "of {span_mean}: {excess} more than needed.",
+        "zh": "组织共有 {layers} 个层级；按平均管理幅度 {span_mean} 计算，容纳 {people} 人只需 {min_layers} 层，多出 {excess} 层。",
+    },
+    "layers_ok": {
+        "en": "{layers} layers for {people} people is at the minimum this size needs ({min_layers}) at the mean span of {span_mean}.",
+        "zh": "{people} 人共 {layers} 个层级，已达到该规模在平均管理幅度 {span_mean} 下所需的最少层级（{min_layers} 层）。",
+    },
+    "spans": {
+        "en": "{healthy} of {managers} managers ({healthy_share}) have a healthy span of {lo}-{hi} direct reports; "
+              "{narrow} have three or fewer and {wide} have more than {hi}.",
+        "zh": "{managers} 名管理者中有 {healthy} 名（{healthy_share}）的直接下属数处于 {lo}–{hi} 人的合理区间；"
+              "{narrow} 名不超过 3 人，{wide} 名超过 {hi} 人。",
+    },
+    "single_report": {
+        "en": "{count} managers ({share}) have a single direct report: a layer that adds a hand-off but little management.",
+        "zh": "{count} 名管理者（{share}）只有 1 名直接下属，这类层级增加了传递环节，却没有带来实质管理。",
+    },
+    "function_missing": {
+        "en": "No department carries {function}, which a {stage} company needs as a function of its own.",
+        "zh": "没有部门承担{function}职能，而{stage}企业需要单独设置该职能。",
+    },
+    "function_split": {
+        "en": "{function} is split over {n} departments ({departments}); a {stage} company usually keeps it in one.",
+        "zh": "{function}职能分散在 {n} 个部门（{departments}），{stage}企业通常只设一个部门。",
+    },
+    "department_overloaded": {
+        "en": "{department} combines {functions}, which a {stage} company runs as separate departments.",
+        "zh": "{department}同时承担{functions}等职能，{stage}企业通常将其分设为独立部门。",
+    },
+    "over_split": {
+        "en": "{departments} departments for {people} people is more than a {stage} company needs (at most {allowed}).",
+        "zh": "{people} 人设置了 {departments} 个部门，超出{stage}企业的需要（最多 {allowed} 个）。",
+    },
+    "units_missing": {
+        "en": "No regional branch or business unit was found, which a large company usually has.",
+        "zh": "未发现区域分支或事业部，而大型企业通常会设置。",
+    },
+    "coverage_ok": {
+        "en": "Every core function a {stage} company needs has a department ({covered} of {total}).",
+        "zh": "{stage}企业所需的核心职能均已设置部门（{covered}/{total}）。",
+    },
+    "raci_gaps": {
+        "en": "{gaps} of {total} responsibilities have no accountable or no responsible department ({names}).",
+        "zh": "{total} 项职责中有 {gaps} 项缺少负责（A）或执行（R）部门（{names}）。",
+    },
+    "raci_overlaps": {
+        "en": "{count} of {total} responsibilities are held by several departments at once ({names}).",
+        "zh": "{total} 项职责中有 {count} 项由多个部门同时承担（{names}）。",
+    },
+    "raci_ok": {
+        "en": "{clear} of {total} responsibilities ({share}) have exactly one accountable and one responsible department.",
+        "zh": "{total} 项职责中有 {clear} 项（{share}）恰好有一个负责部门和一个执行部门。",
+    },
+    "no_hierarchy": {
+        "en": "The people file has no manager column, so layers and spans could not be assessed.",
+        "zh": "人员文件中没有上级字段，因此无法评估层级和管理幅度。",
+    },
+    # communication
+    "silo": {
+        "en": "{department} is a silo: {internal} of its ties stay inside the department (E-I {ei} against {expected} "
+              "under random mixing).",
+        "zh": "{department}是信息孤岛：{internal} 的沟通关系发生在部门内部（E-I 指数 {ei}，随机混合基准为 {expected}）。",
+    },
+    "openness": {
+        "en": "{cross} of all ties cross department lines (E-I {ei}; random mixing would give {expected}).",
+        "zh": "{cross} 的沟通关系跨越部门（E-I 指数 {ei}；随机混合基准为 {expected}）。",
+    },
+    "no_silos": {
+        "en": "No department keeps to itself far more than its size explains: there is no silo.",
+        "zh": "没有部门的内部沟通明显超出其规模可解释的程度：未发现信息孤岛。",
+    },
+    "isolates": {
+        "en": "{count} people ({share}) have no recorded tie with anyone.",
+        "zh": "{count} 人（{share}）没有任何沟通记录。",
+    },
+    "broker": {
+        "en": "Contact between departments leans on a few people: {person} alone sits on {share} of the shortest paths "
+              "between colleagues and reaches {reached} other departments.",
+        "zh": "部门之间的联系依赖少数人：{person} 一人位于 {share} 的同事间最短路径上，并连接另外 {reached} 个部门。",
+    },
+    # decisions
+    "hops": {
+        "en": "Decisions cross {mean} reporting lines on average between the person who raises them and the person who "
+              "takes them; one in ten crosses {p90} or more.",
+        "zh": "从发起人到决策人平均要经过 {mean} 条汇报线；十分之一的决策要经过 {p90} 条或更多。",
+    },
+    "approvals": {
+        "en": "A decision collects {mean} approvals on average ({p90} or more for one in ten).",
+        "zh": "每项决策平均需要 {mean} 个审批（十分之一的决策需要 {p90} 个或更多）。",
+    },
+    "latency": {
+        "en": "Half of all decisions take longer than {median} days; {slowest} decisions are the slowest ({slowest_median} "
+              "days, median).",
+        "zh": "一半的决策耗时超过 {median} 天；其中{slowest}类决策最慢（中位数 {slowest_median} 天）。",
+    },
+    "escalation": {
+        "en": "{share} of decisions are taken above or outside the initiator's own department.",
+        "zh": "{share} 的决策由发起人所在部门以上或以外的人做出。",
+    },
+    "structural_proxy": {
+        "en": "No decision records were given; people sit {mean} reporting lines from the top on average, an upper "
+              "bound for decisions that must go there.",
+        "zh": "未提供决策记录；员工与最高层之间平均相隔 {mean} 条汇报线，这是需上报至最高层的决策路径长度上限。",
+    },
+    # survey
+    "survey_low": {
+        "en": "{dimension} is the weakest survey dimension: {favourable} of answers are favourable (mean {mean} of 5).",
+        "zh": "{dimension}是得分最低的调研维度：认同比例为 {favourable}（平均 {mean}/5 分）。",
+    },
+    "survey_high": {
+        "en": "{dimension} is the strongest survey dimension: {favourable} of answers are favourable.",
+        "zh": "{dimension}是得分最高的调研维度：认同比例为 {favourable}。",
+    },
+    "response_rate": {
+        "en": "{respondents} people answered the survey, a response rate of {rate}.",
+        "zh": "共有 {respondents} 人参与调研，回复率为 {rate}。",
+    },
+    "low_alpha": {
+        "en": "The items of {dimensions} do not hang together well (Cronbach's alpha below 0.7); read those scores with care.",
+        "zh": "{dimensions}维度的题目内部一致性不足（Cronbach's α 低于 0.7），解读其得分时需谨慎。",
+    },
+}
+
+_RECOMMENDATIONS: dict[str, dict[str, dict[str, str]]] = {
+    "create_function": {
+        "title": {"en": "Give {function} a department of its own", "zh": "为{function}职能设立独立部门"},
+        "text": {"en": "Name an owner for {function} and give it a team, even a small one; until then its work falls "
+                       "between departments.",
+                 "zh": "为{function}职能指定负责人并配备团队（规模可以很小）；否则相关工作会在部门之间无人负责。"},
+    },
+    "split_department": {
+        "title": {"en": "Split {department} by function", "zh": "按职能拆分{department}"},
+        "text": {"en": "Separate {functions} into departments with their own heads, as is usual at this stage.",
+                 "zh": "将{functions}分设为各自有负责人的独立部门，这是该发展阶段的通常做法。"},
+    },
+    "merge_function": {
+        "title": {"en": "Bring {function} under one department", "zh": "将{function}职能归并到一个部门"},
+        "text": {"en": "Merge the departments that carry {function} ({departments}) or give one of them clear ownership.",
+                 "zh": "合并承担{function}职能的部门（{departments}），或明确由其中一个部门统一负责。"},
+    },
+    "merge_departments": {
+        "title": {"en": "Merge small departments", "zh": "合并过小的部门"},
+        "text": {"en": "At this size fewer, broader departments keep hand-offs down: aim for at most {allowed}.",
+                 "zh": "在当前规模下，更少、职责更宽的部门能减少交接：建议不超过 {allowed} 个。"},
+    },
+    "add_units": {
+        "title": {"en": "Organise regions or business units", "zh": "设立区域或事业部"},
+        "text": {"en": "Group the functional departments under business units or regional branches with their own P&L.",
+                 "zh": "在职能部门之上设立拥有独立损益的事业部或区域分支。"},
+    },
+    "flatten": {
+        "title": {"en": "Remove a management layer", "zh": "减少一个管理层级"},
+        "text": {"en": "Merge the teams of managers with one to three reports and let the rest report a level higher; "
+                       "every layer removed shortens every decision path.",
+                 "zh": "合并只有 1–3 名下属的管理者的团队，其余人员上移一级汇报；每减少一个层级，所有决策路径都会缩短。"},
+    },
+    "widen_spans": {
+        "title": {"en": "Widen narrow spans of control", "zh": "扩大过窄的管理幅度"},
+        "text": {"en": "Combine teams so that managers lead four or more people; move single-report managers into "
+                       "specialist roles.",
+                 "zh": "合并团队，使每位管理者至少管理 4 人；将只有 1 名下属的管理者转为专业岗位。"},
+    },
+    "add_team_leads": {
+        "title": {"en": "Add team leads under the widest spans", "zh": "在管理幅度过宽处增设组长"},
+        "text": {"en": "Managers with more than {hi} direct reports cannot coach each of them; add team leads or split the team.",
+                 "zh": "直接下属超过 {hi} 人的管理者难以顾及每个人；建议增设组长或拆分团队。"},
+    },
+    "fix_raci": {
+        "title": {"en": "Settle who is accountable for each responsibility", "zh": "明确每项职责的负责部门"},
+        "text": {"en": "Give {names} exactly one accountable and one responsible department, and publish the table.",
+                 "zh": "为{names}明确唯一的负责（A）部门和执行（R）部门，并公开职责分工表。"},
+    },
+    "open_channels": {
+        "title": {"en": "Open channels between {department} and its neighbours", "zh": "打通{department}与相关部门的沟通渠道"},
+        "text": {"en": "Set up regular joint forums, shared goals or rotations between {department} and {neighbours}, the "
+                       "departments it works with least relative to their size.",
+                 "zh": "在{department}与{neighbours}之间建立定期联席会议、共同目标或轮岗机制，这些是与其联系相对最少的部门。"},
+    },
+    "spread_brokers": {
+        "title": {"en": "Spread cross-department contact beyond a few people", "zh": "让跨部门联系不依赖少数人"},
+        "text": {"en": "Make the links that run through {person} part of roles and routines (liaisons, joint meetings), so "
+                       "the organisation does not depend on one person's availability.",
+                 "zh": "将经由 {person} 的联系转化为岗位职责和固定机制（对接人、联席会议），避免组织依赖个人。"},
+    },
+    "check_isolates": {
+        "title": {"en": "Check the people without ties", "zh": "核查没有沟通记录的人员"},
+        "text": {"en": "Confirm whether they are missing from the communication data (new joiners, other tools) or "
+                       "genuinely cut off, and onboard them into their teams' channels.",
+                 "zh": "确认他们是在沟通数据中缺失（新员工、使用其他工具），还是确实被孤立，并帮助其融入团队沟通渠道。"},
+    },
+    "delegate": {
+        "title": {"en": "Delegate decisions closer to where they arise", "zh": "将决策权下放到问题发生处"},
+        "text": {"en": "Give department heads the authority to decide {types} decisions within agreed limits, and escalate "
+                       "only the exceptions.",
+                 "zh": "授权部门负责人在约定范围内自行决定{types}类事项，只将例外情况上报。"},
+    },
+    "cut_approvals": {
+        "title": {"en": "Cut approval steps", "zh": "精简审批环节"},
+        "text": {"en": "Keep one approver per decision type unless a risk rule requires more; approvals that never reject "
+                       "add only time.",
+                 "zh": "除风险规则要求外，每类决策只保留一名审批人；从不否决的审批只会增加时间。"},
+    },
+    "speed_up": {
+        "title": {"en": "Set decision deadlines", "zh": "设定决策时限"},
+        "text": {"en": "Agree a target time for {slowest} decisions and track it; a decision not taken by then goes to a "
+                       "named default owner.",
+                 "zh": "为{slowest}类决策约定目标时限并跟踪；逾期未决的事项交由指定负责人决定。"},
+    },
+    "act_on_survey": {
+        "title": {"en": "Act on {dimension}", "zh": "针对{dimension}采取行动"},
+        "text": {"en": "Share the result with teams, agree two or three concrete changes with them, and ask again in the "
+                       "next survey.",
+                 "zh": "向各团队反馈结果，与他们商定两三项具体改进措施，并在下次调研中复查。"},
+    },
+    "reassess": {
+        "title": {"en": "Reassess in {months} months", "zh": "{months} 个月后重新评估"},
+        "text": {"en": "Run this assessment again on fresh exports to see whether the changes worked; keep the same "
+                       "definitions so the numbers compare.",
+                 "zh": "届时使用最新导出的数据再次运行本评估，检验改进效果；保持指标定义不变以便前后对比。"},
+    },
+}
+
+_STAGE_WORDS = {
+    "startup": {"en": "start-up", "zh": "初创期"},
+    "mid": {"en": "mid-size", "zh": "成长期"},
+    "large": {"en": "large", "zh": "大型"},
+}
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One thing the assessment found, as a sentence with its numbers.
+
+    Attributes
+    ----------
+    area : str
+        ``structure``, ``communication``, ``decisions`` or ``survey``.
+    key : str
+        Which rule produced it (a key of the sentence table, e.g. ``silo``).
+    status : str
+        ``red``, ``amber`` or ``green``.
+    values : dict
+        The values the sentence is built from, per language (``{"en": {...}, "zh": {...}}``); plain
+        types only.
+    weight : float
+        Importance within its status (larger first), for ordering the executive summary.
+    ident : str
+        A stable identifier (``key`` plus the department or function it is about).
+    """
+
+    area: str
+    key: str
+    status: str
+    values: dict[str, dict[str, Any]]
+    weight: float = 1.0
+    ident: str = ""
+
+    def text(self, language: str = "en") -> str:
+        """The finding as a sentence in ``language``."""
+        template = _FINDINGS[self.key].get(language) or _FINDINGS[self.key]["en"]
+        return template.format(**self.values.get(language, self.values.get("en", {})))
+
+    def to_dict(self, language: str = "en") -> dict[str, Any]:
+        """Plain types for JSON: area, key, status, text."""
+        return {"area": self.area, "key": self.key, "status": self.status, "text": self.text(language),
+                "id": self.ident or self.key}
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    """An action, tied to the findings that call for it.
+
+    Attributes
+    ----------
+    key : str
+        Which recommendation (a key of the recommendation table).
+    area : str
+    status : str
+        The worst status of its findings (its priority).
+    findings : tuple of Finding
+        The findings that triggered it; :meth:`because` quotes them.
+    values : dict
+        Per language, the values of its title and text.
+    """
+
+    key: str
+    area: str
+    status: str
+    findings: tuple[Finding, ...]
+    values: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    def _fmt(self, part: str, language: str) -> str:
+        template = _RECOMMENDATIONS[self.key][part].get(language) or _RECOMMENDATIONS[self.key][part]["en"]
+        return template.format(**self.values.get(language, self.values.get("en", {})))
+
+    def title(self, language: str = "en") -> str:
+        """The action in a few words."""
+        return self._fmt("title", language)
+
+    def text(self, language: str = "en") -> str:
+        """What to do, in a sentence or two."""
+        return self._fmt("text", language)
+
+    def because(self, language: str = "en") -> str:
+        """The triggering findings, with their numbers."""
+        sep = " " if language == "en" else ""
+        return sep.join(f.text(language) for f in self.findings)
+
+    def to_dict(self, language: str = "en") -> dict[str, Any]:
+        """Plain types for JSON."""
+        return {"key": self.key, "area": self.area, "status": self.status, "title": self.title(language),
+                "text": self.text(language), "because": [f.ident or f.key for f in self.findings]}
+
+
+def _both(**values: Any) -> dict[str, dict[str, Any]]:
+    """The same values for both languages (numbers and ids read the same)."""
+    return {"en": dict(values), "zh": dict(values)}
+
+
+def _per_language(fn: Any) -> dict[str, dict[str, Any]]:
+    return {lang: fn(lang) for lang in ("en", "zh")}
+
+
+def _function_label(code: str, language: str) -> str:
+    from orgkit.framework import function_label
+
+    return function_label(code, language)
+
+
+def _worst(statuses: Iterable[str]) -> str:
+    order = {s: i for i, s in enumerate(STATUS_ORDER)}
+    return min(statuses, key=lambda s: order.get(s, 99), default="grey")
+
+
+# --------------------------------------------------------------------------------------------------
+# The rules
+# --------------------------------------------------------------------------------------------------
+def _structure(m: Mapping[str, Any], visible: set[str], raci_issues: Any) -> list[Finding]:
+    out: list[Finding] = []
+    if not m or not m.get("available", True):
+        return out
+    stage = m.get("stage") or "mid"
+    stage_word = {lang: _STAGE_WORDS.get(stage, {}).get(lang, stage) for lang in ("en", "zh")}
+    people = m.get("people")
+    if m.get("layers") is None:
+        out.append(Finding("structure", "no_hierarchy", "amber", _both(), 0.5))
+    else:
+        excess = m.get("excess_layers")
+        if excess is not None and m.get("min_layers") is not None:
+            status = _level(excess, "excess_layers")
+            key = "layers_excess" if excess > 0 else "layers_ok"
+            out.append(Finding("structure", key, status, _both(
+                layers=m["layers"], min_layers=m["min_layers"], people=_num(people), span_mean=_num(m.get("span_mean")),
+                excess=excess), 3.0 if excess > 0 else 0.5))
+        bands = m.get("span_bands") or {}
+        managers = m.get("managers") or 0
+        if managers:
+            from orgkit.structure import HEALTHY_SPAN
+
+            lo, hi = HEALTHY_SPAN
+            counts = {b: (v or {}).get("managers", 0) or 0 for b, v in bands.items()}
+
+            def band_range(b: str) -> tuple[float, float]:
+                if b.endswith("+"):
+                    return float(b[:-1]), math.inf
+                a, _, z = b.partition("-")
+                return float(a), float(z or a)
+
+            narrow = sum(c for b, c in counts.items() if band_range(b)[1] <= 3)
+            wide = sum(c for b, c in counts.items() if band_range(b)[0] > hi)
+            healthy = managers - narrow - wide - sum(
+                c for b, c in counts.items() if band_range(b)[1] > 3 and band_range(b)[0] < lo)
+            status = _worst([_level(narrow / managers, "narrow_span_share"), _level(wide / managers, "wide_span_share")])
+            out.append(Finding("structure", "spans", status, _both(
+                healthy=healthy, managers=managers, healthy_share=_pct(healthy / managers), lo=lo, hi=hi,
+                narrow=narrow, wide=wide, narrow_share=narrow / managers, wide_share=wide / managers),
+                2.5 if status != "green" else 0.8))
+            single = m.get("single_report_managers") or 0
+            share = m.get("single_report_share")
+            if single and share is not None and _level(share, "single_report_share") != "green":
+                out.append(Finding("structure", "single_report", _level(share, "single_report_share"),
+                                   _both(count=single, share=_pct(share)), 1.5))
+    for f in m.get("functions_missing") or []:
+        out.append(Finding("structure", "function_missing", "red", _per_language(lambda lang, f=f: {
+            "function": _function_label(f, lang), "stage": stage_word[lang], "code": f}), 4.0, f"function_missing:{f}"))
+    functions = m.get("functions") or {}
+    for f in m.get("functions_split") or []:
+        depts = [d for d in functions.get(f, []) if d in visible]
+        n = len(functions.get(f, []))
+        out.append(Finding("structure", "function_split", "amber", _per_language(lambda lang, f=f, depts=depts, n=n: {
+            "function": _function_label(f, lang), "n": n, "stage": stage_word[lang],
+            "departments": _join(depts, lang) if depts else ("small groups" if lang == "en" else "小群体"),
+            "departments_list": depts, "code": f}), 2.0, f"function_split:{f}"))
+    fn_of: dict[str, list[str]] = {}
+    for f, ds in functions.items():
+        for d in ds:
+            fn_of.setdefault(d, []).append(f)
+    for d in m.get("departments_overloaded") or []:
+        if d not in visible:
+            continue
+        fs = fn_of.get(d, [])
+        out.append(Finding("structure", "department_overloaded", "amber", _per_language(lambda lang, d=d, fs=fs: {
+            "department": d, "functions": _join([_function_label(f, lang) for f in fs], lang), "stage": stage_word[lang],
+            "codes": fs}), 2.0, f"department_overloaded:{d}"))
+    if m.get("over_split"):
+        from orgkit.framework import STAGE_EXPECTATIONS
+
+        exp = STAGE_EXPECTATIONS.get(stage)
+        allowed = exp.allowed_departments(people) if exp is not None else None
+        out.append(Finding("structure", "over_split", "amber", _per_language(lambda lang: {
+            "departments": m.get("departments_count"), "people": _num(people), "stage": stage_word[lang],
+            "allowed": allowed}), 2.0))
+    if m.get("units_missing"):
+        out.append(Finding("structure", "units_missing", "amber", _both(), 1.5))
+    if not m.get("functions_missing"):
+        comps = {c.get("name"): c for c in m.get("score_components") or []}
+        cov = comps.get("function_coverage", {}).get("value")
+        if cov is not None:
+            from orgkit.framework import STAGE_EXPECTATIONS
+
+            exp = STAGE_EXPECTATIONS.get(stage)
+            total = len(exp.core) if exp is not None else 0
+            out.append(Finding("structure", "coverage_ok", "green", _per_language(lambda lang: {
+                "stage": stage_word[lang], "covered": total, "total": total}), 0.6))
+    raci = m.get("raci")
+    if raci and raci.get("responsibilities"):
+        total = raci["responsibilities"]
+        gap_names = list(dict.fromkeys((raci.get("no_accountable") or []) + (raci.get("no_responsible") or [])))
+        overlap_names = list(dict.fromkeys(o["responsibility"] for o in raci.get("overlaps") or []))
+        if gap_names:
+            share = len(gap_names) / total
+            out.append(Finding("structure", "raci_gaps", "red" if share >= 0.2 else "amber", _per_language(
+                lambda lang: {"gaps": len(gap_names), "total": total, "names": _join(gap_names, lang, 3),
+                              "list": gap_names}), 2.2))
+        if overlap_names:
+            share = len(overlap_names) / total
+            out.append(Finding("structure", "raci_overlaps", "red" if share >= 0.2 else "amber", _per_language(
+                lambda lang: {"count": len(overlap_names), "total": total, "names": _join(overlap_names, lang, 3),
+                              "list": overlap_names}), 1.8))
+        if not gap_names and not overlap_names:
+            out.append(Finding("structure", "raci_ok", "green", _both(
+                clear=raci.get("clear"), total=total, share=_pct(raci.get("clear_share"))), 0.5))
+    return out
+
+
+def _communication(m: Mapping[str, Any], visible: set[str]) -> list[Finding]:
+    out: list[Finding] = []
+    if not m or not m.get("available"):
+        return out
+    depts = m.get("departments") or {}
+    for name in m.get("silos") or []:
+        d = depts.get(name) or {}
+        if name not in visible or d.get("suppressed"):
+            continue
+        internal = 1 - (d.get("external_share") or 0.0)
+        out.append(Finding("communication", "silo", "red", _both(
+            department=name, internal=_pct(internal), ei=_signed(d.get("ei_index")),
+            expected=_signed(d.get("ei_index_expected")), size=d.get("size")), 4.0 + internal, f"silo:{name}"))
+    ei, exp = m.get("ei_index"), m.get("ei_index_expected")
+    if ei is not None and exp is not None:
+        cross = (1 + ei) / 2
+        openness = min(1.0, (1 + ei) / (1 + exp)) if (1 + exp) > 0 else None
+        status = "green" if openness is None or openness >= 0.6 else "amber" if openness >= 0.35 else "red"
+        out.append(Finding("communication", "openness", status, _both(
+            cross=_pct(cross), ei=_signed(ei), expected=_signed(exp), openness=openness), 1.5))
+    if not m.get("silos"):
+        out.append(Finding("communication", "no_silos", "green", _both(), 0.7))
+    isolates, share = m.get("isolates") or 0, m.get("isolate_share")
+    if isolates and share is not None and _level(share, "isolate_share") != "green":
+        out.append(Finding("communication", "isolates", _level(share, "isolate_share"),
+                           _both(count=isolates, share=_pct(share)), 1.6))
+    brokers = m.get("brokers") or []
+    if brokers:
+        top = brokers[0]
+        bc = top.get("betweenness")
+        if bc is not None and _level(bc, "top_broker_betweenness") != "green":
+            out.append(Finding("communication", "broker", _level(bc, "top_broker_betweenness"), _both(
+                person=str(top.get("employee_id")), share=_pct(bc), reached=top.get("departments_reached"),
+                betweenness=bc), 1.4, f"broker:{top.get('employee_id')}"))
+    return out
+
+
+def _decisions(m: Mapping[str, Any]) -> list[Finding]:
+    out: list[Finding] = []
+    if not m:
+        return out
+    if not m.get("available"):
+        mean = m.get("distance_to_top_mean")
+        if mean is not None:
+            out.append(Finding("decisions", "structural_proxy", _level(mean, "distance_to_top_mean"),
+                               _both(mean=_num(mean)), 1.5))
+        return out
+    if m.get("hops_mean") is not None:
+        status = _level(m.get("hops_p90"), "hops_p90")
+        out.append(Finding("decisions", "hops", status, _both(
+            mean=_num(m["hops_mean"]), p90=_num(m.get("hops_p90")), hops_p90=m.get("hops_p90")),
+            3.0 if status != "green" else 1.0))
+    if m.get("approvals_mean") is not None:
+        status = _level(m["approvals_mean"], "approvals_mean")
+        out.append(Finding("decisions", "approvals", status, _both(
+            mean=_num(m["approvals_mean"]), p90=_num(m.get("approvals_p90")), approvals_mean=m["approvals_mean"]),
+            2.0 if status != "green" else 0.6))
+    if m.get("latency_days_median") is not None:
+        by_type = m.get("by_type") or {}
+        ranked = sorted(((v.get("latency_days_median"), t) for t, v in by_type.items()
+                         if v.get("latency_days_median") is not None), reverse=True)
+        slowest, slowest_median = (ranked[0][1], ranked[0][0]) if ranked else ("–", None)
+        status = _level(m["latency_days_median"], "latency_days_median")
+        out.append(Finding("decisions", "latency", status, _both(
+            median=_num(m["latency_days_median"]), slowest=slowest, slowest_median=_num(slowest_median),
+            latency_days_median=m["latency_days_median"]), 2.5 if status != "green" else 0.9))
+    if m.get("escalated_share") is not None:
+        status = _level(m["escalated_share"], "escalated_share")
+        by_type = m.get("by_type") or {}
+        escalated_types = [t for t, v in sorted(by_type.items(), key=lambda kv: -(kv[1].get("escalated_share") or 0))
+                           if (v.get("escalated_share") or 0) >= THRESHOLDS["escalated_share"][0]]
+        out.append(Finding("decisions", "escalation", status, _both(
+            share=_pct(m["escalated_share"]), escalated_share=m["escalated_share"], types=escalated_types[:3]),
+            2.2 if status != "green" else 0.7))
+    return out
+
+
+def _survey(m: Mapping[str, Any], language_labels: Mapping[str, Mapping[str, str]]) -> list[Finding]:
+    out: list[Finding] = []
+    if not m or not m.get("available"):
+        return out
+    dims = {k: v for k, v in (m.get("dimensions") or {}).items() if v and v.get("favourable") is not None}
+
+    def dim_label(code: str, lang: str) -> str:
+        return language_labels.get(lang, {}).get(code) or code.replace("_", " ").capitalize()
+
+    if dims:
+        low = min(dims, key=lambda k: dims[k]["favourable"])
+        high = max(dims, key=lambda k: dims[k]["favourable"])
+        fav = dims[low]["favourable"]
+        out.append(Finding("survey", "survey_low", _level(fav, "favourable_low"), _per_language(lambda lang: {
+            "dimension": dim_label(low, lang), "favourable": _pct(fav), "mean": _num(dims[low].get("mean"), 2),
+            "code": low}), 3.0, f"survey_low:{low}"))
+        if high != low:
+            out.append(Finding("survey", "survey_high", _level(dims[high]["favourable"], "favourable_low"),
+                               _per_language(lambda lang: {"dimension": dim_label(high, lang),
+                                                           "favourable": _pct(dims[high]["favourable"]), "code": high}),
+                               0.8, f"survey_high:{high}"))
+    rate = m.get("response_rate")
+    if rate is not None:
+        out.append(Finding("survey", "response_rate", _level(rate, "response_rate"), _both(
+            respondents=m.get("respondents"), rate=_pct(rate), response_rate=rate), 1.0))
+    low_alpha = m.get("low_alpha") or []
+    if low_alpha:
+        out.append(Finding("survey", "low_alpha", "amber", _per_language(lambda lang: {
+            "dimensions": _join([dim_label(d, lang) for d in low_alpha], lang)}), 0.9))
+    return out
+
+
+def derive_findings(assessment: Any) -> list[Finding]:
+    """Every finding of an assessment, worst first.
+
+    Parameters
+    ----------
+    assessment : orgkit.assessment.Assessment
+        The result of :func:`orgkit.assessment.assess`.
+
+    Returns
+    -------
+    list of Finding
+        Sorted by status (red, amber, green) and then by weight. Departments smaller than
+        ``client.settings.min_group_size`` are never named.
+
+    Notes
+    -----
+    The rules and their thresholds are in :data:`THRESHOLDS`: a metric at or beyond its first value is
+    amber, at or beyond its second red. An area without data yields no finding (its section says so).
+    """
+    client = assessment.client
+    sizes = client.department_sizes()
+    visible = set(sizes[sizes >= client.settings.min_group_size].index.astype(str))
+    try:
+        from orgkit.survey import DIMENSION_LABELS
+    except ImportError:  # pragma: no cover
+        DIMENSION_LABELS = {}
+    found = (
+        _structure(assessment.structure.metrics, visible, getattr(assessment.structure, "raci_issues", None))
+        + _communication(assessment.communication.metrics, visible)
+        + _decisions(assessment.decisions.metrics)
+        + _survey(assessment.survey.metrics, DIMENSION_LABELS)
+    )
+    order = {s: i for i, s in enumerate(STATUS_ORDER)}
+    return sorted(found, key=lambda f: (order[f.status], -f.weight))
+
+
+def top_findings(findings: Iterable[Finding], area: str, n: int = 3) -> list[Finding]:
+    """The ``n`` findings of ``area`` that matter most (worst status, then largest weight)."""
+    order = {s: i for i, s in enumerate(STATUS_ORDER)}
+    mine = [f for f in findings if f.area == area]
+    return sorted(mine, key=lambda f: (order[f.status], -f.weight))[:n]
+
+
+def _neighbours(assessment: Any, department: str, visible: set[str], n: int = 2) -> list[str]:
+    """The visible departments a silo talks to least relative to their size (its missing links)."""
+    matrix = getattr(assessment.communication, "matrix", None)
+    if matrix is None or department not in getattr(matrix, "index", []):
+        return []
+    row = matrix.loc[department].drop(labels=[department], errors="ignore")
+    row = row[[c for c in row.index if c in visible]]
+    if row.empty:
+        return []
+    return row.sort_values(kind="mergesort").index[:n].tolist()
+
+
+def recommend(findings: Sequence[Finding], assessment: Any) -> list[Recommendation]:
+    """Recommendations tied to the findings that call for them, most urgent first.
+
+    Parameters
+    ----------
+    findings : sequence of Finding
+        From :func:`derive_findings`.
+    assessment : orgkit.assessment.Assessment
+        For the details a recommendation names (a silo's least-connected neighbours, the slowest
+        decision type).
+
+    Returns
+    -------
+    list of Recommendation
+        Each cites its findings. Green findings trigger nothing, except that the last recommendation is
+        always to reassess: in 6 months when anything is red, else in 12.
+    """
+    client = assessment.client
+    sizes = client.department_sizes()
+    visible = set(sizes[sizes >= client.settings.min_group_size].index.astype(str))
+    recs: list[Recommendation] = []
+    act = [f for f in findings if f.status in ("red", "amber")]
+
+    def add(key: str, area: str, fs: Sequence[Finding], values: dict[str, dict[str, Any]] | None = None) -> None:
+        recs.append(Recommendation(key, area, _worst(f.status for f in fs), tuple(fs), values or _both()))
+
+    for f in act:
+        v = f.values
+        if f.key == "function_missing":
+            add("create_function", "structure", [f], {lang: {"function": v[lang]["function"]} for lang in v})
+        elif f.key == "department_overloaded":
+            add("split_department", "structure", [f],
+                {lang: {"department": v[lang]["department"], "functions": v[lang]["functions"]} for lang in v})
+        elif f.key == "function_split":
+            add("merge_function", "structure", [f],
+                {lang: {"function": v[lang]["function"], "departments": v[lang]["departments"]} for lang in v})
+        elif f.key == "over_split":
+            add("merge_departments", "structure", [f], _both(allowed=v["en"]["allowed"]))
+        elif f.key == "units_missing":
+            add("add_units", "structure", [f])
+        elif f.key == "silo":
+            name = v["en"]["department"]
+            nb = _neighbours(assessment, name, visible)
+            add("open_channels", "communication", [f], {lang: {
+                "department": name,
+                "neighbours": _join(nb, lang) if nb else ("the other departments" if lang == "en" else "其他部门")}
+                for lang in ("en", "zh")})
+        elif f.key == "broker":
+            add("spread_brokers", "communication", [f], _both(person=v["en"]["person"]))
+        elif f.key == "isolates":
+            add("check_isolates", "communication", [f])
+    layer_f = [f for f in act if f.key in ("layers_excess", "single_report")]
+    span_f = [f for f in act if f.key == "spans"]
+    if any(f.key == "layers_excess" for f in layer_f):
+        add("flatten", "structure", layer_f)
+    elif layer_f:
+        add("widen_spans", "structure", layer_f)
+    for f in span_f:
+        if f.values["en"].get("narrow_share", 0) >= THRESHOLDS["narrow_span_share"][0] and not layer_f:
+            add("widen_spans", "structure", [f])
+        if f.values["en"].get("wide_share", 0) >= THRESHOLDS["wide_span_share"][0]:
+            add("add_team_leads", "structure", [f], _both(hi=f.values["en"]["hi"]))
+    raci_f = [f for f in act if f.key in ("raci_gaps", "raci_overlaps")]
+    if raci_f:
+        names = list(dict.fromkeys(n for f in raci_f for n in f.values["en"].get("list", [])))
+        add("fix_raci", "structure", raci_f, _per_language(lambda lang: {"names": _join(names, lang, 3)}))
+    path_f = [f for f in act if f.key in ("hops", "escalation", "structural_proxy")]
+    if path_f:
+        types = []
+        for f in path_f:
+            types += f.values["en"].get("types", []) or []
+        if not types:
+            by_type = assessment.decisions.metrics.get("by_type") or {}
+            types = [t for t, _ in sorted(by_type.items(), key=lambda kv: -(kv[1].get("hops_mean") or 0))][:2]
+        add("delegate", "decisions", path_f,
+            _per_language(lambda lang: {"types": _join(types, lang, 3) if types else ("routine" if lang == "en" else "常规")}))
+    appr = [f for f in act if f.key == "approvals"]
+    if appr:
+        add("cut_approvals", "decisions", appr)
+    lat = [f for f in act if f.key == "latency"]
+    if lat:
+        add("speed_up", "decisions", lat, _both(slowest=lat[0].values["en"]["slowest"]))
+    low = [f for f in act if f.key == "survey_low"]
+    for f in low:
+        add("act_on_survey", "survey", [f], {lang: {"dimension": f.values[lang]["dimension"]} for lang in f.values})
+
+    order = {s: i for i, s in enumerate(STATUS_ORDER)}
+    recs.sort(key=lambda r: order[r.status])
+    any_red = any(f.status == "red" for f in findings)
+    scores = assessment.scores
+    basis = [f for f in findings if f.status in ("red", "amber")][:2]
+    months = 6 if any_red else 12
+    recs.append(Recommendation("reassess", "all", "red" if any_red else "green", tuple(basis), _both(
+        months=months, overall=scores.get("overall"))))
+    return recs
+
+
+def summary_cards(assessment: Any, findings: Sequence[Finding], language: str = "en", n: int = 3) -> list[dict[str, Any]]:
+    """The executive summary's cards: per area its score, status and top findings as sentences.
+
+    The survey card is left out when the client has no survey; other areas without data get a grey
+    card saying so.
+    """
+    from orgkit.display import text
+
+    scores = assessment.scores
+    cards = []
+    for area in ("structure", "communication", "decisions", "survey"):
+        result = getattr(assessment, area)
+        available = bool(result.metrics.get("available", True))
+        if area == "survey" and not available:
+            continue
+        score = scores.get(area)
+        tops = [f.text(language) for f in top_findings(findings, area, n)]
+        if not tops and not available:
+            reason = result.metrics.get("reason") or ""
+            tops = [text("not_available", language, reason=str(reason).rstrip("."))] if reason else []
+        cards.append({"area": area, "title": text(f"area_{area}", language), "score": score,
+                      "status": score_status(score), "findings": tops})
+    return cards

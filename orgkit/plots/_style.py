@@ -1,0 +1,238 @@
+"""The look shared by every orgkit figure: fonts (with CJK fallbacks), colours, sizes, labels in en/zh.
+
+Fonts: matplotlib draws a glyph missing from the first family with the next one of ``font.sans-serif``
+(per-glyph fallback, which matplotlib applies only to an explicit ``font.family`` list), so Latin text stays in DejaVu Sans and Chinese department names or labels use a
+CJK family. :func:`register_cjk_fonts` finds one on this machine (matplotlib's font list, then the
+font files it can see, then ``fc-match :lang=zh``) and registers it with ``fontManager.addfont``, so a
+font cache built before the font was installed does not hide it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import io
+import logging
+import shutil
+import subprocess
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+import matplotlib as mpl
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+
+__all__ = [
+    "CJK_FAMILIES",
+    "register_cjk_fonts",
+    "plot_style",
+    "new_figure",
+    "figure_png",
+    "department_colors",
+    "label",
+    "truncate",
+    "STATUS_COLORS",
+]
+
+logger = logging.getLogger(__name__)
+
+#: CJK families tried in order (Linux, then the fonts found on readers' laptops).
+CJK_FAMILIES = (
+    "Noto Sans CJK SC",
+    "Source Han Sans SC",
+    "Noto Sans SC",
+    "WenQuanYi Micro Hei",
+    "WenQuanYi Zen Hei",
+    "Microsoft YaHei",
+    "PingFang SC",
+    "Hiragino Sans GB",
+    "Heiti SC",
+    "SimHei",
+    "Noto Sans CJK JP",
+    "Arial Unicode MS",
+)
+_CJK_FILE_HINTS = ("cjk", "wqy", "msyh", "pingfang", "simhei", "sourcehansans", "notosanssc", "hiragino")
+
+#: Colours of the red/amber/green statuses (also used for good/bad shading).
+STATUS_COLORS = {"red": "#c0392b", "amber": "#e0a100", "green": "#2e8b57", "grey": "#8a94a3"}
+_INK = "#1f2933"
+_MUTED = "#5f6b7a"
+_PALETTE = (
+    "#2b5d8a", "#e07b39", "#3a9a5b", "#c0392b", "#7d5ba6", "#8c6d31", "#d36ba6", "#843c39",
+    "#b5a000", "#17a2b8", "#9bc1e6", "#f2b179", "#8fd19e", "#f19c97", "#c5b0dd", "#c9b28c",
+)
+
+_LABELS: dict[str, dict[str, str]] = {
+    "people": {"en": "People", "zh": "人数"},
+    "managers": {"en": "Managers", "zh": "管理者人数"},
+    "span": {"en": "Direct reports per manager (span of control)", "zh": "每位管理者的直接下属数（管理幅度）"},
+    "layers": {"en": "Layer (0 = top)", "zh": "层级（0 = 最高层）"},
+    "narrow": {"en": "narrow", "zh": "过窄"},
+    "healthy": {"en": "healthy", "zh": "合理"},
+    "wide": {"en": "wide", "zh": "过宽"},
+    "from_department": {"en": "From department", "zh": "发起部门"},
+    "to_department": {"en": "To department", "zh": "接收部门"},
+    "share_of_ties": {"en": "Share of the row's communication", "zh": "占该部门沟通量的比例"},
+    "ei_index": {"en": "E-I index (−1 = all internal, +1 = all external)", "zh": "E-I 指数（−1 = 全部内部，+1 = 全部外部）"},
+    "observed": {"en": "observed", "zh": "实际值"},
+    "expected": {"en": "random mixing", "zh": "随机混合基准"},
+    "silo": {"en": "silo", "zh": "孤岛"},
+    "hops": {"en": "Reporting lines between initiator and decider (hops)", "zh": "发起人与决策人之间的汇报层级数（跳数）"},
+    "approvals": {"en": "Approvals per decision", "zh": "每项决策的审批人数"},
+    "decisions": {"en": "Decisions", "zh": "决策数"},
+    "latency": {"en": "Days from raised to decided", "zh": "从发起到决策的天数"},
+    "decision_type": {"en": "Decision type", "zh": "决策类型"},
+    "median": {"en": "median", "zh": "中位数"},
+    "others": {"en": "others", "zh": "其他"},
+    "sampled": {"en": "sample of {n} of {total} people", "zh": "抽样 {n} / {total} 人"},
+    "more": {"en": "+{n} more", "zh": "另有 {n} 个"},
+    "no_data": {"en": "No data", "zh": "无数据"},
+    "brokers": {"en": "broker", "zh": "桥梁人物"},
+    "department": {"en": "Department", "zh": "部门"},
+}
+
+
+def label(key: str, language: str = "en", **values: Any) -> str:
+    """A fixed text of the figures in ``language`` (``en`` or ``zh``), formatted with ``values``."""
+    entry = _LABELS[key]
+    text = entry.get(language) or entry["en"]
+    return text.format(**values) if values else text
+
+
+@functools.lru_cache(maxsize=1)
+def register_cjk_fonts() -> tuple[str, ...]:
+    """Make the CJK fonts of this machine known to matplotlib; return their family names.
+
+    Returns
+    -------
+    tuple of str
+        Families from :data:`CJK_FAMILIES` that matplotlib can now use, best first; empty when the
+        machine has none (Chinese text is then drawn as boxes; install ``fonts-noto-cjk``).
+
+    Notes
+    -----
+    Looked up once per process. The order is: families already in matplotlib's font list; font files
+    whose names suggest CJK among the system fonts; the file ``fc-match`` picks for ``:lang=zh``.
+    """
+    from matplotlib import font_manager as fm
+
+    def known() -> set[str]:
+        return {f.name for f in fm.fontManager.ttflist}
+
+    if not set(CJK_FAMILIES) & known():
+        files = [p for p in fm.findSystemFonts() if any(h in p.lower().replace(" ", "").replace("-", "") for h in _CJK_FILE_HINTS)]
+        fc = shutil.which("fc-match")
+        if fc:
+            try:
+                out = subprocess.run([fc, "-f", "%{file}", ":lang=zh"], capture_output=True, text=True, timeout=10)
+                if out.returncode == 0 and out.stdout.strip():
+                    files.append(out.stdout.strip())
+            except (OSError, subprocess.SubprocessError):  # pragma: no cover - a broken fontconfig
+                pass
+        for path in dict.fromkeys(files):
+            try:
+                fm.fontManager.addfont(path)
+            except (OSError, RuntimeError, ValueError) as err:  # pragma: no cover - unreadable font file
+                logger.debug("cannot register font %s: %s", path, err)
+    available = known()
+    found = tuple(f for f in CJK_FAMILIES if f in available)
+    if not found:
+        logger.warning("no CJK font found: Chinese text in figures will be drawn as boxes "
+                       "(install fonts-noto-cjk or fonts-wqy-microhei)")
+    return found
+
+
+def _rc() -> dict[str, Any]:
+    families = ["DejaVu Sans", *register_cjk_fonts()]
+    return {
+        # per-glyph fallback only works across an explicit family list, not through "sans-serif"
+        "font.family": families,
+        "font.sans-serif": families,
+        "font.size": 10,
+        "axes.titlesize": 11,
+        "axes.titleweight": "bold",
+        "axes.titlelocation": "left",
+        "axes.labelsize": 10,
+        "axes.labelcolor": _INK,
+        "axes.edgecolor": "#9aa5b1",
+        "axes.linewidth": 0.8,
+        "axes.spines.top": False,
+        "axes.spines.right": False,
+        "axes.grid": False,
+        "axes.unicode_minus": False,
+        "xtick.color": _MUTED,
+        "ytick.color": _MUTED,
+        "xtick.labelsize": 9,
+        "ytick.labelsize": 9,
+        "legend.frameon": False,
+        "legend.fontsize": 9,
+        "figure.dpi": 100,
+        "savefig.dpi": 120,
+        "savefig.facecolor": "white",
+        "figure.facecolor": "white",
+        "text.color": _INK,
+    }
+
+
+@contextlib.contextmanager
+def plot_style() -> Iterator[None]:
+    """A context in which matplotlib uses orgkit's fonts (CJK fallbacks included), colours and sizes."""
+    with mpl.rc_context(_rc()):
+        yield
+
+
+def new_figure(ax: Axes | None = None, figsize: tuple[float, float] = (8.0, 4.5)) -> tuple[Figure, Axes]:
+    """The figure and axes to draw on: ``ax``'s own, or a new figure not registered with pyplot.
+
+    A figure made here is never shown twice by Jupyter's inline backend (pyplot does not know it); it
+    displays when returned from a cell.
+    """
+    if ax is not None:
+        return ax.get_figure(root=True) if hasattr(ax, "get_figure") else ax.figure, ax
+    fig = Figure(figsize=figsize, layout="constrained")
+    return fig, fig.add_subplot()
+
+
+def figure_png(fig: Figure, dpi: int = 120) -> bytes:
+    """The figure as PNG bytes, drawn with orgkit's style."""
+    buf = io.BytesIO()
+    with plot_style():
+        # orgkit figures use constrained layout, which already fits labels and outside legends: a tight
+        # bounding box would draw everything twice. A low PNG compression level saves time for ~10% size.
+        tight = fig.get_layout_engine() is None
+        fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight" if tight else None, facecolor="white",
+                    metadata={"Software": None}, pil_kwargs={"compress_level": 3})
+    return buf.getvalue()
+
+
+def department_colors(departments: Iterable[str], other: str = "#c3c9d1") -> dict[str, str]:
+    """A stable colour per department: sorted names take the palette in turn (the same in every figure).
+
+    Examples
+    --------
+    >>> department_colors(["Sales", "IT"])
+    {'IT': '#2b5d8a', 'Sales': '#e07b39'}
+    """
+    names = sorted({str(d) for d in departments})
+    return {d: _PALETTE[i % len(_PALETTE)] if i < 2 * len(_PALETTE) else other for i, d in enumerate(names)}
+
+
+def truncate(text: str, width: int = 28) -> str:
+    """``text`` cut to at most ``width`` columns, ellipsis included (CJK characters take two columns).
+
+    Examples
+    --------
+    >>> truncate("Customer Service", 10)
+    'Customer…'
+    """
+    text = str(text)
+    cols = [2 if ord(ch) > 0x2E80 else 1 for ch in text]
+    if sum(cols) <= width:
+        return text
+    out, used = [], 0
+    for ch, w in zip(text, cols):
+        if used + w > width - 1:
+            break
+        out.append(ch)
+        used += w
+    return "".join(out).rstrip() + "…"

@@ -1,0 +1,281 @@
+"""Figures of the communication analysis: department heatmap, the network, E-I per department.
+
+Each function takes the tables of :class:`orgkit.communication.CommunicationResult` (already free of
+small groups) and an optional ``ax``, and returns the figure. Layout of the network is a separate,
+seeded function so it is computed once and reused.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+
+from orgkit.plots._style import STATUS_COLORS, department_colors, label, new_figure, plot_style, truncate
+
+__all__ = ["plot_department_heatmap", "network_layout", "sample_people", "plot_network", "plot_ei_index", "OTHER_LABELS"]
+
+logger = logging.getLogger(__name__)
+
+#: How the communication module's bucket of small departments is called in each language.
+OTHER_LABELS = {"en": "Other (small groups)", "zh": "其他（小群体）"}
+_OTHER_EN = "Other (small groups)"
+
+
+def _other(name: str, language: str) -> str:
+    return OTHER_LABELS.get(language, name) if name == _OTHER_EN else name
+
+
+def plot_department_heatmap(
+    matrix: pd.DataFrame,
+    *,
+    language: str = "en",
+    value_label: str | None = None,
+    max_departments: int = 20,
+    ax: Axes | None = None,
+) -> Figure:
+    """Department-to-department matrix as a heatmap, cells annotated when there is room.
+
+    Parameters
+    ----------
+    matrix : DataFrame
+        Square, same labels on both axes (e.g. ``CommunicationResult.matrix``, tie density).
+    language : {"en", "zh"}
+    value_label : str, optional
+        Colour-bar label.
+    max_departments : int
+        Only the first (largest) departments are drawn; the rest are named in the title.
+    ax : Axes, optional
+
+    Returns
+    -------
+    Figure
+    """
+    with plot_style():
+        m = matrix.iloc[:max_departments, :max_departments]
+        k = len(m)
+        size = min(9.0, 2.8 + 0.42 * k)
+        fig, ax = new_figure(ax, figsize=(size + 1.2, size))
+        if k == 0:
+            ax.text(0.5, 0.5, label("no_data", language), ha="center", va="center", transform=ax.transAxes)
+            ax.set_axis_off()
+            return fig
+        values = m.to_numpy(dtype=float)
+        finite = values[np.isfinite(values)]
+        vmax = float(np.quantile(finite, 0.98)) if finite.size else 1.0
+        im = ax.imshow(np.ma.masked_invalid(values), cmap="Blues", vmin=0, vmax=vmax or 1.0, aspect="equal")
+        names = [truncate(_other(str(n), language), 24) for n in m.index]
+        ax.set_xticks(range(k), names, rotation=45, ha="right", rotation_mode="anchor")
+        ax.set_yticks(range(k), names)
+        ax.set_xlabel(label("to_department", language))
+        ax.set_ylabel(label("from_department", language))
+        ax.spines[:].set_visible(False)
+        ax.tick_params(length=0)
+        if k <= 14:
+            for i in range(k):
+                for j in range(k):
+                    v = values[i, j]
+                    if np.isfinite(v):
+                        dark = v > 0.6 * (vmax or 1.0)
+                        ax.text(j, i, f"{v:.2f}", ha="center", va="center", fontsize=8,
+                                color="white" if dark else "#1f2933")
+        bar = fig.colorbar(im, ax=ax, shrink=0.7, pad=0.02)
+        bar.outline.set_visible(False)
+        if value_label:
+            bar.set_label(value_label)
+        if len(matrix) > k:
+            ax.set_title(label("more", language, n=len(matrix) - k), loc="right", fontsize=9, fontweight="normal")
+    return fig
+
+
+def network_layout(edges: pd.DataFrame, nodes: pd.Index | list[str], *, seed: int = 0, iterations: int = 50) -> pd.DataFrame:
+    """Seeded spring layout of the people ``nodes`` over ``edges`` (columns ``u``, ``v``, ``weight``).
+
+    Returns
+    -------
+    DataFrame
+        ``x``, ``y`` indexed by ``employee_id``, in ``[-1, 1]``.
+
+    Notes
+    -----
+    Fruchterman-Reingold [1]_ as :func:`networkx.spring_layout`, seeded, so the same data always give
+    the same picture. Compute it once and pass it to :func:`plot_network`.
+
+    References
+    ----------
+    .. [1] Fruchterman, T. M. J., & Reingold, E. M. (1991). Graph drawing by force-directed placement.
+       *Software: Practice and Experience*, 21(11), 1129-1164. https://doi.org/10.1002/spe.4380211102
+    """
+    import networkx as nx
+
+    nodes = pd.Index(nodes)
+    g = nx.Graph()
+    g.add_nodes_from(nodes)
+    keep = edges["u"].isin(nodes) & edges["v"].isin(nodes)
+    w = edges.loc[keep, "weight"] if "weight" in edges else pd.Series(1.0, index=edges.index[keep])
+    g.add_weighted_edges_from(zip(edges.loc[keep, "u"], edges.loc[keep, "v"], np.log1p(w.to_numpy(dtype=float))))
+    if g.number_of_nodes() == 0:
+        return pd.DataFrame({"x": pd.Series(dtype=float), "y": pd.Series(dtype=float)})
+    pos = nx.spring_layout(g, seed=seed, iterations=iterations, k=1.6 / np.sqrt(max(g.number_of_nodes(), 1)))
+    xy = np.array([pos[n] for n in nodes])
+    return pd.DataFrame({"x": xy[:, 0], "y": xy[:, 1]}, index=nodes)
+
+
+def sample_people(people: pd.DataFrame, edges: pd.DataFrame, max_people: int, seed: int = 0) -> pd.Index:
+    """At most ``max_people`` ids, drawn with probability rising with their number of ties (seeded).
+
+    Drawing by degree keeps the connected core visible; a uniform draw from a sparse graph would show
+    mostly unconnected dots.
+    """
+    ids = pd.Index(people["employee_id"])
+    if len(ids) <= max_people:
+        return ids
+    deg = pd.concat([edges["u"], edges["v"]]).value_counts().reindex(ids, fill_value=0).to_numpy(dtype=float)
+    p = (deg + 0.5) / (deg + 0.5).sum()
+    rng = np.random.default_rng(seed)
+    pick = np.sort(rng.choice(len(ids), size=max_people, replace=False, p=p))
+    return ids[pick]
+
+
+def plot_network(
+    people: pd.DataFrame,
+    edges: pd.DataFrame,
+    *,
+    layout: pd.DataFrame | None = None,
+    min_group_size: int = 5,
+    max_people: int = 300,
+    seed: int = 0,
+    brokers: list[str] | None = None,
+    language: str = "en",
+    ax: Axes | None = None,
+) -> Figure:
+    """The communication network, people coloured by their department (by id, never by position).
+
+    Parameters
+    ----------
+    people : DataFrame
+        ``employee_id`` and ``department``.
+    edges : DataFrame
+        ``u``, ``v`` (and ``weight``): the undirected ties.
+    layout : DataFrame, optional
+        From :func:`network_layout` (computed here, seeded, when missing).
+    min_group_size : int
+        People of departments smaller than this are drawn in grey under "others", unnamed.
+    max_people : int
+        Larger networks are sampled (:func:`sample_people`) and the sample size is said in the title.
+    seed : int
+    brokers : list of str, optional
+        Ids to outline in black.
+    language : {"en", "zh"}
+    ax : Axes, optional
+    """
+    with plot_style():
+        fig, ax = new_figure(ax, figsize=(8.5, 6.5))
+        ax.set_axis_off()
+        if people.empty or edges.empty:
+            ax.text(0.5, 0.5, label("no_data", language), ha="center", va="center", transform=ax.transAxes)
+            return fig
+        nodes = sample_people(people, edges, max_people, seed)
+        if layout is None or not nodes.isin(layout.index).all():
+            layout = network_layout(edges, nodes, seed=seed)
+        pos = layout.reindex(nodes)
+        dept = people.set_index("employee_id")["department"].reindex(nodes)
+        sizes = people["department"].value_counts()
+        visible = sizes[sizes >= min_group_size]
+        top = list(visible.index[:12])
+        colors = department_colors(visible.index)
+        other = label("others", language)
+        shown_dept = dept.where(dept.isin(top), other)
+        node_color = shown_dept.map(colors).fillna("#c3c9d1")
+        keep = edges["u"].isin(nodes) & edges["v"].isin(nodes)
+        e = edges.loc[keep]
+        if len(e):
+            from matplotlib.collections import LineCollection
+
+            segs = np.stack([pos.loc[e["u"], ["x", "y"]].to_numpy(), pos.loc[e["v"], ["x", "y"]].to_numpy()], axis=1)
+            ax.add_collection(LineCollection(segs, colors="#9aa5b1", linewidths=0.4, alpha=0.35, zorder=1))
+        deg = pd.concat([e["u"], e["v"]]).value_counts().reindex(nodes, fill_value=0).to_numpy()
+        ax.scatter(pos["x"], pos["y"], s=12 + 5 * np.sqrt(deg), c=node_color.to_numpy(), linewidths=0, zorder=2)
+        if brokers:
+            b = pos.loc[pos.index.intersection(pd.Index(brokers))]
+            ax.scatter(b["x"], b["y"], s=90, facecolors="none", edgecolors="#1f2933", linewidths=1.2, zorder=3,
+                       label=label("brokers", language))
+        from matplotlib.lines import Line2D
+
+        handles = [Line2D([], [], marker="o", ls="", color=colors[d], label=truncate(d, 26)) for d in top if (shown_dept == d).any()]
+        if (shown_dept == other).any():
+            handles.append(Line2D([], [], marker="o", ls="", color="#c3c9d1", label=other))
+        if brokers:
+            handles.append(Line2D([], [], marker="o", ls="", markerfacecolor="none", markeredgecolor="#1f2933",
+                                  label=label("brokers", language)))
+        ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8)
+        ax.autoscale_view()
+        ax.set_aspect("equal", adjustable="datalim")
+        if len(nodes) < len(people):
+            ax.set_title(label("sampled", language, n=f"{len(nodes):,}", total=f"{len(people):,}"),
+                         fontsize=9, fontweight="normal")
+    return fig
+
+
+def plot_ei_index(
+    departments: pd.DataFrame,
+    *,
+    language: str = "en",
+    max_departments: int = 25,
+    ax: Axes | None = None,
+) -> Figure:
+    """E-I index per department against its random-mixing baseline; silos in red.
+
+    Parameters
+    ----------
+    departments : DataFrame
+        ``department``, ``size``, ``ei_index``, ``ei_index_expected`` and optionally ``silo`` and
+        ``suppressed`` (suppressed rows are not drawn).
+    language : {"en", "zh"}
+    max_departments : int
+        The largest departments drawn.
+    ax : Axes, optional
+
+    Notes
+    -----
+    E-I = (E - I) / (E + I) over a department's ties [1]_; the baseline ``1 - 2 (n_d - 1)/(n - 1)`` is
+    what random mixing would give a department of that size.
+
+    References
+    ----------
+    .. [1] Krackhardt, D., & Stern, R. N. (1988). Informal networks and organizational crises.
+       *Social Psychology Quarterly*, 51(2), 123-140. https://doi.org/10.2307/2786835
+    """
+    d = departments
+    if "suppressed" in d.columns:
+        d = d.loc[~d["suppressed"].fillna(False).astype(bool)]
+    d = d.dropna(subset=["ei_index"]).sort_values("size", ascending=False).head(max_departments)
+    d = d.sort_values("ei_index", ascending=True)
+    with plot_style():
+        fig, ax = new_figure(ax, figsize=(8.0, max(2.4, 0.32 * len(d) + 1.2)))
+        if d.empty:
+            ax.text(0.5, 0.5, label("no_data", language), ha="center", va="center", transform=ax.transAxes)
+            ax.set_axis_off()
+            return fig
+        y = np.arange(len(d))
+        silo = d["silo"].fillna(False).astype(bool).to_numpy() if "silo" in d else np.zeros(len(d), bool)
+        obs = d["ei_index"].to_numpy(dtype=float)
+        exp = d["ei_index_expected"].to_numpy(dtype=float)
+        ax.hlines(y, np.minimum(obs, exp), np.maximum(obs, exp), color="#c3c9d1", lw=2, zorder=1)
+        ax.scatter(exp, y, marker="|", s=160, color="#5f6b7a", zorder=2, label=label("expected", language))
+        ax.scatter(obs, y, s=42, color=np.where(silo, STATUS_COLORS["red"], "#2b5d8a"), zorder=3,
+                   label=label("observed", language))
+        names = [truncate(_other(str(n), language), 30) + (f"  ({label('silo', language)})" if s else "")
+                 for n, s in zip(d["department"], silo)]
+        ax.set_yticks(y, names)
+        for tick, s in zip(ax.get_yticklabels(), silo):
+            if s:
+                tick.set_color(STATUS_COLORS["red"])
+        ax.axvline(0, color="#9aa5b1", lw=0.8, ls=":")
+        ax.set_xlim(-1.05, 1.05)
+        ax.set_xlabel(label("ei_index", language))
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=2)
+    return fig

@@ -1,0 +1,1150 @@
+"""Run one client's report: load, execute the assessment notebook with Papermill, render, publish.
+
+:func:`run_client` is what ``orgkit report`` calls. It validates the client folder in-process first (a
+:class:`~orgkit.errors.ValidationError` is raised before any kernel starts), executes
+``assessment.ipynb`` in a kernel of *this* Python environment, renders the executed notebook to
+self-contained HTML (and PDF with headless Chromium), and only then swaps the new report folder in.
+
+Layout of a run into ``reports/``::
+
+    reports/<slug>/report.html         the report
+    reports/<slug>/report.pdf          with pdf=True
+    reports/<slug>/assessment.ipynb    the executed notebook: the record of the run
+    reports/<slug>/metrics.json        the same dict as ``orgkit assess``
+    reports/<slug>/figures/*.png       every figure of the report
+    reports/<slug>.failed/             only after a failed run: the executed notebook with the failing
+                                       cell and error.txt; removed by the next successful run
+
+The kernel side of the report (what the notebook calls) is :func:`open_report` and
+:class:`ReportBook`; it lives here so the notebook stays one call per cell.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import re
+import shutil
+import sys
+import tempfile
+import time
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+from jupyter_client.kernelspec import KernelSpec
+from jupyter_client.manager import AsyncKernelManager
+
+from orgkit.errors import ConfigError, DependencyMissingError, NotebookCellError, ReportError
+
+if TYPE_CHECKING:  # pragma: no cover
+    from orgkit.client import Client
+    from orgkit.display import HTML
+
+__all__ = [
+    "ReportResult",
+    "run_client",
+    "execute_notebook",
+    "OrgkitKernelManager",
+    "notebook_path",
+    "template_path",
+    "client_slug",
+    "resolve_client_dir",
+    "open_report",
+    "ReportBook",
+    "NOTEBOOK_PARAMETERS",
+]
+
+logger = logging.getLogger(__name__)
+
+_PACKAGE_DIR = Path(__file__).resolve().parent
+_CHECKOUT_DIR = _PACKAGE_DIR.parent
+#: Parameters the assessment notebook declares, with their types; papermill overrides these.
+NOTEBOOK_PARAMETERS: dict[str, type] = {
+    "client_dir": str,
+    "output_dir": str,
+    "language": str,
+    "min_group_size": int,
+    "stage": str,
+    "show_names": bool,
+}
+
+
+# --------------------------------------------------------------------------------------------------
+# Where things are
+# --------------------------------------------------------------------------------------------------
+def notebook_path(name: str = "assessment.ipynb") -> Path:
+    """The notebook a report executes.
+
+    The source checkout's ``notebooks/`` wins (so an analyst's edit in JupyterLab shows in the next
+    report); an installed orgkit falls back to the copy shipped as package data in
+    ``orgkit/resources/``. A test keeps the two identical.
+
+    Parameters
+    ----------
+    name : str
+        The notebook's file name.
+
+    Returns
+    -------
+    Path
+
+    Raises
+    ------
+    ReportError
+        When neither copy exists (a broken installation).
+    """
+    for candidate in (_CHECKOUT_DIR / "notebooks" / name, _PACKAGE_DIR / "resources" / name):
+        if candidate.is_file():
+            return candidate
+    raise ReportError(
+        f"the notebook {name} is missing from {_CHECKOUT_DIR / 'notebooks'} and from the package "
+        f"data {_PACKAGE_DIR / 'resources'}; reinstall orgkit."
+    )
+
+
+def template_path() -> Path:
+    """The folder holding the ``orgkit`` nbconvert template (checkout first, then package data)."""
+    for candidate in (_CHECKOUT_DIR / "templates", _PACKAGE_DIR / "resources" / "templates"):
+        if (candidate / "orgkit" / "index.html.j2").is_file():
+            return candidate
+    raise ReportError(
+        f"the report template is missing from {_CHECKOUT_DIR / 'templates'} and from the package data "
+        f"{_PACKAGE_DIR / 'resources' / 'templates'}; reinstall orgkit."
+    )
+
+
+def resolve_client_dir(client_dir: str | os.PathLike[str] | None) -> Path:
+    """The client folder to assess: ``client_dir``, or the bundled sample client when it is empty.
+
+    Examples
+    --------
+    >>> resolve_client_dir("clients/acme").name
+    'acme'
+    """
+    if client_dir is None or str(client_dir).strip() == "":
+        from orgkit.sample import sample_client_path
+
+        return Path(sample_client_path()).resolve()
+    return Path(client_dir).expanduser().resolve()
+
+
+def client_slug(client_dir: str | os.PathLike[str]) -> str:
+    """The report folder name for a client: its folder name, lower case, runs of other characters as ``-``.
+
+    Letters of any script are kept (a Chinese folder name stays Chinese); path separators, dots and
+    spaces never survive, so the slug is always one safe path component.
+
+    Examples
+    --------
+    >>> client_slug("clients/Acme Corp. (2025)")
+    'acme-corp-2025'
+    >>> client_slug("/data/华东 分公司")
+    '华东-分公司'
+    """
+    name = unicodedata.normalize("NFKC", Path(client_dir).name).lower()
+    slug = re.sub(r"[^\w]+", "-", name).replace("_", "-")
+    slug = re.sub(r"-{2,}", "-", slug).strip("-")
+    return slug or "client"
+
+
+# --------------------------------------------------------------------------------------------------
+# The kernel
+# --------------------------------------------------------------------------------------------------
+class OrgkitKernelManager(AsyncKernelManager):
+    """A kernel of the Python orgkit runs in, over IPC sockets in a private temporary folder.
+
+    No registered kernelspec is consulted: the kernel is ``sys.executable -m ipykernel_launcher``,
+    whether orgkit lives in a venv, a conda environment or the system Python. Each kernel gets its own
+    socket folder, so many kernels can start at once without the TCP port collisions of papermill #511.
+    """
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("kernel_name", "python3")
+        super().__init__(**kwargs)
+        self._socket_dir = tempfile.mkdtemp(prefix="orgkit-kernel-")
+        self.transport = "ipc"
+        self.ip = os.path.join(self._socket_dir, "k")
+
+    @property
+    def kernel_spec(self) -> KernelSpec:  # type: ignore[override]
+        if self._kernel_spec is None:
+            self._kernel_spec = KernelSpec(
+                argv=[sys.executable, "-Xfrozen_modules=off", "-m", "ipykernel_launcher",
+                      "-f", "{connection_file}"],
+                display_name=f"Python {sys.version_info.major}.{sys.version_info.minor} (orgkit)",
+                language="python",
+                env={"TQDM_DISABLE": "1", "PYDEVD_DISABLE_FILE_VALIDATION": "1", "MPLBACKEND": "agg"},
+                metadata={"debugger": False},
+            )
+        return self._kernel_spec
+
+    async def _async_cleanup_resources(self, restart: bool = False) -> None:
+        await super()._async_cleanup_resources(restart=restart)
+        if not restart:
+            shutil.rmtree(self._socket_dir, ignore_errors=True)
+
+
+def _want_progress(progress: bool | None) -> bool:
+    if progress is None:
+        try:
+            return sys.stderr.isatty()
+        except (AttributeError, ValueError):
+            return False
+    return bool(progress)
+
+
+def execute_notebook(
+    notebook: str | os.PathLike[str],
+    output: str | os.PathLike[str],
+    parameters: dict[str, Any] | None = None,
+    *,
+    progress: bool | None = None,
+    timeout: float | None = 600,
+    description: str = "Executing",
+) -> Any:
+    """Execute a notebook with Papermill in a kernel of this environment.
+
+    Parameters
+    ----------
+    notebook, output : path
+        The notebook to run and where to write the executed copy (written also when a cell fails).
+    parameters : dict, optional
+        Values for the notebook's ``parameters`` cell.
+    progress : bool or None
+        Show Papermill's per-cell progress bar on stderr; ``None``: only when stderr is a terminal.
+    timeout : float or None
+        Seconds one cell may run before the run is stopped.
+    description : str
+        Label of the progress bar.
+
+    Returns
+    -------
+    nbformat.NotebookNode
+        The executed notebook.
+
+    Raises
+    ------
+    NotebookCellError
+        When a cell raises; the executed notebook (with Papermill's error marker) is at ``output``.
+    ReportError
+        When a cell times out or the kernel dies (no executed notebook is written then: the notebook is
+        saved once at the end, or when a cell raises).
+    DependencyMissingError
+        When no kernel can be started (``ipykernel`` missing).
+    """
+    import papermill as pm
+    from papermill.exceptions import PapermillExecutionError
+
+    show = _want_progress(progress)
+    bar: bool | dict[str, Any] = {"desc": description, "file": sys.stderr, "leave": False} if show else False
+    try:
+        return pm.execute_notebook(
+            str(notebook),
+            str(output),
+            parameters=parameters or {},
+            kernel_name="python3",
+            progress_bar=bar,
+            # saving after every cell rewrites the growing notebook ~35 times (0.6 s of a 6 s report); a
+            # failing cell still gets its notebook written by papermill before the error is raised
+            request_save_on_cell_execute=False,
+            execution_timeout=timeout,
+            start_timeout=60,
+            kernel_manager_class=OrgkitKernelManager,
+            shutdown_kernel="immediate",
+        )
+    except PapermillExecutionError as err:
+        index = _source_cell_index(Path(output), err.cell_index)
+        raise NotebookCellError(index, err.ename, err.evalue, Path(output), source=err.source) from None
+    except ModuleNotFoundError as err:
+        if "ipykernel" in str(err):
+            raise DependencyMissingError(
+                f"cannot start a Python kernel: {err}. Install it into this environment: "
+                f"{sys.executable} -m pip install ipykernel"
+            ) from err
+        raise
+    except (TimeoutError, RuntimeError) as err:  # nbclient's CellTimeoutError / DeadKernelError
+        raise ReportError(
+            f"the notebook run stopped: {type(err).__name__}: {err}. A cell ran longer than the timeout "
+            f"({timeout} s) or the kernel died (out of memory?)."
+        ) from err
+
+
+def _source_cell_index(executed: Path, executed_index: int) -> int:
+    """Index of a failing cell in the source notebook: the executed one has the injected parameters."""
+    try:
+        nb = json.loads(executed.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return executed_index
+    # papermill puts an error marker first when it saved after the error; it is not in nb.cells at
+    # the time ``executed_index`` was computed, so skip it here.
+    cells = [c for c in nb.get("cells", []) if "papermill-error-cell-tag" not in c.get("metadata", {}).get("tags", [])]
+    injected = [i for i, c in enumerate(cells) if "injected-parameters" in c.get("metadata", {}).get("tags", [])]
+    if injected and executed_index > injected[0]:
+        return executed_index - 1
+    return executed_index
+
+
+# --------------------------------------------------------------------------------------------------
+# The run
+# --------------------------------------------------------------------------------------------------
+@dataclass
+class ReportResult:
+    """What one report run produced.
+
+    Attributes
+    ----------
+    client_dir : Path
+        The client folder that was assessed.
+    out_dir : Path
+        ``reports/<slug>``, holding everything below.
+    html, pdf, notebook, metrics : Path
+        ``report.html``, ``report.pdf`` (``None`` without ``pdf=True``), the executed
+        ``assessment.ipynb`` and ``metrics.json``.
+    metrics_data : dict
+        The content of ``metrics.json``.
+    seconds : float
+        Wall time of the whole run.
+    figures : list of Path
+        The PNG files in ``figures/``.
+    timings : dict
+        Seconds per step (``load``, ``execute``, ``render``, ``pdf``, ``publish``).
+    """
+
+    client_dir: Path
+    out_dir: Path
+    html: Path
+    pdf: Path | None
+    notebook: Path
+    metrics: Path
+    metrics_data: dict[str, Any]
+    seconds: float
+    figures: list[Path] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+def _load(client_dir: Path, **overrides: Any) -> "Client":
+    from orgkit.loading import load_client
+
+    return load_client(client_dir, **overrides)
+
+
+def _publish(staging: Path, final: Path) -> None:
+    """Swap ``staging`` in as ``final``: two renames in one folder; the old report survives a failure."""
+    old: Path | None = None
+    if final.exists():
+        old = final.with_name(f".{final.name}.old-{os.getpid()}-{time.monotonic_ns()}")
+        os.replace(final, old)
+    try:
+        os.replace(staging, final)
+    except OSError:
+        if old is not None:
+            os.replace(old, final)
+        raise
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def _keep_failed(out_root: Path, slug: str, staging: Path, error: Exception) -> Path:
+    """Move the executed notebook of a failed run to ``<slug>.failed/`` beside the previous report."""
+    failed = out_root / f"{slug}.failed"
+    shutil.rmtree(failed, ignore_errors=True)
+    failed.mkdir(parents=True)
+    executed = staging / "assessment.ipynb"
+    kept = failed / "assessment.ipynb"
+    if executed.is_file():
+        os.replace(executed, kept)
+    (failed / "error.txt").write_text(f"{type(error).__name__}: {error}\n", encoding="utf-8")
+    return kept
+
+
+def run_client(
+    client_dir: str | os.PathLike[str] | None,
+    output_dir: str | os.PathLike[str] = "reports",
+    *,
+    language: str | None = None,
+    stage: str | None = None,
+    min_group_size: int | None = None,
+    show_names: bool = False,
+    pdf: bool = False,
+    progress: bool | None = None,
+    timeout: float = 600,
+    notebook: str | os.PathLike[str] | None = None,
+) -> ReportResult:
+    """Produce one client's report under ``output_dir/<slug>/``.
+
+    Parameters
+    ----------
+    client_dir : path or None
+        The client folder; ``None`` or ``""`` runs the bundled sample client.
+    output_dir : path
+        The reports folder (created when missing).
+    language : {"en", "zh"}, optional
+        Overrides ``client.yml``.
+    stage : {"startup", "mid", "large", "auto"}, optional
+        Overrides ``client.yml``.
+    min_group_size : int, optional
+        Overrides ``client.yml``: no group smaller than this appears in the report.
+    show_names : bool
+        Show people's names (ids and roles only by default).
+    pdf : bool
+        Also print ``report.pdf`` with headless Chromium.
+    progress : bool or None
+        Steps and cells on stderr; ``None``: only when stderr is a terminal.
+    timeout : float
+        Seconds any one notebook cell may run.
+    notebook : path, optional
+        Run this notebook instead of the bundled ``assessment.ipynb`` (it receives the same parameters).
+
+    Returns
+    -------
+    ReportResult
+
+    Raises
+    ------
+    ValidationError
+        The client folder cannot be assessed (raised before any kernel starts).
+    NotebookCellError
+        A cell failed. The executed notebook is kept in ``output_dir/<slug>.failed/`` and the previous
+        report in ``output_dir/<slug>/`` is untouched.
+    DependencyMissingError
+        ``pdf=True`` without Chromium, or no Python kernel.
+    ReportError
+        Any other failure of the run; no half-written report is left.
+
+    Notes
+    -----
+    The report is built in a hidden sibling folder ``output_dir/.<slug>.*.tmp`` and renamed into place
+    only when every file is written, so a reader never sees a half-written report. Two runs of the same
+    client into the same folder at the same time are not coordinated: the last one to finish wins.
+    """
+    from orgkit.contract import LANGUAGES, STAGES
+
+    t0 = time.perf_counter()
+    timings: dict[str, float] = {}
+    if language not in (None, "") and language not in LANGUAGES:
+        raise ConfigError(f"language must be one of {set(LANGUAGES)}. Got {language!r} instead.")
+    if stage not in (None, "") and stage not in STAGES:
+        raise ConfigError(f"stage must be one of {set(STAGES)}. Got {stage!r} instead.")
+    if min_group_size is not None and (isinstance(min_group_size, bool) or int(min_group_size) < 1):
+        raise ConfigError(f"min_group_size must be a whole number of at least 1. Got {min_group_size!r} instead.")
+
+    show = _want_progress(progress)
+    client_path = resolve_client_dir(client_dir)
+    slug = client_slug(client_path)
+
+    def step(name: str) -> None:
+        logger.info("%s: %s", slug, name)
+        if show:
+            print(f"orgkit [{slug}] {name}", file=sys.stderr, flush=True)
+
+    step("loading and validating the client folder")
+    client = _load(
+        client_path,
+        stage=stage or None,
+        language=language or None,
+        min_group_size=min_group_size,
+        show_names=show_names or None,
+    )
+    settings = client.settings
+    timings["load"] = time.perf_counter() - t0
+
+    nb_in = Path(notebook) if notebook is not None else notebook_path()
+    if not nb_in.is_file():
+        raise ReportError(f"notebook not found: {nb_in}")
+    out_root = Path(output_dir).expanduser().resolve()
+    out_root.mkdir(parents=True, exist_ok=True)
+    final = out_root / slug
+    staging = Path(tempfile.mkdtemp(prefix=f".{slug}.", suffix=".tmp", dir=out_root))
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(staging, 0o777 & ~umask)
+
+    parameters = {
+        "client_dir": str(client_path),
+        "output_dir": str(staging),
+        "language": settings.language,
+        "min_group_size": int(settings.min_group_size),
+        "stage": settings.stage,
+        "show_names": bool(settings.show_names),
+    }
+    executed = staging / "assessment.ipynb"
+    try:
+        step(f"executing {nb_in.name}")
+        t = time.perf_counter()
+        execute_notebook(nb_in, executed, parameters, progress=show, timeout=timeout, description=slug)
+        timings["execute"] = time.perf_counter() - t
+
+        metrics_path = staging / "metrics.json"
+        if not metrics_path.is_file():
+            raise ReportError(
+                f"{nb_in.name} ran but wrote no metrics.json to its output_dir; its last cell must call "
+                "book.record()."
+            )
+        metrics_data = json.loads(metrics_path.read_text(encoding="utf-8"))
+
+        step("rendering report.html")
+        t = time.perf_counter()
+        from orgkit.render import print_pdf, render_html
+
+        render_html(executed, staging / "report.html", language=settings.language, title=settings.name)
+        timings["render"] = time.perf_counter() - t
+        if pdf:
+            step("printing report.pdf with Chromium")
+            t = time.perf_counter()
+            print_pdf(staging / "report.html", staging / "report.pdf")
+            timings["pdf"] = time.perf_counter() - t
+
+        step(f"publishing to {final}")
+        t = time.perf_counter()
+        _publish(staging, final)
+        shutil.rmtree(out_root / f"{slug}.failed", ignore_errors=True)
+        timings["publish"] = time.perf_counter() - t
+    except NotebookCellError as err:
+        err.notebook_path = out_root / f"{slug}.failed" / "assessment.ipynb"
+        err.args = (str(err),)
+        _keep_failed(out_root, slug, staging, err)
+        shutil.rmtree(staging, ignore_errors=True)
+        logger.error("%s: %s", slug, err)
+        raise
+    except ReportError as err:
+        if executed.is_file():
+            _keep_failed(out_root, slug, staging, err)
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+
+    seconds = time.perf_counter() - t0
+    step(f"done in {seconds:.1f} s: {final / 'report.html'}")
+    return ReportResult(
+        client_dir=client_path,
+        out_dir=final,
+        html=final / "report.html",
+        pdf=final / "report.pdf" if pdf else None,
+        notebook=final / "assessment.ipynb",
+        metrics=final / "metrics.json",
+        metrics_data=metrics_data,
+        seconds=seconds,
+        figures=sorted((final / "figures").glob("*.png")),
+        timings=timings,
+    )
+
+
+# --------------------------------------------------------------------------------------------------
+# The kernel side: what the assessment notebook calls, one method per cell
+# --------------------------------------------------------------------------------------------------
+def open_report(
+    client_dir: str = "",
+    output_dir: str = "",
+    *,
+    language: str = "",
+    min_group_size: int = 0,
+    stage: str = "",
+    show_names: bool = False,
+) -> "ReportBook":
+    """Load, validate and assess a client for the report notebook.
+
+    Parameters
+    ----------
+    client_dir : str
+        The client folder; ``""`` is the bundled sample client (so "Run All" works as committed).
+    output_dir : str
+        Where ``metrics.json`` and ``figures/`` go; ``""`` writes nothing.
+    language, stage : str
+        ``""`` keeps the value of ``client.yml``.
+    min_group_size : int
+        ``0`` keeps the value of ``client.yml``.
+    show_names : bool
+        Show people's names (``False`` keeps ``client.yml``'s setting, which defaults to ids only).
+
+    Returns
+    -------
+    ReportBook
+    """
+    from orgkit.loading import load_client
+
+    path = resolve_client_dir(client_dir)
+    client = load_client(
+        path,
+        stage=stage or None,
+        language=language or None,
+        min_group_size=min_group_size or None,
+        show_names=True if show_names else None,
+    )
+    return ReportBook(client, output_dir=output_dir or None)
+
+
+class ReportBook:
+    """One client's report, as blocks the notebook displays one per cell.
+
+    Every method returns an :class:`orgkit.display.HTML` block (empty when the area has no data; the
+    section head says so once) or ``None``. Figures are also written to ``output_dir/figures/``.
+
+    Parameters
+    ----------
+    client : Client
+        A loaded client.
+    output_dir : path, optional
+        The report folder (``None``: write nothing).
+    """
+
+    def __init__(self, client: "Client", output_dir: str | os.PathLike[str] | None = None):
+        import datetime as dt
+
+        from orgkit.assessment import assess
+        from orgkit.findings import derive_findings, recommend
+        from orgkit.plots import register_cjk_fonts
+
+        self.client = client
+        self.output_dir = Path(output_dir) if output_dir else None
+        self.language = client.settings.language
+        self.min_group_size = int(client.settings.min_group_size)
+        self.show_names = bool(client.settings.show_names)
+        self.date = dt.date.today().isoformat()
+        register_cjk_fonts()
+        self.assessment = assess(client)
+        self.findings = derive_findings(self.assessment)
+        self.recommendations = recommend(self.findings, self.assessment)
+        sizes = client.department_sizes()
+        self.visible = set(sizes[sizes >= self.min_group_size].index.astype(str))
+        self._layout: Any = None
+
+    # ---------------------------------------------------------------- helpers
+    def _t(self, key: str, **values: Any) -> str:
+        from orgkit.display import text
+
+        return text(key, self.language, **values)
+
+    def _figure(self, fig: Any, name: str, caption_key: str, **values: Any) -> "HTML":
+        from orgkit.display import figure
+
+        caption = self._t(caption_key, **values)
+        return figure(fig, name, caption=caption, alt=caption, output_dir=self.output_dir)
+
+    def _dept(self, values: pd.Series) -> pd.Series:
+        """Department names with small departments replaced by the "other" label."""
+        other = self._t("other_group")
+        s = values.astype("str")
+        return s.where(s.isin(self.visible) | (s == "Other (small groups)"), other).replace("Other (small groups)", other)
+
+    def _dept_list(self, joined: pd.Series, sep: str = "; ") -> pd.Series:
+        """``"A; B; C"`` lists of departments with small ones counted, never named."""
+
+        def one(text: Any) -> str:
+            names = [d for d in str(text or "").split(sep) if d]
+            shown = [d for d in names if d in self.visible]
+            hidden = len(names) - len(shown)
+            if hidden:
+                shown.append(self._t("small_groups", n=hidden))
+            return "; ".join(shown)
+
+        return joined.map(one)
+
+    def _person(self, ids: pd.Series) -> pd.Series:
+        """How people appear: id (and role), name only with ``show_names``; no role for small departments."""
+        from orgkit.privacy import person_label
+
+        people = self.client.people.set_index("employee_id")
+        names = people["name"] if "name" in people.columns else None
+        titles = people["title"] if "title" in people.columns else None
+        # a title can name a small department ("Senior Legal Counsel"): people of small departments by id only
+        small = ~people["department"].astype("str").isin(self.visible)
+        out = []
+        for i in ids.astype("str"):
+            name = names.get(i) if names is not None else None
+            title = titles.get(i) if titles is not None and not small.get(i, False) else None
+            out.append(person_label(i, name=None if pd.isna(name) else name,
+                                    title=None if pd.isna(title) else title, show_names=self.show_names))
+        return pd.Series(out, index=ids.index, dtype="str")
+
+    def _empty(self) -> "HTML":
+        from orgkit.display import HTML
+
+        return HTML("", "empty")
+
+    def _available(self, area: str) -> bool:
+        return bool(getattr(self.assessment, area).metrics.get("available", True))
+
+    # ---------------------------------------------------------------- front matter
+    def cover(self) -> "HTML":
+        """Client, date, headcount, departments and stage."""
+        from orgkit.display import cover
+
+        m = self.assessment.structure.metrics
+        return cover(
+            self.client.name,
+            date=self.date,
+            headcount=self.client.n_people,
+            departments=int(self.client.people["department"].nunique()),
+            stage=m.get("stage") or self.client.settings.stage,
+            stage_auto=m.get("stage_source") == "headcount",
+            min_group_size=self.min_group_size,
+            show_names=self.show_names,
+            language=self.language,
+        )
+
+    def summary(self) -> "HTML":
+        """The executive summary: a scorecard with each area's score, status and top findings."""
+        from orgkit.display import scorecard
+        from orgkit.findings import summary_cards
+
+        cards = summary_cards(self.assessment, self.findings, self.language)
+        for c in cards:
+            if not self._available(c["area"]) and c["area"] != "decisions":
+                c["findings"] = [self._t(f"na_{c['area']}") + "."]
+        return scorecard(cards, language=self.language, overall=self.assessment.scores.get("overall"))
+
+    def section(self, area: str) -> "HTML":
+        """The head of an area's section: title, score and status, what it covers; a note when it has no data."""
+        from orgkit.display import HTML, empty_note, section_head
+        from orgkit.findings import score_status, status_label
+
+        score = self.assessment.scores.get(area)
+        status = score_status(score)
+        label = f"{round(score)} / 100 · {status_label(status, self.language)}" if score is not None else None
+        head = section_head(area, self._t(f"area_{area}"), self._t(f"intro_{area}"),
+                            status=status if score is not None else None, status_label=label)
+        if area == "decisions" and not self.assessment.decisions.metrics.get("available"):
+            key = "na_decisions_proxy" if self.assessment.decisions.score is not None else "na_decisions"
+            return HTML(head.markup + empty_note(self._t(key) + ".").markup, "section")
+        if not self._available(area):
+            return HTML(head.markup + empty_note(self._t(f"na_{area}") + ".").markup, "section")
+        return head
+
+    def findings_for(self, area: str) -> "HTML":
+        """Every finding of ``area``, worst first."""
+        from orgkit.display import findings_list
+
+        mine = [f for f in self.findings if f.area == area]
+        return findings_list(mine, language=self.language, title=self._t("findings"))
+
+    # ---------------------------------------------------------------- structure
+    def org_chart(self) -> "HTML":
+        """The org chart: people, managers or departments depending on size (tidy tree layout)."""
+        from orgkit.display import HTML, empty_note, interpretation, subheading
+        from orgkit.plots.structure import _level, plot_org_chart
+
+        head = subheading(self._t("h_org_chart"), "org-chart")
+        if not self.client.has_hierarchy:
+            return HTML(head.markup + empty_note(self._t("na_hierarchy") + ".").markup, "block")
+        level = _level(self.client.n_people, "auto")
+        fig = plot_org_chart(self.client.people, min_group_size=self.min_group_size, show_names=self.show_names,
+                             language=self.language)
+        m = self.assessment.structure.metrics
+        text = self._t("int_org_chart", people=f"{self.client.n_people:,}", departments=m.get("departments_count"),
+                       layers=m.get("layers"), managers=m.get("managers"))
+        return head + self._figure(fig, "org_chart", f"cap_org_chart_{level}") + interpretation(text)
+
+    def spans(self) -> "HTML":
+        """Span-of-control distribution in bands, with the widest spans."""
+        from orgkit.display import interpretation, subheading
+        from orgkit.plots.structure import plot_span_distribution
+        from orgkit.structure import HEALTHY_SPAN
+
+        s = self.assessment.structure
+        if not self.client.has_hierarchy or not s.metrics.get("managers"):
+            return self._empty()
+        fig = plot_span_distribution(s.span_distribution, healthy=HEALTHY_SPAN, span_mean=s.metrics.get("span_mean"),
+                                     span_median=s.metrics.get("span_median"), language=self.language)
+        out = subheading(self._t("h_spans"), "spans") + self._figure(
+            fig, "span_distribution", "cap_spans", lo=HEALTHY_SPAN[0], hi=HEALTHY_SPAN[1])
+        spans = [f for f in self.findings if f.key in ("spans", "single_report")]
+        if spans:
+            out = out + interpretation(*[f.text(self.language) for f in spans])
+        return out
+
+    def layers(self) -> "HTML":
+        """Headcount per layer against the minimum number of layers for this size."""
+        from orgkit.display import interpretation, subheading
+        from orgkit.plots.structure import plot_layers
+
+        s = self.assessment.structure
+        if not self.client.has_hierarchy or s.layers.empty:
+            return self._empty()
+        fig = plot_layers(s.layers, min_layers=s.metrics.get("min_layers"), language=self.language)
+        out = subheading(self._t("h_layers"), "layers") + self._figure(fig, "layers", "cap_layers")
+        lay = [f for f in self.findings if f.key in ("layers_excess", "layers_ok")]
+        if lay:
+            out = out + interpretation(*[f.text(self.language) for f in lay])
+        return out
+
+    def coverage(self) -> "HTML":
+        """Framework functions against the stage (missing, merged, split), and the departments table."""
+        from orgkit.display import interpretation, subheading, table
+
+        s = self.assessment.structure
+        cov = s.coverage.copy()
+        cov["departments"] = self._dept_list(cov["departments"])
+        cov["status"] = cov["status"].map(lambda v: self._t(f"fn_{v}") if f"fn_{v}" in _TEXT_KEYS() else v)
+        cov["core"] = cov["core"].map(lambda v: self._t("yes") if v else self._t("no"))
+        cov_table = table(cov, {"label": self._t("col_function"), "core": self._t("col_core"),
+                                "status": self._t("col_status"), "departments": self._t("col_departments")},
+                          language=self.language)
+        depts = s.departments.copy()
+        depts["department"] = depts["department"].astype("str")
+        fn_labels = depts["functions"].map(lambda v: ", ".join(
+            _function_label(f, self.language) for f in str(v or "").split("; ") if f))
+        depts = depts.assign(functions=fn_labels)
+        dept_table = table(depts, {"department": self._t("col_department"), "headcount": self._t("col_headcount"),
+                                   "managers": self._t("col_managers"), "span_mean": self._t("col_span_mean"),
+                                   "layers": self._t("col_layers"), "functions": self._t("col_functions")},
+                           formats={"span_mean": ".1"}, min_group_size=self.min_group_size, language=self.language)
+        keys = ("function_missing", "function_split", "department_overloaded", "over_split", "units_missing", "coverage_ok")
+        notes = [f.text(self.language) for f in self.findings if f.key in keys]
+        out = subheading(self._t("h_coverage"), "coverage") + cov_table
+        if notes:
+            out = out + interpretation(*notes)
+        return out + subheading(self._t("h_departments"), "departments") + dept_table
+
+    def raci(self) -> "HTML":
+        """Responsibilities without a single accountable or responsible department, and overlaps."""
+        from orgkit.display import HTML, empty_note, interpretation, paragraphs, subheading, table
+
+        head = subheading(self._t("h_raci"), "raci")
+        if self.client.responsibilities is None:
+            return HTML(head.markup + empty_note(self._t("na_raci") + ".").markup, "block")
+        issues = self.assessment.structure.raci_issues.copy()
+        notes = [f.text(self.language) for f in self.findings if f.key.startswith("raci_")]
+        if issues.empty:
+            return head + paragraphs(self._t("raci_clear")) + (interpretation(*notes) if notes else self._empty())
+        issues["issue"] = issues["issue"].map(lambda v: self._t(f"issue_{v}"))
+        issues["departments"] = self._dept_list(issues["departments"])
+        out = head + table(issues, {"responsibility": self._t("col_responsibility"), "issue": self._t("col_issue"),
+                                    "role": self._t("col_role"), "departments": self._t("col_departments")},
+                           language=self.language)
+        return out + interpretation(*notes) if notes else out
+
+    # ---------------------------------------------------------------- communication
+    def communication_heatmap(self) -> "HTML":
+        """Department-to-department tie density."""
+        from orgkit.display import interpretation, subheading
+        from orgkit.plots.communication import plot_department_heatmap
+
+        c = self.assessment.communication
+        if not self._available("communication") or c.matrix.empty:
+            return self._empty()
+        label = "tie density" if self.language == "en" else "沟通密度"
+        fig = plot_department_heatmap(c.matrix, language=self.language, value_label=label)
+        return (subheading(self._t("h_heatmap"), "heatmap") + self._figure(fig, "department_heatmap", "cap_heatmap")
+                + interpretation(self._t("int_heatmap")))
+
+    def network(self) -> "HTML":
+        """The network coloured by department (sampled above 300 people), brokers circled."""
+        from orgkit.display import subheading
+        from orgkit.plots.communication import network_layout, plot_network, sample_people
+
+        c = self.assessment.communication
+        if not self._available("communication") or c.edges.empty:
+            return self._empty()
+        nodes = sample_people(self.client.people, c.edges, 300, seed=0)
+        if self._layout is None:
+            self._layout = network_layout(c.edges, nodes, seed=0)
+        fig = plot_network(self.client.people, c.edges, layout=self._layout, min_group_size=self.min_group_size,
+                           brokers=c.brokers["employee_id"].head(5).tolist(), language=self.language)
+        return subheading(self._t("h_network"), "network") + self._figure(fig, "network", "cap_network")
+
+    def ei_index(self) -> "HTML":
+        """E-I per department against the random-mixing baseline; silos named; the departments table."""
+        from orgkit.display import interpretation, subheading, table
+        from orgkit.plots.communication import plot_ei_index
+
+        c = self.assessment.communication
+        if not self._available("communication") or c.departments.empty:
+            return self._empty()
+        fig = plot_ei_index(c.departments, language=self.language)
+        notes = [f.text(self.language) for f in self.findings if f.key in ("silo", "openness", "no_silos", "isolates")]
+        d = c.departments.copy()
+        d["silo"] = d["silo"].map(lambda v: "" if pd.isna(v) else (self._t("yes") if v else ""))
+        tbl = table(d, {"department": self._t("col_department"), "size": self._t("col_size"),
+                        "density": self._t("col_density"), "ei_index": self._t("col_ei"),
+                        "ei_index_expected": self._t("col_ei_expected"), "external_share": self._t("col_external_share"),
+                        "silo": self._t("col_silo")},
+                    formats={"density": ".2", "ei_index": ".2", "ei_index_expected": ".2", "external_share": "percent"},
+                    min_group_size=self.min_group_size, language=self.language)
+        return (subheading(self._t("h_ei"), "ei-index") + self._figure(fig, "ei_index", "cap_ei")
+                + interpretation(self._t("int_ei"), *notes) + tbl)
+
+    def brokers(self) -> "HTML":
+        """The people most often between others (ids or roles, never names unless allowed)."""
+        from orgkit.display import interpretation, paragraphs, subheading, table
+
+        c = self.assessment.communication
+        if not self._available("communication"):
+            return self._empty()
+        head = subheading(self._t("h_brokers"), "brokers")
+        if c.brokers.empty:
+            return head + paragraphs(self._t("no_brokers"))
+        b = c.brokers.copy()
+        b["person"] = self._person(b["employee_id"])
+        b["department"] = self._dept(b["department"])
+        notes = [f.text(self.language) for f in self.findings if f.key == "broker"]
+        tbl = table(b, {"person": self._t("col_person"), "department": self._t("col_department"),
+                        "betweenness": self._t("col_betweenness"), "departments_reached": self._t("col_reached"),
+                        "degree": self._t("col_degree")}, formats={"betweenness": ".3"}, language=self.language)
+        return head + interpretation(self._t("int_brokers"), *notes) + tbl
+
+    # ---------------------------------------------------------------- decisions
+    def path_distribution(self) -> "HTML":
+        """Distribution of hops and approvals (or the structural proxy without decision records)."""
+        from orgkit.display import interpretation, subheading, table
+        from orgkit.plots.decisions import plot_path_distribution
+
+        d = self.assessment.decisions
+        if not d.metrics.get("available"):
+            if d.structural.empty:
+                return self._empty()
+            s = d.structural.copy()
+            s["department"] = s["department"].astype("str")
+            return subheading(self._t("h_structural"), "structural") + table(
+                s, {"department": self._t("col_department"), "people": self._t("col_headcount"),
+                    "distance_to_top_mean": self._t("col_distance_top"),
+                    "distance_to_head_mean": self._t("col_distance_head")},
+                formats={"distance_to_top_mean": ".1", "distance_to_head_mean": ".1"},
+                min_group_size=self.min_group_size, language=self.language)
+        fig = plot_path_distribution(d.paths, language=self.language)
+        notes = [f.text(self.language) for f in self.findings if f.key in ("hops", "approvals", "escalation")]
+        return (subheading(self._t("h_paths"), "paths") + self._figure(fig, "path_distribution", "cap_paths")
+                + interpretation(self._t("int_paths"), *notes))
+
+    def latency_by_type(self) -> "HTML":
+        """Days to decide per decision type, and the per-type table."""
+        from orgkit.display import interpretation, subheading, table
+        from orgkit.plots.decisions import plot_latency_by_type
+
+        d = self.assessment.decisions
+        if not d.metrics.get("available"):
+            return self._empty()
+        out = subheading(self._t("h_latency"), "latency")
+        if d.paths["latency_days"].notna().any():
+            out = out + self._figure(plot_latency_by_type(d.paths, language=self.language), "latency_by_type", "cap_latency")
+        notes = [f.text(self.language) for f in self.findings if f.key == "latency"]
+        if notes:
+            out = out + interpretation(*notes)
+        tbl = table(d.by_type, {"decision_type": self._t("col_type"), "count": self._t("col_count"),
+                                "hops_mean": self._t("col_hops_mean"), "approvals_mean": self._t("col_approvals_mean"),
+                                "latency_days_median": self._t("col_latency_median"),
+                                "escalated_share": self._t("col_escalated")},
+                    formats={"hops_mean": ".1", "approvals_mean": ".1", "latency_days_median": ".1",
+                             "escalated_share": "percent"}, caption=self._t("h_by_type"), language=self.language)
+        return out + tbl
+
+    def longest_paths(self) -> "HTML":
+        """The decisions with the most hops (ids or roles only)."""
+        from orgkit.display import subheading, table
+
+        d = self.assessment.decisions
+        if not d.metrics.get("available") or d.longest.empty:
+            return self._empty()
+        t = d.longest.copy()
+        t["initiator_id"] = self._person(t["initiator_id"])
+        t["decider_id"] = self._person(t["decider_id"])
+        return subheading(self._t("h_longest"), "longest") + table(
+            t, {"decision_id": self._t("col_decision"), "decision_type": self._t("col_type"),
+                "initiator_id": self._t("col_initiator"), "decider_id": self._t("col_decider"),
+                "hops": self._t("col_hops"), "approvals": self._t("col_approvals"), "latency_days": self._t("col_days")},
+            formats={"latency_days": ".1"}, language=self.language)
+
+    # ---------------------------------------------------------------- survey
+    def survey_dimensions(self) -> "HTML":
+        """Mean score per department and dimension (small groups left out), and the dimension table."""
+        from orgkit.display import subheading, table
+        from orgkit.plots import survey as survey_plots
+
+        s = self.assessment.survey
+        if not s.available:
+            return self._empty()
+        from orgkit.survey import DIMENSION_LABELS
+
+        labels = DIMENSION_LABELS.get(self.language, {})
+        hidden = set(s.suppressed_groups) | (set(s.by_department.index.astype(str)) - self.visible)
+        by_dept = s.by_department.loc[[d for d in s.by_department.index if str(d) not in hidden]]
+        mask = s.by_department_mask.reindex(index=by_dept.index) if not s.by_department_mask.empty else None
+        out = subheading(self._t("h_survey_dimensions"), "survey-dimensions")
+        if not by_dept.empty:
+            fig = survey_plots.plot_dimension_heatmap(by_dept.rename(columns=lambda c: labels.get(c, c)),
+                                                      mask=None if mask is None else mask.rename(columns=lambda c: labels.get(c, c)),
+                                                      language=self.language)
+            out = out + self._figure(fig, "survey_heatmap", "cap_survey_heatmap")
+        dims = pd.DataFrame([
+            {"dimension": labels.get(k, k), "mean": v.get("mean"), "favourable": v.get("favourable"), "n": v.get("n"),
+             "alpha": v.get("alpha")}
+            for k, v in (s.metrics.get("dimensions") or {}).items()
+        ])
+        if not dims.empty:
+            out = out + table(dims, {"dimension": self._t("col_dimension"), "mean": self._t("col_mean"),
+                                     "favourable": self._t("col_favourable"), "n": self._t("col_respondents"),
+                                     "alpha": self._t("col_alpha")},
+                              formats={"mean": ".2", "favourable": "percent", "alpha": ".2"}, language=self.language)
+        return out
+
+    def survey_items(self) -> "HTML":
+        """Answers per question as diverging bars; response rates per department."""
+        from orgkit.display import subheading, table
+        from orgkit.plots import survey as survey_plots
+
+        s = self.assessment.survey
+        if not s.available:
+            return self._empty()
+        out = subheading(self._t("h_survey_items"), "survey-items")
+        if not s.items.empty:
+            out = out + self._figure(survey_plots.plot_item_diverging_bars(s.items, language=self.language),
+                                     "survey_items", "cap_survey_items")
+        rr = s.response_rates.copy()
+        if not rr.empty:
+            rr = rr[rr["department"].astype(str).isin(self.visible) | (rr["department"].astype(str) == "(all)")]
+            rr["department"] = rr["department"].astype(str).replace("(all)", "Total" if self.language == "en" else "合计")
+            out = out + table(rr, {"department": self._t("col_department"), "headcount": self._t("col_headcount"),
+                                   "respondents": self._t("col_respondents"),
+                                   "response_rate": self._t("col_response_rate")},
+                              formats={"response_rate": "percent"}, caption=self._t("h_response"),
+                              min_group_size=self.min_group_size, language=self.language)
+        return out
+
+    # ---------------------------------------------------------------- back matter
+    def recommendations_block(self) -> "HTML":
+        """The recommendations, each with the findings and numbers that triggered it."""
+        from orgkit.display import recommendations_list, section_head
+
+        return section_head("recommendations", self._t("recommendations")) + recommendations_list(
+            self.recommendations, language=self.language)
+
+    def data_quality(self) -> "HTML":
+        """Every warning from loading, small departments counted but never named."""
+        from orgkit.client import DataWarning
+        from orgkit.display import data_quality, section_head
+
+        sizes = self.client.department_sizes()
+        n_small = int((sizes < self.min_group_size).sum())
+        warnings = []
+        for w in self.client.warnings:
+            if w.code == "small_department":
+                w = DataWarning(w.code, w.file, self._t("small_department_warning", n=n_small, k=self.min_group_size),
+                                w.count)
+            warnings.append(w)
+        return section_head("data-quality", self._t("data_quality")) + data_quality(warnings, language=self.language)
+
+    def appendix(self) -> "HTML":
+        """Method (every metric defined), run parameters, input file hashes and library versions."""
+        from importlib.metadata import PackageNotFoundError, version
+
+        from orgkit._version import __version__
+        from orgkit.display import DEFINITIONS, appendix, section_head
+
+        s = self.client.settings
+        m = self.assessment.structure.metrics
+        params = {
+            "client": s.name,
+            "client_dir": str(self.client.path),
+            "language": s.language,
+            "stage": f"{m.get('stage')} ({'client.yml' if m.get('stage_source') != 'headcount' else 'auto'})",
+            "min_group_size": s.min_group_size,
+            "comment_min_group_size": s.comment_min_group_size,
+            "show_names": s.show_names,
+            "date": self.date,
+        }
+        sources = [
+            {"table": t, "file": src.path.name, "rows": src.rows, "encoding": src.encoding or src.format,
+             "sha256": src.sha256}
+            for t, src in self.client.sources.items()
+        ]
+        versions = {"orgkit": __version__, "python": sys.version.split()[0]}
+        for pkg in ("pandas", "numpy", "networkx", "scipy", "matplotlib", "papermill", "nbconvert", "ipykernel"):
+            try:
+                versions[pkg] = version(pkg)
+            except PackageNotFoundError:
+                versions[pkg] = "–"
+        footer = self._t("generated_by", version=__version__, date=self.date) + " " + self._t("metrics_json_note")
+        tables = []
+        try:
+            from orgkit.method import metric_definitions
+        except ImportError:  # pragma: no cover - the definitions module is part of orgkit
+            metric_definitions = None
+        if metric_definitions is not None:
+            for area in ("structure", "communication", "decisions", "survey", "scores"):
+                if area in ("communication", "survey") and not self._available(area):
+                    continue
+                frame = metric_definitions(area, language=self.language, headline_only=True)
+                title = self._t(f"area_{area}") if area != "scores" else ("Scores" if self.language == "en" else "得分")
+                tables.append((title, frame))
+        return section_head("appendix", self._t("appendix")) + appendix(
+            definitions=DEFINITIONS.get(self.language, DEFINITIONS["en"]), parameters=params, sources=sources,
+            versions=versions, language=self.language, footer=footer, metric_tables=tables)
+
+    def record(self) -> None:
+        """Write ``metrics.json`` (the dict of ``orgkit assess``) to the output folder (nothing without one).
+
+        Returns nothing, so the cell shows nothing; :attr:`metrics` holds the same dict.
+        """
+        from orgkit.assessment import write_metrics
+
+        self.metrics = self.assessment.to_dict()
+        if self.output_dir is not None:
+            write_metrics(self.metrics, self.output_dir / "metrics.json")
+            logger.info("wrote %s", self.output_dir / "metrics.json")
+
+    def department(self, name: str | None = None) -> "HTML":
+        """Everything the report knows about one department (the largest when ``name`` is empty).
+
+        Departments smaller than the minimum group size are refused: their numbers are never shown.
+
+        Raises
+        ------
+        ConfigError
+            When the department does not exist or is too small to show.
+        """
+        from orgkit.display import HTML, figure, section_head, table
+        from orgkit.plots.structure import plot_org_chart
+
+        sizes = self.client.department_sizes()
+        if not name:
+            name = str(sizes.index[0])
+        if name not in sizes.index:
+            raise ConfigError(f"department must be one of {sorted(map(str, sizes.index))}. Got {name!r} instead.")
+        if name not in self.visible:
+            raise ConfigError(f"{name!r} has fewer than {self.min_group_size} people; its numbers are not shown.")
+        a = self.assessment
+        parts = [section_head(f"department-{client_slug(name)}", name, f"{int(sizes[name]):,} " + self._t("col_headcount").lower())]
+
+        def row(frame: pd.DataFrame, key: str = "department") -> pd.DataFrame:
+            if frame is None or frame.empty or key not in frame.columns:
+                return frame.iloc[0:0] if frame is not None else pd.DataFrame()
+            return frame[frame[key].astype(str) == name]
+
+        parts.append(table(row(a.structure.departments), caption=self._t("area_structure"), language=self.language))
+        if self.client.has_hierarchy:
+            people = self.client.people[self.client.people["department"] == name]
+            fig = plot_org_chart(people, min_group_size=self.min_group_size, show_names=self.show_names,
+                                 language=self.language)
+            parts.append(figure(fig, "department_org_chart", caption=self._t("h_org_chart")))
+        if self._available("communication"):
+            parts.append(table(row(a.communication.departments), caption=self._t("area_communication"),
+                               language=self.language))
+        if a.decisions.metrics.get("available"):
+            parts.append(table(row(a.decisions.by_department), caption=self._t("area_decisions"), language=self.language))
+        if a.survey.available and name in a.survey.by_department.index:
+            parts.append(table(a.survey.by_department.loc[[name]].reset_index(), caption=self._t("area_survey"),
+                               formats={c: ".2" for c in a.survey.by_department.columns}, language=self.language))
+        return HTML("".join(p.markup for p in parts), "department")
+
+    def __repr__(self) -> str:
+        return f"<ReportBook {self.client.name!r}: {self.client.n_people} people, language {self.language}>"
+
+
+def _TEXT_KEYS() -> set[str]:
+    from orgkit.display import TEXT
+
+    return set(TEXT)
+
+
+def _function_label(code: str, language: str) -> str:
+    from orgkit.framework import function_label
+
+    try:
+        return function_label(code, language)
+    except (KeyError, ValueError):
+        return code

@@ -1,0 +1,212 @@
+"""Findings and recommendations: statuses, sentences with hand-computed numbers, privacy, en/zh parity."""
+
+from __future__ import annotations
+
+import re
+import string
+
+import pandas as pd
+import pytest
+
+import orgkit
+from orgkit.assessment import assess
+from orgkit.findings import (
+    _FINDINGS,
+    _RECOMMENDATIONS,
+    THRESHOLDS,
+    Finding,
+    derive_findings,
+    recommend,
+    score_status,
+    summary_cards,
+    top_findings,
+)
+
+
+def _fields(template: str) -> set[str]:
+    return {f for _, f, _, _ in string.Formatter().parse(template) if f}
+
+
+def _two_cliques_one_bridge(**extra):
+    """Sales (a1..a5) and R&D (b1..b5) each fully connected, one tie a1-b1; Legal (3) and Audit (2) are small.
+
+    The CEO t1 (Legal) manages l2, l3 (Legal), u1, u2 (Audit), a1 and b1; a1 and b1 manage the other four
+    of their department each. The two small departments together hold 5 people, so complementary
+    suppression hides nothing else.
+    """
+    people = pd.DataFrame({
+        "employee_id": ["t1", "l2", "l3", "u1", "u2"] + [f"a{i}" for i in range(1, 6)] + [f"b{i}" for i in range(1, 6)],
+        "department": ["Legal"] * 3 + ["Audit"] * 2 + ["Sales"] * 5 + ["R&D"] * 5,
+        "manager_id": [None, "t1", "t1", "t1", "t1", "t1", "a1", "a1", "a1", "a1", "t1", "b1", "b1", "b1", "b1"],
+    })
+    pairs = [(f"{g}{i}", f"{g}{j}") for g in "ab" for i in range(1, 6) for j in range(i + 1, 6)]
+    pairs.append(("a1", "b1"))
+    communication = pd.DataFrame(pairs, columns=["source_id", "target_id"])
+    return orgkit.from_frames(people, communication=communication, settings={"min_group_size": 5, "name": "Two"},
+                              **extra)
+
+
+def _decisions(n: int = 10) -> pd.DataFrame:
+    """``n`` budget decisions raised by a2 (Sales) and taken by the CEO t1, 20 days later, no approvers."""
+    return pd.DataFrame({
+        "decision_id": [f"D{i}" for i in range(n)],
+        "decision_type": ["budget"] * n,
+        "initiator_id": ["a2"] * n,
+        "decider_id": ["t1"] * n,
+        "approvers": [""] * n,
+        "raised_at": ["2025-01-01"] * n,
+        "decided_at": ["2025-01-21"] * n,
+    })
+
+
+@pytest.fixture(scope="module")
+def two():
+    client = _two_cliques_one_bridge(decisions=_decisions())
+    assessment = assess(client)
+    findings = derive_findings(assessment)
+    return assessment, findings, recommend(findings, assessment)
+
+
+def _by_key(findings, key):
+    return [f for f in findings if f.key == key]
+
+
+def test_score_status_thresholds():
+    assert [score_status(s) for s in (100, 70, 69.99, 50, 49.9, 0)] == ["green", "green", "amber", "amber", "red", "red"]
+    assert score_status(None) == "grey" and score_status(float("nan")) == "grey"
+
+
+def test_templates_have_both_languages_with_the_same_fields():
+    for key, entry in _FINDINGS.items():
+        assert set(entry) == {"en", "zh"}, key
+        assert _fields(entry["en"]) == _fields(entry["zh"]), key
+    for key, entry in _RECOMMENDATIONS.items():
+        for part in ("title", "text"):
+            assert set(entry[part]) == {"en", "zh"}, (key, part)
+            assert _fields(entry[part]["en"]) == _fields(entry[part]["zh"]), (key, part)
+
+
+def test_silo_sentence_has_hand_computed_numbers(two):
+    _, findings, _ = two
+    silos = {f.values["en"]["department"]: f for f in _by_key(findings, "silo")}
+    assert set(silos) == {"Sales", "R&D"}
+    # Sales: 10 ties inside, 1 outside: E-I = (1 - 10) / 11 = -0.82; 10/11 = 91% inside;
+    # random mixing for 5 of 15 people: 1 - 2 * 4 / 14 = +0.43
+    text = silos["Sales"].text("en")
+    assert "91%" in text and "−0.82" in text and "+0.43" in text
+    assert silos["Sales"].status == "red"
+    assert "信息孤岛" in silos["Sales"].text("zh") and "91%" in silos["Sales"].text("zh")
+
+
+def test_layers_and_spans(two):
+    _, findings, _ = two
+    # 15 people, 3 layers; managers t1 (6 reports), a1 and b1 (4 each): mean span 14/3 = 4.67;
+    # 1 + 4.67 = 5.7 < 15 <= 1 + 4.67 + 21.8, so 3 layers are the minimum: no excess
+    (layers,) = _by_key(findings, "layers_ok")
+    assert layers.status == "green"
+    assert layers.text("en").startswith("3 layers for 15 people is at the minimum this size needs (3) at the mean "
+                                        "span of 4.7")
+    (spans,) = _by_key(findings, "spans")
+    assert spans.text("en") == ("3 of 3 managers (100%) have a healthy span of 4-12 direct reports; 0 have three "
+                                "or fewer and 0 have more than 12.")
+    assert spans.status == "green"
+
+
+def test_decision_findings(two):
+    _, findings, _ = two
+    # a2 -> a1 -> t1: 2 hops every time; a2's department head is a1 and t1 is above it: all escalated
+    (hops,) = _by_key(findings, "hops")
+    assert "cross 2 reporting lines on average" in hops.text("en") and hops.status == "green"
+    (esc,) = _by_key(findings, "escalation")
+    assert esc.text("en").startswith("100% of decisions") and esc.status == "red"
+    (lat,) = _by_key(findings, "latency")
+    assert "longer than 20 days; budget decisions are the slowest (20 days, median)" in lat.text("en")
+    assert lat.status == "red"  # median 20 days >= 14
+
+
+def test_findings_sorted_worst_first(two):
+    _, findings, _ = two
+    order = {"red": 0, "amber": 1, "green": 2}
+    ranks = [order[f.status] for f in findings]
+    assert ranks == sorted(ranks)
+
+
+def test_small_department_is_never_named(two):
+    assessment, findings, recs = two
+    for lang in ("en", "zh"):
+        words = [f.text(lang) for f in findings]
+        words += [r.title(lang) + r.text(lang) + r.because(lang) for r in recs]
+        words += [c for card in summary_cards(assessment, findings, lang) for c in card["findings"]]
+        assert not any("Legal" in w or "Audit" in w for w in words), lang
+
+
+def test_recommendations_cite_their_findings(two):
+    _, findings, recs = two
+    keys = [r.key for r in recs]
+    assert keys[-1] == "reassess"
+    assert "open_channels" in keys and "delegate" in keys and "speed_up" in keys
+    for r in recs[:-1]:
+        assert r.findings, r.key
+        assert all(f.status in ("red", "amber") for f in r.findings), r.key
+        assert r.because("en") == " ".join(f.text("en") for f in r.findings)
+    channels = next(r for r in recs if r.key == "open_channels" and r.findings[0].values["en"]["department"] == "Sales")
+    assert channels.title("en") == "Open channels between Sales and its neighbours"
+    assert "between Sales and R&D" in channels.text("en")  # R&D is its only visible neighbour
+    delegate = next(r for r in recs if r.key == "delegate")
+    assert "budget" in delegate.text("en")
+    # anything red: reassess in 6 months
+    assert recs[-1].title("en") == "Reassess in 6 months" and recs[-1].title("zh") == "6 个月后重新评估"
+
+
+def test_recommendations_ordered_by_priority(two):
+    _, _, recs = two
+    order = {"red": 0, "amber": 1, "green": 2, "grey": 3}
+    ranks = [order[r.status] for r in recs[:-1]]
+    assert ranks == sorted(ranks)
+
+
+def test_summary_cards(two):
+    assessment, findings, _ = two
+    cards = summary_cards(assessment, findings, "en")
+    assert [c["area"] for c in cards] == ["structure", "communication", "decisions"]  # no survey: no card
+    comm = next(c for c in cards if c["area"] == "communication")
+    assert len(comm["findings"]) <= 3 and "silo" in comm["findings"][0]
+    assert comm["status"] == score_status(assessment.scores["communication"])
+
+
+def test_no_communication_no_findings_for_it():
+    people = pd.DataFrame({"employee_id": ["1", "2", "3"], "department": ["X"] * 3, "manager_id": [None, "1", "1"]})
+    assessment = assess(orgkit.from_frames(people, settings={"min_group_size": 1}))
+    findings = derive_findings(assessment)
+    assert not [f for f in findings if f.area == "communication"]
+    recs = recommend(findings, assessment)
+    assert recs[-1].key == "reassess"
+
+
+def test_top_findings_per_area():
+    fs = [Finding("structure", "units_missing", "amber", {"en": {}, "zh": {}}, 1.0),
+          Finding("structure", "no_hierarchy", "red", {"en": {}, "zh": {}}, 0.1),
+          Finding("decisions", "units_missing", "red", {"en": {}, "zh": {}}, 5.0)]
+    top = top_findings(fs, "structure", 1)
+    assert [f.key for f in top] == ["no_hierarchy"]
+
+
+def test_thresholds_are_ordered():
+    for key, (amber, red) in THRESHOLDS.items():
+        assert amber != red, key
+
+
+def test_finding_to_dict_is_plain():
+    f = Finding("communication", "isolates", "amber", {"en": {"count": 3, "share": "6%"}, "zh": {"count": 3, "share": "6%"}})
+    d = f.to_dict("zh")
+    assert d == {"area": "communication", "key": "isolates", "status": "amber", "text": "3 人（6%）没有任何沟通记录。",
+                 "id": "isolates"}
+    assert all(isinstance(v, str) for v in d.values())
+
+
+def test_every_sentence_is_one_line_without_placeholders(two):
+    _, findings, recs = two
+    for lang in ("en", "zh"):
+        for text in [f.text(lang) for f in findings] + [r.text(lang) for r in recs]:
+            assert "{" not in text and "\n" not in text
+            assert not re.search(r"\bNone\b|\bnan\b", text), text
