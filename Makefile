@@ -37,10 +37,12 @@ assess: install ## Print the bundled sample client's metrics.json
 	$(ORGKIT) assess "$$($(ORGKIT) sample --path)"
 
 test: install ## Run the whole test suite, notebooks included
-	$(PY) -m pytest tests notebooks --nbval-lax --nbval-current-env -p no:cacheprovider
+	$(PY) -m pytest tests orgkit notebooks --doctest-modules --ignore=orgkit/resources \
+		--nbval-lax --nbval-current-env -p no:cacheprovider
 
 test-fast: install ## Run the unit tests only (no notebooks, reports or browser)
-	$(PY) -m pytest tests -m "not slow and not browser" -p no:cacheprovider
+	$(PY) -m pytest tests orgkit --doctest-modules --ignore=orgkit/resources -m "not slow and not browser" \
+		-p no:cacheprovider
 
 lab: install ## Open JupyterLab on notebooks/ in the project's environment
 	$(VENV)/bin/jupyter lab notebooks/

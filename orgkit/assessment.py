@@ -21,6 +21,7 @@ import numpy as np
 
 from ._version import __version__
 from .client import Client
+from .jsonsafe import to_jsonable
 from .communication import CommunicationResult, analyze_communication
 from .decisions import DecisionsResult, analyze_decisions
 from .structure import StructureResult, analyze_structure
@@ -127,38 +128,6 @@ def assess(client: Client, **options: Any) -> Assessment:
         decisions=analyze_decisions(client, **by_area["decisions"]),
         survey=analyze_survey(client, **by_area["survey"]),
     )
-
-
-def to_jsonable(value: Any) -> Any:
-    """Convert numpy/pandas scalars and containers to plain JSON types; NaN and NaT become ``None``."""
-    if isinstance(value, dict):
-        return {str(k): to_jsonable(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple, set)):
-        return [to_jsonable(v) for v in value]
-    if isinstance(value, (bool, np.bool_)):
-        return bool(value)
-    if isinstance(value, (int, np.integer)):
-        return int(value)
-    if isinstance(value, (float, np.floating)):
-        return None if math.isnan(value) or math.isinf(value) else float(value)
-    if value is None or isinstance(value, str):
-        return value
-    if isinstance(value, Path):
-        return str(value)
-    if isinstance(value, (_dt.date, _dt.datetime)):
-        return value.isoformat()
-    try:
-        import pandas as pd
-
-        if value is pd.NA or value is pd.NaT:
-            return None
-        if isinstance(value, pd.Timestamp):
-            return value.isoformat()
-    except ImportError:  # pragma: no cover
-        pass
-    if hasattr(value, "tolist"):
-        return to_jsonable(value.tolist())
-    return str(value)
 
 
 def write_metrics(assessment: Assessment | dict, path: str | Path) -> Path:

@@ -14,7 +14,6 @@ networkx is used for Louvain communities only, and only up to a size (see :func:
 from __future__ import annotations
 
 import logging
-import math
 import random
 import time
 from collections.abc import Sequence
@@ -26,6 +25,7 @@ import pandas as pd
 
 from orgkit.client import Client
 from orgkit.errors import ConfigError
+from orgkit.jsonsafe import to_jsonable
 from orgkit.privacy import suppress_small_groups
 
 __all__ = [
@@ -1220,23 +1220,6 @@ class CommunicationResult:
         return bool(self.metrics.get("available", True))
 
 
-def _plain(value: Any) -> Any:
-    """Convert numpy scalars and NaN to plain JSON-safe Python values, recursively."""
-    if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
-    if value is None or value is pd.NA or value is pd.NaT:
-        return None
-    if isinstance(value, (bool, np.bool_)):
-        return bool(value)
-    if isinstance(value, (int, np.integer)):
-        return int(value)
-    if isinstance(value, (float, np.floating)):
-        return None if math.isnan(value) or math.isinf(value) else float(value)
-    return value
-
-
 def _empty_frames() -> dict[str, pd.DataFrame]:
     dept = pd.DataFrame({c: pd.Series(dtype="str" if c == "department" else "float64")
                          for c in _DEPARTMENT_COLUMNS})
@@ -1510,14 +1493,14 @@ def analyze_communication(
         "min_group_size": min_size,
     }
     silo_people = int(table.loc[table["silo"].fillna(False).astype(bool), "size"].sum())
-    metrics = _plain(metrics)
+    metrics = to_jsonable(metrics)
     score, components = _score(metrics, g.n, silo_people)
     lap("score")
     logger.debug("analyze_communication timings: %s", timings)
     return CommunicationResult(
         metrics=metrics,
         score=score,
-        score_components=_plain(components),
+        score_components=to_jsonable(components),
         departments=display,
         matrix=matrix,
         matrix_ties=matrix_ties,

@@ -17,6 +17,7 @@ import pandas as pd
 
 from orgkit.client import Client
 from orgkit.hierarchy import Hierarchy
+from orgkit.jsonsafe import to_jsonable
 from orgkit.privacy import suppress_small_groups
 
 __all__ = [
@@ -120,28 +121,6 @@ def _hierarchy(client: Client) -> Hierarchy | None:
     if hier is None:
         hier = Hierarchy.from_people(client.people)
     return hier
-
-
-def _plain(value: Any) -> Any:
-    """A JSON-safe plain Python value: numpy scalars unwrapped, NaN/NA/NaT as ``None``."""
-    if value is None:
-        return None
-    if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
-    if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, (bool, np.bool_)):
-        return bool(value)
-    if isinstance(value, (int, np.integer)):
-        return int(value)
-    try:
-        if pd.isna(value):
-            return None
-    except (TypeError, ValueError):
-        pass
-    if isinstance(value, (float, np.floating)):
-        return float(value)
-    return str(value) if not isinstance(value, str) else value
 
 
 def _as_float(series: pd.Series) -> np.ndarray:
@@ -549,8 +528,8 @@ def structural_proxy(
     >>> t = structural_proxy(Hierarchy.from_people(people), people["department"], min_group_size=1)
     >>> t[["department", "people", "distance_to_top_mean", "distance_to_head_mean"]]
       department  people  distance_to_top_mean  distance_to_head_mean
-    0       Exec     1.0                   0.0                    0.0
-    1      Sales     3.0                   2.0                    1.0
+    0       Exec       1                   0.0                    0.0
+    1      Sales       3                   2.0                    1.0
     """
     heads = department_heads(hierarchy, departments)
     depth = hierarchy.depth
@@ -634,7 +613,7 @@ def decisions_score(
     components: dict[str, Any] = {}
     total = weights = 0.0
     for name, (good, bad, weight) in targets.items():
-        value = _plain(metrics.get(name))
+        value = to_jsonable(metrics.get(name))
         s = _sub_score(value, good, bad)
         components[name] = {"value": value, "good": float(good), "bad": float(bad), "weight": float(weight), "score": s}
         if s is not None:
@@ -789,7 +768,7 @@ def analyze_decisions(
         **struct_metrics,
         "hierarchy_reason": None if hier is not None else _NO_HIERARCHY,
     }
-    metrics = _plain(metrics)
+    metrics = to_jsonable(metrics)
     score, components = decisions_score(metrics, targets if available else structural_targets)
     metrics["score"] = score
     return DecisionsResult(

@@ -26,6 +26,7 @@ from orgkit.framework import (
     resolve_stage,
 )
 from orgkit.hierarchy import Hierarchy
+from orgkit.jsonsafe import to_jsonable
 from orgkit.privacy import suppress_small_groups
 
 __all__ = [
@@ -583,23 +584,6 @@ def fit_score(values: Mapping[str, float | None], weights: Mapping[str, float] |
 
 # ------------------------------------------------------------------------------------------ helpers
 
-def _jsonable(x: Any) -> Any:
-    """Plain Python types only; NaN and NA become None."""
-    if isinstance(x, dict):
-        return {str(k): _jsonable(v) for k, v in x.items()}
-    if isinstance(x, (list, tuple)):
-        return [_jsonable(v) for v in x]
-    if isinstance(x, (bool, np.bool_)):
-        return bool(x)
-    if isinstance(x, (int, np.integer)):
-        return int(x)
-    if isinstance(x, (float, np.floating)):
-        return None if not math.isfinite(float(x)) else float(x)
-    if x is None or x is pd.NA or x is pd.NaT:
-        return None
-    return x if isinstance(x, str) else str(x)
-
-
 def _empty(columns: dict[str, str]) -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series(dtype=t) for c, t in columns.items()})
 
@@ -814,7 +798,7 @@ def analyze_structure(
     metrics.update(fit_score=score, score_components=components)
 
     return StructureResult(
-        metrics=_jsonable(metrics),
+        metrics=to_jsonable(metrics),
         score=score,
         spans=spans_df,
         span_distribution=dist,

@@ -17,7 +17,6 @@ from __future__ import annotations
 import importlib.resources
 import io
 import logging
-import math
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -30,6 +29,7 @@ from scipy import stats
 from .client import Client
 from .contract import LIKERT_MAX, LIKERT_MIN
 from .errors import ConfigError, Problem, ValidationError
+from .jsonsafe import to_jsonable
 from .privacy import complementary_suppression, suppress_small_groups
 
 __all__ = [
@@ -715,23 +715,6 @@ def _threshold(value: int | None, default: int, name: str) -> int:
     return int(value)
 
 
-def _plain(value: Any) -> Any:
-    """A JSON-safe copy: numpy scalars to Python, NaN/NA to None, containers recursively."""
-    if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple, set)):
-        return [_plain(v) for v in value]
-    if value is None or value is pd.NA or value is pd.NaT:
-        return None
-    if isinstance(value, (bool, np.bool_)):
-        return bool(value)
-    if isinstance(value, (int, np.integer)):
-        return int(value)
-    if isinstance(value, (float, np.floating)):
-        return None if math.isnan(value) or math.isinf(value) else float(value)
-    return str(value)
-
-
 def _wave_tables(survey: pd.DataFrame,
                  items: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Reversed answers, dimension scores, and their long forms (department, key, value)."""
@@ -1100,7 +1083,7 @@ def analyze_survey(
     for w in warnings:
         log.warning("%s", w)
     return SurveyResult(
-        metrics=_plain(metrics),
+        metrics=to_jsonable(metrics),
         score=score,
         by_department=by_department,
         by_department_mask=by_mask,

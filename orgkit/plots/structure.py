@@ -66,7 +66,7 @@ def tidy_tree_layout(parent: np.ndarray, order: np.ndarray | None = None) -> tup
     >>> import numpy as np
     >>> x, y = tidy_tree_layout(np.array([-1, 0, 0, 1]))
     >>> x.tolist(), y.tolist()
-    [[0.5, 0.0, 1.0, 0.0], [0.0, -1.0, -1.0, -2.0]]
+    ([0.5, 0.0, 1.0, 0.0], [0.0, -1.0, -1.0, -2.0])
     """
     parent = np.asarray(parent, dtype=np.int64)
     n = len(parent)
@@ -94,7 +94,7 @@ def tidy_tree_layout(parent: np.ndarray, order: np.ndarray | None = None) -> tup
         rows_x.append(x[sel])
     span = pd.DataFrame({"a": np.concatenate(rows_anc), "x": np.concatenate(rows_x)}).groupby("a")["x"].agg(["min", "max"])
     x[span.index.to_numpy()] = ((span["min"] + span["max"]) / 2).to_numpy()
-    return x, -depth.astype(float)
+    return x, 0.0 - depth.astype(float)  # 0.0 - d: a root sits at 0.0, not -0.0
 
 
 def department_tree(people: pd.DataFrame) -> pd.DataFrame:
