@@ -28,7 +28,7 @@ from .structure import StructureResult, analyze_structure
 from .summary import data_summary
 from .survey import SurveyResult, analyze_survey
 
-__all__ = ["Assessment", "assess", "write_metrics", "to_jsonable", "slugify", "AREAS"]
+__all__ = ["Assessment", "assess", "write_metrics", "to_jsonable", "slugify", "client_slug", "AREAS"]
 
 #: The assessment areas, in report order.
 AREAS = ("structure", "communication", "decisions", "survey")
@@ -65,7 +65,7 @@ class Assessment:
         out: dict[str, Any] = {
             "client": {
                 "name": s.name,
-                "slug": slugify(s.name),
+                "slug": client_slug(self.client),
                 "stage": self.structure.metrics.get("stage", s.stage),
                 "stage_setting": s.stage,
                 "language": s.language,
@@ -149,15 +149,31 @@ def write_metrics(assessment: Assessment | dict, path: str | Path) -> Path:
 
 
 def slugify(name: str) -> str:
-    """A folder name for a client: lower case ASCII letters, digits and ``-``; Chinese kept as is.
+    """A safe folder name: lower case, runs of anything but letters and digits as one ``-``.
+
+    Letters of any script are kept (a Chinese name stays Chinese); path separators, dots, spaces and
+    underscores never survive, so the slug is always one safe path component.
 
     Examples
     --------
     >>> slugify("Acme Ltd. (2024 Q1)")
     'acme-ltd-2024-q1'
-    >>> slugify("示例公司")
-    '示例公司'
+    >>> slugify("sample_client")
+    'sample-client'
+    >>> slugify("华东 分公司")
+    '华东-分公司'
     """
-    text = unicodedata.normalize("NFKC", str(name)).strip().lower()
-    text = re.sub(r"[^\w]+", "-", text, flags=re.UNICODE).strip("-_")
+    text = unicodedata.normalize("NFKC", str(name)).lower()
+    text = re.sub(r"[^\w]+", "-", text).replace("_", "-")
+    text = re.sub(r"-{2,}", "-", text).strip("-")
     return text or "client"
+
+
+def client_slug(client: Client) -> str:
+    """The client's report folder name: its folder's slug (its name's for a client built in memory).
+
+    ``orgkit report`` writes to ``reports/<client_slug>/`` and ``metrics.json`` records the same slug, so a
+    batch overview can link every row to its report.
+    """
+    folder = client.path.name
+    return slugify(folder if folder not in ("", ".") else client.settings.name)

@@ -156,9 +156,13 @@ def report(client_dir: Path, output_dir: Path, pdf: bool, language: str | None, 
 def batch(source: Path, output_dir: Path, workers: int | None, scheduler: str | None, force: bool,
           pdf: bool) -> None:
     """Build every client's report from SOURCE (a folder of client folders, or a CSV/YAML manifest)."""
-    from .batch import run_batch
+    from .batch import BatchInterrupted, run_batch
 
-    summary = run_batch(source, output_dir, workers=workers, scheduler=scheduler, force=force, pdf=pdf)
+    try:
+        summary = run_batch(source, output_dir, workers=workers, scheduler=scheduler, force=force, pdf=pdf)
+    except BatchInterrupted as exc:  # finished reports are kept; the next run picks up the rest
+        click.echo(exc.summary.describe(), err=True)
+        sys.exit(130)
     click.echo(summary.describe())
     sys.exit(summary.exit_code)
 
