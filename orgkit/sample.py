@@ -200,6 +200,7 @@ _LEVEL_OF_ROLE = np.array([0, 3, 4, 5, 6, 6, 6, 7, 7, 5, 2])  # 0: drawn from L1
 
 _CHANNELS = np.array(["email", "chat", "meeting"])
 _DECISION_TYPES = np.array(["budget", "hiring", "pricing", "product", "process", "vendor"])
+_DECISION_TYPES_ZH = np.array(["预算", "招聘", "定价", "产品", "流程", "供应商"])
 _DECISION_P = np.array([0.15, 0.15, 0.12, 0.20, 0.23, 0.15])
 _DECISION_SLOWNESS = np.array([2.0, 2.5, 1.2, 1.5, 1.0, 1.8])
 _APPROVAL_P = np.array([0.7, 0.6, 0.35, 0.35, 0.3, 0.4])
@@ -379,6 +380,8 @@ def generate_client(
     people = _people_table(org, ids, names, hire, order, stage, rng, zh)
     communication = _communication_table(org, ids, width, rng)
     decisions, hops_by_dept = _decisions_table(org, ids, rng)
+    if zh:  # the same decisions, with the type names a Chinese client would use
+        decisions["decision_type"] = decisions["decision_type"].map(dict(zip(_DECISION_TYPES, _DECISION_TYPES_ZH)))
     items = _questionnaire()
     survey = _survey_table(org, ids, items, hops_by_dept, rng, zh)
     responsibilities = _responsibilities_table(org, zh)

@@ -461,3 +461,9 @@ def test_no_name_shared_with_public_organograms(shared_data):
     assert real, "no names read from the organogram files"
     generated = set(read(sample_client_path(), "people")["name"].str.lower())
     assert not generated & real
+
+
+def test_zh_decision_types_are_chinese(tmp_path):
+    folder = generate_client(tmp_path / "zh", employees=90, seed=2, language="zh")
+    types = set(pd.read_csv(folder / "decisions.csv")["decision_type"])
+    assert types and types <= {"预算", "招聘", "定价", "产品", "流程", "供应商"}
