@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import datetime as _dt
 import json
+import logging
 import math
 import os
 import re
+import sys
 import tempfile
 import unicodedata
 from dataclasses import dataclass
@@ -29,6 +31,8 @@ from .summary import data_summary
 from .survey import SurveyResult, analyze_survey
 
 __all__ = ["Assessment", "assess", "write_metrics", "to_jsonable", "slugify", "client_slug", "AREAS"]
+
+logger = logging.getLogger(__name__)
 
 #: The assessment areas, in report order.
 AREAS = ("structure", "communication", "decisions", "survey")
@@ -92,13 +96,17 @@ def _score(result: Any) -> float | None:
     return round(float(score), 1)
 
 
-def assess(client: Client, **options: Any) -> Assessment:
+def assess(client: Client, *, parallel: bool = False, **options: Any) -> Assessment:
     """Run structure, communication, decision-path and survey analyses on ``client``.
 
     Parameters
     ----------
     client : Client
         A client from :func:`orgkit.load_client`.
+    parallel : bool
+        Analyse communication (betweenness and Louvain, the slowest area) in a forked child process
+        while this one does the other areas. Same numbers; only on Linux with two or more usable CPUs,
+        and this process analyses communication itself if the child fails.
     **options
         Passed to the area that accepts them, by prefix: ``structure_*``, ``communication_*``,
         ``decisions_*``, ``survey_*`` (e.g. ``communication_silo_margin=0.4``).
@@ -121,13 +129,100 @@ def assess(client: Client, **options: Any) -> Assessment:
         if area not in by_area or not name:
             raise TypeError(f"unknown option {key!r}: prefix it with one of {', '.join(AREAS)}")
         by_area[area][name] = value
-    return Assessment(
-        client=client,
-        structure=analyze_structure(client, **by_area["structure"]),
-        communication=analyze_communication(client, **by_area["communication"]),
-        decisions=analyze_decisions(client, **by_area["decisions"]),
-        survey=analyze_survey(client, **by_area["survey"]),
-    )
+    child = None
+    if parallel and client.communication is not None and _fork_available():
+        child = _ForkedCall(analyze_communication, client, **by_area["communication"])
+    try:
+        structure = analyze_structure(client, **by_area["structure"])
+        decisions = analyze_decisions(client, **by_area["decisions"])
+        survey = analyze_survey(client, **by_area["survey"])
+    except BaseException:
+        if child is not None:
+            child.cancel()
+        raise
+    communication = child.result() if child is not None else None
+    if communication is None:
+        communication = analyze_communication(client, **by_area["communication"])
+    return Assessment(client=client, structure=structure, communication=communication, decisions=decisions,
+                      survey=survey)
+
+
+def _fork_available() -> bool:
+    """Whether work can go to a forked child process: Linux, two or more CPUs this process may use, and
+    not a daemonic multiprocessing worker (which may not have children)."""
+    import multiprocessing as mp
+
+    if not sys.platform.startswith("linux") or mp.current_process().daemon:
+        return False
+    try:
+        return len(os.sched_getaffinity(0)) >= 2
+    except (AttributeError, OSError):  # pragma: no cover
+        return (os.cpu_count() or 1) >= 2
+
+
+class _ForkedCall:
+    """``func(*args, **kwargs)`` run in a forked child process (a copy of this one: no data is sent).
+
+    :meth:`result` returns the child's return value, or ``None`` when the child raised, died or did not
+    answer in ``timeout`` seconds; the caller then does the work itself. Call it once.
+    """
+
+    def __init__(self, func: Any, *args: Any, **kwargs: Any) -> None:
+        import multiprocessing as mp
+
+        ctx = mp.get_context("fork")
+        self._pipe, send = ctx.Pipe(duplex=False)
+        self._child = ctx.Process(target=_call_in_child, args=(send, func, args, kwargs), daemon=True,
+                                  name=f"orgkit-{getattr(func, '__name__', 'call')}")
+        try:
+            self._child.start()
+        except OSError as err:  # pragma: no cover - out of processes or memory
+            logger.info("cannot fork (%s); working in this process", err)
+            self._pipe.close()
+            self._child = None
+        finally:
+            send.close()
+
+    def cancel(self) -> None:
+        """Stop the child without waiting for its answer."""
+        if self._child is not None:
+            self._pipe.close()
+            self._child.kill()
+            self._child.join(timeout=1.0)
+            self._child = None
+
+    def result(self, timeout: float = 600.0) -> Any:
+        """The child's return value, or ``None`` (see the class)."""
+        if self._child is None:
+            return None
+        value = None
+        try:
+            if not self._pipe.poll(timeout):
+                raise TimeoutError(f"no answer in {timeout:g} s")
+            ok, value = self._pipe.recv()
+            if not ok:
+                logger.info("the child process failed (%s); working in this process", value)
+                value = None
+        except (EOFError, OSError, TimeoutError) as err:
+            logger.warning("the child process stopped (%s); working in this process", err)
+        finally:
+            self._pipe.close()
+            self._child.join(timeout=1.0)
+            if self._child.is_alive():  # pragma: no cover - a child that hangs
+                self._child.kill()
+                self._child.join(timeout=1.0)
+            self._child = None
+        return value
+
+
+def _call_in_child(pipe: Any, func: Any, args: tuple, kwargs: dict) -> None:
+    try:
+        try:
+            pipe.send((True, func(*args, **kwargs)))
+        except Exception as err:  # noqa: BLE001 - reported; the parent redoes the work and raises
+            pipe.send((False, f"{type(err).__name__}: {err}"))
+    finally:
+        pipe.close()
 
 
 def write_metrics(assessment: Assessment | dict, path: str | Path) -> Path:

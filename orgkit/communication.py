@@ -704,8 +704,8 @@ def betweenness_sample_size(n_nodes: int, n_edges: int) -> int | None:
     Notes
     -----
     Brandes' algorithm costs one breadth-first search per source, ``O(n + m)`` each. Exact up to
-    2,000 people (under 2 s here); above, ``k`` sources drawn with a fixed seed estimate the
-    betweenness (Brandes & Pich 2007), at most 500, and fewer on dense graphs so that ``k * 2m``
+    2,000 people (about 0.4 s here, 0.1 s at 1,000); above, ``k`` sources drawn with a fixed seed
+    estimate the betweenness (Brandes & Pich 2007), at most 500, and fewer on dense graphs so that ``k * 2m``
     stays within a work budget of 4 x 10^8 adjacency entries, but never fewer than 100 (enough to rank
     the top brokers: the sampling error of a node's estimate falls as ``1/sqrt(k)``). At 100,000
     people and 1,000,000 ties this gives 200 sources (about 8 s here).
@@ -740,12 +740,85 @@ def _csr(n: int, u: np.ndarray, v: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 def _betweenness(n: int, u: np.ndarray, v: np.ndarray, sources: np.ndarray | None) -> np.ndarray:
     """Normalised shortest-path betweenness (networkx conventions, endpoints excluded).
 
-    Brandes' accumulation with each BFS level expanded as one vectorised gather over the CSR
-    adjacency; ``sources=None`` means every node (exact).
+    Brandes' accumulation; ``sources=None`` means every node (exact). Graphs of up to
+    :data:`_BATCHED_BFS_MAX_NODES` people run many sources at once (:func:`_betweenness_batched`),
+    larger ones one source at a time (:func:`_betweenness_frontier`). Both give the same numbers up
+    to floating-point rounding.
+    """
+    if n < 3 or u.size == 0:
+        return np.zeros(n)
+    if n <= _BATCHED_BFS_MAX_NODES:
+        bc = _betweenness_batched(n, u, v, sources)
+    else:
+        bc = _betweenness_frontier(n, u, v, sources)
+    if sources is None:
+        return bc / ((n - 1) * (n - 2))
+    k = len(sources)
+    scale = np.full(n, 1.0 / (k * (n - 2)))
+    scale[np.asarray(sources)] = 1.0 / ((k - 1) * (n - 2)) if k > 1 else 0.0
+    return bc * scale
+
+
+#: Largest graph whose betweenness runs as batched dense BFS (``n x batch`` arrays of 8 bytes).
+_BATCHED_BFS_MAX_NODES = 3_000
+#: Sources per batch of the batched BFS: a few MB per state array, enough to amortise numpy's
+#: per-call overhead.
+_BFS_BATCH = 128
+
+
+def _betweenness_batched(n: int, u: np.ndarray, v: np.ndarray, sources: np.ndarray | None) -> np.ndarray:
+    """Unnormalised Brandes sums of ``sources`` (all nodes when ``None``), many sources at a time.
+
+    Each batch keeps ``n x b`` arrays (one column per source): whether a node is reached, its path
+    count ``sigma``, its dependency ``delta``, and one boolean array per BFS level. A BFS level is
+    one sparse product ``A @ F`` where ``F`` holds the path counts of the current frontier: for a
+    node not yet reached, the product is the sum of ``sigma`` over its neighbours on the frontier,
+    which is its own ``sigma`` when positive. The dependencies go back level by level: with
+    ``C = (1 + delta) / sigma`` on level ``d + 1`` (0 elsewhere), a node on level ``d`` gets
+    ``sigma * (A @ C)``, Brandes' sum over its successors. Per level this touches every node and edge
+    rather than the frontier's only, which costs a few times more arithmetic but runs as a handful of
+    numpy calls for ``b`` sources instead of per source: 2.5-4x faster from 500 to 3,000 people.
+    """
+    from scipy.sparse import csr_matrix
+
+    indptr, indices = _csr(n, u, v)
+    adj = csr_matrix((np.ones(indices.size), indices, indptr), shape=(n, n))
+    todo = np.arange(n, dtype=np.int64) if sources is None else np.asarray(sources, dtype=np.int64)
+    bc = np.zeros(n)
+    for start in range(0, todo.size, _BFS_BATCH):
+        src = todo[start:start + _BFS_BATCH]
+        cols = np.arange(src.size)
+        reached = np.zeros((n, src.size), dtype=bool)
+        reached[src, cols] = True
+        sigma = np.zeros((n, src.size))
+        sigma[src, cols] = 1.0
+        frontier = sigma.copy()
+        levels: list[np.ndarray] = []  # levels[d - 1]: the nodes at distance d from each source
+        while True:
+            paths = adj @ frontier
+            new = (paths > 0) & ~reached
+            if not new.any():
+                break
+            reached |= new
+            frontier = np.where(new, paths, 0.0)
+            sigma += frontier
+            levels.append(new)
+        delta = np.zeros((n, src.size))
+        for d in range(len(levels) - 1, 0, -1):
+            on = levels[d]
+            coef = np.where(on, (1.0 + delta) / np.where(on, sigma, 1.0), 0.0)
+            delta += np.where(levels[d - 1], sigma * (adj @ coef), 0.0)
+        bc += delta.sum(axis=1)  # a source's own column stays 0: level 0 gets nothing
+    return bc
+
+
+def _betweenness_frontier(n: int, u: np.ndarray, v: np.ndarray, sources: np.ndarray | None) -> np.ndarray:
+    """Unnormalised Brandes sums, one source at a time.
+
+    Each BFS level is expanded as one vectorised gather over the CSR adjacency, so the work per
+    source is proportional to the edges it reaches (the right choice for large sparse graphs).
     """
     bc = np.zeros(n)
-    if n < 3 or u.size == 0:
-        return bc
     indptr, indices = _csr(n, u, v)
     dist = np.full(n, -1, dtype=np.int64)
     sigma = np.zeros(n)
@@ -786,12 +859,7 @@ def _betweenness(n: int, u: np.ndarray, v: np.ndarray, sources: np.ndarray | Non
             delta += np.bincount(par, weights=contrib, minlength=n)
         delta[s] = 0.0
         bc += delta
-    if sources is None:
-        return bc / ((n - 1) * (n - 2))
-    k = len(sources)
-    scale = np.full(n, 1.0 / (k * (n - 2)))
-    scale[np.asarray(sources)] = 1.0 / ((k - 1) * (n - 2)) if k > 1 else 0.0
-    return bc * scale
+    return bc
 
 
 def _sample_sources(n: int, k: int | None, seed: int) -> np.ndarray | None:

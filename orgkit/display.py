@@ -554,7 +554,7 @@ def figure(
     caption: str = "",
     alt: str = "",
     output_dir: str | os.PathLike[str] | None = None,
-    dpi: int = 120,
+    dpi: int | None = None,
     width: int | None = None,
 ) -> HTML:
     """A matplotlib figure as an embedded PNG in ``<figure>``, also written to ``output_dir/figures/``.
@@ -569,15 +569,16 @@ def figure(
         Caption under the figure and the image's alternative text (both escaped).
     output_dir : path, optional
         The report folder; ``None`` writes no file.
-    dpi : int
+    dpi : int, optional
+        Pixels per inch of the PNG (default :data:`orgkit.plots._style.FIGURE_DPI`).
     width : int, optional
         Display width in CSS pixels (default: the width of the page).
     """
-    from orgkit.plots._style import figure_png
+    from orgkit.plots._style import FIGURE_DPI, figure_png
 
     if not name or any(ch not in "abcdefghijklmnopqrstuvwxyz0123456789_-" for ch in name):
         raise ValueError(f"figure name must use a-z, 0-9, _ and - only. Got {name!r} instead.")
-    png = fig if isinstance(fig, (bytes, bytearray)) else figure_png(fig, dpi=dpi)
+    png = fig if isinstance(fig, (bytes, bytearray)) else figure_png(fig, dpi=dpi or FIGURE_DPI)
     if output_dir:
         folder = Path(output_dir) / "figures"
         folder.mkdir(parents=True, exist_ok=True)

@@ -101,27 +101,75 @@ def network_layout(edges: pd.DataFrame, nodes: pd.Index | list[str], *, seed: in
 
     Notes
     -----
-    Fruchterman-Reingold [1]_ as :func:`networkx.spring_layout`, seeded, so the same data always give
-    the same picture. Compute it once and pass it to :func:`plot_network`.
+    Fruchterman-Reingold [1]_ as :func:`networkx.spring_layout` (edge weights ``log(1 + weight)``,
+    ``k = 1.6 / sqrt(n)``), seeded, so the same data always give the same picture. Compute it once and
+    pass it to :func:`plot_network`. Below 500 people (networkx's dense "force" method) the same
+    arithmetic runs here on separate x and y arrays, about 5x faster than networkx's ``(n, n, 2)``
+    arrays; the positions equal networkx's to ~1e-14 after a few iterations, and rounding differences
+    grow over 50 iterations to a few hundredths of the unit square for some people (the same picture,
+    as reproducible). From 500 people on, networkx's own sparse method is used.
 
     References
     ----------
     .. [1] Fruchterman, T. M. J., & Reingold, E. M. (1991). Graph drawing by force-directed placement.
        *Software: Practice and Experience*, 21(11), 1129-1164. https://doi.org/10.1002/spe.4380211102
     """
-    import networkx as nx
-
-    nodes = pd.Index(nodes)
-    g = nx.Graph()
-    g.add_nodes_from(nodes)
+    nodes = pd.Index(nodes).unique()
+    if len(nodes) == 0:
+        return pd.DataFrame({"x": pd.Series(dtype=float), "y": pd.Series(dtype=float)})
     keep = edges["u"].isin(nodes) & edges["v"].isin(nodes)
     w = edges.loc[keep, "weight"] if "weight" in edges else pd.Series(1.0, index=edges.index[keep])
-    g.add_weighted_edges_from(zip(edges.loc[keep, "u"], edges.loc[keep, "v"], np.log1p(w.to_numpy(dtype=float))))
-    if g.number_of_nodes() == 0:
-        return pd.DataFrame({"x": pd.Series(dtype=float), "y": pd.Series(dtype=float)})
-    pos = nx.spring_layout(g, seed=seed, iterations=iterations, k=1.6 / np.sqrt(max(g.number_of_nodes(), 1)))
-    xy = np.array([pos[n] for n in nodes])
+    weights = np.log1p(w.to_numpy(dtype=float))
+    k = 1.6 / np.sqrt(len(nodes))
+    if len(nodes) >= _DENSE_LAYOUT_MAX_NODES:
+        import networkx as nx
+
+        g = nx.Graph()
+        g.add_nodes_from(nodes)
+        g.add_weighted_edges_from(zip(edges.loc[keep, "u"], edges.loc[keep, "v"], weights))
+        pos = nx.spring_layout(g, seed=seed, iterations=iterations, k=k)
+        xy = np.array([pos[n] for n in nodes])
+    else:
+        adj = np.zeros((len(nodes), len(nodes)))
+        iu, iv = nodes.get_indexer(edges.loc[keep, "u"]), nodes.get_indexer(edges.loc[keep, "v"])
+        adj[iu, iv] = weights  # a repeated pair keeps its last weight, as networkx's add_weighted_edges_from
+        adj[iv, iu] = weights
+        xy = _fruchterman_reingold(adj, k, np.random.RandomState(seed).rand(len(nodes), 2), iterations)
     return pd.DataFrame({"x": xy[:, 0], "y": xy[:, 1]}, index=nodes)
+
+
+#: From this many people on, :func:`network_layout` uses networkx's sparse layout (as networkx does).
+_DENSE_LAYOUT_MAX_NODES = 500
+
+
+def _fruchterman_reingold(adj: np.ndarray, k: float, pos: np.ndarray, iterations: int,
+                          threshold: float = 1e-4) -> np.ndarray:
+    """networkx's dense ``_fruchterman_reingold`` and ``rescale_layout``, on x and y arrays."""
+    n = len(pos)
+    if n == 1:
+        return np.zeros((1, 2))
+    x, y = pos[:, 0].copy(), pos[:, 1].copy()
+    t = max(np.ptp(x), np.ptp(y)) * 0.1  # the initial temperature, about 0.1 of the domain
+    dt = t / (iterations + 1)  # linear cooling
+    for _ in range(iterations):
+        dx = x[:, None] - x[None, :]
+        dy = y[:, None] - y[None, :]
+        dist = np.sqrt(dx * dx + dy * dy)
+        np.clip(dist, 0.01, None, out=dist)
+        force = k * k / dist**2 - adj * dist / k  # repulsion minus attraction along each pair
+        px, py = (dx * force).sum(axis=1), (dy * force).sum(axis=1)
+        step = t / np.clip(np.sqrt(px * px + py * py), 0.01, None)
+        px *= step
+        py *= step
+        x += px
+        y += py
+        t -= dt
+        if np.sqrt((px * px).sum() + (py * py).sum()) / n < threshold:
+            break
+    xy = np.column_stack([x, y])
+    xy -= xy.mean(axis=0)
+    lim = np.abs(xy).max()
+    return xy / lim if lim > 0 else xy
 
 
 def sample_people(people: pd.DataFrame, edges: pd.DataFrame, max_people: int, seed: int = 0) -> pd.Index:

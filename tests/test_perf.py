@@ -1,0 +1,271 @@
+"""The report's speed-ups give the same results as the straightforward code they replace.
+
+Batched betweenness, the per-group complementary suppression of the survey, the vectorised spring layout,
+the single-draw PNG, the Latin-only font path, the report kernel's settings and the forked child
+processes of ``assess(parallel=True)`` and ``ReportBook(parallel=True)``.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import random
+
+import matplotlib
+import networkx as nx
+import numpy as np
+import pandas as pd
+import pytest
+from matplotlib.artist import Artist
+from matplotlib.figure import Figure
+from PIL import Image
+
+from orgkit import communication, report
+from orgkit.assessment import _fork_available, _ForkedCall, assess
+from orgkit.loading import load_client
+from orgkit.plots._style import figure_png, needs_cjk, plot_style
+from orgkit.plots.communication import network_layout
+from orgkit.privacy import complementary_suppression
+from orgkit.report import OrgkitKernelManager, ReportBook, execute_notebook
+from orgkit.sample import generate_client
+from orgkit.survey import _complementary
+
+matplotlib.use("Agg")
+
+needs_fork = pytest.mark.skipif(not _fork_available(), reason="needs Linux fork and two CPUs")
+
+
+@pytest.fixture(scope="module")
+def client_dir(tmp_path_factory):
+    return generate_client(tmp_path_factory.mktemp("perf") / "perf-150", employees=150, seed=7)
+
+
+# ------------------------------------------------------------------------------------------ betweenness
+def _edges(pairs):
+    u, v = np.array(pairs, dtype=np.int64).T
+    return np.minimum(u, v), np.maximum(u, v)
+
+
+def test_star_batched():
+    # the centre lies on the shortest path of every ordered pair of the 4 leaves: 12 / (4 * 3) = 1
+    u, v = _edges([(0, 1), (0, 2), (0, 3), (0, 4)])
+    assert communication._betweenness(5, u, v, None).tolist() == [1.0, 0.0, 0.0, 0.0, 0.0]
+
+
+def test_two_cliques_one_bridge_batched_equals_frontier():
+    # K4 {0..3} and K4 {4..7} joined by 3-4: 3 and 4 each lie on 3 * 4 = 12 unordered pairs -> 24 / 42
+    pairs = [(a, b) for a in range(4) for b in range(a + 1, 4)] + [(a, b) for a in range(4, 8) for b in range(a + 1, 8)]
+    u, v = _edges(pairs + [(3, 4)])
+    batched = communication._betweenness_batched(8, u, v, None) / (7 * 6)
+    frontier = communication._betweenness_frontier(8, u, v, None) / (7 * 6)
+    assert batched == pytest.approx([0, 0, 0, 24 / 42, 24 / 42, 0, 0, 0])
+    assert batched == pytest.approx(frontier, abs=1e-15)
+
+
+def test_empty_and_isolates():
+    u = v = np.array([], dtype=np.int64)
+    assert communication._betweenness(4, u, v, None).tolist() == [0.0] * 4
+    u, v = _edges([(0, 1), (1, 2)])  # node 3 isolated: still the path's middle is 2 / (3 * 2)
+    assert communication._betweenness(4, u, v, None) == pytest.approx([0, 2 / 6, 0, 0])
+
+
+@pytest.mark.parametrize("n_nodes", [40, 300])
+def test_random_graph_both_methods_match_networkx(monkeypatch, n_nodes):
+    rng = random.Random(n_nodes)
+    g = nx.gnm_random_graph(n_nodes, 3 * n_nodes, seed=n_nodes)
+    g.add_nodes_from(range(n_nodes, n_nodes + 3))  # isolates
+    n = g.number_of_nodes()
+    u, v = _edges(list(g.edges()))
+    ref = nx.betweenness_centrality(g)
+    expected = np.array([ref[i] for i in range(n)])
+    batched = communication._betweenness(n, u, v, None)
+    monkeypatch.setattr(communication, "_BATCHED_BFS_MAX_NODES", 0)
+    frontier = communication._betweenness(n, u, v, None)
+    assert batched == pytest.approx(expected, abs=1e-12)
+    assert frontier == pytest.approx(expected, abs=1e-12)
+    sources = np.array(sorted(rng.sample(range(n), 7)))
+    assert communication._betweenness_batched(n, u, v, sources) == pytest.approx(
+        communication._betweenness_frontier(n, u, v, sources), rel=1e-12, abs=1e-12)
+
+
+# ------------------------------------------------------------------------------------------ survey privacy
+def test_one_person_department_complementary():
+    # A (1 person) is hidden; B (6) is the smallest shown group and joins it so A cannot be recovered
+    sizes = np.array([1.0, 6.0, 8.0, 20.0])
+    names = np.array(["A", "B", "C", "D"], dtype=object)
+    assert _complementary(sizes, names, sizes < 5, 5).tolist() == [True, True, False, False]
+
+
+def test_complementary_same_rule_as_privacy_module():
+    rng = random.Random(0)
+    for _ in range(2000):
+        names = list(dict.fromkeys(rng.choice("ABCDEFGH") + str(rng.randint(0, 2)) for _ in range(rng.randint(1, 9))))
+        sizes = np.array([rng.choice([0, 1, 2, 3, 4, 5, 7, 12, np.nan]) for _ in names], dtype=float)
+        mgs = rng.randint(1, 8)
+        primary = np.array([rng.random() < 0.3 for _ in names]) | (np.nan_to_num(sizes) < mgs)
+        expected = complementary_suppression(pd.Series(sizes, index=names), pd.Series(primary, index=names), mgs)
+        got = _complementary(sizes, np.array(names, dtype=object), primary, mgs)
+        assert got.tolist() == expected.tolist(), (names, sizes.tolist(), primary.tolist(), mgs)
+
+
+# ------------------------------------------------------------------------------------------ layout
+def _nx_layout(edges, nodes, iterations):
+    g = nx.Graph()
+    g.add_nodes_from(nodes)
+    g.add_weighted_edges_from(zip(edges["u"], edges["v"], np.log1p(edges["weight"].to_numpy(dtype=float))))
+    pos = nx.spring_layout(g, seed=3, iterations=iterations, k=1.6 / np.sqrt(len(nodes)))
+    return np.array([pos[n] for n in nodes])
+
+
+def test_network_layout_is_networkx_arithmetic():
+    g = nx.gnm_random_graph(80, 200, seed=1)
+    nodes = [f"p{i}" for i in range(80)]
+    edges = pd.DataFrame({"u": [f"p{a}" for a, _ in g.edges()], "v": [f"p{b}" for _, b in g.edges()],
+                          "weight": [1.0 + (a * b) % 4 for a, b in g.edges()]})
+    for iterations in (1, 3):  # rounding differences only grow over many iterations
+        ours = network_layout(edges, nodes, seed=3, iterations=iterations)[["x", "y"]].to_numpy()
+        assert ours == pytest.approx(_nx_layout(edges, nodes, iterations), abs=1e-9)
+    full = network_layout(edges, nodes, seed=3)
+    assert full.equals(network_layout(edges, nodes, seed=3))  # reproducible
+    assert np.abs(full.to_numpy()).max() == pytest.approx(1.0)  # rescaled into [-1, 1]
+
+
+def test_network_layout_degenerate():
+    no_edges = pd.DataFrame({"u": pd.Series(dtype=str), "v": pd.Series(dtype=str), "weight": pd.Series(dtype=float)})
+    assert network_layout(no_edges, []).empty
+    assert network_layout(no_edges, ["a"]).loc["a"].tolist() == [0.0, 0.0]
+
+
+# ------------------------------------------------------------------------------------------ drawing
+class _Counter(Artist):
+    draws = 0
+
+    def draw(self, renderer):
+        type(self).draws += 1
+
+
+def test_figure_png_draws_once_at_report_dpi():
+    fig = Figure(figsize=(4, 2), layout="constrained")
+    ax = fig.add_subplot()
+    ax.plot([0, 1], [1, 0])
+    ax.set_ylabel("a label")
+    _Counter.draws = 0
+    fig.add_artist(_Counter())
+    png = figure_png(fig, dpi=100)
+    assert _Counter.draws == 1  # savefig would draw twice (layout pass, then pixels)
+    img = Image.open(io.BytesIO(png))
+    assert img.size == (400, 200) and img.mode == "RGB"
+
+
+def test_needs_cjk():
+    fig = Figure()
+    ax = fig.add_subplot()
+    ax.set_title("Sales")
+    ax.set_yticks([0, 1], ["IT", "HR"])
+    assert not needs_cjk(fig)
+    ax.set_xticks([0, 1], ["Sales", "研发中心"])
+    assert needs_cjk(fig)
+    other = Figure()
+    other.add_subplot().xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda x, pos: str(x)))
+    assert needs_cjk(other)  # a formatter whose labels cannot be read in advance counts as CJK
+
+
+def test_latin_only_path_draws_the_same_pixels():
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    def make():
+        with plot_style():
+            fig = Figure(figsize=(3, 2), layout="constrained")
+            ax = fig.add_subplot()
+            ax.bar(["Finance", "Sales"], [3, 5])
+            ax.set_title("Managers by span")
+        return fig
+
+    fast = np.asarray(Image.open(io.BytesIO(figure_png(make(), dpi=100))))
+    fig = make()  # drawn with the CJK fallback families
+    canvas = FigureCanvasAgg(fig)
+    with plot_style(cjk=True):
+        fig.set_dpi(100)
+        canvas.draw()
+    slow = np.asarray(canvas.buffer_rgba())[..., :3]
+    assert fast.shape == slow.shape and (fast == slow).all()
+
+
+def test_report_figures_same_pixels_as_savefig():
+    from orgkit import plots
+
+    dist = pd.DataFrame({"band": ["1", "2-3", "4-7", "8-12", "13-16", "17+"], "managers": [1, 2, 3, 4, 5, 0]})
+    matrix = pd.DataFrame([[0.5, 0.1], [0.1, 0.4]], index=["Sales", "IT"], columns=["Sales", "IT"])
+    for make in (lambda: plots.plot_span_distribution(dist, healthy=(4, 12)),
+                 lambda: plots.plot_department_heatmap(matrix, value_label="tie density")):
+        buf = io.BytesIO()
+        with plot_style():
+            make().savefig(buf, format="png", dpi=100, facecolor="white")
+        slow = np.asarray(Image.open(buf).convert("RGB"))
+        fast = np.asarray(Image.open(io.BytesIO(figure_png(make(), dpi=100))))
+        assert fast.shape == slow.shape and (fast == slow).all()
+
+
+# ------------------------------------------------------------------------------------------ the kernel
+def test_report_kernel_is_tuned(tmp_path):
+    import nbformat
+
+    argv = OrgkitKernelManager().kernel_spec.argv
+    assert "--HistoryManager.enabled=False" in argv
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.cells = [nbformat.v4.new_code_cell(
+        "import gc\nprint(gc.get_threshold(), get_ipython().history_manager.enabled)")]
+    nbformat.write(nb, tmp_path / "k.ipynb")
+    out = execute_notebook(tmp_path / "k.ipynb", tmp_path / "out.ipynb", progress=False)
+    assert out.cells[0].outputs[0]["text"].strip() == "(50000, 20, 10) False"
+
+
+# ------------------------------------------------------------------------------------------ child processes
+def test_forked_call_value_or_none():
+    if not _fork_available():
+        pytest.skip("needs Linux fork and two CPUs")
+    assert _ForkedCall(sum, [1, 2, 3]).result() == 6
+    assert _ForkedCall(int, "not a number").result() is None  # the caller then redoes the work
+    slow = _ForkedCall(__import__("time").sleep, 30)
+    slow.cancel()
+    assert slow.result() is None
+
+
+@needs_fork
+def test_assess_parallel_same_numbers(client_dir):
+    client = load_client(client_dir)
+
+    def numbers(a):
+        d = a.to_dict()
+        d.pop("generated_at")
+        return json.dumps(d, sort_keys=True)
+
+    assert numbers(assess(client, parallel=True)) == numbers(assess(client))
+
+
+def _blocks(book):
+    return {name: getattr(book, name)().markup for name in ReportBook.PARALLEL_BLOCKS}
+
+
+@needs_fork
+def test_parallel_book_same_blocks_and_files(client_dir, tmp_path):
+    client = load_client(client_dir)
+    serial = _blocks(ReportBook(client, tmp_path / "serial"))
+    book = ReportBook(client, tmp_path / "parallel", parallel=True)
+    assert book._child is not None
+    parallel = _blocks(book)
+    assert parallel == serial  # the same markup, PNG bytes included
+    assert book._child is None and book._folder is None  # the child was reaped, its folder removed
+    assert sorted(p.name for p in (tmp_path / "parallel" / "figures").iterdir()) == sorted(
+        p.name for p in (tmp_path / "serial" / "figures").iterdir())
+
+
+@needs_fork
+def test_parallel_book_draws_itself_when_the_child_fails(client_dir, tmp_path, monkeypatch):
+    client = load_client(client_dir)
+    serial = _blocks(ReportBook(client))
+    monkeypatch.setattr(report, "_draw_in_child", lambda book, pipe, folder: pipe.close())
+    book = ReportBook(client, parallel=True)
+    assert _blocks(book) == serial
+    assert book._child is None
