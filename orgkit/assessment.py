@@ -147,11 +147,18 @@ def assess(client: Client, *, parallel: bool = False, **options: Any) -> Assessm
                       survey=survey)
 
 
+#: Set to ``0`` to keep every report in one process (a batch with several workers already fills the cores).
+PARALLEL_ENV = "ORGKIT_PARALLEL"
+
+
 def _fork_available() -> bool:
-    """Whether work can go to a forked child process: Linux, two or more CPUs this process may use, and
-    not a daemonic multiprocessing worker (which may not have children)."""
+    """Whether work can go to a forked child process: Linux, two or more CPUs this process may use, not a
+    daemonic multiprocessing worker (which may not have children), and not switched off with
+    ``ORGKIT_PARALLEL=0`` (a notebook kernel inherits it from the process that starts it)."""
     import multiprocessing as mp
 
+    if os.environ.get(PARALLEL_ENV, "1").strip().lower() in ("0", "false", "no", "off"):
+        return False
     if not sys.platform.startswith("linux") or mp.current_process().daemon:
         return False
     try:

@@ -903,7 +903,16 @@ def _mp_context() -> multiprocessing.context.BaseContext:
 
 
 def _new_pool(workers: int) -> ProcessPoolExecutor:
-    return ProcessPoolExecutor(max_workers=workers, mp_context=_mp_context())
+    # With several workers the cores are already busy with one report each: a report's own second
+    # process (orgkit.assessment's parallel mode) would only compete with them.
+    return ProcessPoolExecutor(max_workers=workers, mp_context=_mp_context(),
+                               initializer=_one_process_per_report if workers > 1 else None)
+
+
+def _one_process_per_report() -> None:
+    from .assessment import PARALLEL_ENV
+
+    os.environ[PARALLEL_ENV] = "0"
 
 
 def _stop_pool(pool: ProcessPoolExecutor) -> None:

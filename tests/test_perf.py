@@ -269,3 +269,10 @@ def test_parallel_book_draws_itself_when_the_child_fails(client_dir, tmp_path, m
     book = ReportBook(client, parallel=True)
     assert _blocks(book) == serial
     assert book._child is None
+
+
+def test_parallel_mode_can_be_switched_off(monkeypatch):
+    from orgkit.assessment import PARALLEL_ENV, _fork_available
+
+    monkeypatch.setenv(PARALLEL_ENV, "0")
+    assert _fork_available() is False
