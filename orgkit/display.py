@@ -169,6 +169,45 @@ TEXT: dict[str, dict[str, str]] = {
     "h_survey_dimensions": {"en": "Scores by department and dimension", "zh": "各部门、各维度得分"},
     "h_survey_items": {"en": "Answers per question", "zh": "各题目作答分布"},
     "h_response": {"en": "Response rates", "zh": "回复率"},
+    "h_survey_reliability": {"en": "Reliability and agreement", "zh": "信度与一致性"},
+    "h_rwg": {"en": "Agreement within departments (rwg)", "zh": "部门内部一致性（rwg）"},
+    "h_survey_change": {"en": "Change since the previous survey", "zh": "与上一次调研相比的变化"},
+    "h_survey_change_departments": {"en": "Change of the mean per department", "zh": "各部门平均分的变化"},
+    "h_survey_links": {"en": "What people say beside what the data shows", "zh": "员工感受与数据表现对照"},
+    "int_alpha": {"en": "Cronbach's alpha says whether a dimension's questions measure one thing: at 0.7 or above its "
+                        "mean can be read as one score; below it, read its questions one by one, starting with those "
+                        "whose removal would raise alpha.",
+                  "zh": "Cronbach's α 反映一个维度的题目是否测量同一件事：达到 0.7 及以上时，可以把该维度的平均分当作一个整体得分来解读；"
+                        "低于 0.7 时应逐题解读，优先关注删除后会提高 α 的题目。"},
+    "int_rwg": {"en": "A department mean describes its people when rwg ≥ 0.7 (they largely agree); below it the mean "
+                      "hides a split. ICC(1) is the share of differences between people that lies between departments "
+                      "(0.05-0.20 is usual): near 0, the department explains little of how people answer.",
+                "zh": "rwg ≥ 0.7 时，部门平均分能代表部门成员的看法（成员意见基本一致）；低于 0.7 时，平均分掩盖了内部分歧。"
+                      "ICC(1) 是个体差异中由部门间差异解释的比例（通常为 0.05–0.20）：接近 0 说明部门对作答影响很小。"},
+    "int_change": {"en": "{n_sig} of {n_dims} dimensions changed by more than noise since the previous wave "
+                         "(Welch's t-test, p < 0.05){detail}.",
+                   "zh": "与上一次调研相比，{n_dims} 个维度中有 {n_sig} 个的变化超出随机波动（Welch t 检验，p < 0.05）{detail}。"},
+    "int_change_none": {"en": "No previous survey wave was given (survey_previous.csv), so change over time is not shown.",
+                        "zh": "未提供上一次调研数据（survey_previous.csv），因此不显示变化。"},
+    "int_links": {"en": "A silo people also feel is a department that rates communication below 3.5 of 5 and keeps its "
+                        "ties inside (a structural silo): the survey and the communication data agree.",
+                  "zh": "“切身感受到的孤岛”指对跨部门沟通评分低于 3.5/5 分、且沟通关系集中在部门内部（结构性孤岛）的部门：调研结果与沟通数据相互印证。"},
+    "col_low_alpha": {"en": "Below 0.7", "zh": "低于 0.7"},
+    "col_items_lowering": {"en": "Questions lowering alpha", "zh": "降低 α 的题目"},
+    "col_icc1": {"en": "ICC(1)", "zh": "ICC(1)"},
+    "col_rwg_mean": {"en": "Mean rwg", "zh": "rwg 均值"},
+    "col_rwg_departments": {"en": "Departments", "zh": "部门数"},
+    "col_mean_prev": {"en": "Mean before", "zh": "上次平均分"},
+    "col_mean_now": {"en": "Mean now", "zh": "本次平均分"},
+    "col_mean_change": {"en": "Change", "zh": "变化"},
+    "col_fav_prev": {"en": "Favourable before", "zh": "上次认同比例"},
+    "col_fav_now": {"en": "Favourable now", "zh": "本次认同比例"},
+    "col_fav_change": {"en": "Change (points)", "zh": "变化（百分点）"},
+    "col_p_value": {"en": "p (Welch)", "zh": "p 值（Welch）"},
+    "col_beyond_noise": {"en": "Beyond noise", "zh": "超出随机波动"},
+    "col_hops_dept": {"en": "Mean hops of its decisions", "zh": "其决策平均跳数"},
+    "col_felt_silo": {"en": "Silo people feel", "zh": "切身感受到的孤岛"},
+    "change_sig_note": {"en": "* beyond noise (Welch's t-test, p < 0.05).", "zh": "* 超出随机波动（Welch t 检验，p < 0.05）。"},
     "cap_org_chart_people": {"en": "Everyone by employee id, coloured by department.", "zh": "按工号显示全部人员，颜色代表部门。"},
     "cap_org_chart_managers": {"en": "Managers only; the number in each circle is the size of that manager's team (direct reports), colours are departments.",
                                "zh": "仅显示管理者；圆圈中的数字为其直接下属人数，颜色代表部门。"},

@@ -246,6 +246,13 @@ _FINDINGS: dict[str, dict[str, str]] = {
         "en": "The items of {dimensions} do not hang together well (Cronbach's alpha below 0.7); read those scores with care.",
         "zh": "{dimensions}维度的题目内部一致性不足（Cronbach's α 低于 0.7），解读其得分时需谨慎。",
     },
+    "felt_silo": {
+        "en": "{department} is a silo its people feel: they rate {dimension} {mean} of 5 ({overall} across the "
+              "organisation), and {internal} of its ties stay inside the department (E-I {ei} against {expected} "
+              "under random mixing).",
+        "zh": "{department}是员工切身感受到的信息孤岛：其员工对{dimension}的评分为 {mean}/5 分（全公司为 {overall}），"
+              "且 {internal} 的沟通关系发生在部门内部（E-I 指数 {ei}，随机混合基准为 {expected}）。",
+    },
 }
 
 _RECOMMENDATIONS: dict[str, dict[str, dict[str, str]]] = {
@@ -679,6 +686,36 @@ def _survey(m: Mapping[str, Any], language_labels: Mapping[str, Mapping[str, str
     return out
 
 
+def _felt_silos(assessment: Any, visible: set[str], language_labels: Mapping[str, Mapping[str, str]]) -> list[Finding]:
+    """A ``felt_silo`` finding per visible department that is a structural silo and low on communication."""
+    survey = getattr(assessment, "survey", None)
+    if survey is None or not getattr(survey, "available", False):
+        return []
+    from orgkit.survey import department_links
+
+    dimension = "communication"
+    try:
+        links = department_links(assessment, dimension=dimension, visible=visible)
+    except Exception:  # noqa: BLE001 - a survey without the communication dimension: nothing to link
+        return []
+    felt = links[links["felt_silo"].fillna(False).astype(bool) & ~links["suppressed"]]
+    overall = ((survey.metrics.get("dimensions") or {}).get(dimension) or {}).get("mean")
+    out = []
+    for row in felt.to_dict("records"):
+        name, ei = str(row["department"]), float(row["ei_index"])
+        internal = (1 - ei) / 2  # the share of ties inside: E-I = (E - I) / (E + I)
+
+        def values(lang: str) -> dict[str, Any]:
+            label = language_labels.get(lang, {}).get(dimension) or dimension
+            return {"department": name, "dimension": label.lower() if lang == "en" else label,
+                    "mean": _num(row[dimension], 2), "overall": _num(overall, 2), "internal": _pct(internal),
+                    "ei": _signed(ei), "expected": _signed(row["ei_index_expected"]), "survey_mean": row[dimension],
+                    "ei_index": ei}
+
+        out.append(Finding("survey", "felt_silo", "red", _per_language(values), 4.5, f"felt_silo:{name}"))
+    return out
+
+
 def derive_findings(assessment: Any) -> list[Finding]:
     """Every finding of an assessment, worst first.
 
@@ -697,6 +734,9 @@ def derive_findings(assessment: Any) -> list[Finding]:
     -----
     The rules and their thresholds are in :data:`THRESHOLDS`: a metric at or beyond its first value is
     amber, at or beyond its second red. An area without data yields no finding (its section says so).
+    A department that is a structural silo *and* whose people rate communication below 3.5 of 5 is a
+    red ``felt_silo`` survey finding (:func:`orgkit.survey.department_links`); :func:`recommend` cites it
+    beside the silo finding in the "open channels" recommendation.
     """
     client = assessment.client
     sizes = client.department_sizes()
@@ -710,6 +750,7 @@ def derive_findings(assessment: Any) -> list[Finding]:
         + _communication(assessment.communication.metrics, visible)
         + _decisions(assessment.decisions.metrics)
         + _survey(assessment.survey.metrics, DIMENSION_LABELS)
+        + _felt_silos(assessment, visible, DIMENSION_LABELS)
     )
     order = {s: i for i, s in enumerate(STATUS_ORDER)}
     return sorted(found, key=lambda f: (order[f.status], -f.weight))
@@ -777,7 +818,9 @@ def recommend(findings: Sequence[Finding], assessment: Any) -> list[Recommendati
         elif f.key == "silo":
             name = v["en"]["department"]
             nb = _neighbours(assessment, name, visible)
-            add("open_channels", "communication", [f], {lang: {
+            # the survey evidence, when the silo's people feel it too, is cited beside the network's
+            felt = [g for g in findings if g.key == "felt_silo" and g.values["en"]["department"] == name]
+            add("open_channels", "communication", [f, *felt], {lang: {
                 "department": name,
                 "neighbours": _join(nb, lang) if nb else ("the other departments" if lang == "en" else "其他部门")}
                 for lang in ("en", "zh")})

@@ -1152,6 +1152,129 @@ class ReportBook:
                               min_group_size=self.min_group_size, language=self.language)
         return out
 
+    def _survey_hidden(self) -> set[str]:
+        """Departments no survey table shows: hidden by the survey, or smaller than the minimum group size."""
+        s = self.assessment.survey
+        return set(map(str, s.suppressed_groups)) | (set(s.by_department.index.astype(str)) - self.visible)
+
+    def survey_reliability(self) -> "HTML":
+        """Cronbach's alpha per dimension (flagged below 0.7, with the questions that lower it), ICC(1) and rwg."""
+        from orgkit.display import interpretation, subheading, table
+        from orgkit.survey import DIMENSION_LABELS, TOTAL
+
+        s = self.assessment.survey
+        if not s.available or s.reliability.empty:
+            return self._empty()
+        labels = DIMENSION_LABELS.get(self.language, {})
+        rel = s.reliability.merge(s.agreement[["dimension", "icc1", "rwg_mean", "n_departments"]], on="dimension",
+                                  how="left")
+        rel["dimension"] = rel["dimension"].map(lambda d: labels.get(d, d))
+        rel["low_alpha"] = rel["low_alpha"].map(lambda v: "–" if pd.isna(v) else self._t("yes") if v else self._t("no"))
+        rel = rel.astype({"low_alpha": "str", "items_lowering_alpha": "str"})
+        rel["items_lowering_alpha"] = rel["items_lowering_alpha"].replace("", "–")
+        out = subheading(self._t("h_survey_reliability"), "survey-reliability") + table(
+            rel, {"dimension": self._t("col_dimension"), "alpha": self._t("col_alpha"),
+                  "low_alpha": self._t("col_low_alpha"), "items_lowering_alpha": self._t("col_items_lowering"),
+                  "icc1": self._t("col_icc1"), "rwg_mean": self._t("col_rwg_mean"),
+                  "n_departments": self._t("col_rwg_departments")},
+            formats={"alpha": ".2", "icc1": ".2", "rwg_mean": ".2"}, language=self.language)
+        notes = [f.text(self.language) for f in self.findings if f.key == "low_alpha"]
+        out = out + interpretation(self._t("int_alpha"), self._t("int_rwg"), *notes)
+        r = s.rwg_by_department
+        hidden = self._survey_hidden()
+        r = r[~r["suppressed"] & r["department"].astype(str).ne(TOTAL) & ~r["department"].astype(str).isin(hidden)]
+        if not r.empty:
+            wide = (r.pivot(index="department", columns="dimension", values="rwg")
+                    .reindex(columns=[d for d in s.reliability["dimension"] if d in set(r["dimension"])])
+                    .dropna(how="all"))
+            wide.columns = [labels.get(c, c) for c in wide.columns]
+            wide = wide.reset_index().astype({"department": "str"})
+            out = out + table(wide, {"department": self._t("col_department"), **{c: c for c in wide.columns[1:]}},
+                              formats={c: ".2" for c in wide.columns[1:]}, caption=self._t("h_rwg"),
+                              language=self.language)
+        return out
+
+    def survey_change(self) -> "HTML":
+        """Change in mean and favourable share per dimension against the previous wave, and whether it is noise."""
+        from orgkit.display import interpretation, subheading, table
+        from orgkit.survey import DIMENSION_LABELS, TOTAL
+
+        s = self.assessment.survey
+        if not s.available:
+            return self._empty()
+        head = subheading(self._t("h_survey_change"), "survey-change")
+        if s.change is None or s.change.empty:
+            return head + interpretation(self._t("int_change_none"))
+        labels = DIMENSION_LABELS.get(self.language, {})
+
+        def signed(v: Any, digits: int = 2) -> str:
+            return "–" if pd.isna(v) else f"{v:+.{digits}f}".replace("-", "−")
+
+        def points(v: Any) -> str:
+            return "–" if pd.isna(v) else f"{round(100 * v) + 0:+d}".replace("-", "−")
+
+        ch = s.change
+        tot = ch[(ch["department"] == TOTAL) & ~ch["suppressed"]].copy()
+        sig = tot["significant"].fillna(False).astype(bool)
+        tot["beyond"] = tot["significant"].map(lambda v: "–" if pd.isna(v) else self._t("yes") if v else self._t("no"))
+        tot = tot.astype({"beyond": "str"})
+        sep = "、" if self.language == "zh" else ", "
+        moved = sep.join(f"{labels.get(d, d)} {signed(v)}" for d, v in zip(tot.loc[sig, "dimension"],
+                                                                          tot.loc[sig, "mean_change"]))
+        detail = ("：" if self.language == "zh" else ": ") + moved if moved else ""
+        text = self._t("int_change", n_sig=int(sig.sum()), n_dims=len(tot), detail=detail)
+        tot["dimension"] = tot["dimension"].map(lambda d: labels.get(d, d))
+        out = head + table(
+            tot, {"dimension": self._t("col_dimension"), "mean_prev": self._t("col_mean_prev"),
+                  "mean_now": self._t("col_mean_now"), "mean_change": self._t("col_mean_change"),
+                  "favourable_now": self._t("col_fav_now"),
+                  "favourable_change": self._t("col_fav_change"), "p_value": self._t("col_p_value"),
+                  "beyond": self._t("col_beyond_noise")},
+            formats={"mean_prev": ".2", "mean_now": ".2", "mean_change": signed, "favourable_prev": "percent",
+                     "favourable_now": "percent", "favourable_change": points, "p_value": ".3"},
+            language=self.language) + interpretation(text)
+        hidden = self._survey_hidden()
+        dept = ch[(ch["department"] != TOTAL) & ~ch["suppressed"] & ~ch["department"].astype(str).isin(hidden)]
+        dept = dept[dept["mean_change"].notna()]
+        if not dept.empty:
+            cell = [signed(v) + ("*" if (not pd.isna(g)) and bool(g) else "")
+                    for v, g in zip(dept["mean_change"], dept["significant"])]
+            wide = (dept.assign(cell=cell).pivot(index="department", columns="dimension", values="cell")
+                    .reindex(columns=[d for d in s.by_department.columns if d in set(dept["dimension"])]))
+            wide = wide.fillna("–").reset_index().astype("str")
+            wide.columns = ["department", *[labels.get(c, c) for c in wide.columns[1:]]]
+            out = out + table(wide, {"department": self._t("col_department"), **{c: c for c in wide.columns[1:]}},
+                              caption=self._t("h_survey_change_departments"), note=self._t("change_sig_note"),
+                              language=self.language)
+        return out
+
+    def survey_links(self) -> "HTML":
+        """Survey means per department beside its E-I, density and decision hops; silos people also feel."""
+        from orgkit.display import interpretation, subheading, table
+        from orgkit.survey import DIMENSION_LABELS, department_links
+
+        s = self.assessment.survey
+        if not s.available:
+            return self._empty()
+        links = department_links(self.assessment, visible=self.visible)
+        shown = links[~links["suppressed"]]
+        if shown.empty or shown[["density", "ei_index", "hops_mean"]].isna().all().all():
+            return self._empty()  # nothing from the other areas to set beside the survey
+        labels = DIMENSION_LABELS.get(self.language, {})
+        dims = [d for d in ("communication", "decision_speed") if d in links.columns]
+        t = links.copy()
+        t["felt"] = t["felt_silo"].map(lambda v: self._t("yes") if (not pd.isna(v)) and bool(v) else "").astype("str")
+        columns = {"department": self._t("col_department"), **{d: labels.get(d, d) for d in dims},
+                   "ei_index": self._t("col_ei"), "ei_index_expected": self._t("col_ei_expected"),
+                   "density": self._t("col_density"), "hops_mean": self._t("col_hops_dept"),
+                   "felt": self._t("col_felt_silo")}
+        notes = [f.text(self.language) for f in self.findings if f.key == "felt_silo"]
+        return (subheading(self._t("h_survey_links"), "survey-links")
+                + table(t, columns, formats={**{d: ".2" for d in dims}, "ei_index": ".2", "ei_index_expected": ".2",
+                                             "density": ".2", "hops_mean": ".1"},
+                        min_group_size=self.min_group_size, language=self.language)
+                + interpretation(self._t("int_links"), *notes))
+
     # ---------------------------------------------------------------- back matter
     def recommendations_block(self) -> "HTML":
         """The recommendations, each with the findings and numbers that triggered it."""

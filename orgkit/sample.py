@@ -39,6 +39,7 @@ _FILES = (
     "communication.csv",
     "survey.csv",
     "survey_items.csv",
+    "survey_previous.csv",
     "decisions.csv",
     "responsibilities.csv",
 )
@@ -47,6 +48,9 @@ _FILES = (
 _AS_OF = np.datetime64("2025-09-30", "D")
 _COMM_START = np.datetime64("2025-07-01", "D")  # communication covers one quarter
 _DECISION_START = np.datetime64("2025-04-01", "D")  # decisions are raised over two quarters
+_PREVIOUS_WAVE = _AS_OF - np.timedelta64(182, "D")  # the previous survey wave, six months earlier
+#: How the previous wave's latent scores differ from the current one's: (dimension, in the silo, everywhere).
+_PREVIOUS_SHIFT = (("communication", -0.3, 0.0), ("decision_speed", 0.0, 0.2))
 _DAY_START, _DAY_END = 8 * 3600, 19 * 3600  # working hours, for decision latency
 
 
@@ -280,6 +284,7 @@ def generate_client(
     language: str = "en",
     name: str | None = None,
     overwrite: bool = False,
+    previous_wave: bool = True,
 ) -> Path:
     """Write a complete synthetic client folder generated from a model of a realistic company.
 
@@ -301,6 +306,9 @@ def generate_client(
         The client's display name (default ``"Sample Co (150)"`` or ``"示例公司（150人）"``).
     overwrite : bool, default False
         Replace the generated files in a non-empty ``out_dir``. Other files in it are left alone.
+    previous_wave : bool, default True
+        Also write ``survey_previous.csv``, the survey six months earlier (an existing one is removed
+        when ``False`` and ``overwrite``).
 
     Returns
     -------
@@ -340,6 +348,12 @@ def generate_client(
         ``decision_speed`` by distance from the top and by the department's mean decision path,
         rounded and clipped to 1..5, reversed (:math:`6 - x`) for reverse-worded items; about 2% of
         answers are missing.
+    ``survey_previous.csv``
+        The same survey six months earlier (2025-04-01), answered by 70-85% of the people hired by
+        then, with the same department effects and fresh person and noise terms; the silo rated
+        ``communication`` 0.3 lower and everyone rated ``decision_speed`` 0.2 higher, so the report
+        has a change to show. It comes from its own random stream (``default_rng([seed, 2])``), so the
+        other files are the same bytes with or without it.
     ``decisions.csv``
         One decision per three people (at most 20,000). The decider is the initiator's ancestor
         :math:`h` hops up (budget and hiring go higher); approvers are people strictly between them on
@@ -383,7 +397,13 @@ def generate_client(
     if zh:  # the same decisions, with the type names a Chinese client would use
         decisions["decision_type"] = decisions["decision_type"].map(dict(zip(_DECISION_TYPES, _DECISION_TYPES_ZH)))
     items = _questionnaire()
-    survey = _survey_table(org, ids, items, hops_by_dept, rng, zh)
+    survey, dept_effect = _survey_table(org, ids, items, hops_by_dept, rng, zh)
+    previous = None
+    if previous_wave:
+        hired_by_then = np.flatnonzero(hire <= _PREVIOUS_WAVE)
+        previous, _ = _survey_table(org, ids, items, hops_by_dept, np.random.default_rng([seed, 2]), zh,
+                                    pool=hired_by_then if hired_by_then.size else np.arange(1),
+                                    dept_effect=dept_effect, shift=_PREVIOUS_SHIFT)
     responsibilities = _responsibilities_table(org, zh)
 
     if name is None:
@@ -401,6 +421,10 @@ def generate_client(
     _write_csv(communication, out / "communication.csv")
     _write_csv(survey, out / "survey.csv")
     _write_csv(items, out / "survey_items.csv")
+    if previous is not None:
+        _write_csv(previous, out / "survey_previous.csv")
+    elif overwrite:
+        (out / "survey_previous.csv").unlink(missing_ok=True)
     _write_csv(decisions, out / "decisions.csv")
     _write_csv(responsibilities, out / "responsibilities.csv")
     logger.info(
@@ -938,17 +962,25 @@ def _decisions_table(org: _Organisation, ids: np.ndarray, rng) -> tuple[pd.DataF
 # --------------------------------------------------------------------------------------------------
 
 
-def _survey_table(org, ids, items: pd.DataFrame, hops_by_dept, rng, zh) -> pd.DataFrame:
+def _survey_table(org, ids, items: pd.DataFrame, hops_by_dept, rng, zh, *, pool=None, dept_effect=None,
+                  shift=()) -> tuple[pd.DataFrame, np.ndarray]:
+    """One survey wave and the department effects it used (``pool``: who may answer, default everyone;
+    ``shift``: ``(dimension, in the silo, everywhere)`` changes of the latent score)."""
     n, n_dept = org.n, len(org.departments)
-    n_responses = max(1, int(round(rng.uniform(0.70, 0.85) * n)))
-    who = rng.choice(n, size=n_responses, replace=False)  # in the order the answers came in
+    if pool is None:
+        n_responses = max(1, int(round(rng.uniform(0.70, 0.85) * n)))
+        who = rng.choice(n, size=n_responses, replace=False)  # in the order the answers came in
+    else:
+        n_responses = max(1, int(round(rng.uniform(0.70, 0.85) * len(pool))))
+        who = pool[rng.choice(len(pool), size=n_responses, replace=False)]
     m = len(who)
 
     dimensions = list(dict.fromkeys(items["dimension"]))
     dim_index = items["dimension"].map({d: i for i, d in enumerate(dimensions)}).to_numpy()
     means = np.array([_DIMENSION_MEAN.get(d, 3.5) for d in dimensions])
     person = rng.normal(0.0, 0.45, m)
-    dept_effect = rng.normal(0.0, 0.15, (n_dept, len(dimensions)))
+    if dept_effect is None:
+        dept_effect = rng.normal(0.0, 0.15, (n_dept, len(dimensions)))
     latent = means[None, :] + person[:, None] + dept_effect[org.dept[who]] + rng.normal(0.0, 0.35, (m, len(dimensions)))
 
     d = org.dept[who]
@@ -959,6 +991,9 @@ def _survey_table(org, ids, items: pd.DataFrame, hops_by_dept, rng, zh) -> pd.Da
     if "decision_speed" in dimensions:
         hops = np.nan_to_num(hops_by_dept, nan=np.nanmean(hops_by_dept) if np.isfinite(hops_by_dept).any() else 0)
         latent[:, dimensions.index("decision_speed")] -= 0.12 * org.layer[who] + 0.35 * (hops[d] - hops.mean())
+    for dim, in_silo, everywhere in shift:
+        if dim in dimensions:
+            latent[:, dimensions.index(dim)] += everywhere + np.where(silo[:, 0], in_silo, 0.0)
 
     reverse = (items["reverse"] == "true").to_numpy()
     answers = np.rint(latent[:, dim_index] + rng.normal(0.0, 0.6, (m, len(items))))
@@ -969,7 +1004,7 @@ def _survey_table(org, ids, items: pd.DataFrame, hops_by_dept, rng, zh) -> pd.Da
     dept_names = np.array([x.zh if zh else x.en for x in org.departments], dtype=object)
     table = pd.DataFrame({"respondent_id": ids[who], "department": dept_names[d]})
     values = pd.DataFrame(answers, columns=items["item"].tolist()).astype("Int64").mask(missing)
-    return pd.concat([table, values], axis=1)
+    return pd.concat([table, values], axis=1), dept_effect
 
 
 # --------------------------------------------------------------------------------------------------

@@ -49,6 +49,7 @@ __all__ = [
     "complementary_suppression",
     "analyze_survey",
     "link_to_areas",
+    "department_links",
 ]
 
 log = logging.getLogger(__name__)
@@ -1220,3 +1221,113 @@ def link_to_areas(
     out["structural_silo"] = pd.array(structural, dtype="boolean")
     out["felt_silo"] = out["low_survey"] & out["structural_silo"]
     return out
+
+
+#: The columns :func:`department_links` takes from the other areas' per-department tables.
+_LINK_COMMUNICATION = ("density", "ei_index", "ei_index_expected", "silo")
+_LINK_DECISIONS = ("hops_mean",)
+
+
+def department_links(
+    assessment: Any,
+    *,
+    dimension: str = "communication",
+    threshold: float = 3.5,
+    visible: set[str] | None = None,
+) -> pd.DataFrame:
+    """The survey's dimension means per department beside that department's network and decision numbers.
+
+    Parameters
+    ----------
+    assessment : orgkit.assessment.Assessment
+        Anything with ``.client``, ``.survey`` (:class:`SurveyResult`), ``.communication.departments``
+        and ``.decisions.by_department`` (either of the last two may be missing or empty).
+    dimension : str, default "communication"
+        The survey dimension that measures felt information flow (see :func:`link_to_areas`).
+    threshold : float, default 3.5
+        A department is low on ``dimension`` below this mean.
+    visible : set of str, optional
+        The departments that may be shown; default: those with at least
+        ``client.settings.min_group_size`` people (the rule of every report table).
+
+    Returns
+    -------
+    DataFrame
+        One row per department with survey answers (``RangeIndex``, sorted by department):
+        ``department``, one column per survey dimension (mean 1-5), ``density``, ``ei_index``,
+        ``ei_index_expected`` (from :func:`orgkit.communication.analyze_communication`; NaN without
+        communication data), ``hops_mean`` (mean reporting lines between initiator and decider for the
+        decisions the department raises; NaN without decisions), ``low_survey``,
+        ``structural_silo``, ``felt_silo`` (nullable ``boolean``) and ``suppressed`` (``bool``). A
+        suppressed row (a department that is not visible, hidden in the survey, or hidden in the
+        communication table) keeps its label only: every number and flag is blank. Empty (with these
+        columns) without a survey.
+
+    Notes
+    -----
+    The flags are those of :func:`link_to_areas` with the communication module's ``silo`` column as
+    structural evidence: ``felt_silo`` = (survey mean on ``dimension`` < ``threshold``) AND (the
+    department keeps its ties inside, E-I far below the random-mixing value :math:`1 - 2(n-1)/(N-1)`).
+    Degenerate cases: without communication data ``structural_silo`` and ``felt_silo`` are NA for
+    departments low on the survey and ``False`` otherwise; a department without survey answers has no
+    row; a department no table may show is suppressed, so no number of a small group leaves here.
+
+    References
+    ----------
+    .. [1] Krackhardt, D., & Stern, R. N. (1988). Informal networks and organizational crises: An
+       experimental simulation. *Social Psychology Quarterly*, 51(2), 123-140. https://doi.org/10.2307/2786835
+
+    Examples
+    --------
+    >>> import orgkit
+    >>> from orgkit.sample import sample_client_path
+    >>> a = orgkit.assess(orgkit.load_client(sample_client_path()))
+    >>> links = department_links(a)
+    >>> links.loc[links["felt_silo"].fillna(False).astype(bool), "department"].tolist()
+    ['R&D']
+    """
+    survey: SurveyResult = assessment.survey
+    flags = ["low_survey", "structural_silo", "felt_silo"]
+    numbers = [*_LINK_COMMUNICATION[:-1], *_LINK_DECISIONS]
+    dims = list(survey.by_department.columns) if survey.available else []
+    columns = ["department", *dims, *numbers, *flags, "suppressed"]
+    if not survey.available or survey.by_department.empty or dimension not in dims:
+        empty = {c: pd.Series(dtype="float64") for c in columns}
+        empty["department"] = pd.Series(dtype="str")
+        empty.update({f: pd.Series(dtype="boolean") for f in flags})
+        empty["suppressed"] = pd.Series(dtype="bool")
+        return pd.DataFrame(empty)[columns]
+    client = assessment.client
+    if visible is None:
+        sizes = client.department_sizes()
+        visible = set(sizes[sizes >= client.settings.min_group_size].index.astype("str"))
+    hidden = set(map(str, survey.suppressed_groups))
+
+    def per_department(frame: Any, wanted: tuple[str, ...]) -> pd.DataFrame:
+        if frame is None or frame.empty or "department" not in frame.columns:
+            return pd.DataFrame(index=pd.Index([], dtype="str", name="department"))
+        f = frame.assign(department=frame["department"].astype("str"))
+        if "suppressed" in f.columns:
+            hidden.update(f.loc[f["suppressed"].fillna(False).astype(bool), "department"])
+        return f.set_index("department")[[c for c in wanted if c in f.columns]]
+
+    comm = per_department(getattr(getattr(assessment, "communication", None), "departments", None),
+                          _LINK_COMMUNICATION)
+    dec = per_department(getattr(getattr(assessment, "decisions", None), "by_department", None), _LINK_DECISIONS)
+    metrics = comm.join(dec, how="outer")
+    for c in _LINK_COMMUNICATION + _LINK_DECISIONS:
+        if c not in metrics.columns:
+            metrics[c] = (pd.Series(pd.NA, index=metrics.index, dtype="boolean") if c == "silo"
+                          else pd.Series(np.nan, index=metrics.index, dtype="float64"))
+    metrics["silo"] = metrics["silo"].astype("boolean")
+    by_department = survey.by_department.copy()
+    by_department.index = by_department.index.astype("str")
+    linked = link_to_areas(by_department, metrics, dimension=dimension, threshold=threshold)
+    linked = linked[linked.index.isin(by_department.index)]
+    out = linked.reset_index()
+    out["suppressed"] = ~out["department"].isin(visible) | out["department"].isin(hidden)
+    out.loc[out["suppressed"], [*dims, *numbers]] = np.nan
+    for f in flags:
+        out[f] = out[f].astype("boolean").mask(out["suppressed"])
+    out[dims + numbers] = out[dims + numbers].astype("float64")
+    return out[columns].reset_index(drop=True)

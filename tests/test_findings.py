@@ -210,3 +210,59 @@ def test_every_sentence_is_one_line_without_placeholders(two):
         for text in [f.text(lang) for f in findings] + [r.text(lang) for r in recs]:
             assert "{" not in text and "\n" not in text
             assert not re.search(r"\bNone\b|\bnan\b", text), text
+
+
+# ------------------------------------------------------------------------------------ felt silos
+def _survey_two_cliques(rnd=(2, 3), sales=(4, 5)) -> dict:
+    """Everyone answers cc1, cc2 (communication): R&D ``rnd``, Sales ``sales``, Legal and Audit (3, 3)."""
+    depts = {"t1": "Legal", "l2": "Legal", "l3": "Legal", "u1": "Audit", "u2": "Audit",
+             **{f"a{i}": "Sales" for i in range(1, 6)}, **{f"b{i}": "R&D" for i in range(1, 6)}}
+    cc = {"Sales": sales, "R&D": rnd, "Legal": (3, 3), "Audit": (3, 3)}
+    survey = pd.DataFrame([(e, d, *cc[d]) for e, d in depts.items()],
+                          columns=["respondent_id", "department", "cc1", "cc2"])
+    items = pd.DataFrame({"item": ["cc1", "cc2"], "dimension": ["communication"] * 2, "reverse": [False, False]})
+    return {"survey": survey, "survey_items": items}
+
+
+@pytest.fixture(scope="module")
+def felt():
+    assessment = assess(_two_cliques_one_bridge(**_survey_two_cliques()))
+    findings = derive_findings(assessment)
+    return assessment, findings, recommend(findings, assessment)
+
+
+def test_felt_silo_sentence_has_hand_computed_numbers(felt):
+    _, findings, _ = felt
+    found = _by_key(findings, "felt_silo")
+    # both cliques are structural silos, only R&D rates communication below 3.5 (mean of 2 and 3 = 2.5)
+    assert [f.values["en"]["department"] for f in found] == ["R&D"]
+    f = found[0]
+    assert f.area == "survey" and f.status == "red" and f.ident == "felt_silo:R&D"
+    # overall communication mean: (5 * 2.5 + 5 * 4.5 + 5 * 3) / 15 = 3.33; R&D: 10 of 11 ties inside = 91%,
+    # E-I = -9/11 = -0.82 against 1 - 2 * 4 / 14 = +0.43 under random mixing
+    en = f.text("en")
+    for part in ("R&D", "communication 2.50 of 5", "(3.33 across", "91%", "−0.82", "+0.43"):
+        assert part in en, part
+    zh = f.text("zh")
+    assert "跨部门沟通的评分为 2.50/5 分" in zh and "3.33" in zh and "91%" in zh
+
+
+def test_felt_silo_cited_in_open_channels_and_survey_card(felt):
+    assessment, findings, recs = felt
+    channels = {r.findings[0].values["en"]["department"]: r for r in recs if r.key == "open_channels"}
+    assert [f.key for f in channels["R&D"].findings] == ["silo", "felt_silo"]
+    assert [f.key for f in channels["Sales"].findings] == ["silo"]  # Sales people do not feel it (4.5)
+    assert "2.50 of 5" in channels["R&D"].because("en")
+    card = next(c for c in summary_cards(assessment, findings, "en") if c["area"] == "survey")
+    assert card["findings"][0] == _by_key(findings, "felt_silo")[0].text("en")
+
+
+def test_no_felt_silo_when_people_rate_communication_well():
+    a = assess(_two_cliques_one_bridge(**_survey_two_cliques(rnd=(4, 4))))
+    assert _by_key(derive_findings(a), "felt_silo") == []
+
+
+def test_small_silo_is_never_a_felt_silo():
+    # Legal and Audit rate communication 3.0 but are below the minimum group size: never named
+    a = assess(_two_cliques_one_bridge(**_survey_two_cliques(rnd=(4, 4), sales=(4, 4))))
+    assert all("Legal" not in f.text("en") and "Audit" not in f.text("en") for f in derive_findings(a))

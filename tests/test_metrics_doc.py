@@ -93,7 +93,9 @@ def produced(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[orgkit
     survey = pd.read_csv(src / "survey.csv", dtype="str", keep_default_na=False)
     survey.iloc[: len(survey) * 2 // 3].to_csv(previous / "survey_previous.csv", index=False)
     clients = {
-        "sample": orgkit.load_client(src),
+        # the bundled sample with one survey wave only (it ships with a previous wave too)
+        "sample": orgkit.load_client(_copy_sample(base / "one_wave",
+                                                  [f for f in every if f != "survey_previous.csv"])),
         "sample_previous_wave": orgkit.load_client(previous),
         "people_with_managers": orgkit.load_client(_copy_sample(base / "people", ["people.csv", "client.yml"])),
         "people_without_managers": orgkit.load_client(

@@ -147,7 +147,7 @@ def test_every_section_present(which, request):
     for section in SECTIONS:
         assert f'id="{section}"' in html, section
     for sub in ("org-chart", "spans", "layers", "coverage", "raci", "heatmap", "network", "ei-index", "brokers",
-                "paths", "latency", "longest"):
+                "paths", "latency", "longest", "survey-reliability", "survey-change", "survey-links"):
         assert f'id="{sub}"' in html, sub
     assert html.count("<table") >= 8
     assert html.count('src="data:image/png;base64,') >= 8
@@ -343,3 +343,86 @@ def test_report_renders_in_chromium(sample_report, tmp_path):
     shot = screenshot(sample_report.html, artifacts / "report-sample.png", width=1280, height=4000)
     assert shot.stat().st_size > 10_000
     print(f"screenshot: {shot}")
+
+
+# ------------------------------------------------------------------------------------ survey blocks
+def _survey_book(previous: bool):
+    """Sales (a1..a5) and R&D (b1..b5) cliques with one bridge, Legal (l1..l3) and Audit (u1, u2) small.
+
+    Items cc1, cc2 (communication) and rc1, rc2 (role clarity). Now: R&D answers cc = (2, 3), Sales
+    (4, 5), Legal and Audit (3, 3); rc1 = 4, rc2 = 4 or 5 by parity of the id. The previous wave: the
+    same people, R&D cc = (1, 2) and everything else the same.
+    """
+    import pandas as pd
+
+    from orgkit.loading import from_frames
+    from orgkit.report import ReportBook
+
+    ids = {"Sales": [f"a{i}" for i in range(1, 6)], "R&D": [f"b{i}" for i in range(1, 6)],
+           "Legal": ["l1", "l2", "l3"], "Audit": ["u1", "u2"]}
+    people = pd.DataFrame([(e, d) for d, es in ids.items() for e in es], columns=["employee_id", "department"])
+    pairs = [(f"{g}{i}", f"{g}{j}") for g in "ab" for i in range(1, 6) for j in range(i + 1, 6)]
+    pairs += [("a1", "b1"), ("l1", "a1"), ("l2", "a1"), ("l3", "a1"), ("u1", "a2")]
+
+    def wave(rnd):
+        cc = {"Sales": (4, 5), "R&D": rnd, "Legal": (3, 3), "Audit": (3, 3)}
+        return pd.DataFrame([(e, d, *cc[d], 4, 4 if int(e[1:]) % 2 else 5) for d, es in ids.items() for e in es],
+                            columns=["respondent_id", "department", "cc1", "cc2", "rc1", "rc2"])
+
+    items = pd.DataFrame({"item": ["cc1", "cc2", "rc1", "rc2"], "reverse": [False] * 4,
+                          "dimension": ["communication", "communication", "role_clarity", "role_clarity"]})
+    client = from_frames(people, communication=pd.DataFrame(pairs, columns=["source_id", "target_id"]),
+                         survey=wave((2, 3)), survey_items=items,
+                         survey_previous=wave((1, 2)) if previous else None,
+                         settings={"name": "t", "min_group_size": 5})
+    return ReportBook(client)
+
+
+def _visible_text(block) -> str:
+    return re.sub(r"<[^>]+>", " ", block.markup)
+
+
+def test_survey_change_without_previous_wave_says_so():
+    book = _survey_book(previous=False)
+    text = _visible_text(book.survey_change())
+    assert "No previous survey wave was given" in text
+    assert "<table" not in book.survey_change().markup
+
+
+def test_survey_change_table_and_sentence():
+    book = _survey_book(previous=True)
+    block = book.survey_change()
+    text = _visible_text(block)
+    # communication over all 15: now (5*2.5 + 5*4.5 + 5*3) / 15 = 3.33, before (5*1.5 + 5*4.5 + 5*3) / 15 = 3.00
+    assert "3.33" in text and "+0.33" in text
+    # the Welch p-value of the respondents' communication scores, computed independently with scipy
+    from scipy import stats
+    now = [2.5] * 5 + [4.5] * 5 + [3.0] * 5
+    before = [1.5] * 5 + [4.5] * 5 + [3.0] * 5
+    p = stats.ttest_ind(now, before, equal_var=False).pvalue
+    assert f"{p:.3f}" in text
+    # R&D: every answer 1.0 higher, no variance in either wave: the Welch test is undefined, no star
+    assert "R&amp;D  +1.00 " in text
+    assert "0 of 2 dimensions changed by more than noise" in text
+    for small in ("Legal", "Audit"):
+        assert small not in text
+
+
+def test_survey_reliability_and_agreement_blocks():
+    book = _survey_book(previous=False)
+    text = _visible_text(book.survey_reliability())
+    assert "Cronbach" in text and "rwg ≥ 0.7" in text
+    assert "Legal" not in text and "Audit" not in text
+
+
+def test_survey_links_block_names_the_felt_silo():
+    book = _survey_book(previous=False)
+    block = book.survey_links()
+    text = _visible_text(block)
+    assert 'id="survey-links"' in block.markup
+    assert "R&amp;D is a silo its people feel" in block.markup
+    assert "−0.82" in text or "-0.82" in text  # E-I of R&D: (1 - 10) / 11
+    assert "Legal" not in text and "Audit" not in text
+    zh = _survey_book(previous=False)
+    zh.language = "zh"
+    assert "切身感受到的孤岛" in _visible_text(zh.survey_links())

@@ -18,8 +18,8 @@ import yaml
 from orgkit.errors import ConfigError
 from orgkit.sample import SAMPLE_PARAMETERS, generate_client, sample_client_path
 
-FILES = ("client.yml", "people.csv", "communication.csv", "survey.csv", "survey_items.csv", "decisions.csv",
-         "responsibilities.csv")
+FILES = ("client.yml", "people.csv", "communication.csv", "survey.csv", "survey_items.csv", "survey_previous.csv",
+         "decisions.csv", "responsibilities.csv")
 MID_DEPARTMENTS = {"Sales", "Marketing", "Customer Service", "Technical Support", "Product", "R&D", "Operations",
                    "Finance", "HR", "IT"}
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -467,3 +467,46 @@ def test_zh_decision_types_are_chinese(tmp_path):
     folder = generate_client(tmp_path / "zh", employees=90, seed=2, language="zh")
     types = set(pd.read_csv(folder / "decisions.csv")["decision_type"])
     assert types and types <= {"预算", "招聘", "定价", "产品", "流程", "供应商"}
+
+
+# ------------------------------------------------------------------------------------------- previous wave
+
+
+def test_previous_wave_written_and_plausible(made):
+    folder = made(employees=300, stage="mid", seed=4)
+    now, before = read(folder, "survey"), read(folder, "survey_previous")
+    people = read(folder, "people")
+    assert list(before.columns) == list(now.columns)
+    # only people hired at least six months before the as-of date 2025-09-30 answer it, 70-85% of them
+    hired = people.loc[pd.to_datetime(people["hire_date"]) <= pd.Timestamp("2025-04-01"), "employee_id"]
+    assert set(before["respondent_id"]) <= set(hired) and before["respondent_id"].is_unique
+    assert 0.69 <= len(before) / len(hired) <= 0.86
+    dept = dict(zip(people["employee_id"], people["department"]))
+    assert (before["department"] == before["respondent_id"].map(dept)).all()
+    values = before.drop(columns=["respondent_id", "department"]).replace("", np.nan).stack().dropna().astype(float)
+    assert values.between(1, 5).all()
+    # the silo (the department keeping its ties inside, see test_department_preference_silo_and_brokers) rated
+    # communication lower before, by the 0.3 of the model plus sampling noise
+    items = read(folder, "survey_items")
+    cc = items.loc[items["dimension"] == "communication", "item"].tolist()
+    rev = set(items.loc[items["reverse"] == "true", "item"])
+
+    def comm_mean(frame, department):
+        x = frame.loc[frame["department"] == department, cc].replace("", np.nan).astype(float)
+        for c in cc:
+            if c in rev:
+                x[c] = 6 - x[c]
+        return x.mean(axis=1).mean()
+
+    assert comm_mean(before, "R&D") < comm_mean(now, "R&D")
+
+
+def test_previous_wave_optional_and_other_files_unchanged(tmp_path):
+    with_prev = generate_client(tmp_path / "a", employees=80, seed=2)
+    without = generate_client(tmp_path / "b", employees=80, seed=2, previous_wave=False)
+    assert not (without / "survey_previous.csv").exists()
+    for f in FILES:
+        if f != "survey_previous.csv":
+            assert (with_prev / f).read_bytes() == (without / f).read_bytes(), f
+    generate_client(with_prev, employees=80, seed=2, previous_wave=False, overwrite=True)
+    assert not (with_prev / "survey_previous.csv").exists()

@@ -571,3 +571,76 @@ def test_diverging_bars_neutral_centred():
     assert spans == [(-40.0, -10.0), (-10.0, 10.0), (10.0, 60.0)]  # unfavourable | neutral | favourable
     assert "suppressed" in [t.get_text() for t in ax.texts]
     assert any("(R)" in t.get_text() for t in ax.get_yticklabels())
+
+
+# ------------------------------------------------------------------------------------ department links
+def _two_cliques_with_survey(*, communication: bool = True, rnd_cc=(2, 3), sales_cc=(4, 5)):
+    """Sales (a1..a5) and R&D (b1..b5) each fully connected, one tie a1-b1; Legal (l1..l3) talks to a1.
+
+    Everyone answers; communication items cc1, cc2 and role clarity rc1, rc2 (no reverse items). In R&D
+    everyone answers cc1, cc2 = ``rnd_cc``, in Sales ``sales_cc``, in Legal and Audit (3, 3). Legal (3)
+    and Audit (u1, u2; u1 talks to a2) are below the minimum group size of 5 and together hold 5, so
+    complementary suppression hides nothing else.
+    """
+    from orgkit.assessment import assess
+
+    ids = {"Sales": [f"a{i}" for i in range(1, 6)], "R&D": [f"b{i}" for i in range(1, 6)],
+           "Legal": ["l1", "l2", "l3"], "Audit": ["u1", "u2"]}
+    people = pd.DataFrame([(e, d) for d, es in ids.items() for e in es], columns=["employee_id", "department"])
+    pairs = [(f"{g}{i}", f"{g}{j}") for g in "ab" for i in range(1, 6) for j in range(i + 1, 6)]
+    pairs += [("a1", "b1"), ("l1", "a1"), ("l2", "a1"), ("l3", "a1"), ("l1", "l2"), ("u1", "a2")]
+    cc = {"Sales": sales_cc, "R&D": rnd_cc, "Legal": (3, 3), "Audit": (3, 3)}
+    rows = [(e, d, *cc[d], 4, 4 if int(e[1:]) % 2 else 5) for d, es in ids.items() for e in es]
+    survey = pd.DataFrame(rows, columns=["respondent_id", "department", "cc1", "cc2", "rc1", "rc2"])
+    items = pd.DataFrame({"item": ["cc1", "cc2", "rc1", "rc2"], "reverse": [False] * 4,
+                          "dimension": ["communication", "communication", "role_clarity", "role_clarity"]})
+    client = from_frames(people, communication=pd.DataFrame(pairs, columns=["source_id", "target_id"])
+                         if communication else None, survey=survey, survey_items=items,
+                         settings={"name": "t", "min_group_size": 5})
+    return assess(client)
+
+
+def test_department_links_two_cliques_one_bridge():
+    from orgkit.survey import department_links
+
+    links = department_links(_two_cliques_with_survey()).set_index("department")
+    assert list(links.index) == ["Audit", "Legal", "R&D", "Sales"]
+    # R&D: 10 ties inside, 1 (a1-b1) outside: E-I = (1 - 10) / 11; density 10 / C(5, 2) = 1
+    assert links.loc["R&D", "communication"] == pytest.approx(2.5)
+    assert links.loc["R&D", "ei_index"] == pytest.approx(-9 / 11)
+    assert links.loc["R&D", "density"] == pytest.approx(1.0)
+    assert bool(links.loc["R&D", "low_survey"]) and bool(links.loc["R&D", "felt_silo"])
+    assert links.loc["Sales", "communication"] == pytest.approx(4.5)
+    assert not bool(links.loc["Sales", "low_survey"]) and not bool(links.loc["Sales", "felt_silo"])
+    assert math.isnan(links.loc["R&D", "hops_mean"])  # no decision records
+    # Legal (3 people) keeps its label only
+    assert bool(links.loc["Legal", "suppressed"])
+    assert links.loc["Legal", ["communication", "role_clarity", "ei_index", "density"]].isna().all()
+    assert pd.isna(links.loc["Legal", "felt_silo"])
+
+
+def test_department_links_felt_needs_both():
+    from orgkit.survey import department_links
+
+    links = department_links(_two_cliques_with_survey(rnd_cc=(4, 4))).set_index("department")
+    assert links.loc["R&D", "communication"] == pytest.approx(4.0)
+    assert bool(links.loc["R&D", "structural_silo"]) and not bool(links.loc["R&D", "felt_silo"])
+
+
+def test_department_links_without_communication():
+    from orgkit.survey import department_links
+
+    links = department_links(_two_cliques_with_survey(communication=False)).set_index("department")
+    assert links.loc["R&D", ["density", "ei_index"]].isna().all()
+    assert pd.isna(links.loc["R&D", "structural_silo"]) and pd.isna(links.loc["R&D", "felt_silo"])  # low, unknown
+    assert links.loc["Sales", "felt_silo"] == False  # noqa: E712 - not low: False, not NA
+
+
+def test_department_links_without_survey():
+    from types import SimpleNamespace
+
+    from orgkit.survey import department_links
+
+    a = SimpleNamespace(survey=analyze_survey(from_frames(pd.DataFrame({"employee_id": ["1"], "department": ["A"]}))))
+    links = department_links(a)
+    assert links.empty and {"department", "felt_silo", "suppressed"} <= set(links.columns)
