@@ -7,13 +7,11 @@ numbers in a report and in ``metrics.json`` are the same numbers. ``docs/metrics
 from __future__ import annotations
 
 import datetime as _dt
-import json
 import logging
 import math
 import os
 import re
 import sys
-import tempfile
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +20,7 @@ from typing import Any
 import numpy as np
 
 from ._version import __version__
+from .atomic import write_json
 from .client import Client
 from .jsonsafe import to_jsonable
 from .communication import CommunicationResult, analyze_communication
@@ -234,20 +233,8 @@ def _call_in_child(pipe: Any, func: Any, args: tuple, kwargs: dict) -> None:
 
 def write_metrics(assessment: Assessment | dict, path: str | Path) -> Path:
     """Write ``metrics.json`` atomically (a temporary file renamed into place)."""
-    path = Path(path)
     data = assessment.to_dict() if isinstance(assessment, Assessment) else to_jsonable(assessment)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".metrics-", suffix=".json", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(data, fh, indent=2, ensure_ascii=False, allow_nan=False)
-            fh.write("\n")
-        os.chmod(tmp, 0o644)  # mkstemp creates 0600; metrics.json is shared like the other report files
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
+    return write_json(path, data)
 
 
 def slugify(name: str) -> str:

@@ -35,7 +35,6 @@ import os
 import re
 import shutil
 import sys
-import tempfile
 import time
 import traceback
 import uuid
@@ -48,6 +47,7 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any, Iterator
 
+from .atomic import swap_in, write_json
 from ._version import __version__
 from .contract import LANGUAGES, STAGES, TABLES
 from .errors import ConfigError, ManifestError, OrgkitError
@@ -544,41 +544,6 @@ def _recorded_fingerprint(report_dir: Path, pdf: bool) -> str | None:
 # --------------------------------------------------------------------------------------------------
 # One client, in a worker
 # --------------------------------------------------------------------------------------------------
-def _umask() -> int:
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
-
-
-def _write_json_atomic(path: Path, data: Any) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".json", dir=path.parent)
-    try:
-        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; readers of the reports expect the usual mode
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(data, fh, indent=2, ensure_ascii=False, allow_nan=False)
-            fh.write("\n")
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def _swap_in(new: Path, final: Path) -> None:
-    """Put folder ``new`` at ``final`` with renames in one file system; an old ``final`` survives a failure."""
-    old: Path | None = None
-    if final.exists():
-        old = final.with_name(f".{final.name}.old-{uuid.uuid4().hex[:8]}")
-        os.replace(final, old)
-    try:
-        os.replace(new, final)
-    except OSError:
-        if old is not None:
-            os.replace(old, final)
-        raise
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
-
-
 def _reason(exc: BaseException) -> str:
     """One line saying why a client failed: the first validation problem, or the message's first line."""
     problems = getattr(exc, "problems", None)
@@ -614,7 +579,7 @@ def _record_failure(output_dir: Path, work: Path, task: ClientTask, exc: BaseExc
     if not isinstance(exc, OrgkitError):
         text += "\n" + tb
     (staged / "error.txt").write_text(text, encoding="utf-8")
-    _swap_in(staged, failed)
+    swap_in(staged, failed)
 
 
 def _run_task(task: ClientTask, output_dir: str, timeout: float = 600) -> dict[str, Any]:
@@ -636,8 +601,8 @@ def _run_task(task: ClientTask, output_dir: str, timeout: float = 600) -> dict[s
         data["inputs"] = task.inputs
         data["batch"] = {"slug": task.slug, "name": task.name, "wave": task.wave, "folder": task.folder,
                          "source": task.source}
-        _write_json_atomic(result.out_dir / "metrics.json", data)
-        _swap_in(result.out_dir, out / task.slug)
+        write_json(result.out_dir / "metrics.json", data)
+        swap_in(result.out_dir, out / task.slug)
         shutil.rmtree(out / f"{task.slug}.failed", ignore_errors=True)
         client = data.get("client") or {}
         return {
@@ -1253,7 +1218,7 @@ def run_batch(
             summary.interrupted = interrupted
             summary.seconds = time.perf_counter() - t0
             try:
-                _write_json_atomic(out / _STATE_FILE, summary.to_dict())
+                write_json(out / _STATE_FILE, summary.to_dict())
                 from .overview import build_overview
 
                 paths = build_overview(out, summary.to_dict()["clients"])

@@ -14,13 +14,14 @@ import logging
 import math
 import os
 import re
-import tempfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
+
+from .atomic import write_text
 
 __all__ = [
     "build_overview",
@@ -322,20 +323,6 @@ def _template_dir() -> Path:
                       f"{here / 'resources' / 'templates'}; reinstall orgkit.")
 
 
-def _write_atomic(path: Path, text: str, encoding: str = "utf-8") -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}-", suffix=".tmp", dir=path.parent)
-    try:
-        mask = os.umask(0o022)
-        os.umask(mask)
-        os.chmod(tmp, 0o666 & ~mask)  # mkstemp makes 0600
-        with os.fdopen(fd, "w", encoding=encoding, newline="") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def build_overview(
     output_dir: str | os.PathLike[str],
     outcomes: Iterable[Mapping[str, Any]] | None = None,
@@ -372,7 +359,7 @@ def build_overview(
     root.mkdir(parents=True, exist_ok=True)
     table = summary_table(root, outcomes)
     csv_text = table.to_csv(index=False, float_format="%.6g")
-    _write_atomic(root / "summary.csv", csv_text, encoding="utf-8-sig")
+    write_text(root / "summary.csv", csv_text, encoding="utf-8-sig")
 
     records = [{k: (None if _missing(v) else v) for k, v in r.items()} for r in table.to_dict("records")]
     groups: dict[str, list[dict[str, Any]]] = {}
@@ -434,6 +421,6 @@ def build_overview(
         green_from=GREEN_FROM,
         amber_from=AMBER_FROM,
     )
-    _write_atomic(root / "index.html", page)
+    write_text(root / "index.html", page)
     logger.info("overview of %d report(s) written to %s", len(records), root / "index.html")
     return OverviewPaths(index_html=root / "index.html", summary_csv=root / "summary.csv")

@@ -40,6 +40,7 @@ import pandas as pd
 from jupyter_client.kernelspec import KernelSpec
 from jupyter_client.manager import AsyncKernelManager
 
+from orgkit.atomic import swap_in
 from orgkit.errors import ConfigError, DependencyMissingError, NotebookCellError, ReportError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -346,22 +347,6 @@ def _load(client_dir: Path, **overrides: Any) -> "Client":
     return load_client(client_dir, **overrides)
 
 
-def _publish(staging: Path, final: Path) -> None:
-    """Swap ``staging`` in as ``final``: two renames in one folder; the old report survives a failure."""
-    old: Path | None = None
-    if final.exists():
-        old = final.with_name(f".{final.name}.old-{os.getpid()}-{time.monotonic_ns()}")
-        os.replace(final, old)
-    try:
-        os.replace(staging, final)
-    except OSError:
-        if old is not None:
-            os.replace(old, final)
-        raise
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
-
-
 def _keep_failed(out_root: Path, slug: str, staging: Path, error: Exception) -> Path:
     """Move the executed notebook of a failed run to ``<slug>.failed/`` beside the previous report."""
     failed = out_root / f"{slug}.failed"
@@ -514,7 +499,7 @@ def run_client(
 
         step(f"publishing to {final}")
         t = time.perf_counter()
-        _publish(staging, final)
+        swap_in(staging, final)
         shutil.rmtree(out_root / f"{slug}.failed", ignore_errors=True)
         timings["publish"] = time.perf_counter() - t
     except NotebookCellError as err:
