@@ -289,6 +289,7 @@ TEXT: dict[str, dict[str, str]] = {
     "fn_split": {"en": "split", "zh": "分散设置"},
     "fn_missing": {"en": "missing", "zh": "缺失"},
     "fn_absent": {"en": "not needed yet", "zh": "暂不需要"},
+    "fn_covered": {"en": "covered by an alternative", "zh": "由替代职能覆盖"},
     "issue_no_accountable": {"en": "no accountable department", "zh": "无负责部门（A）"},
     "issue_multiple_accountable": {"en": "several accountable departments", "zh": "多个负责部门（A）"},
     "issue_no_responsible": {"en": "no responsible department", "zh": "无执行部门（R）"},

@@ -323,8 +323,8 @@ def department_coverage(
     - ``over_split`` (startup): more departments than ``max(3, headcount // 6)``;
     - ``units_missing`` (large): no regional or business-unit department.
 
-    Function status in the table: ``missing`` (core, no department), ``absent`` (not core, no
-    department), ``split``, ``merged`` (every department carrying it carries another framework function
+    Function status in the table: ``missing`` (core, no department), ``covered`` (core, no department,
+    but an alternative of its core group has one), ``absent`` (not core, no department), ``split``, ``merged`` (every department carrying it carries another framework function
     too) or ``present``. With no departments every core group is missing.
 
     References
@@ -387,7 +387,9 @@ def department_coverage(
     for f in FUNCTIONS:
         ds = functions[f]
         if not ds:
-            status.append("missing" if f in missing else "absent")
+            # a core function whose group is covered by an alternative (a startup's R&D standing in
+            # for technical support) is not missing, but not "not needed" either
+            status.append("missing" if f in missing else "covered" if f in core_fns else "absent")
         elif f in split:
             status.append("split")
         elif all(len(funcs_of[d]) > 1 for d in ds):

@@ -240,6 +240,8 @@ def test_coverage_startup_missing_core():
     assert (cov.core_covered, cov.core_total) == (1, 3)
     cov = department_coverage(["Sales", "Product", "Technical Support"], "startup")
     assert cov.functions_missing == []  # technical work covers the rnd group
+    status = cov.table.set_index("function")["status"]
+    assert status["rnd"] == "covered" and status["technical_support"] == "present"
 
 
 def test_coverage_mid_merged_customer_facing_functions_is_a_finding():
