@@ -109,6 +109,9 @@ def assess(client_dir: Path, output: Path | None, stage: str | None, min_group_s
     from .loading import load_client
 
     client = load_client(client_dir, stage=stage, min_group_size=min_group_size)
+    if client.warnings:
+        click.echo(f"{len(client.warnings)} data warning(s); `orgkit validate {client_dir}` lists them "
+                   "(they are also in metrics.json under data.warnings).", err=True)
     result = run_assess(client)
     if output is None:
         click.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))

@@ -134,7 +134,7 @@ _FINDINGS: dict[str, dict[str, str]] = {
     },
     "spans": {
         "en": "{healthy} of {managers} managers ({healthy_share}) have a healthy span of {lo}-{hi} direct reports; "
-              "{narrow} have three or fewer and {wide} have more than {hi}.",
+              "{narrow} with three or fewer, {wide} with more than {hi}.",
         "zh": "{managers} 名管理者中有 {healthy} 名（{healthy_share}）的直接下属数处于 {lo}–{hi} 人的合理区间；"
               "{narrow} 名不超过 3 人，{wide} 名超过 {hi} 人。",
     },

@@ -8,6 +8,7 @@ problem found is collected (reading goes on past the first one where it can) and
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import io
 import logging
@@ -45,6 +46,10 @@ TABLE_ORDER = ("people", "communication", "decisions", "responsibilities", "surv
                "survey_previous")
 _SETTINGS_KEYS = {"name", "stage", "language", "min_group_size", "comment_min_group_size", "show_names",
                   "columns"}
+#: The other ``client.yml`` keys an analysis reads (from ``client.settings.options``). Any key in neither
+#: set is still kept in ``options`` but gets an ``unknown_setting`` warning: it is most likely a typo.
+#: Add a key here when an analysis starts reading it.
+OPTION_KEYS = frozenset({"stage_thresholds"})
 _BAD_ID = re.compile(r"[\s;,]|^(?:#N/A|#REF!|#VALUE!|#NAME\?|nan|none|null|n/a|na|-)$", re.IGNORECASE)
 _SCIENTIFIC = re.compile(r"^\d+(?:\.\d+)?[eE][+-]?\d+$")
 _FRACTION = re.compile(r"^-?\d+\.\d*[1-9]\d*$")
@@ -629,6 +634,13 @@ def _settings(folder: Path, raw: Mapping[str, Any], overrides: Mapping[str, Any]
         out.error(f, f"columns names unknown file(s): {', '.join(map(str, unknown_tables))}.",
                   f"Use one of: {', '.join(TABLES)}.", column="columns")
     options = {k: v for k, v in data.items() if k not in _SETTINGS_KEYS}
+    known = sorted(_SETTINGS_KEYS | OPTION_KEYS)
+    for key in options:
+        if key not in OPTION_KEYS:
+            close = difflib.get_close_matches(str(key), known, n=1)
+            hint = f"Did you mean {close[0]!r}? " if close else ""
+            out.warn("unknown_setting", f, f"unknown key {key!r} is not a setting orgkit reads, so it has no effect. {hint}"
+                     f"Known keys: {', '.join(known)}.")
     return Settings(name=name, stage=stage, language=language, min_group_size=ints["min_group_size"],
                     comment_min_group_size=ints["comment_min_group_size"], show_names=show_names,
                     columns={str(k): {str(a): str(b) for a, b in v.items()} for k, v in columns.items()},

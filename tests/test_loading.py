@@ -73,6 +73,19 @@ def test_client_yml_settings(tmp_path):
     assert s.options == {"stage_thresholds": {"startup": 20}}
 
 
+def test_client_yml_typo_warns_with_closest_key(tmp_path):
+    c = load_client(write(tmp_path, {"people.csv": PEOPLE, "client.yml": "stgae: mid\n"}))
+    assert c.settings.stage == "auto"
+    unknown = [w for w in c.warnings if w.code == "unknown_setting"]
+    assert len(unknown) == 1 and unknown[0].file == "client.yml"
+    assert "'stgae'" in unknown[0].message and "Did you mean 'stage'?" in unknown[0].message
+
+
+def test_known_option_key_does_not_warn(tmp_path):
+    c = load_client(write(tmp_path, {"people.csv": PEOPLE, "client.yml": "stage_thresholds: {startup: 3}\n"}))
+    assert "unknown_setting" not in warning_codes(c)
+
+
 def test_overrides_win_over_client_yml(tmp_path):
     write(tmp_path, {"people.csv": PEOPLE, "client.yml": "stage: mid\nmin_group_size: 3\n"})
     c = load_client(tmp_path, stage="large", min_group_size=2)

@@ -426,3 +426,13 @@ def test_survey_links_block_names_the_felt_silo():
     zh = _survey_book(previous=False)
     zh.language = "zh"
     assert "切身感受到的孤岛" in _visible_text(zh.survey_links())
+
+
+def test_ei_interpretation_does_not_claim_every_department_is_below_random_mixing():
+    # a real organisation (manufacturing e-mail data) had a department at E-I 0.96 against 0.90 expected,
+    # the caption may say what left of the mark means, not that every department sits there
+    from orgkit.display import TEXT
+
+    assert "Every real department" not in TEXT["int_ei"]["en"]
+    assert "left of its mark keeps more ties inside than random mixing" in TEXT["int_ei"]["en"]
+    assert "通常都位于" not in TEXT["int_ei"]["zh"]
