@@ -22,6 +22,7 @@ from typing import Any
 import pandas as pd
 
 from .atomic import write_text
+from .findings import THRESHOLDS, score_status
 
 __all__ = [
     "build_overview",
@@ -57,9 +58,9 @@ HEADLINES: dict[str, tuple[str, str, str, str]] = {
     "survey_favourable": ("Favourable", "survey", "favourable", "pct"),
     "survey_response_rate": ("Response rate", "survey", "response_rate", "pct"),
 }
-#: Scores from this value up are green; from :data:`AMBER_FROM` up amber; below it red (as in the reports).
-GREEN_FROM = 70.0
-AMBER_FROM = 50.0
+#: Scores from this value up are green; from :data:`AMBER_FROM` up amber; below it red (the reports' thresholds,
+#: :data:`orgkit.findings.THRESHOLDS`).
+GREEN_FROM, AMBER_FROM = THRESHOLDS["score"]
 _CHANGE_EPS = 0.05
 
 
@@ -69,23 +70,6 @@ class OverviewPaths:
 
     index_html: Path
     summary_csv: Path
-
-
-def score_status(score: float | None) -> str:
-    """The RAG status of a 0-100 score: ``green`` from 70, ``amber`` from 50, ``red`` below, ``grey`` unknown.
-
-    Examples
-    --------
-    >>> [score_status(s) for s in (85, 70, 69.9, 50, 12, None)]
-    ['green', 'green', 'amber', 'amber', 'red', 'grey']
-    """
-    if score is None or (isinstance(score, float) and math.isnan(score)):
-        return "grey"
-    if score >= GREEN_FROM:
-        return "green"
-    if score >= AMBER_FROM:
-        return "amber"
-    return "red"
 
 
 def wave_sort_key(wave: str | None) -> tuple:

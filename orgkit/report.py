@@ -25,12 +25,10 @@ import functools
 import json
 import logging
 import os
-import re
 import shutil
 import sys
 import tempfile
 import time
-import unicodedata
 import weakref
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -148,10 +146,9 @@ def client_slug(client_dir: str | os.PathLike[str]) -> str:
     >>> client_slug("/data/华东 分公司")
     '华东-分公司'
     """
-    name = unicodedata.normalize("NFKC", Path(client_dir).name).lower()
-    slug = re.sub(r"[^\w]+", "-", name).replace("_", "-")
-    slug = re.sub(r"-{2,}", "-", slug).strip("-")
-    return slug or "client"
+    from orgkit.assessment import slugify
+
+    return slugify(Path(client_dir).name)
 
 
 # --------------------------------------------------------------------------------------------------
