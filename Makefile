@@ -19,10 +19,10 @@ $(VENV)/.installed: pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "orgkit needs Python 3.11 or newer; set PYTHON=python3.11"'
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e ".[test]"
+	$(PY) -m pip install --quiet -e ".[all,test]"
 	@touch $@
 
-install: $(VENV)/.installed ## Create .venv and install orgkit with its test tools
+install: $(VENV)/.installed ## Create .venv and install orgkit with every extra (dask, lab) and its test tools
 
 report: install ## Produce the bundled sample client's report in reports/ (HTML; PDF too when Chromium is installed)
 	$(ORGKIT) report "$$($(ORGKIT) sample --path)" -o $(REPORTS) $$(command -v chromium >/dev/null 2>&1 && echo --pdf)

@@ -1028,10 +1028,10 @@ def _run_dask(tasks: list[ClientTask], output_dir: str, timeout: float, on_resul
 def _dask_client(scheduler: str | None, local_cluster: bool, workers: int) -> Iterator[tuple[Any, int]]:
     try:
         from distributed import Client, LocalCluster
-    except ImportError as exc:  # pragma: no cover - a dependency
+    except ImportError as exc:  # the orgkit[dask] extra is not installed
         from .errors import DependencyMissingError
 
-        raise DependencyMissingError(f"Dask is not installed ({exc}); pip install 'dask[distributed]'.") from exc
+        raise DependencyMissingError(f"Dask is not installed ({exc}); it is an extra: pip install 'orgkit[dask]'.") from exc
     cluster = None
     try:
         if scheduler:

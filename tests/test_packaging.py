@@ -24,30 +24,71 @@ def _conda_names(deps) -> set[str]:
     return names - {"python", "pip"}
 
 
+def _declared(project) -> dict[str, str]:
+    """Every requirement of the package, its extras included, by name (dask[distributed] is two names)."""
+    reqs = list(project["dependencies"])
+    for extra, items in project["optional-dependencies"].items():
+        reqs += [r for r in items if not r.startswith("orgkit[")]
+    named = {_name(r): r for r in reqs}
+    if "dask" in named:
+        named["distributed"] = named["dask"]
+    return named
+
+
 def test_environment_yml_matches_pyproject():
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
-    runtime = {_name(r) for r in project["dependencies"]}
-    # dask[distributed] is one pip requirement and two conda packages
-    runtime = (runtime - {"dask"}) | {"dask", "distributed"}
-    test = {_name(r) for r in project["optional-dependencies"]["test"]}
+    declared = set(_declared(project))
     env = yaml.safe_load((ROOT / "environment.yml").read_text())
-    conda = _conda_names(env["dependencies"])
-    assert conda == runtime | test, (
-        f"only in environment.yml: {sorted(conda - runtime - test)}; "
-        f"only in pyproject.toml: {sorted((runtime | test) - conda)}")
+    conda = {n.replace("_", "-") for n in _conda_names(env["dependencies"])}
+    assert conda == declared, (
+        f"only in environment.yml: {sorted(conda - declared)}; "
+        f"only in pyproject.toml: {sorted(declared - conda)}")
     pip_section = next(d for d in env["dependencies"] if isinstance(d, dict))["pip"]
     assert "-e ." in pip_section
+
+
+def test_every_extra_is_in_all_and_installed_by_make():
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    extras = set(project["optional-dependencies"]) - {"all", "test"}
+    (all_req,) = project["optional-dependencies"]["all"]
+    assert set(all_req[all_req.index("[") + 1:all_req.index("]")].split(",")) == extras
+    assert '".[all,test]"' in (ROOT / "Makefile").read_text()
+
+
+def test_every_imported_package_is_declared():
+    """A package orgkit imports is a dependency or an extra's, never something that happens to be installed."""
+    import ast
+    import importlib.metadata
+    import sys
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    declared = set(_declared(project))
+    dists = importlib.metadata.packages_distributions()
+    undeclared = {}
+    for path in (ROOT / "orgkit").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                names = [node.module]
+            else:
+                continue
+            for name in names:
+                top = name.split(".")[0]
+                if top in sys.stdlib_module_names or top == "orgkit":
+                    continue
+                candidates = {_name(d) for d in dists.get(top, [top])}
+                if not candidates & declared:
+                    undeclared.setdefault(top, path.relative_to(ROOT).as_posix())
+    assert undeclared == {}, f"imported but not declared in pyproject.toml: {undeclared}"
 
 
 def test_versions_agree_between_files():
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     env = yaml.safe_load((ROOT / "environment.yml").read_text())
     conda = {_name(d): d for d in env["dependencies"] if isinstance(d, str)}
-    for req in project["dependencies"]:
-        name = _name(req)
+    for name, req in _declared(project).items():
         bound = re.search(r">=\s*([\w.]+)", req)
-        if name == "dask":
-            continue
         assert bound and bound.group(1) in conda[name], f"{name}: {req} vs {conda[name]}"
 
 
