@@ -11,7 +11,7 @@ Layout of a run into ``reports/``::
     reports/<slug>/report.pdf          with pdf=True
     reports/<slug>/assessment.ipynb    the executed notebook: the record of the run
     reports/<slug>/metrics.json        the same dict as ``orgkit assess``
-    reports/<slug>/figures/*.png       every figure of the report
+    reports/<slug>/figures/*.svg       every figure of the report (text drawn by the viewer's fonts)
     reports/<slug>.failed/             only after a failed run: the executed notebook with the failing
                                        cell and error.txt; removed by the next successful run
 
@@ -321,7 +321,7 @@ class ReportResult:
     seconds : float
         Wall time of the whole run.
     figures : list of Path
-        The PNG files in ``figures/``.
+        The SVG files in ``figures/``.
     timings : dict
         Seconds per step (``load``, ``execute``, ``render``, ``pdf``, ``publish``).
     """
@@ -526,7 +526,7 @@ def run_client(
         metrics=final / "metrics.json",
         metrics_data=metrics_data,
         seconds=seconds,
-        figures=sorted((final / "figures").glob("*.png")),
+        figures=sorted((final / "figures").glob("*.svg")),
         timings=timings,
     )
 
