@@ -137,7 +137,9 @@ def register_cjk_fonts() -> tuple[str, ...]:
     -------
     tuple of str
         Families from :data:`CJK_FAMILIES` that matplotlib can now use, best first; empty when the
-        machine has none (Chinese text is then drawn as boxes; install ``fonts-noto-cjk``).
+        machine has none, or with ``ORGKIT_NO_CJK_FONTS=1``. Report figures do not need one (SVG text is
+        drawn by the reader's browser); :func:`figure_png` then draws Chinese text as boxes and says so
+        once.
 
     Notes
     -----
@@ -146,7 +148,7 @@ def register_cjk_fonts() -> tuple[str, ...]:
     """
     from matplotlib import font_manager as fm
 
-    if os.environ.get(NO_CJK_FONTS_ENV, "").strip().lower() in ("1", "true", "yes", "on"):
+    if _no_cjk_fonts():
         return ()
 
     def known() -> set[str]:
@@ -174,13 +176,17 @@ def register_cjk_fonts() -> tuple[str, ...]:
     return found
 
 
+def _no_cjk_fonts() -> bool:
+    return os.environ.get(NO_CJK_FONTS_ENV, "").strip().lower() in ("1", "true", "yes", "on")
+
+
 def system_cjk_font() -> str | None:
     """The font file fontconfig (which Chromium uses) picks for Chinese text, or ``None`` when there is none.
 
     Where fontconfig is not installed (macOS, Windows) the system's own CJK fonts are assumed and the
     answer is ``"system"``.
     """
-    if os.environ.get(NO_CJK_FONTS_ENV, "").strip().lower() in ("1", "true", "yes", "on"):
+    if _no_cjk_fonts():
         return None
     fc = shutil.which("fc-list")
     if not fc:
