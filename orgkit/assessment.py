@@ -26,7 +26,8 @@ from .jsonsafe import to_jsonable
 from .communication import CommunicationResult, analyze_communication
 from .decisions import DecisionsResult, analyze_decisions
 from .structure import StructureResult, analyze_structure
-from .summary import data_summary
+from .privacy import OTHER_GROUP, pool_names, scrub_names, visible_groups
+from .summary import data_summary, hidden_group_names
 from .survey import SurveyResult, analyze_survey
 
 __all__ = ["Assessment", "assess", "write_metrics", "to_jsonable", "slugify", "client_slug", "AREAS"]
@@ -85,7 +86,59 @@ class Assessment:
             block["score"] = _score(result)
             out[area] = block
         out["scores"] = self.scores
-        return to_jsonable(out)
+        out = to_jsonable(out)
+        sizes = self.client.department_sizes()
+        return _pool_small_groups(out, visible_groups(sizes, s.min_group_size), hidden_group_names(self.client))
+
+
+def _pool_small_groups(out: dict[str, Any], visible: set[str], hidden: set[str]) -> dict[str, Any]:
+    """``metrics.json`` naming no department outside ``visible`` (those of at least min_group_size people).
+
+    Every other department name (a small department, or one that is not in people) is pooled as
+    :data:`~orgkit.privacy.OTHER_GROUP`: in lists of names it becomes one ``OTHER_GROUP`` entry, as a key
+    of ``communication.departments`` one ``OTHER_GROUP`` entry counting the departments it pools, and
+    ``survey.suppressed_groups`` is the number of departments whose survey numbers are hidden. The
+    analyses' own ``metrics`` (what a notebook sees) keep the names; numbers were suppressed there.
+    """
+    st = out.get("structure") or {}
+    if isinstance(st.get("functions"), dict):
+        st["functions"] = {f: pool_names(ds, visible) for f, ds in st["functions"].items()}
+    for key in ("departments_overloaded", "unmapped_departments"):
+        if isinstance(st.get(key), list):
+            st[key] = pool_names(st[key], visible)
+    for unit in st.get("units") or []:
+        if unit.get("department") not in visible:
+            unit["department"] = OTHER_GROUP
+    for overlap in (st.get("raci") or {}).get("overlaps") or []:
+        overlap["departments"] = pool_names(overlap.get("departments") or [], visible)
+
+    co = out.get("communication") or {}
+    if isinstance(co.get("departments"), dict):
+        kept = {d: v for d, v in co["departments"].items() if d in visible}
+        pooled = len(co["departments"]) - len(kept)
+        if pooled:
+            kept[OTHER_GROUP] = {"size": None, "suppressed": True, "departments": pooled}
+        co["departments"] = kept
+    if isinstance(co.get("silos"), list):
+        co["silos"] = pool_names(co["silos"], visible)
+    for broker in co.get("brokers") or []:
+        if broker.get("department") not in visible:
+            broker["department"] = OTHER_GROUP
+
+    su = out.get("survey") or {}
+    if isinstance(su.get("suppressed_groups"), list):
+        su["suppressed_groups"] = len(su["suppressed_groups"])
+    change = su.get("change")
+    if isinstance(change, dict) and isinstance(change.get("significant_departments"), list):
+        change["significant_departments"] = [p for p in change["significant_departments"] if p[0] in visible]
+    if isinstance(su.get("warnings"), list):
+        su["warnings"] = [scrub_names(w, hidden) for w in su["warnings"]]
+    for area in AREAS:
+        block = out.get(area) or {}
+        for key in ("reason", "hierarchy_reason", "raci_reason"):
+            if isinstance(block.get(key), str):
+                block[key] = scrub_names(block[key], hidden)
+    return out
 
 
 def _score(result: Any) -> float | None:

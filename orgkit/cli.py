@@ -84,14 +84,17 @@ def sample(out_dir: Path | None, employees: int, stage: str | None, seed: int, l
 
 @main.command()
 @click.argument("client_dir", type=click.Path(path_type=Path))
+@click.option("--show-small-groups", is_flag=True,
+              help="Also name the departments below the minimum group size and the unknown department names "
+                   "warnings are about (for you to fix the data; reports, metrics and logs never name them).")
 @_friendly
-def validate(client_dir: Path) -> None:
+def validate(client_dir: Path, show_small_groups: bool) -> None:
     """Load and validate CLIENT_DIR; print what was loaded and every warning (exit 2 on errors)."""
     from .loading import load_client
     from .summary import describe_client
 
     client = load_client(client_dir)
-    click.echo(describe_client(client))
+    click.echo(describe_client(client, show_small_groups=show_small_groups))
 
 
 @main.command()

@@ -94,15 +94,21 @@ class DataWarning:
     file : str
         The file it concerns.
     message : str
-        A sentence for the reader, with the numbers in it (never a person's name).
+        A sentence for the reader, with the numbers in it: never a person's name, and never the name of
+        a group smaller than the minimum group size (it reaches ``metrics.json``, logs and reports).
     count : int
         How many rows or people it concerns.
+    groups : tuple of str
+        The names of the groups (departments) the warning is about, for the consultant who must fix the
+        data: ``orgkit validate --show-small-groups`` prints them. They are never written to
+        ``metrics.json``, a log or a report.
     """
 
     code: str
     file: str
     message: str
     count: int = 0
+    groups: tuple[str, ...] = ()
 
     def __str__(self) -> str:
         return f"{self.file}: {self.message}"

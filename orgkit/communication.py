@@ -26,7 +26,7 @@ import pandas as pd
 from orgkit.client import Client
 from orgkit.errors import ConfigError
 from orgkit.jsonsafe import to_jsonable
-from orgkit.privacy import suppress_small_groups
+from orgkit.privacy import OTHER_GROUP, suppress_small_groups
 
 __all__ = [
     "OTHER_GROUP",
@@ -50,9 +50,6 @@ __all__ = [
 ]
 
 logger = logging.getLogger(__name__)
-
-#: Label of the bucket that holds departments smaller than ``min_group_size`` in display tables.
-OTHER_GROUP = "Other (small groups)"
 
 #: Weights of the communication score's components (see :func:`analyze_communication`).
 SCORE_WEIGHTS: dict[str, float] = {

@@ -2,7 +2,7 @@
 
 Every block is an :class:`HTML` object (Jupyter displays it as ``text/html``) built from plain data;
 every piece of text that comes from a client's data is escaped here, so a department called
-``<script>`` is shown as text. Tables are real ``<table>`` elements; figures are PNGs embedded as
+``<script>`` is shown as text. Tables are real ``<table>`` elements; figures are SVGs (text drawn by the reader's browser) embedded as
 ``data:`` URIs (and written to ``figures/`` when an output folder is given), so the HTML file is
 self-contained. Rows of groups smaller than the minimum group size never reach a table.
 """
@@ -597,12 +597,12 @@ def figure(
     dpi: int | None = None,
     width: int | None = None,
 ) -> HTML:
-    """A matplotlib figure as an embedded PNG in ``<figure>``, also written to ``output_dir/figures/``.
+    """A matplotlib figure as an embedded SVG image in ``<figure>``, also written to ``output_dir/figures/``.
 
     Parameters
     ----------
-    fig : matplotlib.figure.Figure or bytes
-        The figure (or PNG bytes already drawn).
+    fig : matplotlib.figure.Figure, str or bytes
+        The figure, an SVG document already drawn (str), or PNG bytes already drawn.
     name : str
         File stem in ``figures/`` (``[a-z0-9_-]`` only).
     caption, alt : str
@@ -610,24 +610,35 @@ def figure(
     output_dir : path, optional
         The report folder; ``None`` writes no file.
     dpi : int, optional
-        Pixels per inch of the PNG (default :data:`orgkit.plots._style.FIGURE_DPI`).
+        Pixels per inch of a figure's parts drawn as pixels (default
+        :data:`orgkit.plots._style.FIGURE_DPI`).
     width : int, optional
         Display width in CSS pixels (default: the width of the page).
+
+    Notes
+    -----
+    The SVG keeps its text as text (:func:`orgkit.plots._style.figure_svg`): the reader's browser draws
+    labels with its own fonts, so Chinese labels show on any machine that can read the report, whatever
+    fonts the machine that made it had. ``figures/<name>.svg`` is the same drawing.
     """
-    from orgkit.plots._style import FIGURE_DPI, figure_png
+    from orgkit.plots._style import FIGURE_DPI, figure_svg
 
     if not name or any(ch not in "abcdefghijklmnopqrstuvwxyz0123456789_-" for ch in name):
         raise ValueError(f"figure name must use a-z, 0-9, _ and - only. Got {name!r} instead.")
-    png = fig if isinstance(fig, (bytes, bytearray)) else figure_png(fig, dpi=dpi or FIGURE_DPI)
+    if isinstance(fig, (bytes, bytearray)):
+        data, mime, ext = bytes(fig), "image/png", "png"
+    else:
+        svg = fig if isinstance(fig, str) else figure_svg(fig, salt=name, dpi=dpi or FIGURE_DPI)
+        data, mime, ext = svg.encode("utf-8"), "image/svg+xml", "svg"
     if output_dir:
         folder = Path(output_dir) / "figures"
         folder.mkdir(parents=True, exist_ok=True)
-        (folder / f"{name}.png").write_bytes(png)
-    data = base64.b64encode(png).decode("ascii")
+        (folder / f"{name}.{ext}").write_bytes(data)
+    encoded = base64.b64encode(data).decode("ascii")
     style = f' width="{width}"' if width else ""
     cap = f"<figcaption>{escape(caption)}</figcaption>" if caption else ""
     return HTML(
-        f'<figure class="ok-figure" id="fig-{name}"><img src="data:image/png;base64,{data}" '
+        f'<figure class="ok-figure" id="fig-{name}"><img src="data:{mime};base64,{encoded}" '
         f'alt="{escape(alt or caption or name)}"{style}>{cap}</figure>',
         "figure",
     )

@@ -34,6 +34,7 @@ from .contract import (
 )
 from .errors import Problem, ValidationError
 from .hierarchy import find_cycles
+from .privacy import OTHER_GROUP
 
 __all__ = ["load_client", "from_frames", "read_table", "detect_encoding"]
 
@@ -184,8 +185,9 @@ class _Collector:
                 message = f"{_rows(rows)}: {message}"
         self.problems.append(Problem(file, message, hint, row=row, column=column))
 
-    def warn(self, code: str, file: str, message: str, count: int = 0) -> None:
-        self.warnings.append(DataWarning(code, file, message, count))
+    def warn(self, code: str, file: str, message: str, count: int = 0, groups: Any = ()) -> None:
+        """Record a warning; ``message`` names no group, ``groups`` holds the names (see DataWarning)."""
+        self.warnings.append(DataWarning(code, file, message, count, tuple(map(str, groups))))
         log.info("%s: %s", file, message)
 
 
@@ -378,8 +380,8 @@ def _people(frame: pd.DataFrame, file: str, min_group_size: int, out: _Collector
     small = sizes[sizes < min_group_size]
     if len(small):
         out.warn("small_department", file, f"{len(small)} department(s) have fewer than {min_group_size} "
-                 f"people ({', '.join(map(str, small.index[:8]))}{', ...' if len(small) > 8 else ''}); "
-                 "their numbers are not shown anywhere.", len(small))
+                 f"people; they are not named or shown anywhere (pooled as '{OTHER_GROUP}'; "
+                 "`orgkit validate --show-small-groups` lists them).", len(small), groups=small.index)
     return frame.reset_index(drop=True)
 
 
@@ -486,8 +488,9 @@ def _responsibilities(frame: pd.DataFrame, file: str, departments: pd.Index | No
     unknown = ~frame["department"].isin(departments) if departments is not None else pd.Series(False)
     if unknown.any():
         names = frame.loc[unknown, "department"].unique()
-        out.warn("unknown_department", file, f"{len(names)} department name(s) are not in people "
-                 f"({', '.join(map(str, names[:5]))}); they are kept as written.", int(unknown.sum()))
+        out.warn("unknown_department", file, f"{len(names)} department name(s) are not in people; they are "
+                 "kept as written (`orgkit validate --show-small-groups` lists them).", int(unknown.sum()),
+                 groups=names)
     return frame.reset_index(drop=True)
 
 
@@ -590,8 +593,8 @@ def _survey(frame: pd.DataFrame, file: str, table: str, people: pd.DataFrame | N
         if unknown.any():
             names = frame.loc[unknown, "department"].unique()
             out.warn("unknown_department", file, f"{len(names)} department name(s) in responses are not "
-                     f"in people ({', '.join(map(str, names[:5]))}); their response rate is unknown.",
-                     int(unknown.sum()))
+                     "in people; their response rate is unknown (`orgkit validate --show-small-groups` "
+                     "lists them).", int(unknown.sum()), groups=names)
     frame["department"] = frame["department"].astype("str")
     cols = [c for c in ("respondent_id", "department", "comment") if c in frame.columns] + item_cols
     return frame[cols].reset_index(drop=True)

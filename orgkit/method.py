@@ -53,7 +53,8 @@ LANGUAGES: tuple[str, ...] = ("en", "zh")
 
 #: How objects keyed by data are written in key patterns, and what their keys are.
 PLACEHOLDERS: dict[str, str] = {
-    "<department>": "a department name exactly as in the people file (e.g. `Sales`, `销售部`)",
+    "<department>": "a department name exactly as in the people file (e.g. `Sales`, `销售部`) of at least "
+                    "`min_group_size` people, or `Other (small groups)` for the smaller ones, pooled",
     "<dimension>": "a survey dimension code from survey_items (bundled: `role_clarity`, `communication`, "
                    "`decision_speed`, `growth`, `customer_focus`, `collaboration`)",
     "<decision_type>": "a `decision_type` value of the decisions file (e.g. `budget`, `hiring`)",
@@ -266,9 +267,10 @@ def _data() -> list[Metric]:
                "`unknown_people_dropped`, `self_messages_dropped`, `unknown_manager`, `several_tops`."),
         Metric("warnings[].file", "str", "The file the warning concerns."),
         Metric("warnings[].message", "str", "A sentence for the reader, with the numbers in it (never a "
-               "person's name)."),
+               "person's name, nor the name of a department smaller than `min_group_size` or not in people: "
+               "`orgkit validate --show-small-groups` lists those)."),
         Metric("warnings[].count", "int", "How many rows or people the warning concerns (for "
-               "`small_department`: the people in all small departments together)."),
+               "`small_department`: the number of small departments)."),
         Metric("visible_departments", "list[str]", "Departments with at least `min_group_size` people "
                "(the ones whose numbers may be shown), largest first."),
     ]
@@ -488,11 +490,16 @@ def _communication() -> list[Metric]:
                "Small departments are never named.",
                ("krackhardt1988", "blau1977"), zh="信息孤岛部门：内部沟通明显多于其规模可解释程度的部门。"),
         Metric("departments", "object", "Per-department numbers keyed by department name, largest first.",
-               "", 'A department smaller than `min_group_size` is `{"size": null, "suppressed": true}`.',
+               "", "Departments smaller than `min_group_size` are pooled in one last entry, "
+               f'`"{OTHER_GROUP}": {{"size": null, "suppressed": true, "departments": k}}`; a larger department '
+               'hidden so the small ones cannot be recovered from the totals is `{"size": null, "suppressed": '
+               "true}`.",
                ("krackhardt1988",),
                zh="各部门沟通指标（人数少于最小分组人数的部门不显示数字）。"),
         Metric(d, "object", "One department's numbers (n_d people, I_d ties inside, E_d ties with one end "
-               "inside).", "", "Only `size` (null) and `suppressed` (true) for a small department."),
+               "inside).", "", "Only `size` (null) and `suppressed` (true) for a hidden department."),
+        Metric(f"{d}.departments", "int", f"Only in the `{OTHER_GROUP}` entry: how many departments smaller "
+               "than `min_group_size` it pools (never named)."),
         Metric(f"{d}.size", "int | null", "People in the department (n_d).", "", "null when suppressed."),
         Metric(f"{d}.density", "float | null", "Tie density inside the department.",
                "I_d / (n_d(n_d − 1) / 2)", "null for a one-person department.", ("wasserman1994",)),
@@ -507,8 +514,8 @@ def _communication() -> list[Metric]:
         Metric(f"{d}.internal_ties", "int", "Ties with both ends in the department (I_d)."),
         Metric(f"{d}.external_ties", "int", "Ties with exactly one end in the department (E_d)."),
         Metric(f"{d}.silo", "bool", "Whether the department is a silo (see `silos`)."),
-        Metric(f"{d}.suppressed", "bool", "Whether the department is smaller than `min_group_size` (its "
-               "numbers are then absent)."),
+        Metric(f"{d}.suppressed", "bool", "Whether the department's numbers are hidden (it is smaller than "
+               "`min_group_size`, or hidden with them by complementary suppression)."),
         Metric("brokers", "list[object]", f"The (up to {silo['top_brokers']}) people with the highest betweenness, highest "
                "first; people with betweenness 0 are left out.", "", "", ("freeman1977", "brandes2001")),
         Metric("brokers[].employee_id", "str", "The person's id (never a name)."),
@@ -684,9 +691,10 @@ def _survey() -> list[Metric]:
                "fewer than `min_group_size` respondents.", ("cronbach1951",)),
         Metric("low_alpha", "list[str]", f"Dimensions whose alpha is below {ALPHA_THRESHOLD:g}.", "", "",
                ("nunnally1978",)),
-        Metric("suppressed_groups", "list[str]", "Departments whose survey numbers are hidden in every "
+        Metric("suppressed_groups", "int", "Number of departments whose survey numbers are hidden in every "
                "table: fewer than `min_group_size` respondents, extended by complementary suppression so "
-               "no hidden group can be recovered from the totals.", "", "", ("hundepool2012",)),
+               "no hidden group can be recovered from the totals (counted, never named).", "", "",
+               ("hundepool2012",)),
         Metric("agreement", "object", "Within-department agreement and between-department reliability per "
                "dimension."),
         Metric("agreement.<dimension>", "object", "One dimension's agreement numbers."),
@@ -967,13 +975,17 @@ def _conventions() -> list[str]:
         "exactly when.",
         "- **Minimum group size.** No number describing fewer than `min_group_size` people "
         "(`client.min_group_size`, default 5) is shown: a department under it appears in "
-        "`communication.departments` only as `{\"size\": null, \"suppressed\": true}`, is never named a silo, "
-        f"and its brokers' department reads `{OTHER_GROUP}`; survey numbers from fewer respondents are null and "
-        "their departments are listed in `survey.suppressed_groups` (extended by complementary suppression "
-        "so a hidden group cannot be recovered from the totals). `data.visible_departments` lists the "
-        "departments that may be shown. Department *names* can appear (as keys and in lists); their "
-        "numbers cannot. Decision types (`decisions.by_type`) are not groups of people and are not "
-        "suppressed.",
+        "`communication.departments` only pooled with the other small ones under "
+        f"`{OTHER_GROUP}` (with null numbers), is never named a silo, and its brokers' department reads "
+        f"`{OTHER_GROUP}`; survey numbers from fewer respondents are null and `survey.suppressed_groups` "
+        "counts their departments. Complementary suppression hides more departments where needed, so a "
+        "hidden group cannot be recovered as a total minus the shown groups.",
+        "- **Small groups are not named.** A department smaller than `min_group_size`, or a department "
+        "name of survey or responsibilities that is not in people, appears nowhere in `metrics.json`, not "
+        f"even by name: lists of departments hold one `{OTHER_GROUP}` entry in its place, warnings give "
+        "counts. `data.visible_departments` lists the departments that may be named. `orgkit validate "
+        "--show-small-groups` names the others on the terminal, for the consultant who must fix the data. "
+        "Decision types (`decisions.by_type`) are not groups of people and are not suppressed.",
         "- **Ids, not names.** People appear only as `employee_id` (`communication.brokers[].employee_id`) "
         "and decisions as `decision_id`; `metrics.json` never holds a person's name.",
         "- **Nested objects keyed by data** are written with a placeholder; `a[]` means each element of "

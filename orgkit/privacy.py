@@ -1,26 +1,92 @@
-"""Minimum group size: no table or figure shows a group smaller than the threshold.
+"""Minimum group size: no table, figure, JSON, CSV or log shows a group smaller than the threshold.
 
 Analyses compute on everyone and call :func:`suppress_small_groups` on every per-group table they
-return, so a caller never sees a small group's numbers. Names stay out unless the client's settings say
-``show_names: true``; :func:`person_label` is the one place that decides how a person is shown.
+return, so a caller never sees a small group's numbers. Machine-readable outputs (``metrics.json``, the
+batch ``summary.csv``, log lines, data warnings) do not even *name* a small group: :func:`pool_names`
+and :func:`scrub_names` put it in the :data:`OTHER_GROUP` bucket. People's names stay out unless the
+client's settings say ``show_names: true``; :func:`person_label` is the one place that decides how a
+person is shown.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
-__all__ = ["suppress_small_groups", "complementary_suppression", "is_visible", "person_label", "SUPPRESSED"]
+__all__ = [
+    "suppress_small_groups",
+    "complementary_suppression",
+    "is_visible",
+    "visible_groups",
+    "pool_names",
+    "scrub_names",
+    "person_label",
+    "SUPPRESSED",
+    "OTHER_GROUP",
+]
 
 #: How a suppressed cell is marked in text output.
 SUPPRESSED = "suppressed"
+#: The bucket that holds every group smaller than ``min_group_size`` (in display tables and in
+#: machine-readable outputs, where a small group is never named).
+OTHER_GROUP = "Other (small groups)"
 
 
 def is_visible(size: int | float | None, min_group_size: int) -> bool:
     """Whether a group of ``size`` people may be shown (``size >= min_group_size``)."""
     return size is not None and not pd.isna(size) and size >= min_group_size
+
+
+def visible_groups(sizes: pd.Series, min_group_size: int) -> set[str]:
+    """The names that may appear anywhere: groups of ``sizes`` with at least ``min_group_size`` people.
+
+    A name that is not a key of ``sizes`` (a department named in survey or responsibilities but absent
+    from people) has no known headcount and is not visible either.
+
+    Examples
+    --------
+    >>> sorted(visible_groups(pd.Series({"Sales": 12, "Legal": 2}), 5))
+    ['Sales']
+    """
+    return {str(g) for g, n in sizes.items() if is_visible(n, min_group_size)}
+
+
+def pool_names(names: Iterable[Any], visible: set[str]) -> list[str]:
+    """``names`` with every name not in ``visible`` replaced by one :data:`OTHER_GROUP` entry.
+
+    Visible names keep their order; the pooled entry (when any name was pooled) comes last, once.
+
+    Examples
+    --------
+    >>> pool_names(["Sales", "Tiny Team", "IT", "Ghost Desk"], {"Sales", "IT"})
+    ['Sales', 'IT', 'Other (small groups)']
+    """
+    names = [str(n) for n in names]
+    shown = [n for n in names if n in visible]
+    return shown + ([OTHER_GROUP] if len(shown) < len(names) else [])
+
+
+def scrub_names(text: str, hidden: Iterable[str]) -> str:
+    """``text`` with every whole-word occurrence of a ``hidden`` name replaced by :data:`OTHER_GROUP`.
+
+    A safety net for free text (warning messages, error reasons) that reaches a machine-readable output:
+    orgkit's own messages already give counts, not names. A name matches where it is not preceded or
+    followed by a letter or digit, longest names first, case as written.
+
+    Examples
+    --------
+    >>> scrub_names("2 departments (Tiny Team, IT) are small; ITEMS stay.", ["Tiny Team", "IT"])
+    '2 departments (Other (small groups), Other (small groups)) are small; ITEMS stay.'
+    """
+    names = sorted({str(h) for h in hidden if str(h).strip()}, key=len, reverse=True)
+    if not names or not text:
+        return text
+    pattern = re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, names)) + r")(?!\w)")
+    return pattern.sub(OTHER_GROUP, text)
 
 
 def suppress_small_groups(

@@ -223,7 +223,18 @@ def print_pdf(
     tmp.unlink(missing_ok=True)
     _run_chromium([f"--print-to-pdf={tmp}", html.as_uri()], tmp, timeout)
     os.replace(tmp, out)
+    _warn_if_cjk_cannot_print(html, out)
     return out
+
+
+def _warn_if_cjk_cannot_print(html: Path, pdf: Path) -> None:
+    """Chromium prints with this machine's fonts: say so when Chinese text met a machine without a CJK font."""
+    from orgkit.plots._style import _CJK_CHAR, cjk_font_hint, system_cjk_font
+
+    if system_cjk_font() is None and _CJK_CHAR.search(html.read_text(encoding="utf-8", errors="replace")):
+        logger.warning("%s: this machine has no CJK font, so Chinese text in the PDF is printed as boxes "
+                       "(report.html is not affected: the reader's browser draws it); %s", pdf.name,
+                       cjk_font_hint())
 
 
 def screenshot(

@@ -11,7 +11,7 @@ Layout of a run into ``reports/``::
     reports/<slug>/report.pdf          with pdf=True
     reports/<slug>/assessment.ipynb    the executed notebook: the record of the run
     reports/<slug>/metrics.json        the same dict as ``orgkit assess``
-    reports/<slug>/figures/*.png       every figure of the report
+    reports/<slug>/figures/*.svg       every figure of the report (text drawn by the viewer's fonts)
     reports/<slug>.failed/             only after a failed run: the executed notebook with the failing
                                        cell and error.txt; removed by the next successful run
 
@@ -321,7 +321,7 @@ class ReportResult:
     seconds : float
         Wall time of the whole run.
     figures : list of Path
-        The PNG files in ``figures/``.
+        The SVG files in ``figures/``.
     timings : dict
         Seconds per step (``load``, ``execute``, ``render``, ``pdf``, ``publish``).
     """
@@ -526,7 +526,7 @@ def run_client(
         metrics=final / "metrics.json",
         metrics_data=metrics_data,
         seconds=seconds,
-        figures=sorted((final / "figures").glob("*.png")),
+        figures=sorted((final / "figures").glob("*.svg")),
         timings=timings,
     )
 
@@ -1270,13 +1270,19 @@ class ReportBook:
         from orgkit.client import DataWarning
         from orgkit.display import data_quality, section_head
 
+        from orgkit.privacy import scrub_names
+        from orgkit.summary import hidden_group_names
+
         sizes = self.client.department_sizes()
         n_small = int((sizes < self.min_group_size).sum())
+        hidden = hidden_group_names(self.client)
         warnings = []
         for w in self.client.warnings:
             if w.code == "small_department":
                 w = DataWarning(w.code, w.file, self._t("small_department_warning", n=n_small, k=self.min_group_size),
                                 w.count)
+            else:
+                w = DataWarning(w.code, w.file, scrub_names(w.message, hidden), w.count)
             warnings.append(w)
         return section_head("data-quality", self._t("data_quality")) + data_quality(warnings, language=self.language)
 
@@ -1356,7 +1362,8 @@ class ReportBook:
         if not name:
             name = str(sizes.index[0])
         if name not in sizes.index:
-            raise ConfigError(f"department must be one of {sorted(map(str, sizes.index))}. Got {name!r} instead.")
+            raise ConfigError(f"department must be one of {sorted(self.visible)} (departments of at least "
+                              f"{self.min_group_size} people). Got {name!r} instead.")
         if name not in self.visible:
             raise ConfigError(f"{name!r} has fewer than {self.min_group_size} people; its numbers are not shown.")
         a = self.assessment

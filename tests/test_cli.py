@@ -33,9 +33,22 @@ def test_validate_good_folder(tmp_path):
     assert r.exit_code == 0, r.output
     assert "people" in r.output and "6 rows" in r.output
     assert "departments: 2 (1 below the minimum group size of 5)" in r.output
-    ops = next(line for line in r.output.splitlines() if line.strip().startswith("Ops"))
-    assert ops.split()[-1] == "<5"  # a one-person department's size is not shown
+    assert "Ops" not in r.output  # a one-person department is not named without --show-small-groups
+    sales = next(line for line in r.output.splitlines() if line.strip().startswith("Sales"))
+    assert sales.split()[-1] == "hidden"  # else 6 people - 5 in Sales would give Ops away
+    assert "Other (small groups)" in r.output and "--show-small-groups" in r.output
     assert "small_department" not in r.output and "fewer than 5 people" in r.output
+
+
+def test_validate_show_small_groups_names_them_for_the_consultant(tmp_path):
+    (tmp_path / "people.csv").write_text(GOOD)
+    (tmp_path / "survey.csv").write_text("department,q1\nSales,4\nGhost Unit,3\n")
+    r = run("validate", "--show-small-groups", tmp_path)
+    assert r.exit_code == 0, r.output
+    ops = next(line for line in r.output.splitlines() if line.strip().startswith("Ops"))
+    assert ops.split()[1] == "1"
+    assert "Ghost Unit" in r.output  # the unknown department a warning is about
+    assert "Ghost Unit" not in run("validate", tmp_path).output
 
 
 def test_validate_bad_folder_exit_2_without_traceback(tmp_path):

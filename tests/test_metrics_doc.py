@@ -20,6 +20,7 @@ import orgkit
 from orgkit.assessment import assess
 from orgkit.errors import ConfigError
 from orgkit.framework import FUNCTIONS
+from orgkit.privacy import OTHER_GROUP
 from orgkit.method import (
     AREAS,
     BLOCKS,
@@ -143,7 +144,7 @@ def _segments(pattern: str) -> tuple[str, ...]:
 def _vocabulary(client: orgkit.Client) -> dict[str, set[str]]:
     """What each placeholder may stand for in this client's metrics.json."""
     return {
-        "<department>": set(client.people["department"]),
+        "<department>": set(client.people["department"]) | {OTHER_GROUP},
         "<dimension>": set(resolve_items(client)["dimension"]) if client.survey is not None else set(),
         "<decision_type>": set(client.decisions["decision_type"]) if client.decisions is not None else set(),
         "<band>": {label for label, _, _ in SPAN_BANDS},

@@ -12,9 +12,13 @@ import pytest
 from matplotlib.colors import to_hex
 
 from orgkit import plots
-from orgkit.plots._style import department_colors, figure_png, label, register_cjk_fonts, truncate
+from orgkit.plots import _style
+from orgkit.plots._style import department_colors, figure_png, figure_svg, label, register_cjk_fonts, truncate
 from orgkit.plots.communication import sample_people
 from orgkit.plots.structure import department_tree, tidy_tree_layout
+
+#: Why a test that needs a CJK font is skipped (CI installs one).
+NO_CJK_FONT = "no CJK font: apt-get install fonts-noto-cjk"
 
 matplotlib.use("Agg")
 
@@ -190,12 +194,77 @@ def test_latency_by_type_orders_by_median():
 def test_cjk_font_found_and_no_glyph_warning():
     families = register_cjk_fonts()
     if not families:
-        pytest.skip("no CJK font on this machine (install fonts-noto-cjk)")
+        pytest.skip(NO_CJK_FONT)
     people = _people([("1", "研发中心", None)] + [(str(i), "研发中心", "1") for i in range(2, 8)])
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         png = figure_png(plots.plot_org_chart(people, min_group_size=1, level="departments", language="zh"))
     assert png[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+@pytest.fixture
+def no_cjk_font(monkeypatch, caplog):
+    """This process as on a machine without a CJK font (``ORGKIT_NO_CJK_FONTS=1``)."""
+    monkeypatch.setenv(_style.NO_CJK_FONTS_ENV, "1")
+    monkeypatch.setattr(_style, "_warned_png_boxes", False)
+    register_cjk_fonts.cache_clear()
+    yield
+    register_cjk_fonts.cache_clear()
+
+
+def _zh_org_chart():
+    people = _people([("1", "研发中心", None)] + [(str(i), "研发中心", "1") for i in range(2, 8)])
+    return plots.plot_org_chart(people, min_group_size=1, level="departments", language="zh")
+
+
+def test_svg_keeps_chinese_text_as_text_without_a_cjk_font(no_cjk_font, caplog):
+    assert register_cjk_fonts() == ()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no "Glyph ... missing from font" warning: the browser draws it
+        svg = figure_svg(_zh_org_chart(), salt="org")
+    assert svg.startswith("<svg") and "研发中心" in svg
+    stack = svg[svg.index("text{font-family:"):].split("}")[0]
+    assert "'Noto Sans CJK SC'" in stack and "'Microsoft YaHei'" in stack and "'PingFang SC'" in stack
+    assert stack.endswith("sans-serif")
+    assert svg.count("font-family") == 1  # one rule, not one per label
+    assert not [r for r in caplog.records if r.levelno >= 30]
+
+
+def test_svg_is_deterministic_and_ids_follow_the_salt():
+    one, two = figure_svg(_zh_org_chart(), salt="a"), figure_svg(_zh_org_chart(), salt="a")
+    assert one == two
+    assert figure_svg(_zh_org_chart(), salt="b") != one
+
+
+def test_svg_rasterises_dense_collections_only():
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(3, 2))
+    ax = fig.add_subplot()
+    dense = ax.scatter(np.arange(1000), np.arange(1000) % 7)
+    ax.set_title("研发")
+    svg = figure_svg(fig)
+    assert "<image" in svg and "研发" in svg  # the points as pixels, the title as text
+    assert not dense.get_rasterized()  # the figure is left as it was
+    small = Figure(figsize=(3, 2))
+    small.add_subplot().scatter([1, 2], [3, 4])
+    assert "<image" not in figure_svg(small)
+
+
+def test_png_with_chinese_text_without_a_cjk_font_warns_once(no_cjk_font, caplog):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # said once by orgkit, not once per missing glyph by matplotlib
+        figure_png(_zh_org_chart())
+        figure_png(_zh_org_chart())
+    warned = [r.getMessage() for r in caplog.records if r.levelno >= 30 and "CJK" in r.getMessage()]
+    assert len(warned) == 1 and "apt-get install fonts-noto-cjk" in warned[0]
+    caplog.clear()
+    from matplotlib.figure import Figure
+
+    latin = Figure(figsize=(2, 1))
+    latin.add_subplot().set_title("Sales")
+    figure_png(latin)
+    assert not caplog.records
 
 
 def test_labels_exist_in_both_languages():

@@ -162,9 +162,11 @@ def test_figure_is_embedded_and_written(tmp_path):
     fig = Figure(figsize=(2, 1))
     fig.add_subplot().plot([0, 1], [1, 0])
     html = display.figure(fig, "tiny", caption="A <caption>", output_dir=tmp_path).markup
-    assert 'src="data:image/png;base64,' in html and "A &lt;caption&gt;" in html
-    png = (tmp_path / "figures" / "tiny.png").read_bytes()
-    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    assert 'src="data:image/svg+xml;base64,' in html and "A &lt;caption&gt;" in html
+    svg = (tmp_path / "figures" / "tiny.svg").read_text(encoding="utf-8")
+    assert svg.startswith("<svg") and "<text" in svg  # labels stay text: the browser draws them
+    png = display.figure(b"\x89PNG\r\n\x1a\nfake", "drawn", output_dir=tmp_path).markup
+    assert 'src="data:image/png;base64,' in png and (tmp_path / "figures" / "drawn.png").is_file()
     with pytest.raises(ValueError):
         display.figure(fig, "../escape")
 

@@ -6,6 +6,7 @@ only) run once per module, about 6 s each; the failure and progress tests use a 
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 import math
@@ -112,8 +113,8 @@ def test_files_written(sample_report):
         assert p.is_file() and p.stat().st_size > 0
     assert r.pdf is None
     names = {p.name for p in r.figures}
-    assert {"org_chart.png", "span_distribution.png", "layers.png", "department_heatmap.png", "network.png",
-            "ei_index.png", "path_distribution.png", "latency_by_type.png"} <= names
+    assert {"org_chart.svg", "span_distribution.svg", "layers.svg", "department_heatmap.svg", "network.svg",
+            "ei_index.svg", "path_distribution.svg", "latency_by_type.svg"} <= names
     # nothing left behind: no staging folder, no failure record
     assert sorted(p.name for p in r.out_dir.parent.iterdir() if p.name.startswith("sample-client")
                   or p.name.startswith(".sample-client")) == ["sample-client"]
@@ -150,7 +151,7 @@ def test_every_section_present(which, request):
                 "paths", "latency", "longest", "survey-reliability", "survey-change", "survey-links"):
         assert f'id="{sub}"' in html, sub
     assert html.count("<table") >= 8
-    assert html.count('src="data:image/png;base64,') >= 8
+    assert html.count('src="data:image/svg+xml;base64,') >= 8
 
 
 @pytest.mark.slow
@@ -160,10 +161,13 @@ def test_small_departments_appear_nowhere(which, request):
     small = _small_departments(r.client_dir)
     assert small, "the test needs a client with a department under the minimum group size"
     html = r.html.read_text(encoding="utf-8")
-    text = re.sub(r'src="data:image/png;base64,[^"]+"', "", html)
+    text = re.sub(r'src="data:image/[a-z+]+;base64,[^"]+"', "", html)
+    figures = [base64.b64decode(b).decode("utf-8") for b in re.findall(r'src="data:image/svg\+xml;base64,([^"]+)"', html)]
+    assert figures and all("<text" in f for f in figures)  # figure labels are text, so they are checked too
     for name in small:
         for form in {name, name.replace("&", "&amp;")}:
-            assert not re.search(rf"(?<![\w-]){re.escape(form)}(?![\w-])", text), name
+            for where in (text, *figures):
+                assert not re.search(rf"(?<![\w-]){re.escape(form)}(?![\w-])", where), name
         assert _numbers_keyed_by(r.metrics_data, name) == [], name
 
 
@@ -192,6 +196,11 @@ def test_chinese_report(zh_report):
                if o.get("output_type") == "stream"]
     assert not any("missing from font" in s or "Glyph" in s for s in streams)
     assert not [s for s in streams if s.strip()], streams  # no warnings at all in the record of the run
+    # figure labels are text for the reader's browser to draw, whatever fonts this machine has
+    labels = "".join(re.findall(r"<text[^>]*>([^<]*)</text>", "".join(
+        p.read_text(encoding="utf-8") for p in zh_report.figures)))
+    assert re.search("[\u4e00-\u9fff]", labels)
+    assert "Noto Sans CJK SC" in zh_report.figures[0].read_text(encoding="utf-8")
 
 
 # ------------------------------------------------------------------------------------------ failures

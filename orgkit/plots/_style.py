@@ -1,10 +1,16 @@
 """The look shared by every orgkit figure: fonts (with CJK fallbacks), colours, sizes, labels in en/zh.
 
+Reports embed figures as SVG (:func:`figure_svg`) whose text stays text: the reader's browser draws it
+with its own fonts, so a Chinese report made on a machine without a CJK font still shows every label.
+:func:`figure_png` draws pixels with this machine's fonts (for analysts who want an image file).
+
 Fonts: matplotlib draws a glyph missing from the first family with the next one of ``font.sans-serif``
-(per-glyph fallback, which matplotlib applies only to an explicit ``font.family`` list), so Latin text stays in DejaVu Sans and Chinese department names or labels use a
-CJK family. :func:`register_cjk_fonts` finds one on this machine (matplotlib's font list, then the
-font files it can see, then ``fc-match :lang=zh``) and registers it with ``fontManager.addfont``, so a
-font cache built before the font was installed does not hide it.
+(per-glyph fallback, which matplotlib applies only to an explicit ``font.family`` list), so Latin text
+stays in DejaVu Sans and Chinese department names or labels use a CJK family. :func:`register_cjk_fonts`
+finds one on this machine (matplotlib's font list, then the font files it can see, then ``fc-match
+:lang=zh``) and registers it with ``fontManager.addfont``, so a font cache built before the font was
+installed does not hide it. Set ``ORGKIT_NO_CJK_FONTS=1`` to ignore the machine's CJK fonts (to see what a
+machine without one produces).
 """
 
 from __future__ import annotations
@@ -13,6 +19,7 @@ import contextlib
 import functools
 import io
 import logging
+import os
 import re
 import shutil
 import subprocess
@@ -30,6 +37,10 @@ __all__ = [
     "needs_cjk",
     "new_figure",
     "figure_png",
+    "figure_svg",
+    "cjk_font_hint",
+    "system_cjk_font",
+    "NO_CJK_FONTS_ENV",
     "FIGURE_DPI",
     "department_colors",
     "label",
@@ -55,6 +66,16 @@ CJK_FAMILIES = (
     "Arial Unicode MS",
 )
 _LATIN_FAMILY = "DejaVu Sans"
+#: Set to 1 to ignore the machine's CJK fonts, as on a machine without one.
+NO_CJK_FONTS_ENV = "ORGKIT_NO_CJK_FONTS"
+#: What a figure's text asks the reader's browser for (SVG): DejaVu Sans or its metric twin Verdana for
+#: Latin, then the CJK families of Linux, macOS and Windows, then any sans-serif face.
+_SVG_FONT_STACK = ", ".join(
+    [repr(f) for f in ("DejaVu Sans", "Verdana", *CJK_FAMILIES, "Microsoft JhengHei", "PingFang TC",
+                       "Noto Sans CJK TC")] + ["sans-serif"])
+_SVG_FONT_FAMILY = re.compile(r"font-family: [^;\"]*;? ?")
+#: Collections with more paths than this are embedded as pixels in an SVG (a dense network's edges).
+_SVG_RASTER_PATHS = 400
 #: Characters no Latin font has: CJK radicals onwards (CJK, kana, hangul, full-width forms).
 _CJK_CHAR = re.compile("[\u2e80-\U0010ffff]")
 _CJK_FILE_HINTS = ("cjk", "wqy", "msyh", "pingfang", "simhei", "sourcehansans", "notosanssc", "hiragino")
@@ -116,7 +137,9 @@ def register_cjk_fonts() -> tuple[str, ...]:
     -------
     tuple of str
         Families from :data:`CJK_FAMILIES` that matplotlib can now use, best first; empty when the
-        machine has none (Chinese text is then drawn as boxes; install ``fonts-noto-cjk``).
+        machine has none, or with ``ORGKIT_NO_CJK_FONTS=1``. Report figures do not need one (SVG text is
+        drawn by the reader's browser); :func:`figure_png` then draws Chinese text as boxes and says so
+        once.
 
     Notes
     -----
@@ -124,6 +147,9 @@ def register_cjk_fonts() -> tuple[str, ...]:
     whose names suggest CJK among the system fonts; the file ``fc-match`` picks for ``:lang=zh``.
     """
     from matplotlib import font_manager as fm
+
+    if _no_cjk_fonts():
+        return ()
 
     def known() -> set[str]:
         return {f.name for f in fm.fontManager.ttflist}
@@ -146,9 +172,57 @@ def register_cjk_fonts() -> tuple[str, ...]:
     available = known()
     found = tuple(f for f in CJK_FAMILIES if f in available)
     if not found:
-        logger.warning("no CJK font found: Chinese text in figures will be drawn as boxes "
-                       "(install fonts-noto-cjk or fonts-wqy-microhei)")
+        logger.debug("no CJK font found: %s", cjk_font_hint())
     return found
+
+
+def _no_cjk_fonts() -> bool:
+    return os.environ.get(NO_CJK_FONTS_ENV, "").strip().lower() in ("1", "true", "yes", "on")
+
+
+def system_cjk_font() -> str | None:
+    """The font file fontconfig (which Chromium uses) picks for Chinese text, or ``None`` when there is none.
+
+    Where fontconfig is not installed (macOS, Windows) the system's own CJK fonts are assumed and the
+    answer is ``"system"``.
+    """
+    if _no_cjk_fonts():
+        return None
+    fc = shutil.which("fc-list")
+    if not fc:
+        return "system"
+    try:
+        out = subprocess.run([fc, ":lang=zh", "file"], capture_output=True, text=True, timeout=10)
+    except (OSError, subprocess.SubprocessError):  # pragma: no cover - a broken fontconfig
+        return "system"
+    first = out.stdout.strip().splitlines()[0] if out.returncode == 0 and out.stdout.strip() else ""
+    return first.strip().rstrip(":").strip() or None
+
+
+def cjk_font_hint() -> str:
+    """How to install a CJK font on this kind of machine (one sentence)."""
+    import sys
+
+    if sys.platform == "darwin":
+        how = "macOS ships PingFang SC; or brew install --cask font-noto-sans-cjk-sc"
+    elif sys.platform == "win32":
+        how = "Windows ships Microsoft YaHei; or install Noto Sans CJK SC"
+    else:
+        how = "apt-get install fonts-noto-cjk (Debian/Ubuntu) or dnf install google-noto-sans-cjk-fonts"
+    return f"install a CJK font ({how})"
+
+
+_warned_png_boxes = False
+
+
+def _warn_png_boxes() -> None:
+    """Say once per process that a PNG with Chinese text was drawn without a CJK font."""
+    global _warned_png_boxes
+    if not _warned_png_boxes:
+        _warned_png_boxes = True
+        logger.warning("no CJK font on this machine: Chinese text in PNG figures is drawn as boxes; %s "
+                       "(report figures are SVG, drawn by the reader's browser, and are not affected)",
+                       cjk_font_hint())
 
 
 def _rc(cjk: bool = True) -> dict[str, Any]:
@@ -296,7 +370,9 @@ def figure_png(fig: Figure, dpi: int = FIGURE_DPI) -> bytes:
         cjk = needs_cjk(fig)  # may create an axis's first tick: with orgkit's style, as the draw would
     if not cjk:
         _latin_only(fig)
-    with plot_style(cjk):
+    elif not register_cjk_fonts():
+        _warn_png_boxes()  # once, with the fix, instead of matplotlib's warning per missing glyph
+    with plot_style(cjk), _quiet_missing_glyphs(cjk and not register_cjk_fonts()):
         canvas = fig.canvas
         opaque = fig.patch.get_facecolor()[3] >= 1  # the RGB PNG below has no alpha to show through
         if fig.get_layout_engine() is None or type(canvas) not in (FigureCanvasBase, FigureCanvasAgg) or not opaque:
@@ -318,6 +394,71 @@ def figure_png(fig: Figure, dpi: int = FIGURE_DPI) -> bytes:
         finally:
             fig.set_dpi(old_dpi)
     return buf.getvalue()
+
+
+@contextlib.contextmanager
+def _quiet_missing_glyphs(quiet: bool = True) -> Iterator[None]:
+    """Silence matplotlib's "Glyph ... missing from font" warnings (when orgkit has said it once itself)."""
+    import warnings
+
+    with warnings.catch_warnings():
+        if quiet:
+            warnings.filterwarnings("ignore", message=r"Glyph \d+ .*missing from font", category=UserWarning)
+        yield
+
+
+def figure_svg(fig: Figure, *, salt: str = "orgkit", dpi: int = FIGURE_DPI) -> str:
+    """The figure as an SVG document whose text is text, for the reader's browser to draw.
+
+    Parameters
+    ----------
+    fig : Figure
+        The figure to draw.
+    salt : str
+        Makes the ids inside the SVG unique per figure (use the figure's name) and the output
+        deterministic.
+    dpi : int
+        Pixels per inch of the parts embedded as pixels (see Notes).
+
+    Returns
+    -------
+    str
+        A standalone SVG (``<svg ...>...</svg>``, no XML prolog, no date).
+
+    Notes
+    -----
+    ``svg.fonttype: none`` keeps every label as a ``<text>`` element; its ``font-family`` lists DejaVu
+    Sans, then the CJK families of every platform, then ``sans-serif``, so the browser that shows the
+    report (or Chromium printing the PDF) picks a font it has. The layout (constrained layout, label
+    widths) is measured with this machine's fonts; without a CJK font matplotlib measures each CJK
+    character as DejaVu's missing-glyph box, which is wider than a CJK glyph, so labels still fit.
+    Collections of more than ``400`` paths (a dense network's edges, a large org chart's nodes) are
+    embedded as pixels at ``dpi``, which keeps the file small; text is never rasterised.
+    """
+    from matplotlib.collections import Collection
+
+    buf = io.StringIO()
+    with plot_style():
+        cjk = needs_cjk(fig)
+    if not cjk:
+        _latin_only(fig)
+    changed = []
+    for coll in fig.findobj(Collection):
+        if not coll.get_rasterized() and len(coll.get_paths()) + len(coll.get_offsets()) > _SVG_RASTER_PATHS:
+            coll.set_rasterized(True)
+            changed.append(coll)
+    rc = {"svg.fonttype": "none", "svg.hashsalt": salt, "svg.image_inline": True}
+    try:
+        # the text is drawn by the browser: a glyph this machine lacks is not missing from the figure
+        with plot_style(cjk), mpl.rc_context(rc), _quiet_missing_glyphs():
+            fig.savefig(buf, format="svg", dpi=dpi, facecolor="white",
+                        metadata={"Date": None, "Creator": None, "Format": None, "Type": None})
+    finally:
+        for coll in changed:
+            coll.set_rasterized(False)
+    text = buf.getvalue()
+    text = _SVG_FONT_FAMILY.sub("", text[text.index("<svg"):])  # one rule for every text, below
+    return text.replace("<style type=\"text/css\">", f"<style type=\"text/css\">text{{font-family: {_SVG_FONT_STACK}}}", 1)
 
 
 def department_colors(departments: Iterable[str], other: str = "#c3c9d1") -> dict[str, str]:
