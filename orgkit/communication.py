@@ -25,6 +25,7 @@ import pandas as pd
 
 from orgkit.client import Client
 from orgkit.errors import ConfigError
+from orgkit.i18n import t
 from orgkit.jsonsafe import to_jsonable
 from orgkit.privacy import suppress_small_groups
 
@@ -51,8 +52,10 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-#: Label of the bucket that holds departments smaller than ``min_group_size`` in display tables.
-OTHER_GROUP = "Other (small groups)"
+#: Label of the bucket that holds departments smaller than ``min_group_size`` in display tables and in
+#: ``metrics.json``: always the English ``group.other`` of the catalogue (a stable value; reports show it in
+#: their own language).
+OTHER_GROUP = t("group.other", "en")
 
 #: Weights of the communication score's components (see :func:`analyze_communication`).
 SCORE_WEIGHTS: dict[str, float] = {
