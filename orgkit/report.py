@@ -746,11 +746,11 @@ class ReportBook:
 
         return t(key, self.language, **values)
 
-    def _tn(self, key: str, n: int, **values: Any) -> str:
-        """The catalogue's text ``key`` for the count ``n`` in the report's language (:func:`orgkit.i18n.tn`)."""
+    def _tn(self, key: str, count: int, /, **values: Any) -> str:
+        """The catalogue's text ``key`` for ``count`` in the report's language (:func:`orgkit.i18n.tn`)."""
         from orgkit.i18n import tn
 
-        return tn(key, n, self.language, **values)
+        return tn(key, count, self.language, **values)
 
     def _figure(self, fig: Any, name: str, caption: str) -> "HTML":
         from orgkit.display import figure

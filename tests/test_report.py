@@ -431,3 +431,11 @@ def test_ei_interpretation_does_not_claim_every_department_is_below_random_mixin
     assert "Every real department" not in t("interpret.ei", "en")
     assert "left of its mark keeps more ties inside than random mixing" in t("interpret.ei", "en")
     assert "通常都位于" not in t("interpret.ei", "zh")
+
+
+def test_department_block_counts_its_people_in_the_report_language():
+    book = _survey_book(previous=False)
+    text = _visible_text(book.department("Sales"))
+    assert "5 people" in text
+    book.language = "zh"
+    assert "5 人" in _visible_text(book.department("Sales"))
