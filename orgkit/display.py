@@ -319,11 +319,11 @@ def table(
             shown = fmts[c](v)
             na = shown == "–"
             cls = "ok-num ok-na" if numeric[c] and na else "ok-num" if numeric[c] else "ok-na" if na else ""
-            cells.append({"text": shown, "cls": cls})
+            cells.append((shown, cls))
         rows.append(cells)
     return render_block(
         "table", "table", caption=caption or "", rows=rows, language=language,
-        columns=[{"header": str(headers[c]), "numeric": numeric[c]} for c in cols],
+        columns=[(str(headers[c]), numeric[c]) for c in cols],
         hidden=hidden if min_group_size is not None else 0, min_group_size=min_group_size, note=note or "",
     )
 
