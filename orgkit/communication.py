@@ -25,6 +25,7 @@ import pandas as pd
 
 from orgkit.client import Client
 from orgkit.errors import ConfigError
+from orgkit.i18n import t
 from orgkit.jsonsafe import to_jsonable
 from orgkit.privacy import OTHER_GROUP, suppress_small_groups
 

@@ -18,6 +18,7 @@ __all__ = [
     "NotebookCellError",
     "DependencyMissingError",
     "ManifestError",
+    "MissingTextError",
 ]
 
 
@@ -149,3 +150,15 @@ class NotebookCellError(ReportError):
         if self.notebook_path is not None:
             text += f"\n  The executed notebook is kept at {self.notebook_path}; open it to see the failing cell."
         return text
+
+
+class MissingTextError(OrgkitError, KeyError):
+    """A text the report needs is missing from the catalogue of its language (a fault of orgkit itself).
+
+    Raised by :func:`orgkit.i18n.t` instead of showing the key to a reader.
+    """
+
+    exit_code = 1
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else ""

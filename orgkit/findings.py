@@ -1,7 +1,8 @@
 """From numbers to words: findings with red/amber/green statuses, and recommendations tied to them.
 
 :func:`derive_findings` reads an :class:`orgkit.assessment.Assessment` and returns :class:`Finding` objects,
-each a sentence with its numbers in it, in English or Chinese; :func:`recommend` turns them into
+each a sentence with its numbers in it, in English or Chinese (the sentences are the catalogue's
+``finding.<key>`` texts, :mod:`orgkit.i18n`); :func:`recommend` turns them into
 :class:`Recommendation` objects, each citing the findings (and numbers) that triggered it. The rules
 and thresholds are module constants so a reader can see and test them.
 
@@ -15,11 +16,14 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from orgkit.i18n import LANGUAGES, format_list, join_sentences, t, tn
+
 __all__ = [
     "Finding",
     "Recommendation",
     "STATUS_ORDER",
     "THRESHOLDS",
+    "PLURAL_COUNTS",
     "score_status",
     "derive_findings",
     "recommend",
@@ -50,6 +54,18 @@ THRESHOLDS: dict[str, tuple[float, float]] = {
 }
 
 
+#: The sentences whose wording depends on a count (plural forms in the catalogue): rule -> the value counted.
+PLURAL_COUNTS: dict[str, str] = {
+    "spans": "healthy",
+    "single_report": "count",
+    "raci_gaps": "gaps",
+    "raci_overlaps": "count",
+    "raci_ok": "clear",
+    "isolates": "count",
+    "response_rate": "respondents",
+}
+
+
 def score_status(score: float | None) -> str:
     """Red, amber or green for a 0-100 score (``grey`` without one).
 
@@ -74,17 +90,15 @@ def _level(value: float | None, key: str) -> str:
     return "red" if value < red else "amber" if value < amber else "green"
 
 
-_STATUS_LABELS = {
-    "red": {"en": "Red", "zh": "红"},
-    "amber": {"en": "Amber", "zh": "黄"},
-    "green": {"en": "Green", "zh": "绿"},
-    "grey": {"en": "No data", "zh": "无数据"},
-}
-
-
 def status_label(status: str, language: str = "en") -> str:
-    """The word for a status in ``language``."""
-    return _STATUS_LABELS[status].get(language, _STATUS_LABELS[status]["en"])
+    """The word for a status in ``language`` (``status.<status>`` of the catalogue).
+
+    Examples
+    --------
+    >>> status_label("amber"), status_label("amber", "zh")
+    ('Amber', '黄')
+    """
+    return t(f"status.{status}", language)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -107,258 +121,7 @@ def _signed(x: float | None) -> str:
 
 
 def _join(names: Sequence[str], language: str, limit: int = 4) -> str:
-    names = list(names)
-    extra = len(names) - limit
-    shown = names[:limit]
-    if language == "zh":
-        text = "、".join(shown)
-        return text + (f" 等 {len(names)} 项" if extra > 0 else "")
-    if extra > 0:
-        return ", ".join(shown) + f" and {extra} more"
-    return shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + " and " + shown[-1]
-
-
-# --------------------------------------------------------------------------------------------------
-# Sentences
-# --------------------------------------------------------------------------------------------------
-_FINDINGS: dict[str, dict[str, str]] = {
-    # structure
-    "layers_excess": {
-        "en": "The organisation has {layers} layers where {min_layers} would hold {people} people at the mean span "
-              "of {span_mean}: {excess} more than needed.",
-        "zh": "组织共有 {layers} 个层级；按平均管理幅度 {span_mean} 计算，容纳 {people} 人只需 {min_layers} 层，多出 {excess} 层。",
-    },
-    "layers_ok": {
-        "en": "{layers} layers for {people} people is at the minimum this size needs ({min_layers}) at the mean span of {span_mean}.",
-        "zh": "{people} 人共 {layers} 个层级，已达到该规模在平均管理幅度 {span_mean} 下所需的最少层级（{min_layers} 层）。",
-    },
-    "spans": {
-        "en": "{healthy} of {managers} managers ({healthy_share}) have a healthy span of {lo}-{hi} direct reports; "
-              "{narrow} with three or fewer, {wide} with more than {hi}.",
-        "zh": "{managers} 名管理者中有 {healthy} 名（{healthy_share}）的直接下属数处于 {lo}–{hi} 人的合理区间；"
-              "{narrow} 名不超过 3 人，{wide} 名超过 {hi} 人。",
-    },
-    "single_report": {
-        "en": "{count} managers ({share}) have a single direct report: a layer that adds a hand-off but little management.",
-        "zh": "{count} 名管理者（{share}）只有 1 名直接下属，这类层级增加了传递环节，却没有带来实质管理。",
-    },
-    "function_missing": {
-        "en": "No department carries {function}, which a {stage} company needs as a function of its own.",
-        "zh": "没有部门承担{function}职能，而{stage}企业需要单独设置该职能。",
-    },
-    "function_split": {
-        "en": "{function} is split over {n} departments ({departments}); a {stage} company usually keeps it in one.",
-        "zh": "{function}职能分散在 {n} 个部门（{departments}），{stage}企业通常只设一个部门。",
-    },
-    "department_overloaded": {
-        "en": "{department} combines {functions}, which a {stage} company runs as separate departments.",
-        "zh": "{department}同时承担{functions}等职能，{stage}企业通常将其分设为独立部门。",
-    },
-    "over_split": {
-        "en": "{departments} departments for {people} people is more than a {stage} company needs (at most {allowed}).",
-        "zh": "{people} 人设置了 {departments} 个部门，超出{stage}企业的需要（最多 {allowed} 个）。",
-    },
-    "units_missing": {
-        "en": "No regional branch or business unit was found, which a large company usually has.",
-        "zh": "未发现区域分支或事业部，而大型企业通常会设置。",
-    },
-    "coverage_ok": {
-        "en": "Every core function a {stage} company needs has a department ({covered} of {total}).",
-        "zh": "{stage}企业所需的核心职能均已设置部门（{covered}/{total}）。",
-    },
-    "raci_gaps": {
-        "en": "{gaps} of {total} responsibilities have no accountable or no responsible department ({names}).",
-        "zh": "{total} 项职责中有 {gaps} 项缺少负责（A）或执行（R）部门（{names}）。",
-    },
-    "raci_overlaps": {
-        "en": "{count} of {total} responsibilities are held by several departments at once ({names}).",
-        "zh": "{total} 项职责中有 {count} 项由多个部门同时承担（{names}）。",
-    },
-    "raci_ok": {
-        "en": "{clear} of {total} responsibilities ({share}) have exactly one accountable and one responsible department.",
-        "zh": "{total} 项职责中有 {clear} 项（{share}）恰好有一个负责部门和一个执行部门。",
-    },
-    "no_hierarchy": {
-        "en": "The people file has no manager column, so layers and spans could not be assessed.",
-        "zh": "人员文件中没有上级字段，因此无法评估层级和管理幅度。",
-    },
-    # communication
-    "silo": {
-        "en": "{department} is a silo: {internal} of its ties stay inside the department (E-I {ei} against {expected} "
-              "under random mixing).",
-        "zh": "{department}是信息孤岛：{internal} 的沟通关系发生在部门内部（E-I 指数 {ei}，随机混合基准为 {expected}）。",
-    },
-    "openness": {
-        "en": "{cross} of all ties cross department lines (E-I {ei}; random mixing would give {expected}).",
-        "zh": "{cross} 的沟通关系跨越部门（E-I 指数 {ei}；随机混合基准为 {expected}）。",
-    },
-    "no_silos": {
-        "en": "No department keeps to itself far more than its size explains: there is no silo.",
-        "zh": "没有部门的内部沟通明显超出其规模可解释的程度：未发现信息孤岛。",
-    },
-    "isolates": {
-        "en": "{count} people ({share}) have no recorded tie with anyone.",
-        "zh": "{count} 人（{share}）没有任何沟通记录。",
-    },
-    "broker": {
-        "en": "Contact between departments leans on a few people: {person} alone sits on {share} of the shortest paths "
-              "between colleagues and reaches {reached} other departments.",
-        "zh": "部门之间的联系依赖少数人：{person} 一人位于 {share} 的同事间最短路径上，并连接另外 {reached} 个部门。",
-    },
-    # decisions
-    "hops": {
-        "en": "Decisions cross {mean} reporting lines on average between the person who raises them and the person who "
-              "takes them; one in ten crosses {p90} or more.",
-        "zh": "从发起人到决策人平均要经过 {mean} 条汇报线；十分之一的决策要经过 {p90} 条或更多。",
-    },
-    "approvals": {
-        "en": "A decision collects {mean} approvals on average ({p90} or more for one in ten).",
-        "zh": "每项决策平均需要 {mean} 个审批（十分之一的决策需要 {p90} 个或更多）。",
-    },
-    "latency": {
-        "en": "Half of all decisions take longer than {median} days; {slowest} decisions are the slowest ({slowest_median} "
-              "days, median).",
-        "zh": "一半的决策耗时超过 {median} 天；其中{slowest}类决策最慢（中位数 {slowest_median} 天）。",
-    },
-    "escalation": {
-        "en": "{share} of decisions are taken above or outside the initiator's own department.",
-        "zh": "{share} 的决策由发起人所在部门以上或以外的人做出。",
-    },
-    "structural_proxy": {
-        "en": "No decision records were given; people sit {mean} reporting lines from the top on average, an upper "
-              "bound for decisions that must go there.",
-        "zh": "未提供决策记录；员工与最高层之间平均相隔 {mean} 条汇报线，这是需上报至最高层的决策路径长度上限。",
-    },
-    # survey
-    "survey_low": {
-        "en": "{dimension} is the weakest survey dimension: {favourable} of answers are favourable (mean {mean} of 5).",
-        "zh": "{dimension}是得分最低的调研维度：认同比例为 {favourable}（平均 {mean}/5 分）。",
-    },
-    "survey_high": {
-        "en": "{dimension} is the strongest survey dimension: {favourable} of answers are favourable.",
-        "zh": "{dimension}是得分最高的调研维度：认同比例为 {favourable}。",
-    },
-    "response_rate": {
-        "en": "{respondents} people answered the survey, a response rate of {rate}.",
-        "zh": "共有 {respondents} 人参与调研，回复率为 {rate}。",
-    },
-    "low_alpha": {
-        "en": "The items of {dimensions} do not hang together well (Cronbach's alpha below 0.7); read those scores with care.",
-        "zh": "{dimensions}维度的题目内部一致性不足（Cronbach's α 低于 0.7），解读其得分时需谨慎。",
-    },
-    "felt_silo": {
-        "en": "{department} is a silo its people feel: they rate {dimension} {mean} of 5 ({overall} across the "
-              "organisation), and {internal} of its ties stay inside the department (E-I {ei} against {expected} "
-              "under random mixing).",
-        "zh": "{department}是员工切身感受到的信息孤岛：其员工对{dimension}的评分为 {mean}/5 分（全公司为 {overall}），"
-              "且 {internal} 的沟通关系发生在部门内部（E-I 指数 {ei}，随机混合基准为 {expected}）。",
-    },
-}
-
-_RECOMMENDATIONS: dict[str, dict[str, dict[str, str]]] = {
-    "create_function": {
-        "title": {"en": "Give {function} a department of its own", "zh": "为{function}职能设立独立部门"},
-        "text": {"en": "Name an owner for {function} and give it a team, even a small one; until then its work falls "
-                       "between departments.",
-                 "zh": "为{function}职能指定负责人并配备团队（规模可以很小）；否则相关工作会在部门之间无人负责。"},
-    },
-    "split_department": {
-        "title": {"en": "Split {department} by function", "zh": "按职能拆分{department}"},
-        "text": {"en": "Separate {functions} into departments with their own heads, as is usual at this stage.",
-                 "zh": "将{functions}分设为各自有负责人的独立部门，这是该发展阶段的通常做法。"},
-    },
-    "merge_function": {
-        "title": {"en": "Bring {function} under one department", "zh": "将{function}职能归并到一个部门"},
-        "text": {"en": "Merge the departments that carry {function} ({departments}) or give one of them clear ownership.",
-                 "zh": "合并承担{function}职能的部门（{departments}），或明确由其中一个部门统一负责。"},
-    },
-    "merge_departments": {
-        "title": {"en": "Merge small departments", "zh": "合并过小的部门"},
-        "text": {"en": "At this size fewer, broader departments keep hand-offs down: aim for at most {allowed}.",
-                 "zh": "在当前规模下，更少、职责更宽的部门能减少交接：建议不超过 {allowed} 个。"},
-    },
-    "add_units": {
-        "title": {"en": "Organise regions or business units", "zh": "设立区域或事业部"},
-        "text": {"en": "Group the functional departments under business units or regional branches with their own P&L.",
-                 "zh": "在职能部门之上设立拥有独立损益的事业部或区域分支。"},
-    },
-    "flatten": {
-        "title": {"en": "Remove a management layer", "zh": "减少一个管理层级"},
-        "text": {"en": "Merge the teams of managers with one to three reports and let the rest report a level higher; "
-                       "every layer removed shortens every decision path.",
-                 "zh": "合并只有 1–3 名下属的管理者的团队，其余人员上移一级汇报；每减少一个层级，所有决策路径都会缩短。"},
-    },
-    "widen_spans": {
-        "title": {"en": "Widen narrow spans of control", "zh": "扩大过窄的管理幅度"},
-        "text": {"en": "Combine teams so that managers lead four or more people; move single-report managers into "
-                       "specialist roles.",
-                 "zh": "合并团队，使每位管理者至少管理 4 人；将只有 1 名下属的管理者转为专业岗位。"},
-    },
-    "add_team_leads": {
-        "title": {"en": "Add team leads under the widest spans", "zh": "在管理幅度过宽处增设组长"},
-        "text": {"en": "Managers with more than {hi} direct reports cannot coach each of them; add team leads or split the team.",
-                 "zh": "直接下属超过 {hi} 人的管理者难以顾及每个人；建议增设组长或拆分团队。"},
-    },
-    "fix_raci": {
-        "title": {"en": "Settle who is accountable for each responsibility", "zh": "明确每项职责的负责部门"},
-        "text": {"en": "Give {names} exactly one accountable and one responsible department, and publish the table.",
-                 "zh": "为{names}明确唯一的负责（A）部门和执行（R）部门，并公开职责分工表。"},
-    },
-    "open_channels": {
-        "title": {"en": "Open channels between {department} and its neighbours", "zh": "打通{department}与相关部门的沟通渠道"},
-        "text": {"en": "Set up regular joint forums, shared goals or rotations between {department} and {neighbours}, the "
-                       "departments it works with least relative to their size.",
-                 "zh": "在{department}与{neighbours}之间建立定期联席会议、共同目标或轮岗机制，这些是与其联系相对最少的部门。"},
-    },
-    "spread_brokers": {
-        "title": {"en": "Spread cross-department contact beyond a few people", "zh": "让跨部门联系不依赖少数人"},
-        "text": {"en": "Make the links that run through {person} part of roles and routines (liaisons, joint meetings), so "
-                       "the organisation does not depend on one person's availability.",
-                 "zh": "将经由 {person} 的联系转化为岗位职责和固定机制（对接人、联席会议），避免组织依赖个人。"},
-    },
-    "check_isolates": {
-        "title": {"en": "Check the people without ties", "zh": "核查没有沟通记录的人员"},
-        "text": {"en": "Confirm whether they are missing from the communication data (new joiners, other tools) or "
-                       "genuinely cut off, and onboard them into their teams' channels.",
-                 "zh": "确认他们是在沟通数据中缺失（新员工、使用其他工具），还是确实被孤立，并帮助其融入团队沟通渠道。"},
-    },
-    "delegate": {
-        "title": {"en": "Delegate decisions closer to where they arise", "zh": "将决策权下放到问题发生处"},
-        "text": {"en": "Give department heads the authority to decide {types} decisions within agreed limits, and escalate "
-                       "only the exceptions.",
-                 "zh": "授权部门负责人在约定范围内自行决定{types}类事项，只将例外情况上报。"},
-    },
-    "cut_approvals": {
-        "title": {"en": "Cut approval steps", "zh": "精简审批环节"},
-        "text": {"en": "Keep one approver per decision type unless a risk rule requires more; approvals that never reject "
-                       "add only time.",
-                 "zh": "除风险规则要求外，每类决策只保留一名审批人；从不否决的审批只会增加时间。"},
-    },
-    "speed_up": {
-        "title": {"en": "Set decision deadlines", "zh": "设定决策时限"},
-        "text": {"en": "Agree a target time for {slowest} decisions and track it; a decision not taken by then goes to a "
-                       "named default owner.",
-                 "zh": "为{slowest}类决策约定目标时限并跟踪；逾期未决的事项交由指定负责人决定。"},
-    },
-    "act_on_survey": {
-        "title": {"en": "Act on {dimension}", "zh": "针对{dimension}采取行动"},
-        "text": {"en": "Share the result with teams, agree two or three concrete changes with them, and ask again in the "
-                       "next survey.",
-                 "zh": "向各团队反馈结果，与他们商定两三项具体改进措施，并在下次调研中复查。"},
-    },
-    "reassess": {
-        "title": {"en": "Reassess in {months} months", "zh": "{months} 个月后重新评估"},
-        "text": {"en": "Run this assessment again on fresh exports to see whether the changes worked; keep the same "
-                       "definitions so the numbers compare.",
-                 "zh": "届时使用最新导出的数据再次运行本评估，检验改进效果；保持指标定义不变以便前后对比。"},
-    },
-}
-
-_STAGE_WORDS = {
-    "startup": {"en": "start-up", "zh": "初创期"},
-    "mid": {"en": "mid-size", "zh": "成长期"},
-    "large": {"en": "large", "zh": "大型"},
-}
+    return format_list(names, language, limit)
 
 
 @dataclass(frozen=True)
@@ -370,7 +133,7 @@ class Finding:
     area : str
         ``structure``, ``communication``, ``decisions`` or ``survey``.
     key : str
-        Which rule produced it (a key of the sentence table, e.g. ``silo``).
+        Which rule produced it, e.g. ``silo``; its sentence is ``finding.<key>`` of the catalogue.
     status : str
         ``red``, ``amber`` or ``green``.
     values : dict
@@ -391,8 +154,11 @@ class Finding:
 
     def text(self, language: str = "en") -> str:
         """The finding as a sentence in ``language``."""
-        template = _FINDINGS[self.key].get(language) or _FINDINGS[self.key]["en"]
-        return template.format(**self.values.get(language, self.values.get("en", {})))
+        values = self.values.get(language, self.values.get("en", {}))
+        count = PLURAL_COUNTS.get(self.key)
+        if count is not None:
+            return tn(f"finding.{self.key}", int(values[count]), language, **values)
+        return t(f"finding.{self.key}", language, **values)
 
     def to_dict(self, language: str = "en") -> dict[str, Any]:
         """Plain types for JSON: area, key, status, text."""
@@ -407,7 +173,7 @@ class Recommendation:
     Attributes
     ----------
     key : str
-        Which recommendation (a key of the recommendation table).
+        Which recommendation: ``recommendation.<key>.title`` and ``.text`` of the catalogue.
     area : str
     status : str
         The worst status of its findings (its priority).
@@ -423,22 +189,17 @@ class Recommendation:
     findings: tuple[Finding, ...]
     values: dict[str, dict[str, Any]] = field(default_factory=dict)
 
-    def _fmt(self, part: str, language: str) -> str:
-        template = _RECOMMENDATIONS[self.key][part].get(language) or _RECOMMENDATIONS[self.key][part]["en"]
-        return template.format(**self.values.get(language, self.values.get("en", {})))
-
     def title(self, language: str = "en") -> str:
         """The action in a few words."""
-        return self._fmt("title", language)
+        return t(f"recommendation.{self.key}.title", language, **self.values.get(language, self.values.get("en", {})))
 
     def text(self, language: str = "en") -> str:
         """What to do, in a sentence or two."""
-        return self._fmt("text", language)
+        return t(f"recommendation.{self.key}.text", language, **self.values.get(language, self.values.get("en", {})))
 
     def because(self, language: str = "en") -> str:
         """The triggering findings, with their numbers."""
-        sep = " " if language == "en" else ""
-        return sep.join(f.text(language) for f in self.findings)
+        return join_sentences([f.text(language) for f in self.findings], language)
 
     def to_dict(self, language: str = "en") -> dict[str, Any]:
         """Plain types for JSON."""
@@ -447,12 +208,12 @@ class Recommendation:
 
 
 def _both(**values: Any) -> dict[str, dict[str, Any]]:
-    """The same values for both languages (numbers and ids read the same)."""
-    return {"en": dict(values), "zh": dict(values)}
+    """The same values for every language (numbers and ids read the same)."""
+    return {lang: dict(values) for lang in LANGUAGES}
 
 
 def _per_language(fn: Any) -> dict[str, dict[str, Any]]:
-    return {lang: fn(lang) for lang in ("en", "zh")}
+    return {lang: fn(lang) for lang in LANGUAGES}
 
 
 def _function_label(code: str, language: str) -> str:
@@ -474,7 +235,7 @@ def _structure(m: Mapping[str, Any], visible: set[str], raci_issues: Any) -> lis
     if not m or not m.get("available", True):
         return out
     stage = m.get("stage") or "mid"
-    stage_word = {lang: _STAGE_WORDS.get(stage, {}).get(lang, stage) for lang in ("en", "zh")}
+    stage_word = {lang: t(f"stage.{stage}", lang) for lang in LANGUAGES}
     people = m.get("people")
     if m.get("layers") is None:
         out.append(Finding("structure", "no_hierarchy", "amber", _both(), 0.5))
@@ -523,7 +284,7 @@ def _structure(m: Mapping[str, Any], visible: set[str], raci_issues: Any) -> lis
         n = len(functions.get(f, []))
         out.append(Finding("structure", "function_split", "amber", _per_language(lambda lang, f=f, depts=depts, n=n: {
             "function": _function_label(f, lang), "n": n, "stage": stage_word[lang],
-            "departments": _join(depts, lang) if depts else ("small groups" if lang == "en" else "小群体"),
+            "departments": _join(depts, lang) if depts else t("finding.value.small_groups", lang),
             "departments_list": depts, "code": f}), 2.0, f"function_split:{f}"))
     fn_of: dict[str, list[str]] = {}
     for f, ds in functions.items():
@@ -707,7 +468,7 @@ def _felt_silos(assessment: Any, visible: set[str], language_labels: Mapping[str
 
         def values(lang: str) -> dict[str, Any]:
             label = language_labels.get(lang, {}).get(dimension) or dimension
-            return {"department": name, "dimension": label.lower() if lang == "en" else label,
+            return {"department": name, "dimension": label.lower(),
                     "mean": _num(row[dimension], 2), "overall": _num(overall, 2), "internal": _pct(internal),
                     "ei": _signed(ei), "expected": _signed(row["ei_index_expected"]), "survey_mean": row[dimension],
                     "ei_index": ei}
@@ -822,8 +583,8 @@ def recommend(findings: Sequence[Finding], assessment: Any) -> list[Recommendati
             felt = [g for g in findings if g.key == "felt_silo" and g.values["en"]["department"] == name]
             add("open_channels", "communication", [f, *felt], {lang: {
                 "department": name,
-                "neighbours": _join(nb, lang) if nb else ("the other departments" if lang == "en" else "其他部门")}
-                for lang in ("en", "zh")})
+                "neighbours": _join(nb, lang) if nb else t("recommendation.value.other_departments", lang)}
+                for lang in LANGUAGES})
         elif f.key == "broker":
             add("spread_brokers", "communication", [f], _both(person=v["en"]["person"]))
         elif f.key == "isolates":
@@ -852,7 +613,8 @@ def recommend(findings: Sequence[Finding], assessment: Any) -> list[Recommendati
             by_type = assessment.decisions.metrics.get("by_type") or {}
             types = [t for t, _ in sorted(by_type.items(), key=lambda kv: -(kv[1].get("hops_mean") or 0))][:2]
         add("delegate", "decisions", path_f,
-            _per_language(lambda lang: {"types": _join(types, lang, 3) if types else ("routine" if lang == "en" else "常规")}))
+            _per_language(lambda lang: {
+                "types": _join(types, lang, 3) if types else t("recommendation.value.routine", lang)}))
     appr = [f for f in act if f.key == "approvals"]
     if appr:
         add("cut_approvals", "decisions", appr)
@@ -880,8 +642,6 @@ def summary_cards(assessment: Any, findings: Sequence[Finding], language: str = 
     The survey card is left out when the client has no survey; other areas without data get a grey
     card saying so.
     """
-    from orgkit.display import text
-
     scores = assessment.scores
     cards = []
     for area in ("structure", "communication", "decisions", "survey"):
@@ -893,7 +653,7 @@ def summary_cards(assessment: Any, findings: Sequence[Finding], language: str = 
         tops = [f.text(language) for f in top_findings(findings, area, n)]
         if not tops and not available:
             reason = result.metrics.get("reason") or ""
-            tops = [text("not_available", language, reason=str(reason).rstrip("."))] if reason else []
-        cards.append({"area": area, "title": text(f"area_{area}", language), "score": score,
+            tops = [t("summary.not_available", language, reason=str(reason).rstrip("."))] if reason else []
+        cards.append({"area": area, "title": t(f"area.{area}", language), "score": score,
                       "status": score_status(score), "findings": tops})
     return cards

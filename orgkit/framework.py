@@ -22,8 +22,10 @@ from typing import Any
 import pandas as pd
 
 from orgkit.errors import ConfigError
+from orgkit.i18n import LANGUAGES, t
 
 __all__ = [
+    "FUNCTION_CODES",
     "FUNCTIONS",
     "SYNONYMS",
     "OTHER_KNOWN",
@@ -40,19 +42,14 @@ __all__ = [
     "stage_thresholds",
 ]
 
-#: The eleven framework functions, in the framework's order, with English and Chinese labels.
+#: The eleven framework functions, in the framework's order.
+FUNCTION_CODES: tuple[str, ...] = (
+    "sales", "marketing", "customer_service", "technical_support", "product", "rnd", "operations", "finance",
+    "hr", "it", "production",
+)
+#: The same functions with their labels per language (``function.<code>`` of the catalogue, :mod:`orgkit.i18n`).
 FUNCTIONS: dict[str, dict[str, str]] = {
-    "sales": {"en": "Sales", "zh": "销售"},
-    "marketing": {"en": "Marketing", "zh": "市场"},
-    "customer_service": {"en": "Customer service", "zh": "客户服务"},
-    "technical_support": {"en": "Technical support", "zh": "技术支持"},
-    "product": {"en": "Product", "zh": "产品"},
-    "rnd": {"en": "R&D", "zh": "研发"},
-    "operations": {"en": "Operations", "zh": "运营"},
-    "finance": {"en": "Finance", "zh": "财务"},
-    "hr": {"en": "Human resources", "zh": "人力资源"},
-    "it": {"en": "IT", "zh": "信息技术"},
-    "production": {"en": "Production", "zh": "生产"},
+    code: {lang: t(f"function.{code}", lang) for lang in LANGUAGES} for code in FUNCTION_CODES
 }
 
 #: Department-name keywords per framework function. English entries are whole words or phrases (matched
@@ -191,7 +188,7 @@ def function_label(function: str, language: str = "en") -> str:
     """
     if function not in FUNCTIONS:
         raise ConfigError(f"function must be one of {sorted(FUNCTIONS)}. Got {function!r} instead.")
-    return FUNCTIONS[function]["zh" if language == "zh" else "en"]
+    return t(f"function.{function}", language)
 
 
 def _normalise(name: object) -> str:

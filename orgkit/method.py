@@ -1,7 +1,9 @@
 """What every number in ``metrics.json`` means: the single source of the metric definitions.
 
 Each key of ``metrics.json`` (see :meth:`orgkit.assessment.Assessment.to_dict`) is defined here once, with its
-type, meaning, formula, degenerate cases and reference; headline metrics also carry a Chinese meaning.
+type, meaning, formula, degenerate cases and reference. The headline metrics (those the report's appendix
+shows) take their meaning and formula from the catalogue (``metric.<area>.<key>`` and ``.formula``,
+:mod:`orgkit.i18n`), in English and Chinese; every other key is documented here in English.
 ``docs/metrics.md`` is generated from these definitions (``python -m orgkit.method --markdown -o
 docs/metrics.md``) and ``tests/test_metrics_doc.py`` checks that the two agree and that every key the
 assessment produces is defined here. :func:`metric_definitions` serves the report's method appendix.
@@ -16,13 +18,15 @@ from __future__ import annotations
 import argparse
 import inspect
 import sys
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any
 
 import pandas as pd
 
 from orgkit.errors import ConfigError
+from orgkit.i18n import LANGUAGES, has, t  # LANGUAGES: the languages of ``meaning`` (the catalogue's)
 
 __all__ = [
     "AREAS",
@@ -47,9 +51,6 @@ AREAS: tuple[str, ...] = (
 
 #: The ``metrics.json`` block each area's keys live in (``None``: at the top level).
 BLOCKS: dict[str, str | None] = {a: (None if a == "run" else a) for a in AREAS}
-
-#: Languages of the ``meaning`` text.
-LANGUAGES: tuple[str, ...] = ("en", "zh")
 
 #: How objects keyed by data are written in key patterns, and what their keys are.
 PLACEHOLDERS: dict[str, str] = {
@@ -96,8 +97,12 @@ class Metric:
         When it is ``null`` (or takes a conventional value) and why.
     references : tuple of str
         Keys of :data:`REFERENCES`.
-    zh : str
-        The meaning in Chinese (headline metrics only; empty otherwise).
+    text_key : str
+        For a headline metric, its catalogue key (``metric.structure.layers``): ``meaning`` and
+        ``formula`` are the English texts of ``text_key`` and ``text_key.formula``; empty otherwise.
+    text_values : callable, optional
+        ``language -> values`` of the formula's placeholders (numbers from the code, lists in the
+        language's punctuation).
     """
 
     key: str
@@ -106,12 +111,36 @@ class Metric:
     formula: str = ""
     degenerate: str = ""
     references: tuple[str, ...] = ()
-    zh: str = ""
+    text_key: str = ""
+    text_values: Callable[[str], Mapping[str, Any]] | None = field(default=None, compare=False, repr=False)
 
     @property
     def headline(self) -> bool:
-        """Whether the metric is a headline metric (it has a Chinese meaning)."""
-        return bool(self.zh)
+        """Whether the metric is a headline metric (its meaning and formula are in the catalogue)."""
+        return bool(self.text_key)
+
+    def meaning_in(self, language: str = "en") -> str:
+        """The meaning in ``language`` (English for a metric that is not a headline metric)."""
+        return t(self.text_key, language) if self.text_key else self.meaning
+
+    def formula_in(self, language: str = "en") -> str:
+        """The formula in ``language`` (English for a metric that is not a headline metric)."""
+        if not self.text_key or not self.formula:
+            return self.formula
+        return t(f"{self.text_key}.formula", language, **(self.text_values(language) if self.text_values else {}))
+
+
+def _headline(area: str, key: str, type_: str, degenerate: str = "", references: tuple[str, ...] = (), *,
+              values: Callable[[str], Mapping[str, Any]] | None = None) -> Metric:
+    """A headline metric: its meaning and formula are ``metric.<area>.<key>`` (and ``.formula``) of the catalogue."""
+    stem = f"metric.{area}.{key}"
+    formula = t(f"{stem}.formula", "en", **(values("en") if values else {})) if has(f"{stem}.formula") else ""
+    return Metric(key, type_, t(stem, "en"), formula, degenerate, tuple(references), text_key=stem, text_values=values)
+
+
+def _pairs(weights: Mapping[str, float], language: str) -> str:
+    """``name weight`` pairs as a list in ``language`` (``span_health 0.25, layer_excess 0.15``)."""
+    return t("list.separator", language).join(f"{k} {v:g}" for k, v in weights.items())
 
 
 #: Every work cited by a definition (from the docstrings of the module that computes the metric).
@@ -285,27 +314,16 @@ def _structure() -> list[Metric]:
     no_h = "null without a `manager_id` column."
     no_m = "null without a `manager_id` column or when nobody has a direct report."
     span_refs = ("urwick1956", "vanfleet1977", "desmet2017", "zoller2020")
-    weights = ", ".join(f"{k} {v:g}" for k, v in w.items())
     return [
         Metric("available", "bool", "Always true: the structure needs only the people table."),
         Metric("people", "int", "Number of people (n)."),
-        Metric("layers", "int | null", "Number of reporting layers, from the top person down to the deepest "
-               "report.", "layers = max(depth) + 1; depth(top person) = 0, depth(i) = depth(manager(i)) + 1",
-               f"{no_h} 1 when nobody reports to anyone.", span_refs,
-               zh="管理层级数：从最高层到最深一层的汇报层数。"),
-        Metric("managers", "int | null", "People with at least one direct report.", "", no_h, span_refs,
-               zh="管理者人数：至少有一名直接下属的人数。"),
+        _headline("structure", "layers", "int | null", f"{no_h} 1 when nobody reports to anyone.", span_refs),
+        _headline("structure", "managers", "int | null", no_h, span_refs),
         Metric("people_per_manager", "float | null", "People per manager.", "n / managers", no_m),
-        Metric("span_mean", "float | null", "Mean span of control: direct reports per manager.",
-               "mean over managers of their number of direct reports", no_m, span_refs,
-               zh="平均管理幅度：每名管理者的平均直接下属人数。"),
-        Metric("span_median", "float | null", "Median span of control over managers.", "", no_m, span_refs,
-               zh="管理幅度中位数（按管理者计）。"),
-        Metric("span_max", "int | null", "The widest span of control.", "max over managers of direct reports",
-               no_m, span_refs, zh="最大管理幅度：直接下属最多的管理者的下属人数。"),
-        Metric("span_bands", "object | null", "Managers per span-of-control band (keys 1, 2-3, 4-7, 8-12, "
-               "13-16, 17+, always all six, in that order).", "", no_h, ("vanfleet1977",),
-               zh="管理幅度分布：各幅度区间（1、2–3、4–7、8–12、13–16、17+）的管理者人数与占比。"),
+        _headline("structure", "span_mean", "float | null", no_m, span_refs),
+        _headline("structure", "span_median", "float | null", no_m, span_refs),
+        _headline("structure", "span_max", "int | null", no_m, span_refs),
+        _headline("structure", "span_bands", "object | null", no_h, ("vanfleet1977",)),
         Metric("span_bands.<band>", "object", "One band: `managers` and `share`."),
         Metric("span_bands.<band>.managers", "int", "Managers whose span is in the band."),
         Metric("span_bands.<band>.share", "float | null", "Share of managers in the band.",
@@ -325,11 +343,8 @@ def _structure() -> list[Metric]:
                "count of people with depth d, d = 0 … layers − 1", no_h),
         Metric("hierarchy_reason", "str | null", "Why the hierarchy metrics are null.", "",
                "null when people has a `manager_id` column."),
-        Metric("stage", "str", "The stage the structure is judged against: `startup`, `mid` or `large`.",
-               f"the client.yml stage; with `auto`: startup when n < {STAGE_THRESHOLDS['startup']}, large "
-               f"when n ≥ {STAGE_THRESHOLDS['large']}, else mid (thresholds can be set with "
-               "`stage_thresholds` in client.yml)", "", ("mintzberg1980",),
-               zh="企业发展阶段：初创（startup）、中型（mid）或大型（large），结构按该阶段的要求评估。"),
+        _headline("structure", "stage", "str", "", ("mintzberg1980",),
+                  values=lambda lang: {"startup": STAGE_THRESHOLDS["startup"], "large": STAGE_THRESHOLDS["large"]}),
         Metric("stage_source", "str", "`client.yml` when the stage was set explicitly, `headcount` when it "
                "was derived (`auto`)."),
         Metric("departments_count", "int", "Number of distinct departments."),
@@ -337,12 +352,8 @@ def _structure() -> list[Metric]:
                "name maps to it (every function is a key).", "department names matched against the "
                "English/Chinese synonyms of orgkit.framework", "", ("mintzberg1980",)),
         Metric("functions.<function>", "list[str]", "Departments carrying the function; `[]` when none."),
-        Metric("functions_missing", "list[str]", "Core functions of the stage without any department "
-               "(function codes; an alternative group such as R&D-or-technical-support is reported by its "
-               "first function).", "startup core: sales, product, rnd|technical_support; mid core: sales, "
-               "marketing, product, rnd, customer_service, finance, hr; large core: every function but "
-               "production", "`[]` when every core group is covered.", ("mintzberg1980",),
-               zh="缺失的核心职能：该阶段应设置、但没有任何部门承担的职能。"),
+        _headline("structure", "functions_missing", "list[str]", "`[]` when every core group is covered.",
+                  ("mintzberg1980",)),
         Metric("functions_split", "list[str]", "Functions carried by more departments than the stage "
                "expects (function codes).", "departments carrying it > 1 (startup), 2 (mid), 3 (large, "
                "regional and business-unit departments not counted)", "", ("mintzberg1980",)),
@@ -387,11 +398,9 @@ def _structure() -> list[Metric]:
                "clear / responsibilities", "null when the table names no responsibility.", ("pmi2017",)),
         Metric("raci_reason", "str | null", "Why `raci` is null.", "", "null when there is a responsibilities "
                "table."),
-        Metric("fit_score", "float | null", "Structure fit score, 0–100, higher is better.",
-               f"100 × Σ wᵢvᵢ / Σ wᵢ over the available components vᵢ ∈ [0, 1], weights {weights}; "
-               "rounded to 1 decimal", "Unavailable components are left out and the weights renormalised "
-               "(no hierarchy: only coverage, split/merge and RACI count); null when no component is "
-               "available.", ("oecd2008",), zh="组织结构适配度得分（0–100，越高越好）。"),
+        _headline("structure", "fit_score", "float | null", "Unavailable components are left out and the weights "
+                  "renormalised (no hierarchy: only coverage, split/merge and RACI count); null when no component "
+                  "is available.", ("oecd2008",), values=lambda lang: {"weights": _pairs(w, lang)}),
         Metric("score_components", "list[object]", "The six components behind `fit_score`, in weight "
                "order: span_health (share of managers with a span of "
                f"{lo}–{hi}), layer_excess (clip(1 − max(excess_layers, 0) / 3, 0, 1)), "
@@ -406,8 +415,7 @@ def _structure() -> list[Metric]:
                "null when it cannot be computed (no hierarchy, no managers, no RACI table)."),
         Metric("score_components[].available", "bool", "Whether `value` is not null."),
         Metric("score_components[].measures", "str", "What the component measures, in a sentence."),
-        Metric("score", "float | null", "The structure score: equal to `fit_score`.", "", "As `fit_score`.",
-               ("oecd2008",), zh="结构得分（0–100，越高越好），即组织结构适配度得分。"),
+        _headline("structure", "score", "float | null", "As `fit_score`.", ("oecd2008",)),
     ]
 
 
@@ -424,7 +432,6 @@ def _communication() -> list[Metric]:
     d = "departments.<department>"
     no_tie = "null when there is no tie."
     no_mgr = "null without a `manager_id` column."
-    weights = ", ".join(f"{k} {v:g}" for k, v in SCORE_WEIGHTS.items())
     return [
         Metric("available", "bool", "Whether the client has a communication table. When false the block "
                "holds only `available`, `reason`, `people` and `score` (null)."),
@@ -435,20 +442,14 @@ def _communication() -> list[Metric]:
                "unknown people and self-rows).", ""),
         Metric("edges", "int", "Ties (m): pairs of people linked by at least one row in either direction "
                "(undirected simple graph).", "", "", ("wasserman1994",)),
-        Metric("density", "float", "Share of all possible ties that exist.", "2m / (n(n − 1))",
-               "0 when n < 2 or there is no tie.", ("wasserman1994",),
-               zh="沟通网络密度：实际存在的沟通关系占所有可能关系的比例。"),
+        _headline("communication", "density", "float", "0 when n < 2 or there is no tie.", ("wasserman1994",)),
         Metric("isolates", "int", "People without any tie.", ""),
         Metric("isolate_share", "float | null", "Share of people without any tie.", "isolates / n",
                "null when n = 0."),
         Metric("largest_component_share", "float | null", "Share of the connected people (at least one tie) "
                "who are in the largest connected group.", "|largest component| / people with ≥ 1 tie",
                no_tie, ("wasserman1994",)),
-        Metric("ei_index", "float | null", "Krackhardt–Stern E-I index of the organisation: −1 when every "
-               "tie stays inside a department, +1 when every tie crosses departments.",
-               "(E − I) / (E + I); E = ties between departments, I = ties within one",
-               no_tie, ("krackhardt1988",),
-               zh="E-I 指数：跨部门关系数与部门内关系数之差占全部关系的比例（−1 全部在部门内，+1 全部跨部门）。"),
+        _headline("communication", "ei_index", "float | null", no_tie, ("krackhardt1988",)),
         Metric("ei_index_expected", "float | null", "The E-I index random mixing would give with these "
                "department sizes (the baseline to read `ei_index` against).",
                "1 − 2 Σ_d n_d(n_d − 1) / (n(n − 1))", "null when n < 2; −1 with one department.",
@@ -456,12 +457,8 @@ def _communication() -> list[Metric]:
         Metric("ei_index_weighted", "float | null", "E-I index on tie weights (sum of the rows' weights) "
                "instead of tie counts.", "(W_E − W_I) / (W_E + W_I)", no_tie,
                ("krackhardt1988",)),
-        Metric("modularity", "float | null", "Newman modularity of the department partition: how much more "
-               "the ties stay inside departments than random wiring with the same degrees would give.",
-               "Q = Σ_d [I_d / m − (D_d / 2m)²]; I_d = ties inside d, D_d = degree sum of d",
-               f"{no_tie} 0 with a single department. Reported, not scored (it restates the E-I index).",
-               ("newman2006",),
-               zh="模块度：按部门划分时，部门内部关系超出随机连接预期的程度（越高越“各自为政”）。"),
+        _headline("communication", "modularity", "float | null", f"{no_tie} 0 with a single department. "
+                  "Reported, not scored (it restates the E-I index).", ("newman2006",)),
         Metric("reciprocity", "float | null", "Share of distinct directed pairs source → target whose reverse "
                "also occurs (rows read as directed).", "|{(s,t) ∈ P : (t,s) ∈ P}| / |P|, P = distinct "
                "ordered pairs", "null without rows. 1.0 usually means ties were listed both ways, 0.0 that "
@@ -484,18 +481,14 @@ def _communication() -> list[Metric]:
                "the departments, over people with ties: 1 = identical up to renaming, 0 = independent.",
                "NMI = 2 I(C; D) / (H(C) + H(D))", "null when communities were not detected; 1 when both "
                "have one group, 0 when only one does.", ("strehl2002",)),
-        Metric("silos", "list[str]", "Departments that keep to themselves far more than their size explains, "
-               "sorted by name.", "n_d ≥ min_group_size, at least one tie, EI_d < EI_exp,d − "
-               f"{silo['silo_margin']:g} and E_d / (E_d + I_d) < {silo['silo_max_external_share']:g}",
-               "Small departments are never named.",
-               ("krackhardt1988", "blau1977"), zh="信息孤岛部门：内部沟通明显多于其规模可解释程度的部门。"),
-        Metric("departments", "object", "Per-department numbers keyed by department name, largest first.",
-               "", "Departments smaller than `min_group_size` are pooled in one last entry, "
-               f'`"{OTHER_GROUP}": {{"size": null, "suppressed": true, "departments": k}}`; a larger department '
-               'hidden so the small ones cannot be recovered from the totals is `{"size": null, "suppressed": '
-               "true}`.",
-               ("krackhardt1988",),
-               zh="各部门沟通指标（人数少于最小分组人数的部门不显示数字）。"),
+        _headline("communication", "silos", "list[str]", "Small departments are never named.",
+                  ("krackhardt1988", "blau1977"), values=lambda lang: {
+                      "margin": f"{silo['silo_margin']:g}", "max_external": f"{silo['silo_max_external_share']:g}"}),
+        _headline("communication", "departments", "object", "Departments smaller than `min_group_size` are "
+                  "pooled in one last entry, "
+                  f'`"{OTHER_GROUP}": {{"size": null, "suppressed": true, "departments": k}}`; a larger department '
+                  'hidden so the small ones cannot be recovered from the totals is `{"size": null, "suppressed": '
+                  "true}`.", ("krackhardt1988",)),
         Metric(d, "object", "One department's numbers (n_d people, I_d ties inside, E_d ties with one end "
                "inside).", "", "Only `size` (null) and `suppressed` (true) for a hidden department."),
         Metric(f"{d}.departments", "int", f"Only in the `{OTHER_GROUP}` entry: how many departments smaller "
@@ -533,20 +526,18 @@ def _communication() -> list[Metric]:
                "n when exact; min(n, 500, max(100, 4·10⁸ // 2m)) when sampled",
                "0 when betweenness was switched off.", ("brandes2007",)),
         Metric("min_group_size", "int", "The threshold applied to this block.", ""),
-        Metric("score", "float | null", "Communication score, 0–100, higher is better.",
-               f"100 × Σ wᵢvᵢ / Σ wᵢ over available components, weights {weights}; openness = "
-               "(1 + EI) / (1 + EI_exp) clipped to [0, 1], no_silos = 1 − share of people in silo departments, "
-               "no_isolates = 1 − isolate_share, connectedness = largest_component_share; rounded to 1 "
-               "decimal", "null without communication data or without any tie.", ("krackhardt1988",),
-               zh="沟通得分（0–100，越高越好）。"),
+        _headline("communication", "score", "float | null", "null without communication data or without any tie.",
+                  ("krackhardt1988",), values=lambda lang: {"weights": _pairs(SCORE_WEIGHTS, lang)}),
     ]
 
 
 def _decisions() -> list[Metric]:
     from orgkit.decisions import SCORE_TARGETS, STRUCTURAL_TARGETS
 
-    def targets(t: dict[str, tuple[float, float, float]]) -> str:
-        return "; ".join(f"{k} good {g:g} bad {b:g} weight {w:g}" for k, (g, b, w) in t.items())
+    def targets(goals: dict[str, tuple[float, float, float]], language: str) -> str:
+        return t("list.clause_separator", language).join(
+            t("metric.decisions.score.target", language, name=k, good=g, bad=b, weight=w)
+            for k, (g, b, w) in goals.items())
 
     no_h = "null without a `manager_id` column."
     quantities = {
@@ -562,21 +553,20 @@ def _decisions() -> list[Metric]:
                          ("galbraith1974",)),
     }
     stats = {"mean": "Mean", "median": "Median", "p90": "90th percentile (linear interpolation) of"}
-    zh = {
-        ("hops", "mean"): "决策路径平均跳数：发起人与决策人之间平均相隔的汇报线条数。",
-        ("hops", "median"): "决策路径跳数中位数。",
-        ("hops", "p90"): "决策路径跳数的第 90 百分位数（最长的一成决策至少经过的汇报线条数）。",
-        ("approvals", "mean"): "每项决策的平均审批人数。",
-        ("latency_days", "median"): "决策时长中位数（从提出到决定的天数）。",
-    }
+    # the decision-path statistics the report's appendix shows (their texts are in the catalogue)
+    headline_stats = {("hops", "mean"), ("hops", "median"), ("hops", "p90"), ("approvals", "mean"),
+                      ("latency_days", "median")}
 
     def family(prefix: str, headline: bool) -> list[Metric]:
         out = []
         for q, (what, formula, cond, refs) in quantities.items():
             for s, word in stats.items():
                 quantile = ("hyndman1996",) if s == "p90" else ()
-                out.append(Metric(f"{prefix}{q}_{s}", "float | null", f"{word} {what}.", formula, cond,
-                                  refs + quantile, zh=zh.get((q, s), "") if headline else ""))
+                if headline and (q, s) in headline_stats:
+                    out.append(_headline("decisions", f"{q}_{s}", "float | null", cond, refs + quantile))
+                else:
+                    out.append(Metric(f"{prefix}{q}_{s}", "float | null", f"{word} {what}.", formula, cond,
+                                      refs + quantile))
         return out
 
     bt = "by_type.<decision_type>"
@@ -614,9 +604,7 @@ def _decisions() -> list[Metric]:
         Metric(f"{bt}.escalated_share", "float | null", "Escalated share within this type.", "", esc_deg),
         Metric("layers", "int | null", "Reporting layers (as `structure.layers`).", "max(depth) + 1",
                f"{no_h} 0 for an empty organisation."),
-        Metric("distance_to_top_mean", "float | null", "Mean number of reporting lines from a person to the "
-               "top of their tree (their depth), over everyone.", "mean of d(i)", no_h, ("rajan2006",),
-               zh="到最高层的平均汇报距离：每人与最高管理者之间平均相隔的汇报层数。"),
+        _headline("decisions", "distance_to_top_mean", "float | null", no_h, ("rajan2006",)),
         Metric("distance_to_top_p90", "float | null", "90th percentile of the distance to the top.",
                "linear-interpolation quantile of d(i)", no_h, ("rajan2006", "hyndman1996")),
         Metric("distance_to_head_mean", "float | null", "Mean number of reporting lines from a person up to "
@@ -627,13 +615,10 @@ def _decisions() -> list[Metric]:
                "head.", "linear-interpolation quantile of d(i) − d(h(i))", no_h, ("rajan2006", "hyndman1996")),
         Metric("hierarchy_reason", "str | null", "Why hops, escalation and distances are null.", "",
                "null with a `manager_id` column."),
-        Metric("score", "float | null", "Decision-path score, 0–100, higher is better.",
-               "Σ wⱼsⱼ / Σ wⱼ over components with a value, sⱼ = 100 × clip((bad − x) / (bad − good), 0, 1). "
-               f"With decision records: {targets(SCORE_TARGETS)}. Without (structural proxy): "
-               f"{targets(STRUCTURAL_TARGETS)}. Rounded to 1 decimal",
-               "Missing components drop out and the rest are re-weighted; null with neither decision "
-               "records nor a `manager_id` column.", ("galbraith1974",),
-               zh="决策路径得分（0–100，越高越好）；无决策记录时以结构代理指标计算。"),
+        _headline("decisions", "score", "float | null", "Missing components drop out and the rest are re-weighted; "
+                  "null with neither decision records nor a `manager_id` column.", ("galbraith1974",),
+                  values=lambda lang: {"with_records": targets(SCORE_TARGETS, lang),
+                                       "structural": targets(STRUCTURAL_TARGETS, lang)}),
     ]
 
 
@@ -651,11 +636,9 @@ def _survey() -> list[Metric]:
                "holds only `available`, `reason` and `score` (null)."),
         Metric("reason", "str", "Why the survey is not (fully) shown.", "", "Present when `available` is false, "
                "or when fewer than `min_group_size` people answered (every number then hidden)."),
-        Metric("respondents", "int", "Responses (rows of the survey file).", "",
-               "Absent when `available` is false.", zh="问卷答卷人数（有效回答份数）。"),
-        Metric("response_rate", "float | null", "Share of people who answered.", "respondents in departments "
-               "known to people / people", "null when people is empty. Absent when `available` is false.",
-               zh="问卷回收率：答卷人数占员工总数的比例。"),
+        _headline("survey", "respondents", "int", "Absent when `available` is false."),
+        _headline("survey", "response_rate", "float | null",
+                  "null when people is empty. Absent when `available` is false."),
         Metric("min_group_size", "int", "The threshold applied to this block."),
         Metric("dimensions", "object", "Overall numbers per dimension, in the order of the survey's item "
                "columns."),
@@ -676,15 +659,11 @@ def _survey() -> list[Metric]:
                f"null when n < 2; {hidden}", ("student1908",)),
         Metric(f"{dim}.alpha", "float | null", "Cronbach's alpha of the dimension's items (as `alpha`).",
                "k/(k − 1) · (1 − Σ σᵢ² / σ_X²)", "See `alpha.<dimension>`.", ("cronbach1951",)),
-        Metric("favourable", "object", "Favourable share per dimension (same numbers as "
-               "`dimensions.<dimension>.favourable`).", fav, "",
-               zh="各维度正面回答比例（4–5 分占全部回答的比例）。"),
+        _headline("survey", "favourable", "object", "", values=lambda lang: {"favourable_min": FAVOURABLE_MIN}),
         Metric("favourable.<dimension>", "float | null", "Favourable share of the dimension.", fav, hidden),
-        Metric("mean", "object", "Mean score per dimension (as `dimensions.<dimension>.mean`).", "", "",
-               zh="各维度平均分（1–5 分）。"),
+        _headline("survey", "mean", "object", ""),
         Metric("mean.<dimension>", "float | null", "Mean score of the dimension.", "", hidden),
-        Metric("alpha", "object", "Cronbach's alpha per dimension: do the items measure one thing?",
-               "", "", ("cronbach1951", "nunnally1978"), zh="各维度的 Cronbach α 信度系数（≥ 0.7 视为可靠）。"),
+        _headline("survey", "alpha", "object", "", ("cronbach1951", "nunnally1978")),
         Metric("alpha.<dimension>", "float | null", "Cronbach's alpha over complete cases (listwise).",
                "α = k/(k − 1) · (1 − Σ σᵢ² / σ_X²), k items, sample variances",
                "null with fewer than 2 items, fewer than 3 complete cases, zero variance of the sum, or "
@@ -709,10 +688,8 @@ def _survey() -> list[Metric]:
                "denominator, or fewer than `min_group_size` respondents.", ("bliese2000", "shrout1979")),
         Metric("agreement.<dimension>.icc2", "float | null", "ICC(2): reliability of the department means.",
                "(MSB − MSW) / MSB", "null as `icc1`, or when MSB = 0.", ("bliese2000",)),
-        Metric("score", "float | null", "Survey score, 0–100, higher is better.", "100 × mean over dimensions "
-               "of the overall favourable share (each dimension weighs the same); rounded to 1 decimal",
-               "null without a survey or when fewer than `min_group_size` people answered.",
-               zh="问卷得分（0–100，越高越好）：各维度正面回答比例的平均值 × 100。"),
+        _headline("survey", "score", "float | null",
+                  "null without a survey or when fewer than `min_group_size` people answered."),
         Metric("unmapped_items", "list[str]", "Survey columns with no dimension (not scored)."),
         Metric("warnings", "list[str]", "Things the report must mention (unmapped items, response rates above "
                "100 %, departments unknown to people, repeated respondent ids, items missing in the "
@@ -739,17 +716,12 @@ def _survey() -> list[Metric]:
 
 def _scores() -> list[Metric]:
     return [
-        Metric("structure", "float | null", "The structure score (`structure.score`).", "", "See "
-               "`structure.fit_score`.", zh="结构得分。"),
-        Metric("communication", "float | null", "The communication score (`communication.score`).", "",
-               "null without communication data or ties.", zh="沟通得分。"),
-        Metric("decisions", "float | null", "The decision-path score (`decisions.score`).", "",
-               "null with neither decision records nor a hierarchy.", zh="决策路径得分。"),
-        Metric("survey", "float | null", "The survey score (`survey.score`).", "",
-               "null without a survey or with too few respondents.", zh="问卷得分。"),
-        Metric("overall", "float | null", "Mean of the area scores that are not null.",
-               "mean of the non-null area scores (each rounded to 1 decimal), rounded to 1 decimal",
-               "null when every area score is null.", ("oecd2008",), zh="总体得分：各领域有效得分的平均值。"),
+        _headline("scores", "structure", "float | null", "See "
+               "`structure.fit_score`."),
+        _headline("scores", "communication", "float | null", "null without communication data or ties."),
+        _headline("scores", "decisions", "float | null", "null with neither decision records nor a hierarchy."),
+        _headline("scores", "survey", "float | null", "null without a survey or with too few respondents."),
+        _headline("scores", "overall", "float | null", "null when every area score is null.", ("oecd2008",)),
     ]
 
 
@@ -849,9 +821,10 @@ def metric_definitions(
         One of :data:`AREAS` (``client``, ``run``, ``data``, ``structure``, ``communication``,
         ``decisions``, ``survey``, ``scores``); every area when omitted.
     language : {"en", "zh"}
-        Language of ``meaning``. Chinese exists for the headline metrics; other keys fall back to English.
+        Language of ``meaning`` and ``formula``. Chinese exists for the headline metrics; other keys
+        fall back to English.
     headline_only : bool
-        Only the headline metrics (those with a Chinese meaning).
+        Only the headline metrics (those the report's appendix shows).
 
     Returns
     -------
@@ -878,8 +851,8 @@ def metric_definitions(
         {
             "area": a,
             "key": m.key,
-            "meaning": (m.zh or m.meaning) if language == "zh" else m.meaning,
-            "formula": m.formula,
+            "meaning": m.meaning_in(language),
+            "formula": m.formula_in(language),
             "degenerate": m.degenerate,
             "reference": _reference_text(m.references),
         }
@@ -1081,7 +1054,7 @@ def metrics_markdown() -> str:
     for area, metrics in definitions().items():
         for m in metrics:
             if m.headline:
-                lines.append(f"| `{BLOCKS[area] or '-'}` | `{m.key}` | {_cell(m.zh)} |")
+                lines.append(f"| `{BLOCKS[area] or '-'}` | `{m.key}` | {_cell(m.meaning_in('zh'))} |")
     return "\n".join(lines) + "\n"
 
 

@@ -23,6 +23,7 @@ import pandas as pd
 
 from .atomic import write_text
 from .findings import THRESHOLDS, score_status
+from .i18n import t, tn
 
 __all__ = [
     "build_overview",
@@ -32,6 +33,7 @@ __all__ = [
     "wave_sort_key",
     "OverviewPaths",
     "SCORE_AREAS",
+    "STATUS_WORDS",
     "HEADLINES",
     "GREEN_FROM",
     "AMBER_FROM",
@@ -39,24 +41,32 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-#: Score columns of the overview: metrics.json ``scores`` key -> column label.
+#: Score columns of the overview: metrics.json ``scores`` key -> catalogue key of the column label.
 SCORE_AREAS: dict[str, str] = {
-    "structure": "Structure",
-    "communication": "Communication",
-    "decisions": "Decisions",
-    "survey": "Survey",
-    "overall": "Overall",
+    "structure": "overview.column.structure",
+    "communication": "overview.column.communication",
+    "decisions": "overview.column.decisions",
+    "survey": "overview.column.survey",
+    "overall": "overview.column.overall",
 }
-#: Headline numbers: summary.csv column -> (label, area block of metrics.json, key, format).
+#: Headline numbers: summary.csv column -> (catalogue key of the label, area block of metrics.json, key, format).
 HEADLINES: dict[str, tuple[str, str, str, str]] = {
-    "people": ("People", "client", "people", "int"),
-    "layers": ("Layers", "structure", "layers", "int"),
-    "span_mean": ("Span (mean)", "structure", "span_mean", "1"),
-    "density": ("Density", "communication", "density", "3"),
-    "ei_index": ("E-I index", "communication", "ei_index", "2"),
-    "hops_median": ("Hops (median)", "decisions", "hops_median", "1"),
-    "survey_favourable": ("Favourable", "survey", "favourable", "pct"),
-    "survey_response_rate": ("Response rate", "survey", "response_rate", "pct"),
+    "people": ("overview.column.people", "client", "people", "int"),
+    "layers": ("overview.column.layers", "structure", "layers", "int"),
+    "span_mean": ("overview.column.span_mean", "structure", "span_mean", "1"),
+    "density": ("overview.column.density", "communication", "density", "3"),
+    "ei_index": ("overview.column.ei_index", "communication", "ei_index", "2"),
+    "hops_median": ("overview.column.hops_median", "decisions", "hops_median", "1"),
+    "survey_favourable": ("overview.column.survey_favourable", "survey", "favourable", "pct"),
+    "survey_response_rate": ("overview.column.survey_response_rate", "survey", "response_rate", "pct"),
+}
+#: The statuses of a client in the last run (summary.csv's ``status``) -> catalogue key of its word.
+STATUS_WORDS: dict[str, str] = {
+    "done": "overview.status.done",
+    "skipped": "overview.status.skipped",
+    "failed": "overview.status.failed",
+    "not run": "overview.status.not_run",
+    "earlier run": "overview.status.earlier_run",
 }
 #: Scores from this value up are green; from :data:`AMBER_FROM` up amber; below it red (the reports' thresholds,
 #: :data:`orgkit.findings.THRESHOLDS`).
@@ -272,7 +282,7 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _row_cells(r: Mapping[str, Any], *, waves: int = 1) -> list[dict[str, Any]]:
+def _row_cells(r: Mapping[str, Any], *, waves: int = 1, language: str = "en") -> list[dict[str, Any]]:
     status = r.get("status") or ""
     status_cls = {"failed": "ok-red", "not run": "ok-grey"}.get(status, "")
     title = r.get("reason") or None
@@ -281,9 +291,10 @@ def _row_cells(r: Mapping[str, Any], *, waves: int = 1) -> list[dict[str, Any]]:
         _cell(r["client"], str(r["client"]).casefold(), href=r.get("report"),
               sub=slug if slug != str(r["client"]).casefold() else ""),
         _cell(r.get("wave") or "–", "" if r.get("wave") is None else str(r.get("wave")), cls="ok-nowrap",
-              sub=f"{waves} waves" if waves > 1 else "",
+              sub=tn("overview.waves", waves, language) if waves > 1 else "",
               sub_href=f"#{_anchor(str(r['client']))}" if waves > 1 else None),
-        _cell(status or "–", status, cls=status_cls, title=title),
+        _cell(t(STATUS_WORDS[status], language) if status in STATUS_WORDS else status or "–", status,
+              cls=status_cls, title=title),
     ]
     for column, (_, _, _, kind) in HEADLINES.items():
         cells.append(_cell(_fmt(_plain(r.get(column)), kind), _plain(r.get(column)), cls="ok-num"))
@@ -311,7 +322,8 @@ def build_overview(
     output_dir: str | os.PathLike[str],
     outcomes: Iterable[Mapping[str, Any]] | None = None,
     *,
-    title: str = "orgkit portfolio overview",
+    title: str | None = None,
+    language: str = "en",
 ) -> OverviewPaths:
     """Write ``output_dir/index.html`` and ``output_dir/summary.csv`` from every report in the folder.
 
@@ -322,8 +334,10 @@ def build_overview(
     outcomes : iterable of mapping, optional
         What the last batch did per client (``slug``, ``status``, ``reason``, ``name``, ``wave``), for the
         status column and the list of failed clients; default ``output_dir/batch.json`` when present.
-    title : str
-        The page title.
+    title : str, optional
+        The page title (default: ``overview.title`` of the catalogue).
+    language : {"en", "zh"}
+        The language of the page's texts (column labels, statuses, notes); the data are shown as they are.
 
     Returns
     -------
@@ -356,17 +370,19 @@ def build_overview(
     main_rows, trends = [], []
     for key, waves in groups.items():
         latest = waves[-1]
-        main_rows.append({"cells": _row_cells(latest, waves=len(waves)), "status": latest.get("status")})
+        main_rows.append({"cells": _row_cells(latest, waves=len(waves), language=language),
+                          "status": latest.get("status")})
         if len(waves) > 1:
             trends.append({
                 "client": latest["client"],
                 "anchor": _anchor(str(latest["client"])),
-                "rows": [{"cells": _row_cells(w)[1:2] + [_cell(w["slug"], w["slug"], href=w.get("report"))]
-                          + _row_cells(w)[3 + len(HEADLINES):]} for w in waves],
+                "rows": [{"cells": _row_cells(w, language=language)[1:2]
+                          + [_cell(w["slug"], w["slug"], href=w.get("report"))]
+                          + _row_cells(w, language=language)[3 + len(HEADLINES):]} for w in waves],
                 "first": waves[0].get("wave"), "last": latest.get("wave"),
             })
     for r in singles:
-        main_rows.append({"cells": _row_cells(r), "status": r.get("status")})
+        main_rows.append({"cells": _row_cells(r, language=language), "status": r.get("status")})
     main_rows.sort(key=lambda m: str(m["cells"][0]["text"]).casefold())
 
     failures = [
@@ -374,15 +390,17 @@ def build_overview(
          "previous": r.get("report")}
         for r in records if r.get("status") == "failed"
     ]
+    score_columns = [{"label": t(key, language), "type": "num", "cls": "ok-first-score" if i == 0 else ""}
+                     for i, key in enumerate(SCORE_AREAS.values())]
     columns = (
-        [{"label": "Client", "type": "text"}, {"label": "Wave", "type": "text"}, {"label": "Status", "type": "text"}]
-        + [{"label": label, "type": "num"} for label, _, _, _ in HEADLINES.values()]
-        + [{"label": label, "type": "num", "cls": "ok-first-score" if i == 0 else ""}
-           for i, label in enumerate(SCORE_AREAS.values())]
+        [{"label": t("overview.column.client", language), "type": "text"},
+         {"label": t("overview.column.wave", language), "type": "text"},
+         {"label": t("overview.column.status", language), "type": "text"}]
+        + [{"label": t(key, language), "type": "num"} for key, _, _, _ in HEADLINES.values()]
+        + score_columns
     )
-    trend_columns = ([{"label": "Wave", "type": "text"}, {"label": "Report", "type": "text"}]
-                     + [{"label": label, "type": "num", "cls": "ok-first-score" if i == 0 else ""}
-                        for i, label in enumerate(SCORE_AREAS.values())])
+    trend_columns = ([{"label": t("overview.column.wave", language), "type": "text"},
+                      {"label": t("overview.column.report", language), "type": "text"}] + score_columns)
     counts = {s: int((table["status"] == s).sum()) for s in ("done", "skipped", "failed", "not run")} \
         if len(table) else {}
     env = jinja2.Environment(
@@ -392,8 +410,10 @@ def build_overview(
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    env.globals.update(t=t, tn=tn)
     page = env.get_template("overview.html.j2").render(
-        title=title,
+        language=language,
+        title=title or t("overview.title", language),
         generated_at=_dt.datetime.now().astimezone().replace(microsecond=0).isoformat(" "),
         n_reports=int(table["report"].notna().sum()) if len(table) else 0,
         counts=counts,

@@ -17,6 +17,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from orgkit.i18n import t
+
 __all__ = [
     "suppress_small_groups",
     "complementary_suppression",
@@ -32,8 +34,9 @@ __all__ = [
 #: How a suppressed cell is marked in text output.
 SUPPRESSED = "suppressed"
 #: The bucket that holds every group smaller than ``min_group_size`` (in display tables and in
-#: machine-readable outputs, where a small group is never named).
-OTHER_GROUP = "Other (small groups)"
+#: machine-readable outputs, where a small group is never named): the catalogue's English ``group.other``,
+#: a stable value in metrics.json; reports show the label in their own language.
+OTHER_GROUP = t("group.other", "en")
 
 
 def is_visible(size: int | float | None, min_group_size: int) -> bool:

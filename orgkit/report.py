@@ -741,32 +741,41 @@ class ReportBook:
 
     # ---------------------------------------------------------------- helpers
     def _t(self, key: str, **values: Any) -> str:
-        from orgkit.display import text
+        """The catalogue's text ``key`` in the report's language (:func:`orgkit.i18n.t`)."""
+        from orgkit.i18n import t
 
-        return text(key, self.language, **values)
+        return t(key, self.language, **values)
 
-    def _figure(self, fig: Any, name: str, caption_key: str, **values: Any) -> "HTML":
+    def _tn(self, key: str, count: int, /, **values: Any) -> str:
+        """The catalogue's text ``key`` for ``count`` in the report's language (:func:`orgkit.i18n.tn`)."""
+        from orgkit.i18n import tn
+
+        return tn(key, count, self.language, **values)
+
+    def _figure(self, fig: Any, name: str, caption: str) -> "HTML":
         from orgkit.display import figure
 
-        caption = self._t(caption_key, **values)
         return figure(fig, name, caption=caption, alt=caption, output_dir=self.output_dir)
 
     def _dept(self, values: pd.Series) -> pd.Series:
         """Department names with small departments replaced by the "other" label."""
-        other = self._t("other_group")
+        from orgkit.communication import OTHER_GROUP
+
+        other = self._t("group.other")
         s = values.astype("str")
-        return s.where(s.isin(self.visible) | (s == "Other (small groups)"), other).replace("Other (small groups)", other)
+        return s.where(s.isin(self.visible) | (s == OTHER_GROUP), other).replace(OTHER_GROUP, other)
 
     def _dept_list(self, joined: pd.Series, sep: str = "; ") -> pd.Series:
-        """``"A; B; C"`` lists of departments with small ones counted, never named."""
+        """``"A; B; C"`` lists of departments (shown ``A; B; C`` or ``A、B、C``), small ones counted, not named."""
+        cell_sep = self._t("list.cell_separator")
 
         def one(text: Any) -> str:
             names = [d for d in str(text or "").split(sep) if d]
             shown = [d for d in names if d in self.visible]
             hidden = len(names) - len(shown)
             if hidden:
-                shown.append(self._t("small_groups", n=hidden))
-            return "; ".join(shown)
+                shown.append(self._tn("group.small_groups", hidden))
+            return cell_sep.join(shown)
 
         return joined.map(one)
 
@@ -821,7 +830,7 @@ class ReportBook:
         cards = summary_cards(self.assessment, self.findings, self.language)
         for c in cards:
             if not self._available(c["area"]) and c["area"] != "decisions":
-                c["findings"] = [self._t(f"na_{c['area']}") + "."]
+                c["findings"] = [self._t(f"area.{c['area']}.not_available") + "."]
         return scorecard(cards, language=self.language, overall=self.assessment.scores.get("overall"))
 
     def section(self, area: str) -> "HTML":
@@ -831,14 +840,16 @@ class ReportBook:
 
         score = self.assessment.scores.get(area)
         status = score_status(score)
-        label = f"{round(score)} / 100 · {status_label(status, self.language)}" if score is not None else None
-        head = section_head(area, self._t(f"area_{area}"), self._t(f"intro_{area}"),
+        label = (self._t("summary.score_label", score=round(score), status=status_label(status, self.language))
+                 if score is not None else None)
+        head = section_head(area, self._t(f"area.{area}"), self._t(f"area.{area}.intro"),
                             status=status if score is not None else None, status_label=label)
         if area == "decisions" and not self.assessment.decisions.metrics.get("available"):
-            key = "na_decisions_proxy" if self.assessment.decisions.score is not None else "na_decisions"
-            return HTML(head.markup + empty_note(self._t(key) + ".").markup, "section")
+            note = (self._t("area.decisions.proxy") if self.assessment.decisions.score is not None
+                    else self._t("area.decisions.not_available"))
+            return HTML(head.markup + empty_note(note + ".").markup, "section")
         if not self._available(area):
-            return HTML(head.markup + empty_note(self._t(f"na_{area}") + ".").markup, "section")
+            return HTML(head.markup + empty_note(self._t(f"area.{area}.not_available") + ".").markup, "section")
         return head
 
     def findings_for(self, area: str) -> "HTML":
@@ -846,7 +857,7 @@ class ReportBook:
         from orgkit.display import findings_list
 
         mine = [f for f in self.findings if f.area == area]
-        return findings_list(mine, language=self.language, title=self._t("findings"))
+        return findings_list(mine, language=self.language, title=self._t("section.findings"))
 
     # ---------------------------------------------------------------- structure
     def org_chart(self) -> "HTML":
@@ -854,16 +865,16 @@ class ReportBook:
         from orgkit.display import HTML, empty_note, interpretation, subheading
         from orgkit.plots.structure import _level, plot_org_chart
 
-        head = subheading(self._t("h_org_chart"), "org-chart")
+        head = subheading(self._t("heading.org_chart"), "org-chart")
         if not self.client.has_hierarchy:
-            return HTML(head.markup + empty_note(self._t("na_hierarchy") + ".").markup, "block")
+            return HTML(head.markup + empty_note(self._t("structure.no_hierarchy") + ".").markup, "block")
         level = _level(self.client.n_people, "auto")
         fig = plot_org_chart(self.client.people, min_group_size=self.min_group_size, show_names=self.show_names,
                              language=self.language)
         m = self.assessment.structure.metrics
-        text = self._t("int_org_chart", people=f"{self.client.n_people:,}", departments=m.get("departments_count"),
+        text = self._t("interpret.org_chart", people=f"{self.client.n_people:,}", departments=m.get("departments_count"),
                        layers=m.get("layers"), managers=m.get("managers"))
-        return head + self._figure(fig, "org_chart", f"cap_org_chart_{level}") + interpretation(text)
+        return head + self._figure(fig, "org_chart", self._t(f"caption.org_chart.{level}")) + interpretation(text)
 
     def spans(self) -> "HTML":
         """Span-of-control distribution in bands, with the widest spans."""
@@ -876,8 +887,8 @@ class ReportBook:
             return self._empty()
         fig = plot_span_distribution(s.span_distribution, healthy=HEALTHY_SPAN, span_mean=s.metrics.get("span_mean"),
                                      span_median=s.metrics.get("span_median"), language=self.language)
-        out = subheading(self._t("h_spans"), "spans") + self._figure(
-            fig, "span_distribution", "cap_spans", lo=HEALTHY_SPAN[0], hi=HEALTHY_SPAN[1])
+        out = subheading(self._t("heading.spans"), "spans") + self._figure(
+            fig, "span_distribution", self._t("caption.spans", lo=HEALTHY_SPAN[0], hi=HEALTHY_SPAN[1]))
         spans = [f for f in self.findings if f.key in ("spans", "single_report")]
         if spans:
             out = out + interpretation(*[f.text(self.language) for f in spans])
@@ -892,7 +903,7 @@ class ReportBook:
         if not self.client.has_hierarchy or s.layers.empty:
             return self._empty()
         fig = plot_layers(s.layers, min_layers=s.metrics.get("min_layers"), language=self.language)
-        out = subheading(self._t("h_layers"), "layers") + self._figure(fig, "layers", "cap_layers")
+        out = subheading(self._t("heading.layers"), "layers") + self._figure(fig, "layers", self._t("caption.layers"))
         lay = [f for f in self.findings if f.key in ("layers_excess", "layers_ok")]
         if lay:
             out = out + interpretation(*[f.text(self.language) for f in lay])
@@ -901,46 +912,47 @@ class ReportBook:
     def coverage(self) -> "HTML":
         """Framework functions against the stage (missing, merged, split), and the departments table."""
         from orgkit.display import interpretation, subheading, table
+        from orgkit.i18n import has
 
         s = self.assessment.structure
         cov = s.coverage.copy()
         cov["departments"] = self._dept_list(cov["departments"])
-        cov["status"] = cov["status"].map(lambda v: self._t(f"fn_{v}") if f"fn_{v}" in _TEXT_KEYS() else v)
-        cov["core"] = cov["core"].map(lambda v: self._t("yes") if v else self._t("no"))
-        cov_table = table(cov, {"label": self._t("col_function"), "core": self._t("col_core"),
-                                "status": self._t("col_status"), "departments": self._t("col_departments")},
+        cov["status"] = cov["status"].map(lambda v: self._t(f"coverage.{v}") if has(f"coverage.{v}") else v)
+        cov["core"] = cov["core"].map(lambda v: self._t("word.yes") if v else self._t("word.no"))
+        cov_table = table(cov, {"label": self._t("column.function"), "core": self._t("column.core"),
+                                "status": self._t("column.status"), "departments": self._t("column.departments")},
                           language=self.language)
         depts = s.departments.copy()
         depts["department"] = depts["department"].astype("str")
-        fn_labels = depts["functions"].map(lambda v: ", ".join(
+        fn_labels = depts["functions"].map(lambda v: self._t("list.separator").join(
             _function_label(f, self.language) for f in str(v or "").split("; ") if f))
         depts = depts.assign(functions=fn_labels)
-        dept_table = table(depts, {"department": self._t("col_department"), "headcount": self._t("col_headcount"),
-                                   "managers": self._t("col_managers"), "span_mean": self._t("col_span_mean"),
-                                   "layers": self._t("col_layers"), "functions": self._t("col_functions")},
+        dept_table = table(depts, {"department": self._t("column.department"), "headcount": self._t("column.headcount"),
+                                   "managers": self._t("column.managers"), "span_mean": self._t("column.span_mean"),
+                                   "layers": self._t("column.layers"), "functions": self._t("column.functions")},
                            formats={"span_mean": ".1"}, min_group_size=self.min_group_size, language=self.language)
         keys = ("function_missing", "function_split", "department_overloaded", "over_split", "units_missing", "coverage_ok")
         notes = [f.text(self.language) for f in self.findings if f.key in keys]
-        out = subheading(self._t("h_coverage"), "coverage") + cov_table
+        out = subheading(self._t("heading.coverage"), "coverage") + cov_table
         if notes:
             out = out + interpretation(*notes)
-        return out + subheading(self._t("h_departments"), "departments") + dept_table
+        return out + subheading(self._t("heading.departments"), "departments") + dept_table
 
     def raci(self) -> "HTML":
         """Responsibilities without a single accountable or responsible department, and overlaps."""
         from orgkit.display import HTML, empty_note, interpretation, paragraphs, subheading, table
 
-        head = subheading(self._t("h_raci"), "raci")
+        head = subheading(self._t("heading.raci"), "raci")
         if self.client.responsibilities is None:
-            return HTML(head.markup + empty_note(self._t("na_raci") + ".").markup, "block")
+            return HTML(head.markup + empty_note(self._t("structure.no_raci") + ".").markup, "block")
         issues = self.assessment.structure.raci_issues.copy()
         notes = [f.text(self.language) for f in self.findings if f.key.startswith("raci_")]
         if issues.empty:
-            return head + paragraphs(self._t("raci_clear")) + (interpretation(*notes) if notes else self._empty())
-        issues["issue"] = issues["issue"].map(lambda v: self._t(f"issue_{v}"))
+            return head + paragraphs(self._t("raci.clear")) + (interpretation(*notes) if notes else self._empty())
+        issues["issue"] = issues["issue"].map(lambda v: self._t(f"raci.issue.{v}"))
         issues["departments"] = self._dept_list(issues["departments"])
-        out = head + table(issues, {"responsibility": self._t("col_responsibility"), "issue": self._t("col_issue"),
-                                    "role": self._t("col_role"), "departments": self._t("col_departments")},
+        out = head + table(issues, {"responsibility": self._t("column.responsibility"), "issue": self._t("column.issue"),
+                                    "role": self._t("column.role"), "departments": self._t("column.departments")},
                            language=self.language)
         return out + interpretation(*notes) if notes else out
 
@@ -953,10 +965,11 @@ class ReportBook:
         c = self.assessment.communication
         if not self._available("communication") or c.matrix.empty:
             return self._empty()
-        label = "tie density" if self.language == "en" else "沟通密度"
+        label = self._t("figure.tie_density")
         fig = plot_department_heatmap(c.matrix, language=self.language, value_label=label)
-        return (subheading(self._t("h_heatmap"), "heatmap") + self._figure(fig, "department_heatmap", "cap_heatmap")
-                + interpretation(self._t("int_heatmap")))
+        return (subheading(self._t("heading.heatmap"), "heatmap")
+                + self._figure(fig, "department_heatmap", self._t("caption.heatmap"))
+                + interpretation(self._t("interpret.heatmap")))
 
     def network(self) -> "HTML":
         """The network coloured by department (sampled above 300 people), brokers circled."""
@@ -971,7 +984,8 @@ class ReportBook:
             self._layout = network_layout(c.edges, nodes, seed=0)
         fig = plot_network(self.client.people, c.edges, layout=self._layout, min_group_size=self.min_group_size,
                            brokers=c.brokers["employee_id"].head(5).tolist(), language=self.language)
-        return subheading(self._t("h_network"), "network") + self._figure(fig, "network", "cap_network")
+        return subheading(self._t("heading.network"), "network") + self._figure(fig, "network",
+                                                                                self._t("caption.network"))
 
     def ei_index(self) -> "HTML":
         """E-I per department against the random-mixing baseline; silos named; the departments table."""
@@ -984,15 +998,15 @@ class ReportBook:
         fig = plot_ei_index(c.departments, language=self.language)
         notes = [f.text(self.language) for f in self.findings if f.key in ("silo", "openness", "no_silos", "isolates")]
         d = c.departments.copy()
-        d["silo"] = d["silo"].map(lambda v: "" if pd.isna(v) else (self._t("yes") if v else ""))
-        tbl = table(d, {"department": self._t("col_department"), "size": self._t("col_size"),
-                        "density": self._t("col_density"), "ei_index": self._t("col_ei"),
-                        "ei_index_expected": self._t("col_ei_expected"), "external_share": self._t("col_external_share"),
-                        "silo": self._t("col_silo")},
+        d["silo"] = d["silo"].map(lambda v: "" if pd.isna(v) else (self._t("word.yes") if v else ""))
+        tbl = table(d, {"department": self._t("column.department"), "size": self._t("column.size"),
+                        "density": self._t("column.density"), "ei_index": self._t("column.ei"),
+                        "ei_index_expected": self._t("column.ei_expected"), "external_share": self._t("column.external_share"),
+                        "silo": self._t("column.silo")},
                     formats={"density": ".2", "ei_index": ".2", "ei_index_expected": ".2", "external_share": "percent"},
                     min_group_size=self.min_group_size, language=self.language)
-        return (subheading(self._t("h_ei"), "ei-index") + self._figure(fig, "ei_index", "cap_ei")
-                + interpretation(self._t("int_ei"), *notes) + tbl)
+        return (subheading(self._t("heading.ei"), "ei-index") + self._figure(fig, "ei_index", self._t("caption.ei"))
+                + interpretation(self._t("interpret.ei"), *notes) + tbl)
 
     def brokers(self) -> "HTML":
         """The people most often between others (ids or roles, never names unless allowed)."""
@@ -1001,17 +1015,17 @@ class ReportBook:
         c = self.assessment.communication
         if not self._available("communication"):
             return self._empty()
-        head = subheading(self._t("h_brokers"), "brokers")
+        head = subheading(self._t("heading.brokers"), "brokers")
         if c.brokers.empty:
-            return head + paragraphs(self._t("no_brokers"))
+            return head + paragraphs(self._t("communication.no_brokers"))
         b = c.brokers.copy()
         b["person"] = self._person(b["employee_id"])
         b["department"] = self._dept(b["department"])
         notes = [f.text(self.language) for f in self.findings if f.key == "broker"]
-        tbl = table(b, {"person": self._t("col_person"), "department": self._t("col_department"),
-                        "betweenness": self._t("col_betweenness"), "departments_reached": self._t("col_reached"),
-                        "degree": self._t("col_degree")}, formats={"betweenness": ".3"}, language=self.language)
-        return head + interpretation(self._t("int_brokers"), *notes) + tbl
+        tbl = table(b, {"person": self._t("column.person"), "department": self._t("column.department"),
+                        "betweenness": self._t("column.betweenness"), "departments_reached": self._t("column.reached"),
+                        "degree": self._t("column.degree")}, formats={"betweenness": ".3"}, language=self.language)
+        return head + interpretation(self._t("interpret.brokers"), *notes) + tbl
 
     # ---------------------------------------------------------------- decisions
     @_parallel_block
@@ -1026,16 +1040,17 @@ class ReportBook:
                 return self._empty()
             s = d.structural.copy()
             s["department"] = s["department"].astype("str")
-            return subheading(self._t("h_structural"), "structural") + table(
-                s, {"department": self._t("col_department"), "people": self._t("col_headcount"),
-                    "distance_to_top_mean": self._t("col_distance_top"),
-                    "distance_to_head_mean": self._t("col_distance_head")},
+            return subheading(self._t("heading.structural"), "structural") + table(
+                s, {"department": self._t("column.department"), "people": self._t("column.headcount"),
+                    "distance_to_top_mean": self._t("column.distance_top"),
+                    "distance_to_head_mean": self._t("column.distance_head")},
                 formats={"distance_to_top_mean": ".1", "distance_to_head_mean": ".1"},
                 min_group_size=self.min_group_size, language=self.language)
         fig = plot_path_distribution(d.paths, language=self.language)
         notes = [f.text(self.language) for f in self.findings if f.key in ("hops", "approvals", "escalation")]
-        return (subheading(self._t("h_paths"), "paths") + self._figure(fig, "path_distribution", "cap_paths")
-                + interpretation(self._t("int_paths"), *notes))
+        return (subheading(self._t("heading.paths"), "paths")
+                + self._figure(fig, "path_distribution", self._t("caption.paths"))
+                + interpretation(self._t("interpret.paths"), *notes))
 
     @_parallel_block
     def latency_by_type(self) -> "HTML":
@@ -1046,18 +1061,19 @@ class ReportBook:
         d = self.assessment.decisions
         if not d.metrics.get("available"):
             return self._empty()
-        out = subheading(self._t("h_latency"), "latency")
+        out = subheading(self._t("heading.latency"), "latency")
         if d.paths["latency_days"].notna().any():
-            out = out + self._figure(plot_latency_by_type(d.paths, language=self.language), "latency_by_type", "cap_latency")
+            out = out + self._figure(plot_latency_by_type(d.paths, language=self.language), "latency_by_type",
+                                     self._t("caption.latency"))
         notes = [f.text(self.language) for f in self.findings if f.key == "latency"]
         if notes:
             out = out + interpretation(*notes)
-        tbl = table(d.by_type, {"decision_type": self._t("col_type"), "count": self._t("col_count"),
-                                "hops_mean": self._t("col_hops_mean"), "approvals_mean": self._t("col_approvals_mean"),
-                                "latency_days_median": self._t("col_latency_median"),
-                                "escalated_share": self._t("col_escalated")},
+        tbl = table(d.by_type, {"decision_type": self._t("column.type"), "count": self._t("column.count"),
+                                "hops_mean": self._t("column.hops_mean"), "approvals_mean": self._t("column.approvals_mean"),
+                                "latency_days_median": self._t("column.latency_median"),
+                                "escalated_share": self._t("column.escalated")},
                     formats={"hops_mean": ".1", "approvals_mean": ".1", "latency_days_median": ".1",
-                             "escalated_share": "percent"}, caption=self._t("h_by_type"), language=self.language)
+                             "escalated_share": "percent"}, caption=self._t("heading.by_type"), language=self.language)
         return out + tbl
 
     def longest_paths(self) -> "HTML":
@@ -1070,10 +1086,10 @@ class ReportBook:
         t = d.longest.copy()
         t["initiator_id"] = self._person(t["initiator_id"])
         t["decider_id"] = self._person(t["decider_id"])
-        return subheading(self._t("h_longest"), "longest") + table(
-            t, {"decision_id": self._t("col_decision"), "decision_type": self._t("col_type"),
-                "initiator_id": self._t("col_initiator"), "decider_id": self._t("col_decider"),
-                "hops": self._t("col_hops"), "approvals": self._t("col_approvals"), "latency_days": self._t("col_days")},
+        return subheading(self._t("heading.longest"), "longest") + table(
+            t, {"decision_id": self._t("column.decision"), "decision_type": self._t("column.type"),
+                "initiator_id": self._t("column.initiator"), "decider_id": self._t("column.decider"),
+                "hops": self._t("column.hops"), "approvals": self._t("column.approvals"), "latency_days": self._t("column.days")},
             formats={"latency_days": ".1"}, language=self.language)
 
     # ---------------------------------------------------------------- survey
@@ -1092,21 +1108,21 @@ class ReportBook:
         hidden = set(s.suppressed_groups) | (set(s.by_department.index.astype(str)) - self.visible)
         by_dept = s.by_department.loc[[d for d in s.by_department.index if str(d) not in hidden]]
         mask = s.by_department_mask.reindex(index=by_dept.index) if not s.by_department_mask.empty else None
-        out = subheading(self._t("h_survey_dimensions"), "survey-dimensions")
+        out = subheading(self._t("heading.survey_dimensions"), "survey-dimensions")
         if not by_dept.empty:
             fig = survey_plots.plot_dimension_heatmap(by_dept.rename(columns=lambda c: labels.get(c, c)),
                                                       mask=None if mask is None else mask.rename(columns=lambda c: labels.get(c, c)),
                                                       language=self.language)
-            out = out + self._figure(fig, "survey_heatmap", "cap_survey_heatmap")
+            out = out + self._figure(fig, "survey_heatmap", self._t("caption.survey_heatmap"))
         dims = pd.DataFrame([
             {"dimension": labels.get(k, k), "mean": v.get("mean"), "favourable": v.get("favourable"), "n": v.get("n"),
              "alpha": v.get("alpha")}
             for k, v in (s.metrics.get("dimensions") or {}).items()
         ])
         if not dims.empty:
-            out = out + table(dims, {"dimension": self._t("col_dimension"), "mean": self._t("col_mean"),
-                                     "favourable": self._t("col_favourable"), "n": self._t("col_respondents"),
-                                     "alpha": self._t("col_alpha")},
+            out = out + table(dims, {"dimension": self._t("column.dimension"), "mean": self._t("column.mean"),
+                                     "favourable": self._t("column.favourable"), "n": self._t("column.respondents"),
+                                     "alpha": self._t("column.alpha")},
                               formats={"mean": ".2", "favourable": "percent", "alpha": ".2"}, language=self.language)
         return out
 
@@ -1119,18 +1135,18 @@ class ReportBook:
         s = self.assessment.survey
         if not s.available:
             return self._empty()
-        out = subheading(self._t("h_survey_items"), "survey-items")
+        out = subheading(self._t("heading.survey_items"), "survey-items")
         if not s.items.empty:
             out = out + self._figure(survey_plots.plot_item_diverging_bars(s.items, language=self.language),
-                                     "survey_items", "cap_survey_items")
+                                     "survey_items", self._t("caption.survey_items"))
         rr = s.response_rates.copy()
         if not rr.empty:
             rr = rr[rr["department"].astype(str).isin(self.visible) | (rr["department"].astype(str) == "(all)")]
-            rr["department"] = rr["department"].astype(str).replace("(all)", "Total" if self.language == "en" else "合计")
-            out = out + table(rr, {"department": self._t("col_department"), "headcount": self._t("col_headcount"),
-                                   "respondents": self._t("col_respondents"),
-                                   "response_rate": self._t("col_response_rate")},
-                              formats={"response_rate": "percent"}, caption=self._t("h_response"),
+            rr["department"] = rr["department"].astype(str).replace("(all)", self._t("table.total"))
+            out = out + table(rr, {"department": self._t("column.department"), "headcount": self._t("column.headcount"),
+                                   "respondents": self._t("column.respondents"),
+                                   "response_rate": self._t("column.response_rate")},
+                              formats={"response_rate": "percent"}, caption=self._t("heading.response"),
                               min_group_size=self.min_group_size, language=self.language)
         return out
 
@@ -1151,17 +1167,17 @@ class ReportBook:
         rel = s.reliability.merge(s.agreement[["dimension", "icc1", "rwg_mean", "n_departments"]], on="dimension",
                                   how="left")
         rel["dimension"] = rel["dimension"].map(lambda d: labels.get(d, d))
-        rel["low_alpha"] = rel["low_alpha"].map(lambda v: "–" if pd.isna(v) else self._t("yes") if v else self._t("no"))
+        rel["low_alpha"] = rel["low_alpha"].map(lambda v: "–" if pd.isna(v) else self._t("word.yes") if v else self._t("word.no"))
         rel = rel.astype({"low_alpha": "str", "items_lowering_alpha": "str"})
         rel["items_lowering_alpha"] = rel["items_lowering_alpha"].replace("", "–")
-        out = subheading(self._t("h_survey_reliability"), "survey-reliability") + table(
-            rel, {"dimension": self._t("col_dimension"), "alpha": self._t("col_alpha"),
-                  "low_alpha": self._t("col_low_alpha"), "items_lowering_alpha": self._t("col_items_lowering"),
-                  "icc1": self._t("col_icc1"), "rwg_mean": self._t("col_rwg_mean"),
-                  "n_departments": self._t("col_rwg_departments")},
+        out = subheading(self._t("heading.survey_reliability"), "survey-reliability") + table(
+            rel, {"dimension": self._t("column.dimension"), "alpha": self._t("column.alpha"),
+                  "low_alpha": self._t("column.low_alpha"), "items_lowering_alpha": self._t("column.items_lowering"),
+                  "icc1": self._t("column.icc1"), "rwg_mean": self._t("column.rwg_mean"),
+                  "n_departments": self._t("column.rwg_departments")},
             formats={"alpha": ".2", "icc1": ".2", "rwg_mean": ".2"}, language=self.language)
         notes = [f.text(self.language) for f in self.findings if f.key == "low_alpha"]
-        out = out + interpretation(self._t("int_alpha"), self._t("int_rwg"), *notes)
+        out = out + interpretation(self._t("interpret.alpha"), self._t("interpret.rwg"), *notes)
         r = s.rwg_by_department
         hidden = self._survey_hidden()
         r = r[~r["suppressed"] & r["department"].astype(str).ne(TOTAL) & ~r["department"].astype(str).isin(hidden)]
@@ -1171,8 +1187,8 @@ class ReportBook:
                     .dropna(how="all"))
             wide.columns = [labels.get(c, c) for c in wide.columns]
             wide = wide.reset_index().astype({"department": "str"})
-            out = out + table(wide, {"department": self._t("col_department"), **{c: c for c in wide.columns[1:]}},
-                              formats={c: ".2" for c in wide.columns[1:]}, caption=self._t("h_rwg"),
+            out = out + table(wide, {"department": self._t("column.department"), **{c: c for c in wide.columns[1:]}},
+                              formats={c: ".2" for c in wide.columns[1:]}, caption=self._t("heading.rwg"),
                               language=self.language)
         return out
 
@@ -1184,9 +1200,9 @@ class ReportBook:
         s = self.assessment.survey
         if not s.available:
             return self._empty()
-        head = subheading(self._t("h_survey_change"), "survey-change")
+        head = subheading(self._t("heading.survey_change"), "survey-change")
         if s.change is None or s.change.empty:
-            return head + interpretation(self._t("int_change_none"))
+            return head + interpretation(self._t("interpret.change_none"))
         labels = DIMENSION_LABELS.get(self.language, {})
 
         def signed(v: Any, digits: int = 2) -> str:
@@ -1198,20 +1214,19 @@ class ReportBook:
         ch = s.change
         tot = ch[(ch["department"] == TOTAL) & ~ch["suppressed"]].copy()
         sig = tot["significant"].fillna(False).astype(bool)
-        tot["beyond"] = tot["significant"].map(lambda v: "–" if pd.isna(v) else self._t("yes") if v else self._t("no"))
+        tot["beyond"] = tot["significant"].map(lambda v: "–" if pd.isna(v) else self._t("word.yes") if v else self._t("word.no"))
         tot = tot.astype({"beyond": "str"})
-        sep = "、" if self.language == "zh" else ", "
-        moved = sep.join(f"{labels.get(d, d)} {signed(v)}" for d, v in zip(tot.loc[sig, "dimension"],
-                                                                          tot.loc[sig, "mean_change"]))
-        detail = ("：" if self.language == "zh" else ": ") + moved if moved else ""
-        text = self._t("int_change", n_sig=int(sig.sum()), n_dims=len(tot), detail=detail)
+        moved = self._t("list.separator").join(f"{labels.get(d, d)} {signed(v)}" for d, v in
+                                               zip(tot.loc[sig, "dimension"], tot.loc[sig, "mean_change"]))
+        text = self._tn("interpret.change_detail" if moved else "interpret.change", len(tot), n_sig=int(sig.sum()),
+                        n_dims=len(tot), moved=moved)
         tot["dimension"] = tot["dimension"].map(lambda d: labels.get(d, d))
         out = head + table(
-            tot, {"dimension": self._t("col_dimension"), "mean_prev": self._t("col_mean_prev"),
-                  "mean_now": self._t("col_mean_now"), "mean_change": self._t("col_mean_change"),
-                  "favourable_now": self._t("col_fav_now"),
-                  "favourable_change": self._t("col_fav_change"), "p_value": self._t("col_p_value"),
-                  "beyond": self._t("col_beyond_noise")},
+            tot, {"dimension": self._t("column.dimension"), "mean_prev": self._t("column.mean_prev"),
+                  "mean_now": self._t("column.mean_now"), "mean_change": self._t("column.mean_change"),
+                  "favourable_now": self._t("column.fav_now"),
+                  "favourable_change": self._t("column.fav_change"), "p_value": self._t("column.p_value"),
+                  "beyond": self._t("column.beyond_noise")},
             formats={"mean_prev": ".2", "mean_now": ".2", "mean_change": signed, "favourable_prev": "percent",
                      "favourable_now": "percent", "favourable_change": points, "p_value": ".3"},
             language=self.language) + interpretation(text)
@@ -1225,8 +1240,8 @@ class ReportBook:
                     .reindex(columns=[d for d in s.by_department.columns if d in set(dept["dimension"])]))
             wide = wide.fillna("–").reset_index().astype("str")
             wide.columns = ["department", *[labels.get(c, c) for c in wide.columns[1:]]]
-            out = out + table(wide, {"department": self._t("col_department"), **{c: c for c in wide.columns[1:]}},
-                              caption=self._t("h_survey_change_departments"), note=self._t("change_sig_note"),
+            out = out + table(wide, {"department": self._t("column.department"), **{c: c for c in wide.columns[1:]}},
+                              caption=self._t("heading.survey_change_departments"), note=self._t("table.change_significant_note"),
                               language=self.language)
         return out
 
@@ -1245,24 +1260,24 @@ class ReportBook:
         labels = DIMENSION_LABELS.get(self.language, {})
         dims = [d for d in ("communication", "decision_speed") if d in links.columns]
         t = links.copy()
-        t["felt"] = t["felt_silo"].map(lambda v: self._t("yes") if (not pd.isna(v)) and bool(v) else "").astype("str")
-        columns = {"department": self._t("col_department"), **{d: labels.get(d, d) for d in dims},
-                   "ei_index": self._t("col_ei"), "ei_index_expected": self._t("col_ei_expected"),
-                   "density": self._t("col_density"), "hops_mean": self._t("col_hops_dept"),
-                   "felt": self._t("col_felt_silo")}
+        t["felt"] = t["felt_silo"].map(lambda v: self._t("word.yes") if (not pd.isna(v)) and bool(v) else "").astype("str")
+        columns = {"department": self._t("column.department"), **{d: labels.get(d, d) for d in dims},
+                   "ei_index": self._t("column.ei"), "ei_index_expected": self._t("column.ei_expected"),
+                   "density": self._t("column.density"), "hops_mean": self._t("column.hops_dept"),
+                   "felt": self._t("column.felt_silo")}
         notes = [f.text(self.language) for f in self.findings if f.key == "felt_silo"]
-        return (subheading(self._t("h_survey_links"), "survey-links")
+        return (subheading(self._t("heading.survey_links"), "survey-links")
                 + table(t, columns, formats={**{d: ".2" for d in dims}, "ei_index": ".2", "ei_index_expected": ".2",
                                              "density": ".2", "hops_mean": ".1"},
                         min_group_size=self.min_group_size, language=self.language)
-                + interpretation(self._t("int_links"), *notes))
+                + interpretation(self._t("interpret.links"), *notes))
 
     # ---------------------------------------------------------------- back matter
     def recommendations_block(self) -> "HTML":
         """The recommendations, each with the findings and numbers that triggered it."""
         from orgkit.display import recommendations_list, section_head
 
-        return section_head("recommendations", self._t("recommendations")) + recommendations_list(
+        return section_head("recommendations", self._t("recommendations.title")) + recommendations_list(
             self.recommendations, language=self.language)
 
     def data_quality(self) -> "HTML":
@@ -1279,19 +1294,19 @@ class ReportBook:
         warnings = []
         for w in self.client.warnings:
             if w.code == "small_department":
-                w = DataWarning(w.code, w.file, self._t("small_department_warning", n=n_small, k=self.min_group_size),
-                                w.count)
+                message = self._tn("data_quality.small_departments", n_small, k=self.min_group_size)
+                w = DataWarning(w.code, w.file, message, w.count)
             else:
                 w = DataWarning(w.code, w.file, scrub_names(w.message, hidden), w.count)
             warnings.append(w)
-        return section_head("data-quality", self._t("data_quality")) + data_quality(warnings, language=self.language)
+        return section_head("data-quality", self._t("data_quality.title")) + data_quality(warnings, language=self.language)
 
     def appendix(self) -> "HTML":
         """Method (every metric defined), run parameters, input file hashes and library versions."""
         from importlib.metadata import PackageNotFoundError, version
 
         from orgkit._version import __version__
-        from orgkit.display import DEFINITIONS, appendix, section_head
+        from orgkit.display import appendix, conventions, section_head
 
         s = self.client.settings
         m = self.assessment.structure.metrics
@@ -1316,7 +1331,7 @@ class ReportBook:
                 versions[pkg] = version(pkg)
             except PackageNotFoundError:
                 versions[pkg] = "–"
-        footer = self._t("generated_by", version=__version__, date=self.date) + " " + self._t("metrics_json_note")
+        footer = self._t("appendix.footer", version=__version__, date=self.date)
         tables = []
         try:
             from orgkit.method import metric_definitions
@@ -1327,10 +1342,10 @@ class ReportBook:
                 if area in ("communication", "survey") and not self._available(area):
                     continue
                 frame = metric_definitions(area, language=self.language, headline_only=True)
-                title = self._t(f"area_{area}") if area != "scores" else ("Scores" if self.language == "en" else "得分")
+                title = self._t(f"area.{area}") if area != "scores" else self._t("appendix.scores")
                 tables.append((title, frame))
-        return section_head("appendix", self._t("appendix")) + appendix(
-            definitions=DEFINITIONS.get(self.language, DEFINITIONS["en"]), parameters=params, sources=sources,
+        return section_head("appendix", self._t("appendix.title")) + appendix(
+            definitions=conventions(self.language), parameters=params, sources=sources,
             versions=versions, language=self.language, footer=footer, metric_tables=tables)
 
     def record(self) -> None:
@@ -1367,37 +1382,32 @@ class ReportBook:
         if name not in self.visible:
             raise ConfigError(f"{name!r} has fewer than {self.min_group_size} people; its numbers are not shown.")
         a = self.assessment
-        parts = [section_head(f"department-{client_slug(name)}", name, f"{int(sizes[name]):,} " + self._t("col_headcount").lower())]
+        parts = [section_head(f"department-{client_slug(name)}", name,
+                              self._tn("department.people", int(sizes[name]), n=f"{int(sizes[name]):,}"))]
 
         def row(frame: pd.DataFrame, key: str = "department") -> pd.DataFrame:
             if frame is None or frame.empty or key not in frame.columns:
                 return frame.iloc[0:0] if frame is not None else pd.DataFrame()
             return frame[frame[key].astype(str) == name]
 
-        parts.append(table(row(a.structure.departments), caption=self._t("area_structure"), language=self.language))
+        parts.append(table(row(a.structure.departments), caption=self._t("area.structure"), language=self.language))
         if self.client.has_hierarchy:
             people = self.client.people[self.client.people["department"] == name]
             fig = plot_org_chart(people, min_group_size=self.min_group_size, show_names=self.show_names,
                                  language=self.language)
-            parts.append(figure(fig, "department_org_chart", caption=self._t("h_org_chart")))
+            parts.append(figure(fig, "department_org_chart", caption=self._t("heading.org_chart")))
         if self._available("communication"):
-            parts.append(table(row(a.communication.departments), caption=self._t("area_communication"),
+            parts.append(table(row(a.communication.departments), caption=self._t("area.communication"),
                                language=self.language))
         if a.decisions.metrics.get("available"):
-            parts.append(table(row(a.decisions.by_department), caption=self._t("area_decisions"), language=self.language))
+            parts.append(table(row(a.decisions.by_department), caption=self._t("area.decisions"), language=self.language))
         if a.survey.available and name in a.survey.by_department.index:
-            parts.append(table(a.survey.by_department.loc[[name]].reset_index(), caption=self._t("area_survey"),
+            parts.append(table(a.survey.by_department.loc[[name]].reset_index(), caption=self._t("area.survey"),
                                formats={c: ".2" for c in a.survey.by_department.columns}, language=self.language))
         return HTML("".join(p.markup for p in parts), "department")
 
     def __repr__(self) -> str:
         return f"<ReportBook {self.client.name!r}: {self.client.n_people} people, language {self.language}>"
-
-
-def _TEXT_KEYS() -> set[str]:
-    from orgkit.display import TEXT
-
-    return set(TEXT)
 
 
 def _function_label(code: str, language: str) -> str:

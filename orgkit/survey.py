@@ -29,6 +29,7 @@ from scipy import stats
 from .client import Client
 from .contract import LIKERT_MAX, LIKERT_MIN
 from .errors import ConfigError, Problem, ValidationError
+from .i18n import LANGUAGES, t
 from .jsonsafe import to_jsonable
 from .privacy import complementary_suppression, suppress_small_groups
 
@@ -62,29 +63,15 @@ ALPHA_THRESHOLD = 0.7
 #: unfavourable, the midpoint neutral.
 FAVOURABLE_MIN = 4
 UNFAVOURABLE_MAX = 2
-#: Display names of the bundled dimensions.
+#: The bundled dimensions, in questionnaire order.
+_DIMENSIONS = ("role_clarity", "communication", "decision_speed", "growth", "customer_focus", "collaboration")
+#: Display names of the bundled dimensions (``survey.dimension.<code>`` of the catalogue, :mod:`orgkit.i18n`).
 DIMENSION_LABELS: dict[str, dict[str, str]] = {
-    "en": {
-        "role_clarity": "Role clarity",
-        "communication": "Communication",
-        "decision_speed": "Decision speed",
-        "growth": "Growth & incentives",
-        "customer_focus": "Customer focus",
-        "collaboration": "Collaboration",
-    },
-    "zh": {
-        "role_clarity": "职责清晰",
-        "communication": "跨部门沟通",
-        "decision_speed": "决策效率",
-        "growth": "成长与激励",
-        "customer_focus": "客户导向",
-        "collaboration": "团队协作",
-    },
+    lang: {code: t(f"survey.dimension.{code}", lang) for code in _DIMENSIONS} for lang in LANGUAGES
 }
-#: The 1..5 answer labels.
+#: The 1..5 answer labels (``survey.scale.<1..5>`` of the catalogue).
 SCALE_LABELS: dict[str, tuple[str, ...]] = {
-    "en": ("Strongly disagree", "Disagree", "Neither agree nor disagree", "Agree", "Strongly agree"),
-    "zh": ("非常不同意", "不同意", "一般", "同意", "非常同意"),
+    lang: tuple(t(f"survey.scale.{i}", lang) for i in range(1, 6)) for lang in LANGUAGES
 }
 _ITEM_COLUMNS = ["item", "dimension", "reverse", "text", "text_zh"]
 _SHARES = ["favourable", "neutral", "unfavourable"]

@@ -18,3 +18,12 @@ def shared_data() -> Path:
     if not SHARED_DATA.is_dir():
         pytest.skip(f"public data sets not found at {SHARED_DATA} (set ORGKIT_SHARED_DATA)")
     return SHARED_DATA
+
+
+@pytest.fixture(scope="session")
+def zh_report(tmp_path_factory):
+    """The bundled sample client's whole report in Chinese (one run shared by the tests that read it)."""
+    from orgkit.report import run_client
+    from orgkit.sample import sample_client_path
+
+    return run_client(sample_client_path(), tmp_path_factory.mktemp("zh"), language="zh", progress=False)

@@ -12,8 +12,9 @@ import pytest
 from matplotlib.colors import to_hex
 
 from orgkit import plots
+from orgkit.i18n import t
 from orgkit.plots import _style
-from orgkit.plots._style import department_colors, figure_png, figure_svg, label, register_cjk_fonts, truncate
+from orgkit.plots._style import department_colors, figure_png, figure_svg, register_cjk_fonts, truncate
 from orgkit.plots.communication import sample_people
 from orgkit.plots.structure import department_tree, tidy_tree_layout
 
@@ -267,12 +268,9 @@ def test_png_with_chinese_text_without_a_cjk_font_warns_once(no_cjk_font, caplog
     assert not caplog.records
 
 
-def test_labels_exist_in_both_languages():
-    from orgkit.plots._style import _LABELS
-
-    for key, entry in _LABELS.items():
-        assert entry.get("en") and entry.get("zh"), key
-    assert label("sampled", "en", n=3, total=10) == "sample of 3 of 10 people"
+def test_figure_labels_come_from_the_catalogue():
+    assert t("figure.sampled", "en", n=3, total=10) == "sample of 3 of 10 people"
+    assert t("figure.sampled", "zh", n=3, total=10) == "抽样 3 / 10 人"
 
 
 def test_truncate_counts_cjk_double():

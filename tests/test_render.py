@@ -119,7 +119,7 @@ def test_table_escapes_and_drops_suppressed_rows():
     assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "Tiny" not in html
     assert "Ops &amp; Co" in html
-    assert "1 group(s) with fewer than 5 people are not shown." in html
+    assert "1 group with fewer than 5 people is not shown." in html
     assert html.count("<tr>") == 3  # header + two rows
     assert '<td class="ok-num">25%</td>' in html and '<td class="ok-num">12</td>' in html
     assert "<th scope=\"col\" class=\"ok-num\">People</th>" in html
@@ -171,10 +171,10 @@ def test_figure_is_embedded_and_written(tmp_path):
         display.figure(fig, "../escape")
 
 
-def test_text_has_every_key_in_both_languages():
-    for key, entry in display.TEXT.items():
-        assert entry.get("en") and entry.get("zh"), key
-    assert len(display.DEFINITIONS["en"]) == len(display.DEFINITIONS["zh"])
+def test_conventions_in_both_languages():
+    en, zh = display.conventions("en"), display.conventions("zh")
+    assert len(en) == len(zh) == len(display.CONVENTIONS)
+    assert all(term and text for term, text in en + zh)
 
 
 def test_data_quality_lists_every_warning():

@@ -51,11 +51,6 @@ def mid_report(out, mid_client):
     return run_client(mid_client, out, progress=False)
 
 
-@pytest.fixture(scope="module")
-def zh_report(tmp_path_factory):
-    return run_client(sample_client_path(), tmp_path_factory.mktemp("zh"), language="zh", progress=False)
-
-
 def _small_departments(client_dir: Path) -> list[str]:
     client = load_client(client_dir)
     sizes = client.department_sizes()
@@ -434,14 +429,22 @@ def test_survey_links_block_names_the_felt_silo():
     assert "Legal" not in text and "Audit" not in text
     zh = _survey_book(previous=False)
     zh.language = "zh"
-    assert "切身感受到的孤岛" in _visible_text(zh.survey_links())
+    assert "切身感受到的信息孤岛" in _visible_text(zh.survey_links())
 
 
 def test_ei_interpretation_does_not_claim_every_department_is_below_random_mixing():
     # a real organisation (manufacturing e-mail data) had a department at E-I 0.96 against 0.90 expected,
     # the caption may say what left of the mark means, not that every department sits there
-    from orgkit.display import TEXT
+    from orgkit.i18n import t
 
-    assert "Every real department" not in TEXT["int_ei"]["en"]
-    assert "left of its mark keeps more ties inside than random mixing" in TEXT["int_ei"]["en"]
-    assert "通常都位于" not in TEXT["int_ei"]["zh"]
+    assert "Every real department" not in t("interpret.ei", "en")
+    assert "left of its mark keeps more ties inside than random mixing" in t("interpret.ei", "en")
+    assert "通常都位于" not in t("interpret.ei", "zh")
+
+
+def test_department_block_counts_its_people_in_the_report_language():
+    book = _survey_book(previous=False)
+    text = _visible_text(book.department("Sales"))
+    assert "5 people" in text
+    book.language = "zh"
+    assert "5 人" in _visible_text(book.department("Sales"))

@@ -1,4 +1,7 @@
-"""The look shared by every orgkit figure: fonts (with CJK fallbacks), colours, sizes, labels in en/zh.
+"""The look shared by every orgkit figure: fonts (with CJK fallbacks), colours, sizes.
+
+The figures' words (axis labels, legends, titles) are the catalogue's ``figure.*`` texts
+(:func:`orgkit.i18n.t`).
 
 Reports embed figures as SVG (:func:`figure_svg`) whose text stays text: the reader's browser draws it
 with its own fonts, so a Chinese report made on a machine without a CJK font still shows every label.
@@ -43,7 +46,6 @@ __all__ = [
     "NO_CJK_FONTS_ENV",
     "FIGURE_DPI",
     "department_colors",
-    "label",
     "truncate",
     "STATUS_COLORS",
 ]
@@ -91,43 +93,6 @@ _PALETTE = (
     "#2b5d8a", "#e07b39", "#3a9a5b", "#c0392b", "#7d5ba6", "#8c6d31", "#d36ba6", "#843c39",
     "#b5a000", "#17a2b8", "#9bc1e6", "#f2b179", "#8fd19e", "#f19c97", "#c5b0dd", "#c9b28c",
 )
-
-_LABELS: dict[str, dict[str, str]] = {
-    "people": {"en": "People", "zh": "人数"},
-    "managers": {"en": "Managers", "zh": "管理者人数"},
-    "span": {"en": "Direct reports per manager (span of control)", "zh": "每位管理者的直接下属数（管理幅度）"},
-    "layers": {"en": "Layer (0 = top)", "zh": "层级（0 = 最高层）"},
-    "narrow": {"en": "narrow", "zh": "过窄"},
-    "healthy": {"en": "healthy", "zh": "合理"},
-    "wide": {"en": "wide", "zh": "过宽"},
-    "from_department": {"en": "From department", "zh": "发起部门"},
-    "to_department": {"en": "To department", "zh": "接收部门"},
-    "share_of_ties": {"en": "Share of the row's communication", "zh": "占该部门沟通量的比例"},
-    "ei_index": {"en": "E-I index (−1 = all internal, +1 = all external)", "zh": "E-I 指数（−1 = 全部内部，+1 = 全部外部）"},
-    "observed": {"en": "observed", "zh": "实际值"},
-    "expected": {"en": "random mixing", "zh": "随机混合基准"},
-    "silo": {"en": "silo", "zh": "孤岛"},
-    "hops": {"en": "Reporting lines between initiator and decider (hops)", "zh": "发起人与决策人之间的汇报层级数（跳数）"},
-    "approvals": {"en": "Approvals per decision", "zh": "每项决策的审批人数"},
-    "decisions": {"en": "Decisions", "zh": "决策数"},
-    "latency": {"en": "Days from raised to decided", "zh": "从发起到决策的天数"},
-    "decision_type": {"en": "Decision type", "zh": "决策类型"},
-    "median": {"en": "median", "zh": "中位数"},
-    "others": {"en": "others", "zh": "其他"},
-    "sampled": {"en": "sample of {n} of {total} people", "zh": "抽样 {n} / {total} 人"},
-    "more": {"en": "+{n} more", "zh": "另有 {n} 个"},
-    "no_data": {"en": "No data", "zh": "无数据"},
-    "brokers": {"en": "broker", "zh": "桥梁人物"},
-    "department": {"en": "Department", "zh": "部门"},
-}
-
-
-def label(key: str, language: str = "en", **values: Any) -> str:
-    """A fixed text of the figures in ``language`` (``en`` or ``zh``), formatted with ``values``."""
-    entry = _LABELS[key]
-    text = entry.get(language) or entry["en"]
-    return text.format(**values) if values else text
-
 
 @functools.lru_cache(maxsize=1)
 def register_cjk_fonts() -> tuple[str, ...]:

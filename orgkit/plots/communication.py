@@ -14,19 +14,18 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from orgkit.plots._style import STATUS_COLORS, department_colors, label, new_figure, plot_style, truncate
+from orgkit.communication import OTHER_GROUP
+from orgkit.i18n import t
+from orgkit.plots._style import STATUS_COLORS, department_colors, new_figure, plot_style, truncate
 
-__all__ = ["plot_department_heatmap", "network_layout", "sample_people", "plot_network", "plot_ei_index", "OTHER_LABELS"]
+__all__ = ["plot_department_heatmap", "network_layout", "sample_people", "plot_network", "plot_ei_index"]
 
 logger = logging.getLogger(__name__)
 
-#: How the communication module's bucket of small departments is called in each language.
-OTHER_LABELS = {"en": "Other (small groups)", "zh": "其他（小群体）"}
-_OTHER_EN = "Other (small groups)"
-
 
 def _other(name: str, language: str) -> str:
-    return OTHER_LABELS.get(language, name) if name == _OTHER_EN else name
+    """The communication module's bucket of small departments (:data:`OTHER_GROUP`) in ``language``."""
+    return t("group.other", language) if name == OTHER_GROUP else name
 
 
 def plot_department_heatmap(
@@ -60,7 +59,7 @@ def plot_department_heatmap(
         size = min(9.0, 2.8 + 0.42 * k)
         fig, ax = new_figure(ax, figsize=(size + 1.2, size))
         if k == 0:
-            ax.text(0.5, 0.5, label("no_data", language), ha="center", va="center", transform=ax.transAxes)
+            ax.text(0.5, 0.5, t("figure.no_data", language), ha="center", va="center", transform=ax.transAxes)
             ax.set_axis_off()
             return fig
         values = m.to_numpy(dtype=float)
@@ -70,8 +69,8 @@ def plot_department_heatmap(
         names = [truncate(_other(str(n), language), 24) for n in m.index]
         ax.set_xticks(range(k), names, rotation=45, ha="right", rotation_mode="anchor")
         ax.set_yticks(range(k), names)
-        ax.set_xlabel(label("to_department", language))
-        ax.set_ylabel(label("from_department", language))
+        ax.set_xlabel(t("figure.to_department", language))
+        ax.set_ylabel(t("figure.from_department", language))
         ax.spines[:].set_visible(False)
         ax.tick_params(length=0)
         if k <= 14:
@@ -87,7 +86,7 @@ def plot_department_heatmap(
         if value_label:
             bar.set_label(value_label)
         if len(matrix) > k:
-            ax.set_title(label("more", language, n=len(matrix) - k), loc="right", fontsize=9, fontweight="normal")
+            ax.set_title(t("figure.more", language, n=len(matrix) - k), loc="right", fontsize=9, fontweight="normal")
     return fig
 
 
@@ -224,7 +223,7 @@ def plot_network(
         fig, ax = new_figure(ax, figsize=(8.5, 6.5))
         ax.set_axis_off()
         if people.empty or edges.empty:
-            ax.text(0.5, 0.5, label("no_data", language), ha="center", va="center", transform=ax.transAxes)
+            ax.text(0.5, 0.5, t("figure.no_data", language), ha="center", va="center", transform=ax.transAxes)
             return fig
         nodes = sample_people(people, edges, max_people, seed)
         if layout is None or not nodes.isin(layout.index).all():
@@ -235,7 +234,7 @@ def plot_network(
         visible = sizes[sizes >= min_group_size]
         top = list(visible.index[:12])
         colors = department_colors(visible.index)
-        other = label("others", language)
+        other = t("figure.others", language)
         shown_dept = dept.where(dept.isin(top), other)
         node_color = shown_dept.map(colors).fillna("#c3c9d1")
         keep = edges["u"].isin(nodes) & edges["v"].isin(nodes)
@@ -250,7 +249,7 @@ def plot_network(
         if brokers:
             b = pos.loc[pos.index.intersection(pd.Index(brokers))]
             ax.scatter(b["x"], b["y"], s=90, facecolors="none", edgecolors="#1f2933", linewidths=1.2, zorder=3,
-                       label=label("brokers", language))
+                       label=t("figure.brokers", language))
         from matplotlib.lines import Line2D
 
         handles = [Line2D([], [], marker="o", ls="", color=colors[d], label=truncate(d, 26)) for d in top if (shown_dept == d).any()]
@@ -258,12 +257,12 @@ def plot_network(
             handles.append(Line2D([], [], marker="o", ls="", color="#c3c9d1", label=other))
         if brokers:
             handles.append(Line2D([], [], marker="o", ls="", markerfacecolor="none", markeredgecolor="#1f2933",
-                                  label=label("brokers", language)))
+                                  label=t("figure.brokers", language)))
         ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8)
         ax.autoscale_view()
         ax.set_aspect("equal", adjustable="datalim")
         if len(nodes) < len(people):
-            ax.set_title(label("sampled", language, n=f"{len(nodes):,}", total=f"{len(people):,}"),
+            ax.set_title(t("figure.sampled", language, n=f"{len(nodes):,}", total=f"{len(people):,}"),
                          fontsize=9, fontweight="normal")
     return fig
 
@@ -305,7 +304,7 @@ def plot_ei_index(
     with plot_style():
         fig, ax = new_figure(ax, figsize=(8.0, max(2.4, 0.32 * len(d) + 1.2)))
         if d.empty:
-            ax.text(0.5, 0.5, label("no_data", language), ha="center", va="center", transform=ax.transAxes)
+            ax.text(0.5, 0.5, t("figure.no_data", language), ha="center", va="center", transform=ax.transAxes)
             ax.set_axis_off()
             return fig
         y = np.arange(len(d))
@@ -313,17 +312,17 @@ def plot_ei_index(
         obs = d["ei_index"].to_numpy(dtype=float)
         exp = d["ei_index_expected"].to_numpy(dtype=float)
         ax.hlines(y, np.minimum(obs, exp), np.maximum(obs, exp), color="#c3c9d1", lw=2, zorder=1)
-        ax.scatter(exp, y, marker="|", s=160, color="#5f6b7a", zorder=2, label=label("expected", language))
+        ax.scatter(exp, y, marker="|", s=160, color="#5f6b7a", zorder=2, label=t("figure.expected", language))
         ax.scatter(obs, y, s=42, color=np.where(silo, STATUS_COLORS["red"], "#2b5d8a"), zorder=3,
-                   label=label("observed", language))
-        names = [truncate(_other(str(n), language), 30) + (f"  ({label('silo', language)})" if s else "")
-                 for n, s in zip(d["department"], silo)]
+                   label=t("figure.observed", language))
+        names = [t("figure.silo_name", language, name=truncate(_other(str(n), language), 30)) if s
+                 else truncate(_other(str(n), language), 30) for n, s in zip(d["department"], silo)]
         ax.set_yticks(y, names)
         for tick, s in zip(ax.get_yticklabels(), silo):
             if s:
                 tick.set_color(STATUS_COLORS["red"])
         ax.axvline(0, color="#9aa5b1", lw=0.8, ls=":")
         ax.set_xlim(-1.05, 1.05)
-        ax.set_xlabel(label("ei_index", language))
+        ax.set_xlabel(t("figure.ei_index", language))
         ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=2)
     return fig

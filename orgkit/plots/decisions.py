@@ -11,7 +11,8 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from orgkit.plots._style import label, new_figure, plot_style, truncate
+from orgkit.i18n import t
+from orgkit.plots._style import new_figure, plot_style, truncate
 
 __all__ = ["plot_path_distribution", "plot_latency_by_type"]
 
@@ -28,7 +29,7 @@ def _counts(values: pd.Series) -> pd.Series:
 
 def _bars(ax: Axes, counts: pd.Series, color: str, xlabel: str, ylabel: str, language: str) -> None:
     if counts.empty:
-        ax.text(0.5, 0.5, label("no_data", language), ha="center", va="center", transform=ax.transAxes)
+        ax.text(0.5, 0.5, t("figure.no_data", language), ha="center", va="center", transform=ax.transAxes)
         ax.set_axis_off()
         return
     ax.bar(counts.index, counts.to_numpy(), color=color, width=0.8)
@@ -36,7 +37,7 @@ def _bars(ax: Axes, counts: pd.Series, color: str, xlabel: str, ylabel: str, lan
     med = float(np.median(values))
     ax.axvline(med, color="#1f2933", lw=1, ls="--")
     ax.set_ylim(0, counts.max() * 1.15)
-    ax.text(med, counts.max() * 1.13, f" {label('median', language)} {med:g}", va="top", ha="left", fontsize=8,
+    ax.text(med, counts.max() * 1.13, " " + t("figure.median_value", language, value=f"{med:g}"), va="top", ha="left", fontsize=8,
             bbox={"facecolor": "white", "edgecolor": "none", "pad": 1})
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
@@ -71,8 +72,8 @@ def plot_path_distribution(
         else:
             a1, a2 = axes
             fig = a1.figure
-        _bars(a1, _counts(paths["hops"]), _BLUE, label("hops", language), label("decisions", language), language)
-        _bars(a2, _counts(paths["approvals"]), _ORANGE, label("approvals", language), label("decisions", language), language)
+        _bars(a1, _counts(paths["hops"]), _BLUE, t("figure.hops", language), t("figure.decisions", language), language)
+        _bars(a2, _counts(paths["approvals"]), _ORANGE, t("figure.approvals", language), t("figure.decisions", language), language)
     return fig
 
 
@@ -106,7 +107,7 @@ def plot_latency_by_type(
     with plot_style():
         fig, ax = new_figure(ax, figsize=(8.0, max(2.4, 0.42 * len(order) + 1.2)))
         if not order:
-            ax.text(0.5, 0.5, label("no_data", language), ha="center", va="center", transform=ax.transAxes)
+            ax.text(0.5, 0.5, t("figure.no_data", language), ha="center", va="center", transform=ax.transAxes)
             ax.set_axis_off()
             return fig
         data = [d.loc[d["decision_type"] == t, "latency_days"].to_numpy(dtype=float) for t in order]
@@ -116,6 +117,6 @@ def plot_latency_by_type(
                    whiskerprops={"color": _BLUE}, capprops={"color": _BLUE},
                    flierprops={"marker": "o", "markersize": 3, "markerfacecolor": "#9aa5b1", "markeredgewidth": 0})
         ax.set_yticks(range(1, len(order) + 1), [f"{truncate(t, 26)} (n={len(x)})" for t, x in zip(order, data)])
-        ax.set_xlabel(label("latency", language))
+        ax.set_xlabel(t("figure.latency", language))
         ax.set_xlim(left=0)
     return fig

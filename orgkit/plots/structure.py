@@ -15,7 +15,8 @@ from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
 
 from orgkit.hierarchy import Hierarchy
-from orgkit.plots._style import STATUS_COLORS, department_colors, label, new_figure, plot_style, truncate
+from orgkit.i18n import t
+from orgkit.plots._style import STATUS_COLORS, department_colors, new_figure, plot_style, truncate
 
 __all__ = [
     "tidy_tree_layout",
@@ -29,7 +30,6 @@ __all__ = [
 #: Headcount limits of the automatic org-chart level: everyone up to the first, managers up to the second,
 #: departments above.
 ORG_CHART_LEVELS = (60, 600)
-_OTHER = {"en": "Other (small groups)", "zh": "其他（小群体）"}
 
 
 def tidy_tree_layout(parent: np.ndarray, order: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
@@ -189,7 +189,7 @@ def plot_org_chart(
     sizes = people["department"].value_counts()
     visible = sizes[sizes >= min_group_size]
     colors = department_colors(visible.index)
-    other = _OTHER.get(language, _OTHER["en"])
+    other = t("group.other", language)
 
     def color_of(d: pd.Series) -> np.ndarray:
         return d.map(colors).fillna("#c3c9d1").to_numpy()
@@ -197,7 +197,7 @@ def plot_org_chart(
     with plot_style():
         if n == 0 or "manager_id" not in people.columns:
             fig, ax = new_figure(ax, figsize=(6, 2))
-            ax.text(0.5, 0.5, label("no_data", language), ha="center", va="center", transform=ax.transAxes)
+            ax.text(0.5, 0.5, t("figure.no_data", language), ha="center", va="center", transform=ax.transAxes)
             ax.set_axis_off()
             return fig
         h = Hierarchy.from_people(people)
@@ -243,16 +243,16 @@ def plot_org_chart(
         ax.scatter(x, y, s=node_size, c=node_colors, edgecolors="white", linewidths=0.8, zorder=2)
         many = len(x) > 24
         has_children = np.bincount(parent[parent >= 0], minlength=len(x)) > 0
-        for i, (xi, yi, t) in enumerate(zip(x, y, texts)):
+        for i, (xi, yi, txt) in enumerate(zip(x, y, texts)):
             if lvl == "managers":
-                ax.text(xi, yi, t, ha="center", va="center", fontsize=6.5, color="white", zorder=3, fontweight="bold")
+                ax.text(xi, yi, txt, ha="center", va="center", fontsize=6.5, color="white", zorder=3, fontweight="bold")
             elif lvl == "departments":
                 stagger = 0.22 if (many and i % 2) else 0.0
-                ax.text(xi, yi - 0.18 - stagger, t, ha="center", va="top", fontsize=7.5, zorder=3)
+                ax.text(xi, yi - 0.18 - stagger, txt, ha="center", va="top", fontsize=7.5, zorder=3)
             elif has_children[i]:
-                ax.text(xi + 0.12, yi + 0.08, t, ha="left", va="bottom", fontsize=6.5 if many else 7.5, zorder=3)
+                ax.text(xi + 0.12, yi + 0.08, txt, ha="left", va="bottom", fontsize=6.5 if many else 7.5, zorder=3)
             else:
-                ax.text(xi, yi - 0.12, t, ha="center", va="top", fontsize=6.5 if many else 7.5,
+                ax.text(xi, yi - 0.12, txt, ha="center", va="top", fontsize=6.5 if many else 7.5,
                         rotation=90 if many else 0, zorder=3)
         ax.set_xlim(-0.8, max(leaves - 0.2, 0.8))
         ax.set_ylim(y.min() - (0.9 if lvl != "managers" else 0.5), 0.5)
@@ -309,24 +309,26 @@ def plot_span_distribution(
     with plot_style():
         fig, ax = new_figure(ax, figsize=(7.5, 3.4))
         if counts.sum() == 0:
-            ax.text(0.5, 0.5, label("no_data", language), ha="center", va="center", transform=ax.transAxes)
+            ax.text(0.5, 0.5, t("figure.no_data", language), ha="center", va="center", transform=ax.transAxes)
             ax.set_axis_off()
             return fig
         bars = ax.bar(bands, counts, color=[palette[k] for k in kinds], width=0.7)
         for rect, c in zip(bars, counts):
             ax.text(rect.get_x() + rect.get_width() / 2, rect.get_height(), f"{int(c)}", ha="center", va="bottom", fontsize=9)
-        ax.set_xlabel(label("span", language))
-        ax.set_ylabel(label("managers", language))
+        ax.set_xlabel(t("figure.span", language))
+        ax.set_ylabel(t("figure.managers", language))
         ax.set_ylim(0, counts.max() * 1.18 + 0.5)
         from matplotlib.patches import Patch
 
-        ax.legend(handles=[Patch(color=palette[k], label=label(k, language)) for k in ("narrow", "healthy", "wide")],
+        words = {"narrow": t("figure.narrow", language), "healthy": t("figure.healthy", language),
+                 "wide": t("figure.wide", language)}
+        ax.legend(handles=[Patch(color=palette[k], label=words[k]) for k in ("narrow", "healthy", "wide")],
                   loc="upper right")
         parts = []
         if span_mean is not None:
-            parts.append(("mean" if language == "en" else "平均") + f" {span_mean:.1f}")
+            parts.append(t("figure.mean_value", language, value=f"{span_mean:.1f}"))
         if span_median is not None:
-            parts.append(label("median", language) + f" {span_median:g}")
+            parts.append(t("figure.median_value", language, value=f"{span_median:g}"))
         if parts:
             ax.set_title(" · ".join(parts), fontsize=9, fontweight="normal", loc="right")
     return fig
@@ -354,7 +356,7 @@ def plot_layers(
     with plot_style():
         fig, ax = new_figure(ax, figsize=(7.5, max(2.2, 0.45 * len(layers) + 1.0)))
         if layers.empty:
-            ax.text(0.5, 0.5, label("no_data", language), ha="center", va="center", transform=ax.transAxes)
+            ax.text(0.5, 0.5, t("figure.no_data", language), ha="center", va="center", transform=ax.transAxes)
             ax.set_axis_off()
             return fig
         depth = layers["depth"].to_numpy()
@@ -365,12 +367,12 @@ def plot_layers(
             ax.text(p, d, f" {int(p):,}", va="center", fontsize=9)
         ax.invert_yaxis()
         ax.set_yticks(depth, [str(int(d)) for d in depth])
-        ax.set_ylabel(label("layers", language))
-        ax.set_xlabel(label("people", language))
+        ax.set_ylabel(t("figure.layers", language))
+        ax.set_xlabel(t("figure.people", language))
         ax.set_xlim(0, people.max() * 1.15)
         if min_layers is not None and min_layers < len(depth):
             ax.axhline(min_layers - 0.5, color="#1f2933", ls="--", lw=1)
-            text = f"minimum for this size: {min_layers}" if language == "en" else f"该规模所需最少层级：{min_layers}"
+            text = t("figure.min_layers", language, n=min_layers)
             ax.text(people.max() * 1.13, min_layers - 0.55, text, ha="right", va="bottom", fontsize=8)
     return fig
 

@@ -13,6 +13,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch, Rectangle
 
+from orgkit.i18n import t
 from orgkit.plots._style import new_figure, plot_style, truncate
 from orgkit.survey import DIMENSION_LABELS
 
@@ -24,30 +25,8 @@ SURVEY_COLORS = {"unfavourable": "#D55E00", "neutral": "#BBBBBB", "favourable": 
 #: A diverging map from ColorBrewer's colour-blind-safe set: orange = low, purple = high, 3 = white.
 _CMAP = "PuOr"
 
-_TEXT = {
-    "suppressed": {"en": "suppressed", "zh": "已隐藏"},
-    "suppressed_note": {"en": "Hatched: fewer respondents than the minimum group size (not shown)",
-                        "zh": "斜线：回答人数少于最小分组人数（不显示）"},
-    "mean": {"en": "Mean score (1 = strongly disagree, 5 = strongly agree)",
-             "zh": "平均分（1 = 非常不同意，5 = 非常同意）"},
-    "department": {"en": "Department", "zh": "部门"},
-    "unfavourable": {"en": "Unfavourable (1-2)", "zh": "不认同（1-2）"},
-    "neutral": {"en": "Neutral (3)", "zh": "中立（3）"},
-    "favourable": {"en": "Favourable (4-5)", "zh": "认同（4-5）"},
-    "share": {"en": "Share of answers (%), neutral centred", "zh": "回答占比（%），中立居中"},
-    "reverse": {"en": "(R) reverse-worded, shown after reverse scoring",
-                "zh": "(R) 反向题，按反向计分后显示"},
-    "no_data": {"en": "No data", "zh": "无数据"},
-}
-
-
-def _t(key: str, language: str) -> str:
-    entry = _TEXT[key]
-    return entry.get(language) or entry["en"]
-
-
 def _no_data(fig: Figure, ax: Axes, language: str) -> Figure:
-    ax.text(0.5, 0.5, _t("no_data", language), ha="center", va="center", transform=ax.transAxes)
+    ax.text(0.5, 0.5, t("figure.no_data", language), ha="center", va="center", transform=ax.transAxes)
     ax.set_axis_off()
     return fig
 
@@ -94,7 +73,7 @@ def plot_dimension_heatmap(
         ax.set_xticks(range(n_cols), [truncate(labels.get(str(c), str(c)), 18) for c in by_department.columns],
                       rotation=30, ha="left", rotation_mode="anchor")
         ax.set_yticks(range(n_rows), [truncate(str(d), 26) for d in by_department.index])
-        ax.set_ylabel(_t("department", language))
+        ax.set_ylabel(t("figure.department", language))
         ax.spines[:].set_visible(False)
         ax.tick_params(length=0)
         small = n_rows * n_cols > 120
@@ -104,7 +83,7 @@ def plot_dimension_heatmap(
                     ax.add_patch(Rectangle((j - 0.5, i - 0.5), 1, 1, facecolor=SURVEY_COLORS["suppressed"],
                                            edgecolor="#9a9a9a", hatch="///", linewidth=0))
                     if not small:
-                        ax.text(j, i, _t("suppressed", language), ha="center", va="center", fontsize=7,
+                        ax.text(j, i, t("figure.survey.suppressed", language), ha="center", va="center", fontsize=7,
                                 color="#555555", style="italic")
                 elif np.isfinite(shown[i, j]) and not small:
                     v = shown[i, j]
@@ -112,10 +91,10 @@ def plot_dimension_heatmap(
                             color="white" if abs(v - 3) > 1.2 else "#1f2933")
         bar = fig.colorbar(im, ax=ax, shrink=0.8, pad=0.02)
         bar.outline.set_visible(False)
-        bar.set_label(_t("mean", language))
+        bar.set_label(t("figure.survey.mean", language))
         if hidden.any():
             ax.legend(handles=[Patch(facecolor=SURVEY_COLORS["suppressed"], edgecolor="#9a9a9a", hatch="///",
-                                     label=_t("suppressed_note", language))],
+                                     label=t("figure.survey.suppressed_note", language))],
                       loc="upper left", bbox_to_anchor=(0, -0.02), bbox_transform=ax.transAxes,
                       fontsize=8, handlelength=1.5)
     return fig
@@ -152,7 +131,8 @@ def plot_item_diverging_bars(items: pd.DataFrame, ax: Axes | None = None, langua
             text = row.get(text_col) or row.get("text") or ""
             text = "" if pd.isna(text) else str(text)
             name = f"{row['item']}  {truncate(text, 58)}" if text else str(row["item"])
-            names.append(name + (" (R)" if bool(row.get("reverse", False)) else ""))
+            names.append(t("figure.survey.reverse_item", language, name=name) if bool(row.get("reverse", False))
+                         else name)
         fav = 100 * items["favourable"].to_numpy(dtype=float)
         neu = 100 * items["neutral"].to_numpy(dtype=float)
         unf = 100 * items["unfavourable"].to_numpy(dtype=float)
@@ -161,14 +141,14 @@ def plot_item_diverging_bars(items: pd.DataFrame, ax: Axes | None = None, langua
         y = np.arange(k)
         half = np.where(hidden, 0, neu / 2)
         ax.barh(y, np.where(hidden, 0, unf), left=-half - np.where(hidden, 0, unf),
-                color=SURVEY_COLORS["unfavourable"], label=_t("unfavourable", language), height=0.7)
+                color=SURVEY_COLORS["unfavourable"], label=t("figure.survey.unfavourable", language), height=0.7)
         ax.barh(y, np.where(hidden, 0, neu), left=-half, color=SURVEY_COLORS["neutral"],
-                label=_t("neutral", language), height=0.7)
+                label=t("figure.survey.neutral", language), height=0.7)
         ax.barh(y, np.where(hidden, 0, fav), left=half, color=SURVEY_COLORS["favourable"],
-                label=_t("favourable", language), height=0.7)
+                label=t("figure.survey.favourable", language), height=0.7)
         for i in range(k):
             if hidden[i]:
-                ax.text(0, i, _t("suppressed", language), ha="center", va="center", fontsize=8,
+                ax.text(0, i, t("figure.survey.suppressed", language), ha="center", va="center", fontsize=8,
                         color="#555555", style="italic")
             else:
                 ax.text(half[i] + fav[i] + 1, i, f"{fav[i]:.0f}%", va="center", ha="left", fontsize=8)
@@ -179,7 +159,7 @@ def plot_item_diverging_bars(items: pd.DataFrame, ax: Axes | None = None, langua
         ax.set_xlim(-110, 110)
         ax.set_xticks([-100, -50, 0, 50, 100], ["100", "50", "0", "50", "100"])
         note = ("reverse" in items.columns and items["reverse"].fillna(False).astype(bool).any())
-        ax.set_xlabel(_t("share", language) + ("\n" + _t("reverse", language) if note else ""))
+        ax.set_xlabel(t("figure.survey.share", language) + ("\n" + t("figure.survey.reverse", language) if note else ""))
         ax.tick_params(axis="y", length=0)
         ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=3, fontsize=8)
     return fig

@@ -1,0 +1,206 @@
+"""Every text a reader sees, by key, in English and Chinese: one gettext catalogue per language.
+
+The catalogues are ``orgkit/locale/<language>/LC_MESSAGES/orgkit.po``. Each ``msgid`` is a stable key
+(``finding.silo``, ``heading.spans``); its ``msgstr`` is the text, with ``{named}`` placeholders filled
+by :func:`t` and :func:`tn`. An entry whose text depends on a count has plural forms (``msgid_plural``;
+English has two, Chinese one). The ``.po`` files are the only source: they are parsed with Babel the
+first time a language is used (once per process) and compiled in memory, so there is no build step and
+no ``.mo`` file to keep in step.
+
+A key the catalogue lacks is a bug, never shown to a reader as the key itself: :func:`t` raises
+:class:`~orgkit.errors.MissingTextError`. ``tests/test_i18n.py`` checks that both catalogues have the
+same keys with the same placeholders, that every key is used and every key used exists.
+"""
+
+from __future__ import annotations
+
+import functools
+import gettext
+import io
+import string
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any
+
+from orgkit.errors import ConfigError, MissingTextError
+
+__all__ = [
+    "LANGUAGES",
+    "DOMAIN",
+    "t",
+    "tn",
+    "has",
+    "keys",
+    "placeholders",
+    "format_list",
+    "join_sentences",
+    "catalogue",
+    "catalogue_path",
+]
+
+#: The languages of the report, the first the default.
+LANGUAGES: tuple[str, ...] = ("en", "zh")
+#: The gettext domain: the catalogues are ``locale/<language>/LC_MESSAGES/<DOMAIN>.po``.
+DOMAIN = "orgkit"
+#: How two sentences follow each other: a space in English, nothing after a Chinese full stop.
+_SENTENCE_SEPARATOR = {"en": " ", "zh": ""}
+
+
+def _check(language: str) -> str:
+    if language not in LANGUAGES:
+        raise ConfigError(f"language must be one of {list(LANGUAGES)}. Got {language!r} instead.")
+    return language
+
+
+def catalogue_path(language: str) -> Any:
+    """The ``.po`` file of ``language`` (a :class:`importlib.resources.abc.Traversable`)."""
+    return resources.files("orgkit") / "locale" / _check(language) / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+
+@functools.cache
+def catalogue(language: str) -> Any:
+    """The parsed catalogue of ``language`` (a :class:`babel.messages.catalog.Catalog`), read once.
+
+    Raises
+    ------
+    ConfigError
+        For a language orgkit has no catalogue for.
+    """
+    from babel.messages.pofile import read_po
+
+    with catalogue_path(language).open("rb") as fh:
+        return read_po(fh, locale=language, domain=DOMAIN, abort_invalid=True)
+
+
+@dataclass(frozen=True)
+class _Compiled:
+    translations: gettext.GNUTranslations
+    singular: frozenset[str]
+    plural: frozenset[str]
+
+
+@functools.cache
+def _compiled(language: str) -> _Compiled:
+    from babel.messages.mofile import write_mo
+
+    cat = catalogue(language)
+    singular, plural = set(), set()
+    for message in cat:
+        if not message.id or message.fuzzy:
+            continue
+        if message.pluralizable:
+            if all(message.string):
+                plural.add(message.id[0])
+        elif message.string:
+            singular.add(message.id)
+    buf = io.BytesIO()
+    write_mo(buf, cat)
+    buf.seek(0)
+    return _Compiled(gettext.GNUTranslations(buf), frozenset(singular), frozenset(plural))
+
+
+def _format(key: str, text: str, language: str, values: dict[str, Any]) -> str:
+    try:
+        return text.format(**values)
+    except KeyError as err:
+        raise MissingTextError(f"the text {key!r} ({language}) needs a value for {err.args[0]!r}; "
+                               f"it was given {sorted(values)}.") from None
+
+
+def t(key: str, language: str = "en", /, **values: Any) -> str:
+    """The text ``key`` in ``language``, its ``{placeholders}`` filled from ``values``.
+
+    Parameters
+    ----------
+    key : str
+        A catalogue key such as ``"heading.spans"``.
+    language : {"en", "zh"}
+    **values
+        The placeholders' values (values the text does not use are ignored).
+
+    Raises
+    ------
+    MissingTextError
+        When the catalogue has no such text (or it has plural forms: use :func:`tn`), or a
+        placeholder has no value.
+
+    Examples
+    --------
+    >>> t("heading.spans"), t("heading.spans", "zh")
+    ('Spans of control', '管理幅度')
+    """
+    c = _compiled(_check(language))
+    if key not in c.singular:
+        hint = "; it has plural forms, use tn()" if key in c.plural else ""
+        raise MissingTextError(f"no text {key!r} in the {language} catalogue {catalogue_path(language)}{hint}.")
+    return _format(key, c.translations.gettext(key), language, values)
+
+
+def tn(key: str, n: int, language: str = "en", /, **values: Any) -> str:
+    """The text ``key`` in the plural form for the count ``n``, formatted (``{n}`` is ``n`` unless given).
+
+    Examples
+    --------
+    >>> tn("group.small_groups", 1), tn("group.small_groups", 3)
+    ('1 small group', '3 small groups')
+    >>> tn("group.small_groups", 3, "zh")
+    '3 个小群体'
+    """
+    c = _compiled(_check(language))
+    if key not in c.plural:
+        hint = "; it has no plural forms, use t()" if key in c.singular else ""
+        raise MissingTextError(f"no plural text {key!r} in the {language} catalogue "
+                               f"{catalogue_path(language)}{hint}.")
+    values.setdefault("n", n)
+    return _format(key, c.translations.ngettext(key, key, int(n)), language, values)
+
+
+def has(key: str, language: str = "en") -> bool:
+    """Whether the catalogue of ``language`` has the text ``key`` (singular or plural)."""
+    c = _compiled(_check(language))
+    return key in c.singular or key in c.plural
+
+
+def keys(language: str = "en") -> frozenset[str]:
+    """Every key of the catalogue of ``language``."""
+    c = _compiled(_check(language))
+    return c.singular | c.plural
+
+
+def placeholders(text: str) -> frozenset[str]:
+    """The names of the ``{placeholders}`` in ``text``.
+
+    Examples
+    --------
+    >>> sorted(placeholders("{n} of {total} ({share})"))
+    ['n', 'share', 'total']
+    """
+    return frozenset(name.split(".")[0].split("[")[0]
+                     for _, name, _, _ in string.Formatter().parse(text) if name)
+
+
+def format_list(items: Iterable[Any], language: str = "en", limit: int | None = None) -> str:
+    """Items as a phrase: ``A, B and C`` / ``A、B、C``; beyond ``limit``: ``A, B and 3 more``.
+
+    Examples
+    --------
+    >>> format_list(["Sales", "HR", "IT"])
+    'Sales, HR and IT'
+    >>> format_list(["Sales", "HR", "IT", "R&D"], limit=2)
+    'Sales, HR and 2 more'
+    >>> format_list(["销售部", "人事部", "财务部"], "zh", limit=2)
+    '销售部、人事部以及其他 1 个'
+    """
+    names = [str(i) for i in items]
+    sep = t("list.separator", language)
+    if limit is not None and len(names) > limit:
+        return tn("list.more", len(names) - limit, language, shown=sep.join(names[:limit]))
+    if len(names) <= 1:
+        return "".join(names)
+    return t("list.last", language, first=sep.join(names[:-1]), last=names[-1])
+
+
+def join_sentences(sentences: Sequence[str], language: str = "en") -> str:
+    """Whole sentences one after the other (a space between them in English, none in Chinese)."""
+    return _SENTENCE_SEPARATOR[_check(language)].join(sentences)
