@@ -18,6 +18,7 @@ __all__ = [
     "NotebookCellError",
     "DependencyMissingError",
     "ManifestError",
+    "OutputError",
 ]
 
 
@@ -97,6 +98,11 @@ class ConfigError(OrgkitError):
 
 class ManifestError(ConfigError):
     """A batch manifest that cannot be read or names clients that do not exist."""
+
+
+class OutputError(OrgkitError):
+    """A place orgkit cannot or may not write to: an output inside a client folder, a folder orgkit did not
+    write, a read-only folder, a full disk. Nothing of the user's was changed."""
 
 
 class DependencyMissingError(OrgkitError):
