@@ -1409,7 +1409,9 @@ def run_batch(
                                                               notebook_sha256=notebook_sha))
             except OSError as exc:  # a folder that vanished or cannot be read: this client fails, not the batch
                 outcome.status, outcome.error_type = "failed", type(exc).__name__
-                outcome.reason = f"cannot read its input files: {exc}"
+                where = Path(exc.filename).name if exc.filename else task.folder
+                outcome.reason = (f"{where}: cannot be read ({exc.strerror or exc}). Give the account running "
+                                  "orgkit read access to the client folder.")
                 runlog.log(logging.ERROR, "%s: failed: %s", task.slug, outcome.reason)
                 continue
             recorded = _recorded_fingerprint(out / task.slug, pdf)

@@ -521,3 +521,45 @@ def test_batch_log_on_a_full_disk_warns_once_without_a_traceback(tmp_path, capsy
     assert "Traceback" not in capsys.readouterr().err
     warnings = [r.getMessage() for r in caplog.records if "batch.log is incomplete" in r.getMessage()]
     assert len(warnings) == 1 and "the disk is full" in warnings[0] and "batch.log" in warnings[0]
+
+
+@pytest.mark.parametrize("error, words", [
+    (PermissionError(errno.EACCES, "Permission denied"), "permission denied"),
+    (OSError(errno.ENOSPC, "No space left on device"), "the disk is full"),
+])
+def test_cli_sample_write_failures_are_messages(tmp_path, monkeypatch, error, words):
+    import orgkit.sample as sample_mod
+
+    def fail(table, path):
+        raise type(error)(error.errno, error.strerror, os.fspath(path))
+
+    monkeypatch.setattr(sample_mod, "_write_csv", fail)
+    r = run("sample", tmp_path / "demo", "-n", "10")
+    assert r.exit_code == 2 and "Traceback" not in r.output
+    assert r.output.startswith("error: cannot write ") and words in r.output
+
+
+def test_cli_sample_refuses_a_client_folder_even_with_force(tmp_path):
+    acme = client(tmp_path / "acme")
+    before = digest(acme)
+    r = run("sample", acme, "--force")
+    assert r.exit_code == 2 and "not a sample folder orgkit wrote" in r.output and "Traceback" not in r.output
+    assert digest(acme) == before
+    (tmp_path / "file").write_text("x")
+    r = run("sample", tmp_path / "file" / "demo")
+    assert r.exit_code == 2 and "a file stands where a folder is expected" in r.output
+
+
+def test_batch_unreadable_input_fails_that_client_with_a_message(tmp_path, fake_pipeline, monkeypatch):
+    src = clients(tmp_path / "clients", "acme", "beta")
+    real = batch_mod._sha256
+
+    def denied(path):
+        if path.parent.name == "acme":
+            raise PermissionError(errno.EACCES, "Permission denied", os.fspath(path))
+        return real(path)
+
+    monkeypatch.setattr(batch_mod, "_sha256", denied)
+    summary = run_batch(src, tmp_path / "reports", workers=1, progress=False)
+    assert {o.slug: o.status for o in summary.outcomes} == {"acme": "failed", "beta": "done"}
+    assert summary.failed[0].reason.startswith("client.yml: cannot be read (Permission denied)")
