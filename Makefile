@@ -50,6 +50,7 @@ lab: install ## Open JupyterLab on notebooks/ in the project's environment
 bench: install ## Run the benchmarks (prints ratios against baselines run in the same process)
 	@for b in benchmarks/bench_*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
 
-clean: ## Remove generated reports, caches and .venv
+clean: ## Remove what orgkit wrote in reports/ (nothing else there), caches and .venv
+	@if [ -x $(ORGKIT) ]; then $(ORGKIT) clean $(REPORTS); \
+	else echo "$(REPORTS)/ left as it is: orgkit is not installed in $(VENV); make install && make clean removes what orgkit wrote there"; fi
 	rm -rf $(VENV) .pytest_cache build *.egg-info
-	find $(REPORTS) -mindepth 1 ! -name .gitkeep ! -name README.md -exec rm -rf {} +

@@ -17,8 +17,14 @@ Layout of ``output_dir`` after a run::
 
 Every report is built in a private folder under ``output_dir/.orgkit-batch-tmp/`` and renamed into
 place only when it is complete, its ``metrics.json`` already holding the ``inputs`` that make it
-skippable. An interrupted batch (Ctrl-C, a killed worker, a killed machine) therefore leaves every
-finished report intact and no half-written one, and the next run picks up where it stopped.
+skippable. An interrupted batch (Ctrl-C, SIGTERM, a killed worker, a killed machine) therefore leaves
+every finished report intact and no half-written one, and the next run picks up where it stopped.
+
+Nothing of the user's is touched: the output folder may not be, contain or lie inside any client folder
+of the batch, a ``<slug>/`` folder is replaced only when it carries orgkit's marker (``.orgkit-report``),
+and the overview files replace only files orgkit wrote. All of this is checked before anything is
+written. Worker processes stop when the batch process is gone (killed, even with SIGKILL) and never
+publish a report after that.
 """
 
 from __future__ import annotations
@@ -47,10 +53,21 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any, Iterator
 
-from .atomic import swap_in, write_json
+from .atomic import (
+    is_orgkit_folder,
+    mark,
+    not_ours,
+    output_error,
+    output_errors,
+    read_marker,
+    remove_folder,
+    swap_in,
+    write_json,
+)
 from ._version import __version__
 from .contract import LANGUAGES, STAGES, TABLES
-from .errors import ConfigError, ManifestError, OrgkitError
+from .errors import ConfigError, ManifestError, OrgkitError, OutputError
+from .outputs import LOCK_FILE as _LOCK_FILE
 
 __all__ = [
     "run_batch",
@@ -81,7 +98,6 @@ MANIFEST_COLUMNS: dict[str, tuple[str, ...]] = {
 }
 #: Private working folder under ``output_dir`` (removed at the start of every run).
 TMP_DIR = ".orgkit-batch-tmp"
-_LOCK_FILE = ".orgkit-batch.lock"
 _STATE_FILE = "batch.json"
 _INPUT_SUFFIXES = (".csv", ".xlsx", ".xls", ".txt", ".tsv", ".json")
 _SETTINGS_FILES = ("client.yml", "client.yaml")
@@ -177,7 +193,7 @@ def discover_clients(
     folder : path
         A folder of client folders.
     output_dir : path, optional
-        The reports folder; skipped when it lies inside ``folder``.
+        The reports folder; skipped when it lies inside ``folder`` (unless it is a client folder itself).
 
     Returns
     -------
@@ -199,8 +215,9 @@ def discover_clients(
     tasks: list[ClientTask] = []
     seen: dict[str, Path] = {}
     for sub in sorted(p for p in root.iterdir() if p.is_dir()):
-        if sub.name.startswith((".", "_")) or (out is not None and sub.resolve() == out):
-            continue
+        if sub.name.startswith((".", "_")) or (out is not None and sub.resolve() == out
+                                                and not _is_client_folder(sub)):
+            continue  # a client folder given as the output stays in, for run_batch to refuse
         if not _is_client_folder(sub):
             logger.info("skipping %s: no people.csv or people.xlsx in it", sub)
             continue
@@ -565,21 +582,133 @@ def _moved(message: str, work: Path, task: ClientTask, output_dir: Path) -> str:
 
 
 def _record_failure(output_dir: Path, work: Path, task: ClientTask, exc: BaseException, tb: str) -> None:
-    """Keep ``<slug>.failed/`` (error.txt, and the executed notebook when run_client kept one)."""
+    """Keep ``<slug>.failed/`` (error.txt, and the executed notebook when run_client kept one).
+
+    A ``<slug>.failed`` that orgkit did not write is left as it is (:func:`~orgkit.atomic.swap_in` refuses).
+    """
     from .report import client_slug
 
     failed = output_dir / f"{task.slug}.failed"
     kept = work / f"{client_slug(task.folder)}.failed"
     staged = work / f"{task.slug}.failed.new"
-    if kept.is_dir():
-        os.replace(kept, staged)
-    else:
-        staged.mkdir(parents=True, exist_ok=True)
-    text = f"{type(exc).__name__}: {_moved(str(exc), work, task, output_dir)}\n"
-    if not isinstance(exc, OrgkitError):
-        text += "\n" + tb
-    (staged / "error.txt").write_text(text, encoding="utf-8")
+    with output_errors(failed):
+        if kept.is_dir():
+            os.replace(kept, staged)
+        else:
+            staged.mkdir(parents=True, exist_ok=True)
+        mark(staged, "failed", task.slug)
+        text = f"{type(exc).__name__}: {_moved(str(exc), work, task, output_dir)}\n"
+        if not isinstance(exc, OrgkitError):
+            text += "\n" + tb
+        (staged / "error.txt").write_text(text, encoding="utf-8")
+    if _abandoned():
+        return
     swap_in(staged, failed)
+
+
+# --------------------------------------------------------------------------------------------------
+# Stopping with the batch process
+# --------------------------------------------------------------------------------------------------
+#: In a worker process: the read end of a pipe whose only write end the batch process holds. It becomes
+#: readable (end of file) when the batch process is gone, however it ended.
+_PARENT_PIPE: Any = None
+
+
+def _set_parent_death_signal(sig: int) -> bool:
+    """Ask Linux to send ``sig`` to this process when its parent ends (``prctl(PR_SET_PDEATHSIG)``)."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        return libc.prctl(1, int(sig), 0, 0, 0) == 0  # 1 = PR_SET_PDEATHSIG
+    except (OSError, AttributeError):  # no libc prctl: the pipe check below still guards publishing
+        return False
+
+
+def _on_worker_signal(signum: int, frame: Any) -> None:
+    """SIGTERM in a worker (the pool being stopped, or its parent gone): stop its kernel and end now."""
+    from .report import stop_kernels
+
+    stop_kernels()
+    os._exit(128 + signum)
+
+
+def _watch_parent(pipe: Any) -> None:
+    """In a worker's watcher thread: wait for the batch process to be gone, then stop the worker at once."""
+    from multiprocessing.connection import wait as wait_for
+
+    try:
+        wait_for([pipe])  # the batch process never writes: this returns at end of file
+    except (OSError, ValueError):
+        pass
+    from .report import stop_kernels
+
+    stop_kernels()
+    os._exit(143)
+
+
+def _worker_init(parent_pipe: Any, one_process: bool) -> None:
+    """Initialiser of every worker process of a batch's pool.
+
+    The worker ends, and kills its notebook kernel, as soon as the batch process is gone however it ended
+    (even SIGKILL): a watcher thread waits for end of file on ``parent_pipe``, whose only write end the
+    batch process holds. On Linux it also asks for SIGTERM when the process that forked it ends
+    (``PR_SET_PDEATHSIG``). SIGTERM (the pool being stopped) kills its kernel before it ends. Before it
+    publishes a report it checks the pipe again (:func:`_abandoned`).
+    """
+    import signal
+    import threading
+
+    global _PARENT_PIPE
+    _PARENT_PIPE = parent_pipe
+    if one_process:
+        from .assessment import PARALLEL_ENV
+
+        os.environ[PARALLEL_ENV] = "0"
+    signal.signal(signal.SIGTERM, _on_worker_signal)
+    _set_parent_death_signal(signal.SIGTERM)
+    if parent_pipe is not None:
+        threading.Thread(target=_watch_parent, args=(parent_pipe,), name="orgkit-parent-watch",
+                         daemon=True).start()
+
+
+def _dask_task_cancelled() -> bool:
+    """On a Dask worker: whether the scheduler has let go of the running task (its client is gone)."""
+    if "distributed" not in sys.modules:  # not imported: this is no Dask worker
+        return False
+    try:
+        from distributed import get_worker
+        from distributed.worker import thread_state
+    except ImportError:  # pragma: no cover - Dask is a dependency
+        return False
+    try:
+        worker = get_worker()
+    except ValueError:  # not on a Dask worker
+        return False
+    key = getattr(thread_state, "key", None)
+    if key is None:
+        return False
+    ts = worker.state.tasks.get(key)
+    return ts is None or ts.state in ("cancelled", "released", "forgotten")
+
+
+def _abandoned() -> bool:
+    """Whether the batch this process works for is gone: then nothing may be published any more.
+
+    In a worker of the local pool: the batch process ended (its end of :data:`_PARENT_PIPE` closed). On a
+    Dask worker: the scheduler released the task (the batch process that submitted it disconnected, or
+    cancelled it).
+    """
+    pipe = _PARENT_PIPE
+    if pipe is not None:
+        try:
+            if pipe.poll(0):  # the batch process never writes: readable means end of file
+                return True
+        except (OSError, EOFError, ValueError):
+            return True
+    return _dask_task_cancelled()
 
 
 def _run_task(task: ClientTask, output_dir: str, timeout: float = 600) -> dict[str, Any]:
@@ -591,8 +720,9 @@ def _run_task(task: ClientTask, output_dir: str, timeout: float = 600) -> dict[s
     t0 = time.perf_counter()
     out = Path(output_dir)
     work = out / TMP_DIR / f"{task.slug}-{uuid.uuid4().hex[:10]}"
-    work.mkdir(parents=True)
     try:
+        with output_errors(work, doing="create"):
+            work.mkdir(parents=True)
         result = report.run_client(
             task.folder, work, language=task.language, stage=task.stage, min_group_size=task.min_group_size,
             pdf=task.pdf, progress=False, timeout=timeout,
@@ -602,8 +732,12 @@ def _run_task(task: ClientTask, output_dir: str, timeout: float = 600) -> dict[s
         data["batch"] = {"slug": task.slug, "name": task.name, "wave": task.wave, "folder": task.folder,
                          "source": task.source}
         write_json(result.out_dir / "metrics.json", data)
+        mark(result.out_dir, "report", task.slug)
+        if _abandoned():  # the batch process is gone: nobody asked for this report any more
+            return _failure(task, "not published: the batch that started it is gone", "Abandoned",
+                            time.perf_counter() - t0)
         swap_in(result.out_dir, out / task.slug)
-        shutil.rmtree(out / f"{task.slug}.failed", ignore_errors=True)
+        remove_folder(out / f"{task.slug}.failed", "failed")
         client = data.get("client") or {}
         return {
             "slug": task.slug, "status": "done", "seconds": time.perf_counter() - t0,
@@ -618,8 +752,8 @@ def _run_task(task: ClientTask, output_dir: str, timeout: float = 600) -> dict[s
         tb = traceback.format_exc()
         try:
             _record_failure(out, work, task, exc, tb)
-        except OSError:
-            pass
+        except (OSError, OrgkitError) as record_exc:  # the client's own failure is what the summary reports
+            logger.warning("%s: could not keep %s.failed: %s", task.slug, task.slug, record_exc)
         return {
             "slug": task.slug, "status": "failed", "seconds": time.perf_counter() - t0,
             "error_type": type(exc).__name__, "reason": _moved(_reason(exc), work, task, out),
@@ -685,7 +819,9 @@ class BatchSummary:
     overview, summary_csv, log_file : Path or None
         ``index.html``, ``summary.csv`` and ``batch.log``.
     interrupted : bool
-        Whether the run was stopped (Ctrl-C) before every client was handled.
+        Whether the run was stopped (Ctrl-C or SIGTERM) before every client was handled.
+    stopped_by : str or None
+        ``"SIGTERM"`` when a SIGTERM stopped it (``None`` for Ctrl-C or a finished run).
     """
 
     outcomes: list[ClientOutcome]
@@ -698,6 +834,7 @@ class BatchSummary:
     log_file: Path | None = None
     interrupted: bool = False
     started_at: str = ""
+    stopped_by: str | None = None
 
     def _with(self, status: str) -> list[ClientOutcome]:
         return [o for o in self.outcomes if o.status == status]
@@ -735,7 +872,8 @@ class BatchSummary:
         parts = [f"{len(self.done)} done", f"{len(self.skipped)} skipped (unchanged)", f"{len(self.failed)} failed"]
         if self.not_run:
             parts.append(f"{len(self.not_run)} not run")
-        head = "interrupted" if self.interrupted else "finished"
+        head = ("terminated (SIGTERM)" if self.stopped_by == "SIGTERM" else "interrupted") if self.interrupted \
+            else "finished"
         lines = [f"orgkit batch {head}: {n} client{'s' if n != 1 else ''} in {self.seconds:.1f} s ({how}): "
                  + ", ".join(parts)]
         if self.failed:
@@ -758,6 +896,7 @@ class BatchSummary:
             "mode": self.mode,
             "workers": self.workers,
             "interrupted": self.interrupted,
+            "stopped_by": self.stopped_by,
             "exit_code": self.exit_code,
             "counts": {s: len(self._with(s)) for s in ("done", "skipped", "failed", "not run")},
             "clients": [o.to_dict() for o in self.outcomes],
@@ -765,25 +904,49 @@ class BatchSummary:
 
 
 class BatchInterrupted(KeyboardInterrupt):
-    """Ctrl-C stopped a batch; :attr:`summary` says what was finished (finished reports are kept)."""
+    """Ctrl-C or SIGTERM stopped a batch; :attr:`summary` says what was finished (finished reports are kept).
+
+    Attributes
+    ----------
+    summary : BatchSummary
+    exit_code : int
+        130 after Ctrl-C, 143 after SIGTERM (128 + the signal's number, as shells report it).
+    """
 
     def __init__(self, summary: BatchSummary):
         self.summary = summary
+        self.exit_code = 143 if summary.stopped_by == "SIGTERM" else 130
         super().__init__(summary.describe())
 
 
 # --------------------------------------------------------------------------------------------------
 # The run's log and progress
 # --------------------------------------------------------------------------------------------------
+class _LogFileHandler(logging.FileHandler):
+    """A FileHandler that remembers a failed write (a full disk) instead of printing a traceback."""
+
+    error: BaseException | None = None
+
+    def handleError(self, record: logging.LogRecord) -> None:  # noqa: N802 - logging's name
+        if self.error is None:
+            self.error = sys.exc_info()[1]
+
+
 class _RunLog:
-    """Writes the run's records to ``batch.log`` whatever the logging configuration, and to the logger."""
+    """Writes the run's records to ``batch.log`` whatever the logging configuration, and to the logger.
+
+    A write that fails once the run is under way (the disk filled up) is said once, as a warning on the
+    logger; the batch goes on.
+    """
 
     def __init__(self, path: Path | None):
         self.path = path
-        self.handler: logging.Handler | None = None
+        self.handler: _LogFileHandler | None = None
+        self._warned = False
         if path is not None:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            self.handler = logging.FileHandler(path, mode="a", encoding="utf-8")
+            with output_errors(path):
+                path.parent.mkdir(parents=True, exist_ok=True)
+                self.handler = _LogFileHandler(path, mode="a", encoding="utf-8")
             self.handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)-7s %(message)s"))
 
     def log(self, level: int, msg: str, *args: Any, detail: str | None = None) -> None:
@@ -793,6 +956,11 @@ class _RunLog:
             if detail:
                 record.exc_text = detail.rstrip()
             self.handler.handle(record)
+            if self.handler.error is not None and not self._warned:
+                self._warned = True
+                err = self.handler.error
+                text = str(output_error(err, self.path)) if isinstance(err, OSError) else str(err)
+                logger.warning("batch.log is incomplete: %s", text)
 
     def close(self) -> None:
         if self.handler is not None:
@@ -820,7 +988,8 @@ def _isatty() -> bool:
 def _locked(output_dir: Path) -> Iterator[None]:
     """Hold an exclusive lock on ``output_dir`` so two batches never write to it at once."""
     path = output_dir / _LOCK_FILE
-    fh = open(path, "a+", encoding="utf-8")
+    with output_errors(path):
+        fh = open(path, "a+", encoding="utf-8")
     try:
         try:
             import fcntl
@@ -867,17 +1036,11 @@ def _mp_context() -> multiprocessing.context.BaseContext:
     return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
 
 
-def _new_pool(workers: int) -> ProcessPoolExecutor:
+def _new_pool(workers: int, parent_pipe: Any = None) -> ProcessPoolExecutor:
     # With several workers the cores are already busy with one report each: a report's own second
     # process (orgkit.assessment's parallel mode) would only compete with them.
-    return ProcessPoolExecutor(max_workers=workers, mp_context=_mp_context(),
-                               initializer=_one_process_per_report if workers > 1 else None)
-
-
-def _one_process_per_report() -> None:
-    from .assessment import PARALLEL_ENV
-
-    os.environ[PARALLEL_ENV] = "0"
+    return ProcessPoolExecutor(max_workers=workers, mp_context=_mp_context(), initializer=_worker_init,
+                               initargs=(parent_pipe, workers > 1))
 
 
 def _stop_pool(pool: ProcessPoolExecutor) -> None:
@@ -912,7 +1075,10 @@ def _run_processes(tasks: list[ClientTask], output_dir: str, timeout: float, on_
     alone: deque[ClientTask] = deque()  # suspects, each retried with nothing else running
     retried: set[str] = set()
     inflight: dict[Future, ClientTask] = {}
-    pool = _new_pool(workers)
+    # the workers' view of this process: only this process holds the write end, so the workers see end
+    # of file on the read end as soon as it is gone, however it ended
+    parent_read, parent_write = _mp_context().Pipe(duplex=False)
+    pool = _new_pool(workers, parent_read)
     try:
         while queue or alone or inflight:
             if not inflight and alone:
@@ -957,11 +1123,15 @@ def _run_processes(tasks: list[ClientTask], output_dir: str, timeout: float, on_
                     retried.add(task.slug)
                     alone.append(task)
             _stop_pool(pool)
-            pool = _new_pool(workers)
+            pool = _new_pool(workers, parent_read)
     except BaseException:
         _stop_pool(pool)
+        parent_write.close()
+        parent_read.close()
         raise
     pool.shutdown(wait=True)
+    parent_write.close()  # after the workers ended: they end at once when it closes
+    parent_read.close()
 
 
 def _check_workers(client: Any, output_dir: str, folder: str) -> None:
@@ -1063,6 +1233,79 @@ def _default_workers() -> int:
         return max(1, os.cpu_count() or 1)
 
 
+def _check_output(out: Path, tasks: list[ClientTask], log_path: Path) -> None:
+    """Refuse, before anything is written, an output folder that would put anything of the user's at risk.
+
+    The output folder may not be, contain or lie inside a client folder of the batch; every ``<slug>/``
+    that exists must be a report orgkit wrote; the overview files, the log and the lock file may only
+    replace files orgkit wrote; the work folder must be orgkit's.
+    """
+    from .outputs import check_can_be_folder, check_outside_clients, check_overview_files
+
+    check_outside_clients(out, [t.folder for t in tasks])
+    check_can_be_folder(out)
+    check_overview_files(out, [log_path])
+    foreign = [out / t.slug for t in tasks
+               if (out / t.slug).exists() or (out / t.slug).is_symlink()]
+    foreign = [p for p in foreign if not is_orgkit_folder(p, "report")]
+    if foreign:
+        names = ", ".join(str(p) for p in foreign[:5]) + (f" and {len(foreign) - 5} more" if len(foreign) > 5 else "")
+        raise OutputError(f"{names} exist{'s' if len(foreign) == 1 else ''} and {'was' if len(foreign) == 1 else 'were'} "
+                          "not written by orgkit; move them or choose another -o. Nothing was written.")
+    work = out / TMP_DIR
+    if (work.exists() or work.is_symlink()) and not _is_work_folder(work):
+        raise not_ours(work)
+
+
+_WORK_ENTRY = re.compile(r"^.+-[0-9a-f]{10}$")
+
+
+def _is_work_folder(path: Path) -> bool:
+    """The batch's work folder: it carries the marker, or (orgkit before the marker) holds only run folders."""
+    if is_orgkit_folder(path, "work"):
+        return True
+    if path.is_symlink() or not path.is_dir() or read_marker(path) is not None:
+        return False
+    try:
+        return all(p.is_dir() and not p.is_symlink() and _WORK_ENTRY.match(p.name) for p in path.iterdir())
+    except OSError:
+        return False
+
+
+def _fresh_work_folder(work: Path) -> None:
+    """Remove the work folder a killed run left (it is orgkit's: checked) and start an empty, marked one."""
+    if work.exists() and _is_work_folder(work):
+        shutil.rmtree(work, ignore_errors=True)
+    with output_errors(work, doing="create"):
+        work.mkdir(exist_ok=True)
+        mark(work, "work")
+
+
+class _Terminated(KeyboardInterrupt):
+    """SIGTERM reached the batch process: stop like Ctrl-C (finished reports are kept)."""
+
+
+@contextmanager
+def _terminate_on_sigterm() -> Iterator[None]:
+    """While the batch runs in the main thread, SIGTERM stops it cleanly: workers terminated, state saved."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def handler(signum: int, frame: Any) -> None:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)  # a second SIGTERM ends the process at once
+        raise _Terminated()
+
+    previous = signal.signal(signal.SIGTERM, handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 def run_batch(
     source: str | os.PathLike[str],
     output_dir: str | os.PathLike[str] = "reports",
@@ -1119,7 +1362,12 @@ def run_batch(
     ConfigError
         Another batch holds ``output_dir``, or the Dask scheduler or its workers cannot run the batch.
     BatchInterrupted
-        Ctrl-C: its ``summary`` says what was finished. Finished reports are kept; rerun to continue.
+        Ctrl-C or SIGTERM: its ``summary`` says what was finished (and ``exit_code`` is 130 or 143).
+        Finished reports are kept; rerun to continue.
+    OutputError
+        Before anything is written: ``output_dir`` is, contains or is inside a client folder, or a
+        ``<slug>/`` folder, an overview file or the log there was not written by orgkit; or the output
+        folder cannot be written (read-only, full).
 
     Notes
     -----
@@ -1135,12 +1383,15 @@ def run_batch(
     if workers is not None and (isinstance(workers, bool) or int(workers) < 1):
         raise ConfigError(f"workers must be a whole number of at least 1. Got {workers!r} instead.")
     tasks = load_tasks(source, out)
-    out.mkdir(parents=True, exist_ok=True)
+    log_path = Path(log_file).expanduser().resolve() if log_file is not None else out / "batch.log"
+    _check_output(out, tasks, log_path)
+    with output_errors(out, doing="create"):
+        out.mkdir(parents=True, exist_ok=True)
     fn: RunFn = _run or _run_task
 
-    with _locked(out):
-        shutil.rmtree(out / TMP_DIR, ignore_errors=True)  # leftovers of a killed run
-        runlog = _RunLog(Path(log_file).expanduser().resolve() if log_file is not None else out / "batch.log")
+    with _locked(out), _terminate_on_sigterm():
+        _fresh_work_folder(out / TMP_DIR)  # leftovers of a killed run go
+        runlog = _RunLog(log_path)
         n_workers = int(workers) if workers is not None else _default_workers()
         mode = "dask" if (scheduler or local_cluster) else "serial"
         runlog.log(logging.INFO, "batch started: %d client(s) from %s to %s (orgkit %s, force=%s, pdf=%s)",
@@ -1158,7 +1409,9 @@ def run_batch(
                                                               notebook_sha256=notebook_sha))
             except OSError as exc:  # a folder that vanished or cannot be read: this client fails, not the batch
                 outcome.status, outcome.error_type = "failed", type(exc).__name__
-                outcome.reason = f"cannot read its input files: {exc}"
+                where = Path(exc.filename).name if exc.filename else task.folder
+                outcome.reason = (f"{where}: cannot be read ({exc.strerror or exc}). Give the account running "
+                                  "orgkit read access to the client folder.")
                 runlog.log(logging.ERROR, "%s: failed: %s", task.slug, outcome.reason)
                 continue
             recorded = _recorded_fingerprint(out / task.slug, pdf)
@@ -1207,14 +1460,19 @@ def run_batch(
                     with _dask_client(scheduler, local_cluster, n_workers) as (client, n):
                         summary.workers = n
                         _run_dask(to_run, str(out), timeout, on_result, fn, client)
-        except KeyboardInterrupt:
+        except KeyboardInterrupt as exc:
             interrupted = True
-            runlog.log(logging.WARNING, "interrupted: %d client(s) not run; finished reports are kept",
+            summary.stopped_by = "SIGTERM" if isinstance(exc, _Terminated) else None
+            from .report import stop_kernels
+
+            stop_kernels()  # a kernel of a report that ran in this process
+            runlog.log(logging.WARNING, "%s: %d client(s) not run; finished reports are kept",
+                       "terminated (SIGTERM)" if summary.stopped_by else "interrupted",
                        sum(o.status == "not run" for o in outcomes.values()))
         finally:
             if bar is not None:
                 bar.close()
-            shutil.rmtree(out / TMP_DIR, ignore_errors=True)
+            remove_folder(out / TMP_DIR, "work")
             summary.interrupted = interrupted
             summary.seconds = time.perf_counter() - t0
             try:

@@ -1,8 +1,12 @@
 """The ``orgkit`` command line: a thin click wrapper over the library functions.
 
 Every command calls one library function; errors of the :class:`~orgkit.errors.OrgkitError` family are
-printed without a traceback and end the command with the error's exit status (2: the input is wrong,
-1: a run failed, 3: a batch in which some clients failed).
+printed without a traceback and end the command with the error's exit status (2: the input or the output
+path is wrong, 1: a run failed, 3: a batch in which some clients failed, 130/143: a batch stopped by
+Ctrl-C/SIGTERM).
+
+No command writes into a client folder it reads, or over a file or folder orgkit did not write; each checks
+its output path before it writes anything (:mod:`orgkit.outputs`).
 """
 
 from __future__ import annotations
@@ -64,12 +68,16 @@ def main(verbose: int) -> None:
 @click.option("--seed", type=int, default=0, show_default=True, help="Random seed; same seed, same files.")
 @click.option("--language", type=_LANGUAGES, default="en", show_default=True,
               help="Language of department names and the report.")
-@click.option("--force", is_flag=True, help="Overwrite OUT_DIR when it is not empty.")
+@click.option("--force", is_flag=True,
+              help="Rewrite the sample files in OUT_DIR when it is a sample folder orgkit wrote before.")
 @click.option("--path", "print_path", is_flag=True, help="Print the bundled sample client's folder and exit.")
 @_friendly
 def sample(out_dir: Path | None, employees: int, stage: str | None, seed: int, language: str, force: bool,
            print_path: bool) -> None:
-    """Write a complete synthetic client folder to OUT_DIR (all six files, valid, deterministic)."""
+    """Write a complete synthetic client folder to OUT_DIR (all six files, valid, deterministic).
+
+    OUT_DIR must be new or empty; --force rewrites a sample folder orgkit wrote, never another folder.
+    """
     from .sample import generate_client, sample_client_path
 
     if print_path:
@@ -90,11 +98,21 @@ def sample(out_dir: Path | None, employees: int, stage: str | None, seed: int, l
 @_friendly
 def validate(client_dir: Path, show_small_groups: bool) -> None:
     """Load and validate CLIENT_DIR; print what was loaded and every warning (exit 2 on errors)."""
-    from .loading import load_client
     from .summary import describe_client
 
-    client = load_client(client_dir)
+    client = _load(client_dir)
     click.echo(describe_client(client, show_small_groups=show_small_groups))
+
+
+def _load(client_dir: Path, **overrides):
+    """load_client, with a file the operating system will not read reported like any other input problem."""
+    from .loading import load_client
+    from .outputs import unreadable_input
+
+    try:
+        return load_client(client_dir, **overrides)
+    except OSError as exc:  # the read boundary
+        raise unreadable_input(client_dir, exc) from exc
 
 
 @main.command()
@@ -109,18 +127,20 @@ def assess(client_dir: Path, output: Path | None, stage: str | None, min_group_s
     """Run every assessment on CLIENT_DIR without a notebook and write one machine-readable result."""
     from .assessment import assess as run_assess
     from .assessment import write_metrics
-    from .loading import load_client
+    from .outputs import check_metrics_file
 
-    client = load_client(client_dir, stage=stage, min_group_size=min_group_size)
-    if client.warnings:
-        click.echo(f"{len(client.warnings)} data warning(s); `orgkit validate {client_dir}` lists them "
-                   "(they are also in metrics.json under data.warnings).", err=True)
+    if output is not None:
+        check_metrics_file(output, client_dir)
+    client = _load(client_dir, stage=stage, min_group_size=min_group_size)
     result = run_assess(client)
     if output is None:
         click.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
     else:
         write_metrics(result, output)
         click.echo(f"wrote {output}")
+    if client.warnings:
+        click.echo(f"{len(client.warnings)} data warning(s); `orgkit validate {client_dir}` lists them "
+                   "(they are also in metrics.json under data.warnings).", err=True)
 
 
 @main.command()
@@ -168,9 +188,31 @@ def batch(source: Path, output_dir: Path, workers: int | None, scheduler: str | 
         summary = run_batch(source, output_dir, workers=workers, scheduler=scheduler, force=force, pdf=pdf)
     except BatchInterrupted as exc:  # finished reports are kept; the next run picks up the rest
         click.echo(exc.summary.describe(), err=True)
-        sys.exit(130)
+        sys.exit(exc.exit_code)
     click.echo(summary.describe())
     sys.exit(summary.exit_code)
+
+
+@main.command()
+@click.argument("reports_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("reports"),
+                required=False)
+@click.option("-n", "--dry-run", is_flag=True, help="Only list what would be removed.")
+@_friendly
+def clean(reports_dir: Path, dry_run: bool) -> None:
+    """Remove what orgkit wrote in REPORTS_DIR (default: reports): reports, failed runs, the overview.
+
+    Only folders carrying orgkit's marker (.orgkit-report) and overview files orgkit recognises as its
+    own are removed; anything else is listed and left alone.
+    """
+    from .outputs import clean as clean_folder
+
+    done = clean_folder(reports_dir, dry_run=dry_run)
+    verb = "would remove" if dry_run else "removed"
+    for p in done.removed:
+        click.echo(f"{verb} {p}")
+    for p in done.kept:
+        click.echo(f"kept {p} (not written by orgkit)")
+    click.echo(f"{verb} {len(done.removed)} item(s) from {reports_dir}; kept {len(done.kept)}.")
 
 
 if __name__ == "__main__":  # pragma: no cover

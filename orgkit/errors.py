@@ -19,6 +19,7 @@ __all__ = [
     "DependencyMissingError",
     "ManifestError",
     "MissingTextError",
+    "OutputError",
 ]
 
 
@@ -98,6 +99,11 @@ class ConfigError(OrgkitError):
 
 class ManifestError(ConfigError):
     """A batch manifest that cannot be read or names clients that do not exist."""
+
+
+class OutputError(OrgkitError):
+    """A place orgkit cannot or may not write to: an output inside a client folder, a folder orgkit did not
+    write, a read-only folder, a full disk. Nothing of the user's was changed."""
 
 
 class DependencyMissingError(OrgkitError):

@@ -21,7 +21,8 @@ from typing import Any
 
 import pandas as pd
 
-from .atomic import write_text
+from .atomic import not_ours, output_errors, write_text
+from .csvsafe import write_csv
 from .findings import THRESHOLDS, score_status
 from .i18n import t, tn
 
@@ -349,15 +350,28 @@ def build_overview(
     wave (▲/▼). Clients with several waves get a trend table with every wave in order. Scores are
     coloured green from 70, amber from 50, red below. The page is one self-contained file (inline CSS
     and a few lines of JavaScript to sort a table by clicking its header; nothing from a network), and
-    every text from the data is HTML-escaped by the template. Both files are written atomically.
+    every text from the data is HTML-escaped by the template. Both files are written atomically;
+    ``summary.csv`` is spreadsheet-safe (:func:`orgkit.csvsafe.write_csv`: a text cell never starts a
+    formula).
+
+    Raises
+    ------
+    OutputError
+        ``index.html`` or ``summary.csv`` exists and was not written by orgkit (nothing is written), or the
+        folder cannot be written.
     """
     import jinja2
 
+    from .outputs import orgkit_wrote_file
+
     root = Path(output_dir)
-    root.mkdir(parents=True, exist_ok=True)
+    for name in ("summary.csv", "index.html"):
+        if not orgkit_wrote_file(root / name):
+            raise not_ours(root / name)
+    with output_errors(root, doing="create"):
+        root.mkdir(parents=True, exist_ok=True)
     table = summary_table(root, outcomes)
-    csv_text = table.to_csv(index=False, float_format="%.6g")
-    write_text(root / "summary.csv", csv_text, encoding="utf-8-sig")
+    write_csv(root / "summary.csv", table, float_format="%.6g")
 
     records = [{k: (None if _missing(v) else v) for k, v in r.items()} for r in table.to_dict("records")]
     groups: dict[str, list[dict[str, Any]]] = {}

@@ -12,8 +12,13 @@ Layout of a run into ``reports/``::
     reports/<slug>/assessment.ipynb    the executed notebook: the record of the run
     reports/<slug>/metrics.json        the same dict as ``orgkit assess``
     reports/<slug>/figures/*.svg       every figure of the report (text drawn by the viewer's fonts)
+    reports/<slug>/.orgkit-report      the marker: orgkit wrote this folder and may replace it
     reports/<slug>.failed/             only after a failed run: the executed notebook with the failing
                                        cell and error.txt; removed by the next successful run
+
+The output folder may not be, contain or lie inside the client folder, and ``reports/<slug>`` is replaced
+only when orgkit wrote it (it carries the marker): anything else there is refused before anything is
+written (:class:`~orgkit.errors.OutputError`).
 
 The kernel side of the report (what the notebook calls) is :func:`open_report` and
 :class:`ReportBook`; it lives here so the notebook stays one call per cell.
@@ -38,8 +43,8 @@ import pandas as pd
 from jupyter_client.kernelspec import KernelSpec
 from jupyter_client.manager import AsyncKernelManager
 
-from orgkit.atomic import swap_in
-from orgkit.errors import ConfigError, DependencyMissingError, NotebookCellError, ReportError
+from orgkit.atomic import is_orgkit_folder, mark, not_ours, output_errors, remove_folder, swap_in
+from orgkit.errors import ConfigError, DependencyMissingError, NotebookCellError, OrgkitError, ReportError
 
 if TYPE_CHECKING:  # pragma: no cover
     from orgkit.client import Client
@@ -57,6 +62,7 @@ __all__ = [
     "open_report",
     "ReportBook",
     "NOTEBOOK_PARAMETERS",
+    "stop_kernels",
 ]
 
 logger = logging.getLogger(__name__)
@@ -194,10 +200,46 @@ class OrgkitKernelManager(AsyncKernelManager):
             )
         return self._kernel_spec
 
+    async def _async_launch_kernel(self, kernel_cmd: list[str], **kw: Any) -> None:
+        await super()._async_launch_kernel(kernel_cmd, **kw)
+        pid = getattr(self.provisioner, "pid", None)
+        if pid:
+            _KERNELS.add(int(pid))
+
     async def _async_cleanup_resources(self, restart: bool = False) -> None:
+        pid = getattr(self.provisioner, "pid", None)
         await super()._async_cleanup_resources(restart=restart)
+        if pid:
+            _KERNELS.discard(int(pid))
         if not restart:
             shutil.rmtree(self._socket_dir, ignore_errors=True)
+
+
+#: Process ids of the report kernels this process started and has not shut down yet.
+_KERNELS: set[int] = set()
+
+
+def stop_kernels() -> int:
+    """Kill every report kernel this process started (and the processes they started): for a process that
+    is being stopped itself. Each kernel runs in its own session, so its whole process group is killed.
+
+    Returns
+    -------
+    int
+        How many kernels were signalled.
+    """
+    import signal
+
+    n = 0
+    for pid in list(_KERNELS):
+        _KERNELS.discard(pid)
+        try:
+            if os.getpgid(pid) == pid:  # still our kernel, leading its own group (not a reused pid)
+                os.killpg(pid, signal.SIGKILL)
+                n += 1
+        except (OSError, AttributeError):  # gone already; or no process groups (Windows)
+            continue
+    return n
 
 
 def _want_progress(progress: bool | None) -> bool:
@@ -340,21 +382,40 @@ class ReportResult:
 
 def _load(client_dir: Path, **overrides: Any) -> "Client":
     from orgkit.loading import load_client
+    from orgkit.outputs import unreadable_input
 
-    return load_client(client_dir, **overrides)
+    try:
+        return load_client(client_dir, **overrides)
+    except OSError as exc:  # the read boundary: a file the operating system will not read
+        raise unreadable_input(client_dir, exc) from exc
 
 
-def _keep_failed(out_root: Path, slug: str, staging: Path, error: Exception) -> Path:
-    """Move the executed notebook of a failed run to ``<slug>.failed/`` beside the previous report."""
+def _keep_failed(out_root: Path, slug: str, staging: Path, error: Exception) -> Path | None:
+    """Keep the executed notebook of a failed run (and error.txt) in ``<slug>.failed/`` beside the previous
+    report, swapped in whole; ``None`` when it cannot be kept (the run's own error matters more).
+
+    A ``<slug>.failed`` that orgkit did not write is left as it is.
+    """
     failed = out_root / f"{slug}.failed"
-    shutil.rmtree(failed, ignore_errors=True)
-    failed.mkdir(parents=True)
-    executed = staging / "assessment.ipynb"
-    kept = failed / "assessment.ipynb"
-    if executed.is_file():
-        os.replace(executed, kept)
-    (failed / "error.txt").write_text(f"{type(error).__name__}: {error}\n", encoding="utf-8")
-    return kept
+    if (failed.exists() or failed.is_symlink()) and not is_orgkit_folder(failed, "failed"):
+        logger.warning("%s: not keeping the failed run's notebook: %s", slug, not_ours(failed))
+        return None
+    try:
+        with output_errors(failed):
+            record = Path(tempfile.mkdtemp(prefix=f".{slug}.failed.", suffix=".tmp", dir=out_root))
+            try:
+                mark(record, "failed", slug)
+                executed = staging / "assessment.ipynb"
+                if executed.is_file():
+                    os.replace(executed, record / "assessment.ipynb")
+                (record / "error.txt").write_text(f"{type(error).__name__}: {error}\n", encoding="utf-8")
+                swap_in(record, failed)
+            finally:
+                shutil.rmtree(record, ignore_errors=True)
+    except OrgkitError as exc:
+        logger.warning("%s: could not keep the failed run's notebook: %s", slug, exc)
+        return None
+    return failed / "assessment.ipynb" if (failed / "assessment.ipynb").is_file() else failed
 
 
 def run_client(
@@ -410,12 +471,18 @@ def run_client(
         ``pdf=True`` without Chromium, or no Python kernel.
     ReportError
         Any other failure of the run; no half-written report is left.
+    OutputError
+        Raised before anything is written when ``output_dir`` is, contains or is inside the client folder,
+        or ``output_dir/<slug>`` exists and was not written by orgkit; later, when the output cannot be
+        written (read-only folder, full disk). The previous report is untouched.
 
     Notes
     -----
     The report is built in a hidden sibling folder ``output_dir/.<slug>.*.tmp`` and renamed into place
-    only when every file is written, so a reader never sees a half-written report. Two runs of the same
-    client into the same folder at the same time are not coordinated: the last one to finish wins.
+    only when every file is written, so a reader never sees a half-written report. Every folder it
+    publishes carries the marker file ``.orgkit-report``; only such a folder is ever replaced. Two runs
+    of the same client into the same folder at the same time are not coordinated: the last one to finish
+    wins.
     """
     from orgkit.contract import LANGUAGES, STAGES
 
@@ -431,6 +498,15 @@ def run_client(
     show = _want_progress(progress)
     client_path = resolve_client_dir(client_dir)
     slug = client_slug(client_path)
+    out_root = Path(output_dir).expanduser().resolve()
+    final = out_root / slug
+
+    from orgkit.outputs import check_can_be_folder, check_outside_clients
+
+    check_outside_clients(output_dir, [client_path])
+    check_can_be_folder(out_root)
+    if (final.exists() or final.is_symlink()) and not is_orgkit_folder(final, "report"):
+        raise not_ours(final)
 
     def step(name: str) -> None:
         logger.info("%s: %s", slug, name)
@@ -451,13 +527,18 @@ def run_client(
     nb_in = Path(notebook) if notebook is not None else notebook_path()
     if not nb_in.is_file():
         raise ReportError(f"notebook not found: {nb_in}")
-    out_root = Path(output_dir).expanduser().resolve()
-    out_root.mkdir(parents=True, exist_ok=True)
-    final = out_root / slug
-    staging = Path(tempfile.mkdtemp(prefix=f".{slug}.", suffix=".tmp", dir=out_root))
-    umask = os.umask(0)
-    os.umask(umask)
-    os.chmod(staging, 0o777 & ~umask)
+    with output_errors(out_root):
+        out_root.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{slug}.", suffix=".tmp", dir=out_root))
+    try:
+        with output_errors(staging):
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(staging, 0o777 & ~umask)
+            mark(staging, "report", slug)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
 
     parameters = {
         "client_dir": str(client_path),
@@ -497,12 +578,13 @@ def run_client(
         step(f"publishing to {final}")
         t = time.perf_counter()
         swap_in(staging, final)
-        shutil.rmtree(out_root / f"{slug}.failed", ignore_errors=True)
+        remove_folder(out_root / f"{slug}.failed", "failed")
         timings["publish"] = time.perf_counter() - t
     except NotebookCellError as err:
         err.notebook_path = out_root / f"{slug}.failed" / "assessment.ipynb"
+        if _keep_failed(out_root, slug, staging, err) is None:
+            err.notebook_path = None
         err.args = (str(err),)
-        _keep_failed(out_root, slug, staging, err)
         shutil.rmtree(staging, ignore_errors=True)
         logger.error("%s: %s", slug, err)
         raise
@@ -511,6 +593,11 @@ def run_client(
             _keep_failed(out_root, slug, staging, err)
         shutil.rmtree(staging, ignore_errors=True)
         raise
+    except OSError as err:  # the write boundary: a read-only folder, a full disk while the report is written
+        shutil.rmtree(staging, ignore_errors=True)
+        from orgkit.atomic import output_error
+
+        raise output_error(err, final) from err
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise

@@ -21,10 +21,11 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from orgkit.errors import ConfigError
+from orgkit.atomic import SAMPLE_MARKER, mark, output_errors, read_marker
+from orgkit.errors import ConfigError, OutputError
 from orgkit.framework import resolve_stage
 
-__all__ = ["generate_client", "sample_client_path", "SAMPLE_PARAMETERS"]
+__all__ = ["generate_client", "sample_client_path", "is_sample_folder", "SAMPLE_PARAMETERS"]
 
 logger = logging.getLogger(__name__)
 
@@ -291,7 +292,8 @@ def generate_client(
     Parameters
     ----------
     out_dir : str or PathLike
-        The folder to write; it is created when missing and must be empty unless ``overwrite``.
+        The folder to write; it is created when missing and must be empty, or (with ``overwrite``) a
+        sample folder this function wrote before (it carries the marker file ``.orgkit-sample``).
     employees : int, default 150
         Headcount (at least 2). Everything is built with array operations: 100,000 people take a few
         seconds.
@@ -305,7 +307,8 @@ def generate_client(
     name : str, optional
         The client's display name (default ``"Sample Co (150)"`` or ``"示例公司（150人）"``).
     overwrite : bool, default False
-        Replace the generated files in a non-empty ``out_dir``. Other files in it are left alone.
+        Replace the generated files of an earlier sample in ``out_dir``. Other files in it are left alone.
+        A non-empty folder that is not a sample folder is never written to, even with ``overwrite``.
     previous_wave : bool, default True
         Also write ``survey_previous.csv``, the survey six months earlier (an existing one is removed
         when ``False`` and ``overwrite``).
@@ -318,7 +321,11 @@ def generate_client(
     Raises
     ------
     ConfigError
-        An argument outside what is allowed, or a non-empty ``out_dir`` without ``overwrite``.
+        An argument outside what is allowed.
+    OutputError
+        ``out_dir`` is a file, a non-empty folder orgkit did not write (whatever ``overwrite`` says), a
+        sample folder without ``overwrite``; or it cannot be written (read-only, full disk). Nothing is
+        written then (a full disk may leave the files written so far, in a folder marked as a sample).
 
     Notes
     -----
@@ -374,12 +381,12 @@ def generate_client(
     --------
     >>> import tempfile
     >>> folder = generate_client(tempfile.mkdtemp(), employees=60, seed=1)
-    >>> sorted(p.name for p in folder.iterdir())[:3]
-    ['client.yml', 'communication.csv', 'decisions.csv']
+    >>> sorted(p.name for p in folder.iterdir())[:4]
+    ['.orgkit-sample', 'client.yml', 'communication.csv', 'decisions.csv']
     """
     stage = _check_arguments(employees, stage, seed, language)
     out = Path(out_dir)
-    _prepare_folder(out, overwrite)
+    _check_folder(out, overwrite)
     rng = np.random.default_rng(seed)
     zh = language == "zh"
 
@@ -414,19 +421,23 @@ def generate_client(
         "# Every person, message and answer in this folder is invented.\n"
     )
     settings = {"name": str(name), "stage": stage, "language": language, "min_group_size": 5}
-    (out / "client.yml").write_text(
-        header + yaml.safe_dump(settings, allow_unicode=True, sort_keys=False), encoding="utf-8"
-    )
-    _write_csv(people, out / "people.csv")
-    _write_csv(communication, out / "communication.csv")
-    _write_csv(survey, out / "survey.csv")
-    _write_csv(items, out / "survey_items.csv")
-    if previous is not None:
-        _write_csv(previous, out / "survey_previous.csv")
-    elif overwrite:
-        (out / "survey_previous.csv").unlink(missing_ok=True)
-    _write_csv(decisions, out / "decisions.csv")
-    _write_csv(responsibilities, out / "responsibilities.csv")
+    _check_folder(out, overwrite)  # again, right before writing: the folder may have changed meanwhile
+    with output_errors(out):
+        out.mkdir(parents=True, exist_ok=True)
+        mark(out, "sample", name=SAMPLE_MARKER)  # first: a folder half written (disk full) is still a sample
+        (out / "client.yml").write_text(
+            header + yaml.safe_dump(settings, allow_unicode=True, sort_keys=False), encoding="utf-8"
+        )
+        _write_csv(people, out / "people.csv")
+        _write_csv(communication, out / "communication.csv")
+        _write_csv(survey, out / "survey.csv")
+        _write_csv(items, out / "survey_items.csv")
+        if previous is not None:
+            _write_csv(previous, out / "survey_previous.csv")
+        elif overwrite:
+            (out / "survey_previous.csv").unlink(missing_ok=True)
+        _write_csv(decisions, out / "decisions.csv")
+        _write_csv(responsibilities, out / "responsibilities.csv")
     logger.info(
         "wrote a synthetic %s client of %d people to %s (%d messages, %d responses, %d decisions)",
         stage, org.n, out, len(communication), len(survey), len(decisions),
@@ -456,15 +467,48 @@ def _check_arguments(employees: object, stage: object, seed: object, language: o
     return str(stage)
 
 
-def _prepare_folder(out: Path, overwrite: bool) -> None:
-    if out.exists() and not out.is_dir():
-        raise ConfigError(f"{out} is a file; generate_client needs a folder to write the sample client into.")
-    if out.is_dir() and any(out.iterdir()) and not overwrite:
-        raise ConfigError(
-            f"{out} is not empty; choose an empty or new folder, or pass overwrite=True to replace the "
-            f"sample files in it ({', '.join(_FILES)})."
+_SAMPLE_HEADER = "# Synthetic client written by orgkit.sample.generate_client("
+
+
+def is_sample_folder(folder: str | os.PathLike[str]) -> bool:
+    """Whether ``folder`` is a synthetic client folder :func:`generate_client` wrote (and may rewrite).
+
+    It carries the marker ``.orgkit-sample``; or (written before the marker existed) it holds only the
+    generated files and its ``client.yml`` starts with the generator's comment.
+    """
+    folder = Path(folder)
+    if folder.is_symlink() or not folder.is_dir():
+        return False
+    if read_marker(folder, name=SAMPLE_MARKER) is not None:
+        return True
+    try:
+        names = {p.name for p in folder.iterdir()}
+        head = (folder / "client.yml").read_text(encoding="utf-8")[:200] if "client.yml" in names else ""
+    except (OSError, UnicodeDecodeError):
+        return False
+    return head.startswith(_SAMPLE_HEADER) and names <= set(_FILES) | {"client.yml"}
+
+
+def _check_folder(out: Path, overwrite: bool) -> None:
+    """Refuse a target that is a file, a non-empty folder orgkit did not write, or a sample without overwrite."""
+    if out.is_symlink() and not out.is_dir() or out.exists() and not out.is_dir():
+        raise OutputError(f"{out} is a file; generate_client needs a folder to write the sample client into.")
+    try:
+        empty = not out.is_dir() or not any(out.iterdir())
+    except OSError as exc:
+        raise OutputError(f"cannot read the folder {out}: {exc.strerror or exc}.") from exc
+    if empty:
+        return
+    if not is_sample_folder(out):
+        raise OutputError(
+            f"{out} is not empty and is not a sample folder orgkit wrote; generate_client writes only into a new "
+            "or empty folder (or rewrites an earlier sample), so nothing was written. Choose another folder."
         )
-    out.mkdir(parents=True, exist_ok=True)
+    if not overwrite:
+        raise OutputError(
+            f"{out} already holds a sample client; choose an empty or new folder, or pass overwrite=True "
+            f"(orgkit sample --force) to rewrite the sample files in it ({', '.join(_FILES)})."
+        )
 
 
 def _write_csv(table: pd.DataFrame, path: Path) -> None:

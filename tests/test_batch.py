@@ -28,7 +28,7 @@ from orgkit.batch import (
     read_manifest,
     run_batch,
 )
-from orgkit.errors import ConfigError, ManifestError
+from orgkit.errors import ConfigError, ManifestError, OutputError
 from orgkit.overview import build_overview, score_status, summary_table, wave_sort_key
 
 
@@ -191,9 +191,20 @@ def test_discover_clients_skips_other_folders_and_the_output(tmp_path):
     minimal_client(tmp_path / "beta")
     (tmp_path / "notes").mkdir()
     (tmp_path / ".hidden").mkdir()
-    minimal_client(tmp_path / "reports")  # the output folder, inside the source
+    (tmp_path / "reports" / "acme-corp").mkdir(parents=True)  # the output folder, inside the source
+    (tmp_path / "reports" / "acme-corp" / "people.csv").write_text("employee_id\n1\n")  # a report's own files
     tasks = discover_clients(tmp_path, output_dir=tmp_path / "reports")
     assert [t.slug for t in tasks] == ["acme-corp", "beta"]
+
+
+def test_discover_clients_keeps_a_client_folder_given_as_output_for_run_batch_to_refuse(tmp_path):
+    minimal_client(tmp_path / "acme")
+    minimal_client(tmp_path / "beta")
+    tasks = discover_clients(tmp_path, output_dir=tmp_path / "beta")
+    assert [t.slug for t in tasks] == ["acme", "beta"]
+    with pytest.raises(OutputError, match="is the client folder"):
+        run_batch(tmp_path, tmp_path / "beta", workers=1, progress=False, _run=Recorder())
+    assert sorted(p.name for p in (tmp_path / "beta").iterdir()) == ["people.csv"]
 
 
 def test_discover_clients_slug_collision(tmp_path):
@@ -419,7 +430,8 @@ def test_overview_lists_every_client(batch3):
 def test_metrics_json_records_input_hashes(batch3):
     src, out, summary = batch3
     m = metrics(out, "client-1")
-    expected = {p.name: sha256(p) for p in (src / "client-1").iterdir()}  # every generated file is an input
+    expected = {p.name: sha256(p) for p in (src / "client-1").iterdir()  # every generated file is an input,
+                if p.name != ".orgkit-sample"}                                  # the sample's marker is not
     assert m["inputs"]["files"] == expected
     assert m["inputs"]["parameters"]["pdf"] is False
     assert m["batch"]["slug"] == "client-1"

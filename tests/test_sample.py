@@ -5,6 +5,7 @@ Structure is checked with networkx, computed independently of the generator's ow
 
 from __future__ import annotations
 
+import errno
 import re
 import time
 from pathlib import Path
@@ -15,8 +16,8 @@ import pandas as pd
 import pytest
 import yaml
 
-from orgkit.errors import ConfigError
-from orgkit.sample import SAMPLE_PARAMETERS, generate_client, sample_client_path
+from orgkit.errors import ConfigError, OutputError
+from orgkit.sample import SAMPLE_PARAMETERS, generate_client, is_sample_folder, sample_client_path
 
 FILES = ("client.yml", "people.csv", "communication.csv", "survey.csv", "survey_items.csv", "survey_previous.csv",
          "decisions.csv", "responsibilities.csv")
@@ -426,21 +427,56 @@ def test_bad_arguments_raise_config_error(tmp_path, kwargs, fragment):
     assert not (tmp_path / "x").exists()  # nothing written
 
 
-def test_refuses_to_overwrite_a_non_empty_folder(tmp_path):
+def test_refuses_a_non_empty_folder_it_did_not_write_even_with_overwrite(tmp_path):
     (tmp_path / "notes.txt").write_text("keep me")
-    with pytest.raises(ConfigError, match="not empty.*overwrite=True"):
-        generate_client(tmp_path, employees=10)
-    assert not (tmp_path / "people.csv").exists()
-    generate_client(tmp_path, employees=10, overwrite=True)
-    assert (tmp_path / "notes.txt").read_text() == "keep me"
-    assert len(read(tmp_path, "people")) == 10
+    (tmp_path / "people.csv").write_text("employee_id,department\nE1,Sales\n")
+    for overwrite in (False, True):
+        with pytest.raises(OutputError, match="not empty and is not a sample folder orgkit wrote"):
+            generate_client(tmp_path, employees=10, overwrite=overwrite)
+    assert (tmp_path / "people.csv").read_text() == "employee_id,department\nE1,Sales\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt", "people.csv"]
+
+
+def test_rewrites_its_own_sample_only_with_overwrite_and_keeps_other_files(tmp_path):
+    folder = generate_client(tmp_path / "s", employees=10)
+    assert (folder / ".orgkit-sample").is_file() and is_sample_folder(folder)
+    (folder / "notes.txt").write_text("keep me")
+    with pytest.raises(OutputError, match="already holds a sample client.*overwrite=True"):
+        generate_client(folder, employees=12)
+    assert len(read(folder, "people")) == 10
+    generate_client(folder, employees=12, overwrite=True)
+    assert (folder / "notes.txt").read_text() == "keep me"
+    assert len(read(folder, "people")) == 12
+
+
+def test_a_sample_written_before_the_marker_is_still_recognised(tmp_path):
+    folder = generate_client(tmp_path / "s", employees=10)
+    (folder / ".orgkit-sample").unlink()
+    assert is_sample_folder(folder)  # only generated files and the generator's client.yml comment
+    (folder / "extra.csv").write_text("x\n")
+    assert not is_sample_folder(folder)
+    assert is_sample_folder(sample_client_path())
 
 
 def test_refuses_a_file_as_folder(tmp_path):
     target = tmp_path / "file.csv"
     target.write_text("x")
-    with pytest.raises(ConfigError, match="is a file"):
+    with pytest.raises(OutputError, match="is a file"):
         generate_client(target, employees=10)
+    assert target.read_text() == "x"
+
+
+@pytest.mark.parametrize("error", [PermissionError(errno.EACCES, "Permission denied"),
+                                   OSError(errno.ENOSPC, "No space left on device")])
+def test_write_failure_is_an_output_error(tmp_path, monkeypatch, error):
+    import orgkit.sample as sample_mod
+
+    def fail(table, path):
+        raise type(error)(error.errno, error.strerror, str(path))
+
+    monkeypatch.setattr(sample_mod, "_write_csv", fail)
+    with pytest.raises(OutputError, match="cannot write .*people.csv: (permission denied|the disk is full)"):
+        generate_client(tmp_path / "s", employees=10)
 
 
 def test_custom_name(tmp_path):
