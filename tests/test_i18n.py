@@ -224,7 +224,7 @@ ALLOWED_ASCII = {
     "language", "stage", "date", "auto", "startup", "mid", "large", "True", "False", "python", "pandas", "numpy",
     "networkx", "scipy", "matplotlib", "papermill", "nbconvert", "ipykernel", "sales", "marketing", "product",
     "rnd", "operations", "finance", "production", "openness", "connectedness", "responsibilities", "decisions",
-    "communication", "people", "survey",
+    "communication", "people", "survey", "thresholds",
 }
 _ASCII_WORD = re.compile(r"[A-Za-z][A-Za-z0-9_'’-]*")
 
