@@ -29,8 +29,10 @@ from .structure import StructureResult, analyze_structure
 from .privacy import OTHER_GROUP, pool_names, scrub_names, visible_groups
 from .summary import data_summary, hidden_group_names
 from .survey import SurveyResult, analyze_survey
+from .thresholds import DEFAULTS, REGISTRY, Thresholds
 
-__all__ = ["Assessment", "assess", "write_metrics", "to_jsonable", "slugify", "client_slug", "AREAS"]
+__all__ = ["Assessment", "assess", "write_metrics", "thresholds_block", "to_jsonable", "slugify", "client_slug",
+           "AREAS"]
 
 logger = logging.getLogger(__name__)
 
@@ -47,6 +49,9 @@ class Assessment:
     client : Client
     structure, communication, decisions, survey
         Each area's result: ``.metrics`` (plain types), ``.score`` (0–100 or ``None``) and display tables.
+    thresholds : Thresholds
+        The thresholds and weights the areas used (the client's, :mod:`orgkit.thresholds`); findings and
+        the report read theirs from here.
     """
 
     client: Client
@@ -54,6 +59,7 @@ class Assessment:
     communication: CommunicationResult
     decisions: DecisionsResult
     survey: SurveyResult
+    thresholds: Thresholds = DEFAULTS
 
     @property
     def scores(self) -> dict[str, float | None]:
@@ -86,9 +92,29 @@ class Assessment:
             block["score"] = _score(result)
             out[area] = block
         out["scores"] = self.scores
+        out["thresholds"] = thresholds_block(self.thresholds)
         out = to_jsonable(out)
         sizes = self.client.department_sizes()
         return _pool_small_groups(out, visible_groups(sizes, s.min_group_size), hidden_group_names(self.client))
+
+
+def thresholds_block(thresholds: Thresholds) -> dict[str, dict[str, Any]]:
+    """``metrics.json``'s ``thresholds`` block: per key its value, default, whether the client changed it,
+    unit and source (short citations, or ``judgement``).
+
+    Examples
+    --------
+    >>> block = thresholds_block(Thresholds({"survey.alpha.min": 0.8}))
+    >>> block["survey.alpha.min"]
+    {'value': 0.8, 'default': 0.7, 'overridden': True, 'unit': 'coefficient', 'source': 'Nunnally 1978'}
+    """
+    from .method import threshold_source
+
+    return {
+        key: {"value": thresholds[key], "default": th.value, "overridden": key in thresholds.overridden,
+              "unit": th.unit, "source": threshold_source(th)}
+        for key, th in REGISTRY.items()
+    }
 
 
 def _pool_small_groups(out: dict[str, Any], visible: set[str], hidden: set[str]) -> dict[str, Any]:
@@ -148,7 +174,8 @@ def _score(result: Any) -> float | None:
     return round(float(score), 1)
 
 
-def assess(client: Client, *, parallel: bool = False, **options: Any) -> Assessment:
+def assess(client: Client, *, parallel: bool = False, thresholds: Thresholds | None = None,
+           **options: Any) -> Assessment:
     """Run structure, communication, decision-path and survey analyses on ``client``.
 
     Parameters
@@ -159,6 +186,9 @@ def assess(client: Client, *, parallel: bool = False, **options: Any) -> Assessm
         Analyse communication (betweenness and Louvain, the slowest area) in a forked child process
         while this one does the other areas. Same numbers; only on Linux with two or more usable CPUs,
         and this process analyses communication itself if the child fails.
+    thresholds : Thresholds, optional
+        The thresholds and weights every area and the findings use (default: the client's,
+        ``client.settings.thresholds``, from ``client.yml``).
     **options
         Passed to the area that accepts them, by prefix: ``structure_*``, ``communication_*``,
         ``decisions_*``, ``survey_*`` (e.g. ``communication_silo_margin=0.4``).
@@ -181,6 +211,9 @@ def assess(client: Client, *, parallel: bool = False, **options: Any) -> Assessm
         if area not in by_area or not name:
             raise TypeError(f"unknown option {key!r}: prefix it with one of {', '.join(AREAS)}")
         by_area[area][name] = value
+    th = client.settings.thresholds if thresholds is None else thresholds
+    for area in AREAS:
+        by_area[area].setdefault("thresholds", th)
     child = None
     if parallel and client.communication is not None and _fork_available():
         child = _ForkedCall(analyze_communication, client, **by_area["communication"])
@@ -196,7 +229,7 @@ def assess(client: Client, *, parallel: bool = False, **options: Any) -> Assessm
     if communication is None:
         communication = analyze_communication(client, **by_area["communication"])
     return Assessment(client=client, structure=structure, communication=communication, decisions=decisions,
-                      survey=survey)
+                      survey=survey, thresholds=th)
 
 
 #: Set to ``0`` to keep every report in one process (a batch with several workers already fills the cores).

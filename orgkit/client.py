@@ -42,6 +42,8 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from .thresholds import DEFAULTS, Thresholds
+
 if TYPE_CHECKING:
     from .hierarchy import Hierarchy
 
@@ -69,7 +71,10 @@ class Settings:
     columns : dict
         Per-file header mapping ``{table: {header in the file: canonical name}}``.
     options : dict
-        Any other keys of ``client.yml`` (analysis options such as ``stage_thresholds``), kept as read.
+        Any other keys of ``client.yml`` (analysis options such as ``thresholds``), kept as read.
+    thresholds : Thresholds
+        The thresholds and weights every analysis uses: the defaults of :mod:`orgkit.thresholds` updated by
+        ``client.yml``'s ``thresholds:`` (and ``stage_thresholds:``), validated by the loader.
     """
 
     name: str
@@ -80,6 +85,7 @@ class Settings:
     show_names: bool = False
     columns: dict[str, dict[str, str]] = field(default_factory=dict)
     options: dict[str, Any] = field(default_factory=dict)
+    thresholds: Thresholds = DEFAULTS
 
 
 @dataclass(frozen=True)

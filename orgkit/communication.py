@@ -28,6 +28,7 @@ from orgkit.errors import ConfigError
 from orgkit.i18n import t
 from orgkit.jsonsafe import to_jsonable
 from orgkit.privacy import OTHER_GROUP, suppress_small_groups
+from orgkit.thresholds import DEFAULTS, Thresholds
 
 __all__ = [
     "OTHER_GROUP",
@@ -52,13 +53,9 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-#: Weights of the communication score's components (see :func:`analyze_communication`).
-SCORE_WEIGHTS: dict[str, float] = {
-    "openness": 0.4,
-    "no_silos": 0.3,
-    "no_isolates": 0.2,
-    "connectedness": 0.1,
-}
+#: Weights of the communication score's components (the defaults of ``communication.weight.*`` in
+#: :mod:`orgkit.thresholds`; see :func:`analyze_communication`).
+SCORE_WEIGHTS: dict[str, float] = DEFAULTS.weights("communication.weight")
 
 #: Betweenness is exact up to this many people; above it, sources are sampled.
 EXACT_BETWEENNESS_MAX_NODES = 2_000
@@ -1167,8 +1164,8 @@ def silos(
     departments: pd.DataFrame,
     *,
     min_group_size: int = 5,
-    margin: float = 0.5,
-    max_external_share: float = 0.2,
+    margin: float = DEFAULTS["communication.silo.margin"],
+    max_external_share: float = DEFAULTS["communication.silo.max_external_share"],
 ) -> pd.DataFrame:
     """Departments that keep to themselves far more than their size explains.
 
@@ -1180,9 +1177,11 @@ def silos(
     min_group_size : int
         Departments smaller than this are never assessed (nor named).
     margin : float
-        How far below its random-mixing E-I a department's E-I must be (default 0.5).
+        How far below its random-mixing E-I a department's E-I must be (default 0.5,
+        ``communication.silo.margin`` of :mod:`orgkit.thresholds`).
     max_external_share : float
-        The share of its ties that leave the department must be below this (default 0.2).
+        The share of its ties that leave the department must be below this (default 0.2,
+        ``communication.silo.max_external_share``).
 
     Returns
     -------
@@ -1300,7 +1299,8 @@ def _empty_frames() -> dict[str, pd.DataFrame]:
     }
 
 
-def _score(metrics: dict[str, Any], n_people: int, silo_people: int) -> tuple[float | None, dict[str, Any]]:
+def _score(metrics: dict[str, Any], n_people: int, silo_people: int,
+           weights: dict[str, float] = SCORE_WEIGHTS) -> tuple[float | None, dict[str, Any]]:
     ei, expected = metrics["ei_index"], metrics["ei_index_expected"]
     openness = None
     if ei is not None and expected is not None and expected > -1:
@@ -1319,14 +1319,14 @@ def _score(metrics: dict[str, Any], n_people: int, silo_people: int) -> tuple[fl
         "connectedness": "share of connected people who are in the largest connected group",
     }
     components = {
-        name: {"value": values[name], "weight": SCORE_WEIGHTS[name], "description": descriptions[name]}
-        for name in SCORE_WEIGHTS
+        name: {"value": values[name], "weight": weights[name], "description": descriptions[name]}
+        for name in weights
     }
     used = {k: v for k, v in values.items() if v is not None}
-    if metrics["edges"] == 0 or not used:
+    total_weight = sum(weights[k] for k in used)
+    if metrics["edges"] == 0 or not used or total_weight <= 0:
         return None, components
-    total_weight = sum(SCORE_WEIGHTS[k] for k in used)
-    score = 100.0 * sum(SCORE_WEIGHTS[k] * v for k, v in used.items()) / total_weight
+    score = 100.0 * sum(weights[k] * v for k, v in used.items()) / total_weight
     return round(score, 1), components
 
 
@@ -1346,8 +1346,9 @@ def _largest_component_share(g: _Graph) -> float | None:
 def analyze_communication(
     client: Client,
     *,
-    silo_margin: float = 0.5,
-    silo_max_external_share: float = 0.2,
+    silo_margin: float | None = None,
+    silo_max_external_share: float | None = None,
+    thresholds: Thresholds | None = None,
     top_brokers: int = 10,
     betweenness_sample: int | None = None,
     seed: int = 0,
@@ -1359,8 +1360,12 @@ def analyze_communication(
     ----------
     client : Client
         A validated client; ``client.communication`` may be ``None``.
-    silo_margin, silo_max_external_share : float
-        The silo rule (see :func:`silos`).
+    silo_margin, silo_max_external_share : float, optional
+        The silo rule (see :func:`silos`); default ``communication.silo.margin`` and
+        ``communication.silo.max_external_share`` of ``thresholds``.
+    thresholds : Thresholds, optional
+        The thresholds and weights (default ``client.settings.thresholds``): the silo rule and the score
+        weights (``communication.weight.*``).
     top_brokers : int
         How many brokers to list.
     betweenness_sample : int, optional
@@ -1396,9 +1401,9 @@ def analyze_communication(
     compares Louvain communities (seed ``seed``) with departments over people who have ties.
 
     **Score** (0-100, higher is better) = 100 x weighted mean of the available components, weights
-    in :data:`SCORE_WEIGHTS`:
+    ``communication.weight.*`` of ``thresholds`` (default :data:`SCORE_WEIGHTS`):
 
-    - ``openness`` (0.4): ``(1 + EI) / (1 + EI_exp)`` capped at 1, the share of cross-department ties
+    - ``openness`` (0.4 by default): ``(1 + EI) / (1 + EI_exp)`` capped at 1, the share of cross-department ties
       (``(1 + EI) / 2``) relative to the share random mixing would give. Some inwardness is normal;
       this measures how much of the possible mixing is achieved.
     - ``no_silos`` (0.3): 1 - share of people in silo departments.
@@ -1437,6 +1442,11 @@ def analyze_communication(
     (0.5, -0.3333333333333333)
     """
     min_size = int(client.settings.min_group_size)
+    th = client.settings.thresholds if thresholds is None else thresholds
+    if silo_margin is None:
+        silo_margin = float(th["communication.silo.margin"])
+    if silo_max_external_share is None:
+        silo_max_external_share = float(th["communication.silo.max_external_share"])
     if client.communication is None:
         frames = _empty_frames()
         empty = pd.DataFrame()
@@ -1560,7 +1570,7 @@ def analyze_communication(
     }
     silo_people = int(table.loc[table["silo"].fillna(False).astype(bool), "size"].sum())
     metrics = to_jsonable(metrics)
-    score, components = _score(metrics, g.n, silo_people)
+    score, components = _score(metrics, g.n, silo_people, th.weights("communication.weight"))
     lap("score")
     logger.debug("analyze_communication timings: %s", timings)
     return CommunicationResult(

@@ -19,6 +19,7 @@ from orgkit.client import Client
 from orgkit.hierarchy import Hierarchy
 from orgkit.jsonsafe import to_jsonable
 from orgkit.privacy import suppress_small_groups
+from orgkit.thresholds import DEFAULTS, Thresholds
 
 __all__ = [
     "DecisionsResult",
@@ -41,19 +42,12 @@ logger = logging.getLogger(__name__)
 QUANTITIES = ("hops", "approvals", "departments_crossed", "latency_days")
 
 #: Score components when decision records exist: metric -> (good, bad, weight). A component scores 100
-#: at or below ``good``, 0 at or above ``bad``, linearly in between.
-SCORE_TARGETS: dict[str, tuple[float, float, float]] = {
-    "hops_mean": (2.0, 8.0, 0.30),
-    "approvals_mean": (1.0, 5.0, 0.20),
-    "latency_days_median": (3.0, 30.0, 0.30),
-    "escalated_share": (0.10, 0.60, 0.20),
-}
+#: at or below ``good``, 0 at or above ``bad``, linearly in between. The defaults of
+#: ``decisions.target.<metric>.good``/``.bad`` and ``decisions.weight.<metric>`` in :mod:`orgkit.thresholds`.
+SCORE_TARGETS: dict[str, tuple[float, float, float]] = DEFAULTS.targets("decisions.weight")
 
 #: Score components of the structural proxy (no decision records): metric -> (good, bad, weight).
-STRUCTURAL_TARGETS: dict[str, tuple[float, float, float]] = {
-    "distance_to_top_mean": (2.0, 6.0, 0.60),
-    "distance_to_head_mean": (1.0, 4.0, 0.40),
-}
+STRUCTURAL_TARGETS: dict[str, tuple[float, float, float]] = DEFAULTS.targets("decisions.weight.structural")
 
 #: How many decisions the ``slowest`` and ``longest`` tables list.
 TOP_N = 10
@@ -592,8 +586,8 @@ def decisions_score(
     approvals (1, 5; 0.2), median latency in days (3, 30; 0.3), escalated share (0.1, 0.6; 0.2).
     Without (:data:`STRUCTURAL_TARGETS`, a structural proxy): mean distance to the top (good 2 lines,
     i.e. a typical person within three layers of the top; bad 6; weight 0.6) and mean distance to the
-    department head (1, 4; 0.4). The thresholds are judgement, not norms; pass ``targets`` to change
-    them.
+    department head (1, 4; 0.4). The thresholds are judgement, not norms; a client changes them with
+    ``thresholds:`` in ``client.yml`` (:mod:`orgkit.thresholds`), a caller by passing ``targets``.
 
     References
     ----------
@@ -632,6 +626,7 @@ def analyze_decisions(
     client: Client,
     targets: Mapping[str, tuple[float, float, float]] | None = None,
     structural_targets: Mapping[str, tuple[float, float, float]] | None = None,
+    thresholds: Thresholds | None = None,
 ) -> DecisionsResult:
     """Decision paths of a client: how far, through how many approvers and departments, how slowly.
 
@@ -641,9 +636,11 @@ def analyze_decisions(
         A loaded client. Decision records (``client.decisions``) and a hierarchy (``manager_id``) are
         both optional.
     targets, structural_targets : mapping, optional
-        Score thresholds ``metric -> (good, bad, weight)`` replacing :data:`SCORE_TARGETS` (used when
-        decision records exist) and :data:`STRUCTURAL_TARGETS` (used when not); see
-        :func:`decisions_score`.
+        Score thresholds ``metric -> (good, bad, weight)`` used when decision records exist and when not
+        (see :func:`decisions_score`); default: those of ``thresholds``.
+    thresholds : Thresholds, optional
+        The thresholds and weights (default ``client.settings.thresholds``): ``decisions.target.*`` and
+        ``decisions.weight.*`` (defaults :data:`SCORE_TARGETS` and :data:`STRUCTURAL_TARGETS`).
 
     Returns
     -------
@@ -769,6 +766,11 @@ def analyze_decisions(
         "hierarchy_reason": None if hier is not None else _NO_HIERARCHY,
     }
     metrics = to_jsonable(metrics)
+    th = client.settings.thresholds if thresholds is None else thresholds
+    if targets is None:
+        targets = th.targets("decisions.weight")
+    if structural_targets is None:
+        structural_targets = th.targets("decisions.weight.structural")
     score, components = decisions_score(metrics, targets if available else structural_targets)
     metrics["score"] = score
     return DecisionsResult(

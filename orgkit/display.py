@@ -25,6 +25,7 @@ import pandas as pd
 from markupsafe import escape as _markup_escape
 
 from orgkit.i18n import has, t, tn
+from orgkit.thresholds import DEFAULTS, Thresholds
 
 __all__ = [
     "HTML",
@@ -45,6 +46,7 @@ __all__ = [
     "data_quality",
     "appendix",
     "definition_list",
+    "threshold_table",
     "CONVENTIONS",
     "conventions",
 ]
@@ -77,15 +79,26 @@ def render_block(template: str, kind: str, /, **context: Any) -> "HTML":
     return HTML(_environment().get_template(f"{template}.html.j2").render(**context), kind)
 
 
-def conventions(language: str = "en") -> list[tuple[str, str]]:
+def conventions(language: str = "en", thresholds: Thresholds | None = None) -> list[tuple[str, str]]:
     """The report's conventions as (term, definition) pairs in ``language``, for the appendix.
+
+    ``thresholds`` (default: the registry's) gives the numbers in the sentences (the score bands).
 
     Examples
     --------
     >>> conventions("zh")[2]
     ('沟通关系', '两人之间至少有一次消息或会议往来（不分方向）。')
+    >>> conventions()[0][1].split(";")[1]
+    ' green from 70, amber from 50, red below 50. A component without data is left out and the weights of the others renormalised.'
     """
-    return [(t(f"definition.{d}.term", language), t(f"definition.{d}.text", language)) for d in CONVENTIONS]
+    values = _score_bands(thresholds)
+    return [(t(f"definition.{d}.term", language), t(f"definition.{d}.text", language, **values)) for d in CONVENTIONS]
+
+
+def _score_bands(thresholds: Thresholds | None) -> dict[str, str]:
+    """The score bands' numbers for the sentences that name them (``green``, ``amber``)."""
+    th = DEFAULTS if thresholds is None else thresholds
+    return {"green": th.text("score.status.green_from"), "amber": th.text("score.status.amber_from")}
 
 
 class HTML:
@@ -389,6 +402,7 @@ def scorecard(
     language: str = "en",
     title: str | None = None,
     overall: float | None = None,
+    thresholds: Thresholds | None = None,
 ) -> HTML:
     """The executive summary: one card per area with score, status and its top findings.
 
@@ -402,6 +416,8 @@ def scorecard(
         Heading (default: ``summary.title`` of the catalogue).
     overall : float, optional
         The mean of the area scores, shown in the lead.
+    thresholds : Thresholds, optional
+        The score bands the lead names (default: the registry's, green from 70, amber from 50).
     """
     shown = []
     for c in cards:
@@ -409,7 +425,8 @@ def scorecard(
         shown.append({"title": c["title"], "status": c.get("status") or "grey", "findings": list(c.get("findings", ())),
                       "score": None if score is None or _isna(score) else fmt_number(round(score))})
     return render_block("scorecard", "scorecard", cards=shown, title=title, language=language,
-                        overall=None if overall is None or _isna(overall) else fmt_number(round(overall)))
+                        overall=None if overall is None or _isna(overall) else fmt_number(round(overall)),
+                        bands=_score_bands(thresholds))
 
 
 def findings_list(findings: Iterable[Any], *, language: str = "en", title: str | None = None) -> HTML:
@@ -445,6 +462,21 @@ def definition_list(items: Iterable[tuple[str, str]]) -> HTML:
     return render_block("definition_list", "definitions", items=list(items))
 
 
+def threshold_table(rows: Sequence[Mapping[str, Any]], *, language: str = "en") -> HTML:
+    """The thresholds and weights an assessment used: key, value, the default where the client changed it,
+    and the source (:func:`orgkit.method.threshold_rows` gives the rows).
+
+    Examples
+    --------
+    >>> rows = [{"key": "survey.alpha.min", "value": "0.8", "default": "0.7", "source": "Nunnally 1978",
+    ...          "overridden": True}]
+    >>> "<strong>0.8</strong>" in threshold_table(rows).markup
+    True
+    """
+    changed = sum(1 for r in rows if r["overridden"])
+    return render_block("thresholds", "thresholds", rows=list(rows), changed=changed, language=language)
+
+
 def appendix(
     *,
     definitions: Iterable[tuple[str, str]],
@@ -454,8 +486,9 @@ def appendix(
     language: str = "en",
     footer: str = "",
     metric_tables: Iterable[tuple[str, pd.DataFrame]] = (),
+    thresholds: Sequence[Mapping[str, Any]] = (),
 ) -> HTML:
-    """Method (conventions and the metric definitions), run parameters, input file hashes, library versions.
+    """Method (conventions, metric definitions, thresholds), run parameters, input file hashes, library versions.
 
     Parameters
     ----------
@@ -464,6 +497,9 @@ def appendix(
     metric_tables : iterable of (title, DataFrame)
         Per area, the metric definitions (``key``, ``meaning``, ``formula``, ``reference``), as
         :func:`orgkit.method.metric_definitions` returns them.
+    thresholds : sequence of mapping
+        The thresholds and weights used, as :func:`orgkit.method.threshold_rows` returns them (``key``,
+        ``value``, ``default``, ``source``, ``overridden``); none: no thresholds table.
     """
     params = pd.DataFrame({"p": list(parameters), "v": [str(v) for v in parameters.values()]})
     src = pd.DataFrame(list(sources), columns=["table", "file", "rows", "encoding", "sha256"])
@@ -475,6 +511,7 @@ def appendix(
         subheading(t("appendix.definitions", language)),
         definition_list(definitions),
         *[table(frame, metric_columns, caption=title, language=language) for title, frame in metric_tables],
+        *([threshold_table(thresholds, language=language)] if thresholds else []),
         subheading(t("appendix.parameters", language)),
         table(params, {"p": t("appendix.column.parameter", language), "v": t("appendix.column.value", language)}),
         subheading(t("appendix.inputs", language)),

@@ -4,25 +4,26 @@
 each a sentence with its numbers in it, in English or Chinese (the sentences are the catalogue's
 ``finding.<key>`` texts, :mod:`orgkit.i18n`); :func:`recommend` turns them into
 :class:`Recommendation` objects, each citing the findings (and numbers) that triggered it. The rules
-and thresholds are module constants so a reader can see and test them.
+read their thresholds from the assessment's :class:`~orgkit.thresholds.Thresholds` (the registry of
+:mod:`orgkit.thresholds`, updated by the client's ``client.yml``), so a reader can see, test and change
+them.
 
 Privacy: a department smaller than ``min_group_size`` is never named in a finding or recommendation.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from orgkit.i18n import LANGUAGES, format_list, join_sentences, t, tn
+from orgkit.thresholds import DEFAULTS, Thresholds
 
 __all__ = [
     "Finding",
     "Recommendation",
     "STATUS_ORDER",
-    "THRESHOLDS",
     "PLURAL_COUNTS",
     "score_status",
     "derive_findings",
@@ -34,25 +35,6 @@ __all__ = [
 
 #: Statuses from worst to best; ``grey`` is "no data".
 STATUS_ORDER = ("red", "amber", "green", "grey")
-
-#: Thresholds of the rules: metric -> (amber from, red from). Values at or beyond "amber from" are amber.
-THRESHOLDS: dict[str, tuple[float, float]] = {
-    "score": (70.0, 50.0),  # below 70 amber, below 50 red (higher is better)
-    "excess_layers": (1, 2),
-    "narrow_span_share": (0.35, 0.5),  # managers with 1-3 reports
-    "wide_span_share": (0.15, 0.3),  # managers with more than 12 reports
-    "single_report_share": (0.15, 0.3),
-    "isolate_share": (0.05, 0.15),
-    "top_broker_betweenness": (0.10, 0.25),
-    "hops_p90": (4, 6),
-    "approvals_mean": (1.5, 3.0),
-    "latency_days_median": (7, 14),
-    "escalated_share": (0.5, 0.7),
-    "distance_to_top_mean": (4, 6),
-    "favourable_low": (0.5, 0.35),  # a dimension below 50% favourable is amber, below 35% red
-    "response_rate": (0.6, 0.4),  # below 60% amber, below 40% red
-}
-
 
 #: The sentences whose wording depends on a count (plural forms in the catalogue): rule -> the value counted.
 PLURAL_COUNTS: dict[str, str] = {
@@ -66,28 +48,21 @@ PLURAL_COUNTS: dict[str, str] = {
 }
 
 
-def score_status(score: float | None) -> str:
+def score_status(score: float | None, thresholds: Thresholds | None = None) -> str:
     """Red, amber or green for a 0-100 score (``grey`` without one).
+
+    Parameters
+    ----------
+    score : float or None
+    thresholds : Thresholds, optional
+        ``score.status.green_from`` and ``amber_from`` (default: the registry's, 70 and 50).
 
     Examples
     --------
     >>> score_status(82), score_status(64.9), score_status(12), score_status(None)
     ('green', 'amber', 'red', 'grey')
     """
-    if score is None or (isinstance(score, float) and math.isnan(score)):
-        return "grey"
-    amber, red = THRESHOLDS["score"]
-    return "green" if score >= amber else "amber" if score >= red else "red"
-
-
-def _level(value: float | None, key: str) -> str:
-    """Status of a metric where larger is worse (or smaller is worse when the thresholds decrease)."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "grey"
-    amber, red = THRESHOLDS[key]
-    if red >= amber:
-        return "red" if value >= red else "amber" if value >= amber else "green"
-    return "red" if value < red else "amber" if value < amber else "green"
+    return (DEFAULTS if thresholds is None else thresholds).score_status(score)
 
 
 def status_label(status: str, language: str = "en") -> str:
@@ -230,7 +205,8 @@ def _worst(statuses: Iterable[str]) -> str:
 # --------------------------------------------------------------------------------------------------
 # The rules
 # --------------------------------------------------------------------------------------------------
-def _structure(m: Mapping[str, Any], visible: set[str], raci_issues: Any) -> list[Finding]:
+def _structure(m: Mapping[str, Any], visible: set[str], th: Thresholds, spans: Any) -> list[Finding]:
+    """The structure findings; ``spans`` is the per-manager table (``span`` column) of the structure result."""
     out: list[Finding] = []
     if not m or not m.get("available", True):
         return out
@@ -242,38 +218,27 @@ def _structure(m: Mapping[str, Any], visible: set[str], raci_issues: Any) -> lis
     else:
         excess = m.get("excess_layers")
         if excess is not None and m.get("min_layers") is not None:
-            status = _level(excess, "excess_layers")
+            status = th.status("structure.excess_layers", excess)
             key = "layers_excess" if excess > 0 else "layers_ok"
             out.append(Finding("structure", key, status, _both(
                 layers=m["layers"], min_layers=m["min_layers"], people=_num(people), span_mean=_num(m.get("span_mean")),
                 excess=excess), 3.0 if excess > 0 else 0.5))
-        bands = m.get("span_bands") or {}
         managers = m.get("managers") or 0
         if managers:
-            from orgkit.structure import HEALTHY_SPAN
-
-            lo, hi = HEALTHY_SPAN
-            counts = {b: (v or {}).get("managers", 0) or 0 for b, v in bands.items()}
-
-            def band_range(b: str) -> tuple[float, float]:
-                if b.endswith("+"):
-                    return float(b[:-1]), math.inf
-                a, _, z = b.partition("-")
-                return float(a), float(z or a)
-
-            narrow = sum(c for b, c in counts.items() if band_range(b)[1] <= 3)
-            wide = sum(c for b, c in counts.items() if band_range(b)[0] > hi)
-            healthy = managers - narrow - wide - sum(
-                c for b, c in counts.items() if band_range(b)[1] > 3 and band_range(b)[0] < lo)
-            status = _worst([_level(narrow / managers, "narrow_span_share"), _level(wide / managers, "wide_span_share")])
+            lo, hi = th["structure.span.healthy_min"], th["structure.span.healthy_max"]
+            span = spans["span"].to_numpy()
+            narrow, wide = int((span < lo).sum()), int((span > hi).sum())
+            healthy = managers - narrow - wide
+            status = _worst([th.status("structure.narrow_span_share", narrow / managers),
+                             th.status("structure.wide_span_share", wide / managers)])
             out.append(Finding("structure", "spans", status, _both(
                 healthy=healthy, managers=managers, healthy_share=_pct(healthy / managers), lo=lo, hi=hi,
                 narrow=narrow, wide=wide, narrow_share=narrow / managers, wide_share=wide / managers),
                 2.5 if status != "green" else 0.8))
             single = m.get("single_report_managers") or 0
             share = m.get("single_report_share")
-            if single and share is not None and _level(share, "single_report_share") != "green":
-                out.append(Finding("structure", "single_report", _level(share, "single_report_share"),
+            if single and share is not None and th.status("structure.single_report_share", share) != "green":
+                out.append(Finding("structure", "single_report", th.status("structure.single_report_share", share),
                                    _both(count=single, share=_pct(share)), 1.5))
     for f in m.get("functions_missing") or []:
         out.append(Finding("structure", "function_missing", "red", _per_language(lambda lang, f=f: {
@@ -324,12 +289,12 @@ def _structure(m: Mapping[str, Any], visible: set[str], raci_issues: Any) -> lis
         overlap_names = list(dict.fromkeys(o["responsibility"] for o in raci.get("overlaps") or []))
         if gap_names:
             share = len(gap_names) / total
-            out.append(Finding("structure", "raci_gaps", "red" if share >= 0.2 else "amber", _per_language(
+            out.append(Finding("structure", "raci_gaps", _raci_status(share, th), _per_language(
                 lambda lang: {"gaps": len(gap_names), "total": total, "names": _join(gap_names, lang, 3),
                               "list": gap_names}), 2.2))
         if overlap_names:
             share = len(overlap_names) / total
-            out.append(Finding("structure", "raci_overlaps", "red" if share >= 0.2 else "amber", _per_language(
+            out.append(Finding("structure", "raci_overlaps", _raci_status(share, th), _per_language(
                 lambda lang: {"count": len(overlap_names), "total": total, "names": _join(overlap_names, lang, 3),
                               "list": overlap_names}), 1.8))
         if not gap_names and not overlap_names:
@@ -338,7 +303,12 @@ def _structure(m: Mapping[str, Any], visible: set[str], raci_issues: Any) -> lis
     return out
 
 
-def _communication(m: Mapping[str, Any], visible: set[str]) -> list[Finding]:
+def _raci_status(share: float, th: Thresholds) -> str:
+    """Red from ``structure.raci_issue_share.red`` of the responsibilities, amber below (any issue is one)."""
+    return "red" if share >= th["structure.raci_issue_share.red"] else "amber"
+
+
+def _communication(m: Mapping[str, Any], visible: set[str], th: Thresholds) -> list[Finding]:
     out: list[Finding] = []
     if not m or not m.get("available"):
         return out
@@ -355,43 +325,43 @@ def _communication(m: Mapping[str, Any], visible: set[str]) -> list[Finding]:
     if ei is not None and exp is not None:
         cross = (1 + ei) / 2
         openness = min(1.0, (1 + ei) / (1 + exp)) if (1 + exp) > 0 else None
-        status = "green" if openness is None or openness >= 0.6 else "amber" if openness >= 0.35 else "red"
+        status = "green" if openness is None else th.status("communication.openness", openness)
         out.append(Finding("communication", "openness", status, _both(
             cross=_pct(cross), ei=_signed(ei), expected=_signed(exp), openness=openness), 1.5))
     if not m.get("silos"):
         out.append(Finding("communication", "no_silos", "green", _both(), 0.7))
     isolates, share = m.get("isolates") or 0, m.get("isolate_share")
-    if isolates and share is not None and _level(share, "isolate_share") != "green":
-        out.append(Finding("communication", "isolates", _level(share, "isolate_share"),
+    if isolates and share is not None and th.status("communication.isolate_share", share) != "green":
+        out.append(Finding("communication", "isolates", th.status("communication.isolate_share", share),
                            _both(count=isolates, share=_pct(share)), 1.6))
     brokers = m.get("brokers") or []
     if brokers:
         top = brokers[0]
         bc = top.get("betweenness")
-        if bc is not None and _level(bc, "top_broker_betweenness") != "green":
-            out.append(Finding("communication", "broker", _level(bc, "top_broker_betweenness"), _both(
+        if bc is not None and th.status("communication.top_broker_betweenness", bc) != "green":
+            out.append(Finding("communication", "broker", th.status("communication.top_broker_betweenness", bc), _both(
                 person=str(top.get("employee_id")), share=_pct(bc), reached=top.get("departments_reached"),
                 betweenness=bc), 1.4, f"broker:{top.get('employee_id')}"))
     return out
 
 
-def _decisions(m: Mapping[str, Any]) -> list[Finding]:
+def _decisions(m: Mapping[str, Any], th: Thresholds) -> list[Finding]:
     out: list[Finding] = []
     if not m:
         return out
     if not m.get("available"):
         mean = m.get("distance_to_top_mean")
         if mean is not None:
-            out.append(Finding("decisions", "structural_proxy", _level(mean, "distance_to_top_mean"),
+            out.append(Finding("decisions", "structural_proxy", th.status("decisions.distance_to_top_mean", mean),
                                _both(mean=_num(mean)), 1.5))
         return out
     if m.get("hops_mean") is not None:
-        status = _level(m.get("hops_p90"), "hops_p90")
+        status = th.status("decisions.hops_p90", m.get("hops_p90"))
         out.append(Finding("decisions", "hops", status, _both(
             mean=_num(m["hops_mean"]), p90=_num(m.get("hops_p90")), hops_p90=m.get("hops_p90")),
             3.0 if status != "green" else 1.0))
     if m.get("approvals_mean") is not None:
-        status = _level(m["approvals_mean"], "approvals_mean")
+        status = th.status("decisions.approvals_mean", m["approvals_mean"])
         out.append(Finding("decisions", "approvals", status, _both(
             mean=_num(m["approvals_mean"]), p90=_num(m.get("approvals_p90")), approvals_mean=m["approvals_mean"]),
             2.0 if status != "green" else 0.6))
@@ -400,22 +370,22 @@ def _decisions(m: Mapping[str, Any]) -> list[Finding]:
         ranked = sorted(((v.get("latency_days_median"), t) for t, v in by_type.items()
                          if v.get("latency_days_median") is not None), reverse=True)
         slowest, slowest_median = (ranked[0][1], ranked[0][0]) if ranked else ("–", None)
-        status = _level(m["latency_days_median"], "latency_days_median")
+        status = th.status("decisions.latency_days_median", m["latency_days_median"])
         out.append(Finding("decisions", "latency", status, _both(
             median=_num(m["latency_days_median"]), slowest=slowest, slowest_median=_num(slowest_median),
             latency_days_median=m["latency_days_median"]), 2.5 if status != "green" else 0.9))
     if m.get("escalated_share") is not None:
-        status = _level(m["escalated_share"], "escalated_share")
+        status = th.status("decisions.escalated_share", m["escalated_share"])
         by_type = m.get("by_type") or {}
         escalated_types = [t for t, v in sorted(by_type.items(), key=lambda kv: -(kv[1].get("escalated_share") or 0))
-                           if (v.get("escalated_share") or 0) >= THRESHOLDS["escalated_share"][0]]
+                           if (v.get("escalated_share") or 0) >= th["decisions.escalated_share.amber"]]
         out.append(Finding("decisions", "escalation", status, _both(
             share=_pct(m["escalated_share"]), escalated_share=m["escalated_share"], types=escalated_types[:3]),
             2.2 if status != "green" else 0.7))
     return out
 
 
-def _survey(m: Mapping[str, Any], language_labels: Mapping[str, Mapping[str, str]]) -> list[Finding]:
+def _survey(m: Mapping[str, Any], language_labels: Mapping[str, Mapping[str, str]], th: Thresholds) -> list[Finding]:
     out: list[Finding] = []
     if not m or not m.get("available"):
         return out
@@ -428,22 +398,23 @@ def _survey(m: Mapping[str, Any], language_labels: Mapping[str, Mapping[str, str
         low = min(dims, key=lambda k: dims[k]["favourable"])
         high = max(dims, key=lambda k: dims[k]["favourable"])
         fav = dims[low]["favourable"]
-        out.append(Finding("survey", "survey_low", _level(fav, "favourable_low"), _per_language(lambda lang: {
+        out.append(Finding("survey", "survey_low", th.status("survey.favourable", fav), _per_language(lambda lang: {
             "dimension": dim_label(low, lang), "favourable": _pct(fav), "mean": _num(dims[low].get("mean"), 2),
             "code": low}), 3.0, f"survey_low:{low}"))
         if high != low:
-            out.append(Finding("survey", "survey_high", _level(dims[high]["favourable"], "favourable_low"),
+            out.append(Finding("survey", "survey_high", th.status("survey.favourable", dims[high]["favourable"]),
                                _per_language(lambda lang: {"dimension": dim_label(high, lang),
                                                            "favourable": _pct(dims[high]["favourable"]), "code": high}),
                                0.8, f"survey_high:{high}"))
     rate = m.get("response_rate")
     if rate is not None:
-        out.append(Finding("survey", "response_rate", _level(rate, "response_rate"), _both(
+        out.append(Finding("survey", "response_rate", th.status("survey.response_rate", rate), _both(
             respondents=m.get("respondents"), rate=_pct(rate), response_rate=rate), 1.0))
     low_alpha = m.get("low_alpha") or []
     if low_alpha:
         out.append(Finding("survey", "low_alpha", "amber", _per_language(lambda lang: {
-            "dimensions": _join([dim_label(d, lang) for d in low_alpha], lang)}), 0.9))
+            "dimensions": _join([dim_label(d, lang) for d in low_alpha], lang),
+            "alpha": th.text("survey.alpha.min")}), 0.9))
     return out
 
 
@@ -455,10 +426,9 @@ def _felt_silos(assessment: Any, visible: set[str], language_labels: Mapping[str
     from orgkit.survey import department_links
 
     dimension = "communication"
-    try:
-        links = department_links(assessment, dimension=dimension, visible=visible)
-    except Exception:  # noqa: BLE001 - a survey without the communication dimension: nothing to link
+    if dimension not in survey.by_department.columns:  # the survey does not ask about communication
         return []
+    links = department_links(assessment, dimension=dimension, visible=visible)
     felt = links[links["felt_silo"].fillna(False).astype(bool) & ~links["suppressed"]]
     overall = ((survey.metrics.get("dimensions") or {}).get(dimension) or {}).get("mean")
     out = []
@@ -493,24 +463,24 @@ def derive_findings(assessment: Any) -> list[Finding]:
 
     Notes
     -----
-    The rules and their thresholds are in :data:`THRESHOLDS`: a metric at or beyond its first value is
-    amber, at or beyond its second red. An area without data yields no finding (its section says so).
-    A department that is a structural silo *and* whose people rate communication below 3.5 of 5 is a
-    red ``felt_silo`` survey finding (:func:`orgkit.survey.department_links`); :func:`recommend` cites it
-    beside the silo finding in the "open channels" recommendation.
+    The rules' thresholds are ``assessment.thresholds`` (:mod:`orgkit.thresholds`): a metric at or beyond
+    its ``amber`` value is amber, at or beyond its ``red`` value red. An area without data yields no
+    finding (its section says so). A department that is a structural silo *and* whose people rate
+    communication below ``survey.felt_silo.mean_below`` (3.5 of 5) is a red ``felt_silo`` survey finding
+    (:func:`orgkit.survey.department_links`); :func:`recommend` cites it beside the silo finding in the
+    "open channels" recommendation.
     """
     client = assessment.client
     sizes = client.department_sizes()
     visible = set(sizes[sizes >= client.settings.min_group_size].index.astype(str))
-    try:
-        from orgkit.survey import DIMENSION_LABELS
-    except ImportError:  # pragma: no cover
-        DIMENSION_LABELS = {}
+    from orgkit.survey import DIMENSION_LABELS
+
+    th = assessment.thresholds
     found = (
-        _structure(assessment.structure.metrics, visible, getattr(assessment.structure, "raci_issues", None))
-        + _communication(assessment.communication.metrics, visible)
-        + _decisions(assessment.decisions.metrics)
-        + _survey(assessment.survey.metrics, DIMENSION_LABELS)
+        _structure(assessment.structure.metrics, visible, th, assessment.structure.spans)
+        + _communication(assessment.communication.metrics, visible, th)
+        + _decisions(assessment.decisions.metrics, th)
+        + _survey(assessment.survey.metrics, DIMENSION_LABELS, th)
         + _felt_silos(assessment, visible, DIMENSION_LABELS)
     )
     order = {s: i for i, s in enumerate(STATUS_ORDER)}
@@ -589,16 +559,18 @@ def recommend(findings: Sequence[Finding], assessment: Any) -> list[Recommendati
             add("spread_brokers", "communication", [f], _both(person=v["en"]["person"]))
         elif f.key == "isolates":
             add("check_isolates", "communication", [f])
+    th = assessment.thresholds
+    lo = _both(lo=th["structure.span.healthy_min"])
     layer_f = [f for f in act if f.key in ("layers_excess", "single_report")]
     span_f = [f for f in act if f.key == "spans"]
     if any(f.key == "layers_excess" for f in layer_f):
-        add("flatten", "structure", layer_f)
+        add("flatten", "structure", layer_f, lo)
     elif layer_f:
-        add("widen_spans", "structure", layer_f)
+        add("widen_spans", "structure", layer_f, lo)
     for f in span_f:
-        if f.values["en"].get("narrow_share", 0) >= THRESHOLDS["narrow_span_share"][0] and not layer_f:
-            add("widen_spans", "structure", [f])
-        if f.values["en"].get("wide_share", 0) >= THRESHOLDS["wide_span_share"][0]:
+        if f.values["en"].get("narrow_share", 0) >= th["structure.narrow_span_share.amber"] and not layer_f:
+            add("widen_spans", "structure", [f], lo)
+        if f.values["en"].get("wide_share", 0) >= th["structure.wide_span_share.amber"]:
             add("add_team_leads", "structure", [f], _both(hi=f.values["en"]["hi"]))
     raci_f = [f for f in act if f.key in ("raci_gaps", "raci_overlaps")]
     if raci_f:
@@ -655,5 +627,5 @@ def summary_cards(assessment: Any, findings: Sequence[Finding], language: str = 
             reason = result.metrics.get("reason") or ""
             tops = [t("summary.not_available", language, reason=str(reason).rstrip("."))] if reason else []
         cards.append({"area": area, "title": t(f"area.{area}", language), "score": score,
-                      "status": score_status(score), "findings": tops})
+                      "status": score_status(score, assessment.thresholds), "findings": tops})
     return cards

@@ -23,6 +23,7 @@ import pandas as pd
 
 from orgkit.errors import ConfigError
 from orgkit.i18n import LANGUAGES, t
+from orgkit.thresholds import DEFAULTS, STAGE_KEYS, Thresholds
 
 __all__ = [
     "FUNCTION_CODES",
@@ -391,16 +392,24 @@ def map_departments(names: Iterable[str]) -> pd.DataFrame:
 # --------------------------------------------------------------------------------------------- stages
 
 #: Headcount thresholds of the stages: startup below ``startup`` people, large from ``large`` people,
-#: mid in between. Override per client with ``stage_thresholds: {startup: 50, large: 1000}`` in
-#: ``client.yml`` (kept in ``client.settings.options``) or the ``stage_thresholds`` argument of the
-#: analyses.
-STAGE_THRESHOLDS: dict[str, int] = {"startup": 50, "large": 1000}
+#: mid in between (the defaults of ``structure.stage.startup_below`` and ``structure.stage.large_from`` in
+#: :mod:`orgkit.thresholds`). A client overrides them with ``thresholds:`` in ``client.yml`` or the older
+#: ``stage_thresholds: {startup: 50, large: 1000}``; an analysis with its ``stage_thresholds`` argument.
+STAGE_THRESHOLDS: dict[str, int] = {name: int(DEFAULTS[key]) for name, key in STAGE_KEYS.items()}
 
 _STAGES = ("startup", "mid", "large")
 
 
-def stage_thresholds(thresholds: Mapping[str, Any] | None = None) -> dict[str, int]:
-    """Validated stage thresholds: :data:`STAGE_THRESHOLDS` updated with ``thresholds``.
+def stage_thresholds(thresholds: Mapping[str, Any] | Thresholds | None = None, *,
+                     base: Thresholds = DEFAULTS) -> dict[str, int]:
+    """Validated stage thresholds ``{"startup": int, "large": int}``: ``base``'s, updated with ``thresholds``.
+
+    Parameters
+    ----------
+    thresholds : mapping or Thresholds, optional
+        ``{"startup": int, "large": int}`` (either key may be left out), or a client's :class:`Thresholds`.
+    base : Thresholds
+        The thresholds a partial mapping updates (default: the registry's defaults).
 
     Raises
     ------
@@ -408,25 +417,19 @@ def stage_thresholds(thresholds: Mapping[str, Any] | None = None) -> dict[str, i
         When a key is not ``startup``/``large``, a value is not a positive integer, or
         ``startup >= large``.
     """
-    out = dict(STAGE_THRESHOLDS)
-    if thresholds:
-        unknown = set(thresholds) - set(STAGE_THRESHOLDS)
+    if isinstance(thresholds, Thresholds):
+        th = thresholds
+    elif thresholds:
+        unknown = sorted(str(k) for k in thresholds if k not in STAGE_KEYS)
         if unknown:
-            raise ConfigError(
-                f"stage_thresholds keys must be among {sorted(STAGE_THRESHOLDS)}. Got {sorted(unknown)} instead."
-            )
-        for key, value in thresholds.items():
-            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-                raise ConfigError(f"stage_thresholds.{key} must be a positive integer. Got {value!r} instead.")
-            out[key] = value
-    if out["startup"] >= out["large"]:
-        raise ConfigError(
-            f"stage_thresholds.startup ({out['startup']}) must be below stage_thresholds.large ({out['large']})."
-        )
-    return out
+            raise ConfigError(f"stage_thresholds keys must be among {sorted(STAGE_KEYS)}. Got {unknown} instead.")
+        th = Thresholds({**base.overridden, **{STAGE_KEYS[k]: v for k, v in thresholds.items()}})
+    else:
+        th = base
+    return {name: int(th[key]) for name, key in STAGE_KEYS.items()}
 
 
-def resolve_stage(stage: str, headcount: int, thresholds: Mapping[str, Any] | None = None) -> str:
+def resolve_stage(stage: str, headcount: int, thresholds: Mapping[str, Any] | Thresholds | None = None) -> str:
     """The company's stage: the one given, or derived from headcount when ``stage`` is ``"auto"``.
 
     Parameters
@@ -435,8 +438,9 @@ def resolve_stage(stage: str, headcount: int, thresholds: Mapping[str, Any] | No
         The stage from ``client.yml``.
     headcount : int
         Number of people.
-    thresholds : mapping, optional
-        ``{"startup": int, "large": int}``; defaults to :data:`STAGE_THRESHOLDS`.
+    thresholds : mapping or Thresholds, optional
+        ``{"startup": int, "large": int}`` or a client's :class:`~orgkit.thresholds.Thresholds`; defaults
+        to :data:`STAGE_THRESHOLDS`.
 
     Returns
     -------

@@ -35,6 +35,7 @@ from .contract import (
 from .errors import Problem, ValidationError
 from .hierarchy import find_cycles
 from .privacy import OTHER_GROUP
+from .thresholds import client_thresholds
 
 __all__ = ["load_client", "from_frames", "read_table", "detect_encoding"]
 
@@ -50,7 +51,7 @@ _SETTINGS_KEYS = {"name", "stage", "language", "min_group_size", "comment_min_gr
 #: The other ``client.yml`` keys an analysis reads (from ``client.settings.options``). Any key in neither
 #: set is still kept in ``options`` but gets an ``unknown_setting`` warning: it is most likely a typo.
 #: Add a key here when an analysis starts reading it.
-OPTION_KEYS = frozenset({"stage_thresholds"})
+OPTION_KEYS = frozenset({"stage_thresholds", "thresholds"})
 _BAD_ID = re.compile(r"[\s;,]|^(?:#N/A|#REF!|#VALUE!|#NAME\?|nan|none|null|n/a|na|-)$", re.IGNORECASE)
 _SCIENTIFIC = re.compile(r"^\d+(?:\.\d+)?[eE][+-]?\d+$")
 _FRACTION = re.compile(r"^-?\d+\.\d*[1-9]\d*$")
@@ -644,10 +645,13 @@ def _settings(folder: Path, raw: Mapping[str, Any], overrides: Mapping[str, Any]
             hint = f"Did you mean {close[0]!r}? " if close else ""
             out.warn("unknown_setting", f, f"unknown key {key!r} is not a setting orgkit reads, so it has no effect. {hint}"
                      f"Known keys: {', '.join(known)}.")
+    thresholds, problems = client_thresholds(options)
+    for message, hint in problems:
+        out.error(f, message, hint, column="thresholds")
     return Settings(name=name, stage=stage, language=language, min_group_size=ints["min_group_size"],
                     comment_min_group_size=ints["comment_min_group_size"], show_names=show_names,
                     columns={str(k): {str(a): str(b) for a, b in v.items()} for k, v in columns.items()},
-                    options=options)
+                    options=options, thresholds=thresholds)
 
 
 def _find_files(folder: Path, out: _Collector) -> dict[str, Path]:

@@ -27,6 +27,7 @@ import pandas as pd
 
 from orgkit.errors import ConfigError
 from orgkit.i18n import LANGUAGES, has, t  # LANGUAGES: the languages of ``meaning`` (the catalogue's)
+from orgkit.thresholds import DEFAULTS, REGISTRY, STATUS_RULES, UNITS, WEIGHT_GROUPS, Threshold, Thresholds
 
 __all__ = [
     "AREAS",
@@ -40,13 +41,15 @@ __all__ = [
     "metric_definitions",
     "metric_paths",
     "metrics_markdown",
+    "threshold_source",
+    "threshold_rows",
     "main",
 ]
 
 #: The areas of the definitions, in ``metrics.json`` order. ``run`` holds the two top-level scalars
 #: (``orgkit_version``, ``generated_at``); every other area is the block of the same name.
 AREAS: tuple[str, ...] = (
-    "client", "run", "data", "structure", "communication", "decisions", "survey", "scores",
+    "client", "run", "data", "structure", "communication", "decisions", "survey", "scores", "thresholds",
 )
 
 #: The ``metrics.json`` block each area's keys live in (``None``: at the top level).
@@ -66,6 +69,8 @@ PLACEHOLDERS: dict[str, str] = {
                "`survey_previous`, `decisions`, `responsibilities` (only the tables that were given)",
     "<reason>": "why rows were dropped at load time: `unknown_people` (ids not in people), `self_rows` "
                 "(sender = recipient)",
+    "<threshold>": "a threshold or weight of `orgkit.thresholds` (e.g. `structure.span.healthy_min`; every key is "
+                   "listed under Thresholds and weights)",
 }
 
 
@@ -101,8 +106,8 @@ class Metric:
         For a headline metric, its catalogue key (``metric.structure.layers``): ``meaning`` and
         ``formula`` are the English texts of ``text_key`` and ``text_key.formula``; empty otherwise.
     text_values : callable, optional
-        ``language -> values`` of the formula's placeholders (numbers from the code, lists in the
-        language's punctuation).
+        ``(language, thresholds) -> values`` of the formula's placeholders (numbers from the
+        :class:`~orgkit.thresholds.Thresholds` used, lists in the language's punctuation).
     """
 
     key: str
@@ -112,7 +117,8 @@ class Metric:
     degenerate: str = ""
     references: tuple[str, ...] = ()
     text_key: str = ""
-    text_values: Callable[[str], Mapping[str, Any]] | None = field(default=None, compare=False, repr=False)
+    text_values: Callable[[str, Thresholds], Mapping[str, Any]] | None = field(default=None, compare=False,
+                                                                              repr=False)
 
     @property
     def headline(self) -> bool:
@@ -123,18 +129,21 @@ class Metric:
         """The meaning in ``language`` (English for a metric that is not a headline metric)."""
         return t(self.text_key, language) if self.text_key else self.meaning
 
-    def formula_in(self, language: str = "en") -> str:
-        """The formula in ``language`` (English for a metric that is not a headline metric)."""
+    def formula_in(self, language: str = "en", thresholds: Thresholds | None = None) -> str:
+        """The formula in ``language`` (English for a metric that is not a headline metric), with the numbers
+        of ``thresholds`` (default: the registry's)."""
         if not self.text_key or not self.formula:
             return self.formula
-        return t(f"{self.text_key}.formula", language, **(self.text_values(language) if self.text_values else {}))
+        th = DEFAULTS if thresholds is None else thresholds
+        return t(f"{self.text_key}.formula", language, **(self.text_values(language, th) if self.text_values else {}))
 
 
 def _headline(area: str, key: str, type_: str, degenerate: str = "", references: tuple[str, ...] = (), *,
-              values: Callable[[str], Mapping[str, Any]] | None = None) -> Metric:
+              values: Callable[[str, Thresholds], Mapping[str, Any]] | None = None) -> Metric:
     """A headline metric: its meaning and formula are ``metric.<area>.<key>`` (and ``.formula``) of the catalogue."""
     stem = f"metric.{area}.{key}"
-    formula = t(f"{stem}.formula", "en", **(values("en") if values else {})) if has(f"{stem}.formula") else ""
+    formula = (t(f"{stem}.formula", "en", **(values("en", DEFAULTS) if values else {}))
+               if has(f"{stem}.formula") else "")
     return Metric(key, type_, t(stem, "en"), formula, degenerate, tuple(references), text_key=stem, text_values=values)
 
 
@@ -236,6 +245,12 @@ REFERENCES: dict[str, Reference] = {
                            "https://doi.org/10.1093/biomet/34.1-2.28"),
     "student1908": Reference("Student 1908", "Student (1908). The probable error of a mean. *Biometrika*, 6(1), "
                              "1-25.", "https://doi.org/10.1093/biomet/6.1.1"),
+    "fisher1925": Reference("Fisher 1925", "Fisher, R. A. (1925). *Statistical Methods for Research Workers*. "
+                            "Oliver and Boyd."),
+    "ec2003": Reference("European Commission 2003", "European Commission (2003). Commission Recommendation "
+                        "2003/361/EC concerning the definition of micro, small and medium-sized enterprises. "
+                        "*Official Journal of the European Union*, L 124, 36-41.",
+                        "https://eur-lex.europa.eu/eli/reco/2003/361/oj"),
 }
 
 
@@ -306,11 +321,8 @@ def _data() -> list[Metric]:
 
 
 def _structure() -> list[Metric]:
-    from orgkit.framework import STAGE_THRESHOLDS
-    from orgkit.structure import HEALTHY_SPAN, SCORE_WEIGHTS
-
-    lo, hi = HEALTHY_SPAN
-    w = SCORE_WEIGHTS
+    lo, hi = DEFAULTS["structure.span.healthy_min"], DEFAULTS["structure.span.healthy_max"]
+    zero_at = DEFAULTS["structure.layers.excess_zero_at"]
     no_h = "null without a `manager_id` column."
     no_m = "null without a `manager_id` column or when nobody has a direct report."
     span_refs = ("urwick1956", "vanfleet1977", "desmet2017", "zoller2020")
@@ -344,7 +356,8 @@ def _structure() -> list[Metric]:
         Metric("hierarchy_reason", "str | null", "Why the hierarchy metrics are null.", "",
                "null when people has a `manager_id` column."),
         _headline("structure", "stage", "str", "", ("mintzberg1980",),
-                  values=lambda lang: {"startup": STAGE_THRESHOLDS["startup"], "large": STAGE_THRESHOLDS["large"]}),
+                  values=lambda lang, th: {"startup": th["structure.stage.startup_below"],
+                                           "large": th["structure.stage.large_from"]}),
         Metric("stage_source", "str", "`client.yml` when the stage was set explicitly, `headcount` when it "
                "was derived (`auto`)."),
         Metric("departments_count", "int", "Number of distinct departments."),
@@ -400,15 +413,18 @@ def _structure() -> list[Metric]:
                "table."),
         _headline("structure", "fit_score", "float | null", "Unavailable components are left out and the weights "
                   "renormalised (no hierarchy: only coverage, split/merge and RACI count); null when no component "
-                  "is available.", ("oecd2008",), values=lambda lang: {"weights": _pairs(w, lang)}),
+                  "is available.", ("oecd2008",),
+                  values=lambda lang, th: {"weights": _pairs(th.weights("structure.weight"), lang)}),
         Metric("score_components", "list[object]", "The six components behind `fit_score`, in weight "
                "order: span_health (share of managers with a span of "
-               f"{lo}–{hi}), layer_excess (clip(1 − max(excess_layers, 0) / 3, 0, 1)), "
+               f"{lo}–{hi}, `structure.span.*`), layer_excess (clip(1 − max(excess_layers, 0) / {zero_at}, 0, 1), "
+               "`structure.layers.excess_zero_at`), "
                "single_report_managers (1 − single_report_share), function_coverage (covered core groups / "
                "core groups), split_merge_fit (1 − failed structure checks / checks) and raci_clarity "
                "(raci.clear_share).", "", "", span_refs),
         Metric("score_components[].name", "str", "Component name."),
-        Metric("score_components[].weight", "float", "Nominal weight (the six sum to 1)."),
+        Metric("score_components[].weight", "float", "Nominal weight, `structure.weight.<name>` (the six "
+               "defaults sum to 1; only their ratios matter)."),
         Metric("score_components[].effective_weight", "float", "Weight after renormalising over the "
                "available components.", "wᵢ / Σ_available w", "0 when the component is unavailable."),
         Metric("score_components[].value", "float | null", "Component value in [0, 1].", "",
@@ -424,7 +440,6 @@ def _communication() -> list[Metric]:
         EXACT_BETWEENNESS_MAX_NODES,
         MAX_COMMUNITY_EDGES,
         OTHER_GROUP,
-        SCORE_WEIGHTS,
         analyze_communication,
     )
 
@@ -482,8 +497,9 @@ def _communication() -> list[Metric]:
                "NMI = 2 I(C; D) / (H(C) + H(D))", "null when communities were not detected; 1 when both "
                "have one group, 0 when only one does.", ("strehl2002",)),
         _headline("communication", "silos", "list[str]", "Small departments are never named.",
-                  ("krackhardt1988", "blau1977"), values=lambda lang: {
-                      "margin": f"{silo['silo_margin']:g}", "max_external": f"{silo['silo_max_external_share']:g}"}),
+                  ("krackhardt1988", "blau1977"), values=lambda lang, th: {
+                      "margin": f"{th['communication.silo.margin']:g}",
+                      "max_external": f"{th['communication.silo.max_external_share']:g}"}),
         _headline("communication", "departments", "object", "Departments smaller than `min_group_size` are "
                   "pooled in one last entry, "
                   f'`"{OTHER_GROUP}": {{"size": null, "suppressed": true, "departments": k}}`; a larger department '
@@ -527,13 +543,12 @@ def _communication() -> list[Metric]:
                "0 when betweenness was switched off.", ("brandes2007",)),
         Metric("min_group_size", "int", "The threshold applied to this block.", ""),
         _headline("communication", "score", "float | null", "null without communication data or without any tie.",
-                  ("krackhardt1988",), values=lambda lang: {"weights": _pairs(SCORE_WEIGHTS, lang)}),
+                  ("krackhardt1988",),
+                  values=lambda lang, th: {"weights": _pairs(th.weights("communication.weight"), lang)}),
     ]
 
 
 def _decisions() -> list[Metric]:
-    from orgkit.decisions import SCORE_TARGETS, STRUCTURAL_TARGETS
-
     def targets(goals: dict[str, tuple[float, float, float]], language: str) -> str:
         return t("list.clause_separator", language).join(
             t("metric.decisions.score.target", language, name=k, good=g, bad=b, weight=w)
@@ -617,17 +632,18 @@ def _decisions() -> list[Metric]:
                "null with a `manager_id` column."),
         _headline("decisions", "score", "float | null", "Missing components drop out and the rest are re-weighted; "
                   "null with neither decision records nor a `manager_id` column.", ("galbraith1974",),
-                  values=lambda lang: {"with_records": targets(SCORE_TARGETS, lang),
-                                       "structural": targets(STRUCTURAL_TARGETS, lang)}),
+                  values=lambda lang, th: {"with_records": targets(th.targets("decisions.weight"), lang),
+                                           "structural": targets(th.targets("decisions.weight.structural"), lang)}),
     ]
 
 
 def _survey() -> list[Metric]:
-    from orgkit.survey import ALPHA_THRESHOLD, FAVOURABLE_MIN, UNFAVOURABLE_MAX
-
+    fav_min, unf_max = DEFAULTS["survey.answer.favourable_min"], DEFAULTS["survey.answer.unfavourable_max"]
+    neutral = f"{unf_max + 1}" if fav_min - unf_max == 2 else f"{unf_max + 1}–{fav_min - 1}"
     dim = "dimensions.<dimension>"
     hidden = "null when hidden by anonymity (fewer than `min_group_size` respondents)."
-    fav = f"answers ≥ {FAVOURABLE_MIN} / all answers in the dimension (after reverse scoring)"
+    fav = (f"answers ≥ {fav_min} (`survey.answer.favourable_min`) / all answers in the dimension (after reverse "
+           "scoring)")
     ch = "change.<dimension>"
     ch_deg = ("null when either wave has fewer than 2 respondents, both have zero variance, the cell is "
               "suppressed in either wave, or the previous wave lacks the dimension.")
@@ -646,10 +662,10 @@ def _survey() -> list[Metric]:
         Metric(f"{dim}.mean", "float | null", "Mean dimension score (1–5).", "mean over respondents of the mean "
                "of their answered items (reverse-worded items flipped, x → 6 − x)", hidden),
         Metric(f"{dim}.favourable", "float | null", "Share of favourable answers.", fav, hidden),
-        Metric(f"{dim}.neutral", "float | null", "Share of neutral answers (3).", "answers = 3 / all answers",
-               hidden),
+        Metric(f"{dim}.neutral", "float | null", f"Share of neutral answers ({neutral}).",
+               f"answers between the unfavourable and the favourable ones ({neutral}) / all answers", hidden),
         Metric(f"{dim}.unfavourable", "float | null", "Share of unfavourable answers.",
-               f"answers ≤ {UNFAVOURABLE_MAX} / all answers", hidden),
+               f"answers ≤ {unf_max} (`survey.answer.unfavourable_max`) / all answers", hidden),
         Metric(f"{dim}.n", "int | null", "Respondents with at least one answered item in the dimension.", "",
                hidden),
         Metric(f"{dim}.ci_low", "float | null", "Lower end of the 95 % confidence interval of `mean`.",
@@ -659,7 +675,8 @@ def _survey() -> list[Metric]:
                f"null when n < 2; {hidden}", ("student1908",)),
         Metric(f"{dim}.alpha", "float | null", "Cronbach's alpha of the dimension's items (as `alpha`).",
                "k/(k − 1) · (1 − Σ σᵢ² / σ_X²)", "See `alpha.<dimension>`.", ("cronbach1951",)),
-        _headline("survey", "favourable", "object", "", values=lambda lang: {"favourable_min": FAVOURABLE_MIN}),
+        _headline("survey", "favourable", "object", "",
+                  values=lambda lang, th: {"favourable_min": th["survey.answer.favourable_min"]}),
         Metric("favourable.<dimension>", "float | null", "Favourable share of the dimension.", fav, hidden),
         _headline("survey", "mean", "object", ""),
         Metric("mean.<dimension>", "float | null", "Mean score of the dimension.", "", hidden),
@@ -668,8 +685,8 @@ def _survey() -> list[Metric]:
                "α = k/(k − 1) · (1 − Σ σᵢ² / σ_X²), k items, sample variances",
                "null with fewer than 2 items, fewer than 3 complete cases, zero variance of the sum, or "
                "fewer than `min_group_size` respondents.", ("cronbach1951",)),
-        Metric("low_alpha", "list[str]", f"Dimensions whose alpha is below {ALPHA_THRESHOLD:g}.", "", "",
-               ("nunnally1978",)),
+        Metric("low_alpha", "list[str]", f"Dimensions whose alpha is below `survey.alpha.min` (default "
+               f"{DEFAULTS['survey.alpha.min']:g}).", "", "", ("nunnally1978",)),
         Metric("suppressed_groups", "int", "Number of departments whose survey numbers are hidden in every "
                "table: fewer than `min_group_size` respondents, extended by complementary suppression so "
                "no hidden group can be recovered from the totals (counted, never named).", "", "",
@@ -708,9 +725,11 @@ def _survey() -> list[Metric]:
                "Δ + t₀.₉₇₅,ν · √(s₁²/n₁ + s₂²/n₂)", ch_deg, ("welch1947",)),
         Metric(f"{ch}.p_value", "float | null", "Two-sided p-value of Welch's t-test of the difference.", "",
                ch_deg, ("welch1947",)),
-        Metric(f"{ch}.significant", "bool | null", "Whether p < 0.05.", "", ch_deg),
+        Metric(f"{ch}.significant", "bool | null", f"Whether p < {DEFAULTS['survey.change.p_max']:g} "
+               "(`survey.change.p_max`).", "", ch_deg, ("fisher1925",)),
         Metric("change.significant_departments", "list[list[str]]", "`[department, dimension]` pairs whose "
-               "change is significant (p < 0.05), among cells shown in both waves.", "", "", ("welch1947",)),
+               f"change is significant (p < {DEFAULTS['survey.change.p_max']:g}), among cells shown in both waves.",
+               "", "", ("welch1947",)),
     ]
 
 
@@ -725,9 +744,27 @@ def _scores() -> list[Metric]:
     ]
 
 
+def _thresholds() -> list[Metric]:
+    k = "<threshold>"
+    return [
+        Metric(k, "object", "One threshold or weight and where its value came from (see Thresholds and "
+               "weights)."),
+        Metric(f"{k}.value", "int | float", "The value the assessment used: the client's `thresholds:` in "
+               "client.yml, else the default."),
+        Metric(f"{k}.default", "int | float", "orgkit's default."),
+        Metric(f"{k}.overridden", "bool", "Whether client.yml set a value other than the default."),
+        Metric(f"{k}.unit", "str", "What the number counts: " + ", ".join(f"`{u}`" for u in UNITS)
+               + " (a `share` is a fraction in [0, 1])."),
+        Metric(f"{k}.source", "str", "The works the default rests on (author year, `; `-separated), or "
+               "`judgement` where no study fixes the number (the reason is given under Thresholds and "
+               "weights)."),
+    ]
+
+
 _BUILDERS = {
     "client": _client, "run": _run, "data": _data, "structure": _structure,
     "communication": _communication, "decisions": _decisions, "survey": _survey, "scores": _scores,
+    "thresholds": _thresholds,
 }
 
 
@@ -811,7 +848,8 @@ def _reference_text(keys: Sequence[str]) -> str:
 
 
 def metric_definitions(
-    area: str | None = None, language: str = "en", *, headline_only: bool = False
+    area: str | None = None, language: str = "en", *, headline_only: bool = False,
+    thresholds: Thresholds | None = None,
 ) -> pd.DataFrame:
     """The metric definitions as a table, for the report's method appendix.
 
@@ -825,6 +863,9 @@ def metric_definitions(
         fall back to English.
     headline_only : bool
         Only the headline metrics (those the report's appendix shows).
+    thresholds : Thresholds, optional
+        The numbers the headline formulas name (default: the registry's); the report passes the
+        client's.
 
     Returns
     -------
@@ -852,7 +893,7 @@ def metric_definitions(
             "area": a,
             "key": m.key,
             "meaning": m.meaning_in(language),
-            "formula": m.formula_in(language),
+            "formula": m.formula_in(language, thresholds),
             "degenerate": m.degenerate,
             "reference": _reference_text(m.references),
         }
@@ -889,12 +930,16 @@ _INTROS: dict[str, str] = {
               "computed from fewer than `min_group_size` respondents is hidden. Without a survey the block "
               "holds only `available` (false), `reason` and `score` (null).",
     "scores": "Each area's 0–100 score (higher is better) and their mean; see Scores and statuses.",
+    "thresholds": "Every threshold and weight the assessment used (`orgkit.thresholds`), keyed by its key "
+                  "(`structure.span.healthy_min`), in the order of Thresholds and weights. A client changes "
+                  "them with `thresholds:` in client.yml (docs/data-contract.md); the report's appendix lists "
+                  "the same values.",
 }
 
 _TITLES: dict[str, str] = {
     "client": "`client`", "run": "`orgkit_version` and `generated_at`", "data": "`data`",
     "structure": "`structure`", "communication": "`communication`", "decisions": "`decisions`",
-    "survey": "`survey`", "scores": "`scores`",
+    "survey": "`survey`", "scores": "`scores`", "thresholds": "`thresholds`",
 }
 
 
@@ -912,29 +957,94 @@ def _ref_links(keys: Sequence[str]) -> str:
     return "; ".join(parts)
 
 
-def _thresholds_section() -> list[str]:
-    from orgkit.findings import THRESHOLDS
+def threshold_source(th: Threshold) -> str:
+    """``th``'s source as text: its works' short citations (``Nunnally 1978``), or ``judgement``.
 
-    lines = [
-        "| Rule metric | Amber from | Red from | Direction |",
-        "|---|---|---|---|",
+    Examples
+    --------
+    >>> threshold_source(REGISTRY["survey.rwg.min"]), threshold_source(REGISTRY["score.status.green_from"])
+    ('James et al. 1984; LeBreton & Senter 2008', 'judgement')
+    """
+    return "; ".join(REFERENCES[k].short for k in th.source) if th.source else "judgement"
+
+
+def threshold_rows(thresholds: Thresholds | None = None, language: str = "en") -> list[dict[str, Any]]:
+    """The thresholds and weights used, as rows of the report's appendix (all text but ``overridden``).
+
+    Parameters
+    ----------
+    thresholds : Thresholds, optional
+        The client's (default: the registry's).
+    language : {"en", "zh"}
+        Language of the source of a judgement (citations read the same in every language).
+
+    Returns
+    -------
+    list of dict
+        Per threshold in registry order: ``key``, ``value``, ``default``, ``source``, ``overridden``.
+
+    Examples
+    --------
+    >>> from orgkit.thresholds import Thresholds
+    >>> rows = threshold_rows(Thresholds({"survey.alpha.min": 0.8}), "zh")
+    >>> [r for r in rows if r["overridden"]]
+    [{'key': 'survey.alpha.min', 'value': '0.8', 'default': '0.7', 'source': 'Nunnally 1978', 'overridden': True}]
+    """
+    th = DEFAULTS if thresholds is None else thresholds
+    if language not in LANGUAGES:
+        raise ConfigError(f"language must be one of {list(LANGUAGES)}. Got {language!r} instead.")
+    judgement = t("appendix.thresholds.judgement", language)
+    return [
+        {"key": key, "value": f"{th[key]:g}", "default": f"{entry.value:g}",
+         "source": "; ".join(REFERENCES[k].short for k in entry.source) if entry.source else judgement,
+         "overridden": key in th.overridden}
+        for key, entry in REGISTRY.items()
     ]
-    for key, (amber, red) in THRESHOLDS.items():
-        direction = "higher is worse" if red >= amber else "lower is worse"
-        lines.append(f"| `{key}` | {amber:g} | {red:g} | {direction} |")
+
+
+def _thresholds_section() -> list[str]:
+    lines = [
+        "## Thresholds and weights",
+        "",
+        "Every number that colours a status or weighs a score is defined once, in `orgkit/thresholds.py`, with "
+        "its source: the works it rests on, or *judgement* with the reason where no study fixes it. A client "
+        "changes any of them with `thresholds:` in client.yml (dotted or nested keys, e.g. "
+        "`thresholds: {structure.span.healthy_min: 5}`; see docs/data-contract.md); the loader refuses an "
+        "unknown key (naming the closest one), a value of the wrong type or range, and values that contradict "
+        "each other. The report's appendix and `metrics.json` (`thresholds`) list the values used. The "
+        "sentences of the report take their numbers from these values.",
+        "",
+        "Status rules: a value at or beyond `<rule>.amber` is amber, at or beyond `<rule>.red` red (*higher is "
+        "worse*), or below them (*lower is worse*); otherwise green. A 0–100 score is green from "
+        "`score.status.green_from`, amber from `score.status.amber_from`, red below. Weights are relative: a "
+        "score divides by the sum of the weights of the components it could compute.",
+        "",
+        "| Key | Default | Unit | What it sets | Source |",
+        "|---|---|---|---|---|",
+    ]
+    for key, th in REGISTRY.items():
+        what = th.description
+        rule = key.rsplit(".", 1)[0]
+        if rule in STATUS_RULES:
+            what = what.rstrip(".") + (" (higher is worse)." if STATUS_RULES[rule] else " (lower is worse).")
+        source = _ref_links(th.source) if th.source else f"judgement: {th.judgement}"
+        lines.append(f"| `{key}` | {th.value:g} | {th.unit} | {_cell(what)} | {_cell(source)} |")
+    lines += ["", "Weight groups (each a score's components): " + "; ".join(
+        f"`{g}.*`: {', '.join(names)}" for g, names in WEIGHT_GROUPS.items()).replace(
+        "`decisions.weight.structural.*`", "`decisions.weight.*` (structural proxy)") + "."]
     return lines
 
 
 def _conventions() -> list[str]:
     from orgkit.communication import OTHER_GROUP
-    from orgkit.findings import THRESHOLDS
 
-    amber, red = THRESHOLDS["score"]
+    amber, red = DEFAULTS["score.status.green_from"], DEFAULTS["score.status.amber_from"]
     lines = [
         "## Conventions",
         "",
         "- **Layout.** `metrics.json` is one object: `client`, `orgkit_version`, `generated_at`, `data`, "
-        "then one block per area (`structure`, `communication`, `decisions`, `survey`), then `scores`. "
+        "then one block per area (`structure`, `communication`, `decisions`, `survey`), then `scores` and "
+        "`thresholds` (the thresholds and weights used). "
         "Every area block has `score` (0–100 or null); `communication`, `decisions` and `survey` have "
         "`available` (false when the area's data is missing, with a `reason`).",
         "- **Types.** `int`, `float`, `str`, `bool`, `object`, `list[...]`; `| null` marks a value that can "
@@ -991,9 +1101,9 @@ def _conventions() -> list[str]:
         "| overall | The mean of the area scores that are not null. |",
         "",
         f"Status of a score (`orgkit.findings.score_status`): **green** at {amber:g} or above, **amber** from "
-        f"{red:g} to below {amber:g}, **red** below {red:g}, **grey** when the score is null. The findings "
-        "rate single metrics with the thresholds below (`orgkit.findings.THRESHOLDS`): a value at or beyond "
-        "*Amber from* is amber, at or beyond *Red from* red.",
+        f"{red:g} to below {amber:g}, **red** below {red:g}, **grey** when the score is null (by default: "
+        "`score.status.green_from` and `amber_from`). The findings rate single metrics with the status rules "
+        "of Thresholds and weights.",
         "",
     ]
     lines += _thresholds_section()
@@ -1039,7 +1149,8 @@ def metrics_markdown() -> str:
                 f"| `{m.key}` | {_cell(m.type)} | {_cell(m.meaning)} | {_cell(m.formula)} | "
                 f"{_cell(m.degenerate)} | {_cell(_ref_links(m.references))} |"
             )
-    cited = [k for k in REFERENCES if any(k in m.references for ms in definitions().values() for m in ms)]
+    cited = [k for k in REFERENCES if any(k in m.references for ms in definitions().values() for m in ms)
+             or any(k in th.source for th in REGISTRY.values())]
     lines += ["", "## References", ""]
     for k in sorted(cited, key=lambda k: REFERENCES[k].full.lower()):
         r = REFERENCES[k]

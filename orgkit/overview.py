@@ -23,8 +23,9 @@ import pandas as pd
 
 from .atomic import not_ours, output_errors, write_text
 from .csvsafe import write_csv
-from .findings import THRESHOLDS, score_status
+from .findings import score_status
 from .i18n import t, tn
+from .thresholds import DEFAULTS
 
 __all__ = [
     "build_overview",
@@ -36,8 +37,6 @@ __all__ = [
     "SCORE_AREAS",
     "STATUS_WORDS",
     "HEADLINES",
-    "GREEN_FROM",
-    "AMBER_FROM",
 ]
 
 logger = logging.getLogger(__name__)
@@ -69,9 +68,6 @@ STATUS_WORDS: dict[str, str] = {
     "not run": "overview.status.not_run",
     "earlier run": "overview.status.earlier_run",
 }
-#: Scores from this value up are green; from :data:`AMBER_FROM` up amber; below it red (the reports' thresholds,
-#: :data:`orgkit.findings.THRESHOLDS`).
-GREEN_FROM, AMBER_FROM = THRESHOLDS["score"]
 _CHANGE_EPS = 0.05
 
 
@@ -436,8 +432,8 @@ def build_overview(
         trends=trends,
         trend_columns=trend_columns,
         failures=failures,
-        green_from=GREEN_FROM,
-        amber_from=AMBER_FROM,
+        green_from=DEFAULTS["score.status.green_from"],
+        amber_from=DEFAULTS["score.status.amber_from"],
     )
     write_text(root / "index.html", page)
     logger.info("overview of %d report(s) written to %s", len(records), root / "index.html")

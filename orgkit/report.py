@@ -918,7 +918,8 @@ class ReportBook:
         for c in cards:
             if not self._available(c["area"]) and c["area"] != "decisions":
                 c["findings"] = [self._t(f"area.{c['area']}.not_available") + "."]
-        return scorecard(cards, language=self.language, overall=self.assessment.scores.get("overall"))
+        return scorecard(cards, language=self.language, overall=self.assessment.scores.get("overall"),
+                         thresholds=self.assessment.thresholds)
 
     def section(self, area: str) -> "HTML":
         """The head of an area's section: title, score and status, what it covers; a note when it has no data."""
@@ -926,7 +927,7 @@ class ReportBook:
         from orgkit.findings import score_status, status_label
 
         score = self.assessment.scores.get(area)
-        status = score_status(score)
+        status = score_status(score, self.assessment.thresholds)
         label = (self._t("summary.score_label", score=round(score), status=status_label(status, self.language))
                  if score is not None else None)
         head = section_head(area, self._t(f"area.{area}"), self._t(f"area.{area}.intro"),
@@ -967,15 +968,16 @@ class ReportBook:
         """Span-of-control distribution in bands, with the widest spans."""
         from orgkit.display import interpretation, subheading
         from orgkit.plots.structure import plot_span_distribution
-        from orgkit.structure import HEALTHY_SPAN
 
         s = self.assessment.structure
         if not self.client.has_hierarchy or not s.metrics.get("managers"):
             return self._empty()
-        fig = plot_span_distribution(s.span_distribution, healthy=HEALTHY_SPAN, span_mean=s.metrics.get("span_mean"),
+        th = self.assessment.thresholds
+        lo, hi = th["structure.span.healthy_min"], th["structure.span.healthy_max"]
+        fig = plot_span_distribution(s.span_distribution, healthy=(lo, hi), span_mean=s.metrics.get("span_mean"),
                                      span_median=s.metrics.get("span_median"), language=self.language)
         out = subheading(self._t("heading.spans"), "spans") + self._figure(
-            fig, "span_distribution", self._t("caption.spans", lo=HEALTHY_SPAN[0], hi=HEALTHY_SPAN[1]))
+            fig, "span_distribution", self._t("caption.spans", lo=lo, hi=hi))
         spans = [f for f in self.findings if f.key in ("spans", "single_report")]
         if spans:
             out = out + interpretation(*[f.text(self.language) for f in spans])
@@ -1093,7 +1095,8 @@ class ReportBook:
                     formats={"density": ".2", "ei_index": ".2", "ei_index_expected": ".2", "external_share": "percent"},
                     min_group_size=self.min_group_size, language=self.language)
         return (subheading(self._t("heading.ei"), "ei-index") + self._figure(fig, "ei_index", self._t("caption.ei"))
-                + interpretation(self._t("interpret.ei"), *notes) + tbl)
+                + interpretation(self._t("interpret.ei", max_external=self.assessment.thresholds.text(
+                    "communication.silo.max_external_share")), *notes) + tbl)
 
     def brokers(self) -> "HTML":
         """The people most often between others (ids or roles, never names unless allowed)."""
@@ -1224,8 +1227,9 @@ class ReportBook:
             return self._empty()
         out = subheading(self._t("heading.survey_items"), "survey-items")
         if not s.items.empty:
-            out = out + self._figure(survey_plots.plot_item_diverging_bars(s.items, language=self.language),
-                                     "survey_items", self._t("caption.survey_items"))
+            fig = survey_plots.plot_item_diverging_bars(s.items, language=self.language,
+                                                        thresholds=self.assessment.thresholds)
+            out = out + self._figure(fig, "survey_items", self._t("caption.survey_items"))
         rr = s.response_rates.copy()
         if not rr.empty:
             rr = rr[rr["department"].astype(str).isin(self.visible) | (rr["department"].astype(str) == "(all)")]
@@ -1243,7 +1247,8 @@ class ReportBook:
         return set(map(str, s.suppressed_groups)) | (set(s.by_department.index.astype(str)) - self.visible)
 
     def survey_reliability(self) -> "HTML":
-        """Cronbach's alpha per dimension (flagged below 0.7, with the questions that lower it), ICC(1) and rwg."""
+        """Cronbach's alpha per dimension (flagged below ``survey.alpha.min``, with the questions that lower it),
+        ICC(1) and rwg."""
         from orgkit.display import interpretation, subheading, table
         from orgkit.survey import DIMENSION_LABELS, TOTAL
 
@@ -1251,6 +1256,7 @@ class ReportBook:
         if not s.available or s.reliability.empty:
             return self._empty()
         labels = DIMENSION_LABELS.get(self.language, {})
+        alpha = self.assessment.thresholds.text("survey.alpha.min")
         rel = s.reliability.merge(s.agreement[["dimension", "icc1", "rwg_mean", "n_departments"]], on="dimension",
                                   how="left")
         rel["dimension"] = rel["dimension"].map(lambda d: labels.get(d, d))
@@ -1259,12 +1265,14 @@ class ReportBook:
         rel["items_lowering_alpha"] = rel["items_lowering_alpha"].replace("", "–")
         out = subheading(self._t("heading.survey_reliability"), "survey-reliability") + table(
             rel, {"dimension": self._t("column.dimension"), "alpha": self._t("column.alpha"),
-                  "low_alpha": self._t("column.low_alpha"), "items_lowering_alpha": self._t("column.items_lowering"),
+                  "low_alpha": self._t("column.low_alpha", alpha=alpha),
+                  "items_lowering_alpha": self._t("column.items_lowering"),
                   "icc1": self._t("column.icc1"), "rwg_mean": self._t("column.rwg_mean"),
                   "n_departments": self._t("column.rwg_departments")},
             formats={"alpha": ".2", "icc1": ".2", "rwg_mean": ".2"}, language=self.language)
         notes = [f.text(self.language) for f in self.findings if f.key == "low_alpha"]
-        out = out + interpretation(self._t("interpret.alpha"), self._t("interpret.rwg"), *notes)
+        out = out + interpretation(self._t("interpret.alpha", alpha=alpha), self._t(
+            "interpret.rwg", rwg=self.assessment.thresholds.text("survey.rwg.min")), *notes)
         r = s.rwg_by_department
         hidden = self._survey_hidden()
         r = r[~r["suppressed"] & r["department"].astype(str).ne(TOTAL) & ~r["department"].astype(str).isin(hidden)]
@@ -1305,8 +1313,9 @@ class ReportBook:
         tot = tot.astype({"beyond": "str"})
         moved = self._t("list.separator").join(f"{labels.get(d, d)} {signed(v)}" for d, v in
                                                zip(tot.loc[sig, "dimension"], tot.loc[sig, "mean_change"]))
+        p_max = self.assessment.thresholds.text("survey.change.p_max")
         text = self._tn("interpret.change_detail" if moved else "interpret.change", len(tot), n_sig=int(sig.sum()),
-                        n_dims=len(tot), moved=moved)
+                        n_dims=len(tot), moved=moved, p=p_max)
         tot["dimension"] = tot["dimension"].map(lambda d: labels.get(d, d))
         out = head + table(
             tot, {"dimension": self._t("column.dimension"), "mean_prev": self._t("column.mean_prev"),
@@ -1328,7 +1337,7 @@ class ReportBook:
             wide = wide.fillna("–").reset_index().astype("str")
             wide.columns = ["department", *[labels.get(c, c) for c in wide.columns[1:]]]
             out = out + table(wide, {"department": self._t("column.department"), **{c: c for c in wide.columns[1:]}},
-                              caption=self._t("heading.survey_change_departments"), note=self._t("table.change_significant_note"),
+                              caption=self._t("heading.survey_change_departments"), note=self._t("table.change_significant_note", p=p_max),
                               language=self.language)
         return out
 
@@ -1357,7 +1366,8 @@ class ReportBook:
                 + table(t, columns, formats={**{d: ".2" for d in dims}, "ei_index": ".2", "ei_index_expected": ".2",
                                              "density": ".2", "hops_mean": ".1"},
                         min_group_size=self.min_group_size, language=self.language)
-                + interpretation(self._t("interpret.links"), *notes))
+                + interpretation(self._t("interpret.links", mean_below=self.assessment.thresholds.text(
+                    "survey.felt_silo.mean_below")), *notes))
 
     # ---------------------------------------------------------------- back matter
     def recommendations_block(self) -> "HTML":
@@ -1394,6 +1404,7 @@ class ReportBook:
 
         from orgkit._version import __version__
         from orgkit.display import appendix, conventions, section_head
+        from orgkit.method import metric_definitions, threshold_rows
 
         s = self.client.settings
         m = self.assessment.structure.metrics
@@ -1419,21 +1430,18 @@ class ReportBook:
             except PackageNotFoundError:
                 versions[pkg] = "–"
         footer = self._t("appendix.footer", version=__version__, date=self.date)
+        th = self.assessment.thresholds
         tables = []
-        try:
-            from orgkit.method import metric_definitions
-        except ImportError:  # pragma: no cover - the definitions module is part of orgkit
-            metric_definitions = None
-        if metric_definitions is not None:
-            for area in ("structure", "communication", "decisions", "survey", "scores"):
-                if area in ("communication", "survey") and not self._available(area):
-                    continue
-                frame = metric_definitions(area, language=self.language, headline_only=True)
-                title = self._t(f"area.{area}") if area != "scores" else self._t("appendix.scores")
-                tables.append((title, frame))
+        for area in ("structure", "communication", "decisions", "survey", "scores"):
+            if area in ("communication", "survey") and not self._available(area):
+                continue
+            frame = metric_definitions(area, language=self.language, headline_only=True, thresholds=th)
+            title = self._t(f"area.{area}") if area != "scores" else self._t("appendix.scores")
+            tables.append((title, frame))
         return section_head("appendix", self._t("appendix.title")) + appendix(
-            definitions=conventions(self.language), parameters=params, sources=sources,
-            versions=versions, language=self.language, footer=footer, metric_tables=tables)
+            definitions=conventions(self.language, th), parameters=params, sources=sources,
+            versions=versions, language=self.language, footer=footer, metric_tables=tables,
+            thresholds=threshold_rows(th, self.language))
 
     def record(self) -> None:
         """Write ``metrics.json`` (the dict of ``orgkit assess``) to the output folder (nothing without one).

@@ -25,13 +25,14 @@ from orgkit.framework import (
     map_departments,
     resolve_stage,
 )
+from orgkit.framework import stage_thresholds as stage_thresholds_of
 from orgkit.hierarchy import Hierarchy
 from orgkit.jsonsafe import to_jsonable
 from orgkit.privacy import suppress_small_groups
+from orgkit.thresholds import DEFAULTS, Thresholds
 
 __all__ = [
     "SPAN_BANDS",
-    "HEALTHY_SPAN",
     "SCORE_WEIGHTS",
     "StructureResult",
     "Coverage",
@@ -55,42 +56,38 @@ SPAN_BANDS: tuple[tuple[str, int, int | None], ...] = (
     ("17+", 17, None),
 )
 
-#: The span range counted as healthy by the ``span_health`` score component (inclusive).
-HEALTHY_SPAN: tuple[int, int] = (4, 12)
+#: Nominal weights of the fit-score components (the defaults of ``structure.weight.*`` in
+#: :mod:`orgkit.thresholds`; unavailable components are left out and the others renormalised).
+SCORE_WEIGHTS: dict[str, float] = DEFAULTS.weights("structure.weight")
 
-#: Nominal weights of the fit-score components (they sum to 1; unavailable components are left out and
-#: the others renormalised).
-SCORE_WEIGHTS: dict[str, float] = {
-    "span_health": 0.25,
-    "layer_excess": 0.15,
-    "single_report_managers": 0.10,
-    "function_coverage": 0.25,
-    "split_merge_fit": 0.15,
-    "raci_clarity": 0.10,
-}
 
-_MEASURES: dict[str, str] = {
-    "span_health": (
-        f"Share of managers whose span of control is {HEALTHY_SPAN[0]}-{HEALTHY_SPAN[1]} direct reports "
-        "(classical guidance of about 4-8 widened to the 8-12 of modern practice: Urwick 1956; "
-        "Van Fleet & Bedeian 1977; McKinsey 2017)."
-    ),
-    "layer_excess": (
-        "1 - excess_layers / 3, clipped to [0, 1]: each layer beyond the minimum needed for this "
-        "headcount at the observed mean span costs a third."
-    ),
-    "single_report_managers": "1 - share of managers with exactly one direct report.",
-    "function_coverage": "Share of the stage's core functions that have a department.",
-    "split_merge_fit": (
-        "Share of structure checks passed: each present function not split over more departments than "
-        "the stage expects, each mapped department not overloaded, the startup over-split check and the "
-        "large-firm business-unit check."
-    ),
-    "raci_clarity": (
-        "Share of responsibilities with exactly one accountable department, at least one responsible "
-        "department and no overlapping responsible departments."
-    ),
-}
+def _measures(th: Thresholds) -> dict[str, str]:
+    """What each fit-score component measures, with the client's thresholds in the sentences."""
+    lo, hi = th["structure.span.healthy_min"], th["structure.span.healthy_max"]
+    zero_at = th["structure.layers.excess_zero_at"]
+    return {
+        "span_health": (
+            f"Share of managers whose span of control is {lo}-{hi} direct reports "
+            "(classical guidance of about 4-8 widened to the 8-12 of modern practice: Urwick 1956; "
+            "Van Fleet & Bedeian 1977; McKinsey 2017)."
+        ),
+        "layer_excess": (
+            f"1 - excess_layers / {zero_at}, clipped to [0, 1]: each layer beyond the minimum needed for this "
+            f"headcount at the observed mean span costs {'a third' if zero_at == 3 else f'1/{zero_at}'}."
+        ),
+        "single_report_managers": "1 - share of managers with exactly one direct report.",
+        "function_coverage": "Share of the stage's core functions that have a department.",
+        "split_merge_fit": (
+            "Share of structure checks passed: each present function not split over more departments than "
+            "the stage expects, each mapped department not overloaded, the startup over-split check and the "
+            "large-firm business-unit check."
+        ),
+        "raci_clarity": (
+            "Share of responsibilities with exactly one accountable department, at least one responsible "
+            "department and no overlapping responsible departments."
+        ),
+    }
+
 
 _HIERARCHY_KEYS = (
     "layers", "managers", "people_per_manager", "span_mean", "span_median", "span_max", "span_bands",
@@ -526,9 +523,8 @@ def raci_findings(responsibilities: pd.DataFrame) -> tuple[dict[str, Any], pd.Da
     return summary, issues
 
 
-def fit_score(values: Mapping[str, float | None], weights: Mapping[str, float] | None = None) -> tuple[
-    float | None, list[dict[str, Any]]
-]:
+def fit_score(values: Mapping[str, float | None], weights: Mapping[str, float] | None = None,
+              measures: Mapping[str, str] | None = None) -> tuple[float | None, list[dict[str, Any]]]:
     """Combine component values (0-1, None when unavailable) into a 0-100 score.
 
     Parameters
@@ -537,6 +533,8 @@ def fit_score(values: Mapping[str, float | None], weights: Mapping[str, float] |
         Component name -> value in [0, 1], or None when the component cannot be computed.
     weights : mapping, optional
         Component name -> nominal weight (default :data:`SCORE_WEIGHTS`).
+    measures : mapping, optional
+        Component name -> what it measures (default: the sentences for the default thresholds).
 
     Returns
     -------
@@ -563,6 +561,7 @@ def fit_score(values: Mapping[str, float | None], weights: Mapping[str, float] |
     100.0
     """
     weights = dict(SCORE_WEIGHTS if weights is None else weights)
+    measures = _measures(DEFAULTS) if measures is None else measures
     avail = {k: float(v) for k, v in values.items() if v is not None and k in weights and math.isfinite(v)}
     total = sum(weights[k] for k in avail)
     components = []
@@ -575,7 +574,7 @@ def fit_score(values: Mapping[str, float | None], weights: Mapping[str, float] |
                 "effective_weight": (w / total) if (v is not None and total > 0) else 0.0,
                 "value": v,
                 "available": v is not None,
-                "measures": _MEASURES.get(name, ""),
+                "measures": measures.get(name, ""),
             }
         )
     if total <= 0:
@@ -602,7 +601,7 @@ def _hierarchy(client: Client) -> Hierarchy:
 # ------------------------------------------------------------------------------------------ analysis
 
 def analyze_structure(
-    client: Client, *, stage_thresholds: Mapping[str, int] | None = None
+    client: Client, *, stage_thresholds: Mapping[str, int] | None = None, thresholds: Thresholds | None = None
 ) -> StructureResult:
     """Assess how the organisation is structured: layers, spans, coverage of the framework, RACI.
 
@@ -611,9 +610,11 @@ def analyze_structure(
     client : Client
         A validated client.
     stage_thresholds : mapping, optional
-        ``{"startup": int, "large": int}`` for ``stage: auto``; default
-        ``client.settings.options["stage_thresholds"]``, then
-        :data:`orgkit.framework.STAGE_THRESHOLDS`.
+        ``{"startup": int, "large": int}`` for ``stage: auto``, updating ``thresholds``.
+    thresholds : Thresholds, optional
+        The thresholds and weights (default ``client.settings.thresholds``): the healthy span
+        (``structure.span.*``), the stages' headcounts (``structure.stage.*``), the layer-excess
+        component (``structure.layers.excess_zero_at``) and the score weights (``structure.weight.*``).
 
     Returns
     -------
@@ -641,8 +642,9 @@ def analyze_structure(
     ``client.settings.min_group_size``; a department's ``layers`` is ``max(depth) - min(depth) + 1``
     over its members, and its ``span_mean`` is over its managers (all their reports counted).
 
-    The fit score combines the components of :data:`SCORE_WEIGHTS` with :func:`fit_score`;
-    ``score_components`` shows each one's weight, value and meaning.
+    The fit score combines the components, weighted by ``structure.weight.*`` (default
+    :data:`SCORE_WEIGHTS`), with :func:`fit_score`; ``score_components`` shows each one's weight, value and
+    meaning.
 
     References
     ----------
@@ -668,8 +670,9 @@ def analyze_structure(
     people = client.people
     settings = client.settings
     n = len(people)
-    thresholds = stage_thresholds if stage_thresholds is not None else settings.options.get("stage_thresholds")
-    stage = resolve_stage(settings.stage, n, thresholds)
+    th = settings.thresholds if thresholds is None else thresholds
+    stage = resolve_stage(settings.stage, n, th if stage_thresholds is None else stage_thresholds_of(
+        stage_thresholds, base=th))
     stage_source = "headcount" if settings.stage == "auto" else "client.yml"
     logger.debug("structure: %d people, stage %s (%s)", n, stage, stage_source)
 
@@ -791,12 +794,13 @@ def analyze_structure(
     }
     if client.has_hierarchy:
         if metrics["managers"]:
-            lo, hi = HEALTHY_SPAN
+            lo, hi = th["structure.span.healthy_min"], th["structure.span.healthy_max"]
             values["span_health"] = float(((spans_arr >= lo) & (spans_arr <= hi)).mean())
             values["single_report_managers"] = 1.0 - metrics["single_report_share"]
         if metrics["excess_layers"] is not None:
-            values["layer_excess"] = min(1.0, max(0.0, 1.0 - max(metrics["excess_layers"], 0) / 3.0))
-    score, components = fit_score(values)
+            zero_at = float(th["structure.layers.excess_zero_at"])
+            values["layer_excess"] = min(1.0, max(0.0, 1.0 - max(metrics["excess_layers"], 0) / zero_at))
+    score, components = fit_score(values, th.weights("structure.weight"), _measures(th))
     metrics.update(fit_score=score, score_components=components)
 
     return StructureResult(

@@ -32,13 +32,13 @@ from .errors import ConfigError, Problem, ValidationError
 from .i18n import LANGUAGES, t
 from .jsonsafe import to_jsonable
 from .privacy import complementary_suppression, suppress_small_groups
+from .thresholds import DEFAULTS, Thresholds
 
 __all__ = [
     "SurveyResult",
     "TOTAL",
     "DIMENSION_LABELS",
     "SCALE_LABELS",
-    "ALPHA_THRESHOLD",
     "default_items",
     "resolve_items",
     "score_respondents",
@@ -57,12 +57,6 @@ log = logging.getLogger(__name__)
 
 #: The label of the overall (all respondents) row in the long tables.
 TOTAL = "(all)"
-#: Cronbach's alpha below this is flagged (Nunnally 1978).
-ALPHA_THRESHOLD = 0.7
-#: Answers at or above this (after reverse scoring) are favourable, at or below ``UNFAVOURABLE_MAX``
-#: unfavourable, the midpoint neutral.
-FAVOURABLE_MIN = 4
-UNFAVOURABLE_MAX = 2
 #: The bundled dimensions, in questionnaire order.
 _DIMENSIONS = ("role_clarity", "communication", "decision_speed", "growth", "customer_focus", "collaboration")
 #: Display names of the bundled dimensions (``survey.dimension.<code>`` of the catalogue, :mod:`orgkit.i18n`).
@@ -365,7 +359,7 @@ def cronbach_alpha(responses: pd.DataFrame | np.ndarray) -> float | None:
 
     Respondents with any missing item are left out (listwise deletion). The result is ``None`` with
     fewer than 2 items, fewer than 3 complete cases, or zero total variance (everyone gave the same
-    sum). Values below 0.7 (:data:`ALPHA_THRESHOLD`) are usually read as too unreliable to report the
+    sum). Values below 0.7 (``survey.alpha.min`` of :mod:`orgkit.thresholds`) are usually read as too unreliable to report the
     dimension as one score (Nunnally 1978).
 
     References
@@ -634,8 +628,20 @@ def icc2(scores: pd.Series | np.ndarray, groups: pd.Series | np.ndarray) -> floa
 # --------------------------------------------------------------------------------------------------
 # tables
 # --------------------------------------------------------------------------------------------------
-def _describe(scores: pd.DataFrame, answers: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
-    """n, mean, sd, t CI of respondents' scores and the favourable/neutral/unfavourable answer shares."""
+#: Favourable from, unfavourable up to (``survey.answer.*`` of :mod:`orgkit.thresholds`).
+_CUTS = (DEFAULTS["survey.answer.favourable_min"], DEFAULTS["survey.answer.unfavourable_max"])
+
+
+def _cuts(th: Thresholds) -> tuple[int, int]:
+    return th["survey.answer.favourable_min"], th["survey.answer.unfavourable_max"]
+
+
+def _describe(scores: pd.DataFrame, answers: pd.DataFrame, keys: list[str],
+              cuts: tuple[int, int] = _CUTS) -> pd.DataFrame:
+    """n, mean, sd, t CI of respondents' scores and the favourable/neutral/unfavourable answer shares.
+
+    ``cuts``: answers at or above the first are favourable, at or below the second unfavourable, those
+    between neutral."""
     grouped = scores.groupby(keys, sort=False, observed=True)["score"]
     out = grouped.agg(n="count", mean="mean", sd="std")
     n = out["n"].to_numpy(dtype=float)
@@ -645,8 +651,9 @@ def _describe(scores: pd.DataFrame, answers: pd.DataFrame, keys: list[str]) -> p
     out["ci_low"] = out["mean"] - half
     out["ci_high"] = out["mean"] + half
     v = answers["value"]
-    shares = answers.assign(favourable=v >= FAVOURABLE_MIN, neutral=v == (LIKERT_MIN + LIKERT_MAX) / 2,
-                            unfavourable=v <= UNFAVOURABLE_MAX)
+    favourable_min, unfavourable_max = cuts
+    shares = answers.assign(favourable=v >= favourable_min, neutral=(v > unfavourable_max) & (v < favourable_min),
+                            unfavourable=v <= unfavourable_max)
     g2 = shares.groupby(keys, sort=False, observed=True)
     out = out.join(g2[_SHARES].mean()).join(g2.size().rename("n_answers"))
     out["n"] = out["n"].astype("int64")
@@ -741,9 +748,10 @@ def _wave_tables(survey: pd.DataFrame,
     return answers, scores, ans_long, score_long
 
 
-def _dimension_table(score_long: pd.DataFrame, ans_long: pd.DataFrame, dims: list[str]) -> pd.DataFrame:
-    per = _describe(score_long, ans_long, ["department", "dimension"])
-    tot = _describe(score_long, ans_long, ["dimension"]).assign(department=TOTAL)
+def _dimension_table(score_long: pd.DataFrame, ans_long: pd.DataFrame, dims: list[str],
+                     cuts: tuple[int, int] = _CUTS) -> pd.DataFrame:
+    per = _describe(score_long, ans_long, ["department", "dimension"], cuts)
+    tot = _describe(score_long, ans_long, ["dimension"], cuts).assign(department=TOTAL)
     table = pd.concat([per, tot], ignore_index=True)
     table["dimension"] = pd.Categorical(table["dimension"], categories=dims)
     table["_t"] = table["department"] == TOTAL
@@ -753,8 +761,9 @@ def _dimension_table(score_long: pd.DataFrame, ans_long: pd.DataFrame, dims: lis
     return table[cols].reset_index(drop=True)
 
 
-def _change_table(now: pd.DataFrame, prev: pd.DataFrame) -> pd.DataFrame:
-    """Join two waves' dimension tables and test each difference with Welch's t."""
+def _change_table(now: pd.DataFrame, prev: pd.DataFrame,
+                  p_max: float = DEFAULTS["survey.change.p_max"]) -> pd.DataFrame:
+    """Join two waves' dimension tables and test each difference with Welch's t (significant: p < ``p_max``)."""
     keys = ["department", "dimension"]
     cols = ["n", "mean", "sd", "favourable"]
     both = now[keys + cols].merge(prev[keys + cols], on=keys, how="outer", suffixes=("_now", "_prev"))
@@ -776,7 +785,7 @@ def _change_table(now: pd.DataFrame, prev: pd.DataFrame) -> pd.DataFrame:
     both["ci_low"] = diff - half
     both["ci_high"] = diff + half
     both["p_value"] = p
-    both["significant"] = pd.array(np.where(np.isfinite(p), p < 0.05, False), dtype="boolean")
+    both["significant"] = pd.array(np.where(np.isfinite(p), p < p_max, False), dtype="boolean")
     both.loc[~np.isfinite(p), "significant"] = pd.NA
     both["favourable_change"] = both["favourable_now"] - both["favourable_prev"]
     both["n"] = np.minimum(both["n_now"], both["n_prev"])
@@ -796,6 +805,7 @@ def analyze_survey(
     min_group_size: int | None = None,
     comment_min_group_size: int | None = None,
     previous: pd.DataFrame | Client | None = None,
+    thresholds: Thresholds | None = None,
 ) -> SurveyResult:
     """Score the employee survey per dimension, department and item, with anonymity applied.
 
@@ -812,6 +822,10 @@ def analyze_survey(
     previous : DataFrame or Client, optional
         The previous wave, with the same columns as ``client.survey`` (default:
         ``client.survey_previous``).
+    thresholds : Thresholds, optional
+        The thresholds (default ``client.settings.thresholds``): favourable and unfavourable answers
+        (``survey.answer.*``), the alpha flag (``survey.alpha.min``) and significance of change
+        (``survey.change.p_max``).
 
     Returns
     -------
@@ -834,7 +848,8 @@ def analyze_survey(
     interval the t interval :math:`\\bar x \\pm t_{0.975,\\,n-1}\\, s/\\sqrt{n}` on those scores (NaN
     for :math:`n < 2`; :math:`s = 0` gives a zero-width interval). ``favourable`` / ``neutral`` /
     ``unfavourable`` are shares (0-1) of all item answers in the cell that are 4-5 / 3 / 1-2 after
-    reverse scoring, so they weigh respondents by the number of items they answered.
+    reverse scoring (``survey.answer.favourable_min`` and ``unfavourable_max``), so they weigh
+    respondents by the number of items they answered.
 
     Response rate: survey rows are responses; respondents / headcount of ``client.people`` per
     department. Respondents in a department unknown to ``people`` are counted under that name with
@@ -847,7 +862,7 @@ def analyze_survey(
 
     Change: per (department, dimension) and overall, ``mean_change`` = mean now - mean before,
     ``favourable_change`` likewise, Welch's t-test (unequal variances; ``scipy.stats``) with its
-    p-value, ``significant`` = p < 0.05, and the 95 % CI of the difference
+    p-value, ``significant`` = p < 0.05 (``survey.change.p_max``), and the 95 % CI of the difference
     :math:`\\Delta \\pm t_{0.975,\\nu}\\sqrt{s_1^2/n_1 + s_2^2/n_2}` with Welch-Satterthwaite
     :math:`\\nu`. Undefined (NA) when a wave has fewer than 2 respondents or both have zero variance.
 
@@ -887,6 +902,8 @@ def analyze_survey(
     >>> r.metrics["response_rate"]
     0.8333333333333334
     """
+    th = client.settings.thresholds if thresholds is None else thresholds
+    cuts = _cuts(th)
     mgs = _threshold(min_group_size, client.settings.min_group_size, "min_group_size")
     cmgs = max(_threshold(comment_min_group_size, client.settings.comment_min_group_size,
                           "comment_min_group_size"), mgs)
@@ -944,7 +961,7 @@ def analyze_survey(
     rates_shown["headcount"] = rates["headcount"].mask(small_head, pd.NA)
 
     # --- dimensions, items ------------------------------------------------------------------------
-    dim_table = _dimension_table(score_long, ans_long, dims)
+    dim_table = _dimension_table(score_long, ans_long, dims, cuts)
     dim_shown = _suppress(dim_table, "dimension", hidden, mgs)
     per_dept = dim_shown[dim_shown["department"] != TOTAL]
     departments = sorted(respondents.index)
@@ -959,13 +976,13 @@ def analyze_survey(
 
     item_scores = ans_long.rename(columns={"value": "score"})
     meta = items.set_index("item")
-    item_overall = _describe(item_scores, ans_long, ["item"]).assign(department=TOTAL)
+    item_overall = _describe(item_scores, ans_long, ["item"], cuts).assign(department=TOTAL)
     item_overall = _suppress(item_overall, "item", hidden, mgs)
     item_overall = meta.join(item_overall.set_index("item"), how="left").reset_index()
     item_overall["n"] = item_overall["n"].fillna(0)
     item_overall["suppressed"] = item_overall["suppressed"].fillna(True).astype(bool)
     item_overall = item_overall.drop(columns="department")
-    item_dept = _describe(item_scores, ans_long, ["department", "item"])
+    item_dept = _describe(item_scores, ans_long, ["department", "item"], cuts)
     item_dept = _suppress(item_dept, "item", hidden, mgs)
     item_dept = item_dept.merge(items[["item", "dimension"]], on="item", how="left")
 
@@ -979,7 +996,7 @@ def analyze_survey(
         lowers = (aid > alpha) if alpha is not None else pd.Series(False, index=cols)
         rel_rows.append({"dimension": dim, "n_items": len(cols), "n_complete": int(sub.notna().all(axis=1).sum()),
                          "alpha": np.nan if alpha is None else alpha,
-                         "low_alpha": None if alpha is None else alpha < ALPHA_THRESHOLD,
+                         "low_alpha": None if alpha is None else alpha < th["survey.alpha.min"],
                          "items_lowering_alpha": ", ".join(aid.index[lowers.to_numpy()])})
         aid_rows.append(pd.DataFrame({"dimension": dim, "item": cols, "alpha_if_deleted": aid.to_numpy(),
                                       "lowers_alpha": lowers.to_numpy()}))
@@ -1019,12 +1036,12 @@ def analyze_survey(
             warnings.append("The previous wave has none of the survey's items; no change is reported.")
         else:
             _, _, p_ans, p_score = _wave_tables(prev_survey, prev_items)
-            prev_table = _dimension_table(p_score, p_ans, list(_dimension_items(prev_items)))
+            prev_table = _dimension_table(p_score, p_ans, list(_dimension_items(prev_items)), cuts)
             prev_counts = prev_survey["department"].astype("str").value_counts()
             prev_hidden = complementary_suppression(prev_counts, prev_counts < mgs, mgs)
             if len(prev_survey) < mgs:
                 prev_hidden[:] = True
-            change = _change_table(dim_table, prev_table)
+            change = _change_table(dim_table, prev_table, th["survey.change.p_max"])
             change["dimension"] = pd.Categorical(change["dimension"], categories=dims)
             change["_t"] = change["department"] == TOTAL
             change = (change.sort_values(["_t", "department", "dimension"], kind="stable")
@@ -1122,7 +1139,7 @@ def link_to_areas(
     department_metrics: pd.DataFrame,
     *,
     dimension: str = "communication",
-    threshold: float = 3.5,
+    threshold: float = DEFAULTS["survey.felt_silo.mean_below"],
 ) -> pd.DataFrame:
     """Join survey dimension means with other modules' per-department metrics and flag felt silos.
 
@@ -1138,7 +1155,7 @@ def link_to_areas(
         The survey dimension that measures felt information flow.
     threshold : float, default 3.5
         A department is *low* on ``dimension`` when its mean is below this (3.5 is halfway between
-        neutral and agree).
+        neutral and agree; ``survey.felt_silo.mean_below`` of :mod:`orgkit.thresholds`).
 
     Returns
     -------
@@ -1219,7 +1236,7 @@ def department_links(
     assessment: Any,
     *,
     dimension: str = "communication",
-    threshold: float = 3.5,
+    threshold: float | None = None,
     visible: set[str] | None = None,
 ) -> pd.DataFrame:
     """The survey's dimension means per department beside that department's network and decision numbers.
@@ -1227,12 +1244,14 @@ def department_links(
     Parameters
     ----------
     assessment : orgkit.assessment.Assessment
-        Anything with ``.client``, ``.survey`` (:class:`SurveyResult`), ``.communication.departments``
-        and ``.decisions.by_department`` (either of the last two may be missing or empty).
+        Anything with ``.client``, ``.thresholds``, ``.survey`` (:class:`SurveyResult`),
+        ``.communication.departments`` and ``.decisions.by_department`` (either of the last two may be
+        missing or empty).
     dimension : str, default "communication"
         The survey dimension that measures felt information flow (see :func:`link_to_areas`).
-    threshold : float, default 3.5
-        A department is low on ``dimension`` below this mean.
+    threshold : float, optional
+        A department is low on ``dimension`` below this mean; default ``survey.felt_silo.mean_below`` of
+        ``assessment.thresholds`` (3.5 unless the client changed it).
     visible : set of str, optional
         The departments that may be shown; default: those with at least
         ``client.settings.min_group_size`` people (the rule of every report table).
@@ -1285,6 +1304,8 @@ def department_links(
         empty["suppressed"] = pd.Series(dtype="bool")
         return pd.DataFrame(empty)[columns]
     client = assessment.client
+    if threshold is None:
+        threshold = float(assessment.thresholds["survey.felt_silo.mean_below"])
     if visible is None:
         sizes = client.department_sizes()
         visible = set(sizes[sizes >= client.settings.min_group_size].index.astype("str"))

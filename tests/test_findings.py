@@ -10,7 +10,6 @@ import pytest
 import orgkit
 from orgkit.assessment import assess
 from orgkit.findings import (
-    THRESHOLDS,
     Finding,
     derive_findings,
     recommend,
@@ -108,8 +107,8 @@ def test_layers_and_spans(two):
                                         "span of 4.7")
     (spans,) = _by_key(findings, "spans")
     # counts are not followed by a verb, so "1 with more than 12" reads right for any count (was "1 have")
-    assert spans.text("en") == ("3 of 3 managers (100%) have a healthy span of 4-12 direct reports; 0 with three "
-                                "or fewer, 0 with more than 12.")
+    assert spans.text("en") == ("3 of 3 managers (100%) have a healthy span of 4-12 direct reports; 0 with fewer "
+                                "than 4, 0 with more than 12.")
     assert spans.status == "green"
 
 
@@ -193,8 +192,11 @@ def test_top_findings_per_area():
 
 
 def test_thresholds_are_ordered():
-    for key, (amber, red) in THRESHOLDS.items():
-        assert amber != red, key
+    from orgkit.thresholds import DEFAULTS, STATUS_RULES
+
+    for name, worse in STATUS_RULES.items():
+        amber, red = DEFAULTS.pair(name)
+        assert (amber < red) if worse else (amber > red), name
 
 
 def test_finding_to_dict_is_plain():

@@ -224,7 +224,7 @@ ALLOWED_ASCII = {
     "language", "stage", "date", "auto", "startup", "mid", "large", "True", "False", "python", "pandas", "numpy",
     "networkx", "scipy", "matplotlib", "papermill", "nbconvert", "ipykernel", "sales", "marketing", "product",
     "rnd", "operations", "finance", "production", "openness", "connectedness", "responsibilities", "decisions",
-    "communication", "people", "survey",
+    "communication", "people", "survey", "thresholds",
 }
 _ASCII_WORD = re.compile(r"[A-Za-z][A-Za-z0-9_'’-]*")
 
@@ -275,6 +275,7 @@ def test_chinese_report_has_no_english_outside_data(zh_report):
     """The text of the whole Chinese report, minus what comes from the client's files, is Chinese."""
     from orgkit.loading import load_client
     from orgkit.method import REFERENCES, definitions
+    from orgkit.thresholds import REGISTRY
 
     page = zh_report.html.read_text(encoding="utf-8")
     body = re.split(r"<body[^>]*>", page, maxsplit=1)[1]
@@ -293,6 +294,7 @@ def test_chinese_report_has_no_english_outside_data(zh_report):
                 data |= set(frame[column].dropna().astype(str))
     data_words = {w for value in data for w in _ASCII_WORD.findall(value)}
     data_words |= {m.key for metrics in definitions().values() for m in metrics}  # the appendix's metric ids
+    data_words |= {w for key in REGISTRY for w in key.split(".")}  # and its threshold keys
     words = [w for w in _ASCII_WORD.findall(text)
              if w not in data_words and not re.search(r"[_0-9]", w) and len(w) > 2]
     assert sorted(set(words) - ALLOWED_ASCII) == []

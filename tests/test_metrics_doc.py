@@ -35,6 +35,7 @@ from orgkit.method import (
 from orgkit.sample import sample_client_path
 from orgkit.structure import SPAN_BANDS
 from orgkit.survey import resolve_items
+from orgkit.thresholds import REGISTRY
 
 ROOT = Path(__file__).resolve().parents[1]
 DOC = ROOT / "docs" / "metrics.md"
@@ -151,6 +152,7 @@ def _vocabulary(client: orgkit.Client) -> dict[str, set[str]]:
         "<function>": set(FUNCTIONS),
         "<table>": TABLE_NAMES,
         "<reason>": {"unknown_people", "self_rows"},
+        "<threshold>": set(REGISTRY),
     }
 
 

@@ -4,7 +4,7 @@ optional ``ax`` and returns a :class:`matplotlib.figure.Figure` that pyplot does
 Structure: :func:`plot_org_chart`, :func:`plot_span_distribution`, :func:`plot_layers`.
 Communication: :func:`plot_department_heatmap`, :func:`plot_network`, :func:`plot_ei_index`.
 Decisions: :func:`plot_path_distribution`, :func:`plot_latency_by_type`.
-Survey: :func:`plot_dimension_heatmap`, :func:`plot_item_diverging_bars` (when installed).
+Survey: :func:`plot_dimension_heatmap`, :func:`plot_item_diverging_bars`.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from orgkit.plots._style import plot_style, register_cjk_fonts
 from orgkit.plots.communication import network_layout, plot_department_heatmap, plot_ei_index, plot_network
 from orgkit.plots.decisions import plot_latency_by_type, plot_path_distribution
 from orgkit.plots.structure import plot_layers, plot_org_chart, plot_span_distribution, tidy_tree_layout
+from orgkit.plots.survey import plot_dimension_heatmap, plot_item_diverging_bars
 
 __all__ = [
     "plot_style",
@@ -27,11 +28,6 @@ __all__ = [
     "plot_ei_index",
     "plot_path_distribution",
     "plot_latency_by_type",
+    "plot_dimension_heatmap",
+    "plot_item_diverging_bars",
 ]
-
-try:  # the survey figures live in their own module, written separately
-    from orgkit.plots.survey import plot_dimension_heatmap, plot_item_diverging_bars  # noqa: F401
-except ImportError:  # pragma: no cover - until orgkit/plots/survey.py exists
-    pass
-else:
-    __all__ += ["plot_dimension_heatmap", "plot_item_diverging_bars"]

@@ -17,6 +17,7 @@ from matplotlib.figure import Figure
 from orgkit.hierarchy import Hierarchy
 from orgkit.i18n import t
 from orgkit.plots._style import STATUS_COLORS, department_colors, new_figure, plot_style, truncate
+from orgkit.thresholds import DEFAULTS
 
 __all__ = [
     "tidy_tree_layout",
@@ -272,7 +273,7 @@ def plot_org_chart(
 def plot_span_distribution(
     distribution: pd.DataFrame,
     *,
-    healthy: tuple[int, int] = (4, 12),
+    healthy: tuple[int, int] | None = None,
     span_mean: float | None = None,
     span_median: float | None = None,
     language: str = "en",
@@ -285,13 +286,16 @@ def plot_span_distribution(
     distribution : DataFrame
         ``band`` (``"1"``, ``"2-3"``, ..., ``"17+"``) and ``managers``, as
         :func:`orgkit.structure.span_distribution` returns.
-    healthy : (int, int)
-        The healthy span range; a band is healthy when it lies inside it.
+    healthy : (int, int), optional
+        The healthy span range; a band is narrow below it, wide above it, healthy otherwise (default:
+        ``structure.span.healthy_min`` and ``healthy_max`` of :mod:`orgkit.thresholds`, 4-12).
     span_mean, span_median : float, optional
         Written in the title.
     language : {"en", "zh"}
     ax : Axes, optional
     """
+    if healthy is None:
+        healthy = (DEFAULTS["structure.span.healthy_min"], DEFAULTS["structure.span.healthy_max"])
     bands = distribution["band"].astype(str).tolist()
     counts = distribution["managers"].to_numpy(dtype=float)
 

@@ -16,6 +16,7 @@ from matplotlib.patches import Patch, Rectangle
 from orgkit.i18n import t
 from orgkit.plots._style import new_figure, plot_style, truncate
 from orgkit.survey import DIMENSION_LABELS
+from orgkit.thresholds import DEFAULTS, Thresholds
 
 __all__ = ["plot_dimension_heatmap", "plot_item_diverging_bars", "SURVEY_COLORS"]
 
@@ -100,7 +101,8 @@ def plot_dimension_heatmap(
     return fig
 
 
-def plot_item_diverging_bars(items: pd.DataFrame, ax: Axes | None = None, language: str = "en") -> Figure:
+def plot_item_diverging_bars(items: pd.DataFrame, ax: Axes | None = None, language: str = "en",
+                             thresholds: Thresholds | None = None) -> Figure:
     """Favourable / neutral / unfavourable shares per item as diverging bars, neutral centred on zero.
 
     Parameters
@@ -112,6 +114,9 @@ def plot_item_diverging_bars(items: pd.DataFrame, ax: Axes | None = None, langua
         Where to draw (default: a new figure).
     language : {"en", "zh"}
         ``zh`` labels items with ``text_zh`` (falling back to ``text``, then the id).
+    thresholds : Thresholds, optional
+        Whose ``survey.answer.*`` the shares were computed with, for the legend (default: the registry's:
+        1-2 unfavourable, 3 neutral, 4-5 favourable).
 
     Returns
     -------
@@ -140,12 +145,16 @@ def plot_item_diverging_bars(items: pd.DataFrame, ax: Axes | None = None, langua
                   else np.zeros(k, dtype=bool)) | np.isnan(fav)
         y = np.arange(k)
         half = np.where(hidden, 0, neu / 2)
+        th = DEFAULTS if thresholds is None else thresholds
+        fav_min, unf_max = th["survey.answer.favourable_min"], th["survey.answer.unfavourable_max"]
+        dash = "–" if language == "zh" else "-"
+        neutral = str(unf_max + 1) if fav_min - unf_max == 2 else f"{unf_max + 1}{dash}{fav_min - 1}"
         ax.barh(y, np.where(hidden, 0, unf), left=-half - np.where(hidden, 0, unf),
-                color=SURVEY_COLORS["unfavourable"], label=t("figure.survey.unfavourable", language), height=0.7)
+                color=SURVEY_COLORS["unfavourable"], label=t("figure.survey.unfavourable", language, high=unf_max), height=0.7)
         ax.barh(y, np.where(hidden, 0, neu), left=-half, color=SURVEY_COLORS["neutral"],
-                label=t("figure.survey.neutral", language), height=0.7)
+                label=t("figure.survey.neutral", language, answers=neutral), height=0.7)
         ax.barh(y, np.where(hidden, 0, fav), left=half, color=SURVEY_COLORS["favourable"],
-                label=t("figure.survey.favourable", language), height=0.7)
+                label=t("figure.survey.favourable", language, low=fav_min), height=0.7)
         for i in range(k):
             if hidden[i]:
                 ax.text(0, i, t("figure.survey.suppressed", language), ha="center", va="center", fontsize=8,
