@@ -13,6 +13,7 @@ import re
 import zipfile
 from pathlib import Path
 
+import pandas as pd
 import pytest
 import yaml
 from click.testing import CliRunner
@@ -590,3 +591,38 @@ def test_client_yml_linking_out_is_refused(tmp_path):
     (client / "client.yml").symlink_to(outside)
     (msg,) = load_problems(client)
     assert msg.startswith("client.yml: is a link to a file outside the client folder") and SECRET not in msg
+
+
+# ---------------------------------------------------------------- real public files
+@pytest.mark.realdata
+def test_real_files_read_as_pandas_reads_them(shared_data):
+    files = sorted(shared_data.rglob("*.csv"))
+    assert files
+    for path in files:
+        frame, encoding, _ = read_table(path)
+        with path.open(encoding="utf-8") as fh:
+            sep = csv.Sniffer().sniff(fh.readline(), delimiters=",;\t").delimiter
+        ref = pd.read_csv(path, sep=sep, dtype=str, keep_default_na=False, engine="c").fillna("")
+        ref = ref.apply(lambda s: s.str.strip())
+        ref = ref.loc[:, [not c.startswith("Unnamed: ") or (ref[c] != "").any() for c in ref.columns]]
+        ref = ref[(ref != "").any(axis=1)]
+        assert encoding == "utf-8", path.name
+        assert list(frame.columns) == [c.strip() for c in ref.columns], path.name
+        assert frame.values.tolist() == ref.values.tolist(), path.name
+        assert list(frame.index) == list(ref.index), path.name
+
+
+@pytest.mark.realdata
+def test_real_files_saved_as_cp1252_are_detected(shared_data, tmp_path):
+    checked = 0
+    for path in sorted((shared_data / "uk_organograms").glob("*.csv")):
+        text = path.read_text(encoding="utf-8")
+        if text.isascii() or any(ch not in "£’‘–\xa0ö" for ch in text if not ch.isascii()):
+            continue  # one file already holds U+FFFD from its publisher: not cp1252 text
+        copy = write(tmp_path / path.name, text.encode("cp1252"))
+        result = read_source(copy)
+        assert result.encoding in ("cp1252", "latin-1"), path.name
+        assert result.frame.equals(read_table(path)[0]), path.name
+        assert [w.code for w in result.warnings] == ["encoding_detected"]
+        checked += 1
+    assert checked >= 5
