@@ -26,11 +26,13 @@ import io
 import itertools
 import logging
 import mmap
+import os
 import re
 import threading
 import unicodedata
 import zipfile
 from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -82,8 +84,10 @@ MAX_COLUMNS = 10_000
 #: blocks of this size when one row does not fit.
 MAX_ROW_BYTES = 16 * MIB
 BLOCK_BYTES = 1 * MIB
-#: Files at least this large are hashed on a second thread while the parsed columns are trimmed.
+#: Files at least this large are hashed on a second thread while the parsed columns are trimmed, and
+#: tables of at least this many rows have their columns trimmed side by side.
 HASH_IN_THREAD_BYTES = 8 * MIB
+PARALLEL_TRIM_ROWS = 200_000
 #: Most parts an XLSX archive may hold (Excel writes a few dozen).
 MAX_ZIP_MEMBERS = 10_000
 #: Highest compression ratio of one XLSX part; Excel's XML compresses 5-20 times, a zip bomb about 1000.
@@ -525,7 +529,7 @@ def _utf16_without_bom(data: bytes) -> str | None:
     """``utf-16-le``/``utf-16-be`` when every other byte of the start is zero (ASCII text in UTF-16)."""
     head = data[:4096]
     even, odd = head[0::2], head[1::2]
-    if len(odd) < 2:
+    if len(odd) < 16:  # a header line at least: too few bytes say nothing
         return None
     zeros_even, zeros_odd = even.count(0) / len(even), odd.count(0) / len(odd)
     if zeros_odd > 0.4 and zeros_even < 0.05:
@@ -723,10 +727,18 @@ def _finish(columns: list[pa.Array | pa.ChunkedArray], header: list[str],
     (trimmed by the faster ASCII kernel, with the same result as ``str.strip``).
     """
     names = _header_names(header)
-    if ascii:
-        trimmed = [pc.ascii_trim(c, characters=_ASCII_WHITESPACE) for c in columns]
+    def trim(column: pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArray:
+        if ascii:
+            return pc.ascii_trim(column, characters=_ASCII_WHITESPACE)
+        return pc.utf8_trim_whitespace(column)
+
+    workers = min(len(columns), os.cpu_count() or 1, 4)
+    if workers > 1 and columns and len(columns[0]) >= PARALLEL_TRIM_ROWS:
+        # Arrow's kernels release the GIL: trim the columns side by side (threads that end here)
+        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="orgkit-trim") as pool:
+            trimmed = list(pool.map(trim, columns))
     else:
-        trimmed = [pc.utf8_trim_whitespace(c) for c in columns]
+        trimmed = [trim(c) for c in columns]
     table = pa.table(trimmed, names=names) if trimmed else pa.table({})
     index = None if positions is None else pd.Index(positions)
     blank = pc.equal(trimmed[0], "") if trimmed and table.num_rows else None
