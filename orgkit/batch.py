@@ -168,19 +168,14 @@ def _is_client_folder(path: Path) -> bool:
 
 def _settings_wave(folder: Path) -> str | None:
     """``wave:`` (or ``date:``) of a client's ``client.yml``, so waves work without a manifest."""
-    import yaml
+    from .errors import ValidationError
+    from .reading import load_settings_file
 
-    for name in _SETTINGS_FILES:
-        p = folder / name
-        if p.is_file():
-            try:
-                data = yaml.safe_load(p.read_text(encoding="utf-8-sig"))
-            except (OSError, UnicodeDecodeError, yaml.YAMLError):
-                return None  # the loader reports it as the client's own validation error
-            if isinstance(data, Mapping):
-                value = data.get("wave", data.get("date"))
-                return _text(value)
-    return None
+    try:  # bounded: a hostile client.yml is refused here as it is by the loader
+        data, _ = load_settings_file(folder)
+    except (OSError, ValidationError):
+        return None  # the loader reports it as the client's own validation error
+    return _text(data.get("wave", data.get("date")))
 
 
 def discover_clients(

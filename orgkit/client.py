@@ -127,7 +127,7 @@ class SourceFile:
     table: str
     path: Path
     format: str  # "csv" or "xlsx"
-    encoding: str | None  # "utf-8", "utf-8-sig" (UTF-8 with BOM) or "gb18030"; None for xlsx
+    encoding: str | None  # "utf-8", "utf-8-sig" (with BOM), "utf-16", "gb18030", "cp1252", ...; None for xlsx
     sha256: str
     rows: int
     header_map: dict[str, str] = field(default_factory=dict)  # header in file -> canonical name

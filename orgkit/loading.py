@@ -9,8 +9,6 @@ problem found is collected (reading goes on past the first one where it can) and
 from __future__ import annotations
 
 import difflib
-import hashlib
-import io
 import logging
 import re
 from collections.abc import Mapping
@@ -19,7 +17,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import yaml
 
 from .client import Client, DataWarning, Settings, SourceFile
 from .contract import (
@@ -36,6 +33,8 @@ from .errors import Problem, ValidationError
 from .hierarchy import find_cycles
 from .privacy import OTHER_GROUP
 from .thresholds import client_thresholds
+from .reading import (READ_KEYS, detect_encoding, find_files, load_settings_file, read_settings, read_source,
+                      read_table)
 
 __all__ = ["load_client", "from_frames", "read_table", "detect_encoding"]
 
@@ -47,7 +46,7 @@ MAX_ROWS_LISTED = 5
 TABLE_ORDER = ("people", "communication", "decisions", "responsibilities", "survey_items", "survey",
                "survey_previous")
 _SETTINGS_KEYS = {"name", "stage", "language", "min_group_size", "comment_min_group_size", "show_names",
-                  "columns"}
+                  "columns"} | READ_KEYS
 #: The other ``client.yml`` keys an analysis reads (from ``client.settings.options``). Any key in neither
 #: set is still kept in ``options`` but gets an ``unknown_setting`` warning: it is most likely a typo.
 #: Add a key here when an analysis starts reading it.
@@ -62,31 +61,8 @@ _FALSE = {"false", "no", "n", "0", "f", "", "否"}
 
 
 # --------------------------------------------------------------------------------------------------
-# reading
+# values shared by the validators (reading files is orgkit.reading)
 # --------------------------------------------------------------------------------------------------
-def detect_encoding(data: bytes) -> str:
-    """The text encoding of a CSV export: ``utf-8-sig`` (BOM), ``utf-8`` or ``gb18030``.
-
-    Raises
-    ------
-    UnicodeDecodeError
-        When the bytes are neither UTF-8 nor GB18030.
-
-    Notes
-    -----
-    UTF-8 is tried before GB18030: valid UTF-8 is almost never meaningful GB18030, while GB18030 (a
-    superset of GBK, what "CSV" means in Excel on zh-CN Windows) decodes most byte strings.
-    """
-    if data.startswith(b"\xef\xbb\xbf"):
-        return "utf-8-sig"
-    try:
-        data.decode("utf-8")
-        return "utf-8"
-    except UnicodeDecodeError:
-        data.decode("gb18030")  # raises when it is not GB18030 either
-        return "gb18030"
-
-
 def _per_unique(values: pd.Series, func) -> pd.Series:
     """Apply a string function to each distinct value once and spread the result back.
 
@@ -96,67 +72,6 @@ def _per_unique(values: pd.Series, func) -> pd.Series:
     codes, uniques = pd.factorize(values.to_numpy(dtype=object), use_na_sentinel=False)
     mapped = func(pd.Series(uniques, dtype="str"))
     return pd.Series(mapped.to_numpy()[codes], index=values.index, dtype=mapped.dtype)
-
-
-def _sniff_separator(first_line: str) -> str:
-    counts = {sep: first_line.count(sep) for sep in (",", ";", "\t")}
-    best = max(counts, key=counts.get)
-    return best if counts[best] > 0 else ","
-
-
-def read_table(path: Path) -> tuple[pd.DataFrame, str | None, str]:
-    """Read a CSV or XLSX file as strings: every cell a trimmed ``str``, blanks as ``""``.
-
-    Returns
-    -------
-    (DataFrame, encoding, sha256)
-        ``encoding`` is ``None`` for XLSX.
-
-    Raises
-    ------
-    ValidationError
-        For an unreadable encoding, an empty file or a file pandas cannot parse.
-    """
-    data = path.read_bytes()
-    digest = hashlib.sha256(data).hexdigest()
-    name = path.name
-    if not data.strip():
-        raise ValidationError(path.parent, [Problem(name, "the file is empty.",
-                                                    "Export it again with a header row and data rows.")])
-    encoding: str | None = None
-    try:
-        if path.suffix.lower() == ".xlsx":
-            frame = pd.read_excel(io.BytesIO(data), dtype=str, keep_default_na=False, engine="openpyxl")
-        else:
-            try:
-                encoding = detect_encoding(data)
-            except UnicodeDecodeError as exc:
-                raise ValidationError(path.parent, [Problem(
-                    name, f"the file is neither UTF-8 nor GB18030 text (byte {exc.start} cannot be decoded).",
-                    "Save it from Excel as 'CSV UTF-8', or as .xlsx.")]) from None
-            text = data.decode(encoding)
-            sep = _sniff_separator(text.split("\n", 1)[0])
-            frame = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False,
-                                skipinitialspace=True)
-    except ValidationError:
-        raise
-    except Exception as exc:  # pandas/openpyxl parse errors: name the file, keep the reason
-        raise ValidationError(path.parent, [Problem(
-            name, f"cannot be read as a table ({type(exc).__name__}: {exc}).",
-            "Check that it is a plain CSV or XLSX export with one header row.")]) from None
-    frame = frame.loc[:, [not str(c).startswith("Unnamed: ") or frame[c].astype(bool).any()
-                          for c in frame.columns]]
-    frame.columns = [str(c).strip() for c in frame.columns]
-    for col in frame.columns:
-        frame[col] = _per_unique(frame[col], lambda u: u.str.strip())
-    if frame.empty:
-        raise ValidationError(path.parent, [Problem(
-            name, "the file has a header but no data rows.", "Export it again with its data.")])
-    # drop rows that are entirely blank (trailing lines from spreadsheets)
-    blank = (frame == "").all(axis=1)
-    if blank.any():
-        frame = frame.loc[~blank]
-    return frame, encoding, digest
 
 
 def _rows(index: pd.Index) -> str:
@@ -654,31 +569,6 @@ def _settings(folder: Path, raw: Mapping[str, Any], overrides: Mapping[str, Any]
                     options=options, thresholds=thresholds)
 
 
-def _find_files(folder: Path, out: _Collector) -> dict[str, Path]:
-    found: dict[str, Path] = {}
-    by_stem: dict[str, list[Path]] = {}
-    for p in folder.iterdir():
-        if p.is_file() and not p.name.startswith((".", "~$")):
-            by_stem.setdefault(p.stem.strip().lower(), []).append(p)
-    for table in TABLES:
-        paths = [p for p in by_stem.get(table, []) if p.suffix.lower() in (".csv", ".xlsx")]
-        other = [p for p in by_stem.get(table, []) if p.suffix.lower() in (".xls", ".txt", ".tsv", ".json")]
-        if len(paths) > 1:
-            out.error(paths[0].name, f"{table} is given twice ({', '.join(sorted(p.name for p in paths))}).",
-                      "Keep one of them.")
-        elif paths:
-            found[table] = paths[0]
-        elif other:
-            out.error(other[0].name, f"{other[0].suffix} files are not read.",
-                      f"Save {table} as .csv (UTF-8) or .xlsx.")
-    if "people" not in found and not any(p.file == "people.csv" for p in out.problems):
-        files = sorted(p.name for ps in by_stem.values() for p in ps)
-        out.error("people.csv", "the required people file is missing.",
-                  f"Add people.csv or people.xlsx with employee_id and department columns. Files found: "
-                  f"{', '.join(files) if files else 'none'}.")
-    return found
-
-
 def _validate(folder: Path, settings: Settings, raw: dict[str, pd.DataFrame], out: _Collector,
               sources: dict[str, SourceFile]) -> Client:
     """Validate raw string tables (canonical headers not yet applied) and build the client."""
@@ -761,33 +651,28 @@ def load_client(
     if not folder.is_dir():
         raise ValidationError(folder, [Problem("", f"{folder} is not a folder.",
                                                "Give the path of a client folder containing people.csv.")])
-    raw_settings: dict[str, Any] = {}
-    yml = next((folder / n for n in ("client.yml", "client.yaml") if (folder / n).is_file()), None)
-    if yml is not None:
-        try:
-            loaded = yaml.safe_load(yml.read_text(encoding="utf-8-sig"))
-        except (yaml.YAMLError, UnicodeDecodeError) as exc:
-            raise ValidationError(folder, [Problem(yml.name, f"is not valid YAML ({exc}).",
-                                                   "Check its indentation and quoting.")]) from None
-        if loaded is not None and not isinstance(loaded, Mapping):
-            out.error(yml.name, "must be a mapping of settings (name:, stage:, ...).")
-        else:
-            raw_settings = dict(loaded or {})
+    raw_settings, problems = load_settings_file(folder)
+    out.problems.extend(problems)
+    reading = read_settings(raw_settings)
+    out.problems.extend(reading.problems)
     settings = _settings(folder, raw_settings, {"stage": stage, "language": language,
                                                 "min_group_size": min_group_size,
                                                 "show_names": show_names}, out)
-    files = _find_files(folder, out)
+    files, problems = find_files(folder, allow_external_files=reading.allow_external_files)
+    out.problems.extend(problems)
     raw: dict[str, pd.DataFrame] = {}
     sources: dict[str, SourceFile] = {}
     for table, p in files.items():
         try:
-            frame, encoding, digest = read_table(p)
+            read = read_source(p, reading.for_table(table))
         except ValidationError as exc:
             out.problems.extend(exc.problems)
             continue
-        raw[table] = frame
-        sources[table] = SourceFile(table, p, p.suffix.lower().lstrip("."), encoding, digest, len(frame))
-        log.info("read %s (%s, %d rows)", p.name, encoding or "xlsx", len(frame))
+        raw[table] = read.frame
+        sources[table] = SourceFile(table, p, p.suffix.lower().lstrip("."), read.encoding, read.sha256,
+                                    len(read.frame))
+        out.warnings.extend(read.warnings)
+        log.info("read %s (%s, %d rows)", p.name, read.encoding or f"sheet {read.sheet}", len(read.frame))
     return _validate(folder, settings, raw, out, sources)
 
 

@@ -297,8 +297,9 @@ def _data() -> list[Metric]:
         Metric(f"{t}.file", "str | null", "The file name read.", "",
                "null when the table was given in memory (`orgkit.from_frames`)."),
         Metric(f"{t}.format", "str | null", "`csv` or `xlsx`.", "", "null for in-memory tables."),
-        Metric(f"{t}.encoding", "str | null", "Detected text encoding: `utf-8`, `utf-8-sig` (UTF-8 with BOM) "
-               "or `gb18030`.", "", "null for `xlsx` files and in-memory tables."),
+        Metric(f"{t}.encoding", "str | null", "Text encoding read: `utf-8`, `utf-8-sig` (UTF-8 with BOM), "
+               "`utf-16`, `gb18030`, `cp1252`, `latin-1` (decided from evidence, or as `encoding:` in client.yml "
+               "names it).", "", "null for `xlsx` files and in-memory tables."),
         Metric(f"{t}.sha256", "str | null", "SHA-256 of the file's bytes (hex), to tie a report to its "
                "input.", "", "null for in-memory tables."),
         Metric(f"{t}.rows_read", "int | null", "Data rows read from the file, before any row was dropped.",
