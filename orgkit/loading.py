@@ -244,7 +244,7 @@ def _to_float(arr: pa.Array) -> pa.Array:
 
 def _numbers(values: pd.Series) -> np.ndarray:
     """Numbers written as text, as ``float64`` (``NaN`` for blanks and for text that is not a number)."""
-    return _per_distinct(values, _to_float).copy()
+    return _per_distinct(values, _to_float)
 
 
 def _fold_arrow(arr: pa.Array) -> pa.Array:
@@ -575,6 +575,7 @@ def _date_columns(frame: pd.DataFrame, table: str, file: str, out: _Collector, o
     columns = [c for c in DATE_COLUMNS.get(table, ()) if c in frame.columns]
     scans = {c: scan_dates(frame[c]) for c in columns}
     proven: dict[str, bool] = {}
+    mixed: set[str] = set()
     if opts.date_format is None:
         for c, scan in scans.items():
             day, month = scan.day_first, scan.month_first
@@ -585,9 +586,12 @@ def _date_columns(frame: pd.DataFrame, table: str, file: str, out: _Collector, o
                           f"{scan.examples(month)[0]!r}, {_rows(scan.rows(month))}).",
                           "Export the column again in one format (ideally yyyy-mm-dd), or correct those rows.",
                           column=c)
+                mixed.add(c)
             elif day.any() or month.any():
                 proven[c] = bool(day.any())
     for c, scan in scans.items():
+        if c in mixed:
+            continue
         order: bool | None = None
         if opts.date_format is None and scan.ab is not None:
             settled = opts.dayfirst
@@ -651,13 +655,13 @@ def _unknown_mask(frame: pd.DataFrame, id_columns: list[str], known: pd.Series) 
 
 
 def _drop_unknown(frame: pd.DataFrame, unknown: np.ndarray, table: str, file: str,
-                  out: _Collector, what: str = "people") -> pd.DataFrame:
+                  out: _Collector, what: str = "people who are") -> pd.DataFrame:
     """Drop rows naming people who are not in ``people``, and count them."""
     n = int(unknown.sum())
     if n:
         drops = out.dropped.setdefault(table, {})
         drops["unknown_people"] = drops.get("unknown_people", 0) + n
-        out.warn("unknown_people_dropped", file, f"{n} row(s) name {what} who are not in people and were "
+        out.warn("unknown_people_dropped", file, f"{n} row(s) name {what} not in people and were "
                  f"dropped ({n / len(frame):.1%} of the file).", n)
         frame = frame.loc[~unknown]
     return frame
@@ -829,7 +833,7 @@ def _decisions(frame: pd.DataFrame, file: str, known: pd.Series | None, out: _Co
         return None
     unknown = _unknown_mask(frame, ["initiator_id", "decider_id"], known)
     frame = _drop_unknown(frame.assign(_pos=np.arange(n)), unknown, "decisions", file, out,
-                          "an initiator or decider")
+                          "an initiator or decider who is")
     stranger = ~_isin(items, known)
     if stranger.any():
         bad_rows = np.zeros(n, dtype=bool)
@@ -980,7 +984,7 @@ def _survey(frame: pd.DataFrame, file: str, table: str, people: pd.DataFrame | N
         return None
     candidates = [c for c in frame.columns if c not in meta]
     answered = {c: (frame[c] != "").to_numpy() for c in candidates}
-    if not len(frame) or not any(a.any() for a in answered.values()):
+    if not len(frame) or (candidates and not any(a.any() for a in answered.values())):
         out.warn("empty_survey", file, f"{file} has no answers ({len(frame)} row(s), none with an answer); "
                  "it is left out of the assessment.", len(frame))
         return None
@@ -1036,9 +1040,10 @@ def _survey(frame: pd.DataFrame, file: str, table: str, people: pd.DataFrame | N
             shown = "; ".join(f"row {int(i) + 2}: {v!r}" for i, v in frame[c][bad].iloc[:3].items())
             hint = (f"Use whole numbers {LIKERT_MIN} (strongly disagree) to {LIKERT_MAX} (strongly agree); "
                     "leave unanswered items blank.")
-            if (bad & r.builtin_label).any() and opts.labels is None:
+            words = bad & np.isnan(r.values)
+            if (words & r.builtin_label).any() and opts.labels is None:
                 hint += " To read answers written as labels (Agree, 同意, ...), set survey_scale: labels in client.yml."
-            elif (bad & r.builtin_label).any() or opts.labels is not None:
+            elif words.any() and opts.labels is not None:
                 hint += " survey_scale in client.yml lists the labels that are read."
             out.error(file, f"{int(bad.sum())} value(s) in item '{c}' are outside the {LIKERT_MIN}-{LIKERT_MAX} "
                       f"scale (e.g. {shown}).", hint, rows=frame.index[bad], column=c)
