@@ -636,8 +636,8 @@ def _date_columns(frame: pd.DataFrame, table: str, file: str, out: _Collector, o
         bad = ~scan.blank & parsed.isna().to_numpy()
         if bad.any():
             n = int(bad.sum())
-            hint = (f" Set date_format in client.yml if they are dates written as {opts.date_format!r} does not say."
-                    if opts.date_format else " Use yyyy-mm-dd, or set date_format in client.yml.")
+            hint = (f" They do not match date_format {opts.date_format!r} of client.yml." if opts.date_format
+                    else " Use yyyy-mm-dd, or say how they are written with date_format in client.yml.")
             out.warn("unparsed_dates", file, f"{n} value(s) in '{c}' are not dates (e.g. "
                      f"{frame[c][bad].iloc[0]!r}, {_rows(frame.index[bad])}) and were left empty.{hint}", n)
         frame[c] = parsed
@@ -731,6 +731,8 @@ def _people(frame: pd.DataFrame, file: str, min_group_size: int, out: _Collector
         if col in frame.columns:
             frame[col] = frame[col].astype("str")
     _date_columns(frame, "people", file, out, opts)
+    if len(out.problems) > n_problems:
+        return None
     sizes = frame["department"].value_counts()
     small = sizes[sizes < min_group_size]
     if len(small):
@@ -761,6 +763,8 @@ def _communication(frame: pd.DataFrame, file: str, known: pd.Series | None, out:
     if len(out.problems) > n_problems:
         return None
     _date_columns(frame, "communication", file, out, opts)
+    if len(out.problems) > n_problems:
+        return None
     if "channel" in frame.columns:
         frame["channel"] = frame["channel"].astype("str")
     total = len(frame)
@@ -858,6 +862,8 @@ def _decisions(frame: pd.DataFrame, file: str, known: pd.Series | None, out: _Co
     frame["approvers"] = _text(joined.take(pa.array(pos)), frame.index)
     frame["n_approvers"] = counts[pos].astype("int64")
     _date_columns(frame, "decisions", file, out, opts)
+    if len(out.problems) > n_problems:
+        return None
     for col in ("raised_at", "decided_at"):
         if col not in frame.columns:
             frame[col] = pd.Series(pd.NaT, index=frame.index, dtype="datetime64[ns]")
@@ -1041,7 +1047,7 @@ def _survey(frame: pd.DataFrame, file: str, table: str, people: pd.DataFrame | N
             hint = (f"Use whole numbers {LIKERT_MIN} (strongly disagree) to {LIKERT_MAX} (strongly agree); "
                     "leave unanswered items blank.")
             words = bad & np.isnan(r.values)
-            if (words & r.builtin_label).any() and opts.labels is None:
+            if (words & r.builtin_label).any() and opts.labels is None and not opts.numbers_only:
                 hint += " To read answers written as labels (Agree, 同意, ...), set survey_scale: labels in client.yml."
             elif words.any() and opts.labels is not None:
                 hint += " survey_scale in client.yml lists the labels that are read."
