@@ -75,6 +75,8 @@ class DateScan:
     day_first: np.ndarray
     month_first: np.ndarray
     ambiguous: np.ndarray
+    #: The whole column parsed already, when every value is blank or naive ISO 8601 (the usual export).
+    parsed: pd.Series | None = None
 
     def rows(self, mask: np.ndarray) -> pd.Index:
         """Index labels (of :attr:`values`) of the ``ab`` rows selected by ``mask``."""
@@ -126,11 +128,19 @@ def scan_dates(values: pd.Series) -> DateScan:
     (1, 0, 1, 1)
     """
     arr = _arrow(values)
-    blank = np.asarray(pc.equal(arr, ""))
+    blank_arr = pc.equal(arr, "")
+    blank = np.asarray(blank_arr)
+    none = np.zeros(0, dtype=bool)
+    try:  # the usual export: every value naive ISO 8601, parsed in one pass
+        parsed = pc.cast(pc.if_else(blank_arr, None, arr), pa.timestamp("ns"))
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        pass
+    else:
+        out = pd.Series(np.asarray(parsed), index=values.index, dtype="datetime64[ns]")
+        return DateScan(values, blank, ~blank, None, None, none, none, none, out)
     iso = np.asarray(pc.match_substring_regex(arr, _ISO))
     rest = ~blank & ~iso
     ymd = ab = None
-    none = np.zeros(0, dtype=bool)
     day_first = month_first = ambiguous = none
     if rest.any():
         positions = np.flatnonzero(rest)
@@ -193,6 +203,8 @@ def parse_dates(scan: DateScan, *, dayfirst: bool | None, date_format: str | Non
     ['2025-03-25 14:00:00', '2024-03-05 00:00:00', '2024-03-05 08:00:00']
     """
     values = scan.values
+    if scan.parsed is not None:
+        return scan.parsed
     if scan.iso.all():  # the usual export: one fast pass
         out = _iso(values)
     else:

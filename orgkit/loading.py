@@ -554,6 +554,40 @@ def _clean_ids(values: pd.Series, file: str, column: str, out: _Collector, *,
     return s
 
 
+def _person_ids(values: pd.Series, file: str, column: str, out: _Collector, known: pa.Array | None, *,
+                allow_blank: bool = False) -> tuple[pd.Series, np.ndarray | None]:
+    """Clean a column of people's ids and tell which are in ``people`` (``None`` without people).
+
+    A value found among people's ids is a valid id already, so only the others (usually a handful of a
+    million) are checked and folded, then looked up again.
+    """
+    if known is None:
+        return _clean_ids(values, file, column, out, allow_blank=allow_blank), None
+    arr = _arrow(values)
+    member = np.array(pc.is_in(arr, value_set=known))
+    rest = np.flatnonzero(~member)
+    if not len(rest):
+        return values, member
+    sub = _clean_ids(values.iloc[rest], file, column, out, allow_blank=allow_blank)
+    folded = _arrow(sub)
+    member[rest] = np.asarray(pc.is_in(folded, value_set=known))
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks()
+    if isinstance(folded, pa.ChunkedArray):
+        folded = folded.combine_chunks()
+    mask = np.zeros(len(values), dtype=bool)
+    mask[rest] = True
+    return _text(pc.replace_with_mask(arr, pa.array(mask), folded), values.index), member
+
+
+def _value_set(known: pd.Series | None) -> pa.Array | None:
+    """People's ids as an Arrow value set (they are unique already)."""
+    if known is None:
+        return None
+    arr = _arrow(known)
+    return arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr
+
+
 def _require_text(frame: pd.DataFrame, column: str, file: str, out: _Collector, hint: str) -> None:
     blank = (frame[column] == "").to_numpy()
     if blank.any():
@@ -645,13 +679,6 @@ def _date_columns(frame: pd.DataFrame, table: str, file: str, out: _Collector, o
 
 _MONTHS = {i: m for i, m in enumerate(["", "January", "February", "March", "April", "May", "June", "July",
                                         "August", "September", "October", "November", "December"])}
-
-
-def _unknown_mask(frame: pd.DataFrame, id_columns: list[str], known: pd.Series) -> np.ndarray:
-    unknown = np.zeros(len(frame), dtype=bool)
-    for col in id_columns:
-        unknown |= ~_isin(frame[col], known)
-    return unknown
 
 
 def _drop_unknown(frame: pd.DataFrame, unknown: np.ndarray, table: str, file: str,
@@ -746,8 +773,10 @@ def _communication(frame: pd.DataFrame, file: str, known: pd.Series | None, out:
                    opts: _Options = _Options()) -> pd.DataFrame | None:
     n_problems = len(out.problems)
     frame = frame.copy()
+    known_set = _value_set(known)
+    member = {}
     for col in ("source_id", "target_id"):
-        frame[col] = _clean_ids(frame[col], file, col, out, allow_blank=False)
+        frame[col], member[col] = _person_ids(frame[col], file, col, out, known_set)
     if "weight" in frame.columns:
         raw = frame["weight"]
         w = _numbers(raw)
@@ -768,15 +797,20 @@ def _communication(frame: pd.DataFrame, file: str, known: pd.Series | None, out:
     if "channel" in frame.columns:
         frame["channel"] = frame["channel"].astype("str")
     total = len(frame)
-    if known is not None:
-        frame = _drop_unknown(frame, _unknown_mask(frame, ["source_id", "target_id"], known),
-                              "communication", file, out)
-    self_rows = (frame["source_id"] == frame["target_id"]).to_numpy()
+    unknown = (~(member["source_id"] & member["target_id"]) if known is not None
+               else np.zeros(total, dtype=bool))
+    n_unknown = int(unknown.sum())
+    if n_unknown:
+        out.dropped.setdefault("communication", {})["unknown_people"] = n_unknown
+        out.warn("unknown_people_dropped", file, f"{n_unknown} row(s) name people who are not in people and "
+                 f"were dropped ({n_unknown / total:.1%} of the file).", n_unknown)
+    self_rows = (frame["source_id"] == frame["target_id"]).to_numpy() & ~unknown
     n = int(self_rows.sum())
     if n:
         out.dropped.setdefault("communication", {})["self_rows"] = n
         out.warn("self_messages_dropped", file, f"{n} self-message row(s) (sender = recipient) were dropped.", n)
-        frame = frame.loc[~self_rows]
+    if n or n_unknown:  # one pass over the million rows, not two
+        frame = frame.loc[~(unknown | self_rows)]
     if len(frame) == 0 and total:
         out.warn("no_communication_left", file, "no rows are left after dropping unknown people and "
                  "self-messages; communication metrics will describe an empty graph.", total)
@@ -823,22 +857,24 @@ def _decisions(frame: pd.DataFrame, file: str, known: pd.Series | None, out: _Co
                   "than once.", "Give each decision one row with a unique id.", rows=frame.index[dup],
                   column="decision_id")
     _require_text(frame, "decision_type", file, out, "Give every decision a type (e.g. 'budget').")
+    known_set = _value_set(known)
+    member = {}
     for col in ("initiator_id", "decider_id"):
-        frame[col] = _clean_ids(frame[col], file, col, out, allow_blank=False)
+        frame[col], member[col] = _person_ids(frame[col], file, col, out, known_set)
     n = len(frame)
     if "approvers" in frame.columns:
         parent, items = _split_lists(frame["approvers"], _list_separators(known, file, out))
-        items = _clean_ids(items, file, "approvers", out, allow_blank=True)
+        items, found = _person_ids(items, file, "approvers", out, known_set, allow_blank=True)
     else:
-        parent, items = np.zeros(0, dtype=np.int64), pd.Series([], dtype="str")
+        parent, items, found = np.zeros(0, dtype=np.int64), pd.Series([], dtype="str"), np.zeros(0, dtype=bool)
     if len(out.problems) > n_problems:
         return None
     if known is None:
         return None
-    unknown = _unknown_mask(frame, ["initiator_id", "decider_id"], known)
+    unknown = ~(member["initiator_id"] & member["decider_id"])
     frame = _drop_unknown(frame.assign(_pos=np.arange(n)), unknown, "decisions", file, out,
                           "an initiator or decider who is")
-    stranger = ~_isin(items, known)
+    stranger = ~found
     if stranger.any():
         bad_rows = np.zeros(n, dtype=bool)
         bad_rows[parent[stranger]] = True
@@ -935,20 +971,30 @@ def _bundled_item_ids() -> set[str]:
 
 @dataclass
 class _Answers:
-    """One survey column read as answers."""
+    """One survey column read as answers, classified once per distinct value (rows via ``codes``)."""
 
-    values: np.ndarray  # float64, NaN where blank or unreadable
+    codes: np.ndarray  # row -> distinct value
+    counts: np.ndarray  # rows per distinct value
+    num: np.ndarray  # float64, NaN where not a number
     blank: np.ndarray
     numeric: np.ndarray  # a whole number within the scale
     label: np.ndarray  # a label of the scale in use (its value in ``label_values``)
     label_values: np.ndarray
     builtin_label: np.ndarray  # a label of SURVEY_LABELS (for the hint)
 
-    def rating(self, n: int) -> bool:
+    def n(self, mask: np.ndarray) -> int:
+        """Rows whose value is selected by ``mask`` (over distinct values)."""
+        return int(self.counts[mask].sum())
+
+    @property
+    def answered(self) -> int:
+        return self.n(~self.blank)
+
+    def rating(self) -> bool:
         """Every answer is a number and most are whole numbers 0-10: a rating scale, maybe mistyped."""
-        number = ~np.isnan(self.values)
-        whole = number & (self.values == np.round(self.values)) & (self.values >= 0) & (self.values <= 10)
-        return bool(number.sum() == n and whole.sum() * 2 > n)
+        number = ~np.isnan(self.num)
+        whole = number & (self.num == np.round(self.num)) & (self.num >= 0) & (self.num <= 10)
+        return self.n(number) == self.answered and self.n(whole) * 2 > self.answered
 
 
 def _read_answers(values: pd.Series, labels: dict[str, int]) -> _Answers:
@@ -975,8 +1021,8 @@ def _read_answers(values: pd.Series, labels: dict[str, int]) -> _Answers:
 
     is_label, label_values = lookup(labels)
     builtin = lookup(SURVEY_LABELS)[0] if labels is not SURVEY_LABELS else is_label
-    return _Answers(num[codes], blank[codes], numeric[codes], (is_label & ~blank)[codes], label_values[codes],
-                    (builtin & ~blank)[codes])
+    return _Answers(codes, np.bincount(codes, minlength=n), num, blank, numeric, is_label & ~blank,
+                    label_values, builtin & ~blank)
 
 
 def _survey(frame: pd.DataFrame, file: str, table: str, people: pd.DataFrame | None,
@@ -989,8 +1035,9 @@ def _survey(frame: pd.DataFrame, file: str, table: str, people: pd.DataFrame | N
                   f"{', '.join(map(str, frame.columns))}.", "Add the respondent's department (or id).")
         return None
     candidates = [c for c in frame.columns if c not in meta]
-    answered = {c: (frame[c] != "").to_numpy() for c in candidates}
-    if not len(frame) or (candidates and not any(a.any() for a in answered.values())):
+    labels = {} if opts.numbers_only else (opts.labels if opts.labels is not None else SURVEY_LABELS)
+    read = {c: _read_answers(frame[c], labels) for c in candidates}
+    if not len(frame) or (candidates and not any(r.answered for r in read.values())):
         out.warn("empty_survey", file, f"{file} has no answers ({len(frame)} row(s), none with an answer); "
                  "it is left out of the assessment.", len(frame))
         return None
@@ -1002,8 +1049,6 @@ def _survey(frame: pd.DataFrame, file: str, table: str, people: pd.DataFrame | N
         if dup.any():
             out.error(file, f"{int(rid[dup].nunique())} respondent_id value(s) answered more than once.",
                       "Keep one response per respondent.", rows=frame.index[dup], column="respondent_id")
-    labels = {} if opts.numbers_only else (opts.labels if opts.labels is not None else SURVEY_LABELS)
-    read = {c: _read_answers(frame[c], labels) for c in candidates}
     if items is not None:
         listed = set(items["item"])
         missing = [i for i in items["item"] if i not in frame.columns]
@@ -1017,10 +1062,10 @@ def _survey(frame: pd.DataFrame, file: str, table: str, people: pd.DataFrame | N
         item_cols, why_ignored = [], {}
         for c in candidates:
             r = read[c]
-            n = int((~r.blank).sum())
+            n = r.answered
             if str(c).lower() in bundled:
                 item_cols.append(c)
-            elif n and (r.numeric.sum() * 2 > n or r.label.sum() * 2 > n or r.rating(n)):
+            elif n and (r.n(r.numeric) * 2 > n or r.n(r.label) * 2 > n or r.rating()):
                 item_cols.append(c)
             else:
                 why_ignored[c] = "empty" if not n else "not mostly answers 1-5"
@@ -1032,21 +1077,22 @@ def _survey(frame: pd.DataFrame, file: str, table: str, people: pd.DataFrame | N
         out.error(file, "no item columns with Likert answers were found.",
                   f"Add one column per item with values {LIKERT_MIN}-{LIKERT_MAX}.")
         return None
+    none = np.ones(len(frame), dtype=bool)  # rows that answer no item
     for c in item_cols:
         r = read[c]
-        answers = ~r.blank
-        if not answers.any():
+        if not r.answered:
             out.warn("empty_survey_item", file, f"item '{c}' has no answers; its column is empty.", len(frame))
             frame[c] = pd.array(np.full(len(frame), np.nan), dtype="Int64")
             continue
-        use_labels = r.label.any() and (opts.labels is not None or not (answers & ~r.label).any())
+        use_labels = r.n(r.label) > 0 and (opts.labels is not None or r.n(~r.blank & ~r.label) == 0)
         ok = r.numeric | (r.label if use_labels else False)
-        bad = answers & ~ok
-        if bad.any():
+        bad_values = ~r.blank & ~ok
+        if bad_values.any():
+            bad = bad_values[r.codes]
             shown = "; ".join(f"row {int(i) + 2}: {v!r}" for i, v in frame[c][bad].iloc[:3].items())
             hint = (f"Use whole numbers {LIKERT_MIN} (strongly disagree) to {LIKERT_MAX} (strongly agree); "
                     "leave unanswered items blank.")
-            words = bad & np.isnan(r.values)
+            words = bad_values & np.isnan(r.num)
             if (words & r.builtin_label).any() and opts.labels is None and not opts.numbers_only:
                 hint += " To read answers written as labels (Agree, 同意, ...), set survey_scale: labels in client.yml."
             elif words.any() and opts.labels is not None:
@@ -1054,17 +1100,18 @@ def _survey(frame: pd.DataFrame, file: str, table: str, people: pd.DataFrame | N
             out.error(file, f"{int(bad.sum())} value(s) in item '{c}' are outside the {LIKERT_MIN}-{LIKERT_MAX} "
                       f"scale (e.g. {shown}).", hint, rows=frame.index[bad], column=c)
             continue
-        values = np.where(r.numeric, r.values, r.label_values if use_labels else np.nan)
+        per_value = np.where(r.numeric, r.num, r.label_values if use_labels else np.nan)
         if use_labels and opts.labels is None:
-            out.warn("survey_labels_read", file, f"item '{c}' is answered in words: its {int(r.label.sum()):,} "
-                     f"answers are all labels of the 1-5 scale (e.g. {frame[c][r.label].iloc[0]!r}) and are read "
-                     "as numbers (strongly disagree = 1 ... strongly agree = 5).", int(r.label.sum()))
-        frame[c] = pd.array(values, dtype="Int64")
+            example = frame[c].iloc[int(np.flatnonzero(r.label[r.codes])[0])]
+            out.warn("survey_labels_read", file, f"item '{c}' is answered in words: its {r.n(r.label):,} "
+                     f"answers are all labels of the 1-5 scale (e.g. {example!r}) and are read "
+                     "as numbers (strongly disagree = 1 ... strongly agree = 5).", r.n(r.label))
+        values = per_value[r.codes]
+        missing = np.isnan(values)
+        none &= missing
+        frame[c] = pd.arrays.IntegerArray(np.where(missing, 0, values).astype("int64"), missing)
     if len(out.problems) > n_problems:
         return None
-    none = np.ones(len(frame), dtype=bool)
-    for c in item_cols:
-        none &= frame[c].isna().to_numpy()
     if none.all():
         out.warn("empty_survey", file, f"{file} has no answers to its items; it is left out of the assessment.",
                  len(frame))
