@@ -452,8 +452,11 @@ def _map_headers(frame: pd.DataFrame, spec: TableSpec, mapping: Mapping[str, str
         headers = [h for _, h in options]
         best = min(how for how, _ in options)
         top = [h for how, h in options if how == best]
-        settle = (f"Say which in client.yml:\ncolumns:\n  {spec.name}:\n    {{header}}: {target}\n"
-                  "(the other headers are then kept as attributes).")
+        if len({normalise_header(h) for h in headers}) < len(headers):  # a mapping cannot tell them apart
+            settle = "Rename or remove the header that is not the column in the file."
+        else:
+            settle = (f"Say which in client.yml:\ncolumns:\n  {spec.name}:\n    {{header}}: {target}\n"
+                      "(the other headers are then kept as attributes).")
         why_not: dict[str, str] = {}
         if best == 0:
             if len(top) > 1:

@@ -252,6 +252,13 @@ def test_undecidable_headers_ask_for_a_mapping(tmp_path):
         "    Dept: department\n(the other headers are then kept as attributes)."]
 
 
+def test_headers_a_mapping_cannot_tell_apart(tmp_path):
+    msgs = problems(tmp_path, {"people.csv": "employee_id,department,Department\nE1,a,b\nE2,a,b\n"})
+    assert msgs == ["people.csv, column 'department': 2 headers could be department ('department', 'Department') "
+                    "and neither their names nor their values settle which one is. Rename or remove the header "
+                    "that is not the column in the file."]
+
+
 def test_empty_candidate_loses(tmp_path):
     c = load(tmp_path, {"people.csv": "employee_id,Dept,Team\nE1,,Sales\nE2,,Sales\n"})
     assert c.people["department"].tolist() == ["Sales", "Sales"]
