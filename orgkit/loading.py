@@ -15,6 +15,7 @@ import logging
 import re
 import unicodedata
 from collections.abc import Callable, Mapping
+from functools import lru_cache
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -965,11 +966,12 @@ def _survey_items(frame: pd.DataFrame, file: str, out: _Collector) -> pd.DataFra
     return frame.reset_index(drop=True)
 
 
-def _bundled_item_ids() -> set[str]:
+@lru_cache(maxsize=1)
+def _bundled_item_ids() -> frozenset[str]:
     """The bundled questionnaire's item ids, in lower case."""
     from .survey import default_items
 
-    return {str(i).lower() for i in default_items()["item"]}
+    return frozenset(str(i).lower() for i in default_items()["item"])
 
 
 @dataclass
