@@ -18,6 +18,11 @@ __all__ = [
     "RACI_ROLES",
     "STAGES",
     "LANGUAGES",
+    "LIST_SEPARATORS",
+    "SURVEY_LABELS",
+    "DATE_COLUMNS",
+    "OWN_ID_COLUMNS",
+    "PERSON_COLUMNS",
     "normalise_header",
 ]
 
@@ -26,6 +31,27 @@ LIKERT_MAX = 5
 RACI_ROLES = ("R", "A", "C", "I")
 STAGES = ("startup", "mid", "large", "auto")
 LANGUAGES = ("en", "zh")
+#: Characters that separate the ids of a list cell (decisions' ``approvers``): ``;`` ``；`` ``,`` ``，``
+#: ``、`` ``|`` ``/`` and line breaks. An id used in such a list can therefore contain none of them.
+LIST_SEPARATORS = ";；,，、|/\n\r"
+#: Answer labels read as Likert values (compared in lower case, trimmed) when ``client.yml`` says
+#: ``survey_scale: labels`` or when every answer of an item is one of them.
+SURVEY_LABELS: dict[str, int] = {
+    "strongly disagree": 1, "disagree": 2, "neutral": 3, "neither agree nor disagree": 3, "agree": 4,
+    "strongly agree": 5,
+    "非常不同意": 1, "不同意": 2, "一般": 3, "中立": 3, "同意": 4, "非常同意": 5,
+}
+#: Date and time columns per table (parsed with the day/month order decided per column).
+DATE_COLUMNS: dict[str, tuple[str, ...]] = {
+    "people": ("hire_date",),
+    "communication": ("timestamp",),
+    "decisions": ("raised_at", "decided_at"),
+}
+#: Columns that identify a row of their own table: their values must be unique.
+OWN_ID_COLUMNS = frozenset({"employee_id", "decision_id"})
+#: Columns whose values are ``people``'s ``employee_id``.
+PERSON_COLUMNS = frozenset({"manager_id", "source_id", "target_id", "initiator_id", "decider_id",
+                            "respondent_id"})
 
 
 @dataclass(frozen=True)

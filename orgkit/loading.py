@@ -11,24 +11,35 @@ from __future__ import annotations
 import difflib
 import logging
 import re
-from collections.abc import Mapping
+import unicodedata
+from collections.abc import Callable, Mapping
+from functools import lru_cache
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from .client import Client, DataWarning, Settings, SourceFile
 from .contract import (
+    DATE_COLUMNS,
     LANGUAGES,
     LIKERT_MAX,
     LIKERT_MIN,
+    LIST_SEPARATORS,
+    OWN_ID_COLUMNS,
+    PERSON_COLUMNS,
     RACI_ROLES,
     STAGES,
+    SURVEY_LABELS,
     TABLES,
     TableSpec,
     normalise_header,
 )
+from .dates import check_date_format, parse_dates, scan_dates
 from .errors import Problem, ValidationError
 from .hierarchy import find_cycles
 from .privacy import OTHER_GROUP
@@ -51,11 +62,17 @@ _SETTINGS_KEYS = {"name", "stage", "language", "min_group_size", "comment_min_gr
 #: set is still kept in ``options`` but gets an ``unknown_setting`` warning: it is most likely a typo.
 #: Add a key here when an analysis starts reading it.
 OPTION_KEYS = frozenset({"stage_thresholds", "thresholds"})
-_BAD_ID = re.compile(r"[\s;,]|^(?:#N/A|#REF!|#VALUE!|#NAME\?|nan|none|null|n/a|na|-)$", re.IGNORECASE)
-_SCIENTIFIC = re.compile(r"^\d+(?:\.\d+)?[eE][+-]?\d+$")
-_FRACTION = re.compile(r"^-?\d+\.\d*[1-9]\d*$")
-_TRAILING_ZERO = re.compile(r"^(-?\d+)\.0+$")
-_APPROVER_SPLIT = re.compile(r"\s*[;；|]\s*")
+#: ``client.yml`` keys the loader itself reads (kept in ``options`` too): how dates and labelled survey
+#: answers are written.
+LOADER_KEYS = frozenset({"dayfirst", "date_format", "survey_scale"})
+# Patterns are RE2 (pyarrow compute), applied to whole columns.
+_BAD_ID = (r"(?i)[\s\x{00A0}\x{3000};,；，、]|^(?:#N/A|#REF!|#VALUE!|#NAME\?|nan|none|null|n/a|na|-)$")
+_SCIENTIFIC = r"^[0-9]+(?:\.[0-9]+)?[eE][+-]?[0-9]+$"
+_FRACTION = r"^-?[0-9]+\.[0-9]*[1-9][0-9]*$"
+_TRAILING_ZERO = r"^(-?[0-9]+)\.0+$"
+#: Anything an id check could object to (a superset of the three patterns above and of a trailing .0).
+_SUSPECT_ID = (r"(?i)[\s\x{00A0}\x{3000};,；，、.]|^(?:#|nan$|none$|null$|n/a$|na$|-$)|^[0-9]+[eE]|^.{65}")
+_NUMBER = r"^[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$"
 _TRUE = {"true", "yes", "y", "1", "t", "x", "是", "反向"}
 _FALSE = {"false", "no", "n", "0", "f", "", "否"}
 
@@ -94,6 +111,8 @@ class _Collector:
     def error(self, file: str, message: str, hint: str = "", *, rows: pd.Index | None = None,
               column: str | None = None) -> None:
         row = None
+        if rows is not None:
+            rows = pd.Index(rows).unique()
         if rows is not None and len(rows):
             if len(rows) == 1:
                 row = int(rows[0]) + 2
@@ -108,56 +127,304 @@ class _Collector:
 
 
 # --------------------------------------------------------------------------------------------------
+# whole-column text operations (pyarrow compute: no Python loop over values)
+# --------------------------------------------------------------------------------------------------
+def _arrow(values: pd.Series) -> pa.Array | pa.ChunkedArray:
+    """The column as an Arrow ``large_string`` array (zero-copy for the reader's ``str`` columns)."""
+    return pa.array(values, type=pa.large_string(), from_pandas=True)
+
+
+def _text(arr: pa.Array | pa.ChunkedArray, index: pd.Index) -> pd.Series:
+    return pd.Series(arr, index=index, dtype="str")
+
+
+def _isin(values: pd.Series, allowed: pd.Series | pd.Index | np.ndarray | list) -> np.ndarray:
+    """``values.isin(allowed)`` for text, over the whole column in Arrow."""
+    value_set = pc.unique(pa.array(allowed, type=pa.large_string(), from_pandas=True))
+    return np.asarray(pc.is_in(_arrow(values), value_set=value_set))
+
+
+def _per_distinct(values: pd.Series, func: Callable[[pa.Array], pa.Array]) -> np.ndarray:
+    """``func`` applied to each distinct value once (Arrow dictionary encoding), spread back as numpy.
+
+    Survey answers, weights and channels repeat a handful of values over many rows.
+    """
+    arr = _arrow(values)
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks()
+    encoded = pc.dictionary_encode(arr)
+    return np.asarray(func(encoded.dictionary))[np.asarray(encoded.indices)]
+
+
+def _to_float(arr: pa.Array) -> pa.Array:
+    ok = pc.match_substring_regex(arr, _NUMBER)
+    return pc.cast(pc.if_else(ok, arr, None), pa.float64()).fill_null(np.nan)
+
+
+def _numbers(values: pd.Series) -> np.ndarray:
+    """Numbers written as text, as ``float64`` (``NaN`` for blanks and for text that is not a number)."""
+    return _per_distinct(values, _to_float)
+
+
+def _fold_arrow(arr: pa.Array) -> pa.Array:
+    """Text folded for matching labels: NFKC, lower case, trimmed, inner spaces as one."""
+    arr = pc.utf8_lower(pc.utf8_normalize(arr, "NFKC"))
+    return pc.replace_substring_regex(pc.utf8_trim_whitespace(arr), r"\s+", " ")
+
+
+# --------------------------------------------------------------------------------------------------
+# options read from client.yml by the loader itself
+# --------------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class _Options:
+    """``dayfirst``, ``date_format`` and ``survey_scale``, validated."""
+
+    dayfirst: bool | None = None
+    date_format: str | None = None
+    #: Folded label -> Likert value; ``None`` when no scale was declared (labels are then read only when
+    #: every answer of an item is a label of :data:`~orgkit.contract.SURVEY_LABELS`).
+    labels: dict[str, int] | None = None
+    #: ``survey_scale: numbers``: labels are never read.
+    numbers_only: bool = False
+
+
+def _fold(label: object) -> str:
+    return re.sub(r"\s+", " ", unicodedata.normalize("NFKC", str(label)).strip().lower())
+
+
+def _options(options: Mapping[str, Any], out: _Collector) -> _Options:
+    f = "client.yml"
+    dayfirst = options.get("dayfirst")
+    if dayfirst is not None and not isinstance(dayfirst, bool):
+        out.error(f, f"dayfirst must be true or false. Got {dayfirst!r} instead.",
+                  "true: 05/03/2025 is 5 March; false: it is 3 May.", column="dayfirst")
+        dayfirst = None
+    date_format = options.get("date_format")
+    if date_format is not None:
+        why = check_date_format(date_format)
+        if why:
+            out.error(f, f"date_format {date_format!r} cannot be used: {why}.",
+                      "Use a format such as \"%d/%m/%Y %H:%M\" (see Python's strftime codes).",
+                      column="date_format")
+            date_format = None
+        elif dayfirst is not None:
+            out.warn("setting_ignored", f, "dayfirst is ignored: date_format says how every date that is not "
+                     "ISO 8601 is written.")
+            dayfirst = None
+    scale = options.get("survey_scale")
+    labels: dict[str, int] | None = None
+    numbers_only = False
+    if isinstance(scale, str) and scale.strip().lower() in ("labels", "numbers"):
+        if scale.strip().lower() == "labels":
+            labels = dict(SURVEY_LABELS)
+        else:
+            numbers_only = True
+    elif isinstance(scale, Mapping) and scale:
+        bad = {k: v for k, v in scale.items() if isinstance(v, bool) or not isinstance(v, int)
+               or not LIKERT_MIN <= v <= LIKERT_MAX}
+        if bad:
+            out.error(f, f"survey_scale maps labels to values outside {LIKERT_MIN}-{LIKERT_MAX}: "
+                      f"{', '.join(f'{k!r}: {v!r}' for k, v in list(bad.items())[:5])}.",
+                      f"Give each label a whole number {LIKERT_MIN}-{LIKERT_MAX}.", column="survey_scale")
+        else:
+            labels = {_fold(k): int(v) for k, v in scale.items()}
+    elif scale is not None:
+        out.error(f, f"survey_scale must be 'labels', 'numbers' or a mapping of answer labels to "
+                  f"{LIKERT_MIN}-{LIKERT_MAX}. Got {scale!r} instead.",
+                  "Example:\nsurvey_scale:\n  Strongly agree: 5\n  Agree: 4", column="survey_scale")
+    return _Options(dayfirst, date_format, labels, numbers_only)
+
+
+# --------------------------------------------------------------------------------------------------
 # headers
 # --------------------------------------------------------------------------------------------------
-def _map_headers(frame: pd.DataFrame, spec: TableSpec, mapping: Mapping[str, str], file: str,
-                 out: _Collector) -> tuple[pd.DataFrame, dict[str, str]] | None:
-    """Rename a table's headers to canonical names; ``None`` when required columns are missing."""
-    canonical = set(spec.columns)
-    lookup: dict[str, str] = {}
-    for canon in spec.columns:
-        lookup.setdefault(normalise_header(canon), canon)
+def _header_lookup(spec: TableSpec, mapping: Mapping[str, str]) -> dict[str, tuple[str, int]]:
+    """Folded header -> (canonical column, how it was recognised: 0 mapping, 1 own name, 2 synonym)."""
+    lookup: dict[str, tuple[str, int]] = {}
     for canon, words in spec.synonyms.items():
         for w in words:
-            lookup.setdefault(normalise_header(w), canon)
-    user = {normalise_header(k): v for k, v in (mapping or {}).items()}
-    header_map: dict[str, str] = {}
-    taken: dict[str, str] = {}
+            lookup.setdefault(normalise_header(w), (canon, 2))
+    for canon in spec.columns:
+        lookup[normalise_header(canon)] = (canon, 1)
+    for header, target in (mapping or {}).items():
+        lookup[normalise_header(header)] = (str(target), 0)
+    return lookup
+
+
+_HOW = {0: "client.yml's columns mapping names it", 1: "its header is the column's own name",
+        2: "its header is a known synonym"}
+
+
+def _distinct(values: pd.Series | pa.Array | pa.ChunkedArray) -> pa.Array:
+    """The distinct non-blank values."""
+    arr = values if isinstance(values, (pa.Array, pa.ChunkedArray)) else _arrow(values)
+    uniq = pc.unique(arr)
+    return uniq.filter(pc.not_equal(uniq, ""))
+
+
+def _count_in(values: pa.Array, value_set: pa.Array) -> int:
+    return int(pc.sum(pc.is_in(values, value_set=value_set)).as_py() or 0)
+
+
+def _choose_by_content(target: str, headers: list[str], frame: pd.DataFrame, manager_headers: list[str],
+                       references: Callable[[], list[tuple[str, pd.Series]]] | None,
+                       known: pd.Series | None) -> tuple[str | None, str, dict[str, str]]:
+    """Which of ``headers`` holds ``target``, judged by the values alone.
+
+    Returns the header (``None`` when the values do not settle it), why it was taken, and why each
+    other header was not. An empty column loses to a filled one. An id column must have unique
+    values; a column of the people's ids must name people (``known``); of several columns that could
+    be ``people``'s ``employee_id``, the one that holds the ids ``manager_id`` and the other files use
+    wins.
+    """
+    alive = list(headers)
+    why_not: dict[str, str] = {}
+    reasons: list[str] = []
+
+    def keep(winners: list[str], reason: str, loser_reason: Callable[[str], str]) -> None:
+        nonlocal alive
+        if winners and len(winners) < len(alive):
+            for h in alive:
+                if h not in winners:
+                    why_not[h] = loser_reason(h)
+            alive = winners
+            reasons.append(reason)
+
+    filled = [h for h in alive if (frame[h] != "").any()]
+    keep(filled, "the other candidates are empty", lambda h: "it is empty")
+    if target in OWN_ID_COLUMNS and len(alive) > 1:
+        repeated = {h: int(frame[h].duplicated().sum() + (frame[h] == "").sum()) for h in alive}
+        keep([h for h in alive if repeated[h] == 0], "its values are unique",
+             lambda h: f"{repeated[h]:,} of its values are blank or repeated")
+    if len(alive) > 1 and target == "employee_id":
+        pool = [(f"'{h}'", frame[h]) for h in manager_headers if h not in headers]
+        pool += references() if references is not None else []
+        if pool:
+            used = _distinct(pa.chunked_array([_arrow(s) for _, s in pool]))
+            hits = {h: _count_in(used, _distinct(frame[h])) for h in alive}
+            best = max(hits.values())
+            where = " and ".join(dict.fromkeys(label for label, _ in pool))
+            keep([h for h in alive if hits[h] == best] if best else [],
+                 f"{best:,} of the {len(used):,} distinct ids used in {where} are among its values",
+                 lambda h: f"only {hits[h]:,} of those ids are among its values" if hits[h]
+                 else "none of those ids is among its values")
+    elif len(alive) > 1 and target in PERSON_COLUMNS:
+        ids = known if known is not None else None
+        if ids is not None:
+            ids_arr = _distinct(ids)
+            share = {}
+            for h in alive:
+                values = _arrow(frame[h])
+                values = values.filter(pc.not_equal(values, ""))
+                share[h] = (_count_in(values, ids_arr), len(values))
+            best = max(hit / n if n else 0.0 for hit, n in share.values())
+            keep([h for h in alive if share[h][1] and share[h][0] / share[h][1] == best] if best else [],
+                 "{0:,} of its {1:,} values are people's ids",
+                 lambda h: f"only {share[h][0]:,} of its {share[h][1]:,} values are people's ids")
+            if reasons and "{0:,}" in reasons[-1]:
+                reasons[-1] = reasons[-1].format(*share[alive[0]])
+    if len(alive) == 1 and reasons:
+        return alive[0], ", ".join(reasons), why_not
+    return None, "", why_not
+
+
+def _map_headers(frame: pd.DataFrame, spec: TableSpec, mapping: Mapping[str, str], file: str,
+                 out: _Collector, *, known: pd.Series | None = None,
+                 references: Callable[[], list[tuple[str, pd.Series]]] | None = None,
+                 ) -> tuple[pd.DataFrame, dict[str, str]] | None:
+    """Rename a table's headers to canonical names; ``None`` when required columns are missing.
+
+    When several headers could be one column: a ``columns`` mapping in ``client.yml`` decides. Else the
+    names and the contents are both asked: a header spelled as the column's own name beats a synonym,
+    and the contents pick the filled column, the column of unique values for an id, the column of
+    people's ids for a person column, and for ``people``'s ``employee_id`` the column that holds the
+    ids ``manager_id`` and the other files use. Whichever of the two settles it decides; when neither
+    does, or they disagree, the error lists the candidates and the mapping to add. Every choice is a
+    ``column_chosen`` warning; the headers not taken are kept as attributes.
+    """
+    canonical = set(spec.columns)
+    free_names = spec.name in ("survey", "survey_previous")  # a mapping may name an item column
+    lookup = _header_lookup(spec, mapping)
+    candidates: dict[str, list[tuple[int, str]]] = {}
     for header in frame.columns:
-        key = normalise_header(header)
-        if key in user:
-            target = user[key]
-            if target not in canonical and spec.name not in ("survey", "survey_previous"):
-                out.error("client.yml", f"columns.{spec.name} maps '{header}' to '{target}', which is not a "
-                          f"column of {spec.name}.", f"Use one of: {', '.join(spec.columns)}.")
-                continue
-        elif key in lookup:
-            target = lookup[key]
-        else:
+        hit = lookup.get(normalise_header(header))
+        if hit is None:
             continue
-        if target in taken:
-            if key in user and normalise_header(taken[target]) not in user:
-                header_map.pop(taken[target])  # the mapping wins over a synonym
-            elif key not in user:
-                continue  # the first synonym wins; the other header stays an attribute
-            else:
-                out.error(file, f"both '{taken[target]}' and '{header}' are mapped to '{target}'.",
-                          f"Map only one of them in client.yml (columns: {spec.name}: ...).")
-                continue
-        header_map[header] = target
-        taken[target] = header
+        target, how = hit
+        if how == 0 and target not in canonical and not free_names:
+            out.error("client.yml", f"columns.{spec.name} maps '{header}' to '{target}', which is not a "
+                      f"column of {spec.name}.", f"Use one of: {', '.join(spec.columns)}.")
+            continue
+        candidates.setdefault(target, []).append((how, str(header)))
     present = {normalise_header(h) for h in frame.columns}
     for header, target in (mapping or {}).items():
         if normalise_header(header) not in present:
             out.error("client.yml", f"columns.{spec.name} maps '{header}' to '{target}' but {file} has no "
                       f"such header.", f"Headers found: {', '.join(map(str, frame.columns))}.")
-    missing = [c for c in spec.required_columns if c not in taken]
+    header_map: dict[str, str] = {}
+    unsettled: set[str] = set()
+    not_used: list[str] = []
+    for target, options in candidates.items():
+        if len(options) == 1:
+            header_map[options[0][1]] = target
+            continue
+        headers = [h for _, h in options]
+        best = min(how for how, _ in options)
+        top = [h for how, h in options if how == best]
+        if len({normalise_header(h) for h in headers}) < len(headers):  # a mapping cannot tell them apart
+            settle = "Rename or remove the header that is not the column in the file."
+        else:
+            settle = (f"Say which in client.yml:\ncolumns:\n  {spec.name}:\n    {{header}}: {target}\n"
+                      "(the other headers are then kept as attributes).")
+        why_not: dict[str, str] = {}
+        if best == 0:
+            if len(top) > 1:
+                out.error(file, f"both '{top[0]}' and '{top[1]}' are mapped to '{target}'.",
+                          f"Map only one of them in client.yml (columns: {spec.name}: ...).")
+                unsettled.add(target)
+                continue
+            chosen, why = top[0], _HOW[0]
+        else:
+            by_name = top[0] if len(top) == 1 else None
+            by_content, content_why, why_not = _choose_by_content(
+                target, headers, frame, [h for _, h in candidates.get("manager_id", [])], references, known)
+            if by_name and by_content and by_name != by_content:
+                out.error(file, f"'{by_name}' and '{by_content}' could both be {target}: '{by_name}' by its "
+                          f"header, '{by_content}' by its values ({content_why}).",
+                          settle.format(header=by_content), column=target)
+                unsettled.add(target)
+                continue
+            chosen = by_name or by_content
+            if chosen is None:
+                listed = ", ".join(f"'{h}'" for h in headers)
+                out.error(file, f"{len(headers)} headers could be {target} ({listed}) and neither their names "
+                          "nor their values settle which one is.", settle.format(header=headers[0]),
+                          column=target)
+                unsettled.add(target)
+                continue
+            why = "; ".join(r for r in (_HOW[best] if by_name else "", content_why if by_content else "") if r)
+        header_map[chosen] = target
+        parts = []
+        for h in headers:
+            if h == chosen:
+                continue
+            reason = why_not.get(h)
+            if h == target:  # spelled exactly as the column: it must not keep that name
+                not_used.append(h)
+                parts.append(f"'{h}' is kept as an attribute named '{h} (not used)'" + (f" ({reason})" if reason else ""))
+            else:
+                parts.append(f"'{h}' is kept as an attribute" + (f" ({reason})" if reason else ""))
+        out.warn("column_chosen", file, f"'{chosen}' was read as {target} ({why}); " + "; ".join(parts) + ".",
+                 len(options))
+    missing = [c for c in spec.required_columns if c not in header_map.values() and c not in unsettled]
     if missing:
         out.error(file, f"missing required column{'s' if len(missing) > 1 else ''}: {', '.join(missing)}. "
                   f"Headers found: {', '.join(map(str, frame.columns))}.",
                   f"Rename the headers, or map them in client.yml under columns: {spec.name}:.")
+    if missing or unsettled & set(spec.required_columns):
         return None
-    return frame.rename(columns=header_map), header_map
+    renames = {**{h: f"{h} (not used)" for h in not_used}, **header_map}
+    return frame.rename(columns=renames), header_map
 
 
 # --------------------------------------------------------------------------------------------------
@@ -165,16 +432,34 @@ def _map_headers(frame: pd.DataFrame, spec: TableSpec, mapping: Mapping[str, str
 # --------------------------------------------------------------------------------------------------
 def _clean_ids(values: pd.Series, file: str, column: str, out: _Collector, *,
                allow_blank: bool) -> pd.Series:
-    """Normalise an id column (fold ``12.0`` to ``12``) and report values that are not ids."""
-    s = _per_unique(values, lambda u: u.str.replace(_TRAILING_ZERO, r"\1", regex=True))
-    blank = s == ""
+    """Normalise an id column (fold ``12.0`` to ``12``) and report values that are not ids.
+
+    One pass finds the values that might need either (most columns have none); only those are
+    looked at further.
+    """
+    arr = _arrow(values)
+    blank = np.asarray(pc.equal(arr, ""))
     if not allow_blank and blank.any():
         out.error(file, f"{int(blank.sum())} empty value(s) in '{column}'.", "Every row needs an id.",
-                  rows=s.index[blank], column=column)
-    nonblank = ~blank
-    bad = nonblank & _per_unique(s, lambda u: u.str.contains(_BAD_ID) | u.str.len().gt(64))
-    sci = nonblank & _per_unique(s, lambda u: u.str.match(_SCIENTIFIC))
-    frac = nonblank & _per_unique(s, lambda u: u.str.match(_FRACTION))
+                  rows=values.index[blank], column=column)
+    suspect = np.asarray(pc.match_substring_regex(arr, _SUSPECT_ID))
+    if not suspect.any():
+        return values if isinstance(values.dtype, pd.StringDtype) else _text(arr, values.index)
+    at = np.flatnonzero(suspect)
+    sub = arr.take(pa.array(at))
+    folded = pc.replace_substring_regex(sub, _TRAILING_ZERO, r"\1")
+    if pc.any(pc.not_equal(folded, sub)).as_py():
+        if isinstance(arr, pa.ChunkedArray):
+            arr = arr.combine_chunks()
+        arr = pc.replace_with_mask(arr, pa.array(suspect), folded) if len(at) < len(arr) else folded
+    s = _text(arr, values.index)
+    bad = np.zeros(len(s), dtype=bool)
+    sci = np.zeros(len(s), dtype=bool)
+    frac = np.zeros(len(s), dtype=bool)
+    bad[at] = (np.asarray(pc.match_substring_regex(folded, _BAD_ID))
+               | (np.asarray(pc.utf8_length(folded)) > 64))
+    sci[at] = np.asarray(pc.match_substring_regex(folded, _SCIENTIFIC))
+    frac[at] = np.asarray(pc.match_substring_regex(folded, _FRACTION))
     if bad.any():
         examples = ", ".join(repr(v) for v in s[bad].unique()[:3])
         out.error(file, f"{int(bad.sum())} value(s) in '{column}' are not ids (e.g. {examples}): an id has "
@@ -191,45 +476,141 @@ def _clean_ids(values: pd.Series, file: str, column: str, out: _Collector, *,
     return s
 
 
+def _person_ids(values: pd.Series, file: str, column: str, out: _Collector, known: pa.Array | None, *,
+                allow_blank: bool = False) -> tuple[pd.Series, np.ndarray | None]:
+    """Clean a column of people's ids and tell which are in ``people`` (``None`` without people).
+
+    A value found among people's ids is a valid id already, so only the others (usually a handful of a
+    million) are checked and folded, then looked up again.
+    """
+    if known is None:
+        return _clean_ids(values, file, column, out, allow_blank=allow_blank), None
+    arr = _arrow(values)
+    member = np.array(pc.is_in(arr, value_set=known))
+    rest = np.flatnonzero(~member)
+    if not len(rest):
+        return values, member
+    sub = _clean_ids(values.iloc[rest], file, column, out, allow_blank=allow_blank)
+    folded = _arrow(sub)
+    member[rest] = np.asarray(pc.is_in(folded, value_set=known))
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks()
+    if isinstance(folded, pa.ChunkedArray):
+        folded = folded.combine_chunks()
+    mask = np.zeros(len(values), dtype=bool)
+    mask[rest] = True
+    return _text(pc.replace_with_mask(arr, pa.array(mask), folded), values.index), member
+
+
+def _value_set(known: pd.Series | None) -> pa.Array | None:
+    """People's ids as an Arrow value set (they are unique already)."""
+    if known is None:
+        return None
+    arr = _arrow(known)
+    return arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr
+
+
 def _require_text(frame: pd.DataFrame, column: str, file: str, out: _Collector, hint: str) -> None:
-    blank = frame[column] == ""
+    blank = (frame[column] == "").to_numpy()
     if blank.any():
         out.error(file, f"{int(blank.sum())} empty value(s) in '{column}'.", hint, rows=frame.index[blank],
                   column=column)
 
 
-def _parse_datetimes(values: pd.Series, file: str, column: str, out: _Collector) -> pd.Series:
-    """Parse dates and times; offsets are converted to UTC and dropped, naive values are kept as given."""
-    s = values.replace("", None)
-
-    def parse(v: pd.Series, fmt: str) -> pd.Series:
-        return pd.to_datetime(v, errors="coerce", format=fmt, utc=True).dt.tz_localize(None)
-
-    parsed = parse(s, "ISO8601")  # the fast path for ISO exports
-    retry = s.notna() & parsed.isna()
-    if retry.any():  # other spellings (2024/3/5, 05.03.2024 10:00, ...) go through the slower parser
-        parsed[retry] = parse(s[retry], "mixed")
-    bad = s.notna() & parsed.isna()
-    if bad.any():
-        out.warn("unparsed_dates", file, f"{int(bad.sum())} value(s) in '{column}' are not dates (e.g. "
-                 f"{s[bad].iloc[0]!r}) and were left empty.", int(bad.sum()))
-    return parsed.astype("datetime64[ns]")
+_ORDER_NAMES = {True: "day first (dd/mm/yyyy)", False: "month first (mm/dd/yyyy)"}
 
 
-def _unknown_mask(frame: pd.DataFrame, id_columns: list[str], known: pd.Index) -> np.ndarray:
-    unknown = np.zeros(len(frame), dtype=bool)
-    for col in id_columns:
-        unknown |= ~frame[col].isin(known).to_numpy()
-    return unknown
+def _date_columns(frame: pd.DataFrame, table: str, file: str, out: _Collector, opts: _Options) -> None:
+    """Parse a table's date columns in place, deciding the day/month order of each from its values.
+
+    A value ``a/b/yyyy`` with ``a`` above 12 proves the column day-first, with ``b`` above 12 month-first;
+    both in one column is an error. Without proof, a column whose values read differently in the two
+    orders takes the order proven by another date column of the same file, else ``client.yml``'s
+    ``dayfirst``, else it is an error that says how to settle it. ``date_format`` replaces all of this.
+    """
+    columns = [c for c in DATE_COLUMNS.get(table, ()) if c in frame.columns]
+    scans = {c: scan_dates(frame[c]) for c in columns}
+    proven: dict[str, bool] = {}
+    mixed: set[str] = set()
+    if opts.date_format is None:
+        for c, scan in scans.items():
+            day, month = scan.day_first, scan.month_first
+            if day.any() and month.any():
+                out.error(file, f"'{c}' mixes day-first and month-first dates: {int(day.sum())} value(s) have a "
+                          f"day above 12 in the first place (e.g. {scan.examples(day)[0]!r}, "
+                          f"{_rows(scan.rows(day))}) and {int(month.sum())} in the second place (e.g. "
+                          f"{scan.examples(month)[0]!r}, {_rows(scan.rows(month))}).",
+                          "Export the column again in one format (ideally yyyy-mm-dd), or correct those rows.",
+                          column=c)
+                mixed.add(c)
+            elif day.any() or month.any():
+                proven[c] = bool(day.any())
+    for c, scan in scans.items():
+        if c in mixed:
+            continue
+        order: bool | None = None
+        if opts.date_format is None and scan.ab is not None:
+            settled = opts.dayfirst
+            if c in proven:
+                order = proven[c]
+                if settled is not None and settled != order:
+                    wrong = scan.month_first if settled else scan.day_first
+                    out.error(file, f"client.yml says dayfirst: {str(settled).lower()}, but "
+                              f"{int(wrong.sum())} value(s) in '{c}' cannot be read that way (e.g. "
+                              f"{scan.examples(wrong)[0]!r}, {_rows(scan.rows(wrong))}).",
+                              "Correct those rows, or remove dayfirst from client.yml if the column is "
+                              f"{_ORDER_NAMES[order]}.", column=c)
+                    continue
+                if settled is None:
+                    proof = scan.day_first if order else scan.month_first
+                    place = "first" if order else "second"
+                    out.warn("date_order_detected", file, f"'{c}' is read {_ORDER_NAMES[order]}: "
+                             f"{int(proof.sum()):,} value(s) have a number above 12 in the {place} place "
+                             f"(e.g. {scan.examples(proof)[0]!r}), which only a day can be.", int(len(scan.ab)))
+            elif scan.ambiguous.any():
+                siblings = {proven[o] for o in proven if o != c}
+                if settled is not None:
+                    order = settled
+                elif len(siblings) == 1:
+                    order = siblings.pop()
+                    source = next(o for o in proven if o != c)
+                    out.warn("date_order_detected", file, f"'{c}' is read {_ORDER_NAMES[order]}, as '{source}' "
+                             f"in the same file: none of its own values settles the order.", int(len(scan.ab)))
+                else:
+                    example = scan.examples(scan.ambiguous)[0]
+                    a, b = scan.ab.loc[scan.rows(scan.ambiguous)[0], ["a", "b"]]
+                    out.error(file, f"'{c}' has dates whose day and month cannot be told apart: "
+                              f"{int(scan.ambiguous.sum()):,} value(s) such as {example!r} "
+                              f"({_rows(scan.rows(scan.ambiguous))}) read as {_MONTHS[b]} {a} or {_MONTHS[a]} {b}, "
+                              "and none has a day above 12.",
+                              "Say which in client.yml: dayfirst: true (dd/mm/yyyy) or dayfirst: false "
+                              "(mm/dd/yyyy), or date_format: \"%d/%m/%Y %H:%M\".", column=c)
+                    continue
+            else:
+                order = True  # every value has the same day and month: the order changes nothing
+        parsed = parse_dates(scan, dayfirst=order, date_format=opts.date_format)
+        bad = ~scan.blank & parsed.isna().to_numpy()
+        if bad.any():
+            n = int(bad.sum())
+            hint = (f" They do not match date_format {opts.date_format!r} of client.yml." if opts.date_format
+                    else " Use yyyy-mm-dd, or say how they are written with date_format in client.yml.")
+            out.warn("unparsed_dates", file, f"{n} value(s) in '{c}' are not dates (e.g. "
+                     f"{frame[c][bad].iloc[0]!r}, {_rows(frame.index[bad])}) and were left empty.{hint}", n)
+        frame[c] = parsed
+
+
+_MONTHS = {i: m for i, m in enumerate(["", "January", "February", "March", "April", "May", "June", "July",
+                                        "August", "September", "October", "November", "December"])}
 
 
 def _drop_unknown(frame: pd.DataFrame, unknown: np.ndarray, table: str, file: str,
-                  out: _Collector) -> pd.DataFrame:
+                  out: _Collector, what: str = "people who are") -> pd.DataFrame:
     """Drop rows naming people who are not in ``people``, and count them."""
     n = int(unknown.sum())
     if n:
-        out.dropped.setdefault(table, {})["unknown_people"] = n
-        out.warn("unknown_people_dropped", file, f"{n} row(s) name people who are not in people and were "
+        drops = out.dropped.setdefault(table, {})
+        drops["unknown_people"] = drops.get("unknown_people", 0) + n
+        out.warn("unknown_people_dropped", file, f"{n} row(s) name {what} not in people and were "
                  f"dropped ({n / len(frame):.1%} of the file).", n)
         frame = frame.loc[~unknown]
     return frame
@@ -238,17 +619,21 @@ def _drop_unknown(frame: pd.DataFrame, unknown: np.ndarray, table: str, file: st
 # --------------------------------------------------------------------------------------------------
 # tables
 # --------------------------------------------------------------------------------------------------
-def _people(frame: pd.DataFrame, file: str, min_group_size: int, out: _Collector) -> pd.DataFrame | None:
+def _people(frame: pd.DataFrame, file: str, min_group_size: int, out: _Collector,
+            opts: _Options = _Options()) -> pd.DataFrame | None:
     n_problems = len(out.problems)
     frame = frame.copy()
     frame["employee_id"] = _clean_ids(frame["employee_id"], file, "employee_id", out, allow_blank=False)
-    copies = frame.duplicated(keep="first")
-    if copies.any():
-        n = int(copies.sum())
-        out.warn("duplicate_rows", file, f"{n} row(s) are exact copies of an earlier row ("
-                 f"{_rows(frame.index[copies])}) and were read once.", n)
-        frame = frame.loc[~copies]
-    dup = frame["employee_id"].duplicated(keep=False) & (frame["employee_id"] != "")
+    ids = frame["employee_id"]
+    dup = ids.duplicated(keep=False).to_numpy()
+    if dup.any():  # exact copies of a row are read once; other repeated ids are an error
+        copies = frame[dup].duplicated(keep="first")
+        if copies.any():
+            n = int(copies.sum())
+            out.warn("duplicate_rows", file, f"{n} row(s) are exact copies of an earlier row ("
+                     f"{_rows(copies.index[copies])}) and were read once.", n)
+            frame = frame.drop(index=copies.index[copies])
+    dup = (frame["employee_id"].duplicated(keep=False) & (frame["employee_id"] != "")).to_numpy()
     if dup.any():
         ids = frame.loc[dup, "employee_id"].unique()
         out.error(file, f"{len(ids)} employee_id value(s) appear more than once (e.g. "
@@ -261,19 +646,23 @@ def _people(frame: pd.DataFrame, file: str, min_group_size: int, out: _Collector
         return None
     if "manager_id" in frame.columns:
         mgr = frame["manager_id"]
-        self_mgr = mgr == frame["employee_id"]
+        self_mgr = (mgr == frame["employee_id"]).to_numpy()
         if self_mgr.any():
             n = int(self_mgr.sum())
             out.warn("self_manager", file, f"{n} person(s) are listed as their own manager ("
                      f"{_rows(frame.index[self_mgr])}); they are treated as top of the organisation.", n)
-        unknown = (mgr != "") & ~mgr.isin(frame["employee_id"]) & ~self_mgr
+        blank = (mgr == "").to_numpy()
+        ids_arr = _arrow(frame["employee_id"])
+        parent = pc.index_in(_arrow(mgr), value_set=ids_arr)
+        parent = np.asarray(parent.fill_null(-1)).astype(np.int64)
+        unknown = ~blank & (parent < 0) & ~self_mgr
         if unknown.any():
             n = int(unknown.sum())
             out.warn("unknown_manager", file, f"{n} manager_id value(s) name nobody in the file ("
                      f"{_rows(frame.index[unknown])}); those people are treated as top of the organisation.", n)
-        frame["manager_id"] = mgr.where(~(self_mgr | unknown | (mgr == "")), None)
-        ids = pd.Index(frame["employee_id"])
-        parent = ids.get_indexer(frame["manager_id"].fillna("").to_numpy(dtype=object)).astype(np.int64)
+        top = self_mgr | unknown | blank
+        frame["manager_id"] = mgr.where(~top, None)
+        parent[top] = -1
         cycles = find_cycles(parent)
         for cyc in cycles[:10]:
             members = frame["employee_id"].to_numpy()[cyc]
@@ -290,8 +679,9 @@ def _people(frame: pd.DataFrame, file: str, min_group_size: int, out: _Collector
     for col in ("name", "title", "level", "location", "department"):
         if col in frame.columns:
             frame[col] = frame[col].astype("str")
-    if "hire_date" in frame.columns:
-        frame["hire_date"] = _parse_datetimes(frame["hire_date"], file, "hire_date", out)
+    _date_columns(frame, "people", file, out, opts)
+    if len(out.problems) > n_problems:
+        return None
     sizes = frame["department"].value_counts()
     small = sizes[sizes < min_group_size]
     if len(small):
@@ -301,98 +691,158 @@ def _people(frame: pd.DataFrame, file: str, min_group_size: int, out: _Collector
     return frame.reset_index(drop=True)
 
 
-def _communication(frame: pd.DataFrame, file: str, known: pd.Index | None, out: _Collector) -> pd.DataFrame | None:
+def _communication(frame: pd.DataFrame, file: str, known: pd.Series | None, out: _Collector,
+                   opts: _Options = _Options()) -> pd.DataFrame | None:
     n_problems = len(out.problems)
     frame = frame.copy()
+    known_set = _value_set(known)
+    member = {}
     for col in ("source_id", "target_id"):
-        frame[col] = _clean_ids(frame[col], file, col, out, allow_blank=False)
+        frame[col], member[col] = _person_ids(frame[col], file, col, out, known_set)
     if "weight" in frame.columns:
         raw = frame["weight"]
-        w = pd.to_numeric(raw.replace("", "1"), errors="coerce")
-        bad = w.isna() | (w <= 0) | ~np.isfinite(w)
+        w = _numbers(raw)
+        w[(raw == "").to_numpy()] = 1.0
+        bad = ~(w > 0) | ~np.isfinite(w)
         if bad.any():
             out.error(file, f"{int(bad.sum())} weight value(s) are not positive numbers (e.g. "
                       f"{raw[bad].iloc[0]!r}).", "Use a count or weight above 0, or leave it blank for 1.",
                       rows=frame.index[bad], column="weight")
-        frame["weight"] = w.astype("float64")
+        frame["weight"] = w
     else:
         frame["weight"] = 1.0
     if len(out.problems) > n_problems:
         return None
-    if "timestamp" in frame.columns:
-        frame["timestamp"] = _parse_datetimes(frame["timestamp"], file, "timestamp", out)
+    _date_columns(frame, "communication", file, out, opts)
+    if len(out.problems) > n_problems:
+        return None
     if "channel" in frame.columns:
         frame["channel"] = frame["channel"].astype("str")
     total = len(frame)
-    if known is not None:
-        frame = _drop_unknown(frame, _unknown_mask(frame, ["source_id", "target_id"], known),
-                              "communication", file, out)
-    self_rows = frame["source_id"] == frame["target_id"]
+    unknown = (~(member["source_id"] & member["target_id"]) if known is not None
+               else np.zeros(total, dtype=bool))
+    n_unknown = int(unknown.sum())
+    if n_unknown:
+        out.dropped.setdefault("communication", {})["unknown_people"] = n_unknown
+        out.warn("unknown_people_dropped", file, f"{n_unknown} row(s) name people who are not in people and "
+                 f"were dropped ({n_unknown / total:.1%} of the file).", n_unknown)
+    self_rows = (frame["source_id"] == frame["target_id"]).to_numpy() & ~unknown
     n = int(self_rows.sum())
     if n:
         out.dropped.setdefault("communication", {})["self_rows"] = n
         out.warn("self_messages_dropped", file, f"{n} self-message row(s) (sender = recipient) were dropped.", n)
-        frame = frame.loc[~self_rows]
+    if n or n_unknown:  # one pass over the million rows, not two
+        frame = frame.loc[~(unknown | self_rows)]
     if len(frame) == 0 and total:
         out.warn("no_communication_left", file, "no rows are left after dropping unknown people and "
                  "self-messages; communication metrics will describe an empty graph.", total)
     return frame.reset_index(drop=True)
 
 
-def _decisions(frame: pd.DataFrame, file: str, known: pd.Index | None, out: _Collector) -> pd.DataFrame | None:
+def _list_separators(known: pd.Series | None, file: str, out: _Collector) -> str:
+    """The characters that separate approver ids: every one of LIST_SEPARATORS that no employee id contains."""
+    seps = LIST_SEPARATORS
+    if known is None:
+        return seps
+    arr = _arrow(known)
+    inside = [c for c in seps if pc.any(pc.match_substring(arr, c)).as_py()]
+    if inside:
+        shown = " ".join(repr(c) for c in inside)
+        out.warn("list_separator_in_ids", file, f"some employee ids contain {shown}, so approvers are not "
+                 f"split at {'it' if len(inside) == 1 else 'them'}; separate approver ids with ';'.")
+        seps = "".join(c for c in seps if c not in inside)
+    return seps
+
+
+def _split_lists(values: pd.Series, separators: str) -> tuple[np.ndarray, pd.Series]:
+    """Split list cells at any run of ``separators``: (row position of each item, items as text)."""
+    arr = pc.utf8_trim(_arrow(values), characters=separators + " \t")
+    klass = "[" + "".join(re.escape(c) if c not in "\n\r" else {"\n": r"\n", "\r": r"\r"}[c]
+                          for c in separators) + "]"
+    lists = pc.split_pattern_regex(arr, pattern=rf"(?:\s*{klass}\s*)+")
+    flat = pc.list_flatten(lists)
+    parent = np.asarray(pc.list_parent_indices(lists)).astype(np.int64)
+    keep = np.asarray(pc.not_equal(flat, ""))
+    flat = flat.filter(pa.array(keep))
+    parent = parent[keep]
+    return parent, _text(flat, values.index[parent])
+
+
+def _decisions(frame: pd.DataFrame, file: str, known: pd.Series | None, out: _Collector,
+               opts: _Options = _Options()) -> pd.DataFrame | None:
     n_problems = len(out.problems)
     frame = frame.copy()
     frame["decision_id"] = _clean_ids(frame["decision_id"], file, "decision_id", out, allow_blank=False)
-    dup = frame["decision_id"].duplicated(keep=False)
+    dup = frame["decision_id"].duplicated(keep=False).to_numpy()
     if dup.any():
         out.error(file, f"{int(frame.loc[dup, 'decision_id'].nunique())} decision_id value(s) appear more "
                   "than once.", "Give each decision one row with a unique id.", rows=frame.index[dup],
                   column="decision_id")
     _require_text(frame, "decision_type", file, out, "Give every decision a type (e.g. 'budget').")
+    known_set = _value_set(known)
+    member = {}
     for col in ("initiator_id", "decider_id"):
-        frame[col] = _clean_ids(frame[col], file, col, out, allow_blank=False)
+        frame[col], member[col] = _person_ids(frame[col], file, col, out, known_set)
+    n = len(frame)
     if "approvers" in frame.columns:
-        lists = frame["approvers"].str.strip(" ;；|").str.split(_APPROVER_SPLIT)
-        long = lists.explode()
-        long = long[long.notna() & (long != "")]
-        cleaned = _clean_ids(long, file, "approvers", out, allow_blank=True)
-        frame["approvers"] = cleaned.groupby(level=0).agg(";".join).reindex(frame.index, fill_value="")
+        parent, items = _split_lists(frame["approvers"], _list_separators(known, file, out))
+        items, found = _person_ids(items, file, "approvers", out, known_set, allow_blank=True)
     else:
-        frame["approvers"] = ""
+        parent, items, found = np.zeros(0, dtype=np.int64), pd.Series([], dtype="str"), np.zeros(0, dtype=bool)
     if len(out.problems) > n_problems:
         return None
     if known is None:
         return None
-    unknown = _unknown_mask(frame, ["initiator_id", "decider_id"], known)
-    if frame["approvers"].ne("").any():
-        long = frame["approvers"].str.split(";").explode()
-        long = long[long != ""]
-        bad_approver = (~long.isin(known)).groupby(level=0).any()
-        unknown |= bad_approver.reindex(frame.index, fill_value=False).to_numpy()
-    frame = _drop_unknown(frame, unknown, "decisions", file, out)
-    frame["n_approvers"] = np.where(frame["approvers"] == "", 0,
-                                    frame["approvers"].str.count(";") + 1).astype("int64")
+    unknown = ~(member["initiator_id"] & member["decider_id"])
+    frame = _drop_unknown(frame.assign(_pos=np.arange(n)), unknown, "decisions", file, out,
+                          "an initiator or decider who is")
+    stranger = ~found
+    if stranger.any():
+        bad_rows = np.zeros(n, dtype=bool)
+        bad_rows[parent[stranger]] = True
+        bad_rows &= ~unknown  # those were dropped above
+        if bad_rows.any():
+            ids = pd.unique(items[stranger & bad_rows[parent]])
+            k = int(bad_rows.sum())
+            shown = ", ".join(map(str, ids[:8])) + (f" and {len(ids) - 8} more" if len(ids) > 8 else "")
+            drops = out.dropped.setdefault("decisions", {})
+            drops["unknown_people"] = drops.get("unknown_people", 0) + k
+            out.warn("unknown_people_dropped", file, f"{k} decision(s) name approvers who are not in people "
+                     f"({len(ids)} id(s): {shown}; {_rows(frame.index[bad_rows[frame['_pos'].to_numpy()]])}) "
+                     f"and were dropped ({k / n:.1%} of the file).", k)
+            frame = frame[~bad_rows[frame["_pos"].to_numpy()]]
+    # approver ids in order, joined by ';'
+    counts = np.bincount(parent, minlength=n)
+    offsets = np.concatenate([[0], np.cumsum(counts)]).astype(np.int32)
+    joined = pc.binary_join(pa.ListArray.from_arrays(pa.array(offsets), _arrow(items)),
+                            pa.scalar(";", type=pa.large_string()))
+    pos = frame.pop("_pos").to_numpy()
+    frame["approvers"] = _text(joined.take(pa.array(pos)), frame.index)
+    frame["n_approvers"] = counts[pos].astype("int64")
+    _date_columns(frame, "decisions", file, out, opts)
+    if len(out.problems) > n_problems:
+        return None
     for col in ("raised_at", "decided_at"):
-        frame[col] = (_parse_datetimes(frame[col], file, col, out) if col in frame.columns
-                      else pd.Series(pd.NaT, index=frame.index, dtype="datetime64[ns]"))
-    backwards = frame["decided_at"] < frame["raised_at"]
+        if col not in frame.columns:
+            frame[col] = pd.Series(pd.NaT, index=frame.index, dtype="datetime64[ns]")
+    backwards = (frame["decided_at"] < frame["raised_at"]).to_numpy()
     if backwards.any():
-        n = int(backwards.sum())
-        out.warn("decided_before_raised", file, f"{n} decision(s) were decided before they were raised; "
-                 "their latency is left out.", n)
+        k = int(backwards.sum())
+        out.warn("decided_before_raised", file, f"{k} decision(s) were decided before they were raised; "
+                 "their latency is left out.", k)
         frame.loc[backwards, "decided_at"] = pd.NaT
     frame["decision_type"] = frame["decision_type"].astype("str")
     return frame.reset_index(drop=True)
 
 
-def _responsibilities(frame: pd.DataFrame, file: str, departments: pd.Index | None,
+def _responsibilities(frame: pd.DataFrame, file: str, departments: pd.Series | None,
                       out: _Collector) -> pd.DataFrame | None:
     n_problems = len(out.problems)
     frame = frame.copy()
     _require_text(frame, "responsibility", file, out, "Name every responsibility.")
     _require_text(frame, "department", file, out, "Name the department for every row.")
     role = frame["role"].str.upper()
-    bad = ~role.isin(RACI_ROLES)
+    bad = ~_isin(role, list(RACI_ROLES))
     if bad.any():
         out.error(file, f"{int(bad.sum())} role value(s) are not one of R, A, C, I (e.g. "
                   f"{frame.loc[bad, 'role'].iloc[0]!r}).", "Use one letter per row: R (responsible), "
@@ -401,12 +851,13 @@ def _responsibilities(frame: pd.DataFrame, file: str, departments: pd.Index | No
     if len(out.problems) > n_problems:
         return None
     frame["role"] = role
-    unknown = ~frame["department"].isin(departments) if departments is not None else pd.Series(False)
-    if unknown.any():
-        names = frame.loc[unknown, "department"].unique()
-        out.warn("unknown_department", file, f"{len(names)} department name(s) are not in people; they are "
-                 "kept as written (`orgkit validate --show-small-groups` lists them).", int(unknown.sum()),
-                 groups=names)
+    if departments is not None:
+        unknown = ~_isin(frame["department"], departments)
+        if unknown.any():
+            names = frame.loc[unknown, "department"].unique()
+            out.warn("unknown_department", file, f"{len(names)} department name(s) are not in people; they are "
+                     "kept as written (`orgkit validate --show-small-groups` lists them).", int(unknown.sum()),
+                     groups=names)
     return frame.reset_index(drop=True)
 
 
@@ -417,15 +868,15 @@ def _survey_items(frame: pd.DataFrame, file: str, out: _Collector) -> pd.DataFra
     _require_text(frame, "dimension", file, out, "Give every item a dimension.")
     if "reverse" in frame.columns:
         low = frame["reverse"].str.lower()
-        bad = ~low.isin(_TRUE | _FALSE)
+        bad = ~_isin(low, sorted(_TRUE | _FALSE))
         if bad.any():
             out.error(file, f"{int(bad.sum())} reverse value(s) are not true/false (e.g. "
                       f"{frame.loc[bad, 'reverse'].iloc[0]!r}).", "Use true or false.",
                       rows=frame.index[bad], column="reverse")
-        frame["reverse"] = low.isin(_TRUE)
+        frame["reverse"] = _isin(low, sorted(_TRUE))
     else:
         frame["reverse"] = False
-    dup = frame["item"].duplicated(keep=False)
+    dup = frame["item"].duplicated(keep=False).to_numpy()
     if dup.any():
         out.error(file, "some items are listed more than once.", "List each item once.",
                   rows=frame.index[dup], column="item")
@@ -434,8 +885,72 @@ def _survey_items(frame: pd.DataFrame, file: str, out: _Collector) -> pd.DataFra
     return frame.reset_index(drop=True)
 
 
+@lru_cache(maxsize=1)
+def _bundled_item_ids() -> frozenset[str]:
+    """The bundled questionnaire's item ids, in lower case."""
+    from .survey import default_items
+
+    return frozenset(str(i).lower() for i in default_items()["item"])
+
+
+@dataclass
+class _Answers:
+    """One survey column read as answers, classified once per distinct value (rows via ``codes``)."""
+
+    codes: np.ndarray  # row -> distinct value
+    counts: np.ndarray  # rows per distinct value
+    num: np.ndarray  # float64, NaN where not a number
+    blank: np.ndarray
+    numeric: np.ndarray  # a whole number within the scale
+    label: np.ndarray  # a label of the scale in use (its value in ``label_values``)
+    label_values: np.ndarray
+    builtin_label: np.ndarray  # a label of SURVEY_LABELS (for the hint)
+
+    def n(self, mask: np.ndarray) -> int:
+        """Rows whose value is selected by ``mask`` (over distinct values)."""
+        return int(self.counts[mask].sum())
+
+    @property
+    def answered(self) -> int:
+        return self.n(~self.blank)
+
+    def rating(self) -> bool:
+        """Every answer is a number and most are whole numbers 0-10: a rating scale, maybe mistyped."""
+        number = ~np.isnan(self.num)
+        whole = number & (self.num == np.round(self.num)) & (self.num >= 0) & (self.num <= 10)
+        return self.n(number) == self.answered and self.n(whole) * 2 > self.answered
+
+
+def _read_answers(values: pd.Series, labels: dict[str, int]) -> _Answers:
+    """Classify a column's answers, computed once per distinct value."""
+    arr = _arrow(values)
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks()
+    encoded = pc.dictionary_encode(arr)
+    words = encoded.dictionary
+    codes = np.asarray(encoded.indices)
+    num = np.asarray(_to_float(words))
+    blank = np.asarray(pc.equal(words, ""))
+    numeric = ~np.isnan(num) & (num == np.round(num)) & (num >= LIKERT_MIN) & (num <= LIKERT_MAX)
+    n = len(words)
+    folded = _fold_arrow(words) if (np.isnan(num) & ~blank).any() else None
+
+    def lookup(mapping: dict[str, int]) -> tuple[np.ndarray, np.ndarray]:
+        if not mapping or folded is None:
+            return np.zeros(n, dtype=bool), np.full(n, np.nan)
+        keys = pa.array(list(mapping), type=pa.large_string())
+        pos = np.asarray(pc.index_in(folded, value_set=keys).fill_null(-1))
+        table = np.array(list(mapping.values()), dtype="float64")
+        return pos >= 0, np.where(pos >= 0, table[np.maximum(pos, 0)], np.nan)
+
+    is_label, label_values = lookup(labels)
+    builtin = lookup(SURVEY_LABELS)[0] if labels is not SURVEY_LABELS else is_label
+    return _Answers(codes, np.bincount(codes, minlength=n), num, blank, numeric, is_label & ~blank,
+                    label_values, builtin & ~blank)
+
+
 def _survey(frame: pd.DataFrame, file: str, table: str, people: pd.DataFrame | None,
-            items: pd.DataFrame | None, out: _Collector) -> pd.DataFrame | None:
+            items: pd.DataFrame | None, out: _Collector, opts: _Options = _Options()) -> pd.DataFrame | None:
     n_problems = len(out.problems)
     frame = frame.copy()
     meta = [c for c in ("respondent_id", "department", "comment") if c in frame.columns]
@@ -443,51 +958,94 @@ def _survey(frame: pd.DataFrame, file: str, table: str, people: pd.DataFrame | N
         out.error(file, "needs a respondent_id or a department column. Headers found: "
                   f"{', '.join(map(str, frame.columns))}.", "Add the respondent's department (or id).")
         return None
+    candidates = [c for c in frame.columns if c not in meta]
+    labels = {} if opts.numbers_only else (opts.labels if opts.labels is not None else SURVEY_LABELS)
+    read = {c: _read_answers(frame[c], labels) for c in candidates}
+    if not len(frame) or (candidates and not any(r.answered for r in read.values())):
+        out.warn("empty_survey", file, f"{file} has no answers ({len(frame)} row(s), none with an answer); "
+                 "it is left out of the assessment.", len(frame))
+        return None
     if "respondent_id" in frame.columns:
         frame["respondent_id"] = _clean_ids(frame["respondent_id"], file, "respondent_id", out,
                                             allow_blank=True)
         rid = frame["respondent_id"]
-        dup = (rid != "") & rid.duplicated(keep=False)
+        dup = ((rid != "") & rid.duplicated(keep=False)).to_numpy()
         if dup.any():
             out.error(file, f"{int(rid[dup].nunique())} respondent_id value(s) answered more than once.",
                       "Keep one response per respondent.", rows=frame.index[dup], column="respondent_id")
-    candidates = [c for c in frame.columns if c not in meta]
     if items is not None:
-        listed = list(items["item"])
-        missing = [i for i in listed if i not in frame.columns]
+        listed = set(items["item"])
+        missing = [i for i in items["item"] if i not in frame.columns]
         if missing:
             out.error(file, f"survey_items lists item(s) that are not columns of {file}: "
                       f"{', '.join(missing[:10])}.", "Make the item ids match the survey's headers.")
-        item_cols = [c for c in candidates if c in set(listed)]
-        ignored = [c for c in candidates if c not in set(listed)]
+        item_cols = [c for c in candidates if c in listed]
+        why_ignored = {c: "not in survey_items" for c in candidates if c not in listed}
     else:
-        item_cols, ignored = [], []
+        bundled = _bundled_item_ids()
+        item_cols, why_ignored = [], {}
         for c in candidates:
-            vals = frame[c][frame[c] != ""]
-            if len(vals) and pd.to_numeric(vals, errors="coerce").notna().all():
+            r = read[c]
+            n = r.answered
+            if str(c).lower() in bundled:
+                item_cols.append(c)
+            elif n and (r.n(r.numeric) * 2 > n or r.n(r.label) * 2 > n or r.rating()):
                 item_cols.append(c)
             else:
-                ignored.append(c)
-    if ignored:
-        out.warn("survey_columns_ignored", file, f"{len(ignored)} column(s) are not survey items and were "
-                 f"ignored: {', '.join(map(str, ignored[:8]))}.", len(ignored))
+                why_ignored[c] = "empty" if not n else "not mostly answers 1-5"
+    if why_ignored:
+        shown = ", ".join(f"{c} ({why})" for c, why in list(why_ignored.items())[:8])
+        out.warn("survey_columns_ignored", file, f"{len(why_ignored)} column(s) are not survey items and were "
+                 f"ignored: {shown}{', ...' if len(why_ignored) > 8 else ''}.", len(why_ignored))
     if not item_cols:
         out.error(file, "no item columns with Likert answers were found.",
                   f"Add one column per item with values {LIKERT_MIN}-{LIKERT_MAX}.")
         return None
+    none = np.ones(len(frame), dtype=bool)  # rows that answer no item
     for c in item_cols:
-        raw = frame[c]
-        num = pd.to_numeric(raw.replace("", None), errors="coerce")
-        bad = (raw != "") & (num.isna() | (num != num.round()) | (num < LIKERT_MIN) | (num > LIKERT_MAX))
-        if bad.any():
-            out.error(file, f"{int(bad.sum())} value(s) in item '{c}' are outside the {LIKERT_MIN}-"
-                      f"{LIKERT_MAX} scale (e.g. {raw[bad].iloc[0]!r}).",
-                      f"Use whole numbers {LIKERT_MIN} (strongly disagree) to {LIKERT_MAX} (strongly agree); "
-                      "leave unanswered items blank.", rows=frame.index[bad], column=c)
+        r = read[c]
+        if not r.answered:
+            out.warn("empty_survey_item", file, f"item '{c}' has no answers; its column is empty.", len(frame))
+            frame[c] = pd.array(np.full(len(frame), np.nan), dtype="Int64")
             continue
-        frame[c] = num.astype("Int64")
+        use_labels = r.n(r.label) > 0 and (opts.labels is not None or r.n(~r.blank & ~r.label) == 0)
+        ok = r.numeric | (r.label if use_labels else False)
+        bad_values = ~r.blank & ~ok
+        if bad_values.any():
+            bad = bad_values[r.codes]
+            shown = "; ".join(f"row {int(i) + 2}: {v!r}" for i, v in frame[c][bad].iloc[:3].items())
+            hint = (f"Use whole numbers {LIKERT_MIN} (strongly disagree) to {LIKERT_MAX} (strongly agree); "
+                    "leave unanswered items blank.")
+            words = bad_values & np.isnan(r.num)
+            if (words & r.builtin_label).any() and opts.labels is None and not opts.numbers_only:
+                hint += " To read answers written as labels (Agree, 同意, ...), set survey_scale: labels in client.yml."
+            elif words.any() and opts.labels is not None:
+                hint += " survey_scale in client.yml lists the labels that are read."
+            out.error(file, f"{int(bad.sum())} value(s) in item '{c}' are outside the {LIKERT_MIN}-{LIKERT_MAX} "
+                      f"scale (e.g. {shown}).", hint, rows=frame.index[bad], column=c)
+            continue
+        per_value = np.where(r.numeric, r.num, r.label_values if use_labels else np.nan)
+        if use_labels and opts.labels is None:
+            example = frame[c].iloc[int(np.flatnonzero(r.label[r.codes])[0])]
+            out.warn("survey_labels_read", file, f"item '{c}' is answered in words: its {r.n(r.label):,} "
+                     f"answers are all labels of the 1-5 scale (e.g. {example!r}) and are read "
+                     "as numbers (strongly disagree = 1 ... strongly agree = 5).", r.n(r.label))
+        values = per_value[r.codes]
+        missing = np.isnan(values)
+        none &= missing
+        frame[c] = pd.arrays.IntegerArray(np.where(missing, 0, values).astype("int64"), missing)
     if len(out.problems) > n_problems:
         return None
+    if none.all():
+        out.warn("empty_survey", file, f"{file} has no answers to its items; it is left out of the assessment.",
+                 len(frame))
+        return None
+    if none.any():
+        k = int(none.sum())
+        out.dropped.setdefault(table, {})["no_answers"] = k
+        out.warn("unanswered_responses_dropped", file, f"{k} row(s) answer no item ({_rows(frame.index[none])}) "
+                 "and were dropped; they are not counted as respondents.", k)
+        frame = frame.loc[~none]
     if "department" not in frame.columns or (frame["department"] == "").any():
         if people is None or "respondent_id" not in frame.columns:
             _require_text(frame, "department", file, out, "Give every response a department.")
@@ -496,7 +1054,7 @@ def _survey(frame: pd.DataFrame, file: str, table: str, people: pd.DataFrame | N
         from_people = frame["respondent_id"].map(lookup)
         stated = frame["department"] if "department" in frame.columns else pd.Series("", index=frame.index)
         dept = stated.where(stated != "", from_people)
-        unknown = dept.isna()
+        unknown = dept.isna().to_numpy()
         if unknown.any():
             n = int(unknown.sum())
             out.dropped.setdefault(table, {})["unknown_people"] = n
@@ -505,7 +1063,7 @@ def _survey(frame: pd.DataFrame, file: str, table: str, people: pd.DataFrame | N
         frame["department"] = dept
         frame = frame.loc[~unknown]
     elif people is not None:
-        unknown = ~frame["department"].isin(people["department"])
+        unknown = ~_isin(frame["department"], people["department"])
         if unknown.any():
             names = frame.loc[unknown, "department"].unique()
             out.warn("unknown_department", file, f"{len(names)} department name(s) in responses are not "
@@ -553,9 +1111,9 @@ def _settings(folder: Path, raw: Mapping[str, Any], overrides: Mapping[str, Any]
         out.error(f, f"columns names unknown file(s): {', '.join(map(str, unknown_tables))}.",
                   f"Use one of: {', '.join(TABLES)}.", column="columns")
     options = {k: v for k, v in data.items() if k not in _SETTINGS_KEYS}
-    known = sorted(_SETTINGS_KEYS | OPTION_KEYS)
+    known = sorted(_SETTINGS_KEYS | OPTION_KEYS | LOADER_KEYS)
     for key in options:
-        if key not in OPTION_KEYS:
+        if key not in OPTION_KEYS | LOADER_KEYS:
             close = difflib.get_close_matches(str(key), known, n=1)
             hint = f"Did you mean {close[0]!r}? " if close else ""
             out.warn("unknown_setting", f, f"unknown key {key!r} is not a setting orgkit reads, so it has no effect. {hint}"
@@ -572,13 +1130,19 @@ def _settings(folder: Path, raw: Mapping[str, Any], overrides: Mapping[str, Any]
 def _validate(folder: Path, settings: Settings, raw: dict[str, pd.DataFrame], out: _Collector,
               sources: dict[str, SourceFile]) -> Client:
     """Validate raw string tables (canonical headers not yet applied) and build the client."""
+    opts = _options(settings.options, out)
     tables: dict[str, pd.DataFrame | None] = {}
     for table in TABLE_ORDER:
         if table not in raw:
             continue
         spec = TABLES[table]
         file = sources[table].path.name if table in sources else f"{table}.csv"
-        mapped = _map_headers(raw[table], spec, settings.columns.get(table, {}), file, out)
+        people = tables.get("people")
+        # When people has problems of its own, the other files still get every check that does not
+        # need it, so one run reports everything.
+        known = None if people is None else people["employee_id"]
+        mapped = _map_headers(raw[table], spec, settings.columns.get(table, {}), file, out, known=known,
+                              references=(lambda: _person_references(raw, settings)) if table == "people" else None)
         if mapped is None:
             continue
         frame, header_map = mapped
@@ -586,23 +1150,18 @@ def _validate(folder: Path, settings: Settings, raw: dict[str, pd.DataFrame], ou
             src = sources[table]
             sources[table] = SourceFile(src.table, src.path, src.format, src.encoding, src.sha256, src.rows,
                                         header_map)
-        people = tables.get("people")
-        # When people has problems of its own, the other files still get every check that does not
-        # need it, so one run reports everything.
-        known = None if people is None else pd.Index(people["employee_id"])
         if table == "people":
-            tables[table] = _people(frame, file, settings.min_group_size, out)
+            tables[table] = _people(frame, file, settings.min_group_size, out, opts)
         elif table == "communication":
-            tables[table] = _communication(frame, file, known, out)
+            tables[table] = _communication(frame, file, known, out, opts)
         elif table == "decisions":
-            tables[table] = _decisions(frame, file, known, out)
+            tables[table] = _decisions(frame, file, known, out, opts)
         elif table == "responsibilities":
-            tables[table] = _responsibilities(
-                frame, file, None if people is None else pd.Index(people["department"].unique()), out)
+            tables[table] = _responsibilities(frame, file, None if people is None else people["department"], out)
         elif table == "survey_items":
             tables[table] = _survey_items(frame, file, out)
         else:
-            tables[table] = _survey(frame, file, table, people, tables.get("survey_items"), out)
+            tables[table] = _survey(frame, file, table, people, tables.get("survey_items"), out, opts)
     if out.problems:
         raise ValidationError(folder, out.problems)
     return Client(path=folder, settings=settings, people=tables["people"],
@@ -610,6 +1169,20 @@ def _validate(folder: Path, settings: Settings, raw: dict[str, pd.DataFrame], ou
                   survey_items=tables.get("survey_items"), survey_previous=tables.get("survey_previous"),
                   decisions=tables.get("decisions"), responsibilities=tables.get("responsibilities"),
                   warnings=tuple(out.warnings), sources=sources, dropped=out.dropped)
+
+
+def _person_references(raw: dict[str, pd.DataFrame], settings: Settings) -> list[tuple[str, pd.Series]]:
+    """Columns of the other files that hold people's ids (to tell which people column is the id)."""
+    found = []
+    for table, frame in raw.items():
+        if table == "people":
+            continue
+        lookup = _header_lookup(TABLES[table], settings.columns.get(table, {}))
+        for header in frame.columns:
+            target, _ = lookup.get(normalise_header(header), (None, None))
+            if target in PERSON_COLUMNS:
+                found.append((f"{table}'s {target}", frame[header]))
+    return found
 
 
 def load_client(
@@ -676,6 +1249,16 @@ def load_client(
     return _validate(folder, settings, raw, out, sources)
 
 
+def _as_text(col: pd.Series) -> pd.Series:
+    """A column of any dtype as the reader's text: ``str``, trimmed, blanks ``""``."""
+    if pd.api.types.is_datetime64_any_dtype(col):
+        col = col.dt.strftime("%Y-%m-%dT%H:%M:%S")
+    elif isinstance(col.dtype, pd.CategoricalDtype):
+        col = col.astype("object")
+    text = col.astype("str").fillna("")
+    return _text(pc.utf8_trim_whitespace(_arrow(text)), col.index)
+
+
 def from_frames(
     people: pd.DataFrame,
     communication: pd.DataFrame | None = None,
@@ -722,12 +1305,7 @@ def from_frames(
     for table, frame in given.items():
         if frame is None:
             continue
-        text = frame.reset_index(drop=True).copy()
-        text.columns = [str(c).strip() for c in text.columns]
-        for c in text.columns:
-            col = text[c]
-            if pd.api.types.is_datetime64_any_dtype(col):
-                col = col.dt.strftime("%Y-%m-%dT%H:%M:%S")
-            text[c] = col.astype("object").where(col.notna(), "").astype("str").str.strip()
-        raw[table] = text
+        text = frame.reset_index(drop=True)
+        raw[table] = pd.DataFrame({str(c).strip(): _as_text(text[c]) for c in text.columns},
+                                  index=text.index)
     return _validate(Path("."), resolved, raw, out, {})

@@ -68,7 +68,7 @@ PLACEHOLDERS: dict[str, str] = {
     "<table>": "a table of the client folder: `people`, `communication`, `survey`, `survey_items`, "
                "`survey_previous`, `decisions`, `responsibilities` (only the tables that were given)",
     "<reason>": "why rows were dropped at load time: `unknown_people` (ids not in people), `self_rows` "
-                "(sender = recipient)",
+                "(sender = recipient), `no_answers` (survey rows that answer no item)",
     "<threshold>": "a threshold or weight of `orgkit.thresholds` (e.g. `structure.span.healthy_min`; every key is "
                    "listed under Thresholds and weights)",
 }

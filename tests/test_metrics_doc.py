@@ -151,7 +151,7 @@ def _vocabulary(client: orgkit.Client) -> dict[str, set[str]]:
         "<band>": {label for label, _, _ in SPAN_BANDS},
         "<function>": set(FUNCTIONS),
         "<table>": TABLE_NAMES,
-        "<reason>": {"unknown_people", "self_rows"},
+        "<reason>": {"unknown_people", "self_rows", "no_answers"},
         "<threshold>": set(REGISTRY),
     }
 
