@@ -5,8 +5,8 @@ and says which exit status each command must end with and what its message must 
 run by ``validate``, ``assess``, ``report`` and ``batch``; output cases (where ``-o`` points) by the
 commands that write. ``tests/test_catalogue.py`` runs them all; nothing here imports orgkit.
 
-A case that another part of orgkit is still learning to refuse carries ``pending``: the reason it is an
-``xfail(strict=False)`` until then.
+A case where orgkit decides from evidence (a Latin-1 file, a row-number column beside the id) expects
+exit status 0 and the warning that says what was decided.
 """
 
 from __future__ import annotations
@@ -88,8 +88,6 @@ class Case:
         ``read_only``; ``None`` for input cases.
     commands : tuple of str
         The commands the case applies to.
-    pending : str or None
-        Why this case is expected to fail for now (run as ``xfail(strict=False)``).
     simulate : str or None
         ``deny_read:<file>`` or ``read_only``: a refusal of the operating system the test simulates,
         since the tests may run as root (for whom permissions do not stop reads or writes).
@@ -103,7 +101,6 @@ class Case:
     batch_mention: str | None = None
     output: str | None = None
     commands: tuple[str, ...] = ("validate", "assess", "report", "batch")
-    pending: str | None = None
     simulate: str | None = None
 
 
@@ -204,36 +201,30 @@ CASES: list[Case] = [
          mention="department"),
     Case("synonym_column_before_the_real_one", _folder(people__csv=_people_rows(
         [f"{i},T{n % 2},{d}" for n, (i, d) in enumerate(zip(IDS, DEPARTMENTS))], "employee_id,Team,department")),
-         mention="department", pending="two columns that both mean department are being settled in the reader"),
+         code=0, batch_code=0, mention="people.csv: 'department' was read as department"),
     Case("leading_row_number_column", _folder(people__csv=_people_rows(
         [f"{n},{i},{d},{'' if i == 'E01' else 'E01'}" for n, (i, d) in enumerate(zip(IDS, DEPARTMENTS), 1)],
-        "id,employee_id,department,manager_id")), mention="id",
-         pending="a row-number column beside the id column is being settled in the reader"),
-    Case("latin1_file", _latin1, mention="people.csv",
-         pending="a Latin-1 file is read as GB18030 today; the reader is learning to tell them apart"),
+        "id,employee_id,department,manager_id")), code=0, batch_code=0,
+         mention="people.csv: 'employee_id' was read as employee_id"),
+    Case("latin1_file", _latin1, code=0, batch_code=0, mention="people.csv: the file is not UTF-8; it was read as latin-1"),
     # -------------------------------------------------------------------- other tables
     Case("likert_outside_1_to_5", _good(survey__csv=_survey("9")), mention="survey.csv"),
-    Case("text_answer_in_survey", _good(survey__csv=_survey("agree")), mention="survey.csv",
-         pending="a text answer in an item column is being settled in the survey reader (today the column is "
-                 "dropped with a warning)"),
+    Case("text_answer_in_survey", _good(survey__csv=_survey("agree")), mention="survey.csv"),
     Case("unknown_raci_letter", _good(responsibilities__csv=(
         "responsibility,department,role\nPricing,Sales,A\nPricing,Ops,X\nBudget,Ops,R\n")),
          mention="responsibilities.csv"),
     Case("day_first_dates", _good(decisions__csv=(
         "decision_id,decision_type,initiator_id,decider_id,raised_at,decided_at\n"
         "D1,budget,E03,E01,03/02/2025,04/02/2025\nD2,hiring,E08,E01,05/03/2025,07/03/2025\n")),
-         mention="decisions.csv",
-         pending="dates that read either way (03/02/2025) must be settled in client.yml; the reader is adding it"),
+         mention="decisions.csv"),
     # -------------------------------------------------------------------- client.yml
     Case("client_yml_not_a_mapping", _good(client__yml="- name\n- stage\n"), mention="client.yml"),
     Case("client_yml_invalid", _good(client__yml="name: [Acme\nstage: mid\n"), mention="client.yml"),
-    Case("client_yml_alias_bomb", _good(client__yml=_BOMB), mention="client.yml",
-         pending="a limit on YAML aliases is being added to the reader"),
+    Case("client_yml_alias_bomb", _good(client__yml=_BOMB), mention="client.yml"),
     Case("unknown_stage", _good(client__yml="stage: huge\n"), mention="stage"),
     Case("unknown_language", _good(client__yml="language: fr\n"), mention="language"),
     Case("min_group_size_zero", _good(client__yml="min_group_size: 0\n"), mention="min_group_size"),
-    Case("symlinked_input_pointing_outside", _symlinked_outside, mention="people.csv",
-         pending="refusing inputs that lead outside the client folder is being added to the reader"),
+    Case("symlinked_input_pointing_outside", _symlinked_outside, mention="people.csv"),
     # -------------------------------------------------------------------- where the output goes
     Case("output_equal_to_client_folder", _good(), output="equal", mention="is the client folder",
          batch_code=2, commands=("report", "batch")),
