@@ -814,7 +814,10 @@ def _decisions(frame: pd.DataFrame, file: str, known: pd.Series | None, out: _Co
     # approver ids in order, joined by ';'
     counts = np.bincount(parent, minlength=n)
     offsets = np.concatenate([[0], np.cumsum(counts)]).astype(np.int32)
-    joined = pc.binary_join(pa.ListArray.from_arrays(pa.array(offsets), _arrow(items)),
+    flat = _arrow(items)
+    if isinstance(flat, pa.ChunkedArray):  # large files arrive from the reader in several chunks
+        flat = flat.combine_chunks()
+    joined = pc.binary_join(pa.ListArray.from_arrays(pa.array(offsets), flat),
                             pa.scalar(";", type=pa.large_string()))
     pos = frame.pop("_pos").to_numpy()
     frame["approvers"] = _text(joined.take(pa.array(pos)), frame.index)

@@ -476,3 +476,34 @@ def test_from_frames_gives_the_reader_contract():
     assert p["manager_id"].tolist()[1:] == ["1", "1"]
     assert p["hire_date"].tolist() == [pd.Timestamp("2024-01-02")] * 3
     assert p["flag"].tolist() == ["True", "False", ""]
+
+
+def test_large_files_read_in_several_chunks_validate_like_small_ones(tmp_path):
+    """Files over the reader's block size arrive as several Arrow chunks; every table check takes them."""
+    from orgkit.loading import load_client
+    from orgkit.reading import BLOCK_BYTES
+
+    n = 2_000
+    ids = [f"E{i:05d}" for i in range(n)]
+    people = ["employee_id,department,manager_id"] + [
+        f"{e},{'Sales' if i % 2 else 'Ops'},{'' if i == 0 else ids[(i - 1) // 10]}" for i, e in enumerate(ids)]
+    (tmp_path / "people.csv").write_text("\n".join(people) + "\n", encoding="utf-8")
+    rows = ["decision_id,decision_type,initiator_id,decider_id,approvers,raised_at,decided_at"]
+    k = 0
+    while sum(map(len, rows)) < 2 * BLOCK_BYTES:
+        i = k % n
+        rows.append(f"D{k},budget,{ids[i]},{ids[0]},{ids[(i + 1) % n]}；{ids[(i + 2) % n]},"
+                    f"2025-03-0{1 + k % 9} 10:00,2025-03-1{k % 9} 12:00")
+        k += 1
+    (tmp_path / "decisions.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    comm = ["source_id,target_id"] + [f"{ids[i % n]},{ids[(i * 7 + 1) % n]}" for i in range(200_000)]
+    (tmp_path / "communication.csv").write_text("\n".join(comm) + "\n", encoding="utf-8")
+    assert (tmp_path / "communication.csv").stat().st_size > 2 * BLOCK_BYTES
+
+    client = load_client(tmp_path)
+    assert len(client.decisions) == k
+    first = client.decisions.set_index("decision_id").loc["D0"]
+    assert first["approvers"] == f"{ids[1]};{ids[2]}" and first["n_approvers"] == 2
+    assert client.decisions["n_approvers"].eq(2).all()
+    assert len(client.communication) == 200_000 - sum(
+        1 for i in range(200_000) if ids[i % n] == ids[(i * 7 + 1) % n])
