@@ -204,14 +204,39 @@ def _safe_div(num: np.ndarray, den: np.ndarray) -> np.ndarray:
     return out
 
 
+def _unique_ints(x: np.ndarray) -> np.ndarray:
+    """``np.unique(x)`` of an integer array, by sorting (numpy's default hash-based path is several
+    times slower on large integer arrays)."""
+    x = np.sort(x)
+    if x.size > 1:
+        keep = np.empty(x.size, dtype=bool)
+        keep[0] = True
+        np.not_equal(x[1:], x[:-1], out=keep[1:])
+        x = x[keep]
+    return x
+
+
+#: Largest people x departments table :func:`_departments_reached` marks directly (one byte a cell).
+_DENSE_REACH_MAX_CELLS = 1 << 25
+
+
 def _departments_reached(g: _Graph) -> np.ndarray:
-    """Per person: number of departments other than their own in which they have a tie."""
+    """Per person: number of departments other than their own in which they have a tie.
+
+    Marks each (person, other department) pair in a people x departments boolean table and counts
+    each row's marks; organisations with more than :data:`_DENSE_REACH_MAX_CELLS` cells count the
+    distinct pair codes instead.
+    """
     du, dv = g.dept[g.u], g.dept[g.v]
     ext = du != dv
     person = np.concatenate([g.u[ext], g.v[ext]])
     other = np.concatenate([dv[ext], du[ext]])
-    pairs = np.unique(person * max(g.k, 1) + other)
-    return np.bincount(pairs // max(g.k, 1), minlength=g.n)
+    k = max(g.k, 1)
+    if g.n * k <= _DENSE_REACH_MAX_CELLS:
+        seen = np.zeros(g.n * k, dtype=bool)
+        seen[person * k + other] = True
+        return seen.reshape(g.n, k).sum(axis=1, dtype=np.int64)
+    return np.bincount(_unique_ints(person * k + other) // k, minlength=g.n)
 
 
 def _department_table(g: _Graph) -> pd.DataFrame:
@@ -680,7 +705,7 @@ def _reciprocity_codes(s: np.ndarray, t: np.ndarray, n: int) -> float | None:
     s, t = s[keep], t[keep]
     if s.size == 0:
         return None
-    pairs = np.unique(s * n + t)
+    pairs = _unique_ints(s * n + t)
     reverse = (pairs % n) * n + pairs // n
     pos = np.searchsorted(pairs, reverse)
     pos[pos == pairs.size] = 0
@@ -812,50 +837,135 @@ def _betweenness_batched(n: int, u: np.ndarray, v: np.ndarray, sources: np.ndarr
     return bc
 
 
+#: A one-source BFS level expands bottom-up when the unvisited nodes have fewer than this share of the
+#: frontier's adjacency entries (bottom-up entries also need a sort, so it is chosen only when clearly
+#: cheaper).
+_BOTTOM_UP_SHARE = 0.5
+#: Row selections of up to this many adjacency entries use numpy; larger ones SciPy's CSR row indexing
+#: (one C loop, but tens of microseconds of fixed cost a call).
+_SMALL_SELECTION = 16_384
+
+
+@dataclass(frozen=True)
+class _Adjacency:
+    """The CSR adjacency of :func:`_csr` (same entry order) with what the one-source BFS needs.
+
+    Entries are numbered by their position in the CSR arrays: ``rows`` and ``cols`` per entry, and
+    ``mirror``, the position of the same edge seen from its other end. ``matrix`` is a SciPy CSR
+    matrix whose stored values are the entries' own positions, so selecting rows gives the positions
+    of their entries. ``component`` numbers the connected components. Index arrays are ``intp``, the
+    type numpy indexes with (an ``int32`` index array is converted on every use).
+    """
+
+    indptr: np.ndarray
+    rows: np.ndarray
+    cols: np.ndarray
+    mirror: np.ndarray
+    degree: np.ndarray
+    matrix: Any  # scipy.sparse.csr_matrix
+    component: np.ndarray
+    component_size: np.ndarray
+    component_degree: np.ndarray
+
+    @classmethod
+    def build(cls, n: int, u: np.ndarray, v: np.ndarray) -> _Adjacency:
+        from scipy.sparse import csr_matrix
+        from scipy.sparse.csgraph import connected_components
+
+        m = u.size
+        entries = 2 * m
+        order = np.argsort(np.concatenate([u, v]), kind="stable")  # as in _csr
+        degree = np.bincount(u, minlength=n) + np.bincount(v, minlength=n)
+        indptr = np.zeros(n + 1, dtype=np.intp)
+        np.cumsum(degree, out=indptr[1:])
+        rows = np.repeat(np.arange(n, dtype=np.intp), degree)
+        cols = np.concatenate([v, u]).astype(np.intp)[order]
+        position = np.empty(entries, dtype=np.intp)
+        position[order] = np.arange(entries, dtype=np.intp)
+        other_end = order + m  # input entry j (edge j as u -> v) and j + m (as v -> u) are one edge
+        other_end[other_end >= entries] -= entries
+        matrix = csr_matrix((np.arange(entries, dtype=np.intp), cols, indptr), shape=(n, n))
+        _, component = connected_components(matrix, directed=False)
+        return cls(indptr, rows, cols, position[other_end], degree, matrix, component,
+                   np.bincount(component), np.bincount(component, weights=degree).astype(np.int64))
+
+    def entries(self, nodes: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
+        """Positions (ascending for ascending ``nodes``) and columns of the entries of ``nodes``' rows,
+        ``size`` of them."""
+        if size > _SMALL_SELECTION:
+            sub = self.matrix[nodes]
+            return sub.data, sub.indices
+        lens = self.degree.take(nodes)
+        ends = np.cumsum(lens)
+        pos = np.repeat(self.indptr.take(nodes) - (ends - lens), lens) + np.arange(size)
+        return pos, self.cols.take(pos)
+
+
 def _betweenness_frontier(n: int, u: np.ndarray, v: np.ndarray, sources: np.ndarray | None) -> np.ndarray:
     """Unnormalised Brandes sums, one source at a time.
 
-    Each BFS level is expanded as one vectorised gather over the CSR adjacency, so the work per
-    source is proportional to the edges it reaches (the right choice for large sparse graphs).
+    Each BFS level yields the edges of the shortest-path DAG from the frontier to the next level
+    (``par -> nbr``) with a few whole-array numpy calls, expanding in whichever direction examines
+    fewer adjacency entries (Beamer et al. 2012): **top-down** takes the frontier's rows and keeps
+    the entries that reach unvisited nodes; **bottom-up**, once the unvisited nodes have clearly fewer
+    entries than the frontier (the last levels of a small-world graph), takes the unvisited nodes'
+    rows and keeps the entries that reach the frontier, mapped to their mirror entries and sorted.
+    Either way a level is the ascending array of the DAG edges' CSR positions, so the path counts and
+    dependency sums add the same terms in the same order whatever the direction. The search stops
+    when the source's connected component is exhausted, without expanding the last level. Work per
+    source is proportional to the entries examined: about half the adjacency on a 100,000-person
+    sample graph.
+
+    References
+    ----------
+    .. [1] Beamer, S., Asanović, K., & Patterson, D. (2012). Direction-optimizing breadth-first
+       search. *SC '12*. https://doi.org/10.1109/SC.2012.50
     """
     bc = np.zeros(n)
-    indptr, indices = _csr(n, u, v)
-    dist = np.full(n, -1, dtype=np.int64)
+    adj = _Adjacency.build(n, u, v)
+    rows, cols, mirror, degree, component = adj.rows, adj.cols, adj.mirror, adj.degree, adj.component
+    unvisited = np.empty(n, dtype=bool)
+    on_frontier = np.zeros(n, dtype=bool)
     sigma = np.zeros(n)
     delta = np.zeros(n)
     todo = range(n) if sources is None else sources
     for s in todo:
-        dist.fill(-1)
+        c = component[s]
+        np.equal(component, c, out=unvisited)  # other components are never reached
+        unvisited[s] = False
         sigma.fill(0.0)
-        dist[s] = 0
         sigma[s] = 1.0
-        frontier = np.array([s], dtype=np.int64)
-        levels: list[tuple[np.ndarray, np.ndarray]] = []
-        depth = 0
-        while frontier.size:
-            starts = indptr[frontier]
-            lens = indptr[frontier + 1] - starts
-            total = int(lens.sum())
-            if total == 0:
+        left = int(adj.component_size[c]) - 1  # nodes still to reach
+        entries_left = int(adj.component_degree[c]) - int(degree[s])  # and their adjacency entries
+        frontier = np.array([s], dtype=np.intp)
+        entries_frontier = int(degree[s])
+        levels: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+        while left > 0:
+            if entries_left < _BOTTOM_UP_SHARE * entries_frontier:
+                pos, nbr = adj.entries(np.flatnonzero(unvisited), entries_left)
+                on_frontier[frontier] = True
+                dag = np.sort(mirror.take(pos.compress(on_frontier.take(nbr))))
+                on_frontier[frontier] = False
+                nbr = cols.take(dag)
+            else:
+                pos, nbr = adj.entries(frontier, entries_frontier)
+                down = unvisited.take(nbr)
+                dag, nbr = pos.compress(down), nbr.compress(down).astype(np.intp)
+            if nbr.size == 0:  # pragma: no cover - a connected component always has a next level
                 break
-            offsets = np.repeat(starts - (np.cumsum(lens) - lens), lens) + np.arange(total)
-            nbr = indices[offsets]
-            par = np.repeat(frontier, lens)
-            # Nodes at depth + 1 can only be discovered from this frontier, so the entries that point
-            # at still-unvisited nodes are exactly the shortest-path DAG edges of this level.
-            down = dist[nbr] < 0
-            par, nbr = par[down], nbr[down]
-            if nbr.size == 0:
-                break
-            dist[nbr] = depth + 1
-            counts = np.bincount(nbr, weights=sigma[par], minlength=n)
-            frontier = np.flatnonzero(counts) if nbr.size > n // 16 else np.unique(nbr)
-            sigma[frontier] = counts[frontier]
-            levels.append((par, nbr))
-            depth += 1
+            par = rows.take(dag)
+            unvisited[nbr] = False
+            paths = sigma.take(par)
+            counts = np.bincount(nbr, weights=paths, minlength=n)
+            frontier = np.flatnonzero(counts) if nbr.size > n // 16 else _unique_ints(nbr)
+            sigma += counts  # 0 outside the new level, whose sigma was 0
+            left -= frontier.size
+            entries_frontier = int(degree.take(frontier).sum())
+            entries_left -= entries_frontier
+            levels.append((par, nbr, paths))
         delta.fill(0.0)
-        for par, nbr in reversed(levels):
-            contrib = sigma[par] / sigma[nbr] * (1.0 + delta[nbr])
+        for par, nbr, paths in reversed(levels):
+            contrib = paths / sigma.take(nbr) * (1.0 + delta.take(nbr))
             delta += np.bincount(par, weights=contrib, minlength=n)
         delta[s] = 0.0
         bc += delta
@@ -979,7 +1089,7 @@ def _reporting_overlap(g: _Graph, people: pd.DataFrame) -> dict[str, Any]:
     mgr = index.get_indexer(people["manager_id"]).astype(np.int64)
     me = np.arange(g.n, dtype=np.int64)
     has = (mgr >= 0) & (mgr != me)
-    lines = np.unique(np.minimum(me[has], mgr[has]) * g.n + np.maximum(me[has], mgr[has]))
+    lines = _unique_ints(np.minimum(me[has], mgr[has]) * g.n + np.maximum(me[has], mgr[has]))
     ties = g.u * g.n + g.v  # sorted, u < v
     on_line = np.isin(ties, lines, assume_unique=True)
     out["reporting_lines"] = int(lines.size)
@@ -1505,7 +1615,7 @@ def analyze_communication(
         method = "louvain"
         labels = _communities(g, seed)
         has = labels >= 0
-        n_communities = int(np.unique(labels[has]).size)
+        n_communities = int(_unique_ints(labels[has]).size)
         nmi = normalized_mutual_information(labels[has], g.dept[has])
     lap("communities")
 
