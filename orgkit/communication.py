@@ -762,20 +762,21 @@ def _csr(n: int, u: np.ndarray, v: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return indptr, cols[order]
 
 
-def _betweenness(n: int, u: np.ndarray, v: np.ndarray, sources: np.ndarray | None) -> np.ndarray:
+def _betweenness(n: int, u: np.ndarray, v: np.ndarray, sources: np.ndarray | None,
+                 threads: int = 1) -> np.ndarray:
     """Normalised shortest-path betweenness (networkx conventions, endpoints excluded).
 
     Brandes' accumulation; ``sources=None`` means every node (exact). Graphs of up to
     :data:`_BATCHED_BFS_MAX_NODES` people run many sources at once (:func:`_betweenness_batched`),
-    larger ones one source at a time (:func:`_betweenness_frontier`). Both give the same numbers up
-    to floating-point rounding.
+    larger ones one source at a time (:func:`_betweenness_frontier`, on ``threads`` threads). Both
+    give the same numbers up to floating-point rounding.
     """
     if n < 3 or u.size == 0:
         return np.zeros(n)
     if n <= _BATCHED_BFS_MAX_NODES:
         bc = _betweenness_batched(n, u, v, sources)
     else:
-        bc = _betweenness_frontier(n, u, v, sources)
+        bc = _betweenness_frontier(n, u, v, sources, threads=threads)
     if sources is None:
         return bc / ((n - 1) * (n - 2))
     k = len(sources)
@@ -901,8 +902,8 @@ class _Adjacency:
         return pos, self.cols.take(pos)
 
 
-def _betweenness_frontier(n: int, u: np.ndarray, v: np.ndarray, sources: np.ndarray | None) -> np.ndarray:
-    """Unnormalised Brandes sums, one source at a time.
+class _BrandesSearch:
+    """Brandes' one-source pass over an :class:`_Adjacency`, with its own work arrays (one per thread).
 
     Each BFS level yields the edges of the shortest-path DAG from the frontier to the next level
     (``par -> nbr``) with a few whole-array numpy calls, expanding in whichever direction examines
@@ -912,26 +913,28 @@ def _betweenness_frontier(n: int, u: np.ndarray, v: np.ndarray, sources: np.ndar
     rows and keeps the entries that reach the frontier, mapped to their mirror entries and sorted.
     Either way a level is the ascending array of the DAG edges' CSR positions, so the path counts and
     dependency sums add the same terms in the same order whatever the direction. The search stops
-    when the source's connected component is exhausted, without expanding the last level. Work per
-    source is proportional to the entries examined: about half the adjacency on a 100,000-person
-    sample graph.
+    when the source's connected component is exhausted, without expanding the last level.
 
     References
     ----------
     .. [1] Beamer, S., Asanović, K., & Patterson, D. (2012). Direction-optimizing breadth-first
        search. *SC '12*. https://doi.org/10.1109/SC.2012.50
     """
-    bc = np.zeros(n)
-    adj = _Adjacency.build(n, u, v)
-    rows, cols, mirror, degree, component = adj.rows, adj.cols, adj.mirror, adj.degree, adj.component
-    unvisited = np.empty(n, dtype=bool)
-    on_frontier = np.zeros(n, dtype=bool)
-    sigma = np.zeros(n)
-    delta = np.zeros(n)
-    todo = range(n) if sources is None else sources
-    for s in todo:
-        c = component[s]
-        np.equal(component, c, out=unvisited)  # other components are never reached
+
+    def __init__(self, adj: _Adjacency) -> None:
+        n = adj.degree.size
+        self.adj = adj
+        self.unvisited = np.empty(n, dtype=bool)
+        self.on_frontier = np.zeros(n, dtype=bool)
+        self.sigma = np.zeros(n)
+
+    def dependencies(self, s: int, delta: np.ndarray) -> None:
+        """Write the dependencies of source ``s`` on every node into ``delta`` (0 at ``s``)."""
+        adj, unvisited, on_frontier, sigma = self.adj, self.unvisited, self.on_frontier, self.sigma
+        rows, cols, mirror, degree = adj.rows, adj.cols, adj.mirror, adj.degree
+        n = degree.size
+        c = adj.component[s]
+        np.equal(adj.component, c, out=unvisited)  # other components are never reached
         unvisited[s] = False
         sigma.fill(0.0)
         sigma[s] = 1.0
@@ -968,8 +971,90 @@ def _betweenness_frontier(n: int, u: np.ndarray, v: np.ndarray, sources: np.ndar
             contrib = paths / sigma.take(nbr) * (1.0 + delta.take(nbr))
             delta += np.bincount(par, weights=contrib, minlength=n)
         delta[s] = 0.0
-        bc += delta
+
+
+def _betweenness_frontier(n: int, u: np.ndarray, v: np.ndarray, sources: np.ndarray | None,
+                          threads: int = 1) -> np.ndarray:
+    """Unnormalised Brandes sums, one source at a time (:class:`_BrandesSearch`).
+
+    Work per source is proportional to the adjacency entries examined, about half the adjacency on
+    a 100,000-person sample graph. With ``threads > 1`` the sources are shared among that many
+    threads (numpy releases the interpreter lock inside its array operations, so they run on as
+    many cores); each source's dependencies are still added to the sum in the order of ``sources``
+    (a few buffers hold those that finish early), so the result does not depend on the threads.
+    """
+    adj = _Adjacency.build(n, u, v)
+    todo = np.arange(n) if sources is None else np.asarray(sources)
+    bc = np.zeros(n)
+    if threads <= 1 or todo.size < 2 * threads:
+        search, delta = _BrandesSearch(adj), np.empty(n)
+        for s in todo:
+            search.dependencies(int(s), delta)
+            bc += delta
+        return bc
+    return _sum_in_order(bc, todo, adj, threads)
+
+
+def _sum_in_order(bc: np.ndarray, todo: np.ndarray, adj: _Adjacency, threads: int) -> np.ndarray:
+    """Add every source's dependencies to ``bc`` in the order of ``todo``, computed on ``threads``
+    threads; buffers of sources finished ahead of their turn wait in ``pending``."""
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    turn = threading.Condition()
+    free = [np.empty(bc.size) for _ in range(2 * threads)]
+    pending: dict[int, np.ndarray] = {}
+    state = {"next": 0, "added": 0, "stop": False}
+
+    def work() -> None:
+        search = _BrandesSearch(adj)
+        while True:
+            with turn:
+                while not free and not state["stop"]:
+                    turn.wait()
+                if state["stop"] or state["next"] >= todo.size:
+                    return
+                i, delta = state["next"], free.pop()
+                state["next"] += 1
+            try:
+                search.dependencies(int(todo[i]), delta)
+            except BaseException:
+                with turn:
+                    state["stop"] = True
+                    turn.notify_all()
+                raise
+            with turn:
+                pending[i] = delta
+                while state["added"] in pending:
+                    done = pending.pop(state["added"])
+                    np.add(bc, done, out=bc)
+                    free.append(done)
+                    state["added"] += 1
+                turn.notify_all()
+
+    with ThreadPoolExecutor(max_workers=threads, thread_name_prefix="orgkit-betweenness") as pool:
+        futures = [pool.submit(work) for _ in range(threads)]
+        try:
+            for future in futures:
+                future.result()
+        finally:
+            with turn:
+                state["stop"] = True
+                turn.notify_all()
     return bc
+
+
+#: Louvain runs in a forked child process, beside the betweenness, from this many edges (below, the
+#: fork costs more than it saves).
+_FORK_COMMUNITIES_MIN_EDGES = 20_000
+
+
+def _betweenness_threads() -> int:
+    """Threads for :func:`_betweenness_frontier`: 2 when this process may use a second CPU (see
+    :func:`orgkit.assessment._parallel_allowed`), else 1."""
+    from orgkit.assessment import _parallel_allowed
+
+    return 2 if _parallel_allowed() else 1
 
 
 def _sample_sources(n: int, k: int | None, seed: int) -> np.ndarray | None:
@@ -1072,7 +1157,7 @@ def brokers(
     g = _graph_from_edges(people, edges)
     if k == "auto":
         k = betweenness_sample_size(g.n, g.m)
-    bc = _betweenness(g.n, g.u, g.v, _sample_sources(g.n, k, seed))
+    bc = _betweenness(g.n, g.u, g.v, _sample_sources(g.n, k, seed), threads=_betweenness_threads())
     return _brokers_table(g, bc, top, min_group_size, other_label)
 
 
@@ -1593,27 +1678,38 @@ def analyze_communication(
     lap("reporting_lines")
 
     k = betweenness_sample_size(g.n, g.m) if betweenness_sample is None else betweenness_sample
-    if k == 0:
-        sampled, n_sources = False, 0
-        bc = np.zeros(g.n)
-    else:
-        sources = _sample_sources(g.n, k, seed)
-        sampled = sources is not None
-        n_sources = int(sources.size) if sampled else g.n
-        bc = _betweenness(g.n, g.u, g.v, sources)
-    broker_table = _brokers_table(g, bc, top_brokers, min_size, OTHER_GROUP)
+    method = "none" if g.m == 0 else "skipped" if g.m > max_community_edges else "louvain"
+    if method == "skipped":
+        logger.info("communities skipped: %d edges > max_community_edges=%d", g.m, max_community_edges)
+    louvain = None  # Louvain (pure Python) in a forked child while this process computes betweenness
+    big = g.m >= _FORK_COMMUNITIES_MIN_EDGES and g.n > _BATCHED_BFS_MAX_NODES
+    if method == "louvain" and k != 0 and big:
+        from orgkit.assessment import _fork_available, _ForkedCall
+
+        if _fork_available():
+            louvain = _ForkedCall(_communities, g, seed)
+    try:
+        if k == 0:
+            sampled, n_sources = False, 0
+            bc = np.zeros(g.n)
+        else:
+            sources = _sample_sources(g.n, k, seed)
+            sampled = sources is not None
+            n_sources = int(sources.size) if sampled else g.n
+            bc = _betweenness(g.n, g.u, g.v, sources, threads=1 if louvain else _betweenness_threads())
+        broker_table = _brokers_table(g, bc, top_brokers, min_size, OTHER_GROUP)
+    except BaseException:
+        if louvain is not None:
+            louvain.cancel()
+        raise
     lap("betweenness")
 
     nmi: float | None = None
     n_communities: int | None = None
-    if g.m == 0:
-        method = "none"
-    elif g.m > max_community_edges:
-        method = "skipped"
-        logger.info("communities skipped: %d edges > max_community_edges=%d", g.m, max_community_edges)
-    else:
-        method = "louvain"
-        labels = _communities(g, seed)
+    if method == "louvain":
+        labels = louvain.result() if louvain is not None else None
+        if labels is None:
+            labels = _communities(g, seed)
         has = labels >= 0
         n_communities = int(_unique_ints(labels[has]).size)
         nmi = normalized_mutual_information(labels[has], g.dept[has])

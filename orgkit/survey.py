@@ -782,7 +782,8 @@ def _long(frame: pd.DataFrame, department: pd.Categorical, var: str, value: str)
         {
             "department": pd.Categorical.from_codes(np.tile(department.codes, n_cols)[keep],
                                                     dtype=department.dtype),
-            var: pd.Categorical.from_codes(keep // max(n_rows, 1), categories=pd.Index(frame.columns, dtype="str")),
+            var: pd.Categorical.from_codes(keep // max(n_rows, 1),
+                                           categories=pd.Index(frame.columns, dtype="str")),
             value: flat[keep],
         },
         index=keep,
