@@ -852,10 +852,11 @@ class _Adjacency:
     """The CSR adjacency of :func:`_csr` (same entry order) with what the one-source BFS needs.
 
     Entries are numbered by their position in the CSR arrays: ``rows`` and ``cols`` per entry, and
-    ``mirror``, the position of the same edge seen from its other end. ``matrix`` is a SciPy CSR
-    matrix whose stored values are the entries' own positions, so selecting rows gives the positions
-    of their entries. ``component`` numbers the connected components. Index arrays are ``intp``, the
-    type numpy indexes with (an ``int32`` index array is converted on every use).
+    ``mirror``, the position of the same edge seen from its other end. ``by_row`` and
+    ``by_position`` are SciPy CSR matrices whose stored values are each entry's row and position, so
+    selecting rows (one C loop) gives them with the columns. ``component`` numbers the connected
+    components. Index arrays are ``intp``, the type numpy indexes with (an ``int32`` index array is
+    converted on every use).
     """
 
     indptr: np.ndarray
@@ -863,7 +864,8 @@ class _Adjacency:
     cols: np.ndarray
     mirror: np.ndarray
     degree: np.ndarray
-    matrix: Any  # scipy.sparse.csr_matrix
+    by_row: Any  # scipy.sparse.csr_matrix
+    by_position: Any
     component: np.ndarray
     component_size: np.ndarray
     component_degree: np.ndarray
@@ -885,21 +887,23 @@ class _Adjacency:
         position[order] = np.arange(entries, dtype=np.intp)
         other_end = order + m  # input entry j (edge j as u -> v) and j + m (as v -> u) are one edge
         other_end[other_end >= entries] -= entries
-        matrix = csr_matrix((np.arange(entries, dtype=np.intp), cols, indptr), shape=(n, n))
-        _, component = connected_components(matrix, directed=False)
-        return cls(indptr, rows, cols, position[other_end], degree, matrix, component,
+        small = np.int32 if n < np.iinfo(np.int32).max else np.intp  # row values: copied, not indexed with
+        by_row = csr_matrix((rows.astype(small), cols, indptr), shape=(n, n))
+        by_position = csr_matrix((np.arange(entries, dtype=np.intp), cols, indptr), shape=(n, n))
+        _, component = connected_components(by_row, directed=False)
+        return cls(indptr, rows, cols, position[other_end], degree, by_row, by_position, component,
                    np.bincount(component), np.bincount(component, weights=degree).astype(np.int64))
 
-    def entries(self, nodes: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
-        """Positions (ascending for ascending ``nodes``) and columns of the entries of ``nodes``' rows,
-        ``size`` of them."""
+    def entries(self, nodes: np.ndarray, size: int, positions: bool) -> tuple[np.ndarray, np.ndarray]:
+        """Rows, or positions (``positions=True``), and columns of the ``size`` entries of ``nodes``'
+        rows; in CSR order, so positions ascend for ascending ``nodes``."""
         if size > _SMALL_SELECTION:
-            sub = self.matrix[nodes]
+            sub = (self.by_position if positions else self.by_row)[nodes]
             return sub.data, sub.indices
         lens = self.degree.take(nodes)
         ends = np.cumsum(lens)
         pos = np.repeat(self.indptr.take(nodes) - (ends - lens), lens) + np.arange(size)
-        return pos, self.cols.take(pos)
+        return (pos if positions else np.repeat(nodes, lens)), self.cols.take(pos)
 
 
 class _BrandesSearch:
@@ -910,10 +914,11 @@ class _BrandesSearch:
     fewer adjacency entries (Beamer et al. 2012): **top-down** takes the frontier's rows and keeps
     the entries that reach unvisited nodes; **bottom-up**, once the unvisited nodes have clearly fewer
     entries than the frontier (the last levels of a small-world graph), takes the unvisited nodes'
-    rows and keeps the entries that reach the frontier, mapped to their mirror entries and sorted.
-    Either way a level is the ascending array of the DAG edges' CSR positions, so the path counts and
-    dependency sums add the same terms in the same order whatever the direction. The search stops
-    when the source's connected component is exhausted, without expanding the last level.
+    rows and keeps the entries that reach the frontier, mapped to their mirror entries and sorted by
+    CSR position. Either way a level's DAG edges come in CSR order (parent by parent, each parent's
+    neighbours in adjacency order), so the path counts and dependency sums add the same terms in the
+    same order whatever the direction. The search stops when the source's connected component is
+    exhausted, without expanding the last level.
 
     References
     ----------
@@ -945,22 +950,21 @@ class _BrandesSearch:
         levels: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
         while left > 0:
             if entries_left < _BOTTOM_UP_SHARE * entries_frontier:
-                pos, nbr = adj.entries(np.flatnonzero(unvisited), entries_left)
+                pos, nbr = adj.entries(np.flatnonzero(unvisited), entries_left, positions=True)
                 on_frontier[frontier] = True
                 dag = np.sort(mirror.take(pos.compress(on_frontier.take(nbr))))
                 on_frontier[frontier] = False
-                nbr = cols.take(dag)
+                par, nbr = rows.take(dag), cols.take(dag)
             else:
-                pos, nbr = adj.entries(frontier, entries_frontier)
+                par, nbr = adj.entries(frontier, entries_frontier, positions=False)
                 down = unvisited.take(nbr)
-                dag, nbr = pos.compress(down), nbr.compress(down).astype(np.intp)
+                par, nbr = par.compress(down).astype(np.intp), nbr.compress(down).astype(np.intp)
             if nbr.size == 0:  # pragma: no cover - a connected component always has a next level
                 break
-            par = rows.take(dag)
             unvisited[nbr] = False
             paths = sigma.take(par)
             counts = np.bincount(nbr, weights=paths, minlength=n)
-            frontier = np.flatnonzero(counts) if nbr.size > n // 16 else _unique_ints(nbr)
+            frontier = np.flatnonzero(counts > 0) if nbr.size > n // 16 else _unique_ints(nbr)
             sigma += counts  # 0 outside the new level, whose sigma was 0
             left -= frontier.size
             entries_frontier = int(degree.take(frontier).sum())
