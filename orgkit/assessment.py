@@ -146,31 +146,25 @@ def assess(client: Client, *, parallel: bool = False, **options: Any) -> Assessm
                       survey=survey)
 
 
-#: Set to ``0`` to keep every report in one process and on one CPU (a batch with several workers already
-#: fills the cores): no forked child, no betweenness threads.
+#: Set to ``0`` to keep every report in one process (a batch with several workers already fills the cores):
+#: no forked child for communication, Louvain communities or half of the betweenness sources.
 PARALLEL_ENV = "ORGKIT_PARALLEL"
 
 
-def _parallel_allowed() -> bool:
-    """Whether work may use a second CPU (threads): two or more CPUs this process may use, and not
-    switched off with ``ORGKIT_PARALLEL=0`` (a notebook kernel inherits it from the process that
-    starts it)."""
+def _fork_available() -> bool:
+    """Whether work can go to a forked child process: Linux, two or more CPUs this process may use, not a
+    daemonic multiprocessing worker (which may not have children), and not switched off with
+    ``ORGKIT_PARALLEL=0`` (a notebook kernel inherits it from the process that starts it)."""
+    import multiprocessing as mp
+
     if os.environ.get(PARALLEL_ENV, "1").strip().lower() in ("0", "false", "no", "off"):
+        return False
+    if not sys.platform.startswith("linux") or mp.current_process().daemon:
         return False
     try:
         return len(os.sched_getaffinity(0)) >= 2
     except (AttributeError, OSError):  # pragma: no cover
         return (os.cpu_count() or 1) >= 2
-
-
-def _fork_available() -> bool:
-    """Whether work can go to a forked child process: :func:`_parallel_allowed`, on Linux, and not in
-    a daemonic multiprocessing worker (which may not have children)."""
-    import multiprocessing as mp
-
-    if not sys.platform.startswith("linux") or mp.current_process().daemon:
-        return False
-    return _parallel_allowed()
 
 
 class _ForkedCall:

@@ -763,20 +763,20 @@ def _csr(n: int, u: np.ndarray, v: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _betweenness(n: int, u: np.ndarray, v: np.ndarray, sources: np.ndarray | None,
-                 threads: int = 1) -> np.ndarray:
+                 split: bool = False) -> np.ndarray:
     """Normalised shortest-path betweenness (networkx conventions, endpoints excluded).
 
     Brandes' accumulation; ``sources=None`` means every node (exact). Graphs of up to
     :data:`_BATCHED_BFS_MAX_NODES` people run many sources at once (:func:`_betweenness_batched`),
-    larger ones one source at a time (:func:`_betweenness_frontier`, on ``threads`` threads). Both
-    give the same numbers up to floating-point rounding.
+    larger ones one source at a time (:func:`_betweenness_frontier`, shared with a forked child
+    process when ``split``). Both give the same numbers up to floating-point rounding.
     """
     if n < 3 or u.size == 0:
         return np.zeros(n)
     if n <= _BATCHED_BFS_MAX_NODES:
         bc = _betweenness_batched(n, u, v, sources)
     else:
-        bc = _betweenness_frontier(n, u, v, sources, threads=threads)
+        bc = _betweenness_frontier(n, u, v, sources, split=split)
     if sources is None:
         return bc / ((n - 1) * (n - 2))
     k = len(sources)
@@ -907,7 +907,7 @@ class _Adjacency:
 
 
 class _BrandesSearch:
-    """Brandes' one-source pass over an :class:`_Adjacency`, with its own work arrays (one per thread).
+    """Brandes' one-source pass over an :class:`_Adjacency`, with its own work arrays.
 
     Each BFS level yields the edges of the shortest-path DAG from the frontier to the next level
     (``par -> nbr``) with a few whole-array numpy calls, expanding in whichever direction examines
@@ -978,74 +978,64 @@ class _BrandesSearch:
 
 
 def _betweenness_frontier(n: int, u: np.ndarray, v: np.ndarray, sources: np.ndarray | None,
-                          threads: int = 1) -> np.ndarray:
+                          split: bool = False) -> np.ndarray:
     """Unnormalised Brandes sums, one source at a time (:class:`_BrandesSearch`).
 
     Work per source is proportional to the adjacency entries examined, about half the adjacency on
-    a 100,000-person sample graph. With ``threads > 1`` the sources are shared among that many
-    threads (numpy releases the interpreter lock inside its array operations, so they run on as
-    many cores); each source's dependencies are still added to the sum in the order of ``sources``
-    (a few buffers hold those that finish early), so the result does not depend on the threads.
+    a 100,000-person sample graph. With ``split`` (and enough work, see :data:`_SPLIT_MIN_WORK`), a
+    forked child process computes the dependencies of the last half of the sources into shared
+    memory (at most :data:`_SPLIT_MAX_BYTES`) while this process sums the first half; the child's
+    rows are then added one by one, so every source's dependencies join the sum in the order of
+    ``sources`` and the result is the one-process result, bit for bit. If the child fails, this
+    process computes its sources itself.
     """
     adj = _Adjacency.build(n, u, v)
     todo = np.arange(n) if sources is None else np.asarray(sources)
+    tail = min(todo.size // 2, _SPLIT_MAX_BYTES // (8 * n)) if split else 0
+    if tail < 2 or todo.size * adj.rows.size < _SPLIT_MIN_WORK:
+        tail = 0
     bc = np.zeros(n)
-    if threads <= 1 or todo.size < 2 * threads:
-        search, delta = _BrandesSearch(adj), np.empty(n)
+    search, delta = _BrandesSearch(adj), np.empty(n)
+    if tail == 0:
         for s in todo:
             search.dependencies(int(s), delta)
             bc += delta
         return bc
-    return _sum_in_order(bc, todo, adj, threads)
+    import mmap
+
+    from orgkit.assessment import _ForkedCall
+
+    shared = mmap.mmap(-1, tail * n * 8)  # anonymous and shared: the child's writes are seen here
+    rows = np.frombuffer(shared, dtype=np.float64).reshape(tail, n)
+    child = _ForkedCall(_dependencies_into, adj, todo[-tail:], rows)
+    try:
+        for s in todo[:-tail]:
+            search.dependencies(int(s), delta)
+            bc += delta
+        if child.result() is None:
+            _dependencies_into(adj, todo[-tail:], rows)
+    except BaseException:
+        child.cancel()
+        raise
+    for row in rows:
+        bc += row
+    return bc  # the shared memory is unmapped with its last view
 
 
-def _sum_in_order(bc: np.ndarray, todo: np.ndarray, adj: _Adjacency, threads: int) -> np.ndarray:
-    """Add every source's dependencies to ``bc`` in the order of ``todo``, computed on ``threads``
-    threads; buffers of sources finished ahead of their turn wait in ``pending``."""
-    import threading
-    from concurrent.futures import ThreadPoolExecutor
+def _dependencies_into(adj: _Adjacency, sources: np.ndarray, rows: np.ndarray) -> bool:
+    """Write source ``sources[j]``'s dependencies into ``rows[j]`` (the forked half of a split run)."""
+    search = _BrandesSearch(adj)
+    for j, s in enumerate(sources):
+        search.dependencies(int(s), rows[j])
+    return True
 
-    turn = threading.Condition()
-    free = [np.empty(bc.size) for _ in range(2 * threads)]
-    pending: dict[int, np.ndarray] = {}
-    state = {"next": 0, "added": 0, "stop": False}
 
-    def work() -> None:
-        search = _BrandesSearch(adj)
-        while True:
-            with turn:
-                while not free and not state["stop"]:
-                    turn.wait()
-                if state["stop"] or state["next"] >= todo.size:
-                    return
-                i, delta = state["next"], free.pop()
-                state["next"] += 1
-            try:
-                search.dependencies(int(todo[i]), delta)
-            except BaseException:
-                with turn:
-                    state["stop"] = True
-                    turn.notify_all()
-                raise
-            with turn:
-                pending[i] = delta
-                while state["added"] in pending:
-                    done = pending.pop(state["added"])
-                    np.add(bc, done, out=bc)
-                    free.append(done)
-                    state["added"] += 1
-                turn.notify_all()
-
-    with ThreadPoolExecutor(max_workers=threads, thread_name_prefix="orgkit-betweenness") as pool:
-        futures = [pool.submit(work) for _ in range(threads)]
-        try:
-            for future in futures:
-                future.result()
-        finally:
-            with turn:
-                state["stop"] = True
-                turn.notify_all()
-    return bc
+#: A split betweenness run gives its child at most this many bytes of dependency rows (one row of 8
+#: bytes per person for each of its sources).
+_SPLIT_MAX_BYTES = 256 * 2**20
+#: ... and splits only from this much work (sources x adjacency entries; ~0.1 s, well above the cost of
+#: forking).
+_SPLIT_MIN_WORK = 20_000_000
 
 
 #: Louvain runs in a forked child process, beside the betweenness, from this many edges (below, the
@@ -1053,12 +1043,12 @@ def _sum_in_order(bc: np.ndarray, todo: np.ndarray, adj: _Adjacency, threads: in
 _FORK_COMMUNITIES_MIN_EDGES = 20_000
 
 
-def _betweenness_threads() -> int:
-    """Threads for :func:`_betweenness_frontier`: 2 when this process may use a second CPU (see
-    :func:`orgkit.assessment._parallel_allowed`), else 1."""
-    from orgkit.assessment import _parallel_allowed
+def _split_allowed() -> bool:
+    """Whether betweenness may share its sources with a forked child process (see
+    :func:`orgkit.assessment._fork_available`)."""
+    from orgkit.assessment import _fork_available
 
-    return 2 if _parallel_allowed() else 1
+    return _fork_available()
 
 
 def _sample_sources(n: int, k: int | None, seed: int) -> np.ndarray | None:
@@ -1161,7 +1151,7 @@ def brokers(
     g = _graph_from_edges(people, edges)
     if k == "auto":
         k = betweenness_sample_size(g.n, g.m)
-    bc = _betweenness(g.n, g.u, g.v, _sample_sources(g.n, k, seed), threads=_betweenness_threads())
+    bc = _betweenness(g.n, g.u, g.v, _sample_sources(g.n, k, seed), split=_split_allowed())
     return _brokers_table(g, bc, top, min_group_size, other_label)
 
 
@@ -1700,7 +1690,7 @@ def analyze_communication(
             sources = _sample_sources(g.n, k, seed)
             sampled = sources is not None
             n_sources = int(sources.size) if sampled else g.n
-            bc = _betweenness(g.n, g.u, g.v, sources, threads=1 if louvain else _betweenness_threads())
+            bc = _betweenness(g.n, g.u, g.v, sources, split=louvain is None and _split_allowed())
         broker_table = _brokers_table(g, bc, top_brokers, min_size, OTHER_GROUP)
     except BaseException:
         if louvain is not None:

@@ -1,7 +1,7 @@
 """The report's speed-ups give the same results as the straightforward code they replace.
 
-Batched betweenness, the direction-optimising and threaded one-source betweenness (equal, not just close,
-to the plain pass), Louvain in a forked child, the survey's grouping on category codes and its
+Batched betweenness, the direction-optimising one-source betweenness and its sources shared with a forked
+child (equal, not just close, to the plain pass), Louvain in a forked child, the survey's grouping on category codes and its
 ``scipy.special`` statistics, the per-group complementary suppression of the survey, the vectorised
 spring layout, the single-draw PNG, the Latin-only font path, the report kernel's settings and the forked
 child processes of ``assess(parallel=True)`` and ``ReportBook(parallel=True)``.
@@ -91,7 +91,7 @@ def test_random_graph_both_methods_match_networkx(monkeypatch, n_nodes):
 
 
 def _plain_frontier(n, u, v, sources):
-    """The straightforward one-source Brandes pass the BFS-direction and thread speed-ups replace:
+    """The straightforward one-source Brandes pass the BFS-direction and child-process speed-ups replace:
     top-down levels expanded with repeat/arange over the CSR adjacency, one source after another."""
     bc = np.zeros(n)
     indptr, indices = communication._csr(n, u, v)
@@ -135,7 +135,7 @@ def _clustered_graph(seed):
 
 
 @pytest.mark.parametrize("seed", [1, 2])
-def test_frontier_is_the_plain_pass_in_every_direction_and_thread_count(monkeypatch, seed):
+def test_frontier_is_the_plain_pass_in_every_direction(monkeypatch, seed):
     n, u, v = _clustered_graph(seed)
     sources = np.array(random.Random(seed).sample(range(n), 60))
     sources[:3] = [365, 370, 0]  # in the ring, an isolate, the first group
@@ -146,24 +146,47 @@ def test_frontier_is_the_plain_pass_in_every_direction_and_thread_count(monkeypa
     monkeypatch.setattr(communication, "_SMALL_SELECTION", 0)  # SciPy row selection for every level
     assert (communication._betweenness_frontier(n, u, v, sources) == plain).all()
     monkeypatch.setattr(communication, "_BOTTOM_UP_SHARE", 0.0)  # top-down only
-    for threads in (2, 3):
-        assert (communication._betweenness_frontier(n, u, v, sources, threads=threads) == plain).all()
-    assert (communication._betweenness_frontier(n, u, v, None, threads=2)
-            == _plain_frontier(n, u, v, range(n))).all()
+    assert (communication._betweenness_frontier(n, u, v, sources) == plain).all()
+    assert (communication._betweenness_frontier(n, u, v, None) == _plain_frontier(n, u, v, range(n))).all()
 
 
-def test_frontier_threads_raise_a_failure_without_hanging(monkeypatch):
-    n, u, v = _clustered_graph(3)
-    real = communication._BrandesSearch.dependencies
+@needs_fork
+def test_frontier_split_with_a_child_is_the_plain_pass(monkeypatch):
+    import orgkit.assessment
 
-    def fails_on_seven(self, s, delta):
-        if s == 7:
-            raise RuntimeError("source 7")
-        real(self, s, delta)
+    n, u, v = _clustered_graph(5)
+    sources = np.array(random.Random(5).sample(range(n), 41))
+    plain = _plain_frontier(n, u, v, sources)
+    monkeypatch.setattr(communication, "_SPLIT_MIN_WORK", 0)
+    children = []
 
-    monkeypatch.setattr(communication._BrandesSearch, "dependencies", fails_on_seven)
-    with pytest.raises(RuntimeError, match="source 7"):
-        communication._betweenness_frontier(n, u, v, np.arange(40), threads=2)
+    class Counted(_ForkedCall):
+        def result(self, timeout=600.0):
+            value = super().result(timeout)
+            children.append(value)
+            return value
+
+    monkeypatch.setattr(orgkit.assessment, "_ForkedCall", Counted)
+    assert (communication._betweenness_frontier(n, u, v, sources, split=True) == plain).all()
+    assert children == [True]  # the last 20 sources came from the child
+    monkeypatch.setattr(communication, "_SPLIT_MAX_BYTES", 3 * 8 * n)  # room for 3 rows only
+    assert (communication._betweenness_frontier(n, u, v, sources, split=True) == plain).all()
+    monkeypatch.setattr(communication, "_dependencies_into", _fails_in_child(communication._dependencies_into))
+    assert (communication._betweenness_frontier(n, u, v, sources, split=True) == plain).all()
+    assert children == [True, True, None]  # the child failed; this process did its sources
+
+
+def _fails_in_child(real):
+    import os
+
+    parent = os.getpid()
+
+    def dependencies_into(adj, sources, rows):
+        if os.getpid() != parent:
+            raise RuntimeError("child fails")
+        return real(adj, sources, rows)
+
+    return dependencies_into
 
 
 def test_unique_ints_and_departments_reached_both_ways(monkeypatch):
@@ -202,9 +225,11 @@ def test_communities_in_a_child_same_numbers(monkeypatch):
     _, people, edges = _people_graph(rng)
     rows = edges.rename(columns={"u": "source_id", "v": "target_id"})
     client = Client(path=Path("."), settings=Settings(name="t"), people=people, communication=rows)
-    # the paths of large graphs on a small one: frontier betweenness, Louvain in a child or two threads
+    # the paths of large graphs on a small one: frontier betweenness, Louvain in a child or the sources
+    # shared with a child
     monkeypatch.setattr(communication, "_BATCHED_BFS_MAX_NODES", 0)
     monkeypatch.setattr(communication, "_FORK_COMMUNITIES_MIN_EDGES", 0)
+    monkeypatch.setattr(communication, "_SPLIT_MIN_WORK", 0)
     monkeypatch.setenv("ORGKIT_PARALLEL", "0")
     serial = communication.analyze_communication(client)
     monkeypatch.delenv("ORGKIT_PARALLEL")
@@ -222,9 +247,10 @@ def test_communities_in_a_child_same_numbers(monkeypatch):
     forked = communication.analyze_communication(client)
     assert calls == [True]  # Louvain came from the child
     monkeypatch.setattr(communication, "_FORK_COMMUNITIES_MIN_EDGES", 10**9)
-    threaded = communication.analyze_communication(client)
+    split = communication.analyze_communication(client)
+    assert calls == [True, True]  # half of the betweenness sources came from the child
     assert serial.metrics["communities_method"] == "louvain" and serial.metrics["communities"] >= 2
-    for other in (forked, threaded):
+    for other in (forked, split):
         assert json.dumps(other.metrics, sort_keys=True) == json.dumps(serial.metrics, sort_keys=True)
         assert other.brokers.equals(serial.brokers)
 
