@@ -7,8 +7,10 @@ metrics are unweighted; weighted variants carry a ``_weighted`` suffix.
 
 Everything is computed on integer codes with numpy (edge list, department tie counts, degree sums,
 department matrix, modularity, reciprocity, isolates, reporting-line overlap). Betweenness uses a
-vectorised Brandes pass over a CSR adjacency (exact on small graphs, sampled sources on large ones);
-networkx is used for Louvain communities only, and only up to a size (see :func:`analyze_communication`).
+vectorised Brandes pass over a CSR adjacency (exact on small graphs, sampled sources on large ones, where
+the breadth-first searches choose their direction level by level and a second CPU takes half of the
+sources); networkx is used for Louvain communities only, and only up to a size (see
+:func:`analyze_communication`).
 """
 
 from __future__ import annotations
@@ -733,7 +735,8 @@ def betweenness_sample_size(n_nodes: int, n_edges: int) -> int | None:
     estimate the betweenness (Brandes & Pich 2007), at most 500, and fewer on dense graphs so that ``k * 2m``
     stays within a work budget of 4 x 10^8 adjacency entries, but never fewer than 100 (enough to rank
     the top brokers: the sampling error of a node's estimate falls as ``1/sqrt(k)``). At 100,000
-    people and 1,000,000 ties this gives 200 sources (about 8 s here).
+    people and 1,000,000 ties this gives 200 sources (about 3 s of CPU time here, which a second CPU
+    halves).
 
     References
     ----------
@@ -1605,8 +1608,11 @@ def analyze_communication(
     :data:`OTHER_GROUP` when that bucket is large enough, else dropped), are never named as silos,
     and brokers from them are labelled :data:`OTHER_GROUP`. People appear by ``employee_id`` only.
 
-    **Speed**: 100,000 people and 10^6 rows take about 7.5 s on two cores (6.6 s of it betweenness);
-    betweenness is sampled above 2,000 people and Louvain skipped above ``max_community_edges``.
+    **Speed**: 100,000 people and 10^6 rows take about 5.5 s of CPU time (4 s of it betweenness; the
+    rest mostly mapping the rows' ids to people); betweenness is sampled above 2,000 people and Louvain
+    skipped above ``max_community_edges``. With a second CPU (Linux, ``ORGKIT_PARALLEL`` not ``0``), a
+    forked child computes half of the betweenness sources, or, when Louvain runs (from 20,000 ties),
+    the communities while this process computes the betweenness; the numbers are the same either way.
 
     References
     ----------
