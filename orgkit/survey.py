@@ -466,7 +466,8 @@ def rwg(
     responses : DataFrame or Series
         Respondents x items (or one item), reverse items flipped; missing answers as NaN.
     groups : Series or array
-        Each respondent's group (e.g. department), aligned with ``responses`` by position.
+        Each respondent's group (e.g. department), aligned with ``responses`` by position. A
+        categorical whose categories are sorted is grouped on its codes (faster, same result).
     n_options : int, default 5
         The number of answer options :math:`A`.
 
@@ -574,7 +575,8 @@ def icc1(scores: pd.Series | np.ndarray, groups: pd.Series | np.ndarray) -> floa
     scores : Series or array
         One score per respondent (e.g. a dimension score); NaN is left out.
     groups : Series or array
-        Each respondent's group, aligned by position.
+        Each respondent's group, aligned by position (a categorical with sorted categories is grouped
+        on its codes).
 
     Returns
     -------
@@ -626,7 +628,8 @@ def icc2(scores: pd.Series | np.ndarray, groups: pd.Series | np.ndarray) -> floa
     scores : Series or array
         One score per respondent; NaN is left out.
     groups : Series or array
-        Each respondent's group, aligned by position.
+        Each respondent's group, aligned by position (a categorical with sorted categories is grouped
+        on its codes).
 
     Returns
     -------
