@@ -232,7 +232,8 @@ def assess(client: Client, *, parallel: bool = False, thresholds: Thresholds | N
                       survey=survey, thresholds=th)
 
 
-#: Set to ``0`` to keep every report in one process (a batch with several workers already fills the cores).
+#: Set to ``0`` to keep every report in one process (a batch with several workers already fills the cores):
+#: no forked child for communication, Louvain communities or half of the betweenness sources.
 PARALLEL_ENV = "ORGKIT_PARALLEL"
 
 

@@ -337,11 +337,13 @@ def department_coverage(
     """
     if stage not in STAGE_EXPECTATIONS:
         raise ConfigError(f"stage must be one of {list(STAGE_EXPECTATIONS)}. Got {stage!r} instead.")
-    names = [str(d) for d in departments]
+    if not isinstance(departments, (pd.Series, pd.Index, np.ndarray)):
+        departments = list(departments)
     if headcount is None:
-        headcount = len(names)
+        headcount = len(departments)
     exp = STAGE_EXPECTATIONS[stage]
-    m = map_departments(names)
+    # duplicates folded before the per-name work: one str() per distinct name, not per person
+    m = map_departments(str(d) for d in pd.unique(np.asarray(departments, dtype=object)))
     unit_of = dict(zip(m["department"], m["unit_kind"]))
     funcs_of = dict(zip(m["department"], m["functions"]))
 

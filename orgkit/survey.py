@@ -24,7 +24,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from .client import Client
 from .contract import LIKERT_MAX, LIKERT_MIN
@@ -448,7 +447,8 @@ def rwg(
     responses : DataFrame or Series
         Respondents x items (or one item), reverse items flipped; missing answers as NaN.
     groups : Series or array
-        Each respondent's group (e.g. department), aligned with ``responses`` by position.
+        Each respondent's group (e.g. department), aligned with ``responses`` by position. A
+        categorical whose categories are sorted is grouped on its codes (faster, same result).
     n_options : int, default 5
         The number of answer options :math:`A`.
 
@@ -491,12 +491,13 @@ def rwg(
     """
     frame = responses.to_frame() if isinstance(responses, pd.Series) else pd.DataFrame(responses)
     frame = frame.astype("float64").reset_index(drop=True)
-    g = pd.Series(np.asarray(groups, dtype=object), name="group")
+    coded = _sorted_codes(groups)
+    g = pd.Series(coded[0] if coded else np.asarray(groups, dtype=object), name="group")
     if len(g) != len(frame):
         raise ConfigError(f"groups has {len(g)} values for {len(frame)} respondents.")
     if n_options < 2:
         raise ConfigError(f"n_options must be at least 2. Got {n_options} instead.")
-    keep = frame.notna().all(axis=1) & g.notna()
+    keep = frame.notna().all(axis=1) & (g >= 0 if coded else g.notna())
     frame, g = frame[keep], g[keep]
     j = frame.shape[1]
     grouped = frame.groupby(g, sort=True)
@@ -507,18 +508,35 @@ def rwg(
         value = (j * (1 - r)) / (j * (1 - r) + r)
     value = value.where(r < 1, 0.0).where(n >= 2)
     out = pd.DataFrame({"n": n, "rwg": value.astype("float64")})
+    if coded:
+        out.index = coded[1].take(out.index.to_numpy())
     out.index.name = None
     return out
+
+
+def _sorted_codes(groups: Any) -> tuple[np.ndarray, pd.Index] | None:
+    """Codes (-1 for missing) and names of ``groups`` when it is a categorical whose categories are
+    sorted, so grouping on the codes orders groups as grouping on the names does; else ``None``.
+
+    :func:`analyze_survey` passes the department that way so the per-dimension agreement statistics
+    group on integers instead of hashing every respondent's department name again.
+    """
+    values = groups.array if isinstance(groups, pd.Series) else groups
+    if isinstance(values, pd.Categorical) and values.categories.is_monotonic_increasing:
+        return values.codes.astype(np.int64), values.categories
+    return None
 
 
 def _one_way_anova(scores: pd.Series | np.ndarray,
                    groups: pd.Series | np.ndarray) -> tuple[float, float, float] | None:
     """(MSB, MSW, mean group size) of a one-way ANOVA, or None when undefined."""
     y = np.asarray(scores, dtype=float)
-    g = np.asarray(groups, dtype=object)
+    coded = _sorted_codes(groups)
+    g = coded[0] if coded else np.asarray(groups, dtype=object)
     if len(y) != len(g):
         raise ConfigError(f"groups has {len(g)} values for {len(y)} scores.")
-    frame = pd.DataFrame({"y": y, "g": g}).dropna()
+    frame = pd.DataFrame({"y": y, "g": g})
+    frame = frame[frame["y"].notna() & (frame["g"] >= 0)] if coded else frame.dropna()
     n_total = len(frame)
     by = frame.groupby("g")["y"].agg(["count", "mean"])
     n_groups = len(by)
@@ -538,7 +556,8 @@ def icc1(scores: pd.Series | np.ndarray, groups: pd.Series | np.ndarray) -> floa
     scores : Series or array
         One score per respondent (e.g. a dimension score); NaN is left out.
     groups : Series or array
-        Each respondent's group, aligned by position.
+        Each respondent's group, aligned by position (a categorical with sorted categories is grouped
+        on its codes).
 
     Returns
     -------
@@ -590,7 +609,8 @@ def icc2(scores: pd.Series | np.ndarray, groups: pd.Series | np.ndarray) -> floa
     scores : Series or array
         One score per respondent; NaN is left out.
     groups : Series or array
-        Each respondent's group, aligned by position.
+        Each respondent's group, aligned by position (a categorical with sorted categories is grouped
+        on its codes).
 
     Returns
     -------
@@ -625,6 +645,39 @@ def icc2(scores: pd.Series | np.ndarray, groups: pd.Series | np.ndarray) -> floa
     return float((msb - msw) / msb)
 
 
+def _t_quantile(q: float, dof: np.ndarray) -> np.ndarray:
+    """Student's t quantile ``q`` at ``dof`` degrees of freedom, NaN where ``dof`` is not positive.
+
+    ``scipy.stats.t.ppf(q, dof)`` (the same ``scipy.special.stdtrit`` call) without importing
+    ``scipy.stats``, which takes about a second.
+    """
+    from scipy.special import stdtrit
+
+    dof = np.asarray(dof, dtype=np.float64)
+    with np.errstate(invalid="ignore"):
+        ok = dof > 0
+    return np.where(ok, stdtrit(np.where(ok, dof, 1.0), q), np.nan)
+
+
+def _welch_p_value(m1: np.ndarray, s1: np.ndarray, n1: np.ndarray,
+                   m2: np.ndarray, s2: np.ndarray, n2: np.ndarray) -> np.ndarray:
+    """Two-sided p-value of Welch's t-test from means, standard deviations and counts.
+
+    The arithmetic of ``scipy.stats.ttest_ind_from_stats(..., equal_var=False)``: Welch-Satterthwaite
+    degrees of freedom (1 where undefined), :math:`t = (m_1 - m_2) / \\sqrt{s_1^2/n_1 + s_2^2/n_2}` and
+    :math:`p = 2\\,P(T_{df} > |t|)` with ``scipy.special.stdtr``, without importing ``scipy.stats``.
+    """
+    from scipy.special import stdtr
+
+    with np.errstate(divide="ignore", invalid="ignore"):
+        vn1 = s1**2 / n1
+        vn2 = s2**2 / n2
+        dof = (vn1 + vn2) ** 2 / (vn1**2 / (n1 - 1) + vn2**2 / (n2 - 1))
+        dof = np.where(np.isnan(dof), 1.0, dof)
+        t = (m1 - m2) / np.sqrt(vn1 + vn2)
+        return 2 * stdtr(dof, -np.abs(t))
+
+
 # --------------------------------------------------------------------------------------------------
 # tables
 # --------------------------------------------------------------------------------------------------
@@ -646,7 +699,7 @@ def _describe(scores: pd.DataFrame, answers: pd.DataFrame, keys: list[str],
     out = grouped.agg(n="count", mean="mean", sd="std")
     n = out["n"].to_numpy(dtype=float)
     dof = np.where(n >= 2, n - 1, np.nan)
-    t = stats.t.ppf(0.975, dof)
+    t = _t_quantile(0.975, dof)
     half = t * out["sd"].to_numpy(dtype=float) / np.sqrt(n)
     out["ci_low"] = out["mean"] - half
     out["ci_high"] = out["mean"] + half
@@ -658,7 +711,10 @@ def _describe(scores: pd.DataFrame, answers: pd.DataFrame, keys: list[str],
     out = out.join(g2[_SHARES].mean()).join(g2.size().rename("n_answers"))
     out["n"] = out["n"].astype("int64")
     out["n_answers"] = out["n_answers"].fillna(0).astype("int64")
-    return out.reset_index()
+    out = out.reset_index()
+    for key in keys:  # grouped by category codes; the tables hold the names
+        out[key] = out[key].astype("str")
+    return out
 
 
 def _suppress(table: pd.DataFrame, key: str | None, hidden: set[str], mgs: int, size: str = "n",
@@ -708,10 +764,27 @@ def _complementary(sizes: np.ndarray, names: np.ndarray, primary: np.ndarray, mg
     return mask
 
 
-def _long(frame: pd.DataFrame, department: pd.Series, var: str, value: str) -> pd.DataFrame:
-    return (frame.assign(department=department.to_numpy())
-            .melt(id_vars="department", var_name=var, value_name=value)
-            .dropna(subset=[value]))
+def _long(frame: pd.DataFrame, department: pd.Categorical, var: str, value: str) -> pd.DataFrame:
+    """``frame`` with its department melted to long form, one row per non-missing value.
+
+    The rows and index of ``frame.assign(department=...).melt(id_vars="department")`` without the
+    missing values (column by column, respondents in order), with ``department`` and ``var`` as
+    categoricals so that grouping on them works on codes, not strings.
+    """
+    values = frame.to_numpy(dtype=np.float64)
+    n_rows, n_cols = values.shape
+    flat = values.T.reshape(-1)
+    keep = np.flatnonzero(~np.isnan(flat))
+    return pd.DataFrame(
+        {
+            "department": pd.Categorical.from_codes(np.tile(department.codes, n_cols)[keep],
+                                                    dtype=department.dtype),
+            var: pd.Categorical.from_codes(keep // max(n_rows, 1),
+                                           categories=pd.Index(frame.columns, dtype="str")),
+            value: flat[keep],
+        },
+        index=keep,
+    )
 
 
 def _previous_frame(previous: Any) -> pd.DataFrame | None:
@@ -734,16 +807,21 @@ def _threshold(value: int | None, default: int, name: str) -> int:
     return int(value)
 
 
-def _wave_tables(survey: pd.DataFrame,
-                 items: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """Reversed answers, dimension scores, and their long forms (department, key, value)."""
+def _wave_tables(survey: pd.DataFrame, items: pd.DataFrame, dept: pd.Categorical | None = None,
+                 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Reversed answers, dimension scores, and their long forms (department, key, value).
+
+    ``dept``: the survey's departments as a categorical with sorted categories (made here if not given).
+    """
     answers = _answers(survey, items)
     dims = _dimension_items(items)
     scores = pd.DataFrame({d: answers[c].mean(axis=1) for d, c in dims.items()}, index=survey.index)
-    dept = survey["department"].astype("str")
-    item_dim = dict(zip(items["item"], items["dimension"]))
+    if dept is None:
+        dept = pd.Categorical(survey["department"].astype("str"))
     ans_long = _long(answers, dept, "item", "value")
-    ans_long["dimension"] = ans_long["item"].map(item_dim)
+    dim_of_item = pd.Index(list(dims), dtype="str").get_indexer(items["dimension"])
+    ans_long["dimension"] = pd.Categorical.from_codes(dim_of_item[ans_long["item"].cat.codes.to_numpy()],
+                                                      categories=scores.columns.astype("str"))
     score_long = _long(scores, dept, "dimension", "score")
     return answers, scores, ans_long, score_long
 
@@ -778,9 +856,9 @@ def _change_table(now: pd.DataFrame, prev: pd.DataFrame,
     with np.errstate(divide="ignore", invalid="ignore"):
         dof = (v1 + v2) ** 2 / (v1**2 / (n1 - 1) + v2**2 / (n2 - 1))
         dof = np.where(se > 0, dof, np.nan)
-        p = np.where(se > 0, stats.ttest_ind_from_stats(m1, s1, n1, m2, s2, n2, equal_var=False).pvalue, np.nan)
+        p = np.where(se > 0, _welch_p_value(m1, s1, n1, m2, s2, n2), np.nan)
     diff = m1 - m2
-    half = stats.t.ppf(0.975, dof) * se
+    half = _t_quantile(0.975, dof) * se
     both["mean_change"] = diff
     both["ci_low"] = diff - half
     both["ci_high"] = diff + half
@@ -861,7 +939,8 @@ def analyze_survey(
     shown departments with a defined value.
 
     Change: per (department, dimension) and overall, ``mean_change`` = mean now - mean before,
-    ``favourable_change`` likewise, Welch's t-test (unequal variances; ``scipy.stats``) with its
+    ``favourable_change`` likewise, Welch's t-test (unequal variances; the arithmetic of
+    ``scipy.stats.ttest_ind_from_stats`` with ``scipy.special``) with its
     p-value, ``significant`` = p < 0.05 (``survey.change.p_max``), and the 95 % CI of the difference
     :math:`\\Delta \\pm t_{0.975,\\nu}\\sqrt{s_1^2/n_1 + s_2^2/n_2}` with Welch-Satterthwaite
     :math:`\\nu`. Undefined (NA) when a wave has fewer than 2 respondents or both have zero variance.
@@ -920,8 +999,9 @@ def analyze_survey(
                         f"{', '.join(unmapped[:10])}.")
     dims_items = _dimension_items(items)
     dims = list(dims_items)
-    answers, scores, ans_long, score_long = _wave_tables(survey, items)
     dept = survey["department"].astype("str")
+    dept_codes = pd.Categorical(dept)  # sorted categories: grouping on codes orders groups by name
+    answers, scores, ans_long, score_long = _wave_tables(survey, items, dept_codes)
     n_resp = len(survey)
     if "respondent_id" in survey.columns:
         rid = survey["respondent_id"]
@@ -1007,7 +1087,7 @@ def analyze_survey(
     # --- agreement ----------------------------------------------------------------------------------
     rwg_parts, agree_rows = [], []
     for dim, cols in dims_items.items():
-        r = rwg(answers[cols], dept.to_numpy())
+        r = rwg(answers[cols], dept_codes)
         r = r.rename_axis("department").reset_index().assign(dimension=dim)
         rwg_parts.append(r)
     rwg_table = pd.concat(rwg_parts, ignore_index=True)[["department", "dimension", "n", "rwg"]]
@@ -1015,8 +1095,8 @@ def analyze_survey(
     for dim in dims:
         vis = rwg_shown.loc[(rwg_shown["dimension"] == dim) & ~rwg_shown["suppressed"], "rwg"].dropna()
         agree_rows.append({"dimension": dim,
-                           "icc1": (icc1(scores[dim], dept) if overall_ok else None),
-                           "icc2": (icc2(scores[dim], dept) if overall_ok else None),
+                           "icc1": (icc1(scores[dim], dept_codes) if overall_ok else None),
+                           "icc2": (icc2(scores[dim], dept_codes) if overall_ok else None),
                            "rwg_mean": vis.mean() if len(vis) else np.nan,
                            "rwg_median": vis.median() if len(vis) else np.nan,
                            "n_departments": int(len(vis))})

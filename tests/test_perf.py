@@ -1,8 +1,10 @@
 """The report's speed-ups give the same results as the straightforward code they replace.
 
-Batched betweenness, the per-group complementary suppression of the survey, the vectorised spring layout,
-the single-draw PNG, the Latin-only font path, the report kernel's settings and the forked child
-processes of ``assess(parallel=True)`` and ``ReportBook(parallel=True)``.
+Batched betweenness, the direction-optimising one-source betweenness and its sources shared with a forked
+child (equal, not just close, to the plain pass), Louvain in a forked child, the survey's grouping on category codes and its
+``scipy.special`` statistics, the per-group complementary suppression of the survey, the vectorised
+spring layout, the single-draw PNG, the Latin-only font path, the report kernel's settings and the forked
+child processes of ``assess(parallel=True)`` and ``ReportBook(parallel=True)``.
 """
 
 from __future__ import annotations
@@ -88,6 +90,171 @@ def test_random_graph_both_methods_match_networkx(monkeypatch, n_nodes):
         communication._betweenness_frontier(n, u, v, sources), rel=1e-12, abs=1e-12)
 
 
+def _plain_frontier(n, u, v, sources):
+    """The straightforward one-source Brandes pass the BFS-direction and child-process speed-ups replace:
+    top-down levels expanded with repeat/arange over the CSR adjacency, one source after another."""
+    bc = np.zeros(n)
+    indptr, indices = communication._csr(n, u, v)
+    for s in sources:
+        dist = np.full(n, -1)
+        sigma = np.zeros(n)
+        dist[s], sigma[s] = 0, 1.0
+        frontier, levels, depth = np.array([s]), [], 0
+        while frontier.size:
+            starts = indptr[frontier]
+            lens = indptr[frontier + 1] - starts
+            offsets = np.repeat(starts - (np.cumsum(lens) - lens), lens) + np.arange(int(lens.sum()))
+            nbr, par = indices[offsets], np.repeat(frontier, lens)
+            down = dist[nbr] < 0
+            par, nbr = par[down], nbr[down]
+            if nbr.size == 0:
+                break
+            dist[nbr] = depth + 1
+            counts = np.bincount(nbr, weights=sigma[par], minlength=n)
+            frontier = np.flatnonzero(counts)
+            sigma[frontier] = counts[frontier]
+            levels.append((par, nbr))
+            depth += 1
+        delta = np.zeros(n)
+        for par, nbr in reversed(levels):
+            delta += np.bincount(par, weights=sigma[par] / sigma[nbr] * (1.0 + delta[nbr]), minlength=n)
+        delta[s] = 0.0
+        bc += delta
+    return bc
+
+
+def _clustered_graph(seed):
+    # small-world-ish: dense groups, a few long ties, a separate component and isolates
+    rng = np.random.default_rng(seed)
+    g = nx.connected_caveman_graph(30, 12)
+    g.add_edges_from(tuple(map(int, rng.choice(360, 2, replace=False))) for _ in range(150))
+    g.add_edges_from((360 + i, 360 + (i + 1) % 9) for i in range(9))  # a ring of 9 on its own
+    g.add_nodes_from(range(369, 373))
+    u, v = _edges(list(g.edges()))
+    return g.number_of_nodes(), u, v
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_frontier_is_the_plain_pass_in_every_direction(monkeypatch, seed):
+    n, u, v = _clustered_graph(seed)
+    sources = np.array(random.Random(seed).sample(range(n), 60))
+    sources[:3] = [365, 370, 0]  # in the ring, an isolate, the first group
+    plain = _plain_frontier(n, u, v, sources)
+    assert (communication._betweenness_frontier(n, u, v, sources) == plain).all()  # not just close: equal
+    monkeypatch.setattr(communication, "_BOTTOM_UP_SHARE", 1e9)  # bottom-up from the second level
+    assert (communication._betweenness_frontier(n, u, v, sources) == plain).all()
+    monkeypatch.setattr(communication, "_SMALL_SELECTION", 0)  # SciPy row selection for every level
+    assert (communication._betweenness_frontier(n, u, v, sources) == plain).all()
+    monkeypatch.setattr(communication, "_BOTTOM_UP_SHARE", 0.0)  # top-down only
+    assert (communication._betweenness_frontier(n, u, v, sources) == plain).all()
+    assert (communication._betweenness_frontier(n, u, v, None) == _plain_frontier(n, u, v, range(n))).all()
+
+
+@needs_fork
+def test_frontier_split_with_a_child_is_the_plain_pass(monkeypatch):
+    import orgkit.assessment
+
+    n, u, v = _clustered_graph(5)
+    sources = np.array(random.Random(5).sample(range(n), 41))
+    plain = _plain_frontier(n, u, v, sources)
+    monkeypatch.setattr(communication, "_SPLIT_MIN_WORK", 0)
+    children = []
+
+    class Counted(_ForkedCall):
+        def result(self, timeout=600.0):
+            value = super().result(timeout)
+            children.append(value)
+            return value
+
+    monkeypatch.setattr(orgkit.assessment, "_ForkedCall", Counted)
+    assert (communication._betweenness_frontier(n, u, v, sources, split=True) == plain).all()
+    assert children == [True]  # the last 20 sources came from the child
+    monkeypatch.setattr(communication, "_SPLIT_MAX_BYTES", 3 * 8 * n)  # room for 3 rows only
+    assert (communication._betweenness_frontier(n, u, v, sources, split=True) == plain).all()
+    monkeypatch.setattr(communication, "_dependencies_into", _fails_in_child(communication._dependencies_into))
+    assert (communication._betweenness_frontier(n, u, v, sources, split=True) == plain).all()
+    assert children == [True, True, None]  # the child failed; this process did its sources
+
+
+def _fails_in_child(real):
+    import os
+
+    parent = os.getpid()
+
+    def dependencies_into(adj, sources, rows):
+        if os.getpid() != parent:
+            raise RuntimeError("child fails")
+        return real(adj, sources, rows)
+
+    return dependencies_into
+
+
+def test_unique_ints_and_departments_reached_both_ways(monkeypatch):
+    rng = np.random.default_rng(5)
+    x = rng.integers(-3, 50, 500)
+    assert np.array_equal(communication._unique_ints(x), np.unique(x))
+    assert communication._unique_ints(np.array([], dtype=np.int64)).size == 0
+    _, people, edges = _people_graph(rng)
+    g = communication._graph_from_edges(people, edges)
+    dense = communication._departments_reached(g)
+    monkeypatch.setattr(communication, "_DENSE_REACH_MAX_CELLS", 0)
+    assert np.array_equal(dense, communication._departments_reached(g))
+    # by hand: the departments other than one's own among one's neighbours
+    dept = dict(zip(people["employee_id"], people["department"]))
+    nbrs = {p: set() for p in people["employee_id"]}
+    for a, b in zip(edges["u"], edges["v"]):
+        nbrs[a].add(dept[b])
+        nbrs[b].add(dept[a])
+    assert dense.tolist() == [len(nbrs[p] - {dept[p]}) for p in people["employee_id"]]
+
+
+def _people_graph(rng, n=400, m=1500):
+    g = nx.gnm_random_graph(n, m, seed=int(rng.integers(1000)))
+    people = pd.DataFrame({"employee_id": [f"p{i}" for i in range(n)],
+                           "department": [f"D{d}" for d in rng.integers(0, 7, n)]})
+    edges = pd.DataFrame({"u": [f"p{a}" for a, _ in g.edges()], "v": [f"p{b}" for _, b in g.edges()]})
+    return g, people, edges
+
+
+@needs_fork
+def test_communities_in_a_child_same_numbers(monkeypatch):
+    from orgkit.client import Client, Settings
+    from pathlib import Path
+
+    rng = np.random.default_rng(11)
+    _, people, edges = _people_graph(rng)
+    rows = edges.rename(columns={"u": "source_id", "v": "target_id"})
+    client = Client(path=Path("."), settings=Settings(name="t"), people=people, communication=rows)
+    # the paths of large graphs on a small one: frontier betweenness, Louvain in a child or the sources
+    # shared with a child
+    monkeypatch.setattr(communication, "_BATCHED_BFS_MAX_NODES", 0)
+    monkeypatch.setattr(communication, "_FORK_COMMUNITIES_MIN_EDGES", 0)
+    monkeypatch.setattr(communication, "_SPLIT_MIN_WORK", 0)
+    monkeypatch.setenv("ORGKIT_PARALLEL", "0")
+    serial = communication.analyze_communication(client)
+    monkeypatch.delenv("ORGKIT_PARALLEL")
+    import orgkit.assessment
+
+    calls = []
+
+    class Counted(_ForkedCall):
+        def result(self, timeout=600.0):
+            value = super().result(timeout)
+            calls.append(value is not None)
+            return value
+
+    monkeypatch.setattr(orgkit.assessment, "_ForkedCall", Counted)
+    forked = communication.analyze_communication(client)
+    assert calls == [True]  # Louvain came from the child
+    monkeypatch.setattr(communication, "_FORK_COMMUNITIES_MIN_EDGES", 10**9)
+    split = communication.analyze_communication(client)
+    assert calls == [True, True]  # half of the betweenness sources came from the child
+    assert serial.metrics["communities_method"] == "louvain" and serial.metrics["communities"] >= 2
+    for other in (forked, split):
+        assert json.dumps(other.metrics, sort_keys=True) == json.dumps(serial.metrics, sort_keys=True)
+        assert other.brokers.equals(serial.brokers)
+
+
 # ------------------------------------------------------------------------------------------ survey privacy
 def test_one_person_department_complementary():
     # A (1 person) is hidden; B (6) is the smallest shown group and joins it so A cannot be recovered
@@ -106,6 +273,59 @@ def test_complementary_same_rule_as_privacy_module():
         expected = complementary_suppression(pd.Series(sizes, index=names), pd.Series(primary, index=names), mgs)
         got = _complementary(sizes, np.array(names, dtype=object), primary, mgs)
         assert got.tolist() == expected.tolist(), (names, sizes.tolist(), primary.tolist(), mgs)
+
+
+def test_survey_long_tables_are_melt_without_missing_values():
+    from orgkit.survey import _long
+
+    frame = pd.DataFrame({"q1": [1.0, np.nan, 3.0], "q2": [np.nan, 5.0, 2.0]}, index=[10, 11, 12])
+    dept = pd.Series(["b", "a", "b"], dtype="str")
+    melted = (frame.assign(department=dept.to_numpy()).melt(id_vars="department", var_name="item", value_name="v")
+              .dropna(subset=["v"]))
+    ours = _long(frame, pd.Categorical(dept), "item", "v")
+    assert ours.index.tolist() == melted.index.tolist() == [0, 2, 4, 5]
+    assert ours.astype("str").equals(melted.astype("str"))
+    assert isinstance(ours["department"].dtype, pd.CategoricalDtype) and isinstance(ours["item"].dtype, pd.CategoricalDtype)
+
+
+def test_t_quantile_and_welch_are_scipy_stats_arithmetic():
+    import scipy.stats
+
+    from orgkit.survey import _t_quantile, _welch_p_value
+
+    rng = np.random.default_rng(2)
+    dof = np.concatenate([rng.uniform(0.5, 400, 300), [1, 2, np.inf, np.nan, 0, -1]])
+    assert np.array_equal(_t_quantile(0.975, dof), scipy.stats.t.ppf(0.975, dof), equal_nan=True)
+    m1, m2 = rng.normal(3, 1, 300), rng.normal(3, 1, 300)
+    s1, s2 = rng.uniform(0, 2, 300), rng.uniform(0, 2, 300)
+    n1, n2 = rng.integers(2, 300, 300).astype(float), rng.integers(2, 300, 300).astype(float)
+    s1[:5] = s2[:5] = 0.0  # no variance at all: scipy's df fallback
+    with np.errstate(all="ignore"):
+        ref = scipy.stats.ttest_ind_from_stats(m1, s1, n1, m2, s2, n2, equal_var=False).pvalue
+    assert _welch_p_value(m1, s1, n1, m2, s2, n2) == pytest.approx(ref, rel=1e-13, nan_ok=True)
+
+
+def test_assessment_import_leaves_scipy_stats_alone():
+    import subprocess
+    import sys
+
+    code = "import sys, orgkit.assessment; print('scipy.stats' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "False"  # about a second at every `orgkit assess`
+
+
+def test_agreement_on_department_codes_equals_on_names():
+    from orgkit.survey import icc1, icc2, rwg
+
+    rng = np.random.default_rng(4)
+    x = pd.DataFrame(rng.integers(1, 6, (200, 3)).astype(float))
+    x[x > 4.6] = np.nan
+    names = np.array(["Sales", "IT", "HR", "R&D", "Ops"], dtype=object)[rng.integers(0, 5, 200)]
+    names[::31] = None
+    codes = pd.Categorical(pd.Series(names, dtype="str"))
+    by_name, by_code = rwg(x, names), rwg(x, codes)
+    assert by_name.equals(by_code) and by_name.index.equals(by_code.index) and by_code.index.dtype == "str"
+    assert icc1(x[0], names) == icc1(x[0], codes) and icc2(x[1], names) == icc2(x[1], codes)
 
 
 # ------------------------------------------------------------------------------------------ layout
