@@ -105,6 +105,8 @@ def _engine(client) -> dict:
 
 def run_one(n: int) -> dict:
     """Generate, load, assess, and compare engine with naive for ``n`` people (in this process)."""
+    import networkx, scipy.sparse.csgraph, scipy.special  # noqa: F401,E401  (what assess imports when first needed)
+
     import orgkit
     import orgkit.communication, orgkit.decisions, orgkit.structure, orgkit.survey  # noqa: F401,E401  (imported before timing)
     from orgkit.sample import generate_client
