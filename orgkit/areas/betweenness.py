@@ -471,11 +471,12 @@ _SPLIT_MIN_WORK = 20_000_000
 
 def split_allowed() -> bool:
     """Whether betweenness may share its sources with a forked child process (see
-    :func:`orgkit.assessment.fork_available`)."""
+    :func:`fork_available`)."""
     return fork_available()
 
 
 def sample_sources(n: int, k: int | None, seed: int) -> np.ndarray | None:
+    """The ``k`` BFS sources of a sampled run (networkx's draw for ``seed``), or ``None`` for every node."""
     if k is None or k >= n:
         return None
     if k < 1:

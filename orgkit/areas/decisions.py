@@ -208,12 +208,7 @@ def distance_to_head(hierarchy: Hierarchy, departments: pd.Series | np.ndarray) 
     Notes
     -----
     0 for every head (a top person, a one-person department, anyone whose manager is in another
-    department).
-
-    References
-    ----------
-    .. [1] Hillis, W. D., & Steele, G. L. (1986). Data parallel algorithms. *Communications of the
-       ACM*, 29(12), 1170-1183. https://doi.org/10.1145/7902.7903
+    department). The heads come from :func:`department_heads` (pointer jumping, with its reference).
 
     Examples
     --------

@@ -60,6 +60,7 @@ def _sha256(path: Path) -> str:
 
 
 def notebook_sha256() -> str | None:
+    """SHA-256 of the report notebook, or ``None`` when it cannot be read."""
     try:
         from orgkit.report.resources import notebook_path
 
@@ -83,7 +84,7 @@ def input_fingerprint(
     parameters : mapping, optional
         Overrides and options of the run (plain JSON values).
     notebook_sha256 : str, optional
-        SHA-256 of the report notebook (default: the one :func:`orgkit.report.run.notebook_path` finds).
+        SHA-256 of the report notebook (default: the one :func:`orgkit.report.resources.notebook_path` finds).
 
     Returns
     -------

@@ -46,8 +46,11 @@ MANIFEST_COLUMNS: dict[str, tuple[str, ...]] = {
 }
 #: Private working folder under ``output_dir`` (removed at the start of every run).
 TMP_DIR = ".orgkit-batch-tmp"
+#: What the last run did to each client, in ``output_dir`` (read by the overview).
 STATE_FILE = "batch.json"
+#: The file suffixes a client folder's inputs may have (what the fingerprint hashes).
 INPUT_SUFFIXES = (".csv", ".xlsx", ".xls", ".txt", ".tsv", ".json")
+#: The names of a client's settings file.
 SETTINGS_FILES = ("client.yml", "client.yaml")
 _SAFE_SLUG = re.compile(r"^[^\W_](?:[\w-]*[^\W_])?$")
 

@@ -249,6 +249,7 @@ def _failure(task: ClientTask, reason: str, error_type: str, seconds: float = 0.
 
 
 def run_serial(tasks: list[ClientTask], output_dir: str, timeout: float, on_result: Callable, fn: RunFn) -> None:
+    """The executor of one worker: every task in this process, one after the other."""
     for task in tasks:
         on_result(task, fn(task, output_dir, timeout))
 
@@ -418,6 +419,7 @@ def run_dask(tasks: list[ClientTask], output_dir: str, timeout: float, on_result
 
 @contextmanager
 def dask_client(scheduler: str | None, local_cluster: bool, workers: int) -> Iterator[tuple[Any, int]]:
+    """A Dask client on ``scheduler``, or on a local cluster of ``workers`` processes; yields it and its worker count."""
     try:
         from distributed import Client, LocalCluster
     except ImportError as exc:  # the orgkit[dask] extra is not installed
