@@ -16,12 +16,16 @@ Everything else lives in its subpackage or module: :mod:`orgkit.data` (reading a
 from __future__ import annotations
 
 import logging
+import sys
 
 from orgkit.data import sample
 from orgkit._version import __version__
 from orgkit.data.client import Client, DataWarning, Settings
 from orgkit.errors import OrgkitError, ValidationError
 from orgkit.data.loading import from_frames, load_client
+
+# ``import orgkit.sample`` keeps working: the generator lives in orgkit.data.sample
+sys.modules.setdefault(f"{__name__}.sample", sample)
 
 logging.getLogger(__name__).addHandler(logging.NullHandler())
 
