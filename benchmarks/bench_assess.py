@@ -90,8 +90,8 @@ def _naive_read(folder: Path) -> tuple[float, str]:
 
 def _engine(client) -> dict:
     """The same numbers with orgkit's vectorised building blocks."""
-    from orgkit.communication import build_edges, density, department_ties, modularity
-    from orgkit.decisions import decision_paths
+    from orgkit.areas.communication import build_edges, density, department_ties, modularity
+    from orgkit.areas.decisions import decision_paths
 
     edges = build_edges(client.people, client.communication)
     ties = department_ties(client.people, edges)
@@ -108,8 +108,8 @@ def run_one(n: int) -> dict:
     import networkx, scipy.sparse.csgraph, scipy.special  # noqa: F401,E401  (what assess imports when first needed)
 
     import orgkit
-    import orgkit.communication, orgkit.decisions, orgkit.structure, orgkit.survey  # noqa: F401,E401  (imported before timing)
-    from orgkit.sample import generate_client
+    import orgkit.areas.communication, orgkit.areas.decisions, orgkit.areas.structure, orgkit.areas.survey  # noqa: F401,E401  (imported before timing)
+    from orgkit.data.sample import generate_client
 
     with tempfile.TemporaryDirectory() as tmp:
         t = time.perf_counter()

@@ -38,9 +38,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--dask", action="store_true", help="also time a Dask LocalCluster with --workers workers")
     args = parser.parse_args(argv)
 
-    from orgkit.batch import run_batch
-    from orgkit.report import run_client
-    from orgkit.sample import generate_client
+    from orgkit.batch.run import run_batch
+    from orgkit.report.run import run_client
+    from orgkit.data.sample import generate_client
 
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
     load_before = _load()

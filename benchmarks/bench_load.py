@@ -1,6 +1,6 @@
 """Loading a 100,000-person client: ``orgkit.load_client`` against a plain read, and assess end to end.
 
-Generates (or reuses, with ``--folder``) the sample client of 100,000 people (``orgkit.sample.generate_client``,
+Generates (or reuses, with ``--folder``) the sample client of 100,000 people (``orgkit.data.sample.generate_client``,
 about a million communication rows, 20,000 decisions, two survey waves), then measures in one process, each
 timing the best of ``--repeat`` runs:
 
@@ -39,13 +39,13 @@ import networkx as nx
 import pandas as pd
 
 import orgkit
-import orgkit.loading
-from orgkit.sample import generate_client
+import orgkit.data.loading
+from orgkit.data.sample import generate_client
 
 try:  # the reader may live in its own module
-    from orgkit.reading import read_table
+    from orgkit.data.reading import read_table
 except ImportError:  # pragma: no cover - older layout
-    from orgkit.loading import read_table
+    from orgkit.data.loading import read_table
 
 TABLES = ("people", "communication", "survey", "survey_items", "survey_previous", "decisions", "responsibilities")
 
@@ -73,11 +73,11 @@ def reader_only(folder: Path) -> int:
 
 
 class ValidateTimer:
-    """Times ``orgkit.loading._validate`` (everything load_client does after reading) inside load_client."""
+    """Times ``orgkit.data.loading._validate`` (everything load_client does after reading) inside load_client."""
 
     def __init__(self) -> None:
         self.seconds: list[float] = []
-        self._validate = orgkit.loading._validate
+        self._validate = orgkit.data.loading._validate
 
     def __enter__(self) -> "ValidateTimer":
         def timed(*args, **kwargs):
@@ -87,11 +87,11 @@ class ValidateTimer:
             finally:
                 self.seconds.append(time.perf_counter() - t)
 
-        orgkit.loading._validate = timed
+        orgkit.data.loading._validate = timed
         return self
 
     def __exit__(self, *exc) -> None:
-        orgkit.loading._validate = self._validate
+        orgkit.data.loading._validate = self._validate
 
 
 def naive(folder: Path) -> dict:
@@ -133,8 +133,8 @@ def orgkit_end_to_end(folder: Path):
 
 def check_agreement(naive_out: dict, client, assessment) -> None:
     """The numbers both computed must be the same."""
-    from orgkit.communication import build_edges, department_ties
-    from orgkit.decisions import decision_paths
+    from orgkit.areas.communication import build_edges, department_ties
+    from orgkit.areas.decisions import decision_paths
 
     metrics = assessment.to_dict()
     assert abs(naive_out["density"] - metrics["communication"]["density"]) < 1e-12

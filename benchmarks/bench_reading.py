@@ -1,4 +1,4 @@
-"""Time ``orgkit.reading.read_table`` on a sample client's files against a plain pyarrow read of the same file.
+"""Time ``orgkit.data.reading.read_table`` on a sample client's files against a plain pyarrow read of the same file.
 
 The baseline is ``pd.read_csv(path, engine="pyarrow", dtype=str)``: the fastest way pandas reads a CSV as
 text, without what ``read_table`` adds (the SHA-256 of the bytes, the encoding decided from evidence, the
@@ -40,12 +40,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args(argv)
 
-    from orgkit.reading import read_table
+    from orgkit.data.reading import read_table
 
     with tempfile.TemporaryDirectory() as tmp:
         folder = args.folder
         if folder is None:
-            from orgkit.sample import generate_client
+            from orgkit.data.sample import generate_client
 
             folder = Path(tmp) / "client"
             generate_client(folder, employees=args.employees, seed=1)

@@ -1,4 +1,4 @@
-"""Time of one report (``orgkit.report.run_client``) against the floor of the Jupyter stack.
+"""Time of one report (``orgkit.report.run.run_client``) against the floor of the Jupyter stack.
 
 The **floor** is what any notebook report costs here: Papermill executes a notebook whose only cell imports the
 same libraries as the assessment notebook (pandas, numpy, scipy, networkx, matplotlib and orgkit's modules)
@@ -30,7 +30,7 @@ from pathlib import Path
 
 FLOOR_SOURCE = (
     "import numpy, pandas, scipy, networkx, matplotlib\n"
-    "import orgkit.assessment, orgkit.findings, orgkit.display, orgkit.plots, orgkit.report\n"
+    "import orgkit.assessment, orgkit.findings, orgkit.report.blocks, orgkit.plots, orgkit.report.run\n"
 )
 
 
@@ -47,8 +47,8 @@ def _floor_notebook(path: Path) -> Path:
 
 
 def _floor(nb: Path, out: Path) -> float:
-    from orgkit.render import render_html
-    from orgkit.report import execute_notebook
+    from orgkit.report.render import render_html
+    from orgkit.report.run import execute_notebook
 
     t = time.perf_counter()
     execute_notebook(nb, out / "floor.ipynb", {"output_dir": str(out)}, progress=False)
@@ -68,8 +68,8 @@ def main() -> None:
     t0 = time.perf_counter()
     import papermill  # noqa: F401  (imported once, as in a long-running CLI or batch worker)
 
-    from orgkit.report import run_client
-    from orgkit.sample import generate_client
+    from orgkit.report.run import run_client
+    from orgkit.data.sample import generate_client
 
     imports = time.perf_counter() - t0
     with tempfile.TemporaryDirectory(prefix="orgkit-bench-") as tmp:

@@ -7,19 +7,25 @@ The public API is small and stable::
     result = orgkit.assess(client)                   # every area's metrics and tables
     result.to_dict()                                 # what metrics.json holds
 
-Everything else lives in its module (:mod:`orgkit.assessment`, :mod:`orgkit.structure`, :mod:`orgkit.communication`,
-:mod:`orgkit.decisions`, :mod:`orgkit.survey`, :mod:`orgkit.report`, :mod:`orgkit.batch`).
+Everything else lives in its subpackage or module: :mod:`orgkit.data` (reading and loading a client),
+:mod:`orgkit.areas` (structure, communication, decisions, survey), :mod:`orgkit.assessment`,
+:mod:`orgkit.findings`, :mod:`orgkit.interpretation`, :mod:`orgkit.report`, :mod:`orgkit.batch`,
+:mod:`orgkit.files`, :mod:`orgkit.plots`.
 """
 
 from __future__ import annotations
 
 import logging
+import sys
 
-from . import sample
-from ._version import __version__
-from .client import Client, DataWarning, Settings
-from .errors import OrgkitError, ValidationError
-from .loading import from_frames, load_client
+from orgkit.data import sample
+from orgkit._version import __version__
+from orgkit.data.client import Client, DataWarning, Settings
+from orgkit.errors import OrgkitError, ValidationError
+from orgkit.data.loading import from_frames, load_client
+
+# ``import orgkit.sample`` keeps working: the generator lives in orgkit.data.sample
+sys.modules.setdefault(f"{__name__}.sample", sample)
 
 logging.getLogger(__name__).addHandler(logging.NullHandler())
 
@@ -39,6 +45,6 @@ __all__ = [
 
 def assess(client: Client, **options):
     """Run every assessment area on a loaded client; see :func:`orgkit.assessment.assess`."""
-    from .assessment import assess as _assess
+    from orgkit.assessment import assess as _assess
 
     return _assess(client, **options)

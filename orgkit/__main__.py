@@ -1,5 +1,5 @@
 """``python -m orgkit`` runs the command line."""
 
-from .cli import main
+from orgkit.cli import main
 
 main()

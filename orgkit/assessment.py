@@ -9,9 +9,7 @@ from __future__ import annotations
 import datetime as _dt
 import logging
 import math
-import os
 import re
-import sys
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,17 +17,18 @@ from typing import Any
 
 import numpy as np
 
-from ._version import __version__
-from .atomic import write_json
-from .client import Client
-from .jsonsafe import to_jsonable
-from .communication import CommunicationResult, analyze_communication
-from .decisions import DecisionsResult, analyze_decisions
-from .structure import StructureResult, analyze_structure
-from .privacy import OTHER_GROUP, pool_names, scrub_names, visible_groups
-from .summary import data_summary, hidden_group_names
-from .survey import SurveyResult, analyze_survey
-from .thresholds import DEFAULTS, REGISTRY, Thresholds
+from orgkit._version import __version__
+from orgkit.files.atomic import write_json
+from orgkit.data.client import Client
+from orgkit.files.jsonsafe import to_jsonable
+from orgkit.areas.betweenness import PARALLEL_ENV, ForkedCall, fork_available  # noqa: F401 - PARALLEL_ENV: part of assess's API
+from orgkit.areas.communication import CommunicationResult, analyze_communication
+from orgkit.areas.decisions import DecisionsResult, analyze_decisions
+from orgkit.areas.structure import StructureResult, analyze_structure
+from orgkit.privacy import OTHER_GROUP, pool_names, scrub_names, visible_groups
+from orgkit.data.summary import data_summary, hidden_group_names
+from orgkit.areas.survey import SurveyResult, analyze_survey
+from orgkit.thresholds import DEFAULTS, REGISTRY, Thresholds
 
 __all__ = ["Assessment", "assess", "write_metrics", "thresholds_block", "to_jsonable", "slugify", "client_slug",
            "AREAS"]
@@ -108,7 +107,7 @@ def thresholds_block(thresholds: Thresholds) -> dict[str, dict[str, Any]]:
     >>> block["survey.alpha.min"]
     {'value': 0.8, 'default': 0.7, 'overridden': True, 'unit': 'coefficient', 'source': 'Nunnally 1978'}
     """
-    from .method import threshold_source
+    from orgkit.method import threshold_source
 
     return {
         key: {"value": thresholds[key], "default": th.value, "overridden": key in thresholds.overridden,
@@ -200,7 +199,7 @@ def assess(client: Client, *, parallel: bool = False, thresholds: Thresholds | N
     Examples
     --------
     >>> import orgkit
-    >>> from orgkit.sample import sample_client_path
+    >>> from orgkit.data.sample import sample_client_path
     >>> result = orgkit.assess(orgkit.load_client(sample_client_path()))
     >>> sorted(result.scores)
     ['communication', 'decisions', 'overall', 'structure', 'survey']
@@ -215,8 +214,8 @@ def assess(client: Client, *, parallel: bool = False, thresholds: Thresholds | N
     for area in AREAS:
         by_area[area].setdefault("thresholds", th)
     child = None
-    if parallel and client.communication is not None and _fork_available():
-        child = _ForkedCall(analyze_communication, client, **by_area["communication"])
+    if parallel and client.communication is not None and fork_available():
+        child = ForkedCall(analyze_communication, client, **by_area["communication"])
     try:
         structure = analyze_structure(client, **by_area["structure"])
         decisions = analyze_decisions(client, **by_area["decisions"])
@@ -230,92 +229,6 @@ def assess(client: Client, *, parallel: bool = False, thresholds: Thresholds | N
         communication = analyze_communication(client, **by_area["communication"])
     return Assessment(client=client, structure=structure, communication=communication, decisions=decisions,
                       survey=survey, thresholds=th)
-
-
-#: Set to ``0`` to keep every report in one process (a batch with several workers already fills the cores):
-#: no forked child for communication, Louvain communities or half of the betweenness sources.
-PARALLEL_ENV = "ORGKIT_PARALLEL"
-
-
-def _fork_available() -> bool:
-    """Whether work can go to a forked child process: Linux, two or more CPUs this process may use, not a
-    daemonic multiprocessing worker (which may not have children), and not switched off with
-    ``ORGKIT_PARALLEL=0`` (a notebook kernel inherits it from the process that starts it)."""
-    import multiprocessing as mp
-
-    if os.environ.get(PARALLEL_ENV, "1").strip().lower() in ("0", "false", "no", "off"):
-        return False
-    if not sys.platform.startswith("linux") or mp.current_process().daemon:
-        return False
-    try:
-        return len(os.sched_getaffinity(0)) >= 2
-    except (AttributeError, OSError):  # pragma: no cover
-        return (os.cpu_count() or 1) >= 2
-
-
-class _ForkedCall:
-    """``func(*args, **kwargs)`` run in a forked child process (a copy of this one: no data is sent).
-
-    :meth:`result` returns the child's return value, or ``None`` when the child raised, died or did not
-    answer in ``timeout`` seconds; the caller then does the work itself. Call it once.
-    """
-
-    def __init__(self, func: Any, *args: Any, **kwargs: Any) -> None:
-        import multiprocessing as mp
-
-        ctx = mp.get_context("fork")
-        self._pipe, send = ctx.Pipe(duplex=False)
-        self._child = ctx.Process(target=_call_in_child, args=(send, func, args, kwargs), daemon=True,
-                                  name=f"orgkit-{getattr(func, '__name__', 'call')}")
-        try:
-            self._child.start()
-        except OSError as err:  # pragma: no cover - out of processes or memory
-            logger.info("cannot fork (%s); working in this process", err)
-            self._pipe.close()
-            self._child = None
-        finally:
-            send.close()
-
-    def cancel(self) -> None:
-        """Stop the child without waiting for its answer."""
-        if self._child is not None:
-            self._pipe.close()
-            self._child.kill()
-            self._child.join(timeout=1.0)
-            self._child = None
-
-    def result(self, timeout: float = 600.0) -> Any:
-        """The child's return value, or ``None`` (see the class)."""
-        if self._child is None:
-            return None
-        value = None
-        try:
-            if not self._pipe.poll(timeout):
-                raise TimeoutError(f"no answer in {timeout:g} s")
-            ok, value = self._pipe.recv()
-            if not ok:
-                logger.info("the child process failed (%s); working in this process", value)
-                value = None
-        except (EOFError, OSError, TimeoutError) as err:
-            logger.warning("the child process stopped (%s); working in this process", err)
-        finally:
-            self._pipe.close()
-            self._child.join(timeout=1.0)
-            if self._child.is_alive():  # pragma: no cover - a child that hangs
-                self._child.kill()
-                self._child.join(timeout=1.0)
-            self._child = None
-        return value
-
-
-def _call_in_child(pipe: Any, func: Any, args: tuple, kwargs: dict) -> None:
-    try:
-        try:
-            pipe.send((True, func(*args, **kwargs)))
-        except Exception as err:  # noqa: BLE001 - reported; the parent redoes the work and raises
-            pipe.send((False, f"{type(err).__name__}: {err}"))
-    finally:
-        pipe.close()
 
 
 def write_metrics(assessment: Assessment | dict, path: str | Path) -> Path:

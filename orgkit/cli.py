@@ -6,7 +6,7 @@ path is wrong, 1: a run failed, 3: a batch in which some clients failed, 130/143
 Ctrl-C/SIGTERM).
 
 No command writes into a client folder it reads, or over a file or folder orgkit did not write; each checks
-its output path before it writes anything (:mod:`orgkit.outputs`).
+its output path before it writes anything (:mod:`orgkit.files.outputs`).
 """
 
 from __future__ import annotations
@@ -19,8 +19,8 @@ from pathlib import Path
 
 import click
 
-from ._version import __version__
-from .errors import OrgkitError
+from orgkit._version import __version__
+from orgkit.errors import OrgkitError
 
 __all__ = ["main"]
 
@@ -78,7 +78,7 @@ def sample(out_dir: Path | None, employees: int, stage: str | None, seed: int, l
 
     OUT_DIR must be new or empty; --force rewrites a sample folder orgkit wrote, never another folder.
     """
-    from .sample import generate_client, sample_client_path
+    from orgkit.data.sample import generate_client, sample_client_path
 
     if print_path:
         click.echo(str(sample_client_path()))
@@ -98,7 +98,7 @@ def sample(out_dir: Path | None, employees: int, stage: str | None, seed: int, l
 @_friendly
 def validate(client_dir: Path, show_small_groups: bool) -> None:
     """Load and validate CLIENT_DIR; print what was loaded and every warning (exit 2 on errors)."""
-    from .summary import describe_client
+    from orgkit.data.summary import describe_client
 
     client = _load(client_dir)
     click.echo(describe_client(client, show_small_groups=show_small_groups))
@@ -106,8 +106,8 @@ def validate(client_dir: Path, show_small_groups: bool) -> None:
 
 def _load(client_dir: Path, **overrides):
     """load_client, with a file the operating system will not read reported like any other input problem."""
-    from .loading import load_client
-    from .outputs import unreadable_input
+    from orgkit.data.loading import load_client
+    from orgkit.files.outputs import unreadable_input
 
     try:
         return load_client(client_dir, **overrides)
@@ -125,9 +125,9 @@ def _load(client_dir: Path, **overrides):
 @_friendly
 def assess(client_dir: Path, output: Path | None, stage: str | None, min_group_size: int | None) -> None:
     """Run every assessment on CLIENT_DIR without a notebook and write one machine-readable result."""
-    from .assessment import assess as run_assess
-    from .assessment import write_metrics
-    from .outputs import check_metrics_file
+    from orgkit.assessment import assess as run_assess
+    from orgkit.assessment import write_metrics
+    from orgkit.files.outputs import check_metrics_file
 
     if output is not None:
         check_metrics_file(output, client_dir)
@@ -159,7 +159,7 @@ def assess(client_dir: Path, output: Path | None, stage: str | None, min_group_s
 def report(client_dir: Path, output_dir: Path, pdf: bool, language: str | None, stage: str | None,
            min_group_size: int | None, show_names: bool | None, timeout: int) -> None:
     """Execute the assessment notebook for CLIENT_DIR and write report.html (and report.pdf)."""
-    from .report import run_client
+    from orgkit.report.run import run_client
 
     result = run_client(client_dir, output_dir, language=language, stage=stage,
                         min_group_size=min_group_size, show_names=bool(show_names), pdf=pdf,
@@ -182,7 +182,7 @@ def report(client_dir: Path, output_dir: Path, pdf: bool, language: str | None, 
 def batch(source: Path, output_dir: Path, workers: int | None, scheduler: str | None, force: bool,
           pdf: bool) -> None:
     """Build every client's report from SOURCE (a folder of client folders, or a CSV/YAML manifest)."""
-    from .batch import BatchInterrupted, run_batch
+    from orgkit.batch.run import BatchInterrupted, run_batch
 
     try:
         summary = run_batch(source, output_dir, workers=workers, scheduler=scheduler, force=force, pdf=pdf)
@@ -204,7 +204,7 @@ def clean(reports_dir: Path, dry_run: bool) -> None:
     Only folders carrying orgkit's marker (.orgkit-report) and overview files orgkit recognises as its
     own are removed; anything else is listed and left alone.
     """
-    from .outputs import clean as clean_folder
+    from orgkit.files.outputs import clean as clean_folder
 
     done = clean_folder(reports_dir, dry_run=dry_run)
     verb = "would remove" if dry_run else "removed"

@@ -420,16 +420,13 @@ def _survey(m: Mapping[str, Any], language_labels: Mapping[str, Mapping[str, str
 
 def _felt_silos(assessment: Any, visible: set[str], language_labels: Mapping[str, Mapping[str, str]]) -> list[Finding]:
     """A ``felt_silo`` finding per visible department that is a structural silo and low on communication."""
-    survey = getattr(assessment, "survey", None)
-    if survey is None or not getattr(survey, "available", False):
-        return []
-    from orgkit.survey import department_links
+    from orgkit.interpretation import FELT_SILO_DIMENSION as dimension
+    from orgkit.interpretation import felt_silos
 
-    dimension = "communication"
-    if dimension not in survey.by_department.columns:  # the survey does not ask about communication
+    felt = felt_silos(assessment, visible)
+    if felt.empty:
         return []
-    links = department_links(assessment, dimension=dimension, visible=visible)
-    felt = links[links["felt_silo"].fillna(False).astype(bool) & ~links["suppressed"]]
+    survey = assessment.survey
     overall = ((survey.metrics.get("dimensions") or {}).get(dimension) or {}).get("mean")
     out = []
     for row in felt.to_dict("records"):
@@ -467,13 +464,13 @@ def derive_findings(assessment: Any) -> list[Finding]:
     its ``amber`` value is amber, at or beyond its ``red`` value red. An area without data yields no
     finding (its section says so). A department that is a structural silo *and* whose people rate
     communication below ``survey.felt_silo.mean_below`` (3.5 of 5) is a red ``felt_silo`` survey finding
-    (:func:`orgkit.survey.department_links`); :func:`recommend` cites it beside the silo finding in the
+    (:func:`orgkit.interpretation.felt_silos`); :func:`recommend` cites it beside the silo finding in the
     "open channels" recommendation.
     """
     client = assessment.client
     sizes = client.department_sizes()
     visible = set(sizes[sizes >= client.settings.min_group_size].index.astype(str))
-    from orgkit.survey import DIMENSION_LABELS
+    from orgkit.areas.survey import DIMENSION_LABELS
 
     th = assessment.thresholds
     found = (

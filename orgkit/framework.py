@@ -7,7 +7,7 @@ and keeps decision paths short and clear. What fits depends on size and stage: s
 mid-size firms split them into separate departments, and large firms add business units and regional
 branches on top of the functional departments.
 
-This module is data plus small lookups; :mod:`orgkit.structure` applies it to a client.
+This module is data plus small lookups; :mod:`orgkit.areas.structure` applies it to a client.
 """
 
 from __future__ import annotations

@@ -437,8 +437,8 @@ def _structure() -> list[Metric]:
 
 
 def _communication() -> list[Metric]:
-    from orgkit.communication import (
-        EXACT_BETWEENNESS_MAX_NODES,
+    from orgkit.areas.betweenness import EXACT_BETWEENNESS_MAX_NODES
+    from orgkit.areas.communication import (
         MAX_COMMUNITY_EDGES,
         OTHER_GROUP,
         analyze_communication,
@@ -912,21 +912,21 @@ def metric_definitions(
 _INTROS: dict[str, str] = {
     "client": "Who the assessment is for and with which settings.",
     "run": "Two top-level scalars (not in a block): which orgkit produced the file, and when.",
-    "data": "What was loaded (`orgkit.summary.data_summary`): counts, source files and loader warnings.",
-    "structure": "Structure fit (`orgkit.structure.analyze_structure`): layers and spans of control from "
+    "data": "What was loaded (`orgkit.data.summary.data_summary`): counts, source files and loader warnings.",
+    "structure": "Structure fit (`orgkit.areas.structure.analyze_structure`): layers and spans of control from "
                  "the reporting lines, department coverage of the framework at the client's stage, and RACI "
                  "clarity. Everything except the hierarchy metrics is available with people alone.",
-    "communication": "The communication graph (`orgkit.communication.analyze_communication`): one node per "
+    "communication": "The communication graph (`orgkit.areas.communication.analyze_communication`): one node per "
                      "person in people, one undirected edge per pair linked by any communication row. "
                      "Headline numbers are unweighted; `_weighted` variants use the rows' weights. Without a "
                      "communication table the block holds only `available` (false), `reason`, `people` and "
                      "`score` (null).",
-    "decisions": "Decision paths (`orgkit.decisions.analyze_decisions`): per decision, the reporting lines "
+    "decisions": "Decision paths (`orgkit.areas.decisions.analyze_decisions`): per decision, the reporting lines "
                  "between initiator and decider (hops), the approvers, the departments crossed and the "
                  "days taken, summarised by mean, median and 90th percentile. i = initiator, k = decider, "
                  "A = approvers, d = depth. Without decision records only the structural proxy "
                  "(distances to the top and to department heads) is computed.",
-    "survey": "The employee survey (`orgkit.survey.analyze_survey`): 1–5 Likert items grouped into "
+    "survey": "The employee survey (`orgkit.areas.survey.analyze_survey`): 1–5 Likert items grouped into "
               "dimensions; reverse-worded items are flipped before anything is computed. Every number "
               "computed from fewer than `min_group_size` respondents is hidden. Without a survey the block "
               "holds only `available` (false), `reason` and `score` (null).",
@@ -1037,7 +1037,7 @@ def _thresholds_section() -> list[str]:
 
 
 def _conventions() -> list[str]:
-    from orgkit.communication import OTHER_GROUP
+    from orgkit.areas.communication import OTHER_GROUP
 
     amber, red = DEFAULTS["score.status.green_from"], DEFAULTS["score.status.amber_from"]
     lines = [

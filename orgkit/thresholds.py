@@ -46,8 +46,8 @@ __all__ = [
 ]
 
 #: What a threshold counts, and the values its unit allows: ``unit -> (minimum, maximum, whole number)``
-#: (``None``: no bound). The Likert bounds are those of the survey scale (:data:`orgkit.contract.LIKERT_MIN`,
-#: :data:`~orgkit.contract.LIKERT_MAX`).
+#: (``None``: no bound). The Likert bounds are those of the survey scale (:data:`orgkit.data.contract.LIKERT_MIN`,
+#: :data:`~orgkit.data.contract.LIKERT_MAX`).
 UNITS: dict[str, tuple[float | None, float | None, bool]] = {
     "score": (0.0, 100.0, False),  # points of a 0-100 score
     "share": (0.0, 1.0, False),  # a fraction; sentences show it as a percentage
@@ -421,7 +421,7 @@ class Thresholds(Mapping[str, Any]):
     """The thresholds and weights one assessment uses: :data:`REGISTRY`'s defaults, updated by ``overrides``.
 
     An immutable mapping ``key -> value``. Build it from ``client.yml`` with :func:`client_thresholds`
-    (the loader does, into :attr:`orgkit.client.Settings.thresholds`).
+    (the loader does, into :attr:`orgkit.data.client.Settings.thresholds`).
 
     Parameters
     ----------

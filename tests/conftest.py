@@ -23,7 +23,7 @@ def shared_data() -> Path:
 @pytest.fixture(scope="session")
 def zh_report(tmp_path_factory):
     """The bundled sample client's whole report in Chinese (one run shared by the tests that read it)."""
-    from orgkit.report import run_client
-    from orgkit.sample import sample_client_path
+    from orgkit.report.run import run_client
+    from orgkit.data.sample import sample_client_path
 
     return run_client(sample_client_path(), tmp_path_factory.mktemp("zh"), language="zh", progress=False)

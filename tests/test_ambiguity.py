@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 
 from orgkit import ValidationError, from_frames, load_client
-from orgkit.dates import check_date_format, parse_dates, scan_dates
+from orgkit.data.dates import check_date_format, parse_dates, scan_dates
 
 PEOPLE = """\
 employee_id,department,manager_id
@@ -480,8 +480,8 @@ def test_from_frames_gives_the_reader_contract():
 
 def test_large_files_read_in_several_chunks_validate_like_small_ones(tmp_path):
     """Files over the reader's block size arrive as several Arrow chunks; every table check takes them."""
-    from orgkit.loading import load_client
-    from orgkit.reading import BLOCK_BYTES
+    from orgkit.data.loading import load_client
+    from orgkit.data.reading import BLOCK_BYTES
 
     n = 2_000
     ids = [f"E{i:05d}" for i in range(n)]

@@ -10,8 +10,8 @@ import stat
 
 import pytest
 
-from orgkit import atomic
-from orgkit.atomic import (
+from orgkit.files import atomic
+from orgkit.files.atomic import (
     MARKER,
     is_orgkit_folder,
     mark,

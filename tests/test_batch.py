@@ -1,4 +1,4 @@
-"""Tests of orgkit.batch (many clients' reports) and orgkit.overview (index.html, summary.csv).
+"""Tests of orgkit.batch.run (many clients' reports) and orgkit.batch.overview (index.html, summary.csv).
 
 The fast tests use hand-written manifests, metrics.json files and stand-in worker functions; the tests
 marked ``slow`` build real reports of small generated clients (about 2-5 s each).
@@ -16,27 +16,19 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from orgkit import batch as batch_mod
-from orgkit.batch import (
-    TMP_DIR,
-    BatchInterrupted,
-    BatchSummary,
-    ClientOutcome,
-    ClientTask,
-    discover_clients,
-    input_fingerprint,
-    read_manifest,
-    run_batch,
-)
+from orgkit.batch import run as batch_mod
+from orgkit.batch.fingerprints import input_fingerprint
+from orgkit.batch.manifest import TMP_DIR, ClientTask, discover_clients, read_manifest
+from orgkit.batch.run import BatchInterrupted, BatchSummary, ClientOutcome, run_batch
 from orgkit.errors import ConfigError, ManifestError, OutputError
-from orgkit.overview import build_overview, score_status, summary_table, wave_sort_key
+from orgkit.batch.overview import build_overview, score_status, summary_table, wave_sort_key
 
 
 # --------------------------------------------------------------------------------------------------
 # helpers
 # --------------------------------------------------------------------------------------------------
 def make_client(folder: Path, seed: int, name: str | None = None, employees: int = 60) -> Path:
-    from orgkit.sample import generate_client
+    from orgkit.data.sample import generate_client
 
     return generate_client(folder, employees=employees, seed=seed, name=name or f"Client {seed}")
 
@@ -479,9 +471,9 @@ def test_interrupted_batch_keeps_finished_reports_and_resumes(tmp_path, monkeypa
     src, out = tmp_path / "src", tmp_path / "reports"
     make_client(src / "a", seed=1, employees=40)
     make_client(src / "b", seed=2, employees=40)
-    import orgkit.render
+    import orgkit.report.render
 
-    real = orgkit.render.render_html
+    real = orgkit.report.render.render_html
     calls = []
 
     def render_then_interrupt(*args, **kwargs):  # Ctrl-C while b's report is half built
@@ -490,7 +482,7 @@ def test_interrupted_batch_keeps_finished_reports_and_resumes(tmp_path, monkeypa
             raise KeyboardInterrupt
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(orgkit.render, "render_html", render_then_interrupt)
+    monkeypatch.setattr(orgkit.report.render, "render_html", render_then_interrupt)
     with pytest.raises(BatchInterrupted) as err:
         run_batch(src, out, workers=1, progress=False)
     summary = err.value.summary

@@ -21,9 +21,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-import orgkit.render
+import orgkit.report.render
 from catalogue import CASES, Case, invocation, simulate
-from orgkit import report as report_mod
+from orgkit.report import run as report_mod
 from orgkit.cli import main
 
 
@@ -57,7 +57,7 @@ def stand_in(monkeypatch):
         Path(html).write_text("<html></html>", encoding="utf-8")
 
     monkeypatch.setattr(report_mod, "execute_notebook", execute)
-    monkeypatch.setattr(orgkit.render, "render_html", render)
+    monkeypatch.setattr(orgkit.report.render, "render_html", render)
 
 
 def test_the_catalogue_is_complete():

@@ -102,7 +102,7 @@ def test_assess_function_survives_importing_its_module():
     import orgkit
     import orgkit.assessment  # noqa: F401  (importing the module must not shadow the function)
 
-    client = orgkit.load_client(orgkit.sample.sample_client_path())
+    client = orgkit.load_client(orgkit.data.sample.sample_client_path())
     assert callable(orgkit.assess)
     first = orgkit.assess(client).to_dict()["scores"]
     assert orgkit.assess(client).to_dict()["scores"] == first

@@ -1,4 +1,4 @@
-"""Tests of orgkit.communication: hand-computed tiny graphs, privacy, and two public data sets."""
+"""Tests of orgkit.areas.communication: hand-computed tiny graphs, privacy, and two public data sets."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from orgkit.communication import (
+from orgkit.areas.communication import (
     OTHER_GROUP,
     SCORE_WEIGHTS,
     analyze_communication,
@@ -31,7 +31,7 @@ from orgkit.communication import (
     silos,
 )
 from orgkit.errors import ConfigError
-from orgkit.loading import from_frames
+from orgkit.data.loading import from_frames
 
 
 # --------------------------------------------------------------------------------------------------
@@ -136,7 +136,7 @@ def test_build_edges_aggregates_both_directions():
 def test_build_edges_ignores_unknown_and_self_rows(caplog):
     people = make_people({"X": ["a", "b"]})
     rows = make_rows([("a", "b"), ("a", "a"), ("a", "zz")])
-    with caplog.at_level("WARNING", logger="orgkit.communication"):
+    with caplog.at_level("WARNING", logger="orgkit.areas.communication"):
         e = build_edges(people, rows)
     assert len(e) == 1 and e["n_rows"].tolist() == [1]
     assert "1 rows naming people not in people and 1 self-rows" in caplog.text

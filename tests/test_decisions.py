@@ -1,4 +1,4 @@
-"""Tests for orgkit.decisions: hand-computed cases, then the public data sets against networkx."""
+"""Tests for orgkit.areas.decisions: hand-computed cases, then the public data sets against networkx."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ import pandas as pd
 import pytest
 
 from orgkit import from_frames
-from orgkit.client import Client, Settings
-from orgkit.decisions import (
+from orgkit.data.client import Client, Settings
+from orgkit.areas.decisions import (
     SCORE_TARGETS,
     STRUCTURAL_TARGETS,
     analyze_decisions,
@@ -24,7 +24,7 @@ from orgkit.decisions import (
     structural_proxy,
     summarize_paths,
 )
-from orgkit.hierarchy import Hierarchy
+from orgkit.data.hierarchy import Hierarchy
 
 # --------------------------------------------------------------------------------------------------
 # building clients

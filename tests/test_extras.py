@@ -12,8 +12,8 @@ from orgkit.errors import DependencyMissingError
 def test_dask_without_the_extra_says_how_to_install(monkeypatch, tmp_path):
     import shutil
 
-    from orgkit.batch import run_batch
-    from orgkit.sample import sample_client_path
+    from orgkit.batch.run import run_batch
+    from orgkit.data.sample import sample_client_path
 
     monkeypatch.setitem(sys.modules, "distributed", None)  # import distributed -> ImportError
     shutil.copytree(sample_client_path(), tmp_path / "clients" / "acme")
@@ -30,5 +30,5 @@ def test_core_import_does_not_need_the_extras(monkeypatch):
     for mod in [m for m in sys.modules if m == "orgkit" or m.startswith("orgkit.")]:
         monkeypatch.delitem(sys.modules, mod)
     orgkit = importlib.import_module("orgkit")
-    client = orgkit.load_client(orgkit.sample.sample_client_path())
+    client = orgkit.load_client(orgkit.data.sample.sample_client_path())
     assert client.n_people > 0

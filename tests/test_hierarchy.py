@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from orgkit.hierarchy import Hierarchy, find_cycles
+from orgkit.data.hierarchy import Hierarchy, find_cycles
 
 
 def tree(pairs: dict[str, str | None]) -> Hierarchy:

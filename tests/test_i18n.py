@@ -16,13 +16,13 @@ import pandas as pd
 import pytest
 
 from conftest import ROOT
-from orgkit import display
+from orgkit.report import blocks as display
 from orgkit.errors import ConfigError, MissingTextError, OrgkitError
 from orgkit.i18n import LANGUAGES, catalogue, catalogue_path, format_list, has, keys, placeholders, t, tn
 
 PACKAGE = ROOT / "orgkit"
 #: Where keys are used: the package's code and templates, and the batch overview's template.
-SOURCES = [*PACKAGE.rglob("*.py"), *PACKAGE.rglob("*.j2"), ROOT / "templates" / "overview.html.j2"]
+SOURCES = [*PACKAGE.rglob("*.py"), *PACKAGE.rglob("*.j2")]
 CJK = "\u3400-\u9fff"
 
 
@@ -151,7 +151,7 @@ def test_key_families_match_the_code_exactly():
     from orgkit.findings import STATUS_ORDER
     from orgkit.framework import FUNCTION_CODES, STAGE_EXPECTATIONS
     from orgkit.method import definitions
-    from orgkit.survey import _DIMENSIONS
+    from orgkit.areas.survey import _DIMENSIONS
 
     def family(prefix: str) -> set[str]:
         return {k for k in EN if k.startswith(prefix)}
@@ -273,7 +273,7 @@ def test_numbered_chinese_recommendations_cannot_be_misread():
 @pytest.mark.slow
 def test_chinese_report_has_no_english_outside_data(zh_report):
     """The text of the whole Chinese report, minus what comes from the client's files, is Chinese."""
-    from orgkit.loading import load_client
+    from orgkit.data.loading import load_client
     from orgkit.method import REFERENCES, definitions
     from orgkit.thresholds import REGISTRY
 
@@ -338,7 +338,7 @@ class _Rec:
 def test_every_block_escapes_names_from_the_data(tmp_path):
     from matplotlib.figure import Figure
 
-    from orgkit.client import DataWarning
+    from orgkit.data.client import DataWarning
 
     name = f"{EVIL} {QUOTES}"
     frame = pd.DataFrame({"department": [name, "Ops"], "people": [12, 7]})
@@ -379,14 +379,14 @@ def test_block_templates_are_autoescaped_and_strict():
     assert isinstance(env.loader, jinja2.PackageLoader)
     with pytest.raises(jinja2.UndefinedError):
         display.render_block("subheading", "subheading", title="x")  # no anchor given
-    templates = sorted(p.name for p in (PACKAGE / "templates" / "blocks").glob("*.html.j2"))
+    templates = sorted(p.name for p in (PACKAGE / "resources" / "templates" / "blocks").glob("*.html.j2"))
     assert len(templates) >= 12
 
 
 def test_overview_in_chinese(tmp_path):
     import json
 
-    from orgkit.overview import build_overview
+    from orgkit.batch.overview import build_overview
 
     folder = tmp_path / "acme"
     folder.mkdir()
@@ -406,6 +406,6 @@ def test_catalogues_and_block_templates_are_package_data():
 
     globs = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["package-data"]["orgkit"]
     shipped = {p for pattern in globs for p in PACKAGE.glob(pattern)}
-    needed = [*PACKAGE.glob("locale/*/LC_MESSAGES/*.po"), *PACKAGE.glob("templates/**/*.j2")]
+    needed = [*PACKAGE.glob("locale/*/LC_MESSAGES/*.po"), *PACKAGE.glob("resources/templates/**/*.j2")]
     assert len(needed) >= 14 and set(needed) <= shipped
     assert not list(PACKAGE.rglob("*.mo"))  # one source: the .po files, compiled when read

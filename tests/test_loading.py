@@ -11,7 +11,7 @@ import pytest
 import orgkit
 from orgkit import ValidationError, from_frames, load_client
 from orgkit.errors import OrgkitError
-from orgkit.loading import detect_encoding
+from orgkit.data.loading import detect_encoding
 
 PEOPLE = """\
 employee_id,department,manager_id,name,title

@@ -32,9 +32,9 @@ from orgkit.method import (
     metric_paths,
     metrics_markdown,
 )
-from orgkit.sample import sample_client_path
-from orgkit.structure import SPAN_BANDS
-from orgkit.survey import resolve_items
+from orgkit.data.sample import sample_client_path
+from orgkit.areas.structure import SPAN_BANDS
+from orgkit.areas.survey import resolve_items
 from orgkit.thresholds import REGISTRY
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -11,7 +11,7 @@ import nbformat
 import pytest
 
 from conftest import ROOT
-from orgkit.report import NOTEBOOK_PARAMETERS
+from orgkit.report.run import NOTEBOOK_PARAMETERS
 
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 ASSESSMENT = ROOT / "notebooks" / "assessment.ipynb"

@@ -1,4 +1,4 @@
-"""No output path can destroy input, and every failure to write is a message (orgkit.outputs, orgkit.atomic).
+"""No output path can destroy input, and every failure to write is a message (orgkit.files.outputs, orgkit.files.atomic).
 
 The report runs here use a stand-in for the notebook and the renderer (they write the files the run
 publishes), so every case takes a fraction of a second; tests/test_report.py runs the real notebook.
@@ -17,17 +17,20 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-import orgkit.render
-from orgkit import atomic
-from orgkit import batch as batch_mod
-from orgkit import report as report_mod
-from orgkit.atomic import mark, read_marker
-from orgkit.batch import TMP_DIR, run_batch
+import orgkit.report.render
+from orgkit.files import atomic
+from orgkit.batch import fingerprints as batch_fingerprints
+from orgkit.batch import run as batch_mod
+from orgkit.batch import workers as batch_workers
+from orgkit.report import run as report_mod
+from orgkit.files.atomic import mark, read_marker
+from orgkit.batch.manifest import TMP_DIR
+from orgkit.batch.run import run_batch
 from orgkit.cli import main
 from orgkit.errors import OutputError, ValidationError
-from orgkit.outputs import check_metrics_file, check_outside_clients, clean, orgkit_wrote_file
-from orgkit.overview import build_overview
-from orgkit.report import run_client
+from orgkit.files.outputs import check_metrics_file, check_outside_clients, clean, orgkit_wrote_file
+from orgkit.batch.overview import build_overview
+from orgkit.report.run import run_client
 
 PEOPLE = "employee_id,department,manager_id\nE1,Sales,\nE2,Sales,E1\nE3,Sales,E1\nE4,Sales,E1\nE5,Sales,E2\nE6,Ops,E1\n"
 
@@ -70,7 +73,7 @@ def fake_pipeline(monkeypatch):
         Path(html).write_text("<html>report</html>", encoding="utf-8")
 
     monkeypatch.setattr(report_mod, "execute_notebook", execute)
-    monkeypatch.setattr(orgkit.render, "render_html", render)
+    monkeypatch.setattr(orgkit.report.render, "render_html", render)
     return calls
 
 
@@ -403,7 +406,7 @@ def test_batch_disk_full_while_publishing_fails_the_client_only(tmp_path, fake_p
     def full(new, final):
         raise OutputError(f"cannot replace {final}: the disk is full (No space left on device).")
 
-    monkeypatch.setattr(batch_mod, "swap_in", full)
+    monkeypatch.setattr(batch_workers, "swap_in", full)
     summary = run_batch(src, out, workers=1, progress=False)
     assert summary.exit_code == 3 and "the disk is full" in summary.failed[0].reason
     assert not (out / "acme").exists()
@@ -528,7 +531,7 @@ def test_batch_log_on_a_full_disk_warns_once_without_a_traceback(tmp_path, capsy
     (OSError(errno.ENOSPC, "No space left on device"), "the disk is full"),
 ])
 def test_cli_sample_write_failures_are_messages(tmp_path, monkeypatch, error, words):
-    import orgkit.sample as sample_mod
+    import orgkit.data.sample as sample_mod
 
     def fail(table, path):
         raise type(error)(error.errno, error.strerror, os.fspath(path))
@@ -552,14 +555,14 @@ def test_cli_sample_refuses_a_client_folder_even_with_force(tmp_path):
 
 def test_batch_unreadable_input_fails_that_client_with_a_message(tmp_path, fake_pipeline, monkeypatch):
     src = clients(tmp_path / "clients", "acme", "beta")
-    real = batch_mod._sha256
+    real = batch_fingerprints._sha256
 
     def denied(path):
         if path.parent.name == "acme":
             raise PermissionError(errno.EACCES, "Permission denied", os.fspath(path))
         return real(path)
 
-    monkeypatch.setattr(batch_mod, "_sha256", denied)
+    monkeypatch.setattr(batch_fingerprints, "_sha256", denied)
     summary = run_batch(src, tmp_path / "reports", workers=1, progress=False)
     assert {o.slug: o.status for o in summary.outcomes} == {"acme": "failed", "beta": "done"}
     assert summary.failed[0].reason.startswith("client.yml: cannot be read (Permission denied)")

@@ -118,9 +118,3 @@ def test_notebooks_are_committed_clean():
 def test_no_generated_reports_tracked():
     tracked = [p for p in _tracked("reports") if not p.endswith((".gitkeep", "README.md"))]
     assert tracked == []
-
-
-def test_overview_template_copy_matches():
-    shipped = ROOT / "orgkit" / "resources" / "templates" / "overview.html.j2"
-    assert shipped.read_bytes() == (ROOT / "templates" / "overview.html.j2").read_bytes(), (
-        "cp templates/overview.html.j2 orgkit/resources/templates/")

@@ -22,19 +22,25 @@ from matplotlib.artist import Artist
 from matplotlib.figure import Figure
 from PIL import Image
 
-from orgkit import communication, report
-from orgkit.assessment import _fork_available, _ForkedCall, assess
-from orgkit.loading import load_client
-from orgkit.plots._style import figure_png, needs_cjk, plot_style
+from orgkit.areas import betweenness as engine
+from orgkit.areas import communication
+
+from orgkit.report import run as report
+from orgkit.areas.betweenness import ForkedCall, fork_available
+from orgkit.assessment import assess
+from orgkit.data.loading import load_client
+from orgkit.plots.style import figure_png, needs_cjk, plot_style
 from orgkit.plots.communication import network_layout
 from orgkit.privacy import complementary_suppression
-from orgkit.report import OrgkitKernelManager, ReportBook, execute_notebook
-from orgkit.sample import generate_client
-from orgkit.survey import _complementary
+from orgkit.report import book as report_book
+from orgkit.report.book import ReportBook
+from orgkit.report.run import OrgkitKernelManager, execute_notebook
+from orgkit.data.sample import generate_client
+from orgkit.areas.survey import _complementary
 
 matplotlib.use("Agg")
 
-needs_fork = pytest.mark.skipif(not _fork_available(), reason="needs Linux fork and two CPUs")
+needs_fork = pytest.mark.skipif(not fork_available(), reason="needs Linux fork and two CPUs")
 
 
 @pytest.fixture(scope="module")
@@ -51,24 +57,24 @@ def _edges(pairs):
 def test_star_batched():
     # the centre lies on the shortest path of every ordered pair of the 4 leaves: 12 / (4 * 3) = 1
     u, v = _edges([(0, 1), (0, 2), (0, 3), (0, 4)])
-    assert communication._betweenness(5, u, v, None).tolist() == [1.0, 0.0, 0.0, 0.0, 0.0]
+    assert engine.betweenness(5, u, v, None).tolist() == [1.0, 0.0, 0.0, 0.0, 0.0]
 
 
 def test_two_cliques_one_bridge_batched_equals_frontier():
     # K4 {0..3} and K4 {4..7} joined by 3-4: 3 and 4 each lie on 3 * 4 = 12 unordered pairs -> 24 / 42
     pairs = [(a, b) for a in range(4) for b in range(a + 1, 4)] + [(a, b) for a in range(4, 8) for b in range(a + 1, 8)]
     u, v = _edges(pairs + [(3, 4)])
-    batched = communication._betweenness_batched(8, u, v, None) / (7 * 6)
-    frontier = communication._betweenness_frontier(8, u, v, None) / (7 * 6)
+    batched = engine.betweenness_batched(8, u, v, None) / (7 * 6)
+    frontier = engine.betweenness_frontier(8, u, v, None) / (7 * 6)
     assert batched == pytest.approx([0, 0, 0, 24 / 42, 24 / 42, 0, 0, 0])
     assert batched == pytest.approx(frontier, abs=1e-15)
 
 
 def test_empty_and_isolates():
     u = v = np.array([], dtype=np.int64)
-    assert communication._betweenness(4, u, v, None).tolist() == [0.0] * 4
+    assert engine.betweenness(4, u, v, None).tolist() == [0.0] * 4
     u, v = _edges([(0, 1), (1, 2)])  # node 3 isolated: still the path's middle is 2 / (3 * 2)
-    assert communication._betweenness(4, u, v, None) == pytest.approx([0, 2 / 6, 0, 0])
+    assert engine.betweenness(4, u, v, None) == pytest.approx([0, 2 / 6, 0, 0])
 
 
 @pytest.mark.parametrize("n_nodes", [40, 300])
@@ -80,21 +86,22 @@ def test_random_graph_both_methods_match_networkx(monkeypatch, n_nodes):
     u, v = _edges(list(g.edges()))
     ref = nx.betweenness_centrality(g)
     expected = np.array([ref[i] for i in range(n)])
-    batched = communication._betweenness(n, u, v, None)
-    monkeypatch.setattr(communication, "_BATCHED_BFS_MAX_NODES", 0)
-    frontier = communication._betweenness(n, u, v, None)
+    batched = engine.betweenness(n, u, v, None)
+    monkeypatch.setattr(engine, "BATCHED_BFS_MAX_NODES", 0)
+    monkeypatch.setattr(communication, "BATCHED_BFS_MAX_NODES", 0)
+    frontier = engine.betweenness(n, u, v, None)
     assert batched == pytest.approx(expected, abs=1e-12)
     assert frontier == pytest.approx(expected, abs=1e-12)
     sources = np.array(sorted(rng.sample(range(n), 7)))
-    assert communication._betweenness_batched(n, u, v, sources) == pytest.approx(
-        communication._betweenness_frontier(n, u, v, sources), rel=1e-12, abs=1e-12)
+    assert engine.betweenness_batched(n, u, v, sources) == pytest.approx(
+        engine.betweenness_frontier(n, u, v, sources), rel=1e-12, abs=1e-12)
 
 
 def _plain_frontier(n, u, v, sources):
     """The straightforward one-source Brandes pass the BFS-direction and child-process speed-ups replace:
     top-down levels expanded with repeat/arange over the CSR adjacency, one source after another."""
     bc = np.zeros(n)
-    indptr, indices = communication._csr(n, u, v)
+    indptr, indices = engine._csr(n, u, v)
     for s in sources:
         dist = np.full(n, -1)
         sigma = np.zeros(n)
@@ -140,39 +147,38 @@ def test_frontier_is_the_plain_pass_in_every_direction(monkeypatch, seed):
     sources = np.array(random.Random(seed).sample(range(n), 60))
     sources[:3] = [365, 370, 0]  # in the ring, an isolate, the first group
     plain = _plain_frontier(n, u, v, sources)
-    assert (communication._betweenness_frontier(n, u, v, sources) == plain).all()  # not just close: equal
-    monkeypatch.setattr(communication, "_BOTTOM_UP_SHARE", 1e9)  # bottom-up from the second level
-    assert (communication._betweenness_frontier(n, u, v, sources) == plain).all()
-    monkeypatch.setattr(communication, "_SMALL_SELECTION", 0)  # SciPy row selection for every level
-    assert (communication._betweenness_frontier(n, u, v, sources) == plain).all()
-    monkeypatch.setattr(communication, "_BOTTOM_UP_SHARE", 0.0)  # top-down only
-    assert (communication._betweenness_frontier(n, u, v, sources) == plain).all()
-    assert (communication._betweenness_frontier(n, u, v, None) == _plain_frontier(n, u, v, range(n))).all()
+    assert (engine.betweenness_frontier(n, u, v, sources) == plain).all()  # not just close: equal
+    monkeypatch.setattr(engine, "_BOTTOM_UP_SHARE", 1e9)  # bottom-up from the second level
+    assert (engine.betweenness_frontier(n, u, v, sources) == plain).all()
+    monkeypatch.setattr(engine, "_SMALL_SELECTION", 0)  # SciPy row selection for every level
+    assert (engine.betweenness_frontier(n, u, v, sources) == plain).all()
+    monkeypatch.setattr(engine, "_BOTTOM_UP_SHARE", 0.0)  # top-down only
+    assert (engine.betweenness_frontier(n, u, v, sources) == plain).all()
+    assert (engine.betweenness_frontier(n, u, v, None) == _plain_frontier(n, u, v, range(n))).all()
 
 
 @needs_fork
 def test_frontier_split_with_a_child_is_the_plain_pass(monkeypatch):
-    import orgkit.assessment
-
     n, u, v = _clustered_graph(5)
     sources = np.array(random.Random(5).sample(range(n), 41))
     plain = _plain_frontier(n, u, v, sources)
-    monkeypatch.setattr(communication, "_SPLIT_MIN_WORK", 0)
+    monkeypatch.setattr(engine, "_SPLIT_MIN_WORK", 0)
     children = []
 
-    class Counted(_ForkedCall):
+    class Counted(ForkedCall):
         def result(self, timeout=600.0):
             value = super().result(timeout)
             children.append(value)
             return value
 
-    monkeypatch.setattr(orgkit.assessment, "_ForkedCall", Counted)
-    assert (communication._betweenness_frontier(n, u, v, sources, split=True) == plain).all()
+    monkeypatch.setattr(engine, "ForkedCall", Counted)
+    monkeypatch.setattr(communication, "ForkedCall", Counted)
+    assert (engine.betweenness_frontier(n, u, v, sources, split=True) == plain).all()
     assert children == [True]  # the last 20 sources came from the child
-    monkeypatch.setattr(communication, "_SPLIT_MAX_BYTES", 3 * 8 * n)  # room for 3 rows only
-    assert (communication._betweenness_frontier(n, u, v, sources, split=True) == plain).all()
-    monkeypatch.setattr(communication, "_dependencies_into", _fails_in_child(communication._dependencies_into))
-    assert (communication._betweenness_frontier(n, u, v, sources, split=True) == plain).all()
+    monkeypatch.setattr(engine, "_SPLIT_MAX_BYTES", 3 * 8 * n)  # room for 3 rows only
+    assert (engine.betweenness_frontier(n, u, v, sources, split=True) == plain).all()
+    monkeypatch.setattr(engine, "_dependencies_into", _fails_in_child(engine._dependencies_into))
+    assert (engine.betweenness_frontier(n, u, v, sources, split=True) == plain).all()
     assert children == [True, True, None]  # the child failed; this process did its sources
 
 
@@ -192,8 +198,8 @@ def _fails_in_child(real):
 def test_unique_ints_and_departments_reached_both_ways(monkeypatch):
     rng = np.random.default_rng(5)
     x = rng.integers(-3, 50, 500)
-    assert np.array_equal(communication._unique_ints(x), np.unique(x))
-    assert communication._unique_ints(np.array([], dtype=np.int64)).size == 0
+    assert np.array_equal(engine.unique_ints(x), np.unique(x))
+    assert engine.unique_ints(np.array([], dtype=np.int64)).size == 0
     _, people, edges = _people_graph(rng)
     g = communication._graph_from_edges(people, edges)
     dense = communication._departments_reached(g)
@@ -218,7 +224,7 @@ def _people_graph(rng, n=400, m=1500):
 
 @needs_fork
 def test_communities_in_a_child_same_numbers(monkeypatch):
-    from orgkit.client import Client, Settings
+    from orgkit.data.client import Client, Settings
     from pathlib import Path
 
     rng = np.random.default_rng(11)
@@ -227,23 +233,23 @@ def test_communities_in_a_child_same_numbers(monkeypatch):
     client = Client(path=Path("."), settings=Settings(name="t"), people=people, communication=rows)
     # the paths of large graphs on a small one: frontier betweenness, Louvain in a child or the sources
     # shared with a child
-    monkeypatch.setattr(communication, "_BATCHED_BFS_MAX_NODES", 0)
+    monkeypatch.setattr(engine, "BATCHED_BFS_MAX_NODES", 0)
+    monkeypatch.setattr(communication, "BATCHED_BFS_MAX_NODES", 0)
     monkeypatch.setattr(communication, "_FORK_COMMUNITIES_MIN_EDGES", 0)
-    monkeypatch.setattr(communication, "_SPLIT_MIN_WORK", 0)
+    monkeypatch.setattr(engine, "_SPLIT_MIN_WORK", 0)
     monkeypatch.setenv("ORGKIT_PARALLEL", "0")
     serial = communication.analyze_communication(client)
     monkeypatch.delenv("ORGKIT_PARALLEL")
-    import orgkit.assessment
-
     calls = []
 
-    class Counted(_ForkedCall):
+    class Counted(ForkedCall):
         def result(self, timeout=600.0):
             value = super().result(timeout)
             calls.append(value is not None)
             return value
 
-    monkeypatch.setattr(orgkit.assessment, "_ForkedCall", Counted)
+    monkeypatch.setattr(engine, "ForkedCall", Counted)
+    monkeypatch.setattr(communication, "ForkedCall", Counted)
     forked = communication.analyze_communication(client)
     assert calls == [True]  # Louvain came from the child
     monkeypatch.setattr(communication, "_FORK_COMMUNITIES_MIN_EDGES", 10**9)
@@ -276,7 +282,7 @@ def test_complementary_same_rule_as_privacy_module():
 
 
 def test_survey_long_tables_are_melt_without_missing_values():
-    from orgkit.survey import _long
+    from orgkit.areas.survey import _long
 
     frame = pd.DataFrame({"q1": [1.0, np.nan, 3.0], "q2": [np.nan, 5.0, 2.0]}, index=[10, 11, 12])
     dept = pd.Series(["b", "a", "b"], dtype="str")
@@ -291,7 +297,7 @@ def test_survey_long_tables_are_melt_without_missing_values():
 def test_t_quantile_and_welch_are_scipy_stats_arithmetic():
     import scipy.stats
 
-    from orgkit.survey import _t_quantile, _welch_p_value
+    from orgkit.areas.survey import _t_quantile, _welch_p_value
 
     rng = np.random.default_rng(2)
     dof = np.concatenate([rng.uniform(0.5, 400, 300), [1, 2, np.inf, np.nan, 0, -1]])
@@ -315,7 +321,7 @@ def test_assessment_import_leaves_scipy_stats_alone():
 
 
 def test_agreement_on_department_codes_equals_on_names():
-    from orgkit.survey import icc1, icc2, rwg
+    from orgkit.areas.reliability import icc1, icc2, rwg
 
     rng = np.random.default_rng(4)
     x = pd.DataFrame(rng.integers(1, 6, (200, 3)).astype(float))
@@ -443,11 +449,11 @@ def test_report_kernel_is_tuned(tmp_path):
 
 # ------------------------------------------------------------------------------------------ child processes
 def test_forked_call_value_or_none():
-    if not _fork_available():
+    if not fork_available():
         pytest.skip("needs Linux fork and two CPUs")
-    assert _ForkedCall(sum, [1, 2, 3]).result() == 6
-    assert _ForkedCall(int, "not a number").result() is None  # the caller then redoes the work
-    slow = _ForkedCall(__import__("time").sleep, 30)
+    assert ForkedCall(sum, [1, 2, 3]).result() == 6
+    assert ForkedCall(int, "not a number").result() is None  # the caller then redoes the work
+    slow = ForkedCall(__import__("time").sleep, 30)
     slow.cancel()
     assert slow.result() is None
 
@@ -485,14 +491,14 @@ def test_parallel_book_same_blocks_and_files(client_dir, tmp_path):
 def test_parallel_book_draws_itself_when_the_child_fails(client_dir, tmp_path, monkeypatch):
     client = load_client(client_dir)
     serial = _blocks(ReportBook(client))
-    monkeypatch.setattr(report, "_draw_in_child", lambda book, pipe, folder: pipe.close())
+    monkeypatch.setattr(report_book, "_draw_in_child", lambda book, pipe, folder: pipe.close())
     book = ReportBook(client, parallel=True)
     assert _blocks(book) == serial
     assert book._child is None
 
 
 def test_parallel_mode_can_be_switched_off(monkeypatch):
-    from orgkit.assessment import PARALLEL_ENV, _fork_available
+    from orgkit.areas.betweenness import PARALLEL_ENV, fork_available
 
     monkeypatch.setenv(PARALLEL_ENV, "0")
-    assert _fork_available() is False
+    assert fork_available() is False

@@ -13,8 +13,8 @@ from matplotlib.colors import to_hex
 
 from orgkit import plots
 from orgkit.i18n import t
-from orgkit.plots import _style
-from orgkit.plots._style import department_colors, figure_png, figure_svg, register_cjk_fonts, truncate
+from orgkit.plots import style as _style
+from orgkit.plots.style import department_colors, figure_png, figure_svg, register_cjk_fonts, truncate
 from orgkit.plots.communication import sample_people
 from orgkit.plots.structure import department_tree, tidy_tree_layout
 

@@ -22,11 +22,11 @@ from click.testing import CliRunner
 
 import orgkit
 from orgkit.cli import main
-from orgkit.loading import from_frames
-from orgkit.overview import build_overview
+from orgkit.data.loading import from_frames
+from orgkit.batch.overview import build_overview
 from orgkit.privacy import OTHER_GROUP, pool_names, scrub_names
-from orgkit.sample import sample_client_path
-from orgkit.summary import describe_client
+from orgkit.data.sample import sample_client_path
+from orgkit.data.summary import describe_client
 
 TINY = "Tiny Secret Team"
 GHOST_SURVEY = "Phantom Survey Unit"

@@ -21,11 +21,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook
 
-import orgkit.reading as reading
+import orgkit.data.reading as reading
 from orgkit import ValidationError, load_client
 from orgkit.cli import main
 from orgkit.errors import OrgkitError
-from orgkit.reading import (
+from orgkit.data.reading import (
     ReadOptions,
     UndecidedEncoding,
     bounded_yaml_load,
@@ -93,7 +93,7 @@ def test_unnamed_column_with_values_is_kept_and_repeated_headers_get_suffixes(tm
 
 
 def test_importable_from_loading():
-    from orgkit import loading
+    from orgkit.data import loading
 
     assert loading.read_table is read_table and loading.detect_encoding is detect_encoding
 
@@ -574,7 +574,7 @@ def test_cli_exits_2_on_hostile_input(tmp_path):
 
 
 def test_batch_wave_reader_is_bounded(tmp_path):
-    from orgkit.batch import _settings_wave
+    from orgkit.batch.manifest import _settings_wave
 
     write(tmp_path / "client.yml", BILLION_LAUGHS)
     assert _settings_wave(tmp_path) is None

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from orgkit import display, render
+from orgkit.report import blocks as display, render
 from orgkit.errors import DependencyMissingError
 
 
@@ -55,7 +55,7 @@ def test_outputs_kept_and_tagged_cells_removed(rendered):
 
 
 def test_stderr_is_not_shown_but_logged(tmp_path, caplog):
-    with caplog.at_level("WARNING", logger="orgkit.render"):
+    with caplog.at_level("WARNING", logger="orgkit.report.render"):
         render.render_html(_executed_notebook(), tmp_path / "r.html")
     assert "something internal" not in (tmp_path / "r.html").read_text(encoding="utf-8")
     assert "something internal" in caplog.text
@@ -178,7 +178,7 @@ def test_conventions_in_both_languages():
 
 
 def test_data_quality_lists_every_warning():
-    from orgkit.client import DataWarning
+    from orgkit.data.client import DataWarning
 
     html = display.data_quality([DataWarning("x", "people.csv", "2 rows <dropped>.", 2)]).markup
     assert "<code>people.csv</code> 2 rows &lt;dropped&gt;." in html

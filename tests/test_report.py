@@ -20,12 +20,12 @@ import nbformat
 import pytest
 
 from conftest import ROOT
-from orgkit import report as report_mod
+from orgkit.report import run as report_mod
 from orgkit.assessment import assess
 from orgkit.errors import ConfigError, NotebookCellError, ValidationError
-from orgkit.loading import load_client
-from orgkit.report import OrgkitKernelManager, client_slug, notebook_path, resolve_client_dir, run_client
-from orgkit.sample import generate_client, sample_client_path
+from orgkit.data.loading import load_client
+from orgkit.report.run import OrgkitKernelManager, client_slug, notebook_path, resolve_client_dir, run_client
+from orgkit.data.sample import generate_client, sample_client_path
 
 SECTIONS = ("cover", "summary", "structure", "communication", "decisions", "survey", "recommendations",
             "data-quality", "appendix")
@@ -299,15 +299,13 @@ def test_resolve_client_dir_defaults_to_sample():
     assert resolve_client_dir(None) == sample_client_path().resolve()
 
 
-def test_package_resources_match_checkout():
-    """The copies shipped as package data must equal the checkout's notebook and template."""
+def test_one_copy_of_every_resource():
+    """The checkout's notebook and templates are links to the package data, which is what a report reads."""
     resources = ROOT / "orgkit" / "resources"
-    hint = ("orgkit/resources is out of date: cp notebooks/assessment.ipynb orgkit/resources/ && "
-            "cp -r templates/orgkit orgkit/resources/templates/")
-    assert (resources / "assessment.ipynb").read_bytes() == (ROOT / "notebooks" / "assessment.ipynb").read_bytes(), hint
-    ours = _digest(ROOT / "templates" / "orgkit")
-    assert _digest(resources / "templates" / "orgkit") == ours, hint
-    assert notebook_path() == ROOT / "notebooks" / "assessment.ipynb"
+    assert (ROOT / "notebooks" / "assessment.ipynb").is_symlink() and (ROOT / "templates").is_symlink()
+    assert (ROOT / "notebooks" / "assessment.ipynb").resolve() == (resources / "assessment.ipynb").resolve()
+    assert (ROOT / "templates").resolve() == (resources / "templates").resolve()
+    assert notebook_path().resolve() == (resources / "assessment.ipynb").resolve()
 
 
 # ------------------------------------------------------------------------------------------ browser
@@ -324,7 +322,7 @@ window.addEventListener('load', function () {
 @pytest.mark.browser
 @pytest.mark.slow
 def test_report_renders_in_chromium(sample_report, tmp_path):
-    from orgkit.render import chromium_command, find_chromium, screenshot
+    from orgkit.report.render import chromium_command, find_chromium, screenshot
 
     chromium = find_chromium()
     if chromium is None:
@@ -359,8 +357,8 @@ def _survey_book(previous: bool):
     """
     import pandas as pd
 
-    from orgkit.loading import from_frames
-    from orgkit.report import ReportBook
+    from orgkit.data.loading import from_frames
+    from orgkit.report.book import ReportBook
 
     ids = {"Sales": [f"a{i}" for i in range(1, 6)], "R&D": [f"b{i}" for i in range(1, 6)],
            "Legal": ["l1", "l2", "l3"], "Audit": ["u1", "u2"]}

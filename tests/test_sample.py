@@ -1,4 +1,4 @@
-"""Tests of the synthetic client generator (orgkit.sample).
+"""Tests of the synthetic client generator (orgkit.data.sample).
 
 Structure is checked with networkx, computed independently of the generator's own arrays.
 """
@@ -17,7 +17,7 @@ import pytest
 import yaml
 
 from orgkit.errors import ConfigError, OutputError
-from orgkit.sample import SAMPLE_PARAMETERS, generate_client, is_sample_folder, sample_client_path
+from orgkit.data.sample import SAMPLE_PARAMETERS, generate_client, is_sample_folder, sample_client_path
 
 FILES = ("client.yml", "people.csv", "communication.csv", "survey.csv", "survey_items.csv", "survey_previous.csv",
          "decisions.csv", "responsibilities.csv")
@@ -267,7 +267,7 @@ def test_survey_values_items_and_response_rate(made):
     folder = made(400)
     survey = read(folder, "survey")
     items = read(folder, "survey_items")
-    questionnaire = pd.read_csv(Path(__file__).resolve().parents[1] / "orgkit" / "data" / "questionnaire.csv",
+    questionnaire = pd.read_csv(Path(__file__).resolve().parents[1] / "orgkit" / "resources" / "questionnaire.csv",
                                 dtype=str)
     assert list(items.columns) == ["item", "dimension", "reverse"]
     assert items["item"].tolist() == questionnaire["item"].tolist()
@@ -388,7 +388,7 @@ def test_raci_has_exactly_the_deliberate_problems(made, employees, language):
 
 
 def test_loader_accepts_the_generated_folder(made):
-    loading = pytest.importorskip("orgkit.loading")
+    loading = pytest.importorskip("orgkit.data.loading")
     for args in ((150, "mid", 7, "en"), (300, None, 1, "zh"), (2, None, 0, "en")):
         client = loading.load_client(made(*args))
         assert client.n_people == args[0]
@@ -402,7 +402,7 @@ def test_loader_accepts_the_generated_folder(made):
 
 
 def test_bundled_sample_loads(made):
-    loading = pytest.importorskip("orgkit.loading")
+    loading = pytest.importorskip("orgkit.data.loading")
     client = loading.load_client(sample_client_path())
     assert client.name == "Sample Co (150)" and client.settings.stage == "mid"
     assert client.n_people == 150
@@ -469,7 +469,7 @@ def test_refuses_a_file_as_folder(tmp_path):
 @pytest.mark.parametrize("error", [PermissionError(errno.EACCES, "Permission denied"),
                                    OSError(errno.ENOSPC, "No space left on device")])
 def test_write_failure_is_an_output_error(tmp_path, monkeypatch, error):
-    import orgkit.sample as sample_mod
+    import orgkit.data.sample as sample_mod
 
     def fail(table, path):
         raise type(error)(error.errno, error.strerror, str(path))

@@ -18,10 +18,11 @@ from pathlib import Path
 
 import pytest
 
-from orgkit import batch as batch_mod
-from orgkit.atomic import mark
-from orgkit.batch import ClientTask, _abandoned, _run_task
-from orgkit.sample import generate_client
+from orgkit.batch import workers as batch_mod
+from orgkit.files.atomic import mark
+from orgkit.batch.manifest import ClientTask
+from orgkit.batch.workers import _abandoned, run_task
+from orgkit.data.sample import generate_client
 
 psutil = pytest.importorskip("psutil")
 
@@ -46,7 +47,7 @@ def test_abandoned_outside_a_worker(monkeypatch):
 def test_parent_death_signal_is_set_on_linux():
     if not sys.platform.startswith("linux"):
         pytest.skip("PR_SET_PDEATHSIG is Linux only")
-    code = ("import signal, ctypes, orgkit.batch as b\n"
+    code = ("import signal, ctypes, orgkit.batch.workers as b\n"
             "assert b._set_parent_death_signal(signal.SIGTERM)\n"
             "sig = ctypes.c_int()\n"
             "assert ctypes.CDLL(None).prctl(2, ctypes.byref(sig), 0, 0, 0) == 0\n"  # PR_GET_PDEATHSIG
@@ -77,11 +78,11 @@ def test_a_worker_whose_batch_is_gone_does_not_publish(tmp_path, monkeypatch):
         write.close()  # the batch process dies while the report is being built
         return Result
 
-    import orgkit.report
+    import orgkit.report.run
 
-    monkeypatch.setattr(orgkit.report, "run_client", run_client)
+    monkeypatch.setattr(orgkit.report.run, "run_client", run_client)
     monkeypatch.setattr(batch_mod, "_PARENT_PIPE", read)
-    result = _run_task(ClientTask(slug="acme", folder=str(folder)), str(out))
+    result = run_task(ClientTask(slug="acme", folder=str(folder)), str(out))
     assert result["status"] == "failed" and result["error_type"] == "Abandoned"
     assert not (out / "acme").exists()
     assert list((out / batch_mod.TMP_DIR).iterdir()) == []  # its work folder is gone too

@@ -1,4 +1,4 @@
-"""Tests of orgkit.structure on hand-computed cases and on public organisation data sets."""
+"""Tests of orgkit.areas.structure on hand-computed cases and on public organisation data sets."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ import pandas as pd
 import pytest
 
 from orgkit.errors import ConfigError
-from orgkit.loading import from_frames
-from orgkit.structure import (
+from orgkit.data.loading import from_frames
+from orgkit.areas.structure import (
     SCORE_WEIGHTS,
     analyze_structure,
     department_coverage,

@@ -1,4 +1,4 @@
-"""Tests of orgkit.survey and orgkit.plots.survey: hand-computed values on tiny named cases, the bundled
+"""Tests of orgkit.areas.survey and orgkit.plots.survey: hand-computed values on tiny named cases, the bundled
 questionnaire, and the Bliese army company surveys (real Likert microdata) against independent numpy."""
 
 from __future__ import annotations
@@ -13,24 +13,20 @@ import pandas as pd
 import pytest
 
 from orgkit.errors import ConfigError, ValidationError
-from orgkit.loading import from_frames
-from orgkit.survey import (
+from orgkit.data.loading import from_frames
+from orgkit.interpretation import link_to_areas
+from orgkit.areas.reliability import alpha_if_item_deleted, cronbach_alpha, icc1, icc2, rwg
+from orgkit.areas.survey import (
     TOTAL,
-    alpha_if_item_deleted,
     analyze_survey,
     complementary_suppression,
-    cronbach_alpha,
     default_items,
-    icc1,
-    icc2,
-    link_to_areas,
     resolve_items,
-    rwg,
     score_respondents,
 )
 
 ROOT = Path(__file__).resolve().parents[1]
-TEMPLATES = ROOT / "templates" / "survey"
+TEMPLATES = ROOT / "orgkit" / "resources" / "templates" / "survey"
 T_975 = {4: 2.7764451051977987, 10: 2.2281388519649385}  # Student t quantiles (tables)
 
 
@@ -601,7 +597,7 @@ def _two_cliques_with_survey(*, communication: bool = True, rnd_cc=(2, 3), sales
 
 
 def test_department_links_two_cliques_one_bridge():
-    from orgkit.survey import department_links
+    from orgkit.interpretation import department_links
 
     links = department_links(_two_cliques_with_survey()).set_index("department")
     assert list(links.index) == ["Audit", "Legal", "R&D", "Sales"]
@@ -620,7 +616,7 @@ def test_department_links_two_cliques_one_bridge():
 
 
 def test_department_links_felt_needs_both():
-    from orgkit.survey import department_links
+    from orgkit.interpretation import department_links
 
     links = department_links(_two_cliques_with_survey(rnd_cc=(4, 4))).set_index("department")
     assert links.loc["R&D", "communication"] == pytest.approx(4.0)
@@ -628,7 +624,7 @@ def test_department_links_felt_needs_both():
 
 
 def test_department_links_without_communication():
-    from orgkit.survey import department_links
+    from orgkit.interpretation import department_links
 
     links = department_links(_two_cliques_with_survey(communication=False)).set_index("department")
     assert links.loc["R&D", ["density", "ei_index"]].isna().all()
@@ -639,7 +635,7 @@ def test_department_links_without_communication():
 def test_department_links_without_survey():
     from types import SimpleNamespace
 
-    from orgkit.survey import department_links
+    from orgkit.interpretation import department_links
 
     a = SimpleNamespace(survey=analyze_survey(from_frames(pd.DataFrame({"employee_id": ["1"], "department": ["A"]}))))
     links = department_links(a)

@@ -9,7 +9,7 @@ Survey: :func:`plot_dimension_heatmap`, :func:`plot_item_diverging_bars`.
 
 from __future__ import annotations
 
-from orgkit.plots._style import plot_style, register_cjk_fonts
+from orgkit.plots.style import plot_style, register_cjk_fonts
 from orgkit.plots.communication import network_layout, plot_department_heatmap, plot_ei_index, plot_network
 from orgkit.plots.decisions import plot_latency_by_type, plot_path_distribution
 from orgkit.plots.structure import plot_layers, plot_org_chart, plot_span_distribution, tidy_tree_layout

@@ -1,6 +1,6 @@
 """Figures of the communication analysis: department heatmap, the network, E-I per department.
 
-Each function takes the tables of :class:`orgkit.communication.CommunicationResult` (already free of
+Each function takes the tables of :class:`orgkit.areas.communication.CommunicationResult` (already free of
 small groups) and an optional ``ax``, and returns the figure. Layout of the network is a separate,
 seeded function so it is computed once and reused.
 """
@@ -14,9 +14,9 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from orgkit.communication import OTHER_GROUP
+from orgkit.areas.communication import OTHER_GROUP
 from orgkit.i18n import t
-from orgkit.plots._style import STATUS_COLORS, department_colors, new_figure, plot_style, truncate
+from orgkit.plots.style import STATUS_COLORS, department_colors, new_figure, plot_style, truncate
 
 __all__ = ["plot_department_heatmap", "network_layout", "sample_people", "plot_network", "plot_ei_index"]
 

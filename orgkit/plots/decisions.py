@@ -1,6 +1,6 @@
 """Figures of the decision-path analysis: hops and approvals, latency by decision type.
 
-Each function takes the ``paths`` table of :class:`orgkit.decisions.DecisionsResult` (one row per
+Each function takes the ``paths`` table of :class:`orgkit.areas.decisions.DecisionsResult` (one row per
 decision, ids only) and returns the figure.
 """
 
@@ -12,7 +12,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from orgkit.i18n import t
-from orgkit.plots._style import new_figure, plot_style, truncate
+from orgkit.plots.style import new_figure, plot_style, truncate
 
 __all__ = ["plot_path_distribution", "plot_latency_by_type"]
 

@@ -14,9 +14,9 @@ from matplotlib.axes import Axes
 from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
 
-from orgkit.hierarchy import Hierarchy
+from orgkit.data.hierarchy import Hierarchy
 from orgkit.i18n import t
-from orgkit.plots._style import STATUS_COLORS, department_colors, new_figure, plot_style, truncate
+from orgkit.plots.style import STATUS_COLORS, department_colors, new_figure, plot_style, truncate
 from orgkit.thresholds import DEFAULTS
 
 __all__ = [
@@ -52,7 +52,7 @@ def tidy_tree_layout(parent: np.ndarray, order: np.ndarray | None = None) -> tup
     -----
     Depth-first order is a lexicographic sort of each node's ancestor chain (root first; a node sorts
     before its descendants), computed for all nodes at once with binary lifting
-    (:meth:`orgkit.hierarchy.Hierarchy.ancestor_at_depth`). A node's ``x`` is the midpoint of the
+    (:meth:`orgkit.data.hierarchy.Hierarchy.ancestor_at_depth`). A node's ``x`` is the midpoint of the
     leftmost and rightmost leaf below it, as in the layered drawings of Reingold and Tilford [1]_
     (without their subtree compaction). Degenerate cases: an empty forest gives empty arrays; a single
     node sits at ``(0, 0)``.
@@ -145,7 +145,11 @@ def _elbows(x: np.ndarray, y: np.ndarray, parent: np.ndarray) -> np.ndarray:
     return np.concatenate([a, b, c]) if len(child) else np.zeros((0, 2, 2))
 
 
-def _level(n: int, level: str) -> str:
+def org_chart_level(n: int, level: str = "auto") -> str:
+    """What an org chart of ``n`` people draws: ``"people"``, ``"managers"`` or ``"departments"``.
+
+    ``level="auto"`` picks by size (:data:`ORG_CHART_LEVELS`); any other value is checked and returned.
+    """
     if level != "auto":
         if level not in ("people", "managers", "departments"):
             raise ValueError(f"level must be one of 'auto', 'people', 'managers', 'departments'. Got {level!r} instead.")
@@ -186,7 +190,7 @@ def plot_org_chart(
     Figure
     """
     n = len(people)
-    lvl = _level(n, level)
+    lvl = org_chart_level(n, level)
     sizes = people["department"].value_counts()
     visible = sizes[sizes >= min_group_size]
     colors = department_colors(visible.index)
@@ -285,7 +289,7 @@ def plot_span_distribution(
     ----------
     distribution : DataFrame
         ``band`` (``"1"``, ``"2-3"``, ..., ``"17+"``) and ``managers``, as
-        :func:`orgkit.structure.span_distribution` returns.
+        :func:`orgkit.areas.structure.span_distribution` returns.
     healthy : (int, int), optional
         The healthy span range; a band is narrow below it, wide above it, healthy otherwise (default:
         ``structure.span.healthy_min`` and ``healthy_max`` of :mod:`orgkit.thresholds`, 4-12).
@@ -353,7 +357,7 @@ def plot_layers(
         ``depth`` (0 = top) and ``people``.
     min_layers : int, optional
         The fewest layers that could hold this headcount at the observed mean span
-        (:func:`orgkit.structure.min_layers`); a dashed line marks it.
+        (:func:`orgkit.areas.structure.min_layers`); a dashed line marks it.
     language : {"en", "zh"}
     ax : Axes, optional
     """

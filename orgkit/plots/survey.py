@@ -1,6 +1,6 @@
 """Figures of the employee survey: department x dimension heatmap, diverging bars per item.
 
-Each function takes a table of :class:`orgkit.survey.SurveyResult` (already anonymised) and an optional
+Each function takes a table of :class:`orgkit.areas.survey.SurveyResult` (already anonymised) and an optional
 ``ax``, and returns the figure. Nothing is computed here beyond layout; a suppressed cell is drawn as a
 hatched grey box labelled as suppressed, never with a number.
 """
@@ -14,8 +14,8 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch, Rectangle
 
 from orgkit.i18n import t
-from orgkit.plots._style import new_figure, plot_style, truncate
-from orgkit.survey import DIMENSION_LABELS
+from orgkit.plots.style import new_figure, plot_style, truncate
+from orgkit.areas.survey import DIMENSION_LABELS
 from orgkit.thresholds import DEFAULTS, Thresholds
 
 __all__ = ["plot_dimension_heatmap", "plot_item_diverging_bars", "SURVEY_COLORS"]

@@ -1,0 +1,1 @@
+"""The assessment areas: structure, communication (and its betweenness engine), decisions, survey."""

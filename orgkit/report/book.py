@@ -1,0 +1,879 @@
+"""The kernel side of the report: :class:`ReportBook`, what the assessment notebook calls, one method per cell.
+
+The notebook opens a book with :func:`orgkit.report.run.open_report`; each method returns one HTML block of
+the report (:mod:`orgkit.report.blocks`). A parallel book draws its later figures in a forked child process
+(:func:`_draw_in_child`) while the notebook runs its earlier cells.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import os
+import shutil
+import sys
+import tempfile
+import time
+import weakref
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from orgkit.errors import ConfigError
+
+if TYPE_CHECKING:  # pragma: no cover
+    from orgkit.data.client import Client
+    from orgkit.report.blocks import HTML
+
+__all__ = ["ReportBook"]
+
+logger = logging.getLogger(__name__)
+
+
+def _parallel_block(method: Any) -> Any:
+    """A :class:`ReportBook` method whose block a parallel book takes from its child process."""
+
+    @functools.wraps(method)
+    def block(self: "ReportBook") -> "HTML":
+        done = self._from_child(method.__name__)
+        return done if done is not None else method(self)
+
+    return block
+
+
+def _draw_in_child(book: "ReportBook", pipe: Any, folder: str) -> None:
+    """The child process of a parallel book: draw :attr:`ReportBook.PARALLEL_BLOCKS` one by one.
+
+    Each block's markup goes to ``folder/<name>.html`` and only a short note through the pipe, so the
+    child never waits for the parent to read (a pipe holds 64 KB, one block with its figure ~100 KB).
+    """
+    book._child, book._pipe, book._pending = None, None, set()
+    try:
+        for name in book.PARALLEL_BLOCKS:
+            try:
+                block = getattr(book, name)()
+                Path(folder, f"{name}.html").write_text(block.markup, encoding="utf-8")
+                pipe.send((name, block.kind, None))
+            except Exception as err:  # noqa: BLE001 - the parent draws this block itself
+                pipe.send((name, None, f"{type(err).__name__}: {err}"))
+    finally:
+        pipe.close()
+
+
+class ReportBook:
+    """One client's report, as blocks the notebook displays one per cell.
+
+    Every method returns an :class:`orgkit.report.blocks.HTML` block (empty when the area has no data; the
+    section head says so once) or ``None``. Figures are also written to ``output_dir/figures/``.
+
+    Parameters
+    ----------
+    client : Client
+        A loaded client.
+    output_dir : path, optional
+        The report folder (``None``: write nothing).
+    parallel : bool
+        Draw the blocks of :data:`PARALLEL_BLOCKS` (the figures the notebook reaches last) in a child
+        process forked once the assessment is done, while this process draws the first ones; each of
+        those methods then returns the child's block. The blocks are the same either way. Only on
+        Linux (fork) with at least two usable CPUs; anywhere else, and whenever the child fails or
+        is silent for :data:`PARALLEL_TIMEOUT` seconds, this process draws the block itself.
+
+    Notes
+    -----
+    Matplotlib draws in one thread, and a report's ten figures take about a third of its time. On two
+    cores the child halves the figures' share of the run (1,000 people: ~0.5 s of a ~3.1 s report).
+    The child starts from a copy of this process, so it needs no data passed; it writes each block to
+    a private temporary folder (and its figures to ``figures/``) and says so through a pipe. A parallel
+    book also analyses communication in a child process (``assess(client, parallel=True)``).
+    """
+
+    #: The methods a parallel book leaves to its child process, in the order the notebook calls them.
+    PARALLEL_BLOCKS = ("path_distribution", "latency_by_type", "survey_dimensions", "survey_items")
+    #: Seconds to wait for one block from the child before drawing it here instead.
+    PARALLEL_TIMEOUT = 30.0
+
+    def __init__(self, client: "Client", output_dir: str | os.PathLike[str] | None = None, *,
+                 parallel: bool = False):
+        import datetime as dt
+
+        from orgkit.assessment import assess
+        from orgkit.findings import derive_findings, recommend
+        from orgkit.plots import register_cjk_fonts
+
+        self.client = client
+        self.output_dir = Path(output_dir) if output_dir else None
+        self.language = client.settings.language
+        self.min_group_size = int(client.settings.min_group_size)
+        self.show_names = bool(client.settings.show_names)
+        self.date = dt.date.today().isoformat()
+        register_cjk_fonts()
+        self.assessment = assess(client, parallel=parallel)
+        self.findings = derive_findings(self.assessment)
+        self.recommendations = recommend(self.findings, self.assessment)
+        sizes = client.department_sizes()
+        self.visible = set(sizes[sizes >= self.min_group_size].index.astype(str))
+        self._layout: Any = None
+        self._child: Any = None  # the process drawing PARALLEL_BLOCKS, and the pipe it answers on
+        self._pipe: Any = None
+        self._pending: set[str] = set()
+        self._ready: dict[str, "HTML"] = {}
+        self._folder: str | None = None
+        if parallel:
+            self._start_child()
+
+    # ---------------------------------------------------------------- the parallel child
+    def _start_child(self) -> None:
+        import multiprocessing as mp
+
+        from orgkit.areas.betweenness import fork_available
+
+        if not fork_available():
+            return
+        ctx = mp.get_context("fork")
+        folder = tempfile.mkdtemp(prefix="orgkit-blocks-")
+        receive, send = ctx.Pipe(duplex=False)
+        child = ctx.Process(target=_draw_in_child, args=(self, send, folder), name="orgkit-figures", daemon=True)
+        try:
+            child.start()
+        except OSError as err:  # pragma: no cover - out of processes or memory
+            logger.info("drawing every figure in this process: cannot fork (%s)", err)
+            receive.close()
+            shutil.rmtree(folder, ignore_errors=True)
+            return
+        finally:
+            send.close()
+        self._child, self._pipe, self._pending = child, receive, set(self.PARALLEL_BLOCKS)
+        self._folder = folder
+        weakref.finalize(self, shutil.rmtree, folder, ignore_errors=True)  # when the notebook stops early
+
+    def _stop_child(self) -> None:
+        if self._pipe is not None:
+            self._pipe.close()
+        if self._child is not None:
+            self._child.join(timeout=1.0)
+            if self._child.is_alive():  # pragma: no cover - a child that hangs
+                self._child.kill()
+                self._child.join(timeout=1.0)
+        if self._folder is not None:
+            shutil.rmtree(self._folder, ignore_errors=True)
+        self._child, self._pipe, self._pending, self._folder = None, None, set(), None
+
+    def _from_child(self, name: str) -> "HTML | None":
+        """The child's block for ``name``, waiting for it; ``None`` when this process must draw it."""
+        from orgkit.report.blocks import HTML
+
+        if name in self._ready:
+            return self._ready.pop(name)
+        if self._pipe is None or name not in self._pending:
+            return None
+        deadline = time.monotonic() + self.PARALLEL_TIMEOUT
+        while True:
+            try:
+                if not self._pipe.poll(max(0.0, deadline - time.monotonic())):
+                    raise TimeoutError(f"no answer in {self.PARALLEL_TIMEOUT:g} s")
+                got, kind, error = self._pipe.recv()
+                markup = None if error else Path(self._folder, f"{got}.html").read_text(encoding="utf-8")
+            except (EOFError, OSError, TimeoutError) as err:
+                logger.warning("the figure process stopped (%s); drawing the remaining figures here", err)
+                self._stop_child()
+                return None
+            self._pending.discard(got)
+            if markup is None:
+                logger.info("the figure process could not draw %s (%s); drawing it here", got, error)
+            else:
+                self._ready[got] = HTML(markup, kind)
+            if not self._pending:
+                self._stop_child()
+            if got == name:
+                return self._ready.pop(name, None)
+
+    # ---------------------------------------------------------------- helpers
+    def _t(self, key: str, **values: Any) -> str:
+        """The catalogue's text ``key`` in the report's language (:func:`orgkit.i18n.t`)."""
+        from orgkit.i18n import t
+
+        return t(key, self.language, **values)
+
+    def _tn(self, key: str, count: int, /, **values: Any) -> str:
+        """The catalogue's text ``key`` for ``count`` in the report's language (:func:`orgkit.i18n.tn`)."""
+        from orgkit.i18n import tn
+
+        return tn(key, count, self.language, **values)
+
+    def _figure(self, fig: Any, name: str, caption: str) -> "HTML":
+        from orgkit.report.blocks import figure
+
+        return figure(fig, name, caption=caption, alt=caption, output_dir=self.output_dir)
+
+    def _dept(self, values: pd.Series) -> pd.Series:
+        """Department names with small departments replaced by the "other" label."""
+        from orgkit.areas.communication import OTHER_GROUP
+
+        other = self._t("group.other")
+        s = values.astype("str")
+        return s.where(s.isin(self.visible) | (s == OTHER_GROUP), other).replace(OTHER_GROUP, other)
+
+    def _dept_list(self, joined: pd.Series, sep: str = "; ") -> pd.Series:
+        """``"A; B; C"`` lists of departments (shown ``A; B; C`` or ``A、B、C``), small ones counted, not named."""
+        cell_sep = self._t("list.cell_separator")
+
+        def one(text: Any) -> str:
+            names = [d for d in str(text or "").split(sep) if d]
+            shown = [d for d in names if d in self.visible]
+            hidden = len(names) - len(shown)
+            if hidden:
+                shown.append(self._tn("group.small_groups", hidden))
+            return cell_sep.join(shown)
+
+        return joined.map(one)
+
+    def _person(self, ids: pd.Series) -> pd.Series:
+        """How people appear: id (and role), name only with ``show_names``; no role for small departments."""
+        from orgkit.privacy import person_label
+
+        people = self.client.people.set_index("employee_id")
+        names = people["name"] if "name" in people.columns else None
+        titles = people["title"] if "title" in people.columns else None
+        # a title can name a small department ("Senior Legal Counsel"): people of small departments by id only
+        small = ~people["department"].astype("str").isin(self.visible)
+        out = []
+        for i in ids.astype("str"):
+            name = names.get(i) if names is not None else None
+            title = titles.get(i) if titles is not None and not small.get(i, False) else None
+            out.append(person_label(i, name=None if pd.isna(name) else name,
+                                    title=None if pd.isna(title) else title, show_names=self.show_names))
+        return pd.Series(out, index=ids.index, dtype="str")
+
+    def _empty(self) -> "HTML":
+        from orgkit.report.blocks import HTML
+
+        return HTML("", "empty")
+
+    def _available(self, area: str) -> bool:
+        return bool(getattr(self.assessment, area).metrics.get("available", True))
+
+    # ---------------------------------------------------------------- front matter
+    def cover(self) -> "HTML":
+        """Client, date, headcount, departments and stage."""
+        from orgkit.report.blocks import cover
+
+        m = self.assessment.structure.metrics
+        return cover(
+            self.client.name,
+            date=self.date,
+            headcount=self.client.n_people,
+            departments=int(self.client.people["department"].nunique()),
+            stage=m.get("stage") or self.client.settings.stage,
+            stage_auto=m.get("stage_source") == "headcount",
+            min_group_size=self.min_group_size,
+            show_names=self.show_names,
+            language=self.language,
+        )
+
+    def summary(self) -> "HTML":
+        """The executive summary: a scorecard with each area's score, status and top findings."""
+        from orgkit.report.blocks import scorecard
+        from orgkit.findings import summary_cards
+
+        cards = summary_cards(self.assessment, self.findings, self.language)
+        for c in cards:
+            if not self._available(c["area"]) and c["area"] != "decisions":
+                c["findings"] = [self._t(f"area.{c['area']}.not_available") + "."]
+        return scorecard(cards, language=self.language, overall=self.assessment.scores.get("overall"),
+                         thresholds=self.assessment.thresholds)
+
+    def section(self, area: str) -> "HTML":
+        """The head of an area's section: title, score and status, what it covers; a note when it has no data."""
+        from orgkit.report.blocks import HTML, empty_note, section_head
+        from orgkit.findings import score_status, status_label
+
+        score = self.assessment.scores.get(area)
+        status = score_status(score, self.assessment.thresholds)
+        label = (self._t("summary.score_label", score=round(score), status=status_label(status, self.language))
+                 if score is not None else None)
+        head = section_head(area, self._t(f"area.{area}"), self._t(f"area.{area}.intro"),
+                            status=status if score is not None else None, status_label=label)
+        if area == "decisions" and not self.assessment.decisions.metrics.get("available"):
+            note = (self._t("area.decisions.proxy") if self.assessment.decisions.score is not None
+                    else self._t("area.decisions.not_available"))
+            return HTML(head.markup + empty_note(note + ".").markup, "section")
+        if not self._available(area):
+            return HTML(head.markup + empty_note(self._t(f"area.{area}.not_available") + ".").markup, "section")
+        return head
+
+    def findings_for(self, area: str) -> "HTML":
+        """Every finding of ``area``, worst first."""
+        from orgkit.report.blocks import findings_list
+
+        mine = [f for f in self.findings if f.area == area]
+        return findings_list(mine, language=self.language, title=self._t("section.findings"))
+
+    # ---------------------------------------------------------------- structure
+    def org_chart(self) -> "HTML":
+        """The org chart: people, managers or departments depending on size (tidy tree layout)."""
+        from orgkit.report.blocks import HTML, empty_note, interpretation, subheading
+        from orgkit.plots.structure import org_chart_level, plot_org_chart
+
+        head = subheading(self._t("heading.org_chart"), "org-chart")
+        if not self.client.has_hierarchy:
+            return HTML(head.markup + empty_note(self._t("structure.no_hierarchy") + ".").markup, "block")
+        level = org_chart_level(self.client.n_people)
+        fig = plot_org_chart(self.client.people, min_group_size=self.min_group_size, show_names=self.show_names,
+                             language=self.language)
+        m = self.assessment.structure.metrics
+        text = self._t("interpret.org_chart", people=f"{self.client.n_people:,}", departments=m.get("departments_count"),
+                       layers=m.get("layers"), managers=m.get("managers"))
+        return head + self._figure(fig, "org_chart", self._t(f"caption.org_chart.{level}")) + interpretation(text)
+
+    def spans(self) -> "HTML":
+        """Span-of-control distribution in bands, with the widest spans."""
+        from orgkit.report.blocks import interpretation, subheading
+        from orgkit.plots.structure import plot_span_distribution
+
+        s = self.assessment.structure
+        if not self.client.has_hierarchy or not s.metrics.get("managers"):
+            return self._empty()
+        th = self.assessment.thresholds
+        lo, hi = th["structure.span.healthy_min"], th["structure.span.healthy_max"]
+        fig = plot_span_distribution(s.span_distribution, healthy=(lo, hi), span_mean=s.metrics.get("span_mean"),
+                                     span_median=s.metrics.get("span_median"), language=self.language)
+        out = subheading(self._t("heading.spans"), "spans") + self._figure(
+            fig, "span_distribution", self._t("caption.spans", lo=lo, hi=hi))
+        spans = [f for f in self.findings if f.key in ("spans", "single_report")]
+        if spans:
+            out = out + interpretation(*[f.text(self.language) for f in spans])
+        return out
+
+    def layers(self) -> "HTML":
+        """Headcount per layer against the minimum number of layers for this size."""
+        from orgkit.report.blocks import interpretation, subheading
+        from orgkit.plots.structure import plot_layers
+
+        s = self.assessment.structure
+        if not self.client.has_hierarchy or s.layers.empty:
+            return self._empty()
+        fig = plot_layers(s.layers, min_layers=s.metrics.get("min_layers"), language=self.language)
+        out = subheading(self._t("heading.layers"), "layers") + self._figure(fig, "layers", self._t("caption.layers"))
+        lay = [f for f in self.findings if f.key in ("layers_excess", "layers_ok")]
+        if lay:
+            out = out + interpretation(*[f.text(self.language) for f in lay])
+        return out
+
+    def coverage(self) -> "HTML":
+        """Framework functions against the stage (missing, merged, split), and the departments table."""
+        from orgkit.report.blocks import interpretation, subheading, table
+        from orgkit.i18n import has
+
+        s = self.assessment.structure
+        cov = s.coverage.copy()
+        cov["departments"] = self._dept_list(cov["departments"])
+        cov["status"] = cov["status"].map(lambda v: self._t(f"coverage.{v}") if has(f"coverage.{v}") else v)
+        cov["core"] = cov["core"].map(lambda v: self._t("word.yes") if v else self._t("word.no"))
+        cov_table = table(cov, {"label": self._t("column.function"), "core": self._t("column.core"),
+                                "status": self._t("column.status"), "departments": self._t("column.departments")},
+                          language=self.language)
+        depts = s.departments.copy()
+        depts["department"] = depts["department"].astype("str")
+        fn_labels = depts["functions"].map(lambda v: self._t("list.separator").join(
+            _function_label(f, self.language) for f in str(v or "").split("; ") if f))
+        depts = depts.assign(functions=fn_labels)
+        dept_table = table(depts, {"department": self._t("column.department"), "headcount": self._t("column.headcount"),
+                                   "managers": self._t("column.managers"), "span_mean": self._t("column.span_mean"),
+                                   "layers": self._t("column.layers"), "functions": self._t("column.functions")},
+                           formats={"span_mean": ".1"}, min_group_size=self.min_group_size, language=self.language)
+        keys = ("function_missing", "function_split", "department_overloaded", "over_split", "units_missing", "coverage_ok")
+        notes = [f.text(self.language) for f in self.findings if f.key in keys]
+        out = subheading(self._t("heading.coverage"), "coverage") + cov_table
+        if notes:
+            out = out + interpretation(*notes)
+        return out + subheading(self._t("heading.departments"), "departments") + dept_table
+
+    def raci(self) -> "HTML":
+        """Responsibilities without a single accountable or responsible department, and overlaps."""
+        from orgkit.report.blocks import HTML, empty_note, interpretation, paragraphs, subheading, table
+
+        head = subheading(self._t("heading.raci"), "raci")
+        if self.client.responsibilities is None:
+            return HTML(head.markup + empty_note(self._t("structure.no_raci") + ".").markup, "block")
+        issues = self.assessment.structure.raci_issues.copy()
+        notes = [f.text(self.language) for f in self.findings if f.key.startswith("raci_")]
+        if issues.empty:
+            return head + paragraphs(self._t("raci.clear")) + (interpretation(*notes) if notes else self._empty())
+        issues["issue"] = issues["issue"].map(lambda v: self._t(f"raci.issue.{v}"))
+        issues["departments"] = self._dept_list(issues["departments"])
+        out = head + table(issues, {"responsibility": self._t("column.responsibility"), "issue": self._t("column.issue"),
+                                    "role": self._t("column.role"), "departments": self._t("column.departments")},
+                           language=self.language)
+        return out + interpretation(*notes) if notes else out
+
+    # ---------------------------------------------------------------- communication
+    def communication_heatmap(self) -> "HTML":
+        """Department-to-department tie density."""
+        from orgkit.report.blocks import interpretation, subheading
+        from orgkit.plots.communication import plot_department_heatmap
+
+        c = self.assessment.communication
+        if not self._available("communication") or c.matrix.empty:
+            return self._empty()
+        label = self._t("figure.tie_density")
+        fig = plot_department_heatmap(c.matrix, language=self.language, value_label=label)
+        return (subheading(self._t("heading.heatmap"), "heatmap")
+                + self._figure(fig, "department_heatmap", self._t("caption.heatmap"))
+                + interpretation(self._t("interpret.heatmap")))
+
+    def network(self) -> "HTML":
+        """The network coloured by department (sampled above 300 people), brokers circled."""
+        from orgkit.report.blocks import subheading
+        from orgkit.plots.communication import network_layout, plot_network, sample_people
+
+        c = self.assessment.communication
+        if not self._available("communication") or c.edges.empty:
+            return self._empty()
+        nodes = sample_people(self.client.people, c.edges, 300, seed=0)
+        if self._layout is None:
+            self._layout = network_layout(c.edges, nodes, seed=0)
+        fig = plot_network(self.client.people, c.edges, layout=self._layout, min_group_size=self.min_group_size,
+                           brokers=c.brokers["employee_id"].head(5).tolist(), language=self.language)
+        return subheading(self._t("heading.network"), "network") + self._figure(fig, "network",
+                                                                                self._t("caption.network"))
+
+    def ei_index(self) -> "HTML":
+        """E-I per department against the random-mixing baseline; silos named; the departments table."""
+        from orgkit.report.blocks import interpretation, subheading, table
+        from orgkit.plots.communication import plot_ei_index
+
+        c = self.assessment.communication
+        if not self._available("communication") or c.departments.empty:
+            return self._empty()
+        fig = plot_ei_index(c.departments, language=self.language)
+        notes = [f.text(self.language) for f in self.findings if f.key in ("silo", "openness", "no_silos", "isolates")]
+        d = c.departments.copy()
+        d["silo"] = d["silo"].map(lambda v: "" if pd.isna(v) else (self._t("word.yes") if v else ""))
+        tbl = table(d, {"department": self._t("column.department"), "size": self._t("column.size"),
+                        "density": self._t("column.density"), "ei_index": self._t("column.ei"),
+                        "ei_index_expected": self._t("column.ei_expected"), "external_share": self._t("column.external_share"),
+                        "silo": self._t("column.silo")},
+                    formats={"density": ".2", "ei_index": ".2", "ei_index_expected": ".2", "external_share": "percent"},
+                    min_group_size=self.min_group_size, language=self.language)
+        return (subheading(self._t("heading.ei"), "ei-index") + self._figure(fig, "ei_index", self._t("caption.ei"))
+                + interpretation(self._t("interpret.ei", max_external=self.assessment.thresholds.text(
+                    "communication.silo.max_external_share")), *notes) + tbl)
+
+    def brokers(self) -> "HTML":
+        """The people most often between others (ids or roles, never names unless allowed)."""
+        from orgkit.report.blocks import interpretation, paragraphs, subheading, table
+
+        c = self.assessment.communication
+        if not self._available("communication"):
+            return self._empty()
+        head = subheading(self._t("heading.brokers"), "brokers")
+        if c.brokers.empty:
+            return head + paragraphs(self._t("communication.no_brokers"))
+        b = c.brokers.copy()
+        b["person"] = self._person(b["employee_id"])
+        b["department"] = self._dept(b["department"])
+        notes = [f.text(self.language) for f in self.findings if f.key == "broker"]
+        tbl = table(b, {"person": self._t("column.person"), "department": self._t("column.department"),
+                        "betweenness": self._t("column.betweenness"), "departments_reached": self._t("column.reached"),
+                        "degree": self._t("column.degree")}, formats={"betweenness": ".3"}, language=self.language)
+        return head + interpretation(self._t("interpret.brokers"), *notes) + tbl
+
+    # ---------------------------------------------------------------- decisions
+    @_parallel_block
+    def path_distribution(self) -> "HTML":
+        """Distribution of hops and approvals (or the structural proxy without decision records)."""
+        from orgkit.report.blocks import interpretation, subheading, table
+        from orgkit.plots.decisions import plot_path_distribution
+
+        d = self.assessment.decisions
+        if not d.metrics.get("available"):
+            if d.structural.empty:
+                return self._empty()
+            s = d.structural.copy()
+            s["department"] = s["department"].astype("str")
+            return subheading(self._t("heading.structural"), "structural") + table(
+                s, {"department": self._t("column.department"), "people": self._t("column.headcount"),
+                    "distance_to_top_mean": self._t("column.distance_top"),
+                    "distance_to_head_mean": self._t("column.distance_head")},
+                formats={"distance_to_top_mean": ".1", "distance_to_head_mean": ".1"},
+                min_group_size=self.min_group_size, language=self.language)
+        fig = plot_path_distribution(d.paths, language=self.language)
+        notes = [f.text(self.language) for f in self.findings if f.key in ("hops", "approvals", "escalation")]
+        return (subheading(self._t("heading.paths"), "paths")
+                + self._figure(fig, "path_distribution", self._t("caption.paths"))
+                + interpretation(self._t("interpret.paths"), *notes))
+
+    @_parallel_block
+    def latency_by_type(self) -> "HTML":
+        """Days to decide per decision type, and the per-type table."""
+        from orgkit.report.blocks import interpretation, subheading, table
+        from orgkit.plots.decisions import plot_latency_by_type
+
+        d = self.assessment.decisions
+        if not d.metrics.get("available"):
+            return self._empty()
+        out = subheading(self._t("heading.latency"), "latency")
+        if d.paths["latency_days"].notna().any():
+            out = out + self._figure(plot_latency_by_type(d.paths, language=self.language), "latency_by_type",
+                                     self._t("caption.latency"))
+        notes = [f.text(self.language) for f in self.findings if f.key == "latency"]
+        if notes:
+            out = out + interpretation(*notes)
+        tbl = table(d.by_type, {"decision_type": self._t("column.type"), "count": self._t("column.count"),
+                                "hops_mean": self._t("column.hops_mean"), "approvals_mean": self._t("column.approvals_mean"),
+                                "latency_days_median": self._t("column.latency_median"),
+                                "escalated_share": self._t("column.escalated")},
+                    formats={"hops_mean": ".1", "approvals_mean": ".1", "latency_days_median": ".1",
+                             "escalated_share": "percent"}, caption=self._t("heading.by_type"), language=self.language)
+        return out + tbl
+
+    def longest_paths(self) -> "HTML":
+        """The decisions with the most hops (ids or roles only)."""
+        from orgkit.report.blocks import subheading, table
+
+        d = self.assessment.decisions
+        if not d.metrics.get("available") or d.longest.empty:
+            return self._empty()
+        t = d.longest.copy()
+        t["initiator_id"] = self._person(t["initiator_id"])
+        t["decider_id"] = self._person(t["decider_id"])
+        return subheading(self._t("heading.longest"), "longest") + table(
+            t, {"decision_id": self._t("column.decision"), "decision_type": self._t("column.type"),
+                "initiator_id": self._t("column.initiator"), "decider_id": self._t("column.decider"),
+                "hops": self._t("column.hops"), "approvals": self._t("column.approvals"), "latency_days": self._t("column.days")},
+            formats={"latency_days": ".1"}, language=self.language)
+
+    # ---------------------------------------------------------------- survey
+    @_parallel_block
+    def survey_dimensions(self) -> "HTML":
+        """Mean score per department and dimension (small groups left out), and the dimension table."""
+        from orgkit.report.blocks import subheading, table
+        from orgkit.plots import survey as survey_plots
+
+        s = self.assessment.survey
+        if not s.available:
+            return self._empty()
+        from orgkit.areas.survey import DIMENSION_LABELS
+
+        labels = DIMENSION_LABELS.get(self.language, {})
+        hidden = set(s.suppressed_groups) | (set(s.by_department.index.astype(str)) - self.visible)
+        by_dept = s.by_department.loc[[d for d in s.by_department.index if str(d) not in hidden]]
+        mask = s.by_department_mask.reindex(index=by_dept.index) if not s.by_department_mask.empty else None
+        out = subheading(self._t("heading.survey_dimensions"), "survey-dimensions")
+        if not by_dept.empty:
+            fig = survey_plots.plot_dimension_heatmap(by_dept.rename(columns=lambda c: labels.get(c, c)),
+                                                      mask=None if mask is None else mask.rename(columns=lambda c: labels.get(c, c)),
+                                                      language=self.language)
+            out = out + self._figure(fig, "survey_heatmap", self._t("caption.survey_heatmap"))
+        dims = pd.DataFrame([
+            {"dimension": labels.get(k, k), "mean": v.get("mean"), "favourable": v.get("favourable"), "n": v.get("n"),
+             "alpha": v.get("alpha")}
+            for k, v in (s.metrics.get("dimensions") or {}).items()
+        ])
+        if not dims.empty:
+            out = out + table(dims, {"dimension": self._t("column.dimension"), "mean": self._t("column.mean"),
+                                     "favourable": self._t("column.favourable"), "n": self._t("column.respondents"),
+                                     "alpha": self._t("column.alpha")},
+                              formats={"mean": ".2", "favourable": "percent", "alpha": ".2"}, language=self.language)
+        return out
+
+    @_parallel_block
+    def survey_items(self) -> "HTML":
+        """Answers per question as diverging bars; response rates per department."""
+        from orgkit.report.blocks import subheading, table
+        from orgkit.plots import survey as survey_plots
+
+        s = self.assessment.survey
+        if not s.available:
+            return self._empty()
+        out = subheading(self._t("heading.survey_items"), "survey-items")
+        if not s.items.empty:
+            fig = survey_plots.plot_item_diverging_bars(s.items, language=self.language,
+                                                        thresholds=self.assessment.thresholds)
+            out = out + self._figure(fig, "survey_items", self._t("caption.survey_items"))
+        rr = s.response_rates.copy()
+        if not rr.empty:
+            rr = rr[rr["department"].astype(str).isin(self.visible) | (rr["department"].astype(str) == "(all)")]
+            rr["department"] = rr["department"].astype(str).replace("(all)", self._t("table.total"))
+            out = out + table(rr, {"department": self._t("column.department"), "headcount": self._t("column.headcount"),
+                                   "respondents": self._t("column.respondents"),
+                                   "response_rate": self._t("column.response_rate")},
+                              formats={"response_rate": "percent"}, caption=self._t("heading.response"),
+                              min_group_size=self.min_group_size, language=self.language)
+        return out
+
+    def _survey_hidden(self) -> set[str]:
+        """Departments no survey table shows: hidden by the survey, or smaller than the minimum group size."""
+        s = self.assessment.survey
+        return set(map(str, s.suppressed_groups)) | (set(s.by_department.index.astype(str)) - self.visible)
+
+    def survey_reliability(self) -> "HTML":
+        """Cronbach's alpha per dimension (flagged below ``survey.alpha.min``, with the questions that lower it),
+        ICC(1) and rwg."""
+        from orgkit.report.blocks import interpretation, subheading, table
+        from orgkit.areas.survey import DIMENSION_LABELS, TOTAL
+
+        s = self.assessment.survey
+        if not s.available or s.reliability.empty:
+            return self._empty()
+        labels = DIMENSION_LABELS.get(self.language, {})
+        alpha = self.assessment.thresholds.text("survey.alpha.min")
+        rel = s.reliability.merge(s.agreement[["dimension", "icc1", "rwg_mean", "n_departments"]], on="dimension",
+                                  how="left")
+        rel["dimension"] = rel["dimension"].map(lambda d: labels.get(d, d))
+        rel["low_alpha"] = rel["low_alpha"].map(lambda v: "–" if pd.isna(v) else self._t("word.yes") if v else self._t("word.no"))
+        rel = rel.astype({"low_alpha": "str", "items_lowering_alpha": "str"})
+        rel["items_lowering_alpha"] = rel["items_lowering_alpha"].replace("", "–")
+        out = subheading(self._t("heading.survey_reliability"), "survey-reliability") + table(
+            rel, {"dimension": self._t("column.dimension"), "alpha": self._t("column.alpha"),
+                  "low_alpha": self._t("column.low_alpha", alpha=alpha),
+                  "items_lowering_alpha": self._t("column.items_lowering"),
+                  "icc1": self._t("column.icc1"), "rwg_mean": self._t("column.rwg_mean"),
+                  "n_departments": self._t("column.rwg_departments")},
+            formats={"alpha": ".2", "icc1": ".2", "rwg_mean": ".2"}, language=self.language)
+        notes = [f.text(self.language) for f in self.findings if f.key == "low_alpha"]
+        out = out + interpretation(self._t("interpret.alpha", alpha=alpha), self._t(
+            "interpret.rwg", rwg=self.assessment.thresholds.text("survey.rwg.min")), *notes)
+        r = s.rwg_by_department
+        hidden = self._survey_hidden()
+        r = r[~r["suppressed"] & r["department"].astype(str).ne(TOTAL) & ~r["department"].astype(str).isin(hidden)]
+        if not r.empty:
+            wide = (r.pivot(index="department", columns="dimension", values="rwg")
+                    .reindex(columns=[d for d in s.reliability["dimension"] if d in set(r["dimension"])])
+                    .dropna(how="all"))
+            wide.columns = [labels.get(c, c) for c in wide.columns]
+            wide = wide.reset_index().astype({"department": "str"})
+            out = out + table(wide, {"department": self._t("column.department"), **{c: c for c in wide.columns[1:]}},
+                              formats={c: ".2" for c in wide.columns[1:]}, caption=self._t("heading.rwg"),
+                              language=self.language)
+        return out
+
+    def survey_change(self) -> "HTML":
+        """Change in mean and favourable share per dimension against the previous wave, and whether it is noise."""
+        from orgkit.report.blocks import interpretation, subheading, table
+        from orgkit.areas.survey import DIMENSION_LABELS, TOTAL
+
+        s = self.assessment.survey
+        if not s.available:
+            return self._empty()
+        head = subheading(self._t("heading.survey_change"), "survey-change")
+        if s.change is None or s.change.empty:
+            return head + interpretation(self._t("interpret.change_none"))
+        labels = DIMENSION_LABELS.get(self.language, {})
+
+        def signed(v: Any, digits: int = 2) -> str:
+            return "–" if pd.isna(v) else f"{v:+.{digits}f}".replace("-", "−")
+
+        def points(v: Any) -> str:
+            return "–" if pd.isna(v) else f"{round(100 * v) + 0:+d}".replace("-", "−")
+
+        ch = s.change
+        tot = ch[(ch["department"] == TOTAL) & ~ch["suppressed"]].copy()
+        sig = tot["significant"].fillna(False).astype(bool)
+        tot["beyond"] = tot["significant"].map(lambda v: "–" if pd.isna(v) else self._t("word.yes") if v else self._t("word.no"))
+        tot = tot.astype({"beyond": "str"})
+        moved = self._t("list.separator").join(f"{labels.get(d, d)} {signed(v)}" for d, v in
+                                               zip(tot.loc[sig, "dimension"], tot.loc[sig, "mean_change"]))
+        p_max = self.assessment.thresholds.text("survey.change.p_max")
+        text = self._tn("interpret.change_detail" if moved else "interpret.change", len(tot), n_sig=int(sig.sum()),
+                        n_dims=len(tot), moved=moved, p=p_max)
+        tot["dimension"] = tot["dimension"].map(lambda d: labels.get(d, d))
+        out = head + table(
+            tot, {"dimension": self._t("column.dimension"), "mean_prev": self._t("column.mean_prev"),
+                  "mean_now": self._t("column.mean_now"), "mean_change": self._t("column.mean_change"),
+                  "favourable_now": self._t("column.fav_now"),
+                  "favourable_change": self._t("column.fav_change"), "p_value": self._t("column.p_value"),
+                  "beyond": self._t("column.beyond_noise")},
+            formats={"mean_prev": ".2", "mean_now": ".2", "mean_change": signed, "favourable_prev": "percent",
+                     "favourable_now": "percent", "favourable_change": points, "p_value": ".3"},
+            language=self.language) + interpretation(text)
+        hidden = self._survey_hidden()
+        dept = ch[(ch["department"] != TOTAL) & ~ch["suppressed"] & ~ch["department"].astype(str).isin(hidden)]
+        dept = dept[dept["mean_change"].notna()]
+        if not dept.empty:
+            cell = [signed(v) + ("*" if (not pd.isna(g)) and bool(g) else "")
+                    for v, g in zip(dept["mean_change"], dept["significant"])]
+            wide = (dept.assign(cell=cell).pivot(index="department", columns="dimension", values="cell")
+                    .reindex(columns=[d for d in s.by_department.columns if d in set(dept["dimension"])]))
+            wide = wide.fillna("–").reset_index().astype("str")
+            wide.columns = ["department", *[labels.get(c, c) for c in wide.columns[1:]]]
+            out = out + table(wide, {"department": self._t("column.department"), **{c: c for c in wide.columns[1:]}},
+                              caption=self._t("heading.survey_change_departments"), note=self._t("table.change_significant_note", p=p_max),
+                              language=self.language)
+        return out
+
+    def survey_links(self) -> "HTML":
+        """Survey means per department beside its E-I, density and decision hops; silos people also feel."""
+        from orgkit.report.blocks import interpretation, subheading, table
+        from orgkit.areas.survey import DIMENSION_LABELS
+        from orgkit.interpretation import department_links
+
+        s = self.assessment.survey
+        if not s.available:
+            return self._empty()
+        links = department_links(self.assessment, visible=self.visible)
+        shown = links[~links["suppressed"]]
+        if shown.empty or shown[["density", "ei_index", "hops_mean"]].isna().all().all():
+            return self._empty()  # nothing from the other areas to set beside the survey
+        labels = DIMENSION_LABELS.get(self.language, {})
+        dims = [d for d in ("communication", "decision_speed") if d in links.columns]
+        t = links.copy()
+        t["felt"] = t["felt_silo"].map(lambda v: self._t("word.yes") if (not pd.isna(v)) and bool(v) else "").astype("str")
+        columns = {"department": self._t("column.department"), **{d: labels.get(d, d) for d in dims},
+                   "ei_index": self._t("column.ei"), "ei_index_expected": self._t("column.ei_expected"),
+                   "density": self._t("column.density"), "hops_mean": self._t("column.hops_dept"),
+                   "felt": self._t("column.felt_silo")}
+        notes = [f.text(self.language) for f in self.findings if f.key == "felt_silo"]
+        return (subheading(self._t("heading.survey_links"), "survey-links")
+                + table(t, columns, formats={**{d: ".2" for d in dims}, "ei_index": ".2", "ei_index_expected": ".2",
+                                             "density": ".2", "hops_mean": ".1"},
+                        min_group_size=self.min_group_size, language=self.language)
+                + interpretation(self._t("interpret.links", mean_below=self.assessment.thresholds.text(
+                    "survey.felt_silo.mean_below")), *notes))
+
+    # ---------------------------------------------------------------- back matter
+    def recommendations_block(self) -> "HTML":
+        """The recommendations, each with the findings and numbers that triggered it."""
+        from orgkit.report.blocks import recommendations_list, section_head
+
+        return section_head("recommendations", self._t("recommendations.title")) + recommendations_list(
+            self.recommendations, language=self.language)
+
+    def data_quality(self) -> "HTML":
+        """Every warning from loading, small departments counted but never named."""
+        from orgkit.data.client import DataWarning
+        from orgkit.report.blocks import data_quality, section_head
+
+        from orgkit.privacy import scrub_names
+        from orgkit.data.summary import hidden_group_names
+
+        sizes = self.client.department_sizes()
+        n_small = int((sizes < self.min_group_size).sum())
+        hidden = hidden_group_names(self.client)
+        warnings = []
+        for w in self.client.warnings:
+            if w.code == "small_department":
+                message = self._tn("data_quality.small_departments", n_small, k=self.min_group_size)
+                w = DataWarning(w.code, w.file, message, w.count)
+            else:
+                w = DataWarning(w.code, w.file, scrub_names(w.message, hidden), w.count)
+            warnings.append(w)
+        return section_head("data-quality", self._t("data_quality.title")) + data_quality(warnings, language=self.language)
+
+    def appendix(self) -> "HTML":
+        """Method (every metric defined), run parameters, input file hashes and library versions."""
+        from importlib.metadata import PackageNotFoundError, version
+
+        from orgkit._version import __version__
+        from orgkit.report.blocks import appendix, conventions, section_head
+        from orgkit.method import metric_definitions, threshold_rows
+
+        s = self.client.settings
+        m = self.assessment.structure.metrics
+        params = {
+            "client": s.name,
+            "client_dir": str(self.client.path),
+            "language": s.language,
+            "stage": f"{m.get('stage')} ({'client.yml' if m.get('stage_source') != 'headcount' else 'auto'})",
+            "min_group_size": s.min_group_size,
+            "comment_min_group_size": s.comment_min_group_size,
+            "show_names": s.show_names,
+            "date": self.date,
+        }
+        sources = [
+            {"table": t, "file": src.path.name, "rows": src.rows, "encoding": src.encoding or src.format,
+             "sha256": src.sha256}
+            for t, src in self.client.sources.items()
+        ]
+        versions = {"orgkit": __version__, "python": sys.version.split()[0]}
+        for pkg in ("pandas", "numpy", "networkx", "scipy", "matplotlib", "papermill", "nbconvert", "ipykernel"):
+            try:
+                versions[pkg] = version(pkg)
+            except PackageNotFoundError:
+                versions[pkg] = "–"
+        footer = self._t("appendix.footer", version=__version__, date=self.date)
+        th = self.assessment.thresholds
+        tables = []
+        for area in ("structure", "communication", "decisions", "survey", "scores"):
+            if area in ("communication", "survey") and not self._available(area):
+                continue
+            frame = metric_definitions(area, language=self.language, headline_only=True, thresholds=th)
+            title = self._t(f"area.{area}") if area != "scores" else self._t("appendix.scores")
+            tables.append((title, frame))
+        return section_head("appendix", self._t("appendix.title")) + appendix(
+            definitions=conventions(self.language, th), parameters=params, sources=sources,
+            versions=versions, language=self.language, footer=footer, metric_tables=tables,
+            thresholds=threshold_rows(th, self.language))
+
+    def record(self) -> None:
+        """Write ``metrics.json`` (the dict of ``orgkit assess``) to the output folder (nothing without one).
+
+        Returns nothing, so the cell shows nothing; :attr:`metrics` holds the same dict.
+        """
+        from orgkit.assessment import write_metrics
+
+        self.metrics = self.assessment.to_dict()
+        if self.output_dir is not None:
+            write_metrics(self.metrics, self.output_dir / "metrics.json")
+            logger.info("wrote %s", self.output_dir / "metrics.json")
+
+    def department(self, name: str | None = None) -> "HTML":
+        """Everything the report knows about one department (the largest when ``name`` is empty).
+
+        Departments smaller than the minimum group size are refused: their numbers are never shown.
+
+        Raises
+        ------
+        ConfigError
+            When the department does not exist or is too small to show.
+        """
+        from orgkit.assessment import slugify
+        from orgkit.report.blocks import HTML, figure, section_head, table
+        from orgkit.plots.structure import plot_org_chart
+
+        sizes = self.client.department_sizes()
+        if not name:
+            name = str(sizes.index[0])
+        if name not in sizes.index:
+            raise ConfigError(f"department must be one of {sorted(self.visible)} (departments of at least "
+                              f"{self.min_group_size} people). Got {name!r} instead.")
+        if name not in self.visible:
+            raise ConfigError(f"{name!r} has fewer than {self.min_group_size} people; its numbers are not shown.")
+        a = self.assessment
+        parts = [section_head(f"department-{slugify(Path(name).name)}", name,
+                              self._tn("department.people", int(sizes[name]), n=f"{int(sizes[name]):,}"))]
+
+        def row(frame: pd.DataFrame, key: str = "department") -> pd.DataFrame:
+            if frame is None or frame.empty or key not in frame.columns:
+                return frame.iloc[0:0] if frame is not None else pd.DataFrame()
+            return frame[frame[key].astype(str) == name]
+
+        parts.append(table(row(a.structure.departments), caption=self._t("area.structure"), language=self.language))
+        if self.client.has_hierarchy:
+            people = self.client.people[self.client.people["department"] == name]
+            fig = plot_org_chart(people, min_group_size=self.min_group_size, show_names=self.show_names,
+                                 language=self.language)
+            parts.append(figure(fig, "department_org_chart", caption=self._t("heading.org_chart")))
+        if self._available("communication"):
+            parts.append(table(row(a.communication.departments), caption=self._t("area.communication"),
+                               language=self.language))
+        if a.decisions.metrics.get("available"):
+            parts.append(table(row(a.decisions.by_department), caption=self._t("area.decisions"), language=self.language))
+        if a.survey.available and name in a.survey.by_department.index:
+            parts.append(table(a.survey.by_department.loc[[name]].reset_index(), caption=self._t("area.survey"),
+                               formats={c: ".2" for c in a.survey.by_department.columns}, language=self.language))
+        return HTML("".join(p.markup for p in parts), "department")
+
+    def __repr__(self) -> str:
+        return f"<ReportBook {self.client.name!r}: {self.client.n_people} people, language {self.language}>"
+
+
+def _function_label(code: str, language: str) -> str:
+    from orgkit.framework import function_label
+
+    try:
+        return function_label(code, language)
+    except (KeyError, ValueError):
+        return code
