@@ -26,6 +26,7 @@ from typing import Any
 from orgkit.errors import ConfigError, MissingTextError
 
 __all__ = [
+    "is_plural",
     "LANGUAGES",
     "DOMAIN",
     "t",
@@ -154,6 +155,17 @@ def tn(key: str, n: int, language: str = "en", /, **values: Any) -> str:
                                f"{catalogue_path(language)}{hint}.")
     values.setdefault("n", n)
     return _format(key, c.translations.ngettext(key, key, int(n)), language, values)
+
+
+def is_plural(key: str, language: str = "en") -> bool:
+    """Whether ``key`` has plural forms in ``language``'s catalogue (render it with :func:`tn`).
+
+    Examples
+    --------
+    >>> is_plural("warning.self_manager", "en"), is_plural("status.red", "en")
+    (True, False)
+    """
+    return key in _compiled(_check(language)).plural
 
 
 def has(key: str, language: str = "en") -> bool:

@@ -35,6 +35,7 @@ guarantees below hold for every table that is not ``None``.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -47,7 +48,7 @@ from orgkit.thresholds import DEFAULTS, Thresholds
 if TYPE_CHECKING:
     from orgkit.data.hierarchy import Hierarchy
 
-__all__ = ["Client", "Settings", "DataWarning", "SourceFile"]
+__all__ = ["Client", "Settings", "DataWarning", "SourceFile", "render_text"]
 
 
 @dataclass(frozen=True)
@@ -115,9 +116,72 @@ class DataWarning:
     message: str
     count: int = 0
     groups: tuple[str, ...] = ()
+    key: str = ""
+    values: Mapping[str, Any] = field(default_factory=dict, compare=False)
+
+    @classmethod
+    def make(cls, code: str, file: str, key: str, count: int = 0, groups: Iterable[Any] = (),
+             **values: Any) -> "DataWarning":
+        """A warning whose text is the catalogue entry ``key`` (``message`` is its English rendering).
+
+        ``values`` fill the entry's placeholders: numbers, file and column names, row numbers, employee
+        ids; never a person's name nor the name of a group. A value may itself be a text: a mapping with a
+        ``key`` (and that text's own values), row numbers or a list (see :func:`render_text`). A catalogue
+        entry with plural forms is chosen by the value ``n``.
+
+        Examples
+        --------
+        >>> w = DataWarning.make("self_messages_dropped", "communication.csv", "warning.self_messages_dropped",
+        ...                      3, n=3)
+        >>> w.message
+        '3 self-message row(s) (sender = recipient) were dropped.'
+        >>> w.text("zh")
+        '已删除 3 行自己发给自己的消息（发送人与接收人相同）。'
+        """
+        w = cls(code, file, "", count, tuple(map(str, groups)), key, dict(values))
+        object.__setattr__(w, "message", w.text("en"))
+        return w
+
+    def text(self, language: str = "en") -> str:
+        """The warning's sentence in ``language`` (``"en"`` or ``"zh"``); ``message`` when it has no key."""
+        if not self.key:
+            return self.message
+        return render_text({"key": self.key, **self.values}, language)
 
     def __str__(self) -> str:
         return f"{self.file}: {self.message}"
+
+
+def render_text(value: Any, language: str) -> Any:
+    """A value of a warning as shown in ``language``.
+
+    ``{"key": ..., **values}`` is a catalogue text (plural by ``n``); ``{"rows": [...], "total": n}`` spreadsheet
+    row numbers; ``{"list": [...], "limit": k}`` its rendered items ``A, B, C`` (``"as": "phrase"``: ``A, B and C``;
+    ``"as": "parts"``: ``A; B; C``), the items beyond ``limit`` counted; other values are shown as they are.
+    """
+    from orgkit.i18n import format_list, is_plural, t, tn
+
+    if not isinstance(value, Mapping):
+        return value
+    if "rows" in value and "key" not in value:
+        rows, total = list(value["rows"]), int(value["total"])
+        shown = t("list.separator", language).join(map(str, rows))
+        if total > len(rows):
+            return tn("warning.rows_more", total - len(rows), language, rows=shown)
+        return t("warning.rows.one" if total == 1 else "warning.rows.many", language, rows=shown)
+    if "list" in value and "key" not in value:
+        items, limit = [str(render_text(v, language)) for v in value["list"]], value.get("limit")
+        if value.get("as") == "phrase":
+            return format_list(items, language, limit)
+        sep = t("warning.part.separator" if value.get("as") == "parts" else "list.separator", language)
+        if limit is not None and len(items) > limit:
+            return tn("list.more", len(items) - limit, language, shown=sep.join(items[:limit]))
+        return sep.join(items)
+    key = value["key"]
+    filled = {k: render_text(v, language) for k, v in value.items() if k != "key"}
+    if "n" in value and is_plural(key, language):
+        return tn(key, int(value["n"]), language, **filled)
+    return t(key, language, **filled)
 
 
 @dataclass(frozen=True)

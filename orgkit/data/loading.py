@@ -23,7 +23,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from orgkit.data.client import Client, DataWarning, Settings, SourceFile
+from orgkit.data.client import Client, DataWarning, Settings, SourceFile, render_text
 from orgkit.data.contract import (
     DATE_COLUMNS,
     LANGUAGES,
@@ -42,7 +42,6 @@ from orgkit.data.contract import (
 from orgkit.data.dates import check_date_format, parse_dates, scan_dates
 from orgkit.errors import Problem, ValidationError
 from orgkit.data.hierarchy import find_cycles
-from orgkit.privacy import OTHER_GROUP
 from orgkit.thresholds import client_thresholds
 from orgkit.data.reading import (READ_KEYS, detect_encoding, find_files, load_settings_file, read_settings, read_source,
                       read_table)
@@ -100,6 +99,11 @@ def _rows(index: pd.Index) -> str:
     return text
 
 
+def _row_list(index: pd.Index) -> dict[str, Any]:
+    """Spreadsheet row numbers (header = row 1) of frame positions, capped, as a warning's value."""
+    return {"rows": [int(i) + 2 for i in index[:MAX_ROWS_LISTED]], "total": len(index)}
+
+
 class _Collector:
     """Problems and warnings found while loading one client."""
 
@@ -120,10 +124,11 @@ class _Collector:
                 message = f"{_rows(rows)}: {message}"
         self.problems.append(Problem(file, message, hint, row=row, column=column))
 
-    def warn(self, code: str, file: str, message: str, count: int = 0, groups: Any = ()) -> None:
-        """Record a warning; ``message`` names no group, ``groups`` holds the names (see DataWarning)."""
-        self.warnings.append(DataWarning(code, file, message, count, tuple(map(str, groups))))
-        log.info("%s: %s", file, message)
+    def warn(self, code: str, file: str, key: str, count: int = 0, groups: Any = (), **values: Any) -> None:
+        """Record a warning: the catalogue text ``key`` with ``values`` (no group's name; ``groups`` holds
+        the names, see DataWarning)."""
+        self.warnings.append(DataWarning.make(code, file, key, count, groups, **values))
+        log.info("%s: %s", file, self.warnings[-1].message)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -208,8 +213,7 @@ def _options(options: Mapping[str, Any], out: _Collector) -> _Options:
                       column="date_format")
             date_format = None
         elif dayfirst is not None:
-            out.warn("setting_ignored", f, "dayfirst is ignored: date_format says how every date that is not "
-                     "ISO 8601 is written.")
+            out.warn("setting_ignored", f, "warning.setting_ignored.dayfirst")
             dayfirst = None
     scale = options.get("survey_scale")
     labels: dict[str, int] | None = None
@@ -251,8 +255,8 @@ def _header_lookup(spec: TableSpec, mapping: Mapping[str, str]) -> dict[str, tup
     return lookup
 
 
-_HOW = {0: "client.yml's columns mapping names it", 1: "its header is the column's own name",
-        2: "its header is a known synonym"}
+_HOW = {0: {"key": "warning.why.mapping"}, 1: {"key": "warning.why.own_name"},
+        2: {"key": "warning.why.synonym"}}
 
 
 def _distinct(values: pd.Series | pa.Array | pa.ChunkedArray) -> pa.Array:
@@ -268,7 +272,7 @@ def _count_in(values: pa.Array, value_set: pa.Array) -> int:
 
 def _choose_by_content(target: str, headers: list[str], frame: pd.DataFrame, manager_headers: list[str],
                        references: Callable[[], list[tuple[str, pd.Series]]] | None,
-                       known: pd.Series | None) -> tuple[str | None, str, dict[str, str]]:
+                       known: pd.Series | None) -> tuple[str | None, list[dict], dict[str, dict]]:
     """Which of ``headers`` holds ``target``, judged by the values alone.
 
     Returns the header (``None`` when the values do not settle it), why it was taken, and why each
@@ -278,10 +282,10 @@ def _choose_by_content(target: str, headers: list[str], frame: pd.DataFrame, man
     wins.
     """
     alive = list(headers)
-    why_not: dict[str, str] = {}
-    reasons: list[str] = []
+    why_not: dict[str, dict] = {}
+    reasons: list[dict] = []
 
-    def keep(winners: list[str], reason: str, loser_reason: Callable[[str], str]) -> None:
+    def keep(winners: list[str], reason: dict, loser_reason: Callable[[str], dict]) -> None:
         nonlocal alive
         if winners and len(winners) < len(alive):
             for h in alive:
@@ -291,23 +295,24 @@ def _choose_by_content(target: str, headers: list[str], frame: pd.DataFrame, man
             reasons.append(reason)
 
     filled = [h for h in alive if (frame[h] != "").any()]
-    keep(filled, "the other candidates are empty", lambda h: "it is empty")
+    keep(filled, {"key": "warning.why.others_empty"}, lambda h: {"key": "warning.why_not.empty"})
     if target in OWN_ID_COLUMNS and len(alive) > 1:
         repeated = {h: int(frame[h].duplicated().sum() + (frame[h] == "").sum()) for h in alive}
-        keep([h for h in alive if repeated[h] == 0], "its values are unique",
-             lambda h: f"{repeated[h]:,} of its values are blank or repeated")
+        keep([h for h in alive if repeated[h] == 0], {"key": "warning.why.unique"},
+             lambda h: {"key": "warning.why_not.repeated", "k": repeated[h]})
     if len(alive) > 1 and target == "employee_id":
-        pool = [(f"'{h}'", frame[h]) for h in manager_headers if h not in headers]
+        pool = [({"key": "warning.part.quoted", "name": h}, frame[h]) for h in manager_headers if h not in headers]
         pool += references() if references is not None else []
         if pool:
             used = _distinct(pa.chunked_array([_arrow(s) for _, s in pool]))
             hits = {h: _count_in(used, _distinct(frame[h])) for h in alive}
             best = max(hits.values())
-            where = " and ".join(dict.fromkeys(label for label, _ in pool))
+            labels = [label for label, _ in pool]
+            where = {"list": [x for i, x in enumerate(labels) if x not in labels[:i]], "as": "phrase"}
             keep([h for h in alive if hits[h] == best] if best else [],
-                 f"{best:,} of the {len(used):,} distinct ids used in {where} are among its values",
-                 lambda h: f"only {hits[h]:,} of those ids are among its values" if hits[h]
-                 else "none of those ids is among its values")
+                 {"key": "warning.why.ids_used", "best": best, "used": len(used), "where": where},
+                 lambda h: {"key": "warning.why_not.fewer_ids", "hits": hits[h]} if hits[h]
+                 else {"key": "warning.why_not.no_ids"})
     elif len(alive) > 1 and target in PERSON_COLUMNS:
         ids = known if known is not None else None
         if ids is not None:
@@ -319,13 +324,13 @@ def _choose_by_content(target: str, headers: list[str], frame: pd.DataFrame, man
                 share[h] = (_count_in(values, ids_arr), len(values))
             best = max(hit / n if n else 0.0 for hit, n in share.values())
             keep([h for h in alive if share[h][1] and share[h][0] / share[h][1] == best] if best else [],
-                 "{0:,} of its {1:,} values are people's ids",
-                 lambda h: f"only {share[h][0]:,} of its {share[h][1]:,} values are people's ids")
-            if reasons and "{0:,}" in reasons[-1]:
-                reasons[-1] = reasons[-1].format(*share[alive[0]])
+                 {"key": "warning.why.people_ids"},
+                 lambda h: {"key": "warning.why_not.fewer_people", "hits": share[h][0], "total": share[h][1]})
+            if reasons and reasons[-1]["key"] == "warning.why.people_ids":
+                reasons[-1] = {**reasons[-1], "hits": share[alive[0]][0], "total": share[alive[0]][1]}
     if len(alive) == 1 and reasons:
-        return alive[0], ", ".join(reasons), why_not
-    return None, "", why_not
+        return alive[0], reasons, why_not
+    return None, [], why_not
 
 
 def _map_headers(frame: pd.DataFrame, spec: TableSpec, mapping: Mapping[str, str], file: str,
@@ -383,14 +388,14 @@ def _map_headers(frame: pd.DataFrame, spec: TableSpec, mapping: Mapping[str, str
                           f"Map only one of them in client.yml (columns: {spec.name}: ...).")
                 unsettled.add(target)
                 continue
-            chosen, why = top[0], _HOW[0]
+            chosen, why = top[0], [_HOW[0]]
         else:
             by_name = top[0] if len(top) == 1 else None
             by_content, content_why, why_not = _choose_by_content(
                 target, headers, frame, [h for _, h in candidates.get("manager_id", [])], references, known)
             if by_name and by_content and by_name != by_content:
                 out.error(file, f"'{by_name}' and '{by_content}' could both be {target}: '{by_name}' by its "
-                          f"header, '{by_content}' by its values ({content_why}).",
+                          f"header, '{by_content}' by its values ({render_text({'list': content_why}, 'en')}).",
                           settle.format(header=by_content), column=target)
                 unsettled.add(target)
                 continue
@@ -402,7 +407,7 @@ def _map_headers(frame: pd.DataFrame, spec: TableSpec, mapping: Mapping[str, str
                           column=target)
                 unsettled.add(target)
                 continue
-            why = "; ".join(r for r in (_HOW[best] if by_name else "", content_why if by_content else "") if r)
+            why = [*([_HOW[best]] if by_name else []), *(content_why if by_content else [])]
         header_map[chosen] = target
         parts = []
         for h in headers:
@@ -411,11 +416,12 @@ def _map_headers(frame: pd.DataFrame, spec: TableSpec, mapping: Mapping[str, str
             reason = why_not.get(h)
             if h == target:  # spelled exactly as the column: it must not keep that name
                 not_used.append(h)
-                parts.append(f"'{h}' is kept as an attribute named '{h} (not used)'" + (f" ({reason})" if reason else ""))
+                kept = ("warning.column_kept_renamed_because", "warning.column_kept_renamed")
             else:
-                parts.append(f"'{h}' is kept as an attribute" + (f" ({reason})" if reason else ""))
-        out.warn("column_chosen", file, f"'{chosen}' was read as {target} ({why}); " + "; ".join(parts) + ".",
-                 len(options))
+                kept = ("warning.column_kept_because", "warning.column_kept")
+            parts.append({"key": kept[0], "header": h, "reason": reason} if reason else {"key": kept[1], "header": h})
+        out.warn("column_chosen", file, "warning.column_chosen", len(options), chosen=chosen, target=target,
+                 why={"list": why, "as": "parts"}, others={"list": parts, "as": "parts"})
     missing = [c for c in spec.required_columns if c not in header_map.values() and c not in unsettled]
     if missing:
         out.error(file, f"missing required column{'s' if len(missing) > 1 else ''}: {', '.join(missing)}. "
@@ -517,7 +523,7 @@ def _require_text(frame: pd.DataFrame, column: str, file: str, out: _Collector, 
                   column=column)
 
 
-_ORDER_NAMES = {True: "day first (dd/mm/yyyy)", False: "month first (mm/dd/yyyy)"}
+_ORDER_NAMES = {True: {"key": "warning.part.day_first"}, False: {"key": "warning.part.month_first"}}
 
 
 def _date_columns(frame: pd.DataFrame, table: str, file: str, out: _Collector, opts: _Options) -> None:
@@ -559,14 +565,14 @@ def _date_columns(frame: pd.DataFrame, table: str, file: str, out: _Collector, o
                               f"{int(wrong.sum())} value(s) in '{c}' cannot be read that way (e.g. "
                               f"{scan.examples(wrong)[0]!r}, {_rows(scan.rows(wrong))}).",
                               "Correct those rows, or remove dayfirst from client.yml if the column is "
-                              f"{_ORDER_NAMES[order]}.", column=c)
+                              f"{render_text(_ORDER_NAMES[order], 'en')}.", column=c)
                     continue
                 if settled is None:
                     proof = scan.day_first if order else scan.month_first
-                    place = "first" if order else "second"
-                    out.warn("date_order_detected", file, f"'{c}' is read {_ORDER_NAMES[order]}: "
-                             f"{int(proof.sum()):,} value(s) have a number above 12 in the {place} place "
-                             f"(e.g. {scan.examples(proof)[0]!r}), which only a day can be.", int(len(scan.ab)))
+                    place = {"key": "warning.part.first" if order else "warning.part.second"}
+                    out.warn("date_order_detected", file, "warning.date_order_proven", int(len(scan.ab)),
+                             column=c, order=_ORDER_NAMES[order], n=int(proof.sum()), place=place,
+                             example=scan.examples(proof)[0])
             elif scan.ambiguous.any():
                 siblings = {proven[o] for o in proven if o != c}
                 if settled is not None:
@@ -574,8 +580,8 @@ def _date_columns(frame: pd.DataFrame, table: str, file: str, out: _Collector, o
                 elif len(siblings) == 1:
                     order = siblings.pop()
                     source = next(o for o in proven if o != c)
-                    out.warn("date_order_detected", file, f"'{c}' is read {_ORDER_NAMES[order]}, as '{source}' "
-                             f"in the same file: none of its own values settles the order.", int(len(scan.ab)))
+                    out.warn("date_order_detected", file, "warning.date_order_sibling", int(len(scan.ab)),
+                             column=c, order=_ORDER_NAMES[order], source=source)
                 else:
                     example = scan.examples(scan.ambiguous)[0]
                     a, b = scan.ab.loc[scan.rows(scan.ambiguous)[0], ["a", "b"]]
@@ -592,10 +598,10 @@ def _date_columns(frame: pd.DataFrame, table: str, file: str, out: _Collector, o
         bad = ~scan.blank & parsed.isna().to_numpy()
         if bad.any():
             n = int(bad.sum())
-            hint = (f" They do not match date_format {opts.date_format!r} of client.yml." if opts.date_format
-                    else " Use yyyy-mm-dd, or say how they are written with date_format in client.yml.")
-            out.warn("unparsed_dates", file, f"{n} value(s) in '{c}' are not dates (e.g. "
-                     f"{frame[c][bad].iloc[0]!r}, {_rows(frame.index[bad])}) and were left empty.{hint}", n)
+            hint = ({"key": "warning.unparsed_dates.format", "date_format": opts.date_format} if opts.date_format
+                    else {"key": "warning.unparsed_dates.iso"})
+            out.warn("unparsed_dates", file, "warning.unparsed_dates", n, n=n, column=c,
+                     example=frame[c][bad].iloc[0], rows=_row_list(frame.index[bad]), hint=hint)
         frame[c] = parsed
 
 
@@ -604,14 +610,13 @@ _MONTHS = {i: m for i, m in enumerate(["", "January", "February", "March", "Apri
 
 
 def _drop_unknown(frame: pd.DataFrame, unknown: np.ndarray, table: str, file: str,
-                  out: _Collector, what: str = "people who are") -> pd.DataFrame:
+                  out: _Collector, key: str = "warning.unknown_people_dropped") -> pd.DataFrame:
     """Drop rows naming people who are not in ``people``, and count them."""
     n = int(unknown.sum())
     if n:
         drops = out.dropped.setdefault(table, {})
         drops["unknown_people"] = drops.get("unknown_people", 0) + n
-        out.warn("unknown_people_dropped", file, f"{n} row(s) name {what} not in people and were "
-                 f"dropped ({n / len(frame):.1%} of the file).", n)
+        out.warn("unknown_people_dropped", file, key, n, n=n, share=n / len(frame))
         frame = frame.loc[~unknown]
     return frame
 
@@ -630,8 +635,7 @@ def _people(frame: pd.DataFrame, file: str, min_group_size: int, out: _Collector
         copies = frame[dup].duplicated(keep="first")
         if copies.any():
             n = int(copies.sum())
-            out.warn("duplicate_rows", file, f"{n} row(s) are exact copies of an earlier row ("
-                     f"{_rows(copies.index[copies])}) and were read once.", n)
+            out.warn("duplicate_rows", file, "warning.duplicate_rows", n, n=n, rows=_row_list(copies.index[copies]))
             frame = frame.drop(index=copies.index[copies])
     dup = (frame["employee_id"].duplicated(keep=False) & (frame["employee_id"] != "")).to_numpy()
     if dup.any():
@@ -649,8 +653,7 @@ def _people(frame: pd.DataFrame, file: str, min_group_size: int, out: _Collector
         self_mgr = (mgr == frame["employee_id"]).to_numpy()
         if self_mgr.any():
             n = int(self_mgr.sum())
-            out.warn("self_manager", file, f"{n} person(s) are listed as their own manager ("
-                     f"{_rows(frame.index[self_mgr])}); they are treated as top of the organisation.", n)
+            out.warn("self_manager", file, "warning.self_manager", n, n=n, rows=_row_list(frame.index[self_mgr]))
         blank = (mgr == "").to_numpy()
         ids_arr = _arrow(frame["employee_id"])
         parent = pc.index_in(_arrow(mgr), value_set=ids_arr)
@@ -658,8 +661,7 @@ def _people(frame: pd.DataFrame, file: str, min_group_size: int, out: _Collector
         unknown = ~blank & (parent < 0) & ~self_mgr
         if unknown.any():
             n = int(unknown.sum())
-            out.warn("unknown_manager", file, f"{n} manager_id value(s) name nobody in the file ("
-                     f"{_rows(frame.index[unknown])}); those people are treated as top of the organisation.", n)
+            out.warn("unknown_manager", file, "warning.unknown_manager", n, n=n, rows=_row_list(frame.index[unknown]))
         top = self_mgr | unknown | blank
         frame["manager_id"] = mgr.where(~top, None)
         parent[top] = -1
@@ -674,8 +676,7 @@ def _people(frame: pd.DataFrame, file: str, min_group_size: int, out: _Collector
             return None
         tops = int((parent < 0).sum())
         if tops > 1:
-            out.warn("several_tops", file, f"{tops} people have no manager in the file; the organisation "
-                     f"is read as {tops} separate reporting trees.", tops)
+            out.warn("several_tops", file, "warning.several_tops", tops, n=tops)
     for col in ("name", "title", "level", "location", "department"):
         if col in frame.columns:
             frame[col] = frame[col].astype("str")
@@ -685,9 +686,8 @@ def _people(frame: pd.DataFrame, file: str, min_group_size: int, out: _Collector
     sizes = frame["department"].value_counts()
     small = sizes[sizes < min_group_size]
     if len(small):
-        out.warn("small_department", file, f"{len(small)} department(s) have fewer than {min_group_size} "
-                 f"people; they are not named or shown anywhere (pooled as '{OTHER_GROUP}'; "
-                 "`orgkit validate --show-small-groups` lists them).", len(small), groups=small.index)
+        out.warn("small_department", file, "warning.small_department", len(small), groups=small.index,
+                 n=len(small), k=min_group_size, other={"key": "group.other"})
     return frame.reset_index(drop=True)
 
 
@@ -724,18 +724,17 @@ def _communication(frame: pd.DataFrame, file: str, known: pd.Series | None, out:
     n_unknown = int(unknown.sum())
     if n_unknown:
         out.dropped.setdefault("communication", {})["unknown_people"] = n_unknown
-        out.warn("unknown_people_dropped", file, f"{n_unknown} row(s) name people who are not in people and "
-                 f"were dropped ({n_unknown / total:.1%} of the file).", n_unknown)
+        out.warn("unknown_people_dropped", file, "warning.unknown_people_dropped", n_unknown, n=n_unknown,
+                 share=n_unknown / total)
     self_rows = (frame["source_id"] == frame["target_id"]).to_numpy() & ~unknown
     n = int(self_rows.sum())
     if n:
         out.dropped.setdefault("communication", {})["self_rows"] = n
-        out.warn("self_messages_dropped", file, f"{n} self-message row(s) (sender = recipient) were dropped.", n)
+        out.warn("self_messages_dropped", file, "warning.self_messages_dropped", n, n=n)
     if n or n_unknown:  # one pass over the million rows, not two
         frame = frame.loc[~(unknown | self_rows)]
     if len(frame) == 0 and total:
-        out.warn("no_communication_left", file, "no rows are left after dropping unknown people and "
-                 "self-messages; communication metrics will describe an empty graph.", total)
+        out.warn("no_communication_left", file, "warning.no_communication_left", total)
     return frame.reset_index(drop=True)
 
 
@@ -748,8 +747,8 @@ def _list_separators(known: pd.Series | None, file: str, out: _Collector) -> str
     inside = [c for c in seps if pc.any(pc.match_substring(arr, c)).as_py()]
     if inside:
         shown = " ".join(repr(c) for c in inside)
-        out.warn("list_separator_in_ids", file, f"some employee ids contain {shown}, so approvers are not "
-                 f"split at {'it' if len(inside) == 1 else 'them'}; separate approver ids with ';'.")
+        out.warn("list_separator_in_ids", file, "warning.list_separator_in_ids.one" if len(inside) == 1
+                 else "warning.list_separator_in_ids.many", shown=shown)
         seps = "".join(c for c in seps if c not in inside)
     return seps
 
@@ -795,7 +794,7 @@ def _decisions(frame: pd.DataFrame, file: str, known: pd.Series | None, out: _Co
         return None
     unknown = ~(member["initiator_id"] & member["decider_id"])
     frame = _drop_unknown(frame.assign(_pos=np.arange(n)), unknown, "decisions", file, out,
-                          "an initiator or decider who is")
+                          "warning.unknown_deciders_dropped")
     stranger = ~found
     if stranger.any():
         bad_rows = np.zeros(n, dtype=bool)
@@ -804,12 +803,11 @@ def _decisions(frame: pd.DataFrame, file: str, known: pd.Series | None, out: _Co
         if bad_rows.any():
             ids = pd.unique(items[stranger & bad_rows[parent]])
             k = int(bad_rows.sum())
-            shown = ", ".join(map(str, ids[:8])) + (f" and {len(ids) - 8} more" if len(ids) > 8 else "")
             drops = out.dropped.setdefault("decisions", {})
             drops["unknown_people"] = drops.get("unknown_people", 0) + k
-            out.warn("unknown_people_dropped", file, f"{k} decision(s) name approvers who are not in people "
-                     f"({len(ids)} id(s): {shown}; {_rows(frame.index[bad_rows[frame['_pos'].to_numpy()]])}) "
-                     f"and were dropped ({k / n:.1%} of the file).", k)
+            out.warn("unknown_people_dropped", file, "warning.unknown_approvers_dropped", k, n=k, ids_n=len(ids),
+                     ids={"list": list(map(str, ids)), "limit": 8}, share=k / n,
+                     rows=_row_list(frame.index[bad_rows[frame['_pos'].to_numpy()]]))
             frame = frame[~bad_rows[frame["_pos"].to_numpy()]]
     # approver ids in order, joined by ';'
     counts = np.bincount(parent, minlength=n)
@@ -831,8 +829,7 @@ def _decisions(frame: pd.DataFrame, file: str, known: pd.Series | None, out: _Co
     backwards = (frame["decided_at"] < frame["raised_at"]).to_numpy()
     if backwards.any():
         k = int(backwards.sum())
-        out.warn("decided_before_raised", file, f"{k} decision(s) were decided before they were raised; "
-                 "their latency is left out.", k)
+        out.warn("decided_before_raised", file, "warning.decided_before_raised", k, n=k)
         frame.loc[backwards, "decided_at"] = pd.NaT
     frame["decision_type"] = frame["decision_type"].astype("str")
     return frame.reset_index(drop=True)
@@ -858,9 +855,8 @@ def _responsibilities(frame: pd.DataFrame, file: str, departments: pd.Series | N
         unknown = ~_isin(frame["department"], departments)
         if unknown.any():
             names = frame.loc[unknown, "department"].unique()
-            out.warn("unknown_department", file, f"{len(names)} department name(s) are not in people; they are "
-                     "kept as written (`orgkit validate --show-small-groups` lists them).", int(unknown.sum()),
-                     groups=names)
+            out.warn("unknown_department", file, "warning.unknown_department", int(unknown.sum()), groups=names,
+                     n=len(names))
     return frame.reset_index(drop=True)
 
 
@@ -965,8 +961,7 @@ def _survey(frame: pd.DataFrame, file: str, table: str, people: pd.DataFrame | N
     labels = {} if opts.numbers_only else (opts.labels if opts.labels is not None else SURVEY_LABELS)
     read = {c: _read_answers(frame[c], labels) for c in candidates}
     if not len(frame) or (candidates and not any(r.answered for r in read.values())):
-        out.warn("empty_survey", file, f"{file} has no answers ({len(frame)} row(s), none with an answer); "
-                 "it is left out of the assessment.", len(frame))
+        out.warn("empty_survey", file, "warning.empty_survey_rows", len(frame), file_name=file, n=len(frame))
         return None
     if "respondent_id" in frame.columns:
         frame["respondent_id"] = _clean_ids(frame["respondent_id"], file, "respondent_id", out,
@@ -983,7 +978,7 @@ def _survey(frame: pd.DataFrame, file: str, table: str, people: pd.DataFrame | N
             out.error(file, f"survey_items lists item(s) that are not columns of {file}: "
                       f"{', '.join(missing[:10])}.", "Make the item ids match the survey's headers.")
         item_cols = [c for c in candidates if c in listed]
-        why_ignored = {c: "not in survey_items" for c in candidates if c not in listed}
+        why_ignored = {c: "not_listed" for c in candidates if c not in listed}
     else:
         bundled = _bundled_item_ids()
         item_cols, why_ignored = [], {}
@@ -995,11 +990,12 @@ def _survey(frame: pd.DataFrame, file: str, table: str, people: pd.DataFrame | N
             elif n and (r.n(r.numeric) * 2 > n or r.n(r.label) * 2 > n or r.rating()):
                 item_cols.append(c)
             else:
-                why_ignored[c] = "empty" if not n else "not mostly answers 1-5"
+                why_ignored[c] = "empty" if not n else "not_answers"
     if why_ignored:
-        shown = ", ".join(f"{c} ({why})" for c, why in list(why_ignored.items())[:8])
-        out.warn("survey_columns_ignored", file, f"{len(why_ignored)} column(s) are not survey items and were "
-                 f"ignored: {shown}{', ...' if len(why_ignored) > 8 else ''}.", len(why_ignored))
+        shown = {"list": [{"key": f"warning.ignored_column.{why}", "column": c} for c, why in why_ignored.items()],
+                 "limit": 8}
+        out.warn("survey_columns_ignored", file, "warning.survey_columns_ignored", len(why_ignored),
+                 n=len(why_ignored), shown=shown)
     if not item_cols:
         out.error(file, "no item columns with Likert answers were found.",
                   f"Add one column per item with values {LIKERT_MIN}-{LIKERT_MAX}.")
@@ -1008,7 +1004,7 @@ def _survey(frame: pd.DataFrame, file: str, table: str, people: pd.DataFrame | N
     for c in item_cols:
         r = read[c]
         if not r.answered:
-            out.warn("empty_survey_item", file, f"item '{c}' has no answers; its column is empty.", len(frame))
+            out.warn("empty_survey_item", file, "warning.empty_survey_item", len(frame), column=c)
             frame[c] = pd.array(np.full(len(frame), np.nan), dtype="Int64")
             continue
         use_labels = r.n(r.label) > 0 and (opts.labels is not None or r.n(~r.blank & ~r.label) == 0)
@@ -1030,9 +1026,8 @@ def _survey(frame: pd.DataFrame, file: str, table: str, people: pd.DataFrame | N
         per_value = np.where(r.numeric, r.num, r.label_values if use_labels else np.nan)
         if use_labels and opts.labels is None:
             example = frame[c].iloc[int(np.flatnonzero(r.label[r.codes])[0])]
-            out.warn("survey_labels_read", file, f"item '{c}' is answered in words: its {r.n(r.label):,} "
-                     f"answers are all labels of the 1-5 scale (e.g. {example!r}) and are read "
-                     "as numbers (strongly disagree = 1 ... strongly agree = 5).", r.n(r.label))
+            out.warn("survey_labels_read", file, "warning.survey_labels_read", r.n(r.label), column=c,
+                     n=r.n(r.label), example=example)
         values = per_value[r.codes]
         missing = np.isnan(values)
         none &= missing
@@ -1040,14 +1035,13 @@ def _survey(frame: pd.DataFrame, file: str, table: str, people: pd.DataFrame | N
     if len(out.problems) > n_problems:
         return None
     if none.all():
-        out.warn("empty_survey", file, f"{file} has no answers to its items; it is left out of the assessment.",
-                 len(frame))
+        out.warn("empty_survey", file, "warning.empty_survey_items", len(frame), file_name=file)
         return None
     if none.any():
         k = int(none.sum())
         out.dropped.setdefault(table, {})["no_answers"] = k
-        out.warn("unanswered_responses_dropped", file, f"{k} row(s) answer no item ({_rows(frame.index[none])}) "
-                 "and were dropped; they are not counted as respondents.", k)
+        out.warn("unanswered_responses_dropped", file, "warning.unanswered_responses_dropped", k, n=k,
+                 rows=_row_list(frame.index[none]))
         frame = frame.loc[~none]
     if "department" not in frame.columns or (frame["department"] == "").any():
         if people is None or "respondent_id" not in frame.columns:
@@ -1061,17 +1055,15 @@ def _survey(frame: pd.DataFrame, file: str, table: str, people: pd.DataFrame | N
         if unknown.any():
             n = int(unknown.sum())
             out.dropped.setdefault(table, {})["unknown_people"] = n
-            out.warn("unknown_respondents_dropped", file, f"{n} response(s) have no department and a "
-                     "respondent_id not in people; they were dropped.", n)
+            out.warn("unknown_respondents_dropped", file, "warning.unknown_respondents_dropped", n, n=n)
         frame["department"] = dept
         frame = frame.loc[~unknown]
     elif people is not None:
         unknown = ~_isin(frame["department"], people["department"])
         if unknown.any():
             names = frame.loc[unknown, "department"].unique()
-            out.warn("unknown_department", file, f"{len(names)} department name(s) in responses are not "
-                     "in people; their response rate is unknown (`orgkit validate --show-small-groups` "
-                     "lists them).", int(unknown.sum()), groups=names)
+            out.warn("unknown_department", file, "warning.unknown_department_survey", int(unknown.sum()),
+                     groups=names, n=len(names))
     frame["department"] = frame["department"].astype("str")
     cols = [c for c in ("respondent_id", "department", "comment") if c in frame.columns] + item_cols
     return frame[cols].reset_index(drop=True)
@@ -1118,9 +1110,9 @@ def _settings(folder: Path, raw: Mapping[str, Any], overrides: Mapping[str, Any]
     for key in options:
         if key not in OPTION_KEYS | LOADER_KEYS:
             close = difflib.get_close_matches(str(key), known, n=1)
-            hint = f"Did you mean {close[0]!r}? " if close else ""
-            out.warn("unknown_setting", f, f"unknown key {key!r} is not a setting orgkit reads, so it has no effect. {hint}"
-                     f"Known keys: {', '.join(known)}.")
+            hint = {"key": "warning.unknown_setting.hint", "close": close[0]} if close else ""
+            out.warn("unknown_setting", f, "warning.unknown_setting", setting=key, hint=hint,
+                     known={"list": list(known)})
     thresholds, problems = client_thresholds(options)
     for message, hint in problems:
         out.error(f, message, hint, column="thresholds")

@@ -454,6 +454,7 @@ class EncodingGuess:
 
     encoding: str
     reason: str
+    evidence: Mapping[str, Any] | None = None  # the reason as a catalogue text, for the encoding_detected warning
 
 
 class UndecidedEncoding(UnicodeDecodeError):
@@ -564,14 +565,14 @@ def guess_encoding(data: bytes) -> EncodingGuess:
     """
     for bom, name, why in _BOMS:
         if data.startswith(bom):
-            return EncodingGuess(name, f"the file starts with {why}")
+            return EncodingGuess(name, f"the file starts with {why}", {"key": "warning.encoding.bom"})
     if b"\x00" in data:
         utf16 = _utf16_without_bom(data)
         if utf16 is not None:
             try:
                 data.decode(utf16)
                 return EncodingGuess(utf16, "every other byte is zero, as in UTF-16 text without a byte-order "
-                                            "mark")
+                                            "mark", {"key": "warning.encoding.utf16"})
             except UnicodeDecodeError:
                 pass
         raise UndecidedEncoding(data, "it contains NUL bytes, so it is not CSV text (a binary file, or UTF-16 "
@@ -613,10 +614,12 @@ def guess_encoding(data: bytes) -> EncodingGuess:
     runs = f"of the first {n:,} runs" if n == MAX_EVIDENCE_RUNS else f"of its {n:,} runs"
     as_chinese = f"{n_chinese:,} are common Chinese characters"
     as_western = f"{n_latin + n_symbol:,} are accented Latin letters or Western symbols"
+    evidence = {"key": "warning.encoding.chinese" if chinese else "warning.encoding.western", "n": n,
+                "chinese": n_chinese, "western": n_latin + n_symbol}
     if chinese and not western:
-        return EncodingGuess("gb18030", f"{runs} of non-ASCII bytes, {as_chinese} (and {as_western})")
+        return EncodingGuess("gb18030", f"{runs} of non-ASCII bytes, {as_chinese} (and {as_western})", evidence)
     if western and not chinese:
-        return EncodingGuess(latin_codec, f"{runs} of non-ASCII bytes, {as_western} (and {as_chinese})")
+        return EncodingGuess(latin_codec, f"{runs} of non-ASCII bytes, {as_western} (and {as_chinese})", evidence)
     if chinese and western:
         raise UndecidedEncoding(data, f"it is not UTF-8 and could be GB18030 (Chinese) or {latin_codec} "
                                       f"(Western European) text: {runs} of non-ASCII bytes, {as_chinese} and "
@@ -777,7 +780,7 @@ def _plain_ascii(data: bytes | mmap.mmap) -> bool:
 
 
 def _decode(data: bytes | mmap.mmap, options: ReadOptions, table: str
-            ) -> tuple[bytes | mmap.mmap, int, str, str, bool, bool]:
+            ) -> tuple[bytes | mmap.mmap, int, str, str, bool | Mapping[str, Any], bool]:
     """UTF-8 bytes of a CSV file, where its text starts (after a BOM), its encoding, why, whether the encoding
     was detected as something other than UTF-8, and whether the text is plain ASCII."""
     hint = (f"Save it from Excel as 'CSV UTF-8' (or as .xlsx), or name its encoding in client.yml "
@@ -808,7 +811,8 @@ def _decode(data: bytes | mmap.mmap, options: ReadOptions, table: str
         raise _Refused(f"cannot tell which text encoding the file uses: {exc.detail}.", hint) from None
     if guess.encoding in ("utf-8", "utf-8-sig"):
         return data, bom if guess.encoding == "utf-8-sig" else 0, guess.encoding, guess.reason, False, False
-    return raw.decode(guess.encoding).encode("utf-8"), 0, guess.encoding, guess.reason, True, False
+    # "detected" is the evidence as a catalogue text, for the encoding_detected warning
+    return raw.decode(guess.encoding).encode("utf-8"), 0, guess.encoding, guess.reason, guess.evidence or True, False
 
 
 def _parse_arrow(buf: pa.Buffer, sep: str, n_columns: int, quoted: bool, threads: bool,
@@ -1046,11 +1050,11 @@ def _read_sheet(wb, name: str, options: ReadOptions, table: str) -> tuple[pd.Dat
             raise _Refused(f"has no visible worksheet to read. Its sheets: {listing(all_names)}.",
                            f"Set sheet: {{{table}: NAME}} in client.yml to the one to read.")
         if len(all_names) > 1:
-            why = "the active sheet" if ws is active else "the first visible sheet"
-            others = listing([n for n in all_names if n != ws.title])
-            warnings.append(DataWarning("sheet_chosen", name, f"the workbook has {len(all_names)} sheets; sheet "
-                                        f"'{ws.title}' ({why}) was read, not {others}. Set sheet: in client.yml "
-                                        "to read another.", 1))
+            why = {"key": "warning.sheet.active" if ws is active else "warning.sheet.first_visible"}
+            others = {"list": [{"key": "warning.sheet.hidden" if n in hidden else "warning.part.quoted", "name": n}
+                               for n in all_names if n != ws.title], "limit": MAX_SHEETS_LISTED}
+            warnings.append(DataWarning.make("sheet_chosen", name, "warning.sheet_chosen", 1, n=len(all_names),
+                                             sheet=ws.title, why=why, others=others))
     ws.reset_dimensions()  # stored dimensions may be wrong, or claim a million empty cells
     header: list[str] | None = None
     rows: list[list[str]] = []
@@ -1169,9 +1173,9 @@ def read_source(path: str | Path, options: ReadOptions | None = None) -> TableRe
             frame, encoding, reason, detected = _read_csv(data, options, table, digest)
             sheet = None
             if detected:
-                warnings.append(DataWarning("encoding_detected", name, f"the file is not UTF-8; it was read as "
-                                            f"{encoding}: {reason}. If names look garbled, set encoding: in "
-                                            f"client.yml.", 1))
+                warnings.append(DataWarning.make("encoding_detected", name, "warning.encoding_detected", 1,
+                                                 encoding=encoding,
+                                                 reason=detected if isinstance(detected, Mapping) else reason))
     except _Refused as exc:
         raise refuse(exc.message, exc.hint, exc.row) from None
     finally:

@@ -454,8 +454,11 @@ def recommendations_list(recs: Sequence[Any], *, language: str = "en") -> HTML:
 # Data quality and appendix
 # --------------------------------------------------------------------------------------------------
 def data_quality(warnings: Iterable[Any], *, language: str = "en") -> HTML:
-    """Every loading warning (``client.warnings``), with its file, as a list."""
-    shown = [{"file": getattr(w, "file", ""), "message": getattr(w, "message", str(w))} for w in warnings]
+    """Every loading warning (``client.warnings``), with its file, as a list, in ``language`` (a warning built
+    without a catalogue key shows its ``message``)."""
+    shown = [{"file": getattr(w, "file", ""),
+              "message": w.text(language) if getattr(w, "key", "") else getattr(w, "message", str(w))}
+             for w in warnings]
     return render_block("data_quality", "data-quality", warnings=shown, language=language)
 
 

@@ -758,7 +758,7 @@ class ReportBook:
                 message = self._tn("data_quality.small_departments", n_small, k=self.min_group_size)
                 w = DataWarning(w.code, w.file, message, w.count)
             else:
-                w = DataWarning(w.code, w.file, scrub_names(w.message, hidden), w.count)
+                w = DataWarning(w.code, w.file, scrub_names(w.text(self.language), hidden), w.count)
             warnings.append(w)
         return section_head("data-quality", self._t("data_quality.title")) + data_quality(warnings, language=self.language)
 
