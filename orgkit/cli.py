@@ -194,6 +194,17 @@ def batch(source: Path, output_dir: Path, workers: int | None, scheduler: str | 
 
 
 @main.command()
+@click.argument("out_dir", type=click.Path(file_okay=False, path_type=Path))
+@_friendly
+def questionnaire(out_dir: Path) -> None:
+    """Write the employee questionnaire to OUT_DIR: printable A4 forms and importable CSVs, English and Chinese."""
+    from .questionnaire import write_questionnaire
+
+    for path in write_questionnaire(out_dir):
+        click.echo(f"wrote {path}")
+
+
+@main.command()
 @click.argument("reports_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("reports"),
                 required=False)
 @click.option("-n", "--dry-run", is_flag=True, help="Only list what would be removed.")

@@ -441,9 +441,35 @@ def test_questionnaire_csvs_have_same_ids_in_both_languages():
         assert f.readline().strip().split(",") == ["department", *items["item"], "comment"]
 
 
+@pytest.fixture(scope="module")
+def written_questionnaire(tmp_path_factory):
+    from orgkit.questionnaire import write_questionnaire
+
+    folder = tmp_path_factory.mktemp("questionnaire")
+    write_questionnaire(folder)
+    return folder
+
+
+def test_shipped_questionnaire_files_are_what_orgkit_writes(written_questionnaire):
+    """One source: the CSV files shipped in templates/survey/ are exactly what write_questionnaire writes."""
+    for path in sorted(TEMPLATES.glob("*.csv")):
+        assert path.read_bytes() == (written_questionnaire / path.name).read_bytes(), path.name
+
+
+def test_questionnaire_is_never_written_over_another_file(tmp_path):
+    from orgkit.errors import OutputError
+    from orgkit.questionnaire import write_questionnaire
+
+    (tmp_path / "survey_items.csv").write_text("mine", encoding="utf-8")
+    with pytest.raises(OutputError, match="survey_items.csv"):
+        write_questionnaire(tmp_path)
+    assert (tmp_path / "survey_items.csv").read_text(encoding="utf-8") == "mine"
+    assert not (tmp_path / "questionnaire_en.html").exists()
+
+
 @pytest.mark.parametrize("language", ["en", "zh"])
-def test_printable_questionnaire_is_self_contained(language):
-    text = (TEMPLATES / f"questionnaire_{language}.html").read_text(encoding="utf-8")
+def test_printable_questionnaire_is_self_contained(language, written_questionnaire):
+    text = (written_questionnaire / f"questionnaire_{language}.html").read_text(encoding="utf-8")
     assert "size: A4" in text
     for external in ("http://", "https://", "src=", "@import", "<link"):
         assert external not in text

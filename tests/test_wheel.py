@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 
@@ -19,8 +20,11 @@ def installed(tmp_path_factory):
     """orgkit installed from a wheel into a folder of its own (dependencies come from this environment)."""
     root = tmp_path_factory.mktemp("wheel")
     site = root / "site"
+    source = root / "source"  # a copy, so that building leaves nothing in the checkout
+    shutil.copytree(ROOT, source, symlinks=True, ignore=shutil.ignore_patterns(
+        ".git", ".venv", "build", "dist", "*.egg-info", "reports", "clients", "__pycache__", ".pytest_cache"))
     build = subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--no-compile",
-                            "--target", str(site), str(ROOT)], capture_output=True, text=True, cwd=root)
+                            "--target", str(site), str(source)], capture_output=True, text=True, cwd=root)
     if build.returncode:
         if "Could not find a version that satisfies the requirement setuptools" in build.stderr:
             pytest.skip("pip cannot reach a package index to build the wheel")

@@ -1,60 +1,30 @@
-"""Rebuild the questionnaire files in this folder from the package's item list.
+"""The employee questionnaire handed to clients, written from the one item list.
 
 The single source is ``orgkit/resources/questionnaire.csv`` (item, dimension, reverse, text, text_zh), read
-through :func:`orgkit.areas.survey.default_items`. Run ``python templates/survey/build_questionnaire.py``
-after editing it; ``tests/test_survey.py`` checks that the files here still match.
+through :func:`orgkit.areas.survey.default_items`; the fixed texts come from the catalogue
+(``questionnaire.*``). :func:`write_questionnaire` writes, into a folder: ``questionnaire_<lang>.csv`` (to
+import into a survey tool), ``questionnaire_<lang>.html`` (a self-contained printable A4 form with a scoring
+key), ``survey_items.csv`` and ``survey_template.csv``. ``orgkit questionnaire OUT_DIR`` calls it; the CSV
+files shipped in ``orgkit/resources/templates/survey/`` are its output (a test keeps them current).
 """
 
 from __future__ import annotations
 
 import csv
 import html
+from collections.abc import Iterable
 from pathlib import Path
 
 from orgkit.areas.survey import DIMENSION_LABELS, SCALE_LABELS, default_items
+from orgkit.errors import OutputError
+from orgkit.i18n import t as text
 
-HERE = Path(__file__).resolve().parent
+__all__ = ["FILES", "write_questionnaire"]
 
-TEXT = {
-    "en": {
-        "title": "Organisation survey",
-        "lead": "This survey asks how work is organised here: whether duties are clear, information "
-                "flows, decisions are fast, you can grow, and teams work together. It takes about "
-                "10 minutes.",
-        "anonymity": "Your answers are anonymous. Do not write your name. Results are reported only for "
-                     "groups of at least 5 respondents, and written comments only for departments with "
-                     "at least 10 respondents, without any detail that identifies who wrote them.",
-        "how": "For each statement, mark one circle: how much do you agree?",
-        "department": "Your department",
-        "comment": "Anything else you would like to tell us about how work is organised? (optional)",
-        "thanks": "Thank you for taking part.",
-        "key_title": "Scoring key — for the survey administrator (do not hand out)",
-        "key_lead": "Enter one row per returned form in survey.csv: a department column, one column per "
-                    "item id below (1-5, blank when unanswered) and an optional comment column. Reverse-"
-                    "worded items are scored 6 − answer by orgkit; enter the answer as ticked.",
-        "item": "Item", "dimension": "Dimension", "reverse": "Reverse-worded", "yes": "yes", "no": "",
-        "lang": "en", "font": "'Helvetica Neue', Arial, 'DejaVu Sans', sans-serif",
-    },
-    "zh": {
-        "title": "组织调研问卷",
-        "lead": "本问卷了解我们的工作是如何组织的：职责是否清晰、信息是否畅通、决策是否高效、"
-                "个人能否成长，以及团队之间是否协作顺畅。填写约需 10 分钟。",
-        "anonymity": "问卷为匿名填写，请勿写姓名。结果仅按不少于 5 名答卷人的群体汇总呈现；"
-                     "文字意见仅对答卷人不少于 10 人的部门汇总，且不含任何可识别填写人的信息。",
-        "how": "请针对每一项陈述，在最符合您看法的选项上画圈（每题只选一项）。",
-        "department": "您所在的部门",
-        "comment": "关于工作的组织方式，您还有什么想告诉我们的吗？（选填）",
-        "thanks": "感谢您的参与！",
-        "key_title": "计分说明——供问卷管理员使用（请勿发放）",
-        "key_lead": "每份回收问卷在 survey.csv 中录入一行：department（部门）列、下列每个题号一列"
-                    "（填 1-5，未答留空），以及可选的 comment（意见）列。反向题由 orgkit 按 6 − 答案 计分，"
-                    "录入时请按问卷上勾选的答案原样填写。",
-        "item": "题号", "dimension": "维度", "reverse": "反向题", "yes": "是", "no": "",
-        "lang": "zh-CN",
-        "font": "'Noto Sans CJK SC', 'Source Han Sans SC', 'Microsoft YaHei', 'PingFang SC', "
-                "'WenQuanYi Micro Hei', SimHei, sans-serif",
-    },
-}
+#: Font stacks of the printable form (the reader's machine draws it).
+FONTS = {'en': "'Helvetica Neue', Arial, 'DejaVu Sans', sans-serif", 'zh': "'Noto Sans CJK SC', 'Source Han Sans SC', 'Microsoft YaHei', 'PingFang SC', 'WenQuanYi Micro Hei', SimHei, sans-serif"}
+#: The ``lang`` attribute of the printable form.
+LANG_TAGS = {'en': 'en', 'zh': 'zh-CN'}
 
 CSS = """
 @page { size: A4; margin: 16mm 15mm 16mm 15mm; }
@@ -97,9 +67,9 @@ def _rows(language: str):
         yield r, labels.get(r["dimension"], r["dimension"]), r[text_col], scale
 
 
-def write_csv(language: str) -> Path:
+def write_csv(folder: Path, language: str) -> Path:
     """``questionnaire_<language>.csv``: item, section, dimension, reverse, question, scale_1..scale_5."""
-    path = HERE / f"questionnaire_{language}.csv"
+    path = folder / f"questionnaire_{language}.csv"
     with open(path, "w", encoding="utf-8-sig" if language == "zh" else "utf-8", newline="") as f:
         w = csv.writer(f, lineterminator="\r\n")
         w.writerow(["item", "section", "dimension", "reverse", "question", *[f"scale_{i}" for i in range(1, 6)]])
@@ -108,9 +78,9 @@ def write_csv(language: str) -> Path:
     return path
 
 
-def write_items() -> Path:
+def write_items(folder: Path) -> Path:
     """``survey_items.csv``: item, dimension, reverse, text, text_zh (what a client folder may hold)."""
-    path = HERE / "survey_items.csv"
+    path = folder / "survey_items.csv"
     items = default_items()
     with open(path, "w", encoding="utf-8", newline="") as f:
         w = csv.writer(f, lineterminator="\n")
@@ -120,23 +90,22 @@ def write_items() -> Path:
     return path
 
 
-def write_template() -> Path:
+def write_template(folder: Path) -> Path:
     """``survey_template.csv``: the header a client's survey.csv uses (department, items, comment)."""
-    path = HERE / "survey_template.csv"
+    path = folder / "survey_template.csv"
     with open(path, "w", encoding="utf-8", newline="") as f:
         csv.writer(f, lineterminator="\n").writerow(["department", *default_items()["item"], "comment"])
     return path
 
 
-def write_html(language: str) -> Path:
+def write_html(folder: Path, language: str) -> Path:
     """``questionnaire_<language>.html``: a self-contained printable A4 form plus a scoring key page."""
-    t = TEXT[language]
     e = html.escape
     scale = SCALE_LABELS[language]
-    parts = [f"<!DOCTYPE html>\n<html lang=\"{t['lang']}\">\n<head>\n<meta charset=\"utf-8\">\n"
-             f"<title>{e(t['title'])}</title>\n<style>{CSS % {'font': t['font']}}</style>\n</head>\n<body>\n",
-             f"<h1>{e(t['title'])}</h1>\n<p>{e(t['lead'])}</p>\n<p class=\"note\">{e(t['anonymity'])}</p>\n",
-             f"<p class=\"field\">{e(t['department'])}: <span></span></p>\n<p>{e(t['how'])}</p>\n"]
+    parts = [f"<!DOCTYPE html>\n<html lang=\"{LANG_TAGS[language]}\">\n<head>\n<meta charset=\"utf-8\">\n"
+             f"<title>{e(text('questionnaire.title', language))}</title>\n<style>{CSS % {'font': FONTS[language]}}</style>\n</head>\n<body>\n",
+             f"<h1>{e(text('questionnaire.title', language))}</h1>\n<p>{e(text('questionnaire.lead', language))}</p>\n<p class=\"note\">{e(text('questionnaire.anonymity', language))}</p>\n",
+             f"<p class=\"field\">{e(text('questionnaire.department', language))} <span></span></p>\n<p>{e(text('questionnaire.how', language))}</p>\n"]
     head = "".join(f"<th>{e(s)}</th>" for s in scale)
     option_cols = '<col style="width:17mm">' * 5
     current, number = None, 0
@@ -152,26 +121,54 @@ def write_html(language: str) -> Path:
         circles = "".join(f"<td class=\"o\" title=\"{i}\">○</td>" for i in range(1, 6))
         parts.append(f"<tr><td class=\"n\">{number}.</td><td>{e(question)}</td>{circles}</tr>\n")
     parts.append("</tbody></table>\n")
-    parts.append(f"<h2>{e(t['comment'])}</h2>\n<div class=\"box\"></div>\n<footer>{e(t['thanks'])}</footer>\n")
-    parts.append(f"<section class=\"key\">\n<h2>{e(t['key_title'])}</h2>\n<p>{e(t['key_lead'])}</p>\n"
-                 f"<table class=\"key-table\"><thead><tr><th>#</th><th>{e(t['item'])}</th>"
-                 f"<th>{e(t['dimension'])}</th><th>{e(t['reverse'])}</th></tr></thead><tbody>\n")
+    parts.append(f"<h2>{e(text('questionnaire.comment', language))}</h2>\n<div class=\"box\"></div>\n<footer>{e(text('questionnaire.thanks', language))}</footer>\n")
+    parts.append(f"<section class=\"key\">\n<h2>{e(text('questionnaire.key_title', language))}</h2>\n<p>{e(text('questionnaire.key_lead', language))}</p>\n"
+                 f"<table class=\"key-table\"><thead><tr><th>#</th><th>{e(text('questionnaire.item', language))}</th>"
+                 f"<th>{e(text('questionnaire.dimension', language))}</th><th>{e(text('questionnaire.reverse', language))}</th></tr></thead><tbody>\n")
     for i, (r, section, _, _) in enumerate(_rows(language), start=1):
         parts.append(f"<tr><td>{i}</td><td>{e(r['item'])}</td><td>{e(section)} ({e(r['dimension'])})</td>"
-                     f"<td>{e(t['yes'] if r['reverse'] else t['no'])}</td></tr>\n")
+                     f"<td>{e(text('questionnaire.yes', language) if r['reverse'] else '')}</td></tr>\n")
     parts.append("</tbody></table>\n</section>\n</body>\n</html>\n")
-    path = HERE / f"questionnaire_{language}.html"
+    path = folder / f"questionnaire_{language}.html"
     path.write_text("".join(parts), encoding="utf-8")
     return path
 
 
-def main() -> None:
-    for language in ("en", "zh"):
-        write_csv(language)
-        write_html(language)
-    write_items()
-    write_template()
+#: The files :func:`write_questionnaire` writes.
+FILES = ("questionnaire_en.csv", "questionnaire_zh.csv", "questionnaire_en.html", "questionnaire_zh.html",
+         "survey_items.csv", "survey_template.csv")
 
 
-if __name__ == "__main__":
-    main()
+def write_questionnaire(folder: str | Path, *, overwrite: Iterable[str] = ()) -> list[Path]:
+    """Write the questionnaire files into ``folder`` (created when missing).
+
+    Parameters
+    ----------
+    folder : str or Path
+        Where to write.
+    overwrite : iterable of str
+        File names that may be replaced; any other file of :data:`FILES` already in ``folder`` is refused.
+
+    Returns
+    -------
+    list of Path
+        The files written.
+
+    Raises
+    ------
+    OutputError
+        When ``folder`` already holds one of the files, or cannot be written.
+    """
+    folder = Path(folder)
+    taken = [n for n in FILES if (folder / n).exists() and n not in set(overwrite)]
+    if taken:
+        raise OutputError(f"{folder} already holds {', '.join(taken)}; orgkit does not write over files. "
+                          "Choose an empty folder.")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        written = []
+        for language in ("en", "zh"):
+            written += [write_csv(folder, language), write_html(folder, language)]
+        return written + [write_items(folder), write_template(folder)]
+    except OSError as exc:
+        raise OutputError(f"cannot write the questionnaire to {folder}: {exc.strerror or exc}.") from None
