@@ -178,14 +178,17 @@ def report(client_dir: Path, output_dir: Path, pdf: bool, language: str | None, 
 @click.option("--scheduler", default=None, help="Run on an existing Dask cluster, e.g. tcp://host:8786.")
 @click.option("--force", is_flag=True, help="Rerun clients whose inputs have not changed.")
 @click.option("--pdf", is_flag=True, help="Also print every report to PDF.")
+@click.option("--overview-language", type=_LANGUAGES, default="en", show_default=True,
+              help="Language of the portfolio overview (index.html); each report keeps its client's language.")
 @_friendly
 def batch(source: Path, output_dir: Path, workers: int | None, scheduler: str | None, force: bool,
-          pdf: bool) -> None:
+          pdf: bool, overview_language: str) -> None:
     """Build every client's report from SOURCE (a folder of client folders, or a CSV/YAML manifest)."""
     from orgkit.batch.run import BatchInterrupted, run_batch
 
     try:
-        summary = run_batch(source, output_dir, workers=workers, scheduler=scheduler, force=force, pdf=pdf)
+        summary = run_batch(source, output_dir, workers=workers, scheduler=scheduler, force=force, pdf=pdf,
+                            overview_language=overview_language)
     except BatchInterrupted as exc:  # finished reports are kept; the next run picks up the rest
         click.echo(exc.summary.describe(), err=True)
         sys.exit(exc.exit_code)

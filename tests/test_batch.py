@@ -574,3 +574,13 @@ def test_cli_exit_codes(batch3, tmp_path):
     (tmp_path / "bad.csv").write_text("folder\nmissing\n", encoding="utf-8")
     result = CliRunner().invoke(main, ["batch", str(tmp_path / "bad.csv"), "-o", str(out)])
     assert result.exit_code == 2 and "bad.csv, row 2" in result.output
+
+
+def test_overview_in_the_language_asked_for(tmp_path):
+    minimal_client(tmp_path / "src" / "acme")
+    run_batch(tmp_path / "src", tmp_path / "out", workers=1, progress=False, _run=Recorder(),
+              overview_language="zh")
+    html = (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
+    from orgkit.i18n import t
+
+    assert t("overview.title", "zh") in html and t("overview.title", "en") not in html

@@ -53,7 +53,7 @@ from orgkit.files.atomic import (
     write_json,
 )
 from orgkit._version import __version__
-from orgkit.errors import ConfigError, OutputError
+from orgkit.errors import ConfigError, OrgkitError, OutputError
 from orgkit.files.outputs import LOCK_FILE as _LOCK_FILE
 from orgkit.batch.fingerprints import input_fingerprint, notebook_sha256, recorded_fingerprint
 from orgkit.batch.manifest import ClientTask, load_tasks, STATE_FILE, TMP_DIR
@@ -414,6 +414,7 @@ def run_batch(
     progress: bool | None = None,
     log_file: str | os.PathLike[str] | None = None,
     timeout: float = 600,
+    overview_language: str = "en",
     _run: RunFn | None = None,
 ) -> BatchSummary:
     """Build every client's report from ``source``, skipping those whose inputs have not changed.
@@ -445,6 +446,8 @@ def run_batch(
         Where the run is logged (default ``output_dir/batch.log``; appended to).
     timeout : float
         Seconds any one notebook cell may run.
+    overview_language : {"en", "zh"}
+        Language of ``index.html`` (each client's report keeps its own language).
 
     Returns
     -------
@@ -575,9 +578,9 @@ def run_batch(
                 write_json(out / STATE_FILE, summary.to_dict())
                 from orgkit.batch.overview import build_overview
 
-                paths = build_overview(out, summary.to_dict()["clients"])
+                paths = build_overview(out, summary.to_dict()["clients"], language=overview_language)
                 summary.overview, summary.summary_csv = paths.index_html, paths.summary_csv
-            except Exception:  # noqa: BLE001 - the reports are what matters; the overview can be rebuilt
+            except (OrgkitError, OSError):  # the reports are what matters; the overview can be rebuilt
                 runlog.log(logging.ERROR, "could not build the overview", detail=traceback.format_exc())
             runlog.log(logging.INFO, "batch %s in %.1f s: %d done, %d skipped, %d failed, %d not run",
                        "interrupted" if interrupted else "finished", summary.seconds, len(summary.done),

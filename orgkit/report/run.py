@@ -243,6 +243,7 @@ def execute_notebook(
         When no kernel can be started (``ipykernel`` missing).
     """
     import papermill as pm
+    from nbclient.exceptions import CellTimeoutError, DeadKernelError
     from papermill.exceptions import PapermillExecutionError
 
     show = _want_progress(progress)
@@ -272,10 +273,15 @@ def execute_notebook(
                 f"{sys.executable} -m pip install ipykernel"
             ) from err
         raise
-    except (TimeoutError, RuntimeError) as err:  # nbclient's CellTimeoutError / DeadKernelError
+    except CellTimeoutError as err:
         raise ReportError(
-            f"the notebook run stopped: {type(err).__name__}: {err}. A cell ran longer than the timeout "
-            f"({timeout} s) or the kernel died (out of memory?)."
+            f"a cell of the notebook ran longer than the timeout ({timeout} s): {err}. Raise the timeout, or "
+            "report a smaller client."
+        ) from err
+    except DeadKernelError as err:
+        raise ReportError(
+            f"the notebook's kernel died ({err}); most often it ran out of memory. Close other programs or "
+            "report on a machine with more memory."
         ) from err
 
 
