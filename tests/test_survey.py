@@ -417,8 +417,17 @@ def test_default_items_keep_ids_dimensions_and_reverse_flags():
     assert items["text"].is_unique and items["text_zh"].is_unique
 
 
-def test_template_survey_items_equal_default_items():
-    rows = _read_csv(TEMPLATES / "survey_items.csv")
+@pytest.fixture(scope="module")
+def written_questionnaire(tmp_path_factory):
+    from orgkit.questionnaire import write_questionnaire
+
+    folder = tmp_path_factory.mktemp("questionnaire")
+    write_questionnaire(folder)
+    return folder
+
+
+def test_template_survey_items_equal_default_items(written_questionnaire):
+    rows = _read_csv(written_questionnaire / "survey_items.csv")
     got = pd.DataFrame(rows)
     got["reverse"] = got["reverse"] == "true"
     pd.testing.assert_frame_equal(got[default_items().columns].astype({"reverse": bool}),
@@ -439,15 +448,6 @@ def test_questionnaire_csvs_have_same_ids_in_both_languages():
     assert header == []  # header only
     with open(TEMPLATES / "survey_template.csv", encoding="utf-8") as f:
         assert f.readline().strip().split(",") == ["department", *items["item"], "comment"]
-
-
-@pytest.fixture(scope="module")
-def written_questionnaire(tmp_path_factory):
-    from orgkit.questionnaire import write_questionnaire
-
-    folder = tmp_path_factory.mktemp("questionnaire")
-    write_questionnaire(folder)
-    return folder
 
 
 def test_shipped_questionnaire_files_are_what_orgkit_writes(written_questionnaire):
@@ -478,8 +478,8 @@ def test_printable_questionnaire_is_self_contained(language, written_questionnai
         assert question in text or question.replace("'", "&#x27;") in text
 
 
-def test_template_items_load_as_a_client_file():
-    items = pd.DataFrame(_read_csv(TEMPLATES / "survey_items.csv"))
+def test_template_items_load_as_a_client_file(written_questionnaire):
+    items = pd.DataFrame(_read_csv(written_questionnaire / "survey_items.csv"))
     answers = {i: [2 if i in ORIGINAL_REVERSE else 4] * 5 for i in items["item"]}
     r = analyze_survey(make_client(["A"] * 5, answers, items=items))
     assert r.metrics["mean"] == {d: 4.0 for d in ORIGINAL_IDS}  # reverse items: 6 - 2
