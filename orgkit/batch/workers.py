@@ -286,6 +286,22 @@ def _stop_pool(pool: ProcessPoolExecutor) -> None:
 _DIED = ("the worker process running it died (killed, or out of memory?) while its report was being built")
 
 
+def _collect(futures: Any, inflight: dict[Any, ClientTask], on_result: Callable) -> list[ClientTask]:
+    """Report the outcome of finished ``futures`` (removed from ``inflight``); return the tasks whose worker died."""
+    broken: list[ClientTask] = []
+    for fut in futures:
+        task = inflight.pop(fut)
+        try:
+            on_result(task, fut.result())
+        except BrokenProcessPool:
+            broken.append(task)
+        except KeyboardInterrupt:
+            raise
+        except Exception as exc:  # noqa: BLE001 - one client's failure (e.g. a result that cannot be pickled) is its own
+            on_result(task, _failure(task, _reason(exc), type(exc).__name__))
+    return broken
+
+
 def run_processes(tasks: list[ClientTask], output_dir: str, timeout: float, on_result: Callable, fn: RunFn,
                    workers: int) -> None:
     """Run tasks in a process pool with at most ``workers`` in flight (so every in-flight task is running).
@@ -312,31 +328,12 @@ def run_processes(tasks: list[ClientTask], output_dir: str, timeout: float, on_r
                     task = queue.popleft()
                     inflight[pool.submit(fn, task, output_dir, timeout)] = task
             done, _ = wait(list(inflight), return_when=FIRST_COMPLETED)
-            broken: list[ClientTask] = []
-            for fut in done:
-                task = inflight.pop(fut)
-                try:
-                    on_result(task, fut.result())
-                except BrokenProcessPool:
-                    broken.append(task)
-                except KeyboardInterrupt:
-                    raise
-                except Exception as exc:  # noqa: BLE001 - e.g. a result that cannot be pickled
-                    on_result(task, _failure(task, _reason(exc), type(exc).__name__))
+            broken = _collect(done, inflight, on_result)
             if not broken:
                 continue
             # the pool is broken: every other in-flight future ends now too
             rest, _ = wait(list(inflight))
-            for fut in rest:
-                task = inflight.pop(fut)
-                try:
-                    on_result(task, fut.result())
-                except BrokenProcessPool:
-                    broken.append(task)
-                except KeyboardInterrupt:
-                    raise
-                except Exception as exc:  # noqa: BLE001
-                    on_result(task, _failure(task, _reason(exc), type(exc).__name__))
+            broken += _collect(rest, inflight, on_result)
             logger.warning("a worker process died; %d client(s) were running: %s", len(broken),
                            ", ".join(t.slug for t in broken))
             for task in broken:
