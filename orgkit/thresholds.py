@@ -321,8 +321,6 @@ _ORDER: tuple[tuple[str, str, bool, str], ...] = (
      "its maximum"),
     ("structure.stage.startup_below", "structure.stage.large_from", True, "a startup is smaller than a large "
      "company"),
-    ("structure.stage.large_structure_from", "structure.stage.large_from", False, "structure can make a company "
-     "large only from a headcount at most that of a large company"),
     *[(f"decisions.target.{m}.good", f"decisions.target.{m}.bad", True, "good comes before bad")
       for m in ("hops_mean", "approvals_mean", "latency_days_median", "escalated_share", "distance_to_top_mean",
                 "distance_to_head_mean")],

@@ -21,11 +21,12 @@ from orgkit.errors import ConfigError
 from orgkit.framework import (
     FUNCTIONS,
     STAGE_EXPECTATIONS,
+    decide_stage,
+    department_mapping,
     function_label,
     map_departments,
-    resolve_stage,
 )
-from orgkit.framework import stage_thresholds as stage_thresholds_of
+from orgkit.industries import PROFILES, expectation, infer_industry
 from orgkit.data.hierarchy import Hierarchy
 from orgkit.files.jsonsafe import to_jsonable
 from orgkit.privacy import suppress_small_groups
@@ -160,9 +161,13 @@ class Coverage:
     checks, findings : int
         Structure checks made and failed (the ``split_merge_fit`` component is ``1 - findings/checks``).
     core_covered, core_total : int
-        Core groups with a department, and core groups.
+        Core groups with a department, and core groups (``core_covered`` is None when not assessed).
     table : DataFrame
         The ``coverage`` table of :class:`StructureResult`.
+    industry : str
+        The industry profile judged against (:mod:`orgkit.industries`).
+    assessed : bool
+        Whether coverage was judged (False: no function is reported missing).
     """
 
     stage: str
@@ -176,9 +181,11 @@ class Coverage:
     units_missing: bool | None
     checks: int
     findings: int
-    core_covered: int
+    core_covered: int | None
     core_total: int
     table: pd.DataFrame = field(repr=False)
+    industry: str = "general"
+    assessed: bool = True
 
 
 # ----------------------------------------------------------------------------------- metric functions
@@ -286,6 +293,9 @@ def department_coverage(
     *,
     headcount: int | None = None,
     language: str = "en",
+    mapping: pd.DataFrame | None = None,
+    industry: str = "general",
+    assessed: bool = True,
 ) -> Coverage:
     """Compare a company's departments with what the framework expects at its stage.
 
@@ -299,6 +309,16 @@ def department_coverage(
         Number of people, for the startup over-split check (default: the number of names given).
     language : {"en", "zh"}
         Language of the function labels in the table.
+    mapping : DataFrame, optional
+        :func:`orgkit.framework.department_mapping` of the company: departments are then placed by all the
+        evidence (name, path, titles, ``client.yml``) and only ``placed`` ones carry functions. Without it
+        each name is mapped with :func:`orgkit.framework.classify_department` alone.
+    industry : str
+        The industry profile (:data:`orgkit.industries.PROFILES`) whose core groups apply.
+    assessed : bool
+        False when too few people are in confidently placed departments to say a function is missing
+        (``structure.coverage.min_mapped_share``): ``functions_missing`` is then empty, ``core_covered``
+        None and a core function without a department has the status ``not_assessed``.
 
     Returns
     -------
@@ -306,8 +326,7 @@ def department_coverage(
 
     Notes
     -----
-    Each department is mapped with :func:`orgkit.framework.classify_department`; the stage's
-    :class:`~orgkit.framework.StageExpectation` then decides:
+    The expectation is :func:`orgkit.industries.expectation` of the stage and industry; it decides:
 
     - ``functions_missing``: a core group with no department (reported by its first function);
     - ``functions_split``: a function carried by more than ``max_departments_per_function``
@@ -320,8 +339,10 @@ def department_coverage(
     - ``over_split`` (startup): more departments than ``max(3, headcount // 6)``;
     - ``units_missing`` (large): no regional or business-unit department.
 
-    Function status in the table: ``missing`` (core, no department), ``covered`` (core, no department,
-    but an alternative of its core group has one), ``absent`` (not core, no department), ``split``, ``merged`` (every department carrying it carries another framework function
+    Function status in the table: ``missing`` (core, no department), ``not_assessed`` (core, no
+    department, coverage not assessed), ``covered`` (core, no department, but an alternative of its core
+    group has one), ``not_applicable`` (the industry has no such function), ``absent`` (not core, no
+    department), ``split``, ``merged`` (every department carrying it carries another framework function
     too) or ``present``. With no departments every core group is missing.
 
     References
@@ -341,9 +362,20 @@ def department_coverage(
         departments = list(departments)
     if headcount is None:
         headcount = len(departments)
-    exp = STAGE_EXPECTATIONS[stage]
-    # duplicates folded before the per-name work: one str() per distinct name, not per person
-    m = map_departments(str(d) for d in pd.unique(np.asarray(departments, dtype=object)))
+    exp = expectation(stage, industry)
+    profile = PROFILES[industry]
+    if mapping is None:
+        # duplicates folded before the per-name work: one str() per distinct name, not per person
+        m = map_departments(str(d) for d in pd.unique(np.asarray(departments, dtype=object)))
+    else:
+        placed = mapping["placed"].to_numpy(dtype=bool)
+        m = pd.DataFrame({
+            "department": mapping["department"].astype("str"),
+            "functions": [list(fs) if ok else [] for fs, ok in zip(mapping["functions"], placed)],
+            "unit_kind": mapping["unit_kind"],
+            "mapped": [bool(fs) and ok for fs, ok in zip(mapping["functions"], placed)],
+            "known": placed,
+        })
     unit_of = dict(zip(m["department"], m["unit_kind"]))
     funcs_of = dict(zip(m["department"], m["functions"]))
 
@@ -353,7 +385,8 @@ def department_coverage(
             functions[f].append(dept)
     present = {f for f, ds in functions.items() if ds}
 
-    missing = [g[0] for g in exp.core if not any(f in present for f in g)]
+    uncovered = [g[0] for g in exp.core if not any(f in present for f in g)]
+    missing = uncovered if assessed else []
     split = []
     for f in FUNCTIONS:
         counted = functions[f]
@@ -388,7 +421,9 @@ def department_coverage(
         if not ds:
             # a core function whose group is covered by an alternative (a startup's R&D standing in
             # for technical support) is not missing, but not "not needed" either
-            status.append("missing" if f in missing else "covered" if f in core_fns else "absent")
+            status.append("missing" if f in missing else "not_assessed" if f in uncovered
+                          else "covered" if f in core_fns else "not_applicable" if f in profile.not_applicable
+                          else "absent")
         elif f in split:
             status.append("split")
         elif all(len(funcs_of[d]) > 1 for d in ds):
@@ -418,9 +453,11 @@ def department_coverage(
         units_missing=units_missing,
         checks=int(checks),
         findings=int(findings),
-        core_covered=len(exp.core) - len(missing),
+        core_covered=len(exp.core) - len(missing) if assessed else None,
         core_total=len(exp.core),
         table=table,
+        industry=industry,
+        assessed=assessed,
     )
 
 
@@ -625,7 +662,11 @@ def analyze_structure(
         ``people_per_manager``, ``span_mean``, ``span_median``, ``span_max``, ``span_bands`` (band ->
         ``{"managers", "share"}``), ``single_report_managers``, ``single_report_share``, ``min_layers``,
         ``excess_layers``, ``layer_sizes``, ``hierarchy_reason``, ``stage``, ``stage_source``
-        (``"client.yml"`` or ``"headcount"``), ``departments_count``, ``functions``,
+        (``"client.yml"``, ``"headcount"`` or ``"structure"``), ``stage_rule``, ``stage_evidence``
+        (:func:`orgkit.framework.decide_stage`), ``industry``, ``industry_source``, ``industry_shares``
+        (:func:`orgkit.industries.infer_industry`), ``mapping`` (:func:`orgkit.framework.department_mapping`
+        as records), ``mapped_share``, ``coverage_assessed``, ``coverage_reason``,
+        ``unidentified_departments``, ``departments_count``, ``functions``,
         ``functions_missing``, ``functions_split``, ``departments_overloaded``,
         ``unmapped_departments``, ``units``, ``over_split``, ``units_missing``, ``raci``,
         ``raci_reason``, ``fit_score``, ``score_components``.
@@ -643,6 +684,12 @@ def analyze_structure(
     Per-department numbers (``departments`` table) are suppressed below
     ``client.settings.min_group_size``; a department's ``layers`` is ``max(depth) - min(depth) + 1``
     over its members, and its ``span_mean`` is over its managers (all their reports counted).
+
+    Coverage is judged only when at least ``structure.coverage.min_mapped_share`` of the people are in
+    departments placed in a function with confidence (``mapped_share``); otherwise
+    ``coverage_assessed`` is False, ``functions_missing`` is empty and the ``function_coverage``
+    component drops out of the score (no score from absent evidence). The core functions are those of
+    the industry profile at the stage (:func:`orgkit.industries.expectation`).
 
     The fit score combines the components, weighted by ``structure.weight.*`` (default
     :data:`SCORE_WEIGHTS`), with :func:`fit_score`; ``score_components`` shows each one's weight, value and
@@ -673,17 +720,29 @@ def analyze_structure(
     settings = client.settings
     n = len(people)
     th = settings.thresholds if thresholds is None else thresholds
-    stage = resolve_stage(settings.stage, n, th if stage_thresholds is None else stage_thresholds_of(
-        stage_thresholds, base=th))
-    stage_source = "headcount" if settings.stage == "auto" else "client.yml"
-    logger.debug("structure: %d people, stage %s (%s)", n, stage, stage_source)
+
+    # --- which function each department serves, the industry and the stage
+    mapping = department_mapping(people, settings.functions, th)
+    placed = mapping["placed"].to_numpy(dtype=bool)
+    mapped_share = float(mapping.loc[placed, "people"].sum() / n) if n else None
+    need = float(th["structure.coverage.min_mapped_share"])
+    assessed = mapped_share is not None and mapped_share >= need
+    industry = infer_industry(people, mapping.loc[placed].set_index("department")["functions"],
+                              setting=settings.industry, thresholds=th)
+    units = int(mapping["unit_kind"].notna().sum())
+    h = _hierarchy(client) if client.has_hierarchy else None
+    decision = decide_stage(settings.stage, people, depth=None if h is None else h.depth,
+                            n_reports=None if h is None else h.n_reports, units=units, thresholds=th,
+                            stage_thresholds=stage_thresholds)
+    stage = decision.stage
+    logger.debug("structure: %d people, stage %s (%s), industry %s (%s), %.0f%% placed", n, stage,
+                 decision.rule, industry.industry, industry.source, 100 * (mapped_share or 0))
 
     metrics: dict[str, Any] = {"available": True, "people": n}
     dept = people["department"].astype("str")
 
     # --- hierarchy
-    if client.has_hierarchy:
-        h = _hierarchy(client)
+    if h is not None:
         depth, reports = h.depth, h.n_reports
         is_mgr = reports > 0
         spans_arr = reports[is_mgr]
@@ -750,7 +809,8 @@ def analyze_structure(
         )
 
     # --- coverage
-    cov = department_coverage(dept, stage, headcount=n, language=settings.language)
+    cov = department_coverage(dept, stage, headcount=n, language=settings.language, mapping=mapping,
+                              industry=industry.industry, assessed=assessed)
     fn_of = {d: "; ".join(fs) for d, fs in zip(*_mapped_functions(cov))}
     dept_table = dept_table.rename_axis("department").reset_index()
     dept_table["department"] = dept_table["department"].astype("str")
@@ -761,9 +821,22 @@ def analyze_structure(
     departments_df = suppress_small_groups(
         dept_table, "headcount", settings.min_group_size, value_columns=["managers", "span_mean", "layers"]
     )
+    unidentified = mapping.loc[~placed, "department"].tolist()
     metrics.update(
         stage=stage,
-        stage_source=stage_source,
+        stage_source=decision.source,
+        stage_rule=decision.rule,
+        stage_evidence=decision.evidence,
+        industry=industry.industry,
+        industry_source=industry.source,
+        industry_shares=industry.shares,
+        mapping=_mapping_records(mapping),
+        mapped_share=mapped_share,
+        coverage_assessed=bool(assessed),
+        coverage_reason=None if assessed else (
+            f"{100 * (mapped_share or 0):.0f}% of people are in departments placed in a function with "
+            f"confidence; judging coverage needs at least {100 * need:.0f}% (structure.coverage.min_mapped_share)."),
+        unidentified_departments=unidentified,
         departments_count=int(dept.nunique()),
         functions=cov.functions,
         functions_missing=cov.functions_missing,
@@ -790,11 +863,13 @@ def analyze_structure(
         "span_health": None,
         "layer_excess": None,
         "single_report_managers": None,
-        "function_coverage": cov.core_covered / cov.core_total if cov.core_total else None,
+        # no evidence, no score: the component drops out when coverage is not assessed
+        "function_coverage": (cov.core_covered / cov.core_total
+                              if cov.assessed and cov.core_total and cov.core_covered is not None else None),
         "split_merge_fit": 1.0 - cov.findings / cov.checks if cov.checks else None,
         "raci_clarity": raci_value,
     }
-    if client.has_hierarchy:
+    if h is not None:
         if metrics["managers"]:
             lo, hi = th["structure.span.healthy_min"], th["structure.span.healthy_max"]
             values["span_health"] = float(((spans_arr >= lo) & (spans_arr <= hi)).mean())
@@ -815,6 +890,13 @@ def analyze_structure(
         coverage=cov.table,
         raci_issues=raci_issues,
     )
+
+
+def _mapping_records(mapping: pd.DataFrame) -> list[dict[str, Any]]:
+    """The mapping as plain records for ``metrics`` (largest department first)."""
+    keep = ["department", "people", "functions", "other", "confidence", "source", "conflict", "name_words",
+            "title_function", "title_share", "titled", "title_words"]
+    return to_jsonable(mapping[keep].to_dict("records"))
 
 
 def _mapped_functions(cov: Coverage) -> tuple[list[str], list[list[str]]]:
