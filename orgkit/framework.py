@@ -918,7 +918,7 @@ class StageDecision:
     evidence: dict[str, Any]
 
     def reason(self, language: str = "en") -> str:
-        """Why this stage, as a sentence (``stage.reason.<rule>`` of the catalogue)."""
+        """Why this stage, as a sentence (``stage_reason.<rule>`` of the catalogue)."""
         e = self.evidence
         values = {k: ("–" if v is None else f"{v:,}" if isinstance(v, int) and not isinstance(v, bool) else v)
                   for k, v in e.items()}
@@ -926,7 +926,8 @@ class StageDecision:
         values["manager_title_share"] = "–" if share is None else f"{100 * share:.0f}%"
         values["stage"] = t(f"stage.{self.stage}", language)
         values["headcount_stage"] = t(f"stage.{e.get('headcount_stage') or self.stage}", language)
-        return t(f"stage.reason.{self.rule}", language, **values)
+        key = "setting" if self.rule == "client.yml" else self.rule
+        return t(f"stage_reason.{key}", language, **values)
 
 
 def _stage_of(headcount: int, th: Mapping[str, int]) -> str:

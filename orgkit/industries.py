@@ -278,7 +278,7 @@ class IndustryDecision:
     def reason(self, language: str = "en") -> str:
         """Why this profile, as a phrase."""
         if self.source == "client.yml":
-            return t("industry_reason.client.yml", language)
+            return t("industry_reason.setting", language)
         shares = self.shares or {}
         best = self.industry if self.source == "evidence" else max(shares, key=lambda k: shares[k], default=None)
         evidence = "–" if best is None else t(

@@ -21,12 +21,13 @@ from orgkit.errors import ConfigError
 from orgkit.framework import (
     FUNCTIONS,
     STAGE_EXPECTATIONS,
+    StageDecision,
     decide_stage,
     department_mapping,
     function_label,
     map_departments,
 )
-from orgkit.industries import PROFILES, expectation, infer_industry
+from orgkit.industries import PROFILES, IndustryDecision, expectation, infer_industry
 from orgkit.data.hierarchy import Hierarchy
 from orgkit.files.jsonsafe import to_jsonable
 from orgkit.privacy import suppress_small_groups
@@ -37,6 +38,9 @@ __all__ = [
     "SCORE_WEIGHTS",
     "StructureResult",
     "Coverage",
+    "Placement",
+    "placement",
+    "describe_placement",
     "analyze_structure",
     "span_distribution",
     "min_layers",
@@ -637,6 +641,128 @@ def _hierarchy(client: Client) -> Hierarchy:
     return h if isinstance(h, Hierarchy) else Hierarchy.from_people(client.people)
 
 
+# ------------------------------------------------------------------------------- placement
+
+@dataclass(frozen=True, eq=False)
+class Placement:
+    """Where each department sits in the framework, and the industry and stage the structure is judged by.
+
+    Attributes
+    ----------
+    mapping : DataFrame
+        :func:`orgkit.framework.department_mapping` of the client.
+    mapped_share : float or None
+        Share of people in departments ``placed`` with confidence (None for nobody).
+    assessed : bool
+        ``mapped_share >= structure.coverage.min_mapped_share``: whether coverage is judged.
+    industry : orgkit.industries.IndustryDecision
+    stage : orgkit.framework.StageDecision
+    """
+
+    mapping: pd.DataFrame
+    mapped_share: float | None
+    assessed: bool
+    industry: IndustryDecision
+    stage: StageDecision
+
+
+def placement(client: Client, *, thresholds: Thresholds | None = None,
+              stage_thresholds: Mapping[str, int] | None = None) -> Placement:
+    """Place the client's departments, infer (or read) its industry and decide its stage.
+
+    Parameters
+    ----------
+    client : Client
+        Its ``client.yml`` ``functions``, ``industry`` and ``stage`` settings decide first.
+    thresholds : Thresholds, optional
+        Default ``client.settings.thresholds``.
+    stage_thresholds : mapping, optional
+        ``{"startup": int, "large": int}`` updating ``thresholds``' headcounts.
+
+    Returns
+    -------
+    Placement
+
+    Notes
+    -----
+    The mapping is :func:`orgkit.framework.department_mapping`; the industry
+    :func:`orgkit.industries.infer_industry` over the confidently placed departments; the stage
+    :func:`orgkit.framework.decide_stage` with the reporting tree, and with the departments recognised as
+    regional branches or business units. ``mapped_share`` is
+    :math:`\\sum_{d\\ \\text{placed}} n_d / n`.
+    """
+    people, settings = client.people, client.settings
+    th = settings.thresholds if thresholds is None else thresholds
+    n = len(people)
+    mapping = department_mapping(people, settings.functions, th)
+    placed = mapping["placed"].to_numpy(dtype=bool)
+    mapped_share = float(mapping.loc[placed, "people"].sum() / n) if n else None
+    assessed = mapped_share is not None and mapped_share >= float(th["structure.coverage.min_mapped_share"])
+    industry = infer_industry(people, mapping.loc[placed].set_index("department")["functions"],
+                              setting=settings.industry, thresholds=th)
+    h = _hierarchy(client) if client.has_hierarchy else None
+    decision = decide_stage(settings.stage, people, depth=None if h is None else h.depth,
+                            n_reports=None if h is None else h.n_reports,
+                            units=int(mapping["unit_kind"].notna().sum()), thresholds=th,
+                            stage_thresholds=stage_thresholds)
+    return Placement(mapping, mapped_share, bool(assessed), industry, decision)
+
+
+def describe_placement(client: Client, *, show_small_groups: bool = False) -> str:
+    """What ``orgkit validate`` prints about the structure's judgement: each department's function with its
+    confidence and evidence, the industry profile and the stage, and why.
+
+    Departments smaller than ``min_group_size`` are pooled into one line unless ``show_small_groups``
+    (the consultant's own terminal, as for :func:`orgkit.data.summary.describe_client`).
+    """
+    from orgkit.framework import FUNCTION_CODES
+    from orgkit.privacy import OTHER_GROUP
+
+    p = placement(client)
+    th = client.settings.thresholds
+    mgs = client.settings.min_group_size
+    lines = ["  functions (department -> function, confidence, evidence):"]
+    small = 0
+    for r in p.mapping.to_dict("records"):
+        if r["people"] < mgs and not show_small_groups:
+            small += 1
+            continue
+        codes = list(r["functions"]) + list(r["other"])
+        evidence = []
+        if r["confidence"] == "set":
+            evidence.append("set in client.yml")
+        if r["name_words"]:
+            evidence.append("name: " + ", ".join(r["name_words"]))
+        if r["title_function"]:
+            evidence.append(f"{100 * r['title_share']:.0f}% of {r['titled']} titles point to {r['title_function']}"
+                            + (f" ({', '.join(r['title_words'])})" if r["title_words"] else ""))
+        if r["conflict"]:
+            evidence.append("titles disagree with the name; the name is kept")
+        if not evidence:
+            evidence.append("neither the name nor any title points to a function")
+        lines.append(f"    {r['department']:<30} -> {'+'.join(codes) if codes else 'not identified':<22} "
+                     f"{r['confidence']:<7} {'; '.join(evidence)}")
+    if small:
+        lines.append(f"    {OTHER_GROUP:<30} {small} department(s) of fewer than {mgs} people "
+                     "(--show-small-groups lists them)")
+    share = p.mapped_share
+    need = th.text("structure.coverage.min_mapped_share")
+    lines.append(f"  placed with confidence: {'–' if share is None else f'{100 * share:.0f}%'} of people; "
+                 f"coverage is {'judged' if p.assessed else 'NOT assessed'} (it needs at least {need})")
+    if not p.assessed:
+        todo = [d for d, ok, n in zip(p.mapping["department"], p.mapping["placed"], p.mapping["people"])
+                if not ok and (show_small_groups or n >= mgs)]
+        if todo:
+            lines.append("  to place the departments not identified, add to client.yml (one of: "
+                         f"{', '.join(FUNCTION_CODES)}):")
+            lines.append("    functions:")
+            guess = dict(zip(p.mapping["department"], p.mapping["title_function"]))
+            lines += [f"      {d}: {guess.get(d) or ''}".rstrip() for d in todo]
+    lines.append(f"  industry: {p.industry.industry} ({p.industry.source}): {p.industry.reason('en')}")
+    lines.append(f"  stage: {p.stage.stage} ({p.stage.source}): {p.stage.reason('en')}")
+    return "\n".join(lines)
+
+
 # ------------------------------------------------------------------------------------------ analysis
 
 def analyze_structure(
@@ -722,19 +848,12 @@ def analyze_structure(
     th = settings.thresholds if thresholds is None else thresholds
 
     # --- which function each department serves, the industry and the stage
-    mapping = department_mapping(people, settings.functions, th)
+    p = placement(client, thresholds=th, stage_thresholds=stage_thresholds)
+    mapping, mapped_share, assessed = p.mapping, p.mapped_share, p.assessed
     placed = mapping["placed"].to_numpy(dtype=bool)
-    mapped_share = float(mapping.loc[placed, "people"].sum() / n) if n else None
-    need = float(th["structure.coverage.min_mapped_share"])
-    assessed = mapped_share is not None and mapped_share >= need
-    industry = infer_industry(people, mapping.loc[placed].set_index("department")["functions"],
-                              setting=settings.industry, thresholds=th)
-    units = int(mapping["unit_kind"].notna().sum())
-    h = _hierarchy(client) if client.has_hierarchy else None
-    decision = decide_stage(settings.stage, people, depth=None if h is None else h.depth,
-                            n_reports=None if h is None else h.n_reports, units=units, thresholds=th,
-                            stage_thresholds=stage_thresholds)
+    industry, decision, need = p.industry, p.stage, float(th["structure.coverage.min_mapped_share"])
     stage = decision.stage
+    h = _hierarchy(client) if client.has_hierarchy else None
     logger.debug("structure: %d people, stage %s (%s), industry %s (%s), %.0f%% placed", n, stage,
                  decision.rule, industry.industry, industry.source, 100 * (mapped_share or 0))
 

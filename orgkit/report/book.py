@@ -265,12 +265,30 @@ class ReportBook:
             date=self.date,
             headcount=self.client.n_people,
             departments=int(self.client.people["department"].nunique()),
-            stage=m.get("stage") or self.client.settings.stage,
-            stage_auto=m.get("stage_source") == "headcount",
+            stage=self._stage_text(),
+            stage_auto=False,
             min_group_size=self.min_group_size,
             show_names=self.show_names,
             language=self.language,
         )
+
+    def _stage_text(self) -> str:
+        """The cover's stage: the stage, how it was judged, and the industry profile (inferred or set)."""
+        m = self.assessment.structure.metrics
+        stage = m.get("stage") or self.client.settings.stage
+        text = self._t(f"stage.{stage}") if stage in ("startup", "mid", "large") else str(stage)
+        source = m.get("stage_source")
+        if source == "headcount":
+            text = self._t("cover.stage_auto", stage=text)
+        elif source == "structure":
+            text = self._t("cover.stage_structure", stage=text)
+        industry = m.get("industry")
+        if not industry:
+            return text
+        label = _industry_label(industry, self.language)
+        if m.get("industry_source") == "evidence":
+            label = self._t("cover.industry_inferred", industry=label)
+        return self._t("cover.stage_industry", stage=text, industry=label)
 
     def summary(self) -> "HTML":
         """The executive summary: a scorecard with each area's score, status and top findings."""
@@ -362,11 +380,13 @@ class ReportBook:
         return out
 
     def coverage(self) -> "HTML":
-        """Framework functions against the stage (missing, merged, split), and the departments table."""
+        """Framework functions against the stage and industry, how each department was placed, and the
+        departments table; when coverage is not assessed, which departments to map and how."""
         from orgkit.report.blocks import interpretation, subheading, table
         from orgkit.i18n import has
 
         s = self.assessment.structure
+        m = s.metrics
         cov = s.coverage.copy()
         cov["departments"] = self._dept_list(cov["departments"])
         cov["status"] = cov["status"].map(lambda v: self._t(f"coverage.{v}") if has(f"coverage.{v}") else v)
@@ -383,12 +403,88 @@ class ReportBook:
                                    "managers": self._t("column.managers"), "span_mean": self._t("column.span_mean"),
                                    "layers": self._t("column.layers"), "functions": self._t("column.functions")},
                            formats={"span_mean": ".1"}, min_group_size=self.min_group_size, language=self.language)
-        keys = ("function_missing", "function_split", "department_overloaded", "over_split", "units_missing", "coverage_ok")
+        keys = ("function_missing", "function_split", "department_overloaded", "over_split", "units_missing",
+                "coverage_ok", "coverage_not_assessed")
         notes = [f.text(self.language) for f in self.findings if f.key in keys]
+        profile = self._profile_text()
+        if profile:
+            notes.insert(0, profile)
         out = subheading(self._t("heading.coverage"), "coverage") + cov_table
         if notes:
             out = out + interpretation(*notes)
+        out = out + self._mapping_block()
         return out + subheading(self._t("heading.departments"), "departments") + dept_table
+
+    def _profile_text(self) -> str:
+        """One sentence: the industry profile and the stage the structure is judged against, and why."""
+        from orgkit.framework import StageDecision
+        from orgkit.industries import IndustryDecision
+
+        m = self.assessment.structure.metrics
+        if not m.get("industry") or not m.get("stage_evidence"):
+            return ""
+        stage = StageDecision(m["stage"], m.get("stage_source") or "", m.get("stage_rule") or "headcount",
+                              dict(m["stage_evidence"]))
+        industry = IndustryDecision(m["industry"], m.get("industry_source") or "default", m.get("industry_shares"))
+        return self._t("interpret.profile", industry=_industry_label(m["industry"], self.language),
+                       industry_reason=industry.reason(self.language), stage=self._t(f"stage.{m['stage']}"),
+                       stage_reason=stage.reason(self.language))
+
+    def _mapping_block(self) -> "HTML":
+        """How each department was placed in a function (small departments counted, not named), and the
+        client.yml lines that would place the ones not identified."""
+        from orgkit.framework import FUNCTION_CODES
+        from orgkit.report.blocks import HTML, escape, interpretation, subheading, table
+
+        m = self.assessment.structure.metrics
+        records = m.get("mapping") or []
+        if not records:
+            return HTML("", "empty")
+        sep = self._t("list.separator")
+        rows = []
+        for r in records:
+            labels = [_function_label(f, self.language) for f in r.get("functions") or []]
+            labels += [self._t(f"other_function.{o}") for o in r.get("other") or []]
+            rows.append({"department": r["department"], "headcount": r["people"],
+                         "functions": sep.join(labels) if labels else "–",
+                         "confidence": self._t(f"confidence.{r['confidence']}"),
+                         "evidence": self._evidence_text(r), "suppressed": r["department"] not in self.visible})
+        frame = pd.DataFrame(rows)
+        out = subheading(self._t("heading.mapping"), "mapping") + table(
+            frame, {"department": self._t("column.department"), "headcount": self._t("column.headcount"),
+                    "functions": self._t("column.functions"), "confidence": self._t("column.confidence"),
+                    "evidence": self._t("column.evidence")},
+            min_group_size=self.min_group_size, language=self.language)
+        if m.get("coverage_assessed", True):
+            return out
+        unidentified = [d for d in m.get("unidentified_departments") or [] if d in self.visible]
+        if not unidentified:
+            return out
+        guess = {r["department"]: r.get("title_function") for r in records}
+        lines = ["functions:"] + [f"  {_yaml_key(d)}: {guess.get(d) or ''}".rstrip() for d in unidentified]
+        intro = self._t("mapping.snippet", codes=sep.join(FUNCTION_CODES))
+        return out + interpretation(intro) + HTML(
+            '<pre class="ok-code">' + escape("\n".join(lines)) + "</pre>", "block")
+
+    def _evidence_text(self, record: dict[str, Any]) -> str:
+        """The evidence behind one department's placement, in plain words."""
+        parts = []
+        if record.get("confidence") == "set":
+            parts.append(self._t("evidence.set"))
+        words = record.get("name_words") or []
+        if words:
+            parts.append(self._t("evidence.name", words=self._t("list.separator").join(map(_shown_word, words))))
+        share = record.get("title_share")
+        if record.get("title_function") and share is not None:
+            parts.append(self._t("evidence.titles", share=f"{100 * share:.0f}%",
+                                 words=self._t("list.separator").join(
+                                     map(_shown_word, record.get("title_words") or []))))
+        if record.get("conflict") and record.get("title_function"):
+            parts.append(self._t("evidence.conflict", function=_any_function_label(record["title_function"],
+                                                                                    self.language)))
+        if not parts:
+            parts.append(self._t("evidence.none"))
+        return self._t("list.cell_separator").join(parts)
 
     def raci(self) -> "HTML":
         """Responsibilities without a single accountable or responsible department, and overlaps."""
@@ -776,7 +872,7 @@ class ReportBook:
             "client": s.name,
             "client_dir": str(self.client.path),
             "language": s.language,
-            "stage": f"{m.get('stage')} ({'client.yml' if m.get('stage_source') != 'headcount' else 'auto'})",
+            "stage": f"{m.get('stage')} ({'client.yml' if m.get('stage_source') == 'client.yml' else 'auto'})",
             "min_group_size": s.min_group_size,
             "comment_min_group_size": s.comment_min_group_size,
             "show_names": s.show_names,
@@ -868,6 +964,36 @@ class ReportBook:
 
     def __repr__(self) -> str:
         return f"<ReportBook {self.client.name!r}: {self.client.n_people} people, language {self.language}>"
+
+
+def _industry_label(code: str, language: str) -> str:
+    from orgkit.industries import industry_label
+
+    return industry_label(code, language)
+
+
+def _any_function_label(code: str, language: str) -> str:
+    """A framework function's label, or a known non-framework function's."""
+    from orgkit.framework import FUNCTIONS
+    from orgkit.i18n import t
+
+    return _function_label(code, language) if code in FUNCTIONS else t(f"other_function.{code}", language)
+
+
+def _shown_word(word: str) -> str:
+    """A matched keyword as a reader knows it: ``R&D``, ``HR``, ``IT`` for the folded ``rnd``, ``hr``, ``it``."""
+    if word == "rnd":
+        return "R&D"
+    return word.upper() if word.isascii() and len(word) <= 3 else word
+
+
+def _yaml_key(name: str) -> str:
+    """A department name as a client.yml key (quoted unless it is plain text YAML reads as itself)."""
+    import json
+    import re
+
+    return name if re.fullmatch(r"[\w\u3400-\u9fff][\w\u3400-\u9fff &()-]*", name) and not name.endswith(" ") \
+        else json.dumps(name, ensure_ascii=False)
 
 
 def _function_label(code: str, language: str) -> str:
