@@ -395,7 +395,7 @@ def department_coverage(
     for f in FUNCTIONS:
         counted = functions[f]
         if stage == "large":
-            counted = [d for d in counted if unit_of[d] is None]
+            counted = [d for d in counted if not isinstance(unit_of[d], str)]
         if len(counted) > exp.max_departments_per_function:
             split.append(f)
     overloaded = []
@@ -409,7 +409,7 @@ def department_coverage(
     units = [
         {"department": d, "functions": list(funcs_of[d]), "unit_kind": unit_of[d]}
         for d in m["department"]
-        if unit_of[d] is not None
+        if isinstance(unit_of[d], str)
     ]
     allowed = exp.allowed_departments(headcount)
     over_split = None if allowed is None else bool(len(m) > allowed)
