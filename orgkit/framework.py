@@ -722,7 +722,8 @@ def department_mapping(
         ``conflict`` (bool: the titles point elsewhere than the name), ``name_words`` (keywords of the
         name), ``title_function`` (the function most titles point to, or None), ``title_share`` (its share
         of the department's titled people, NaN without titles), ``titled`` (people with a title),
-        ``title_words`` (up to three keywords behind ``title_function``) and ``unit_kind``.
+        ``title_words`` (up to three of the commonest titles behind ``title_function``, as written) and
+        ``unit_kind``.
 
     Notes
     -----
@@ -763,7 +764,7 @@ def department_mapping(
         table = title_functions(raw).set_index("title")
         per = pd.DataFrame({"department": dept.to_numpy(), "titled": (raw != "").to_numpy(),
                             "code": raw.map(table["code"]).to_numpy(), "kind": raw.map(table["kind"]).to_numpy(),
-                            "word": raw.map(table["word"]).to_numpy()})
+                            "word": raw.to_numpy()})
         titled = {str(k): int(v) for k, v in per.groupby("department", sort=False)["titled"].sum().items()}
         hits = per[per["code"].notna()]
         counts = hits.groupby(["department", "code", "kind"], sort=False).size().reset_index(name="n")

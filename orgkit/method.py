@@ -416,7 +416,8 @@ def _structure() -> list[Metric]:
         Metric("mapping[].title_share", "float | null", "Share of its titled people pointing to "
                "`title_function`.", "n_f / titled", "null without titles."),
         Metric("mapping[].titled", "int", "Its people with a job title."),
-        Metric("mapping[].title_words", "list[str]", "Up to three title keywords behind `title_function`."),
+        Metric("mapping[].title_words", "list[str]", "Up to three of the commonest job titles behind `title_function`, "
+               "as written in people."),
         Metric("mapped_share", "float | null", "Share of people in departments placed with confidence (set, "
                "high or medium).", "Σ placed n_d / n", "null for an empty organisation."),
         Metric("coverage_assessed", "bool", "Whether function coverage was judged: `functions_missing` and the "

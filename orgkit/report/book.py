@@ -445,9 +445,10 @@ class ReportBook:
         for r in records:
             labels = [_function_label(f, self.language) for f in r.get("functions") or []]
             labels += [self._t(f"other_function.{o}") for o in r.get("other") or []]
+            level = r["confidence"]
             rows.append({"department": r["department"], "headcount": r["people"],
                          "functions": sep.join(labels) if labels else "–",
-                         "confidence": self._t(f"confidence.{r['confidence']}"),
+                         "confidence": self._t(f"confidence.{level}"),
                          "evidence": self._evidence_text(r), "suppressed": r["department"] not in self.visible})
         frame = pd.DataFrame(rows)
         out = subheading(self._t("heading.mapping"), "mapping") + table(
@@ -473,12 +474,12 @@ class ReportBook:
             parts.append(self._t("evidence.set"))
         words = record.get("name_words") or []
         if words:
-            parts.append(self._t("evidence.name", words=self._t("list.separator").join(map(_shown_word, words))))
+            shown = [_shown_word(w, str(record["department"])) for w in words]
+            parts.append(self._t("evidence.name", words=self._t("list.separator").join(shown)))
         share = record.get("title_share")
         if record.get("title_function") and share is not None:
             parts.append(self._t("evidence.titles", share=f"{100 * share:.0f}%",
-                                 words=self._t("list.separator").join(
-                                     map(_shown_word, record.get("title_words") or []))))
+                                 words=self._t("list.separator").join(record.get("title_words") or [])))
         if record.get("conflict") and record.get("title_function"):
             parts.append(self._t("evidence.conflict", function=_any_function_label(record["title_function"],
                                                                                     self.language)))
@@ -980,11 +981,16 @@ def _any_function_label(code: str, language: str) -> str:
     return _function_label(code, language) if code in FUNCTIONS else t(f"other_function.{code}", language)
 
 
-def _shown_word(word: str) -> str:
-    """A matched keyword as a reader knows it: ``R&D``, ``HR``, ``IT`` for the folded ``rnd``, ``hr``, ``it``."""
+def _shown_word(word: str, name: str) -> str:
+    """A keyword found in a department name as the name writes it (``R&D`` for the folded ``rnd``)."""
+    import re
+
     if word == "rnd":
-        return "R&D"
-    return word.upper() if word.isascii() and len(word) <= 3 else word
+        pattern = r"r\s*(?:&|and|\+|/)\s*d|rnd"
+    else:
+        pattern = r"[\s&/,+\-–—_|;:()（）\[\]【】·.，；：]*".join(re.escape(w) for w in word.split())
+    hit = re.search(pattern, name, flags=re.IGNORECASE)
+    return hit.group(0) if hit else word
 
 
 def _yaml_key(name: str) -> str:
