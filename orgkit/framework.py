@@ -805,6 +805,8 @@ def department_mapping(
     columns = ["department", "people", "functions", "other", "confidence", "source", "placed", "conflict",
                "name_words", "title_function", "title_share", "titled", "title_words", "unit_kind"]
     out = pd.DataFrame(rows, columns=columns)
+    for col in ("title_function", "unit_kind"):
+        out[col] = out[col].astype(object).where(out[col].notna(), None)
     return out.astype({"department": "str", "people": "int64", "placed": bool, "conflict": bool,
                        "title_share": "float64", "titled": "int64", "confidence": "str", "source": "str"})
 
