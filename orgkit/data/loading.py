@@ -1165,7 +1165,8 @@ def _validate(folder: Path, settings: Settings, raw: dict[str, pd.DataFrame], ou
                 named = pd.Index(list(settings.functions))
                 unknown = named[~named.isin(tables[table]["department"])]
                 if len(unknown):
-                    out.warn("functions_unknown_department", "client.yml", "warning.functions_unknown_department",
+                    yml = "client.yml"
+                    out.warn("functions_unknown_department", yml, "warning.functions_unknown_department",
                              len(unknown), groups=unknown, n=len(unknown))
         elif table == "communication":
             tables[table] = _communication(frame, file, known, out, opts)
