@@ -259,12 +259,17 @@ def _structure(m: Mapping[str, Any], visible: set[str], th: Thresholds, spans: A
         unidentified = [str(d) for d in m.get("unidentified_departments") or []]
         shown = [d for d in unidentified if d in visible]
         hidden = len(unidentified) - len(shown)
-        out.append(Finding("structure", "coverage_not_assessed", "grey", _per_language(
-            lambda lang: {"placed": _pct(placed_share), "needed": th.text("structure.coverage.min_mapped_share"),
-                          "departments": _join(shown + ([tn("group.small_groups", hidden, lang)] if hidden else []),
-                                               lang, 6) if unidentified else "–",
-                          "departments_list": shown, "hidden": hidden, "mapped_share": placed_share}),
-            1.0, "coverage_not_assessed"))
+        why = "managers_only" if m.get("coverage_reason") == "managers_only" else "placed"
+
+        def not_assessed(lang: str) -> dict[str, Any]:
+            names = _join(shown + ([tn("group.small_groups", hidden, lang)] if hidden else []), lang, 6)
+            return {"reason": t(f"coverage_reason.{why}", lang, placed=_pct(placed_share),
+                                needed=th.text("structure.coverage.min_mapped_share")),
+                    "unidentified": t("coverage_reason.unidentified", lang, departments=names) if unidentified else "",
+                    "departments_list": shown, "hidden": hidden, "mapped_share": placed_share, "why": why}
+
+        out.append(Finding("structure", "coverage_not_assessed", "grey", _per_language(not_assessed), 1.0,
+                           "coverage_not_assessed"))
     functions = m.get("functions") or {}
     for f in m.get("functions_split") or []:
         depts = [d for d in functions.get(f, []) if d in visible]

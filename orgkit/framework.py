@@ -1021,9 +1021,7 @@ def decide_stage(
     if "location" in people.columns:
         loc = people["location"].astype("str").where(people["location"].notna(), "").str.strip()
         evidence["locations"] = int(loc[loc != ""].nunique())
-    if setting in _STAGES:
-        return StageDecision(setting, "client.yml", "client.yml", evidence)
-    if setting != "auto":
+    if setting not in _STAGES and setting != "auto":
         raise ConfigError(f"stage must be one of {list(_STAGES) + ['auto']}. Got {setting!r} instead.")
     stage, rule = base, "headcount"
     estimate = n
@@ -1068,6 +1066,8 @@ def decide_stage(
             stage, rule = "large", "units"
         elif (evidence["locations"] or 0) >= th["structure.stage.locations_min"]:
             stage, rule = "large", "locations"
+    if setting in _STAGES:  # the evidence is still recorded: a file of managers only is one whatever the stage
+        return StageDecision(setting, "client.yml", "client.yml", evidence)
     source = "headcount" if rule == "headcount" else "structure"
     return StageDecision(stage, source, rule, evidence)
 

@@ -176,8 +176,11 @@ PROFILES: dict[str, IndustryProfile] = {
         not_applicable=("sales", "product", "production"),
         markers=("civil servant", "policy officer", "policy adviser", "policy advisor", "caseworker",
                  "case officer", "programme officer", "volunteer", "fundraiser", "fundraising", "grants",
-                 "ministry", "directorate", "agency", "council", "charity",
-                 "公务员", "科员", "办事员", "局长", "处长", "科长", "街道", "委员会", "志愿者", "公益"),
+                 "ministry", "directorate", "agency", "council", "charity", "policy", "government",
+                 "parliamentary", "civil service", "minister", "ministerial", "secretariat", "director general",
+                 "permanent secretary", "public service", "public sector", "municipal",
+                 "公务员", "科员", "办事员", "局长", "处长", "科长", "街道", "委员会", "志愿者", "公益", "政府", "政策",
+                 "公共服务", "事业单位"),
         excluded_by=("production",),
         source="judgement: a public body or non-profit delivers services without selling them; Mintzberg 1980 "
                "(the machine and professional bureaucracies).",

@@ -422,8 +422,13 @@ def _structure() -> list[Metric]:
                "high or medium).", "Σ placed n_d / n", "null for an empty organisation."),
         Metric("coverage_assessed", "bool", "Whether function coverage was judged: `functions_missing` and the "
                "function_coverage component exist only when it is.",
-               "mapped_share ≥ `structure.coverage.min_mapped_share`"),
-        Metric("coverage_reason", "str | null", "Why coverage was not assessed.", "", "null when it was."),
+               "mapped_share ≥ `structure.coverage.min_mapped_share` and not `stage_evidence.managers_only`"),
+        Metric("coverage_reason", "str | null", "Why coverage was not assessed: `placed` (too few people in "
+               "confidently placed departments) or `managers_only` (the file lists managers only).", "",
+               "null when it was."),
+        Metric("functions_in_titles", "object", "Framework functions some people's job titles point to, wherever "
+               "they sit: function -> people (a core function held this way is not reported missing)."),
+        Metric("functions_in_titles.<function>", "int", "People whose title points to the function."),
         Metric("unidentified_departments", "list[str]", "Departments not placed with confidence (name them in "
                "client.yml's `functions:`)."),
         Metric("departments_count", "int", "Number of distinct departments."),

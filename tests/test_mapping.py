@@ -285,11 +285,33 @@ def test_coverage_is_not_assessed_below_the_mapped_share():
     assert m["functions_missing"] == [] and m["unidentified_departments"] == ["Division 1"]
     comps = {c["name"]: c for c in m["score_components"]}
     assert comps["function_coverage"]["value"] is None and comps["function_coverage"]["effective_weight"] == 0
-    assert "60% of people" in m["coverage_reason"]
+    assert m["coverage_reason"] == "placed"
     # the same company with Division 1 named in client.yml is judged
     m = analyze_structure(_client(rows, {"stage": "mid", "functions": {"Division 1": "hr"}})).metrics
     assert m["coverage_assessed"] and m["mapped_share"] == 1.0
     assert m["functions_missing"] == ["marketing", "product", "rnd", "customer_service"]
+
+
+def test_a_function_held_by_people_elsewhere_is_not_missing():
+    rows = ([("Sales", "Account Executive")] * 4 + [("Operations", "Operations Analyst")] * 4
+            + [("Operations", "Head of Finance"), ("Operations", "Accountant")])
+    m = analyze_structure(_client(rows, {"stage": "mid"})).metrics
+    assert m["coverage_assessed"] and m["functions_in_titles"]["finance"] == 2
+    assert "finance" not in m["functions_missing"] and "hr" in m["functions_missing"]
+    cov = department_coverage(["Sales", "Operations"], "mid", held_by_titles=["finance"])
+    assert cov.table.set_index("function").loc["finance", "status"] == "within"
+
+
+def test_a_file_of_managers_only_cannot_show_a_missing_function():
+    rows = [("Top", "CEO")] + [("Sales", "Director")] + [("Sales", "Sales Manager")] * 3
+    rows += [("Finance", "Finance Director")] + [("Finance", "Finance Manager")] * 3
+    managers = [None, "0", "1", "1", "1", "0", "5", "5", "5"]
+    c = _client(rows, {"stage": "mid", "min_group_size": 1}, managers=managers)
+    m = analyze_structure(c).metrics
+    assert m["stage_evidence"]["managers_only"] is True and m["mapped_share"] == 1.0
+    assert (m["coverage_assessed"], m["coverage_reason"], m["functions_missing"]) == (False, "managers_only", [])
+    grey = [f for f in derive_findings(assess(c)) if f.key == "coverage_not_assessed"]
+    assert "lists managers only" in grey[0].text("en") and "Not identified" not in grey[0].text("en")
 
 
 def test_the_threshold_moves_the_rule():

@@ -24,6 +24,7 @@ from orgkit.framework import (
     StageDecision,
     decide_stage,
     department_mapping,
+    title_functions,
     function_label,
     map_departments,
 )
@@ -300,6 +301,7 @@ def department_coverage(
     mapping: pd.DataFrame | None = None,
     industry: str = "general",
     assessed: bool = True,
+    held_by_titles: Iterable[str] = (),
 ) -> Coverage:
     """Compare a company's departments with what the framework expects at its stage.
 
@@ -323,6 +325,9 @@ def department_coverage(
         False when too few people are in confidently placed departments to say a function is missing
         (``structure.coverage.min_mapped_share``): ``functions_missing`` is then empty, ``core_covered``
         None and a core function without a department has the status ``not_assessed``.
+    held_by_titles : iterable of str
+        Functions some person's job title points to (:func:`orgkit.framework.title_functions`): a core
+        function held only by people inside other departments is not missing (status ``within``).
 
     Returns
     -------
@@ -343,8 +348,9 @@ def department_coverage(
     - ``over_split`` (startup): more departments than ``max(3, headcount // 6)``;
     - ``units_missing`` (large): no regional or business-unit department.
 
-    Function status in the table: ``missing`` (core, no department), ``not_assessed`` (core, no
-    department, coverage not assessed), ``covered`` (core, no department, but an alternative of its core
+    Function status in the table: ``missing`` (core, no department and nobody's title), ``not_assessed``
+    (core, no department, coverage not assessed), ``within`` (no department of its own, but people whose
+    titles say they do it work in other departments), ``covered`` (core, no department, but an alternative of its core
     group has one), ``not_applicable`` (the industry has no such function), ``absent`` (not core, no
     department), ``split``, ``merged`` (every department carrying it carries another framework function
     too) or ``present``. With no departments every core group is missing.
@@ -389,7 +395,9 @@ def department_coverage(
             functions[f].append(dept)
     present = {f for f, ds in functions.items() if ds}
 
-    uncovered = [g[0] for g in exp.core if not any(f in present for f in g)]
+    held = {f for f in (held_by_titles or ()) if f in FUNCTIONS} - present
+    # a core group none of whose functions has a department, nor anybody whose title says they do it
+    uncovered = [g[0] for g in exp.core if not any(f in present or f in held for f in g)]
     missing = uncovered if assessed else []
     split = []
     for f in FUNCTIONS:
@@ -413,7 +421,8 @@ def department_coverage(
     ]
     allowed = exp.allowed_departments(headcount)
     over_split = None if allowed is None else bool(len(m) > allowed)
-    units_missing = bool(not units) if exp.units_expected else None
+    # units are read from department names: not judged when the names could not be read
+    units_missing = bool(not units) if exp.units_expected and assessed else None
 
     checks = len(present) + int(m["mapped"].sum()) + (over_split is not None) + (units_missing is not None)
     findings = len(split) + len(overloaded) + bool(over_split) + bool(units_missing)
@@ -426,6 +435,7 @@ def department_coverage(
             # a core function whose group is covered by an alternative (a startup's R&D standing in
             # for technical support) is not missing, but not "not needed" either
             status.append("missing" if f in missing else "not_assessed" if f in uncovered
+                          else "within" if f in held
                           else "covered" if f in core_fns else "not_applicable" if f in profile.not_applicable
                           else "absent")
         elif f in split:
@@ -654,9 +664,13 @@ class Placement:
     mapped_share : float or None
         Share of people in departments ``placed`` with confidence (None for nobody).
     assessed : bool
-        ``mapped_share >= structure.coverage.min_mapped_share``: whether coverage is judged.
+        Whether coverage is judged: ``mapped_share >= structure.coverage.min_mapped_share`` and the people
+        file is not a list of managers only (:func:`orgkit.framework.decide_stage`).
     industry : orgkit.industries.IndustryDecision
     stage : orgkit.framework.StageDecision
+    titles : dict
+        Framework function -> people whose job title points to it, wherever they sit (only functions with
+        someone).
     """
 
     mapping: pd.DataFrame
@@ -664,6 +678,7 @@ class Placement:
     assessed: bool
     industry: IndustryDecision
     stage: StageDecision
+    titles: dict[str, int] = field(default_factory=dict)
 
 
 def placement(client: Client, *, thresholds: Thresholds | None = None,
@@ -697,7 +712,7 @@ def placement(client: Client, *, thresholds: Thresholds | None = None,
     mapping = department_mapping(people, settings.functions, th)
     placed = mapping["placed"].to_numpy(dtype=bool)
     mapped_share = float(mapping.loc[placed, "people"].sum() / n) if n else None
-    assessed = mapped_share is not None and mapped_share >= float(th["structure.coverage.min_mapped_share"])
+    enough = mapped_share is not None and mapped_share >= float(th["structure.coverage.min_mapped_share"])
     industry = infer_industry(people, mapping.loc[placed].set_index("department")["functions"],
                               setting=settings.industry, thresholds=th)
     h = _hierarchy(client) if client.has_hierarchy else None
@@ -705,7 +720,16 @@ def placement(client: Client, *, thresholds: Thresholds | None = None,
                             n_reports=None if h is None else h.n_reports,
                             units=int(mapping["unit_kind"].notna().sum()), thresholds=th,
                             stage_thresholds=stage_thresholds)
-    return Placement(mapping, mapped_share, bool(assessed), industry, decision)
+    # a file of managers only cannot show that a function is absent: it may be staffed below them
+    assessed = enough and not decision.evidence.get("managers_only")
+    titles: dict[str, int] = {}
+    if "title" in people.columns:
+        raw = people["title"].astype("str").where(people["title"].notna(), "").str.strip()
+        table = title_functions(raw)
+        codes = raw.map(table.set_index("title")["code"].where(table.set_index("title")["kind"] == "function"))
+        counts = codes.dropna().value_counts()
+        titles = {f: int(counts[f]) for f in FUNCTIONS if f in counts.index}
+    return Placement(mapping, mapped_share, bool(assessed), industry, decision, titles)
 
 
 def describe_placement(client: Client, *, show_small_groups: bool = False) -> str:
@@ -929,7 +953,7 @@ def analyze_structure(
 
     # --- coverage
     cov = department_coverage(dept, stage, headcount=n, language=settings.language, mapping=mapping,
-                              industry=industry.industry, assessed=assessed)
+                              industry=industry.industry, assessed=assessed, held_by_titles=p.titles)
     fn_of = {d: "; ".join(fs) for d, fs in zip(*_mapped_functions(cov))}
     dept_table = dept_table.rename_axis("department").reset_index()
     dept_table["department"] = dept_table["department"].astype("str")
@@ -952,10 +976,10 @@ def analyze_structure(
         mapping=_mapping_records(mapping),
         mapped_share=mapped_share,
         coverage_assessed=bool(assessed),
-        coverage_reason=None if assessed else (
-            f"{100 * (mapped_share or 0):.0f}% of people are in departments placed in a function with "
-            f"confidence; judging coverage needs at least {100 * need:.0f}% (structure.coverage.min_mapped_share)."),
+        coverage_reason=None if assessed else "managers_only" if decision.evidence.get("managers_only") and (
+            mapped_share or 0) >= need else "placed",
         unidentified_departments=unidentified,
+        functions_in_titles=p.titles,
         departments_count=int(dept.nunique()),
         functions=cov.functions,
         functions_missing=cov.functions_missing,
