@@ -200,7 +200,7 @@ def test_infer_manufacturing_software_and_weak_evidence():
     assert infer_industry(both).industry == "manufacturing"
     weak = people([("Sales", "Account Executive")] * 19 + [("R&D", "Software Engineer")])
     d = infer_industry(weak)
-    assert (d.industry, d.source) == ("general", "default") and "general business profile" in d.reason()
+    assert (d.industry, d.source) == ("general", "default") and "no industry stands out" in d.reason()
     assert infer_industry(weak, setting="retail").industry == "retail"
 
 
@@ -265,7 +265,7 @@ def test_client_yml_stage_still_wins():
     frame, depth, reports = _tree(4, 2)
     d = decide_stage("startup", frame, depth=depth, n_reports=reports)
     assert (d.stage, d.source, d.rule) == ("startup", "client.yml", "client.yml")
-    assert d.reason() == "set by the consultant" and d.reason("zh") == "由顾问指定"
+    assert d.reason() == "as set by the consultant" and d.reason("zh") == "由顾问指定"
 
 
 # ------------------------------------------------------------------------------------------ coverage
