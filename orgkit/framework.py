@@ -469,7 +469,8 @@ TITLE_KEYWORDS: dict[str, tuple[str, ...]] = {
         "it", "it specialist", "it support", "system administrator", "systems administrator", "sysadmin",
         "network engineer", "network administrator", "helpdesk", "help desk", "service desk",
         "database administrator", "dba", "information security", "security engineer", "cio",
-        "网管", "运维", "信息", "系统管理员", "网络工程师", "信息化", "数据库管理员",
+        "网管", "运维", "信息", "系统管理员", "网络工程师", "信息化", "数据库管理员", "it工程师", "it专员", "it支持",
+        "it运维", "网络管理员",
     ),
     "production": (
         "production", "operator", "machine operator", "assembler", "assembly", "fitter", "welder",

@@ -473,3 +473,25 @@ def test_manufacturer_findings_follow_the_client_yml_mapping(divisions, tmp_path
     assert reds == {"rnd", "operations", "hr"}  # never marketing or customer service for this factory
     assert "production" not in reds and "sales" not in reds
     assert not [f for f in found if f.key == "coverage_not_assessed"]
+
+
+# ------------------------------------------------------------------------------------------ samples
+
+def test_the_bundled_sample_maps_with_high_confidence():
+    from orgkit.data.sample import sample_client_path
+
+    m = analyze_structure(load_client(sample_client_path())).metrics
+    assert {r["confidence"] for r in m["mapping"]} == {"high"} and m["mapped_share"] == 1.0
+    assert (m["industry"], m["industry_source"], m["stage"], m["coverage_assessed"]) == (
+        "software", "evidence", "mid", True)
+    assert m["functions_missing"] == [] and all(not r["conflict"] for r in m["mapping"])
+
+
+def test_a_chinese_sample_maps_by_chinese_names_and_titles(tmp_path):
+    from orgkit.data.sample import generate_client
+
+    folder = generate_client(tmp_path / "zh", employees=200, seed=3, language="zh")
+    m = analyze_structure(load_client(folder)).metrics
+    big = [r for r in m["mapping"] if r["people"] >= 5]
+    assert big and all(r["confidence"] == "high" and r["source"] == "name and titles" for r in big)
+    assert m["functions"]["it"] and m["coverage_assessed"]
