@@ -950,6 +950,7 @@ def decide_stage(
     depth: Any = None,
     n_reports: Any = None,
     units: int = 0,
+    merged: Iterable[str] = (),
     thresholds: Thresholds | None = None,
     stage_thresholds: Mapping[str, Any] | None = None,
 ) -> StageDecision:
@@ -966,6 +967,9 @@ def decide_stage(
         :class:`orgkit.data.hierarchy.Hierarchy`); None without a ``manager_id`` column.
     units : int
         Departments recognised as regional branches or business units (:func:`classify_department`).
+    merged : iterable of str
+        Departments placed in several functions at once (``Sales & Marketing``): the startup's way of
+        organising, not counted as separately headed functions.
     thresholds : Thresholds, optional
         ``structure.stage.*`` (default: the registry's).
     stage_thresholds : mapping, optional
@@ -986,8 +990,9 @@ def decide_stage(
        :math:`n + \\text{leaves} \\times \\bar s` (every leaf manager leads a team of the mean span
        :math:`\\bar s` observed, at least 1) and the stage is at least mid.
     2. *Departments*: at least ``structure.stage.headed_departments_min`` departments each with exactly
-       one member at its top and that member reporting to the top of the organisation, with at least
-       ``structure.stage.layers_min`` layers: a functionally departmentalised firm, at least mid.
+       one member at its top and that member reporting to the top of the organisation, none of them a
+       merge of several functions (``merged``), with at least ``structure.stage.layers_min`` layers: a
+       functionally departmentalised firm, at least mid.
     3. *Units or locations*: from ``structure.stage.large_structure_from`` people (or estimated people),
        at least ``structure.stage.units_min`` regional or business-unit departments, or people in at least
        ``structure.stage.locations_min`` locations: large.
@@ -1057,7 +1062,8 @@ def decide_stage(
         top_depth = g.transform("min").to_numpy()
         at_top = pd.Series(depth == top_depth).groupby(frame["department"]).sum()
         summary = pd.DataFrame({"min": g.min(), "size": g.size(), "heads": at_top})
-        headed = int(((summary["min"] == 1) & (summary["heads"] == 1) & (summary["size"] >= 2)).sum())
+        separate = ~summary.index.isin(list(merged))
+        headed = int(((summary["min"] == 1) & (summary["heads"] == 1) & (summary["size"] >= 2) & separate).sum())
         evidence["headed_departments"] = headed
         if (stage == "startup" and headed >= th["structure.stage.headed_departments_min"]
                 and evidence["layers"] >= th["structure.stage.layers_min"]):

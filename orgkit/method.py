@@ -379,7 +379,8 @@ def _structure() -> list[Metric]:
         Metric("stage_evidence.estimated_headcount", "int | null", "The company's size when the file lists "
                "managers only.", "n + leaves × mean span (at least 1)", "null unless `managers_only`."),
         Metric("stage_evidence.headed_departments", "int | null", "Departments with exactly one member at their "
-               "top, who reports to the top of the organisation, and at least two people.", "", "null without a "
+               "top, who reports to the top of the organisation, and at least two people, not placed in several "
+               "functions at once (a merged `Sales & Marketing` is the startup's form).", "", "null without a "
                "hierarchy."),
         Metric("stage_evidence.layers", "int | null", "Reporting layers (as `layers`).", "",
                "null without a hierarchy."),

@@ -495,3 +495,13 @@ def test_a_chinese_sample_maps_by_chinese_names_and_titles(tmp_path):
     big = [r for r in m["mapping"] if r["people"] >= 5]
     assert big and all(r["confidence"] == "high" and r["source"] == "name and titles" for r in big)
     assert m["functions"]["it"] and m["coverage_assessed"]
+
+
+def test_a_startup_with_merged_departments_stays_a_startup(tmp_path):
+    from orgkit.data.sample import generate_client
+
+    folder = generate_client(tmp_path / "s", employees=40, stage="startup", seed=0)
+    m = analyze_structure(load_client(folder, stage="auto")).metrics
+    # Sales & Marketing, Product & Engineering ... each under a head reporting to the CEO: merged, not separate
+    assert (m["stage"], m["stage_rule"]) == ("startup", "headcount")
+    assert m["stage_evidence"]["headed_departments"] < 4

@@ -718,7 +718,9 @@ def placement(client: Client, *, thresholds: Thresholds | None = None,
     h = _hierarchy(client) if client.has_hierarchy else None
     decision = decide_stage(settings.stage, people, depth=None if h is None else h.depth,
                             n_reports=None if h is None else h.n_reports,
-                            units=int(mapping["unit_kind"].notna().sum()), thresholds=th,
+                            units=int(mapping["unit_kind"].notna().sum()),
+                            merged=mapping.loc[placed & (mapping["functions"].str.len() + mapping["other"].str.len()
+                                                         >= 2).to_numpy(), "department"], thresholds=th,
                             stage_thresholds=stage_thresholds)
     # a file of managers only cannot show that a function is absent: it may be staffed below them
     assessed = enough and not decision.evidence.get("managers_only")
