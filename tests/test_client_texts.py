@@ -1,0 +1,299 @@
+"""Every text a client reads in a report, checked for what must never reach a client.
+
+A report's client reads ``report.html`` (its visible text, the alternative texts of its figures) and the
+figures' own labels (the SVGs embedded in the page, also written to ``figures/``). This module extracts all
+of it, one piece per HTML text node or SVG ``<text>``, and fails on:
+
+- internal keys: snake_case names (``span_mean``), dotted catalogue, threshold or metric keys
+  (``finding.silo``, ``structure.span.healthy_min``), unfilled ``{placeholders}``, module paths (``orgkit.``);
+- backticks;
+- values a program prints for nothing: ``nan``, ``NaN``, ``None``, ``null``, ``NaT``, ``<NA>``, ``inf``;
+- signed zeros (``−0.00``, ``-0``, ``+0.00``), ``p 0.000``, and a hyphen-minus used as a minus sign
+  (``-0.88``) or a range written with a hyphen (``4-12``: an en dash ``4–12`` is the one way);
+- local paths (``/tmp/…``, ``/home/…``, the client's folder);
+- a number formatted two ways: the same integer of 1,000 or more written with a thousands separator in one
+  place and without in another.
+
+The checks are precise enough to let legitimate texts through: employee and decision ids (``E00071``,
+``D0004``), dates (``2026-12-02``), file names (``survey_items.csv``), DOIs and URLs, version numbers,
+hashes, and the English word "None" in "None of ...". The unit tests below feed each check texts that must
+fail and texts that must pass, so the checks themselves can fail; the slow tests run the sample report in
+English and Chinese and, where the public data sets are present, a report on the Krackhardt managers.
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+from collections import defaultdict
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from orgkit.i18n import keys as catalogue_keys
+from orgkit.thresholds import REGISTRY
+
+# ------------------------------------------------------------------------------------------ extraction
+_SKIP = {"script", "style", "metadata", "defs", "title"}
+_BLOCK = {"p", "li", "tr", "td", "th", "h1", "h2", "h3", "h4", "div", "br", "figcaption", "dt", "dd", "caption",
+          "text", "section", "header", "footer", "span", "strong", "em", "a", "code", "small", "button",
+          "summary", "details", "table", "ul", "ol", "dl", "figure", "nav", "main", "tspan", "label"}
+
+
+class _Texts(HTMLParser):
+    """Visible text nodes of HTML (or SVG ``<text>``), and the SVG figures embedded as ``data:`` URIs."""
+
+    def __init__(self, svg: bool = False):
+        super().__init__(convert_charrefs=True)
+        self.svg = svg
+        self.skip = 0
+        self.in_text = 0
+        self.parts: list[str] = []
+        self.figures: list[str] = []
+        self._buf: list[str] = []
+
+    def _flush(self) -> None:
+        text = " ".join("".join(self._buf).split())
+        if text:
+            self.parts.append(text)
+        self._buf = []
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag in _SKIP:
+            self.skip += 1
+        if tag == "text":
+            self.in_text += 1
+        if tag in _BLOCK or tag in ("td", "th"):
+            self._flush()
+        if tag == "img":
+            src = a.get("src") or ""
+            if src.startswith("data:image/svg+xml;base64,"):
+                self.figures.append(base64.b64decode(src.split(",", 1)[1]).decode("utf-8"))
+            if a.get("alt"):
+                self.parts.append(" ".join(a["alt"].split()))
+        for attr in ("title", "aria-label", "placeholder"):
+            if a.get(attr) and not self.svg:
+                self.parts.append(" ".join(a[attr].split()))
+
+    def handle_startendtag(self, tag, attrs):
+        self.handle_starttag(tag, attrs)
+        if tag in _SKIP:
+            self.skip -= 1
+
+    def handle_endtag(self, tag):
+        if tag in _BLOCK:
+            self._flush()
+        if tag in _SKIP:
+            self.skip = max(0, self.skip - 1)
+        if tag == "text":
+            self.in_text = max(0, self.in_text - 1)
+
+    def handle_data(self, data):
+        if self.skip:
+            return
+        if self.svg and not self.in_text:
+            return
+        self._buf.append(data)
+
+    def close(self):
+        super().close()
+        self._flush()
+
+
+def svg_texts(svg: str) -> list[str]:
+    """The labels a reader sees in an SVG figure (its ``<text>`` elements)."""
+    p = _Texts(svg=True)
+    p.feed(svg)
+    p.close()
+    return p.parts
+
+
+def client_texts(html: str) -> list[str]:
+    """Every piece of text a client reads in a report page: visible text, alternative texts, figure labels."""
+    p = _Texts()
+    p.feed(html)
+    p.close()
+    out = list(p.parts)
+    for svg in p.figures:
+        out += svg_texts(svg)
+    return out
+
+
+# ------------------------------------------------------------------------------------------ checks
+_FILE = r"(?:csv|xlsx|xls|yml|yaml|json|md|html|pdf|svg|png|txt|log|ipynb|py)"
+_URL = re.compile(r"(?:https?://|www\.|doi\.org/)\S+")
+_SNAKE = re.compile(r"(?<![\w./-])[a-z][a-z0-9]*(?:_[a-z0-9]+)+(?![\w-])(?!\." + _FILE + r"\b)")
+_DOTTED = re.compile(r"(?<![\w./@-])[a-z][a-z0-9_]+(?:\.[a-z0-9_<>]+)+(?![\w-])")
+_PLACEHOLDER = re.compile(r"\{[A-Za-z_][\w.]*(?:[:!][^}]*)?\}")
+_MISSING = re.compile(r"(?<![\w-])(?:nan|NaN|NAN|None(?! of\b)|null|NaT|<NA>|inf|-inf)(?![\w-])")
+_SIGNED_ZERO = re.compile(r"(?<![\w.,])[−+\-]0(?:[.,]0+)?(?![\d.,]*[1-9])(?![\w])%?")
+_P_ZERO = re.compile(r"\bp\s*(?:=\s*)?0[.,]0+(?!\d*[1-9])")
+_HYPHEN_MINUS = re.compile(r"(?:(?<=^)|(?<=[\s(\[:=/,;（：，]))-(?=\d)")
+_HYPHEN_RANGE = re.compile(r"(?<![\w.\-/:#])(\d{1,3}(?:[.,]\d+)?)-(\d{1,3}(?:[.,]\d+)?)(?![\w\-/])")
+_LOCAL_PATH = re.compile(r"(?:(?<![\w.])/(?:tmp|home|work|Users|var|root|private|mnt|opt)/|[A-Za-z]:\\)")
+_MODULE = re.compile(r"\borgkit\.[a-z_]")
+_GROUPED = re.compile(r"(?<![\w.,])(\d{1,3}(?:,\d{3})+)(?![\d,]*\d)(?!\.\d)")
+_PLAIN4 = re.compile(r"(?<![\w.,/:\-#])(\d{4,})(?![\w,/:\-])(?!\.\d)")
+#: Dotted words that are not keys.
+_DOTTED_OK = re.compile(r"^(?:e\.g|i\.e|et\.al|vs|etc)\b|\." + _FILE + r"$")
+
+
+def _keys() -> set[str]:
+    return set(catalogue_keys("en")) | set(REGISTRY)
+
+
+def problems(texts: list[str], local_paths: tuple[str, ...] = ()) -> list[str]:
+    """What must not reach a client in ``texts``: one line per problem, with the text it is in."""
+    known = _keys()
+    out: list[str] = []
+    grouped: dict[int, str] = {}
+    plain: dict[int, str] = {}
+    for text in texts:
+        bare = _URL.sub(" ", text)
+
+        def bad(what: str, found: str) -> None:
+            out.append(f"{what} {found!r} in: {text[:160]!r}")
+
+        if "`" in text:
+            bad("backtick", "`")
+        for m in _SNAKE.finditer(bare):
+            bad("internal name", m.group(0))
+        for m in _DOTTED.finditer(bare):
+            token = m.group(0)
+            if token in known or token.startswith("orgkit.") or (token.count(".") >= 1 and not _DOTTED_OK.search(token)
+                                                                 and "_" in token):
+                bad("internal key", token)
+        for m in _PLACEHOLDER.finditer(text):
+            bad("placeholder", m.group(0))
+        for m in _MISSING.finditer(bare):
+            bad("missing value", m.group(0))
+        for m in _SIGNED_ZERO.finditer(bare):
+            bad("signed zero", m.group(0))
+        for m in _P_ZERO.finditer(bare):
+            bad("p-value of zero", m.group(0))
+        for m in _HYPHEN_MINUS.finditer(bare):
+            bad("hyphen as minus", bare[m.start():m.start() + 6])
+        for m in _HYPHEN_RANGE.finditer(bare):
+            bad("range with a hyphen", m.group(0))
+        for m in _LOCAL_PATH.finditer(text):
+            bad("local path", m.group(0))
+        for path in local_paths:
+            if path and path in text:
+                bad("the client's folder", path)
+        for m in _MODULE.finditer(bare):
+            bad("module path", m.group(0))
+        for m in _GROUPED.finditer(bare):
+            grouped.setdefault(int(m.group(1).replace(",", "")), text)
+        for m in _PLAIN4.finditer(bare):
+            value = int(m.group(1))
+            if not 1900 <= value <= 2100 and len(m.group(1)) < 8:  # years of references, dates; hashes
+                plain.setdefault(value, text)
+    for value in sorted(set(grouped) & set(plain)):
+        out.append(f"number written two ways: {value:,} in {grouped[value][:100]!r} and {value} in "
+                   f"{plain[value][:100]!r}")
+    return out
+
+
+# ------------------------------------------------------------------------------------------ the checks themselves
+@pytest.mark.parametrize("text", [
+    "Mean span (span_mean) is 5.", "see `structure.score`", "finding.silo", "structure.span.healthy_min",
+    "{department} is a silo", "E-I nan", "value: None", "null", "E-I −0.00", "change -0.00", "+0.00",
+    "p 0.000", "p = 0.000", "E-I -0.88 against +0.70", "(-3 points)", "a span of 4-12", "0.05-0.20 is usual",
+    "/tmp/x/sample", "/home/ann/clients/acme", "orgkit.findings.THRESHOLDS", "−0%",
+])
+def test_each_check_fails_on_what_it_is_for(text):
+    assert problems([text]), text
+
+
+@pytest.mark.parametrize("text", [
+    "E00071 (Head of R&D)", "D0004", "2026-12-02", "people.csv", "survey_items.csv", "client.yml",
+    "None of it stopped the assessment.", "E-I −0.88 against +0.70", "a span of 4–12", "p < 0.001", "p = 0.03",
+    "0.00", "3,711 e-mails", "Van Fleet & Bedeian 1977, https://doi.org/10.5465/amr.1977.4281795",
+    "569cb98054cfea7baa80b5632933dadfe3086744d4d0ec16a519ff7058769cbb", "orgkit 0.1.0", "python 3.11.7",
+    "e.g. Sales", "Every key of metrics.json is defined in docs/metrics.md.", "R&D", "1-5", "0 of 6",
+    "−7", "+6", "0", "E-I index", "e-mail", "ICC(1)", "r_wg", "10%", "第 1 层",
+])
+def test_each_check_passes_what_is_legitimate(text):
+    if text == "1-5":  # a range with a hyphen is still a problem: the one way is 1–5
+        assert problems([text])
+        return
+    if text == "r_wg":  # a statistic's own notation is an internal name to a client: rwg
+        assert problems([text])
+        return
+    assert problems([text]) == [], text
+
+
+def test_a_number_written_two_ways():
+    assert problems(["3711 people", "of 3,711 messages"])
+    assert problems(["3,711 people", "of 3,711 messages"]) == []
+    assert problems(["Urwick 1956", "1,956 ties"]) == []  # a year of a reference is not a count
+
+
+def test_svg_labels_and_alt_texts_are_read():
+    svg = '<svg><metadata>nan</metadata><style>a{}</style><text x="1">R&amp;D</text><text>span_mean</text></svg>'
+    html = ('<html><head><style>.x{}</style><script>var None;</script></head><body><p>Hello</p>'
+            f'<img alt="Figure {{n}}" src="data:image/svg+xml;base64,{base64.b64encode(svg.encode()).decode()}">'
+            '</body></html>')
+    texts = client_texts(html)
+    assert texts == ["Hello", "Figure {n}", "R&D", "span_mean"]
+    assert len(problems(texts)) == 2
+
+
+# ------------------------------------------------------------------------------------------ the reports
+def _report_problems(report_dir: Path, client_dir: Path) -> list[str]:
+    html = (report_dir / "report.html").read_text(encoding="utf-8")
+    texts = client_texts(html)
+    for svg in sorted((report_dir / "figures").glob("*.svg")):
+        texts += svg_texts(svg.read_text(encoding="utf-8"))
+    return problems(texts, local_paths=(str(client_dir), str(client_dir.resolve())))
+
+
+def _assert_clean(found: list[str]) -> None:
+    assert found == [], f"{len(found)} problems in the texts a client reads:\n" + "\n".join(found)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_sample_report_texts(language, tmp_path_factory):
+    from orgkit.data.sample import sample_client_path
+    from orgkit.report.run import run_client
+
+    client = sample_client_path()
+    result = run_client(client, tmp_path_factory.mktemp(f"texts-{language}"), language=language, progress=False)
+    _assert_clean(_report_problems(Path(result.html).parent, client))
+
+
+def _krackhardt_matrix(path: Path) -> pd.DataFrame:
+    m = pd.read_csv(path, sep=r"\s+", header=None, names=["i", "j", "tie"])
+    return m[m["tie"] == 1].reset_index(drop=True)
+
+
+@pytest.mark.slow
+@pytest.mark.realdata
+def test_krackhardt_report_texts(shared_data, tmp_path_factory):
+    """21 managers, the CEO alone in "Executive": the top of the organisation is a role, not a hidden group."""
+    from orgkit.report.run import run_client
+
+    src = shared_data / "krackhardt_hightech"
+    attrs = pd.read_csv(src / "Krack-High-Tec-Attributes.csv")
+    reports = _krackhardt_matrix(src / "Krack-High-Tec-edgelist-ReportsTo.txt")
+    advice = _krackhardt_matrix(src / "Krack-High-Tec-edgelist-Advice.txt")
+    manager = dict(zip(reports["i"], reports["j"]))
+    folder = tmp_path_factory.mktemp("krackhardt-client")
+    pd.DataFrame({
+        "ID": attrs["ID"],
+        "DEPT": attrs["DEPT"].map(lambda d: "Executive" if d == 0 else f"Dept {d}"),
+        "ReportsTo": attrs["ID"].map(manager).astype("Int64"),
+        "LEVEL": attrs["LEVEL"],
+    }).to_csv(folder / "people.csv", index=False)
+    advice.rename(columns={"i": "asker", "j": "adviser"})[["asker", "adviser"]].to_csv(
+        folder / "communication.csv", index=False)
+    result = run_client(folder, tmp_path_factory.mktemp("krackhardt-report"), progress=False)
+    report_dir = Path(result.html).parent
+    _assert_clean(_report_problems(report_dir, folder))
+    html = (report_dir / "report.html").read_text(encoding="utf-8")
+    assert "Executive" not in html  # a department of one is never named ...
+    assert "Chief executive" in html  # ... its one person is shown by role
