@@ -212,9 +212,10 @@ class ReportBook:
 
         return figure(fig, name, caption=caption, alt=caption, output_dir=self.output_dir)
 
-    def _dept(self, values: pd.Series) -> pd.Series:
-        """Department names with small departments replaced by the "other" label (a department that holds
-        only the top of the organisation by its role)."""
+    def _dept(self, values: pd.Series, ids: pd.Series | None = None) -> pd.Series:
+        """Department names with small departments replaced by the "other" label; a department that holds
+        only the top of the organisation reads as its role, and so does the department of the top person's
+        own row when ``ids`` (the rows' employee ids, same index) are given."""
         from orgkit.areas.communication import OTHER_GROUP
 
         other = self._t("group.other")
@@ -222,6 +223,8 @@ class ReportBook:
         out = s.where(s.isin(self.visible) | (s == OTHER_GROUP), other).replace(OTHER_GROUP, other)
         if self.top is not None and self.top.alone:
             out = out.mask(s == self.top.department, self.top.label)
+        if self.top is not None and ids is not None:
+            out = out.mask((ids.astype("str") == self.top.employee_id) & ~s.isin(self.visible), self.top.label)
         return out
 
     def _dept_list(self, joined: pd.Series, sep: str = "; ") -> pd.Series:
