@@ -294,6 +294,96 @@ def test_krackhardt_report_texts(shared_data, tmp_path_factory):
     result = run_client(folder, tmp_path_factory.mktemp("krackhardt-report"), progress=False)
     report_dir = Path(result.html).parent
     _assert_clean(_report_problems(report_dir, folder))
-    html = (report_dir / "report.html").read_text(encoding="utf-8")
-    assert "Executive" not in html  # a department of one is never named ...
-    assert "Chief executive" in html  # ... its one person is shown by role
+    texts = client_texts((report_dir / "report.html").read_text(encoding="utf-8"))
+    # a department of one is never named (nor pooled as a small group): its one person is shown by role
+    assert not [x for x in texts if "Executive" in x.replace("Executive summary", "")]
+    assert any("Chief executive" in x for x in texts)
+
+
+# ------------------------------------------------------------------------------------------ numbers in sentences
+def test_catalogue_sentences_write_numbers_one_way():
+    from orgkit.i18n import t, tn
+
+    assert tn("group.small_groups", 3711) == "3,711 small groups"
+    assert tn("group.small_groups", 3711, "zh") == "3,711 个小群体"
+    assert t("summary.overall", "en", score=-0.0) == t("summary.overall", "en", score=0)
+    assert "−3" in t("summary.overall", "en", score=-3)
+
+
+# ------------------------------------------------------------------------------------------ privacy notes that are true
+def _org(n_it_respondents: int) -> "object":
+    """A client of 40: CEO alone in "Board", Sales 15, Ops 12, IT 9, Legal 3 (all under the CEO's reports)."""
+    from orgkit import from_frames
+
+    rows = [("C", "Board", None, "Founder & CEO")]
+    for dept, n in (("Sales", 15), ("Ops", 12), ("IT", 9), ("Legal", 3)):
+        head = f"{dept}0"
+        rows.append((head, dept, "C", f"Head of {dept}"))
+        rows += [(f"{dept}{i}", dept, head, "Specialist") for i in range(1, n)]
+    people = pd.DataFrame(rows, columns=["employee_id", "department", "manager_id", "title"])
+    answers = []
+    for dept, n in (("Sales", 12), ("Ops", 10), ("IT", n_it_respondents), ("Legal", 3)):
+        answers += [{"department": dept, "q1": 4, "q2": 3} for _ in range(n)]
+    items = pd.DataFrame({"item": ["q1", "q2"], "dimension": ["communication", "communication"],
+                          "text": ["Information flows", "I hear in time"], "reverse": [False, False]})
+    return from_frames(people, survey=pd.DataFrame(answers), survey_items=items, settings={"min_group_size": 5})
+
+
+def test_survey_notes_count_a_department_hidden_for_too_few_respondents():
+    """A 9-person department with 3 respondents vanishes from the survey tables: the note says so, by kind."""
+    from orgkit.report.book import ReportBook
+
+    book = ReportBook(_org(n_it_respondents=3))
+    markup = book.survey_items().markup
+    texts = " ".join(client_texts(markup))
+    assert "IT" not in re.findall(r"\b[A-Z]\w*\b", texts)
+    # Legal (3) is under 5 people; IT has 9 people but 3 respondents; Board holds only the CEO: a role,
+    # not a hidden group
+    assert "1 department under 5 people is not shown." in texts
+    assert "1 department with fewer than 5 respondents is not shown." in texts
+    heatmap = " ".join(client_texts(book.survey_dimensions().markup))
+    assert "1 department with fewer than 5 respondents is not shown." in heatmap
+    book.language = "zh"
+    assert "1 个回答人数少于 5 人的部门未显示。" in book.survey_items().markup
+
+
+def test_survey_notes_without_respondent_gaps():
+    from orgkit.report.book import ReportBook
+
+    texts = " ".join(client_texts(ReportBook(_org(n_it_respondents=8)).survey_items().markup))
+    assert "fewer than 5 respondents" not in texts
+    assert "1 department under 5 people is not shown." in texts
+
+
+def test_the_top_of_the_organisation_is_a_role_not_a_hidden_group():
+    from orgkit.plots import plot_org_chart
+    from orgkit.plots.style import figure_svg
+    from orgkit.privacy import top_of_organisation
+    from orgkit.report.book import ReportBook
+
+    client = _org(8)
+    top = top_of_organisation(client.people, 5)
+    assert top is not None and top.alone and top.employee_id == "C" and top.label == "Founder & CEO"
+    book = ReportBook(client)
+    assert book._person(pd.Series(["C", "Legal1"])).tolist() == ["C (Founder & CEO)", "Legal1"]
+    assert book._dept(pd.Series(["Board", "Legal", "Sales"])).tolist() == [
+        "Founder & CEO", "Other (small groups)", "Sales"]
+    labels = svg_texts(figure_svg(plot_org_chart(client.people, min_group_size=5, level="departments", top=top)))
+    assert "Founder & CEO" in labels and "Board" not in labels and "Legal" not in labels
+    # without titles the role reads "Chief executive" / "最高负责人"
+    people = client.people.drop(columns="title")
+    assert top_of_organisation(people, 5).label == "Chief executive"
+    assert top_of_organisation(people, 5, "zh").label == "最高负责人"
+
+
+def test_the_org_chart_hides_what_the_tables_hide():
+    """A department the tables hide (here IT, hidden with Legal so Legal cannot be worked out) is grey and
+    unlabelled on the chart too, and no size of a hidden department appears, at any level."""
+    from orgkit.plots import plot_org_chart
+    from orgkit.plots.style import figure_svg
+
+    people = _org(8).people
+    for level in ("departments", "managers"):
+        labels = svg_texts(figure_svg(plot_org_chart(people, min_group_size=5, level=level, hidden=["IT"])))
+        assert not {"IT", "Legal", "Board"} & set(labels), level
+        assert "9" not in labels and "3" not in labels and "8" not in labels and "2" not in labels, (level, labels)

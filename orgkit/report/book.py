@@ -364,8 +364,10 @@ class ReportBook:
         fig = plot_org_chart(self.client.people, min_group_size=self.min_group_size, show_names=self.show_names,
                              language=self.language, hidden=hidden, top=self.top)
         m = self.assessment.structure.metrics
-        text = self._t("interpret.org_chart", people=self.client.n_people, departments=m.get("departments_count"),
-                       layers=m.get("layers"), managers=m.get("managers"))
+        text = self._t("interpret.org_chart", people=self._tn("count.people", self.client.n_people),
+                       departments=self._tn("count.departments", int(m.get("departments_count") or 0)),
+                       layers=self._tn("count.layers", int(m.get("layers") or 0)),
+                       managers=self._tn("count.managers_of_them", int(m.get("managers") or 0)))
         notes = [self._hidden_note(hidden)]
         if notes[0]:
             notes.append(self._t("privacy.chart.hidden", other=self._t("group.other")))
