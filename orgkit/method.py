@@ -193,6 +193,8 @@ def threshold_name(key: str, language: str = "en") -> str:
     'Share of managers with a narrow span: red'
     >>> threshold_name("communication.weight.no_silos")
     'Weight of no silos in the communication score'
+    >>> threshold_name("decisions.target.hops_mean.bad")
+    'Mean hops: zero at'
     >>> threshold_name("decisions.target.latency_days_median.good", "zh")
     '决策耗时中位数：满分值'
     >>> threshold_name("survey.alpha.min")
@@ -206,7 +208,8 @@ def threshold_name(key: str, language: str = "en") -> str:
         return t(f"appendix.threshold.level.{level}", language, name=t(f"threshold.rule.{area}.{name}", language))
     parts = key.split(".")
     if parts[1] == "target":
-        return t(f"appendix.threshold.target.{parts[3]}", language, component=component_name(parts[2], language))
+        text = t(f"appendix.threshold.target.{parts[3]}", language, component=component_name(parts[2], language))
+        return text[:1].upper() + text[1:]
     if parts[1] == "weight":
         structural = parts[0] == "decisions" and parts[2] in WEIGHT_GROUPS["decisions.weight.structural"]
         score = t("appendix.threshold.score.decisions_structural" if structural
@@ -1035,10 +1038,13 @@ def threshold_source(th: Threshold) -> str:
     return "; ".join(REFERENCES[k].short for k in th.source) if th.source else "judgement"
 
 
-def _value_text(value: float) -> str:
-    """A threshold's value as the appendix shows it (``1,000``, ``0.35``)."""
+def _value_text(value: float, unit: str) -> str:
+    """A threshold's value as the appendix shows it, as the report's sentences write it: ``1,000``, ``0.7``,
+    a share as a percentage (``35%``, as :meth:`~orgkit.thresholds.Thresholds.text` writes it)."""
     from orgkit.formatting import number
 
+    if unit == "share":
+        return number(round(100 * value, 6), None) + "%"
     return number(value, None)
 
 
@@ -1071,8 +1077,8 @@ def threshold_rows(thresholds: Thresholds | None = None, language: str = "en") -
         raise ConfigError(f"language must be one of {list(LANGUAGES)}. Got {language!r} instead.")
     judgement = t("appendix.thresholds.judgement", language)
     return [
-        {"key": key, "name": threshold_name(key, language), "value": _value_text(th[key]),
-         "default": _value_text(entry.value),
+        {"key": key, "name": threshold_name(key, language), "value": _value_text(th[key], entry.unit),
+         "default": _value_text(entry.value, entry.unit),
          "source": "; ".join(REFERENCES[k].short for k in entry.source) if entry.source else judgement,
          "overridden": key in th.overridden}
         for key, entry in REGISTRY.items()
@@ -1146,6 +1152,14 @@ def _conventions() -> list[str]:
         "counts. `data.visible_departments` lists the departments that may be named. `orgkit validate "
         "--show-small-groups` names the others on the terminal, for the consultant who must fix the data. "
         "Decision types (`decisions.by_type`) are not groups of people and are not suppressed.",
+        "- **The top of the organisation is a role.** When exactly one person has no manager and their "
+        "department is smaller than `min_group_size`, the report shows that person by role (their title, else "
+        "\"Chief executive\"), and a department that holds only them reads as that role wherever it appears "
+        "(org chart, lists of departments); its other members stay hidden, and no number of that department "
+        "is shown as a group's number (`orgkit.privacy.top_of_organisation`). `metrics.json` still pools the "
+        "department under the small groups. Every note under a report table or figure says what it hid, by "
+        "kind: departments under `min_group_size` people, departments with fewer respondents, and those "
+        "hidden with them so that none can be worked out from a total (`orgkit.privacy.hidden_note`).",
         "- **Ids, not names.** People appear only as `employee_id` (`communication.brokers[].employee_id`) "
         "and decisions as `decision_id`; `metrics.json` never holds a person's name.",
         "- **Nested objects keyed by data** are written with a placeholder; `a[]` means each element of "

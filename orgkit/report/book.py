@@ -280,6 +280,11 @@ class ReportBook:
             return sorted(set(self.client.department_sizes().index.astype(str)) - self.visible)
         return d.loc[d["suppressed"].fillna(False).astype(bool), "department"].astype(str).tolist()
 
+    def _top_rule(self) -> str:
+        """The sentence that says the top of the organisation is shown as a role (and why)."""
+        key = "privacy.top_role.rule" if self.top.alone else "privacy.top_role.rule_shared"
+        return self._t(key, role=self.top.label)
+
     def _join(self, sentences: list[str]) -> str:
         """Sentences one after the other in the report's language (empty ones left out)."""
         from orgkit.i18n import join_sentences
@@ -372,7 +377,7 @@ class ReportBook:
         if notes[0]:
             notes.append(self._t("privacy.chart.hidden", other=self._t("group.other")))
         if self.top is not None:
-            notes.append(self._t("privacy.top_role.rule", role=self.top.label))
+            notes.append(self._top_rule())
         return (head + self._figure(fig, "org_chart", self._t(f"caption.org_chart.{level}"))
                 + interpretation(text, self._join(notes)))
 
@@ -821,7 +826,7 @@ class ReportBook:
             if w.code == "small_department":
                 message = self._tn("data_quality.small_departments", n_small, k=self.min_group_size)
                 if self.top is not None:
-                    message = self._join([message, self._t("privacy.top_role.rule", role=self.top.label)])
+                    message = self._join([message, self._top_rule()])
                 w = DataWarning(w.code, w.file, message, w.count)
             else:
                 w = DataWarning(w.code, w.file, _plural_words(scrub_names(w.text(self.language), hidden)), w.count)
