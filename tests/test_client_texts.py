@@ -36,7 +36,7 @@ from orgkit.i18n import keys as catalogue_keys
 from orgkit.thresholds import REGISTRY
 
 # ------------------------------------------------------------------------------------------ extraction
-_SKIP = {"script", "style", "metadata", "defs", "title"}
+_SKIP = {"script", "style", "metadata", "defs"}
 _BLOCK = {"p", "li", "tr", "td", "th", "h1", "h2", "h3", "h4", "div", "br", "figcaption", "dt", "dd", "caption",
           "text", "section", "header", "footer", "span", "strong", "em", "a", "code", "small", "button",
           "summary", "details", "table", "ul", "ol", "dl", "figure", "nav", "main", "tspan", "label"}
@@ -368,6 +368,9 @@ def test_the_top_of_the_organisation_is_a_role_not_a_hidden_group():
     assert book._person(pd.Series(["C", "Legal1"])).tolist() == ["C (Founder & CEO)", "Legal1"]
     assert book._dept(pd.Series(["Board", "Legal", "Sales"])).tolist() == [
         "Founder & CEO", "Other (small groups)", "Sales"]
+    # the data-quality note counts Legal, not the CEO's department of one, and says how the top is shown
+    quality = " ".join(client_texts(book.data_quality().markup))
+    assert "1 department has fewer than 5 people" in quality and "shown as a role (“Founder & CEO”)" in quality
     labels = svg_texts(figure_svg(plot_org_chart(client.people, min_group_size=5, level="departments", top=top)))
     assert "Founder & CEO" in labels and "Board" not in labels and "Legal" not in labels
     # without titles the role reads "Chief executive" / "最高负责人"

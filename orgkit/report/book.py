@@ -820,11 +820,13 @@ class ReportBook:
 
         sizes = self.client.department_sizes()
         n_small = int((sizes < self.min_group_size).sum())
+        if self.top is not None and self.top.alone:
+            n_small -= 1  # the top of the organisation is a role, not a hidden group
         hidden = hidden_group_names(self.client)
         warnings = []
         for w in self.client.warnings:
             if w.code == "small_department":
-                message = self._tn("data_quality.small_departments", n_small, k=self.min_group_size)
+                message = self._tn("data_quality.small_departments", n_small, k=self.min_group_size) if n_small else ""
                 if self.top is not None:
                     message = self._join([message, self._top_rule()])
                 w = DataWarning(w.code, w.file, message, w.count)
