@@ -619,7 +619,9 @@ def _communication() -> list[Metric]:
 def _decisions() -> list[Metric]:
     def targets(goals: dict[str, tuple[float, float, float]], language: str) -> str:
         return t("list.clause_separator", language).join(
-            t("metric.decisions.score.target", language, name=component_name(k, language), good=g, bad=b, weight=w)
+            t("metric.decisions.score.target", language, name=component_name(k, language),
+              good=_value_text(g, REGISTRY[f"decisions.target.{k}.good"].unit),
+              bad=_value_text(b, REGISTRY[f"decisions.target.{k}.bad"].unit), weight=_value_text(w, "weight"))
             for k, (g, b, w) in goals.items())
 
     no_h = "null without a `manager_id` column."
