@@ -893,8 +893,8 @@ def recommend(findings: Sequence[Finding], assessment: Any) -> list[Recommendati
                         "target": th.text("decisions.escalated_share.amber")}
 
             def delegate_evidence(lang: str) -> list[str]:
-                ev = [t("storyline.evidence.records", lang, detail=_escalation_clause(k, esc[k], lang))
-                      for k in types[:2]]
+                ev = [t("storyline.evidence.records", lang, detail=t("storyline.value.clause_separator", lang).join(
+                    _escalation_clause(k, esc[k], lang) for k in types[:2]))]
                 for f in speed_low[:1]:
                     v = f.values[lang]
                     ev.append(t("storyline.evidence.survey", lang, dimension=_lower_first(v["dimension"], lang),

@@ -28,8 +28,9 @@ __all__ = ["KeyMessage", "MAX_MESSAGES", "key_messages"]
 MAX_MESSAGES = 3
 
 
-def _upper_first(text: str) -> str:
-    return text[:1].upper() + text[1:]
+def _upper_first(text: str, language: str) -> str:
+    """A headline starts with a capital in English ("hiring decisions …" -> "Hiring decisions …")."""
+    return text[:1].upper() + text[1:] if language == "en" else text
 
 
 @dataclass(frozen=True)
@@ -64,7 +65,7 @@ class KeyMessage:
 
     def headline(self, language: str = "en") -> str:
         """The problem in one line, naming the units it concerns."""
-        return _upper_first(self.recommendation.headline(language))
+        return _upper_first(self.recommendation.headline(language), language)
 
     def evidence(self, language: str = "en") -> list[str]:
         """Two or three phrases with numbers, each saying its source."""
