@@ -795,7 +795,10 @@ def recommend(findings: Sequence[Finding], assessment: Any) -> list[Recommendati
                                   tuple(units), evidence, impact(people, status, th))
 
     def of(*keys: str) -> list[Finding]:
-        return [f for f in act if f.key in keys]
+        # a finding about a department under the minimum group size is never acted on by name (derive_findings
+        # makes none; checked again here, as the key messages are built from these)
+        return [f for f in act if f.key in keys
+                and ("department" not in f.values.get("en", {}) or f.values["en"]["department"] in ctx.visible)]
 
     def low_survey(code: str) -> list[Finding]:
         return [f for f in of("survey_low") if f.values["en"].get("code") == code]

@@ -118,15 +118,20 @@ def key_messages(recommendations: Sequence[Recommendation], assessment: Any,
 
     Notes
     -----
-    A recommendation becomes a message only when it rests on at least one red or amber finding and every
-    finding it cites comes from an assessed area; a finding from an area without its data cannot happen in
-    :func:`orgkit.findings.derive_findings`, and this is checked again here rather than trusted.
+    A recommendation becomes a message only when it rests on at least one red or amber finding, every
+    finding it cites comes from an assessed area, and every department it names has at least the minimum
+    group size. :func:`orgkit.findings.derive_findings` makes no other findings; this is checked again here
+    rather than trusted.
     """
     order = {"red": 0, "amber": 1}
+    client = assessment.client
+    sizes = client.department_sizes()
+    visible = set(sizes[sizes >= client.settings.min_group_size].index.astype(str))
     eligible = [
         r for r in recommendations
         if r.status in order and r.findings and r.impact > 0
         and all(_assessed(assessment, f.area) for f in r.findings)
+        and all(u in visible for u in r.units)
     ]
     ranked = sorted(enumerate(eligible), key=lambda ir: (-ir[1].impact, order[ir[1].status], ir[0]))
     return [KeyMessage(i + 1, r) for i, (_, r) in enumerate(ranked[:max(0, n)])]
