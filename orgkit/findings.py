@@ -3,7 +3,10 @@
 :func:`derive_findings` reads an :class:`orgkit.assessment.Assessment` and returns :class:`Finding` objects,
 each a sentence with its numbers in it, in English or Chinese (the sentences are the catalogue's
 ``finding.<key>`` texts, :mod:`orgkit.i18n`); :func:`recommend` turns them into
-:class:`Recommendation` objects, each citing the findings (and numbers) that triggered it. The rules
+:class:`Recommendation` objects, one per action, each naming whom or what it concerns, citing every finding
+(and number) that triggered it, with an owner role, an effort and a progress measure, ordered by impact
+(people concerned × severity, :func:`impact`); :mod:`orgkit.storyline` tells the first three as the key
+messages. :func:`reassess_line` is the dated closing line ("Reassess by June 2027: …"). The rules
 read their thresholds from the assessment's :class:`~orgkit.thresholds.Thresholds` (the registry of
 :mod:`orgkit.thresholds`, updated by the client's ``client.yml``), so a reader can see, test and change
 them.
@@ -1059,8 +1062,8 @@ def reassess_line(findings: Sequence[Finding], date: Any, language: str = "en") 
 
     Examples
     --------
-    >>> reassess_line([], "2026-12-02")[:22], reassess_line([], "2026-12-02", "zh")[:11]
-    ('Reassess by December 2', '请于 2027年12月前')
+    >>> reassess_line([], "2026-12-02").split(":")[0], reassess_line([], "2026-12-02", "zh").split("：")[0]
+    ('Reassess by December 2027', '请于 2027年12月前重新评估')
     """
     when = reassess_by(findings, date)
     month = t("storyline.date.month_year", language, month=t(f"storyline.month.{when.month}", language),

@@ -241,4 +241,4 @@ def test_sample_recommendations_close_with_a_date(sample_book):
     year = int(book.date[:4])
     assert re.search(rf"(June|December) {year}|{year + 1}", closing) or re.search(r"\d{4}年\d{1,2}月", closing)
     assert {"en": "Reassess by ", "zh": "请于 "}[book.language] in closing
-    assert markup.count('class="ok-meta"') == len(book.recommendations)
+    assert markup.count('class="ok-owner"') == len(book.recommendations)
