@@ -942,7 +942,11 @@ def recommend(findings: Sequence[Finding], assessment: Any) -> list[Recommendati
         codes = [f.values["en"]["code"] for f in missing]
         add("create_function", "structure", missing, _per_language(lambda lang: {
             "functions": _join([_function_label(c, lang) for c in codes], lang), "n": len(codes),
-            "covered": max(total - len(codes), 0), "total": total}), owner=("ceo", ""), people=ctx.headcount)
+            "covered": max(total - len(codes), 0), "total": total}), owner=("ceo", ""), people=ctx.headcount,
+            evidence=_evidence(lambda lang: [t("storyline.evidence.functions_missing", lang,
+                                               stage=missing[0].values[lang]["stage"],
+                                               functions=_join([_function_label(c, lang) for c in codes], lang,
+                                                               len(codes)))]))
     overloaded = of("department_overloaded")
     if overloaded:
         names = [f.values["en"]["department"] for f in overloaded]

@@ -242,3 +242,53 @@ def test_sample_recommendations_close_with_a_date(sample_book):
     assert re.search(rf"(June|December) {year}|{year + 1}", closing) or re.search(r"\d{4}年\d{1,2}月", closing)
     assert {"en": "Reassess by ", "zh": "请于 "}[book.language] in closing
     assert markup.count('class="ok-owner"') == len(book.recommendations)
+
+
+# ------------------------------------------------------------------------------------------ real data
+@pytest.fixture(scope="module")
+def manufacturer(shared_data, tmp_path_factory):
+    """The 154-person manufacturer (Michalski et al.): its reporting tree, its e-mail, departments by branch."""
+    import networkx as nx
+
+    src = shared_data / "manufacturing_email_hierarchy"
+    tree = pd.read_csv(src / "reportsto.csv")
+    mail = pd.read_csv(src / "communication.csv", sep=";")
+    g = nx.DiGraph((m, e) for e, m in zip(tree["ID"], tree["ReportsToID"]) if e != m)
+    branch = {86: "Board"}
+    for head in g.successors(86):
+        for person in nx.descendants(g, head) | {head}:
+            branch[person] = f"Division {head}"
+    folder = tmp_path_factory.mktemp("manufacturer")
+    pd.DataFrame({"ID": tree["ID"], "ReportsToID": tree["ReportsToID"], "Department": tree["ID"].map(branch)}
+                 ).to_csv(folder / "people.csv", index=False)
+    mail.to_csv(folder / "communication.csv", index=False, sep=";")
+    from orgkit import load_client
+
+    client = load_client(folder)
+    assessment = assess(client)
+    recs = recommend(derive_findings(assessment), assessment)
+    return client, assessment, recs
+
+
+@pytest.mark.realdata
+def test_manufacturer_each_action_once_and_spans_named_by_department(manufacturer):
+    client, assessment, recs = manufacturer
+    keys = [r.key for r in recs]
+    assert len(keys) == len(set(keys))  # seven missing functions were seven recommendations before
+    sizes = client.department_sizes()
+    visible = set(sizes[sizes >= 5].index.astype(str))
+    for r in recs:
+        assert set(r.units) <= visible, r.key
+    spans = assessment.structure.spans
+    narrow = spans[spans["span"] < assessment.thresholds["structure.span.healthy_min"]]
+    widen = [r for r in recs if r.key == "widen_spans"]
+    if widen:
+        # "Division 69 (11), … and 2 in small groups": the counts add up to the narrow managers
+        text = widen[0].text("en")
+        counts = [int(n) for n in re.findall(r"\((\d+)\)", text)]
+        small = re.search(r"(\d+) in small groups", text)
+        assert sum(counts) + (int(small.group(1)) if small else 0) == len(narrow) == widen[0].values["en"]["n"]
+    messages = key_messages(recs, assessment)
+    assert len(messages) <= 3
+    for m in messages:
+        assert m.evidence("en") and m.recommendation.owner_text("zh") and re.search(r"\d", m.progress("zh"))
