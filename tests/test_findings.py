@@ -157,7 +157,7 @@ def test_recommendations_cite_their_findings(two):
     assert f"between {first} and {second}; {second} and {first}:" in channels.text("en")
     delegate = next(r for r in recs if r.key == "delegate")
     # 10 budget decisions raised by a2, all taken by the CEO t1 (the top)
-    assert "budget: 10 of 10 escalated (100%), all to the top of the organisation" in delegate.text("en")
+    assert "10 of 10 budget decisions escalated (100%), all to the top of the organisation" in delegate.text("en")
     assert delegate.progress("en") == "share of budget decisions escalated, from 100% to below 50%"
 
 

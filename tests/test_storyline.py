@@ -91,11 +91,11 @@ def test_messages_name_the_right_units(tiny):
     assert any("90% of the ties of Sales" in e and "−0.81" in e for e in silo.evidence("en"))
     delegate = by_key["delegate"]
     assert delegate.headline("en") == "Budget decisions are escalated rather than taken where they arise"
-    assert delegate.evidence("en")[0] == ("Decision records: budget: 10 of 10 escalated (100%), all to the top "
-                                          "of the organisation")
+    assert delegate.evidence("en")[0] == ("Decision records: 10 of 10 budget decisions escalated (100%), all to "
+                                          "the top of the organisation")
     assert delegate.action("en") == ("Delegate budget decisions closer to where they arise: led by the chief "
                                      "operating officer; effort medium.")
-    assert delegate.action("zh") == "建议由首席运营官牵头，将budget类决策下放到问题发生处（投入：中）。"
+    assert delegate.action("zh") == "建议由首席运营官牵头，将budget类决策下放到问题发生处（投入程度：中）。"
     assert delegate.progress("en") == "Progress measure: share of budget decisions escalated, from 100% to below 50%."
 
 
