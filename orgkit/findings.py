@@ -994,7 +994,9 @@ def recommend(findings: Sequence[Finding], assessment: Any) -> list[Recommendati
                 "lo": lo, "n": len(narrow), "managers": managers, "where": ctx.counted(narrow["department"], lang),
                 "target": _below_count(th["structure.narrow_span_share.amber"], managers)}),
             owner=("hr", ""), people=int(len(narrow) + narrow["span"].sum()),
-            units=[d for d in dict.fromkeys(narrow["department"].astype(str)) if d in ctx.visible])
+            units=[d for d in dict.fromkeys(narrow["department"].astype(str)) if d in ctx.visible],
+            evidence=_evidence(lambda lang: [tn("storyline.evidence.narrow", len(narrow), lang, managers=managers,
+                                                lo=lo, where=ctx.counted(narrow["department"], lang))]))
     wide_f = [f for f in span_f if f.values["en"].get("wide_share", 0) >= th["structure.wide_span_share.amber"]]
     if wide_f and spans is not None:
         wide = spans[spans["span"] > hi]
@@ -1003,7 +1005,9 @@ def recommend(findings: Sequence[Finding], assessment: Any) -> list[Recommendati
             "hi": hi, "n": len(wide), "where": ctx.counted(wide["department"], lang),
             "target": _below_count(th["structure.wide_span_share.amber"], managers)}),
             owner=("hr", ""), people=int(len(wide) + wide["span"].sum()),
-            units=[d for d in dict.fromkeys(wide["department"].astype(str)) if d in ctx.visible])
+            units=[d for d in dict.fromkeys(wide["department"].astype(str)) if d in ctx.visible],
+            evidence=_evidence(lambda lang: [tn("storyline.evidence.wide", len(wide), lang, managers=managers,
+                                                hi=hi, where=ctx.counted(wide["department"], lang))]))
     raci_f = of("raci_gaps", "raci_overlaps")
     if raci_f:
         names = list(dict.fromkeys(n for f in raci_f for n in f.values["en"].get("list", [])))

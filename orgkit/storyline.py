@@ -16,7 +16,7 @@ group size (people by id and role, names only with ``show_names``).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from orgkit.findings import Finding, Recommendation
@@ -43,10 +43,13 @@ class KeyMessage:
         1 for the message of largest impact.
     recommendation : Recommendation
         The action it proposes, whose fields it tells (one source for both, so they never disagree).
+    told : dict
+        Per language, the evidence phrases an earlier message already gave (left out here).
     """
 
     rank: int
     recommendation: Recommendation
+    told: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     @property
     def status(self) -> str:
@@ -69,7 +72,8 @@ class KeyMessage:
 
     def evidence(self, language: str = "en") -> list[str]:
         """Two or three phrases with numbers, each saying its source."""
-        return list(self.recommendation.evidence.get(language, ()))
+        told = set(self.told.get(language, ()))
+        return [e for e in self.recommendation.evidence.get(language, ()) if e not in told]
 
     def action(self, language: str = "en") -> str:
         """The action with the role that should lead it and its effort, as one sentence."""
@@ -134,4 +138,9 @@ def key_messages(recommendations: Sequence[Recommendation], assessment: Any,
         and all(u in visible for u in r.units)
     ]
     ranked = sorted(enumerate(eligible), key=lambda ir: (-ir[1].impact, order[ir[1].status], ir[0]))
-    return [KeyMessage(i + 1, r) for i, (_, r) in enumerate(ranked[:max(0, n)])]
+    out: list[KeyMessage] = []
+    for i, (_, r) in enumerate(ranked[:max(0, n)]):
+        # a phrase an earlier message gave (two actions resting on one finding) is not said twice
+        told = {lang: tuple(e for m in out for e in m.recommendation.evidence.get(lang, ())) for lang in r.evidence}
+        out.append(KeyMessage(i + 1, r, told))
+    return out

@@ -292,3 +292,18 @@ def test_manufacturer_each_action_once_and_spans_named_by_department(manufacture
     assert len(messages) <= 3
     for m in messages:
         assert m.evidence("en") and m.recommendation.owner_text("zh") and re.search(r"\d", m.progress("zh"))
+
+
+def test_a_phrase_is_told_once_across_messages():
+    assessment = assess(_client())
+    f = Finding("structure", "spans", "amber", {"en": {}, "zh": {}})
+    shared = {"en": ("13 of 22 managers have a healthy span.", "Only in the first."),
+              "zh": ("共有。", "仅第一条。")}
+    second = {"en": ("13 of 22 managers have a healthy span.", "Only in the second."), "zh": ("共有。", "仅第二条。")}
+    recs = [Recommendation("widen_spans", "structure", "amber", (f,), {}, ("hr", ""), "medium", 20,
+                           evidence=shared, impact=20.0),
+            Recommendation("add_team_leads", "structure", "amber", (f,), {}, ("hr", ""), "medium", 10,
+                           evidence=second, impact=10.0)]
+    first, other = key_messages(recs, assessment)
+    assert first.evidence("en") == list(shared["en"])
+    assert other.evidence("en") == ["Only in the second."] and other.evidence("zh") == ["仅第二条。"]
