@@ -17,7 +17,7 @@ Privacy: a department smaller than ``min_group_size`` is never named in a findin
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from orgkit.i18n import LANGUAGES, format_list, is_plural, join_sentences, t, tn
@@ -36,6 +36,7 @@ __all__ = [
     "impact",
     "EFFORT",
     "PEOPLE_AFFECTED",
+    "ATTACH",
     "summary_cards",
     "top_findings",
     "status_label",
@@ -272,6 +273,14 @@ EFFORT: dict[str, str] = {
     "merge_function": "medium",
     "flatten": "high", "create_function": "high", "split_department": "high", "merge_departments": "high",
     "add_units": "high",
+}
+
+#: Findings that add their evidence to an action another finding triggered, without triggering it
+#: themselves: finding key -> action key. :func:`recommend` appends such a red or amber finding to that
+#: action (its status and impact follow) when the action exists. The merges :func:`recommend` makes by
+#: itself (felt silo, weak survey dimensions, a broker in a silo) are not listed here.
+ATTACH: dict[str, str] = {
+    "openness": "open_channels",  # few ties across departments overall: the silos are where they are missing
 }
 
 #: Whom each action concerns, counted in people for its impact (documentation of :func:`recommend`).
@@ -1043,6 +1052,11 @@ def recommend(findings: Sequence[Finding], assessment: Any) -> list[Recommendati
         add("act_on_survey", "survey", [f], _per_language(survey_values), owner=("hr", ""),
             people=round(respondents * (1 - fav)), units=[d for d, _ in lowest])
 
+    for f in act:  # evidence that joins an action another finding triggered
+        r = out.get(ATTACH.get(f.key, ""))
+        if r is not None and not any(f is g for g in r.findings):
+            status = _worst([r.status, f.status])
+            out[r.key] = replace(r, findings=(*r.findings, f), status=status, impact=impact(r.people, status, th))
     order = {s: i for i, s in enumerate(STATUS_ORDER)}
     return sorted(out.values(), key=lambda r: (-r.impact, order[r.status]))
 

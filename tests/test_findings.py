@@ -323,3 +323,16 @@ def test_small_silo_is_never_a_felt_silo():
     # Legal and Audit rate communication 3.0 but are below the minimum group size: never named
     a = assess(_two_cliques_one_bridge(**_survey_two_cliques(rnd=(4, 4), sales=(4, 4))))
     assert all("Legal" not in f.text("en") and "Audit" not in f.text("en") for f in derive_findings(a))
+
+
+def test_attached_evidence_joins_an_existing_action_only(two):
+    from orgkit.findings import ATTACH
+
+    assessment, findings, recs = two
+    assert ATTACH["openness"] == "open_channels"
+    (openness,) = _by_key(findings, "openness")
+    channels = next(r for r in recs if r.key == "open_channels")
+    assert (openness in channels.findings) == (openness.status in ("red", "amber"))
+    # without a silo there is no "open channels" action for the openness finding to join
+    alone = recommend([openness], assessment)
+    assert [r.key for r in alone] == []
