@@ -846,7 +846,8 @@ def recommend(findings: Sequence[Finding], assessment: Any) -> list[Recommendati
                          target=_signed(targets[d])) for d in names]
             return {"departments": _join(names, lang), "pairs": t("storyline.value.clause_separator", lang).join(pairs),
                     "bridges": t("recommendation.value.bridges", lang, people=people) if bridges else "",
-                    "changes": t("storyline.value.clause_separator", lang).join(changes), "n": len(names), "felt": bool(felt)}
+                    "changes": t("storyline.value.clause_separator", lang).join(changes), "n": len(names),
+                    "felt": bool(felt)}
 
         def silo_evidence(lang: str) -> list[str]:
             ev = []
