@@ -43,6 +43,7 @@ __all__ = [
     "scorecard",
     "findings_list",
     "recommendations_list",
+    "key_messages",
     "data_quality",
     "appendix",
     "definition_list",
@@ -441,17 +442,47 @@ def findings_list(findings: Iterable[Any], *, language: str = "en", title: str |
     return render_block("findings_list", "findings", findings=shown, title=title, language=language)
 
 
-def recommendations_list(recs: Sequence[Any], *, language: str = "en") -> HTML:
-    """Recommendations: each its action, why (the triggering numbers) and its priority colour.
+def recommendations_list(recs: Sequence[Any], *, language: str = "en", closing: str = "") -> HTML:
+    """Recommendations: each its action, who leads it, its effort and progress measure, why (the triggering
+    numbers) and its priority colour; then the closing line (when to reassess).
 
     Parameters
     ----------
     recs : sequence
-        Objects with ``status``, ``title(language)``, ``text(language)`` and ``because(language)``.
+        Objects with ``status``, ``title(language)``, ``text(language)`` and ``because(language)``, and
+        optionally ``owner_text``, ``effort_text`` and ``progress`` (:class:`orgkit.findings.Recommendation`).
+    closing : str
+        A last line under the list, e.g. "Reassess by June 2027: …" (:func:`orgkit.findings.reassess_line`).
     """
-    shown = [{"status": r.status, "title": r.title(language), "text": r.text(language),
-              "because": r.because(language)} for r in recs]
-    return render_block("recommendations_list", "recommendations", recs=shown, language=language)
+    shown = []
+    for r in recs:
+        meta = ""
+        if hasattr(r, "owner_text") and hasattr(r, "progress"):
+            meta = t("storyline.recommendation_meta", language, owner=r.owner_text(language),
+                     effort=r.effort_text(language), progress=r.progress(language))
+        shown.append({"status": r.status, "title": r.title(language), "text": r.text(language),
+                      "because": r.because(language), "meta": meta})
+    return render_block("recommendations_list", "recommendations", recs=shown, language=language, closing=closing)
+
+
+def key_messages(messages: Sequence[Any], *, language: str = "en") -> HTML:
+    """The opening of the executive summary: at most three key messages, each its headline, evidence,
+    action (with owner and effort) and progress measure; nothing when there is none.
+
+    Parameters
+    ----------
+    messages : sequence
+        :class:`orgkit.storyline.KeyMessage` objects (``status``, ``headline``, ``evidence``, ``action``,
+        ``progress``, each taking the language), largest impact first.
+    """
+    if not messages:
+        return HTML("", "key-messages")
+    shown = [{"status": m.status, "headline": m.headline(language), "evidence": m.evidence(language),
+              "action": m.action(language), "progress": m.progress(language)} for m in messages]
+    return render_block("key_messages", "key-messages", messages=shown, title=t("summary.title", language),
+                        subtitle=t("storyline.title", language),
+                        lead=t("storyline.lead", language),
+                        evidence_label=t("storyline.evidence_label", language))
 
 
 # --------------------------------------------------------------------------------------------------

@@ -317,16 +317,45 @@ class ReportBook:
             language=self.language,
         )
 
+    @functools.cached_property
+    def messages(self) -> list[Any]:
+        """The key messages (:func:`orgkit.storyline.key_messages`): at most three, largest impact first."""
+        from orgkit.storyline import key_messages
+
+        return key_messages(self.recommendations, self.assessment)
+
+    def key_messages(self) -> "HTML":
+        """The opening of the executive summary: at most three key messages, each naming whom it concerns,
+        its evidence, the action with its owner and effort, and the measure that will show progress."""
+        from orgkit.report.blocks import key_messages
+
+        return key_messages(self.messages, language=self.language)
+
     def summary(self) -> "HTML":
-        """The executive summary: a scorecard with each area's score, status and top findings."""
+        """The executive summary's scorecard: each area's score, status and top findings.
+
+        After the key messages it is titled "Scores by area", and its cards list the findings the key
+        messages have not told yet, with a pointer to the messages that concern the area: no sentence is
+        said twice in the summary.
+        """
         from orgkit.report.blocks import scorecard
         from orgkit.findings import summary_cards
 
-        cards = summary_cards(self.assessment, self.findings, self.language)
+        told = [f for m in self.messages for f in m.findings]
+        cards = summary_cards(self.assessment, self.findings, self.language, exclude=told)
         for c in cards:
             if not self._available(c["area"]) and c["area"] != "decisions":
                 c["findings"] = [self._t(f"area.{c['area']}.not_available") + "."]
-        return scorecard(cards, language=self.language, overall=self.assessment.scores.get("overall"),
+                continue
+            ranks = [m.rank for m in self.messages
+                     if m.recommendation.area == c["area"] or any(f.area == c["area"] for f in m.findings)]
+            if ranks:
+                from orgkit.i18n import format_list
+
+                c["findings"] = [self._tn("storyline.see_messages", len(ranks),
+                                          numbers=format_list(ranks, self.language)), *c["findings"]]
+        title = self._t("storyline.scores_title") if self.messages else None
+        return scorecard(cards, language=self.language, title=title, overall=self.assessment.scores.get("overall"),
                          thresholds=self.assessment.thresholds)
 
     def section(self, area: str) -> "HTML":
@@ -804,11 +833,14 @@ class ReportBook:
 
     # ---------------------------------------------------------------- back matter
     def recommendations_block(self) -> "HTML":
-        """The recommendations, each with the findings and numbers that triggered it."""
+        """The recommendations, one per action, each with whom it concerns, its owner, effort, progress
+        measure and the findings and numbers that triggered it; closing with when to reassess."""
+        from orgkit.findings import reassess_line
         from orgkit.report.blocks import recommendations_list, section_head
 
         return section_head("recommendations", self._t("recommendations.title")) + recommendations_list(
-            self.recommendations, language=self.language)
+            self.recommendations, language=self.language,
+            closing=reassess_line(self.findings, self.date, self.language))
 
     def data_quality(self) -> "HTML":
         """Every warning from loading, small departments counted but never named."""
