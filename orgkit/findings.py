@@ -1087,7 +1087,7 @@ def reassess_line(findings: Sequence[Finding], date: Any, language: str = "en") 
     """
     when = reassess_by(findings, date)
     month = t("storyline.date.month_year", language, month=t(f"storyline.month.{when.month}", language),
-              year=when.year)
+              year=str(when.year))
     return t("storyline.reassess", language, when=month)
 
 
