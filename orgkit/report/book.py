@@ -544,9 +544,12 @@ class ReportBook:
         unidentified = [d for d in m.get("unidentified_departments") or [] if d in self.visible]
         if not unidentified:
             return out
+        # the values client.yml accepts include the functions' labels in either language: the reader's are shown
         guess = {r["department"]: r.get("title_function") for r in records}
-        lines = ["functions:"] + [f"  {_yaml_key(d)}: {guess.get(d) or ''}".rstrip() for d in unidentified]
-        intro = self._t("mapping.snippet", codes=sep.join(FUNCTION_CODES))
+        lines = ["functions:"] + [
+            f"  {_yaml_key(d)}: {_any_function_label(guess[d], self.language) if guess.get(d) else ''}".rstrip()
+            for d in unidentified]
+        intro = self._t("mapping.snippet", codes=sep.join(_function_label(f, self.language) for f in FUNCTION_CODES))
         return out + interpretation(intro) + HTML(
             '<pre class="ok-code">' + escape("\n".join(lines)) + "</pre>", "block")
 
