@@ -191,6 +191,12 @@ REFERENCES: dict[str, Reference] = {
     "krackhardt1993": Reference("Krackhardt & Hanson 1993", "Krackhardt, D., & Hanson, J. R. (1993). Informal "
                                 "networks: the company behind the chart. *Harvard Business Review*, 71(4), "
                                 "104-111."),
+    "kossinets2006": Reference("Kossinets & Watts 2006", "Kossinets, G., & Watts, D. J. (2006). Empirical "
+                               "analysis of an evolving social network. *Science*, 311(5757), 88-90.",
+                               "https://doi.org/10.1126/science.1116869"),
+    "adamic2005": Reference("Adamic & Adar 2005", "Adamic, L., & Adar, E. (2005). How to search a social "
+                            "network. *Social Networks*, 27(3), 187-203.",
+                            "https://doi.org/10.1016/j.socnet.2005.01.007"),
     "blondel2008": Reference("Blondel et al. 2008", "Blondel, V. D., Guillaume, J.-L., Lambiotte, R., & Lefebvre, "
                              "E. (2008). Fast unfolding of communities in large networks. *J. Stat. Mech.*, "
                              "P10008.", "https://doi.org/10.1088/1742-5468/2008/10/P10008"),

@@ -53,9 +53,13 @@ def make_rows(pairs: list[tuple[str, str]], weights: list[float] | None = None) 
     return rows
 
 
-def make_client(people, rows=None, min_group_size=1):
-    """A validated client through the loader's in-memory entry point."""
-    return from_frames(people, communication=rows, settings={"min_group_size": min_group_size})
+def make_client(people, rows=None, min_group_size=1, **thresholds):
+    """A validated client through the loader's in-memory entry point (``thresholds``: client.yml overrides,
+    ``__`` for ``.``: ``communication__tie__min_messages=1``)."""
+    settings = {"min_group_size": min_group_size}
+    if thresholds:
+        settings["thresholds"] = {k.replace("__", "."): v for k, v in thresholds.items()}
+    return from_frames(people, communication=rows, settings=settings)
 
 
 def edges_of(people, pairs):
@@ -258,7 +262,9 @@ def test_star():
 
 def test_two_cliques_one_bridge():
     rows = make_rows(TWO_CLIQUE_PAIRS, [1.0] * 12 + [5.0])
-    r = analyze_communication(make_client(TWO_CLIQUES, rows, min_group_size=4))
+    # weights 1 and 5 read as message counts: a tie needs 2 by default, so ask for every pair here
+    r = analyze_communication(make_client(TWO_CLIQUES, rows, min_group_size=4,
+                                          communication__tie__min_messages=1))
     m = r.metrics
     # n = 8, m = 6 + 6 + 1 = 13: density 26/56; I = 12, E = 1.
     assert m["edges"] == 13
