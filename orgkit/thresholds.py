@@ -198,6 +198,12 @@ _REGISTRY: tuple[Threshold, ...] = (
               "messages, both directions together; pairs with fewer count in the message figures only. A file "
               "with one row per named tie (a network survey) is read as it is unless client.yml sets this key.",
               ("kossinets2006", "adamic2005")),
+    Threshold("communication.tie.max_left_out_share", 0.5, "share", "When the message threshold would leave out "
+              "more than this share of the pairs who exchanged any message, the log is too thin for repeated "
+              "contact to mark a tie: every pair counts, and the report says so (unless client.yml sets "
+              "communication.tie.min_messages).", judgement="In the e-mail and contact logs tried (a "
+              "manufacturer, Enron, a hospital ward) 7-14 % of pairs exchanged a single message; where most "
+              "pairs did, the log is too short or too thin to read one-offs as noise."),
     Threshold("communication.tie.reciprocated", 0, "switch", "1 (or true): a tie also needs at least one message "
               "in each direction, as in Kossinets & Watts (2006); 0: the messages may all run one way (a log "
               "that lists each meeting or contact once has no reverse rows).", ("kossinets2006",)),

@@ -1645,6 +1645,12 @@ def analyze_communication(
         min_messages = 1  # one row per named tie (a network survey): read as given
     reciprocated = bool(th["communication.tie.reciprocated"])
     is_tie = _tie_mask(everything.weight, directions.all(axis=1), min_messages, reciprocated)
+    waived, would_leave = False, None
+    if (min_messages > 1 and "communication.tie.min_messages" not in th.overridden and everything.m
+            and (~is_tie).sum() > th["communication.tie.max_left_out_share"] * everything.m):
+        # a thin log (most pairs wrote once): one-offs are most of the evidence, not noise
+        waived, min_messages, would_leave = True, 1, int((~is_tie).sum())
+        is_tie = _tie_mask(everything.weight, directions.all(axis=1), min_messages, reciprocated)
     g = everything if is_tie.all() else everything.keep(is_tie)
     edges = _edges_frame(g)
     lap("edges")
@@ -1762,6 +1768,8 @@ def analyze_communication(
         "tie_evidence": evidence,
         "tie_rule_source": "client.yml" if by_client else "default",
         "tie_min_messages": min_messages,
+        "tie_threshold_waived": waived,
+        "pairs_left_out_if_applied": would_leave,
         "tie_reciprocated": reciprocated,
         "pairs": everything.m,
         "pairs_below_threshold": everything.m - g.m,
