@@ -200,8 +200,8 @@ _REGISTRY: tuple[Threshold, ...] = (
               ("kossinets2006", "adamic2005")),
     Threshold("communication.tie.max_left_out_share", 0.5, "share", "When the message threshold would leave out "
               "more than this share of the pairs who exchanged any message, the log is too thin for repeated "
-              "contact to mark a tie: every pair counts, and the report says so (unless client.yml sets "
-              "communication.tie.min_messages).", judgement="In the e-mail and contact logs tried (a "
+              "contact to mark a tie: every pair counts, and the report says so. Set it to 1 to apply the "
+              "threshold however thin the log (a min_messages other than the default is always applied).", judgement="In the e-mail and contact logs tried (a "
               "manufacturer, Enron, a hospital ward) 7-14 % of pairs exchanged a single message; where most "
               "pairs did, the log is too short or too thin to read one-offs as noise."),
     Threshold("communication.tie.reciprocated", 0, "switch", "1 (or true): a tie also needs at least one message "

@@ -24,8 +24,13 @@ from orgkit.areas.communication import (
     detect_communities,
     ei_index,
     expected_ei_index,
+    department_communities,
     formal_informal_overlap,
+    message_log_evidence,
+    message_volume,
     modularity,
+    period_covered,
+    select_ties,
     normalized_mutual_information,
     reciprocity,
     silos,
@@ -557,3 +562,265 @@ def test_snap_email_eu_core(shared_data):
     assert not set(small) & set(r.matrix.index)
     assert m["communities_method"] == "louvain" and 0 < m["community_department_nmi"] <= 1
     assert elapsed < 30, f"analysis took {elapsed:.1f} s"
+
+
+# --------------------------------------------------------------------------------------------------
+# Ties from a message log, message volume, period, formal against informal structure
+# --------------------------------------------------------------------------------------------------
+def dated(pairs, start="2024-01-01"):
+    """One row per message, one a day from ``start``."""
+    rows = pd.DataFrame(pairs, columns=["source_id", "target_id"])
+    rows["timestamp"] = pd.date_range(start, periods=len(pairs), freq="D").strftime("%Y-%m-%d")
+    return rows
+
+
+# X = {a, b, c}, Y = {d, e}. Messages: a-b 3 (a->b twice, b->a once), a-c 1, b-c 2 (one each way),
+# a-d 4 (all a->d), d-e 1, c-e 1. Pairs: 6; with at least 2 messages: a-b, b-c, a-d.
+LOG_PEOPLE = make_people({"X": ["a", "b", "c"], "Y": ["d", "e"]})
+LOG_PAIRS = ([("a", "b"), ("a", "b"), ("b", "a"), ("a", "c"), ("b", "c"), ("c", "b")] + [("a", "d")] * 4
+             + [("d", "e"), ("c", "e")])
+
+
+def test_message_log_evidence_tells_a_log_from_named_ties():
+    survey = make_rows([("a", "b"), ("b", "a"), ("a", "c")])  # weights all 1, no dates, each direction once
+    assert message_log_evidence(survey) == []
+    assert message_log_evidence(None) == [] and message_log_evidence(make_rows([])) == []
+    assert message_log_evidence(make_rows([("a", "b"), ("a", "b")])) == ["repeated_pairs"]
+    assert message_log_evidence(make_rows([("a", "b")], [3.0])) == ["weights"]  # a message count
+    assert message_log_evidence(make_rows([("a", "b")], [2.5])) == []  # a strength, not a count
+    assert message_log_evidence(make_rows([("a", "a"), ("a", "a")])) == []  # self-rows do not count
+    assert message_log_evidence(dated([("a", "b"), ("b", "a")]).assign(
+        timestamp=lambda d: pd.to_datetime(d["timestamp"]))) == ["timestamps"]
+
+
+def test_select_ties_hand_case():
+    e = build_edges(LOG_PEOPLE, dated(LOG_PAIRS))
+    assert dict(zip(e["u"] + e["v"], e["weight"])) == {"ab": 3, "ac": 1, "ad": 4, "bc": 2, "ce": 1, "de": 1}
+    assert (select_ties(e)["u"] + select_ties(e)["v"]).tolist() == ["ab", "ad", "bc"]
+    assert len(select_ties(e, min_messages=1)) == 6
+    assert (select_ties(e, min_messages=4)["u"] + select_ties(e, min_messages=4)["v"]).tolist() == ["ad"]
+    both = [True, False, False, True, False, False]  # a-b and b-c run both ways
+    assert (select_ties(e, reciprocated=True, both_ways=both)["v"]).tolist() == ["b", "c"]
+    with pytest.raises(ConfigError, match="both_ways"):
+        select_ties(e, reciprocated=True)
+    with pytest.raises(ConfigError, match="at least 1"):
+        select_ties(e, min_messages=0)
+
+
+def test_tie_threshold_on_a_message_log():
+    r = analyze_communication(make_client(LOG_PEOPLE, dated(LOG_PAIRS)))
+    m = r.metrics
+    assert m["tie_basis"] == "messages" and m["tie_evidence"] == ["timestamps", "repeated_pairs"]
+    assert m["tie_min_messages"] == 2 and m["tie_rule_source"] == "default" and not m["tie_threshold_waived"]
+    assert m["pairs"] == 6 and m["edges"] == 3 and m["pairs_below_threshold"] == 3
+    assert m["messages_below_threshold"] == 3.0 and m["messages"] == 12.0 and m["rows"] == 12
+    # ties a-b, b-c inside X; a-d across: E = 1, I = 2
+    assert m["ei_index"] == pytest.approx(-1 / 3) and m["cross_department_share"] == pytest.approx(1 / 3)
+    # messages: inside X a-b 3 + a-c 1 + b-c 2 + inside Y d-e 1 = 7; across a-d 4 + c-e 1 = 5
+    assert m["cross_department_message_share"] == pytest.approx(5 / 12)
+    assert m["ei_index_weighted"] == pytest.approx((5 - 7) / 12)
+    assert m["bases_disagree"] is False  # 33% against 42%: 8 points apart, under 10
+    assert m["isolates"] == 1  # e wrote twice, to two people: no tie
+    x = m["departments"]["X"]
+    # X: inside 3 + 1 + 2 = 6 messages, leaving 4 + 1 = 5
+    assert x["external_message_share"] == pytest.approx(5 / 11)
+    assert x["ei_index_weighted"] == pytest.approx((5 - 6) / 11)
+    assert r.matrix_weighted.loc["X", "Y"] == 5.0  # the message matrix counts every message
+    assert len(r.edges) == 3
+    # reciprocity reads the rows: ordered pairs a>b b>a a>c b>c c>b a>d d>e c>e: 4 of 8 reciprocated
+    assert m["reciprocity"] == pytest.approx(4 / 8)
+
+
+def test_reciprocated_ties_and_client_settings():
+    client = make_client(LOG_PEOPLE, dated(LOG_PAIRS), communication__tie__reciprocated=True)
+    m = analyze_communication(client).metrics
+    assert m["tie_reciprocated"] is True and m["tie_rule_source"] == "client.yml"
+    assert m["edges"] == 2 and m["pairs_below_threshold"] == 4  # a-b and b-c; a-d runs one way
+    m = analyze_communication(make_client(LOG_PEOPLE, dated(LOG_PAIRS), communication__tie__min_messages=4)).metrics
+    assert m["edges"] == 1 and m["tie_min_messages"] == 4
+    from orgkit.thresholds import Thresholds
+
+    with pytest.raises(ConfigError, match="communication.tie.min_messages must be at least 1"):
+        Thresholds({"communication.tie.min_messages": 0})
+    with pytest.raises(ConfigError, match="whole number"):
+        Thresholds({"communication.tie.reciprocated": 0.5})
+    assert Thresholds({"communication.tie.reciprocated": False})["communication.tie.reciprocated"] == 0
+
+
+def test_named_ties_are_read_as_given():
+    # a network survey: one row per nomination, no dates, no counts: a single row is a tie
+    rows = make_rows([("a", "b"), ("b", "a"), ("a", "c"), ("c", "d")])
+    m = analyze_communication(make_client(LOG_PEOPLE, rows)).metrics
+    assert m["tie_basis"] == "rows" and m["tie_evidence"] == [] and m["tie_min_messages"] == 1
+    assert m["edges"] == 3 and m["pairs_below_threshold"] == 0
+    assert m["cross_department_message_share"] is None and m["bases_disagree"] is None
+    assert m["departments"]["X"]["external_message_share"] is None
+    assert m["period_start"] is None and m["messages_per_person_week"] is None
+    assert m["reporting_lines_without_messages"] is None
+    # the client can still ask for mutual nominations, or a count
+    m = analyze_communication(make_client(LOG_PEOPLE, rows, communication__tie__reciprocated=1)).metrics
+    assert m["edges"] == 1 and m["tie_basis"] == "rows"
+
+
+def test_thin_log_waives_the_threshold():
+    # five pairs, four of them with one message: 2 or more would leave out 80% of the pairs (> 50%)
+    pairs = [("a", "b"), ("a", "b"), ("a", "c"), ("b", "c"), ("c", "d"), ("d", "e")]
+    m = analyze_communication(make_client(LOG_PEOPLE, dated(pairs))).metrics
+    assert m["tie_threshold_waived"] is True and m["tie_min_messages"] == 1
+    assert m["pairs_left_out_if_applied"] == 4 and m["edges"] == 5 and m["pairs_below_threshold"] == 0
+    # the client can have the threshold applied however thin the log, or set a count of its own
+    m = analyze_communication(make_client(LOG_PEOPLE, dated(pairs),
+                                          communication__tie__max_left_out_share=1)).metrics
+    assert m["tie_threshold_waived"] is False and m["edges"] == 1 and m["pairs_left_out_if_applied"] is None
+    m = analyze_communication(make_client(LOG_PEOPLE, dated(pairs), communication__tie__min_messages=3)).metrics
+    assert m["tie_threshold_waived"] is False and m["edges"] == 0 and m["pairs_below_threshold"] == 5
+
+
+def test_period_covered_hand_case():
+    rows = pd.DataFrame({"timestamp": pd.to_datetime(["2010-01-02 12:00", "2010-01-16 12:00", None]),
+                         "weight": [3.0, 1.0, 2.0]})
+    p = period_covered(rows, people=4)
+    assert p["period_start"] == "2010-01-02" and p["period_end"] == "2010-01-16"
+    assert p["period_days"] == 14.0 and p["period_months"] == pytest.approx(14 / (365.25 / 12))
+    assert p["messages_per_person_week"] == pytest.approx(6 / 4 / 2)  # 6 messages, 4 people, 2 weeks
+    same_day = period_covered(rows.iloc[:1], people=4)
+    assert same_day["period_days"] == 0.0 and same_day["messages_per_person_week"] is None
+    assert period_covered(pd.DataFrame({"timestamp": [pd.NaT]}), people=3)["period_start"] is None
+    assert period_covered(None, people=3)["period_days"] is None
+    m = analyze_communication(make_client(LOG_PEOPLE, dated(LOG_PAIRS))).metrics
+    assert (m["period_start"], m["period_end"], m["period_days"]) == ("2024-01-01", "2024-01-12", 11.0)
+    assert m["messages_per_person_week"] == pytest.approx(12 / 5 / (11 / 7))
+
+
+def test_message_volume_matches_the_rows():
+    v = message_volume(LOG_PEOPLE, dated(LOG_PAIRS))
+    assert (v["messages"], v["internal_messages"], v["external_messages"]) == (12.0, 7.0, 5.0)
+    assert v["cross_department_message_share"] == pytest.approx(5 / 12)
+    assert message_volume(LOG_PEOPLE, None)["cross_department_message_share"] is None
+
+
+def test_reporting_lines_without_tie_or_message():
+    # lines b-a, c-a, d-a, e-d: a-b is a tie (3 messages), a-c one message, a-d a tie, d-e one message
+    people = make_people({"X": ["a", "b", "c"], "Y": ["d", "e"]}, managers={"b": "a", "c": "a", "d": "a", "e": "d"})
+    m = analyze_communication(make_client(people, dated(LOG_PAIRS))).metrics
+    assert m["reporting_lines"] == 4 and m["ties_on_reporting_lines"] == 2
+    assert m["reporting_lines_without_tie"] == 2  # a-c and d-e: below the tie rule
+    assert m["reporting_lines_without_messages"] == 0  # but every manager wrote to every report
+    people.loc[people["employee_id"] == "e", "manager_id"] = "b"  # b-e: no message at all
+    m = analyze_communication(make_client(people, dated(LOG_PAIRS))).metrics
+    assert m["reporting_lines_without_tie"] == 2 and m["reporting_lines_without_messages"] == 1
+
+
+def test_department_communities_hand_case():
+    people = make_people({"X": ["a", "b", "c", "d"], "Y": ["e", "f"]})
+    t = department_communities(people, [0, 0, 1, None, 1, 1]).set_index("department")
+    assert t.loc["X", "people_with_ties"] == 3 and t.loc["X", "communities"] == 2
+    assert t.loc["X", "main_community_share"] == pytest.approx(2 / 3)
+    assert t.loc["Y", "main_community_share"] == 1.0 and t.loc["Y", "communities"] == 1
+    none = department_communities(people, [None] * 6).set_index("department")
+    assert none["communities"].tolist() == [0, 0] and none["main_community_share"].isna().all()
+
+
+def test_communities_per_department_in_the_analysis_and_privacy():
+    # A and B: 5-cliques joined by one tie; S (2 people) hangs off A: S is never listed
+    people = make_people({"A": [f"a{i}" for i in range(5)], "B": [f"b{i}" for i in range(5)], "S": ["s1", "s2"]})
+    pairs = clique([f"a{i}" for i in range(5)]) + clique([f"b{i}" for i in range(5)])
+    pairs += [("a0", "b0"), ("s1", "a1"), ("s2", "a2")]
+    r = analyze_communication(make_client(people, make_rows(pairs), min_group_size=5))
+    m = r.metrics
+    # S (2) alone could be recovered from the totals, so A is suppressed with it: only B is listed
+    assert list(m["community_departments"]) == ["B"] and m["community_departments_hidden"] == 2
+    assert m["community_departments"]["B"] == {"people_with_ties": 5, "main_community_share": 1.0, "communities": 1}
+    assert r.communities["department"].tolist() == ["B"]
+    assert m["communities_large"] == 2 and m["communities"] == 2
+    assert "S" not in json.dumps(m["community_departments"])
+    # without detection: no table
+    r = analyze_communication(make_client(people, make_rows(pairs), min_group_size=5), max_community_edges=0)
+    assert m["communities_method"] == "louvain" and r.metrics["community_departments"] == {}
+    assert r.metrics["community_departments_hidden"] is None and r.communities.empty
+
+
+def test_bases_disagree_and_the_findings_that_say_so():
+    from orgkit.assessment import assess
+    from orgkit.findings import derive_findings
+
+    # X = {a, b, c}, Y = {d, e}: every pair in contact has 2 messages, except a-b with 40: 2 of 4 ties
+    # cross (50%) but only 4 of 46 messages (9%)
+    pairs = [("a", "b")] * 40 + [("b", "c")] * 2 + [("a", "d")] * 2 + [("c", "e")] * 2
+    client = make_client(LOG_PEOPLE, dated(pairs), min_group_size=1)
+    a = assess(client)
+    m = a.communication.metrics
+    assert m["cross_department_share"] == pytest.approx(0.5)
+    assert m["cross_department_message_share"] == pytest.approx(4 / 46)
+    assert m["bases_disagree"] is True
+    found = {f.key: f for f in derive_findings(a) if f.area == "communication"}
+    inward = found["volume_inward"]
+    assert inward.status == "amber" and inward.values["en"]["basis"] == "ties and messages"
+    assert inward.text("en").startswith("50% of ties but only 9% of messages cross department lines")
+    assert "50%" in inward.text("zh") and "9%" in inward.text("zh")
+    assert found["message_openness"].values["en"]["basis"] == "messages"
+    assert "9% of the 46 messages" in found["message_openness"].text("en")
+    assert found["openness"].values["en"]["basis"] == "ties"
+    assert all("basis" in f.values["en"] for f in found.values())
+
+
+@pytest.mark.realdata
+def test_manufacturing_email_volume_period_and_reporting_lines(shared_data, tmp_path):
+    """82,927 dated e-mails over a 154-person reports-to tree: every new figure against plain pandas."""
+    from orgkit.assessment import assess
+    from orgkit.data.loading import load_client
+    from orgkit.findings import derive_findings
+
+    src = shared_data / "manufacturing_email_hierarchy"
+    tree = pd.read_csv(src / "reportsto.csv")
+    mail = pd.read_csv(src / "communication.csv", sep=";")
+    g = nx.DiGraph((m, e) for e, m in zip(tree["ID"], tree["ReportsToID"]) if e != m)
+    branch = {86: "Board"}  # departments are not in the data: the branch under the CEO stands in
+    for head in g.successors(86):
+        for person in nx.descendants(g, head) | {head}:
+            branch[person] = f"Branch {head}"
+    pd.DataFrame({"ID": tree["ID"], "ReportsToID": tree["ReportsToID"], "Department": tree["ID"].map(branch)}
+                 ).to_csv(tmp_path / "people.csv", index=False)
+    mail.to_csv(tmp_path / "communication.csv", index=False, sep=";")
+    client = load_client(tmp_path)
+    a = assess(client)
+    m = a.communication.metrics
+
+    kept = mail[mail["Sender"].isin(branch) & mail["Recipient"].isin(branch) & (mail["Sender"] != mail["Recipient"])]
+    assert m["rows"] == len(kept) == 82_677 and m["messages"] == len(kept)
+    cross = kept["Sender"].map(branch) != kept["Recipient"].map(branch)
+    assert m["cross_department_message_share"] == pytest.approx(cross.mean(), abs=1e-12)
+    assert m["ei_index_weighted"] == pytest.approx(2 * cross.mean() - 1, abs=1e-12)
+    # the period: 2 January to 30 September 2010
+    assert (m["period_start"], m["period_end"]) == ("2010-01-02", "2010-09-30")
+    when = pd.to_datetime(kept["EventDate"])
+    days = (when.max() - when.min()).total_seconds() / 86400
+    assert m["period_days"] == pytest.approx(days) and 8.5 < m["period_months"] < 9.0
+    assert m["messages_per_person_week"] == pytest.approx(len(kept) / 154 / (days / 7))
+    # the tie rule: a dated log, so 2 or more messages; pairs with one message left out
+    lo, hi = np.minimum(kept["Sender"], kept["Recipient"]), np.maximum(kept["Sender"], kept["Recipient"])
+    per_pair = kept.groupby([lo, hi]).size()
+    assert m["tie_basis"] == "messages" and m["tie_evidence"] == ["timestamps", "repeated_pairs"]
+    assert m["tie_min_messages"] == 2 and m["tie_threshold_waived"] is False
+    assert m["pairs"] == len(per_pair) and m["pairs_below_threshold"] == int((per_pair == 1).sum())
+    assert m["edges"] == int((per_pair >= 2).sum())
+    ties = per_pair[per_pair >= 2].reset_index()
+    tie_cross = ties.iloc[:, 0].map(branch) != ties.iloc[:, 1].map(branch)
+    assert m["cross_department_share"] == pytest.approx(tie_cross.mean(), abs=1e-12)
+    # 65% of ties but 55% of messages cross: the bases disagree, and a finding says so
+    assert round(100 * m["cross_department_share"]) == 65 and round(100 * m["cross_department_message_share"]) == 55
+    assert m["bases_disagree"] is True
+    assert "volume_inward" in {f.key for f in derive_findings(a)}
+    # reporting lines without a tie, and without any message, by set arithmetic
+    lines = {frozenset((e, mg)) for e, mg in zip(tree["ID"], tree["ReportsToID"]) if e != mg}
+    tie_set = {frozenset(p) for p in zip(ties.iloc[:, 0], ties.iloc[:, 1])}
+    contact = {frozenset(p) for p in per_pair.index}
+    assert m["reporting_lines"] == len(lines) == 153
+    assert m["reporting_lines_without_tie"] == len(lines - tie_set)
+    assert m["reporting_lines_without_messages"] == len(lines - contact)
+    # communities against departments: only departments of 5 or more with 5 or more people with ties
+    assert m["communities_method"] == "louvain" and 0 < m["community_department_nmi"] < 1
+    sizes = pd.Series(branch).value_counts()
+    assert set(m["community_departments"]) <= set(sizes[sizes >= 5].index)
+    assert all(v["people_with_ties"] >= 5 for v in m["community_departments"].values())
+    assert "Branch 69" in m["community_departments"]
