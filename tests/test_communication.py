@@ -824,3 +824,83 @@ def test_manufacturing_email_volume_period_and_reporting_lines(shared_data, tmp_
     assert set(m["community_departments"]) <= set(sizes[sizes >= 5].index)
     assert all(v["people_with_ties"] >= 5 for v in m["community_departments"].values())
     assert "Branch 69" in m["community_departments"]
+
+
+# --------------------------------------------------------------------------------------------------
+# The report's blocks
+# --------------------------------------------------------------------------------------------------
+def _book(people, rows, language="en", min_group_size=5):
+    from orgkit.report.book import ReportBook
+
+    client = from_frames(people, communication=rows, settings={"min_group_size": min_group_size,
+                                                              "language": language, "name": "t"})
+    return ReportBook(client)
+
+
+def _text(block) -> str:
+    import re
+
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", block.markup))
+
+
+def _log_org():
+    """Sales and R&D (6 each, managed by s0 and r0 under the CEO c0 of Legal, 3 people with l1, l2).
+
+    Messages: inside Sales and R&D, each member writes 5 times to their manager; s0 and r0 exchange 2 (the
+    only tie across); each Sales member writes once to one R&D member (5 one-off pairs); l1 and l2 write
+    once each to the CEO (one-offs). The CEO has no tie with s0 or r0 (no message at all).
+    """
+    sales, rnd = [f"s{i}" for i in range(6)], [f"r{i}" for i in range(6)]
+    people = make_people({"Sales": sales, "R&D": rnd, "Legal": ["c0", "l1", "l2"]},
+                         managers={**{p: "s0" for p in sales[1:]}, **{p: "r0" for p in rnd[1:]},
+                                   "s0": "c0", "r0": "c0", "l1": "c0", "l2": "c0"})
+    pairs = [(p, "s0") for p in sales[1:] for _ in range(5)] + [(p, "r0") for p in rnd[1:] for _ in range(5)]
+    pairs += [("s0", "r0"), ("r0", "s0")] + [(f"s{i}", f"r{i}") for i in range(1, 6)]
+    pairs += [("l1", "c0"), ("l2", "c0")]
+    return people, dated(pairs)
+
+
+def test_report_states_the_tie_rule_period_and_both_bases():
+    people, rows = _log_org()
+    book = _book(people, rows)
+    m = book.assessment.communication.metrics
+    # pairs: 10 inside, s0-r0, 5 one-offs across, 2 one-offs in Legal = 18; 7 left out of 18 = 39% < 50%
+    assert m["pairs"] == 18 and m["pairs_below_threshold"] == 7 and not m["tie_threshold_waived"]
+    text = _text(book.communication_basis())
+    assert "it has dates, the same sender and recipient appear in several rows" in text
+    assert "A tie is 2 or more messages between two people" in text
+    assert "7 pairs (39% of the pairs in contact, 7 messages) exchanged fewer" in text
+    assert f"from {rows['timestamp'].iloc[0]} to {rows['timestamp'].iloc[-1]}" in text
+    # ties: 1 of 11 crosses (9%); messages: 2 + 5 = 7 of 59 (12%)
+    assert "Crossing department lines 9% 12%" in text
+    assert "59" in text and "Legal" not in text
+    zh = _text(_book(people, rows, "zh").communication_basis())
+    assert "双向合计" in zh and "按消息量" in zh and "Legal" not in zh
+
+
+def test_report_formal_informal_block():
+    people, rows = _log_org()
+    book = _book(people, rows)
+    m = book.assessment.communication.metrics
+    # lines: 10 inside (ties), s0-c0, r0-c0 (no message), l1-c0, l2-c0 (one message each: no tie)
+    assert (m["reporting_lines"], m["reporting_lines_without_tie"], m["reporting_lines_without_messages"]) == (14, 4, 2)
+    text = _text(book.formal_informal())
+    assert "4 of the 14 reporting lines (29%) carry no communication tie" in text
+    assert "2 of them show no message at all" in text
+    assert "normalised mutual information" in text
+    assert "Legal" not in text  # 3 people: never named
+    # R&D (6) is hidden with it, as in the E-I table: Legal alone could be recovered from the totals
+    assert "R&amp;D" not in text and "R&D" not in text and "Sales 6 100% 1" in text
+    assert "2 departments with fewer than 5 people, or fewer than 5 with ties, are not shown" in text
+    assert "agree closely (normalised mutual information 1.00" in text
+    zh = _text(_book(people, rows, "zh").formal_informal())
+    assert "14 条汇报线中有 4 条（29%）没有对应的沟通关系" in zh and "标准化互信息" in zh
+
+
+def test_report_blocks_for_named_ties():
+    rows = make_rows(TWO_CLIQUE_PAIRS)  # one row per named tie
+    book = _book(TWO_CLIQUES, rows, min_group_size=4)
+    text = _text(book.communication_basis())
+    assert "Each row of the communication file is read as one tie" in text and "<table" not in \
+        book.communication_basis().markup
+    assert "no reporting lines" in _text(book.formal_informal())

@@ -587,7 +587,7 @@ class ReportBook:
         if nmi is not None:
             band = ("follows" if nmi >= th["communication.nmi.follows_min"] else
                     "across" if nmi < th["communication.nmi.across_below"] else "partly")
-            notes.append(self._t(f"formal.nmi.{band}", nmi=fmt_number(nmi, 2)))
+            notes.append(self._t(f"formal.nmi.{band}", nmi=f"{nmi:.2f}"))
         hidden = int(m.get("community_departments_hidden") or 0)
         note = self._tn("formal.hidden", hidden, n=hidden, k=self.min_group_size) if hidden else None
         tbl = table(c.communities, {"department": self._t("column.department"),
