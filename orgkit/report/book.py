@@ -500,14 +500,14 @@ class ReportBook:
         evidence = self._t("list.separator").join(self._t(f"basis.evidence.{e}") for e in m["tie_evidence"])
         texts = [self._t("basis.evidence", evidence=evidence)]
         pairs, left = int(m["pairs"]), int(m["pairs_below_threshold"])
-        values = {"min": int(m["tie_min_messages"]), "pairs": fmt_number(pairs), "pairs_out": fmt_number(left),
+        values = {"min": int(m["tie_min_messages"]), "pairs": fmt_number(pairs), "n": fmt_number(left),
                   "share_out": pct(left / pairs if pairs else None),
                   "messages_out": fmt_number(m.get("messages_below_threshold"), 0)}
         if m.get("tie_threshold_waived"):
             would = int(m.get("pairs_left_out_if_applied") or 0)
-            texts.append(self._t("basis.rule.waived", **{**values, "min": int(th["communication.tie.min_messages"]),
-                                                        "pairs_out": fmt_number(would),
-                                                        "share_out": pct(would / pairs if pairs else None)}))
+            texts.append(self._t("basis.rule.waived", min=int(th["communication.tie.min_messages"]),
+                                 pairs=fmt_number(pairs), pairs_out=fmt_number(would),
+                                 share_out=pct(would / pairs if pairs else None)))
         elif m.get("tie_reciprocated"):
             texts.append(self._tn("basis.rule.reciprocated", left, **values))
         elif values["min"] <= 1:
@@ -568,11 +568,11 @@ class ReportBook:
             texts.append(self._t("formal.no_hierarchy"))
         else:
             without = int(m.get("reporting_lines_without_tie") or 0)
-            texts.append(self._tn("formal.lines", without, without=fmt_number(without), lines=fmt_number(lines),
+            texts.append(self._tn("formal.lines", without, n=fmt_number(without), lines=fmt_number(lines),
                                   share=fmt_number(without / lines, percent=True)))
             silent = m.get("reporting_lines_without_messages")
             if silent and silent != without:  # a threshold above one message: some lines have a few messages
-                texts.append(self._tn("formal.lines_silent", int(silent), silent=fmt_number(silent)))
+                texts.append(self._tn("formal.lines_silent", int(silent), n=fmt_number(silent)))
         out = head + paragraphs(" ".join(texts) if self.language == "en" else "".join(texts))
         method = m.get("communities_method")
         if method == "skipped":
@@ -580,7 +580,7 @@ class ReportBook:
         if method != "louvain":
             return out
         n_comm = int(m.get("communities") or 0)
-        intro = self._tn("formal.communities", n_comm, communities=fmt_number(n_comm),
+        intro = self._tn("formal.communities", n_comm, n=fmt_number(n_comm),
                          large=fmt_number(m.get("communities_large")), k=self.min_group_size)
         nmi = m.get("community_department_nmi")
         notes = []
