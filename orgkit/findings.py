@@ -331,21 +331,14 @@ def _communication(m: Mapping[str, Any], visible: set[str], th: Thresholds) -> l
         status = "green" if openness is None else th.status("communication.openness", openness)
         out.append(Finding("communication", "openness", status, _both(
             cross=_pct(cross), ei=_signed(ei), expected=_signed(exp), openness=openness, basis="ties"), 1.5))
-    # message figures (a message log): every message counted, beside the ties
-    share_msg = m.get("cross_department_message_share")
-    if share_msg is not None and exp is not None:
-        ei_msg = 2 * share_msg - 1
-        openness = min(1.0, (1 + ei_msg) / (1 + exp)) if (1 + exp) > 0 else None
-        status = "green" if openness is None else th.status("communication.openness", openness)
-        out.append(Finding("communication", "message_openness", status, _both(
-            cross=_pct(share_msg), messages=_num(m.get("messages"), 0), ei=_signed(ei_msg), expected=_signed(exp),
-            openness=openness, basis="messages"), 1.45))
-        share_ties = m.get("cross_department_share")
-        if m.get("bases_disagree") and share_ties is not None:
-            key = "volume_inward" if share_ties > share_msg else "volume_outward"
-            out.append(Finding("communication", key, "amber", _both(
-                ties=_pct(share_ties), messages=_pct(share_msg), tie_share=share_ties, message_share=share_msg,
-                basis="ties and messages"), 1.7))
+    # a message log: the share of messages crossing departments, beside the share of ties, when they disagree
+    # (the openness rule is set for ties; the message figure is shown beside it, not coloured by it)
+    share_msg, share_ties = m.get("cross_department_message_share"), m.get("cross_department_share")
+    if m.get("bases_disagree") and share_msg is not None and share_ties is not None:
+        key = "volume_inward" if share_ties > share_msg else "volume_outward"
+        out.append(Finding("communication", key, "amber", _both(
+            ties=_pct(share_ties), messages=_pct(share_msg), tie_share=share_ties, message_share=share_msg,
+            gap=abs(share_ties - share_msg), basis="ties and messages"), 1.7))
     if not m.get("silos"):
         out.append(Finding("communication", "no_silos", "green", _both(basis="ties"), 0.7))
     isolates, share = m.get("isolates") or 0, m.get("isolate_share")

@@ -536,12 +536,13 @@ class ReportBook:
         }, dtype="str")
         tbl = table(rows, {"measure": self._t("column.measure"), "ties": self._t("column.by_ties"),
                            "messages": self._t("column.by_messages")}, language=self.language)
-        keys = ("volume_inward", "volume_outward", "message_openness")
+        keys = ("volume_inward", "volume_outward")
         notes = [f.text(self.language) for key in keys for f in self.findings
                  if f.area == "communication" and f.key == key]
         tie_share, msg_share = m.get("cross_department_share"), m.get("cross_department_message_share")
         if m.get("bases_disagree") is False:
-            notes.insert(0, self._t("basis.agree", ties=pct(tie_share), messages=pct(msg_share)))
+            notes.insert(0, self._t("basis.agree", ties=pct(tie_share), messages=pct(msg_share),
+                                    gap=f"{round(100 * th['communication.basis.gap_min'], 1):g}"))
         notes.append(self._t("basis.findings"))
         return head + paragraphs(joined) + tbl + interpretation(*notes)
 
