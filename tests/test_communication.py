@@ -500,6 +500,8 @@ def test_krackhardt_advice_by_department(shared_data):
     # orgkit's headline numbers are undirected: compare with networkx on the undirected graph.
     undirected = directed.to_undirected()
     ref = networkx_reference(undirected, dept)
+    # a survey of named ties: read as given, whatever the message threshold
+    assert m["tie_basis"] == "rows" and m["tie_min_messages"] == 1 and m["pairs_below_threshold"] == 0
     assert m["edges"] == undirected.number_of_edges()
     assert m["density"] == pytest.approx(ref["density"], abs=1e-12)
     assert m["ei_index"] == pytest.approx(ref["ei_index"], abs=1e-12)
@@ -544,6 +546,7 @@ def test_snap_email_eu_core(shared_data):
     directed.remove_edges_from(list(nx.selfloop_edges(directed)))
     undirected = directed.to_undirected()
     ref = networkx_reference(undirected, dept)
+    assert m["tie_basis"] == "rows" and m["tie_evidence"] == []  # a static edge list: every pair is a tie
     assert m["people"] == 1005 and m["edges"] == undirected.number_of_edges() == 16_064
     assert m["density"] == pytest.approx(ref["density"], abs=1e-12)
     assert m["ei_index"] == pytest.approx(ref["ei_index"], abs=1e-12)
@@ -905,3 +908,26 @@ def test_report_blocks_for_named_ties():
     assert "Each row of the communication file is read as one tie" in text and "<table" not in \
         book.communication_basis().markup
     assert "no reporting lines" in _text(book.formal_informal())
+
+
+@pytest.mark.realdata
+def test_lyon_hospital_contacts_ties_against_contacts(shared_data):
+    """32,424 face-to-face contacts of 20 s on a hospital ward, by role: 3 in 4 ties but 2 in 5 contacts cross roles."""
+    folder = shared_data / "lyon_hospital_rfid"
+    nodes = pd.read_csv(folder / "rfid_nodes.csv")
+    contacts = pd.read_csv(folder / "rfid_edges.csv")
+    people = pd.DataFrame({"employee_id": nodes["vid"].astype(str), "department": nodes["Status"]})
+    rows = pd.DataFrame({"source_id": contacts["from"].astype(str), "target_id": contacts["to"].astype(str)})
+    m = analyze_communication(make_client(people, rows, min_group_size=5)).metrics
+    role = dict(zip(people["employee_id"], people["department"]))
+    cross = rows["source_id"].map(role) != rows["target_id"].map(role)
+    assert m["tie_evidence"] == ["repeated_pairs"] and m["messages"] == len(rows) == 32_424
+    assert m["cross_department_message_share"] == pytest.approx(cross.mean(), abs=1e-12)
+    lo, hi = np.minimum(rows["source_id"], rows["target_id"]), np.maximum(rows["source_id"], rows["target_id"])
+    per_pair = rows.groupby([lo, hi]).size()
+    assert m["pairs"] == len(per_pair) == 1139 and m["edges"] == int((per_pair >= 2).sum())
+    ties = per_pair[per_pair >= 2].reset_index()
+    assert m["cross_department_share"] == pytest.approx(
+        (ties.iloc[:, 0].map(role) != ties.iloc[:, 1].map(role)).mean(), abs=1e-12)
+    assert m["cross_department_share"] > 0.7 and m["cross_department_message_share"] < 0.45
+    assert m["bases_disagree"] is True
