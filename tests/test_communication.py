@@ -931,3 +931,13 @@ def test_lyon_hospital_contacts_ties_against_contacts(shared_data):
         (ties.iloc[:, 0].map(role) != ties.iloc[:, 1].map(role)).mean(), abs=1e-12)
     assert m["cross_department_share"] > 0.7 and m["cross_department_message_share"] < 0.45
     assert m["bases_disagree"] is True
+
+
+def test_ei_plot_draws_messages_beside_ties():
+    from orgkit.plots.communication import plot_ei_index
+
+    r = analyze_communication(make_client(LOG_PEOPLE, dated(LOG_PAIRS)))
+    labels = [t.get_text() for t in plot_ei_index(r.departments, messages=True).axes[0].get_legend().get_texts()]
+    assert labels == ["random mixing", "on ties", "on messages"]
+    labels = [t.get_text() for t in plot_ei_index(r.departments).axes[0].get_legend().get_texts()]
+    assert "on messages" not in labels

@@ -447,7 +447,8 @@ class ReportBook:
         c = self.assessment.communication
         if not self._available("communication") or c.departments.empty:
             return self._empty()
-        fig = plot_ei_index(c.departments, language=self.language)
+        by_messages = c.metrics.get("tie_basis") == "messages"
+        fig = plot_ei_index(c.departments, language=self.language, messages=by_messages)
         notes = [f.text(self.language) for f in self.findings if f.key in ("silo", "openness", "no_silos", "isolates")]
         d = c.departments.copy()
         d["silo"] = d["silo"].map(lambda v: "" if pd.isna(v) else (self._t("word.yes") if v else ""))
@@ -465,7 +466,8 @@ class ReportBook:
                     formats={"density": ".2", "ei_index": signed, "ei_index_expected": signed,
                              "external_share": "percent", "external_message_share": "percent"},
                     min_group_size=self.min_group_size, language=self.language)
-        return (subheading(self._t("heading.ei"), "ei-index") + self._figure(fig, "ei_index", self._t("caption.ei"))
+        caption = self._t("caption.ei_messages" if by_messages else "caption.ei")
+        return (subheading(self._t("heading.ei"), "ei-index") + self._figure(fig, "ei_index", caption)
                 + interpretation(self._t("interpret.ei", max_external=self.assessment.thresholds.text(
                     "communication.silo.max_external_share")), *notes) + tbl)
 
