@@ -1,9 +1,12 @@
 """Communication graph density: who talks to whom, across which department lines, through whom.
 
 The communication table (one row per message, meeting or named tie) becomes an undirected simple graph
-with one node per person in ``people`` (people with no ties count) and an edge between two people when
-any row links them in either direction; an edge's ``weight`` is the sum of its rows' weights. Headline
-metrics are unweighted; weighted variants carry a ``_weighted`` suffix.
+with one node per person in ``people`` (people with no ties count) and an edge (a tie) between two people
+who meet the tie rule: in a message log (:func:`message_log_evidence`) at least
+``communication.tie.min_messages`` messages in either direction (:func:`select_ties`), in a table of named
+ties any row. An edge's ``weight`` is the sum of its rows' weights (its messages). Headline metrics count
+ties; the message figures (:func:`message_volume`, ``_weighted`` variants) count every message, and
+:func:`period_covered` says which dates the log spans.
 
 Everything is computed on integer codes with numpy (edge list, department tie counts, degree sums,
 department matrix, modularity, reciprocity, isolates, reporting-line overlap). Betweenness uses a
@@ -469,7 +472,8 @@ def department_ties(people: pd.DataFrame, edges: pd.DataFrame) -> pd.DataFrame:
         One row per department, largest first: ``department``, ``size``, ``internal_ties`` (I_d),
         ``external_ties`` (E_d), ``degree_sum`` (D_d = 2 I_d + E_d), ``density``, ``ei_index``,
         ``ei_index_expected``, ``external_share``, ``internal_weight``, ``external_weight``,
-        ``ei_index_weighted``, ``isolates`` (members without ties) and ``boundary_spanners`` (members
+        ``ei_index_weighted``, ``external_message_share`` (``W_E,d / (W_E,d + W_I,d)``, the weights of its
+        edges), ``isolates`` (members without ties) and ``boundary_spanners`` (members
         with ties into at least two other departments). Undefined values are NaN. This table is
         not for display: pass it through :func:`orgkit.privacy.suppress_small_groups` first.
 
@@ -1544,7 +1548,15 @@ def analyze_communication(
     Returns
     -------
     CommunicationResult
-        ``metrics`` holds (JSON-safe): ``available``, ``people``, ``edges``, ``rows``, ``density``,
+        ``metrics`` holds (JSON-safe): the tie rule used (``tie_basis``, ``tie_evidence``,
+        ``tie_rule_source``, ``tie_min_messages``, ``tie_threshold_waived``, ``pairs_left_out_if_applied``,
+        ``tie_reciprocated``, ``pairs``, ``pairs_below_threshold``, ``messages_below_threshold``), the
+        message figures (``messages``, ``cross_department_share`` on ties beside
+        ``cross_department_message_share`` on messages, ``bases_disagree``), the period (``period_start``,
+        ``period_end``, ``period_days``, ``period_months``, ``messages_per_person_week``), formal against
+        informal (``reporting_lines_without_tie``, ``reporting_lines_without_messages``,
+        ``communities_large``, ``community_departments``, ``community_departments_hidden``) and
+        ``available``, ``people``, ``edges``, ``rows``, ``density``,
         ``isolates``, ``isolate_share``, ``largest_component_share``, ``ei_index``,
         ``ei_index_expected``, ``ei_index_weighted``, ``modularity``, ``reciprocity``,
         ``reporting_lines``, ``ties_along_reporting_lines``, ``reporting_lines_with_tie``,
@@ -1558,6 +1570,18 @@ def analyze_communication(
 
     Notes
     -----
+    **Ties.** When the rows are a message log (:func:`message_log_evidence`: dates, repeated
+    sender-recipient pairs or message counts), a tie is ``communication.tie.min_messages`` (default 2)
+    messages or more between two people, both directions together, and with
+    ``communication.tie.reciprocated`` at least one each way (:func:`select_ties`). A table of named ties
+    (one row per nomination, a network survey such as Krackhardt's) is read as given unless the client
+    sets the count. When the default count would leave out more than
+    ``communication.tie.max_left_out_share`` of the pairs in contact, the log is too thin for one message to
+    be noise and every pair counts (``tie_threshold_waived``). Everything but the message figures uses the
+    ties; the message figures, the weighted matrix and ``ei_index_weighted`` count every message, and
+    ``reciprocity`` reads the rows. ``bases_disagree`` when the tie and message shares crossing departments
+    differ by ``communication.basis.gap_min`` or more.
+
     Definitions are those of :func:`density`, :func:`ei_index`, :func:`expected_ei_index`,
     :func:`department_ties`, :func:`modularity` (department partition), :func:`reciprocity`,
     :func:`brokers`, :func:`formal_informal_overlap` and :func:`silos`. ``community_department_nmi``
@@ -1593,6 +1617,7 @@ def analyze_communication(
     .. [1] Krackhardt, D., & Stern, R. N. (1988). https://doi.org/10.2307/2786835
     .. [2] Newman, M. E. J. (2006). https://doi.org/10.1073/pnas.0601602103
     .. [3] Brandes, U. (2001). https://doi.org/10.1080/0022250X.2001.9990249
+    .. [4] Kossinets, G., & Watts, D. J. (2006). https://doi.org/10.1126/science.1116869
 
     Examples
     --------
