@@ -244,10 +244,10 @@ def area_evidence(result: Any, thresholds: Thresholds = DEFAULTS) -> dict[str, A
 
     Notes
     -----
-    :math:`e = \sum_{j\,\mathrm{measured}} w_j / \sum_j w_j` over the score's components
+    :math:`e = \\sum_{j\\,\\mathrm{measured}} w_j / \\sum_j w_j` over the score's components
     (structure: spans, layers, single-report managers, function coverage, split/merge fit, RACI;
     communication: openness, silos, isolates, connectedness; decisions: hops, approvals, latency,
-    escalation). The area is assessed when it has a score and :math:`e \ge`
+    escalation). The area is assessed when it has a score and :math:`e \\ge`
     ``score.evidence.min_share`` (default 0.5, judgement). A component from absent data (latency
     without timestamps, spans without ``manager_id``) is not measured; a score built from what remains
     is not shown when what remains weighs too little. The survey's score (mean favourable share) has no
