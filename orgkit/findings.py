@@ -381,7 +381,7 @@ def _decisions(m: Mapping[str, Any], th: Thresholds) -> list[Finding]:
         status = th.status("decisions.latency_days_median", m["latency_days_median"])
         closed = int(m.get("latency_decisions") or 0)
         out.append(Finding("decisions", "latency", status, _both(
-            closed=closed, median=_num(m["latency_days_median"]), slowest=slowest,
+            closed=closed, n=f"{closed:,}", median=_num(m["latency_days_median"]), slowest=slowest,
             slowest_median=_num(slowest_median), latency_days_median=m["latency_days_median"]),
             2.5 if status != "green" else 0.9))
     if m.get("open"):
@@ -390,7 +390,7 @@ def _decisions(m: Mapping[str, Any], th: Thresholds) -> list[Finding]:
                                      th.status("decisions.open_oldest_days", oldest)) if s != "grey"])
         if status != "green" and status != "grey":
             out.append(Finding("decisions", "open_decisions", status, _both(
-                open=int(m["open"]), decisions=m.get("decisions"), share=_pct(share),
+                open=int(m["open"]), n=f"{int(m['open']):,}", decisions=m.get("decisions"), share=_pct(share),
                 oldest=_num(oldest, 0) if oldest is not None else "–", date=m.get("reference_date") or "–",
                 open_share=share, open_oldest_days=oldest), 2.4))
     if m.get("escalated_share") is not None:

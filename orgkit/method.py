@@ -648,7 +648,8 @@ def _decisions() -> list[Metric]:
                "without decision records the report shows it, labelled as context, where the score would be."),
         Metric("context.layers", "int | null", "Reporting layers (as `structure.layers`).", "max(depth) + 1",
                f"{no_h} 0 for an empty organisation."),
-        _headline("decisions", "context.distance_to_top_mean", "float | null", no_h, ("rajan2006",)),
+        Metric("context.distance_to_top_mean", "float | null", "Mean number of reporting lines from a person to "
+               "the top of their tree (their depth), over everyone.", "mean of d(i)", no_h, ("rajan2006",)),
         Metric("context.distance_to_top_median", "float | null", "Median distance to the top: the typical "
                "person's reporting lines from the top (the report's context line).", "median of d(i)", no_h,
                ("rajan2006",)),
@@ -878,8 +879,8 @@ def definitions(area: str | None = None) -> dict[str, tuple[Metric, ...]]:
 
     Examples
     --------
-    >>> [m.key for m in definitions("scores")["scores"]]
-    ['structure', 'communication', 'decisions', 'survey', 'overall']
+    >>> [m.key for m in definitions("scores")["scores"]][:6]
+    ['structure', 'communication', 'decisions', 'survey', 'overall', 'overall_areas']
     """
     _check_area(area)
     defs = _all()

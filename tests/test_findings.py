@@ -403,7 +403,7 @@ def test_open_decisions_finding_counts_and_ages():
     assert f.status == "red"
     assert f.text("en").startswith("3 decisions are still open (25% of the records), the oldest waiting 90 days "
                                    "as of 2024-03-31")
-    assert "仍有 3 项决策悬而未决" in f.text("zh")
+    assert "仍有 3 项未决事项" in f.text("zh")
     (lat,) = _by_key(derive_findings(a), "latency")
     assert "9 closed decisions" in lat.text("en")  # 8 + "last"; the open ones are not in the latency
     # one recent open decision of 10: 10% share is amber, 10 days is green: amber

@@ -536,7 +536,7 @@ class ReportBook:
             open_line = self._t("interpret.open_unknown")
         elif m["open"]:
             oldest = m.get("open_oldest_days")
-            open_line = self._tn("interpret.open", int(m["open"]), open=f"{int(m['open']):,}", closed=closed,
+            open_line = self._tn("interpret.open", int(m["open"]), n=f"{int(m['open']):,}", closed=closed,
                                  oldest="–" if oldest is None else f"{round(oldest):,}",
                                  date=m.get("reference_date") or "–")
         else:
