@@ -726,15 +726,14 @@ def decisions_context(assessment: Any, language: str = "en") -> str | None:
     return tn("context.decisions.distance_to_top", int(round(median)), language, n=_num(median))
 
 
-def overall_text(assessment: Any, findings: Sequence[Finding], language: str = "en") -> str:
-    """The overall line: the score over the areas it covers, its status, and the areas not assessed.
+def overall_text(assessment: Any, language: str = "en") -> str:
+    """The overall line: the score over the areas it covers, and the areas not assessed.
 
-    Examples of the English text: "Overall 74 / 100 (amber) over structure, communication and employee
-    survey; not assessed: decision paths." and, below ``score.overall.min_areas`` assessed areas, "No
+    Examples of the English text: "Overall 74 / 100 over structure fit, communication and employee survey.
+    Not assessed: decision paths." (the summary shows the overall card status beside it) and, below ``score.overall.min_areas`` assessed areas, "No
     overall score: 1 area is assessed, an overall score needs at least 2."
     """
     scores = assessment.scores
-    statuses = area_statuses(assessment, findings)
     areas = assessment.overall_areas
     names = [t(f"area.{a}", language) for a in areas]
     if language == "en":
@@ -748,10 +747,7 @@ def overall_text(assessment: Any, findings: Sequence[Finding], language: str = "
     if overall is None:
         need = int(assessment.thresholds["score.overall.min_areas"])
         return tn("summary.overall_none", len(areas), language, need=need) + rest
-    return t("summary.overall_over", language, score=f"{round(overall):d}",
-             status=status_label(statuses["overall"], language).lower() if language == "en"
-             else status_label(statuses["overall"], language),
-             areas=_join(names, language, 4)) + rest
+    return t("summary.overall_over", language, score=f"{round(overall):d}", areas=_join(names, language, 4)) + rest
 
 
 def summary_cards(assessment: Any, findings: Sequence[Finding], language: str = "en", n: int = 3) -> list[dict[str, Any]]:

@@ -324,7 +324,7 @@ def test_no_decision_records_not_assessed_and_overall_over_the_rest():
     # the distance to the top is context, labelled so: the median depth of 0,1,2,2,2,2,1,2,2,2,2 is 2
     assert dec["context"].startswith("Context, not scored") and "2 reporting lines from the top" in dec["context"]
     assert decisions_context(a, "zh").startswith("背景信息")
-    line = overall_text(a, findings, "en")
+    line = overall_text(a, "en")
     assert line.startswith(f"Overall {round(scores['overall'])} / 100") and "over structure fit and communication" in line
     assert "Not assessed: decision paths and employee survey." in line
     # metrics.json says the same
@@ -346,7 +346,7 @@ def test_overall_needs_enough_assessed_areas():
     assert len(a.overall_areas) == 2 and a.scores["overall"] is None
     findings = derive_findings(a)
     assert area_statuses(a, findings)["overall"] == "grey"
-    assert overall_text(a, findings, "en").startswith(
+    assert overall_text(a, "en").startswith(
         "No overall score: 2 areas are assessed, and an overall score needs at least 3.")
 
 

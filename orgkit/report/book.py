@@ -286,7 +286,7 @@ class ReportBook:
         statuses = area_statuses(self.assessment, self.findings)
         return scorecard(cards, language=self.language, overall=self.assessment.scores.get("overall"),
                          thresholds=self.assessment.thresholds,
-                         overall_line=overall_text(self.assessment, self.findings, self.language),
+                         overall_line=overall_text(self.assessment, self.language),
                          overall_status=statuses["overall"])
 
     def section(self, area: str) -> "HTML":
@@ -564,11 +564,20 @@ class ReportBook:
         t = d.longest.copy()
         t["initiator_id"] = self._person(t["initiator_id"])
         t["decider_id"] = self._person(t["decider_id"])
+        # an open decision says so (and how long it has waited) instead of a blank number of days
+        paths = d.paths.set_index("decision_id")
+        state = t["decision_id"].map(paths["state"])
+        waited = t["decision_id"].map(paths["open_days"])
+        t["latency_days"] = [
+            self._t("table.open_days", days=f"{round(w):,}") if s_ == "open" and not pd.isna(w)
+            else ("–" if pd.isna(v) else f"{v:,.1f}")
+            for s_, w, v in zip(state, waited, t["latency_days"])]
+        t = t.astype({"latency_days": "str"})
         return subheading(self._t("heading.longest"), "longest") + table(
             t, {"decision_id": self._t("column.decision"), "decision_type": self._t("column.type"),
                 "initiator_id": self._t("column.initiator"), "decider_id": self._t("column.decider"),
                 "hops": self._t("column.hops"), "approvals": self._t("column.approvals"), "latency_days": self._t("column.days")},
-            formats={"latency_days": ".1"}, language=self.language)
+            language=self.language)
 
     # ---------------------------------------------------------------- survey
     @_parallel_block
