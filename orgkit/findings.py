@@ -30,6 +30,7 @@ __all__ = [
     "recommend",
     "summary_cards",
     "card_status",
+    "shown_band",
     "area_statuses",
     "decisions_context",
     "overall_text",
@@ -674,22 +675,36 @@ def card_status(band: str, finding_statuses: Iterable[str]) -> str:
     return _worst([band, CARD_CAP[_worst(known)]])
 
 
+def shown_band(score: float | None, thresholds: Thresholds | None = None) -> str:
+    """:func:`score_status` of a score as the report shows it, a whole number (69.6 shows as 70: green).
+
+    Examples
+    --------
+    >>> shown_band(69.6), score_status(69.6), shown_band(None)
+    ('green', 'amber', 'grey')
+    """
+    return score_status(None if score is None else float(round(score)), thresholds)
+
+
 def area_statuses(assessment: Any, findings: Sequence[Finding]) -> dict[str, str]:
     """Every card's status, by :func:`card_status`: per area and ``overall``.
 
     The summary cards, the section heads and ``metrics.json`` (``<area>.status``, ``scores.status``) all
     read their colour here. An area's card holds its findings; the overall card holds the assessed areas'
     cards (so the overall is never green while an assessed area is red) and is grey without an overall
-    score.
+    score. The band is that of the score as the report shows it, a whole number: 69.6 shows as 70 and is
+    green, as the legend says.
     """
     th = assessment.thresholds
     scores = assessment.scores
     out: dict[str, str] = {}
+    def band(score: float | None) -> str:
+        return shown_band(score, th)
+
     for area in ("structure", "communication", "decisions", "survey"):
-        band = th.score_status(scores.get(area))
-        out[area] = card_status(band, [f.status for f in findings if f.area == area])
+        out[area] = card_status(band(scores.get(area)), [f.status for f in findings if f.area == area])
     assessed = [out[a] for a in out if scores.get(a) is not None]
-    out["overall"] = card_status(th.score_status(scores.get("overall")), assessed)
+    out["overall"] = card_status(band(scores.get("overall")), assessed)
     return out
 
 
@@ -701,7 +716,7 @@ def _not_assessed_note(assessment: Any, area: str, language: str) -> str:
     reason = evidence["reason"]
     th = assessment.thresholds
     if reason == "no_data":
-        return t(f"area.{area}.not_available", language) + "."
+        return t(f"area.{area}.not_available", language) + ("。" if language == "zh" else ".")
     if reason == "hidden":
         return t("summary.not_assessed.hidden", language, k=assessment.client.settings.min_group_size)
     if reason == "evidence":
@@ -773,7 +788,7 @@ def summary_cards(assessment: Any, findings: Sequence[Finding], language: str = 
         tops = [f.text(language) for f in top_findings(findings, area, n)]
         assessed = score is not None
         cards.append({"area": area, "title": t(f"area.{area}", language), "score": score,
-                      "band": score_status(score, assessment.thresholds), "status": statuses[area],
+                      "band": shown_band(score, assessment.thresholds), "status": statuses[area],
                       "assessed": assessed,
                       "note": None if assessed else _not_assessed_note(assessment, area, language),
                       "context": decisions_context(assessment, language) if area == "decisions" else None,

@@ -1188,7 +1188,8 @@ def _conventions() -> list[str]:
         "of Thresholds and weights.",
         "",
         "**Card status** (`orgkit.findings.card_status`, one rule for the summary cards, the section heads and "
-        "`<area>.status` / `scores.status` in metrics.json): the score's band, held at most one band above the "
+        "`<area>.status` / `scores.status` in metrics.json): the band of the score as the report shows it (a "
+        "whole number, so 69.6 shown as 70 is green), held at most one band above the "
         "worst finding the card holds. A red finding holds a card at amber at best, so a card is never green "
         "while it holds a red finding; amber and green findings do not hold it back. A card that is not "
         "assessed is grey whatever its findings. The overall card applies the same rule to the assessed area "
