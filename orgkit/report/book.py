@@ -541,8 +541,10 @@ class ReportBook:
                                  date=m.get("reference_date") or "–")
         else:
             open_line = self._t("interpret.open_none", closed=closed, date=m.get("reference_date") or "–")
-        notes = [f.text(self.language) for f in self.findings if f.key in ("latency", "open_decisions")]
-        out = out + interpretation(open_line, *notes)
+        notes = [f.text(self.language) for f in self.findings if f.key in ("open_decisions", "latency")]
+        if any(f.key == "open_decisions" for f in self.findings):
+            open_line = ""  # the finding says it, with its status
+        out = out + interpretation(*[x for x in (open_line, *notes) if x])
         columns = {"decision_type": self._t("column.type"), "count": self._t("column.count")}
         if m.get("open") is not None:
             columns["open"] = self._t("column.open")
