@@ -419,3 +419,34 @@ def test_escalation_evidence_names_the_types(two):
     (esc,) = _by_key(findings, "escalation")
     # every budget decision of the fixture escalates: the evidence names the type and its share
     assert "By decision type: budget 100%." in esc.text("en") and "按决策类型：budget 100%。" in esc.text("zh")
+
+
+@pytest.mark.realdata
+def test_krackhardt_managers_without_decision_records(shared_data):
+    """21 real managers with a reports-to tree and advice ties, no decision records, no survey: decision paths
+    are not assessed (context only), the overall covers structure and communication."""
+    folder = shared_data / "krackhardt_hightech"
+    attrs = pd.read_csv(folder / "Krack-High-Tec-Attributes.csv", dtype=str)
+
+    def edges(name):
+        e = pd.read_csv(folder / name, sep=r"\s+", header=None, names=["ego", "alter", "tie"], dtype=str)
+        return e[e["tie"] == "1"]
+
+    manager = dict(zip(*[edges("Krack-High-Tec-edgelist-ReportsTo.txt")[c] for c in ("ego", "alter")]))
+    people = pd.DataFrame({"employee_id": attrs["ID"], "department": "dept" + attrs["DEPT"],
+                           "manager_id": attrs["ID"].map(manager)})
+    advice = edges("Krack-High-Tec-edgelist-Advice.txt").rename(columns={"ego": "source_id", "alter": "target_id"})
+    a = assess(orgkit.from_frames(people, communication=advice[["source_id", "target_id"]],
+                                  settings={"name": "krackhardt", "min_group_size": 1}))
+    findings = derive_findings(a)
+    assert a.scores["decisions"] is None and not [f for f in findings if f.area == "decisions"]
+    assert a.overall_areas == ["structure", "communication"]
+    assert a.scores["overall"] == pytest.approx(round((a.scores["structure"] + a.scores["communication"]) / 2, 1))
+    # 1 CEO, 4 vice presidents, 16 managers: the typical manager is 2 reporting lines from the top
+    cards = {c["area"]: c for c in summary_cards(a, findings, "en")}
+    assert cards["decisions"]["status"] == "grey" and cards["survey"]["status"] == "grey"
+    assert "2 reporting lines from the top" in cards["decisions"]["context"]
+    statuses = area_statuses(a, findings)
+    for area in a.overall_areas:
+        if any(f.status == "red" for f in findings if f.area == area):
+            assert statuses[area] != "green"
