@@ -579,3 +579,22 @@ def test_latency_component_drops_out_without_timestamps():
     assert r.score_components["latency_days_median"]["score"] is None
     # hops 0.3 + approvals 0.2 + escalation 0.2 of the weight 1.0 remain
     assert r.score_components["evidence_share"] == pytest.approx(0.7)
+
+
+def test_figures_and_table_count_the_same_decisions():
+    """The path figure counts every decision (open ones included), as the per-type table's count does; the
+    latency figure's n per type is the closed decisions with both dates, as behind the median days."""
+    from orgkit import load_client
+    from orgkit.data.sample import sample_client_path
+    from orgkit.plots.decisions import plot_latency_by_type, plot_path_distribution
+
+    r = analyze_decisions(load_client(sample_client_path()))
+    assert r.metrics["open"] > 0  # the sample has open decisions
+    fig = plot_path_distribution(r.paths)
+    assert sum(p.get_height() for p in fig.axes[1].patches) == r.by_type["count"].sum() == r.metrics["decisions"]
+    labels = [t.get_text() for t in plot_latency_by_type(r.paths).axes[0].get_yticklabels()]
+    n = {label.rsplit(" (n=", 1)[0]: int(label.rsplit("=", 1)[1].rstrip(")")) for label in labels}
+    with_dates = r.paths[r.paths["latency_days"].notna()].groupby("decision_type").size().to_dict()
+    assert n == with_dates
+    assert n == r.by_type.set_index("decision_type")["closed"].to_dict()  # every closed one has both dates here
+    assert sum(n.values()) == r.metrics["latency_decisions"] == r.metrics["decisions"] - r.metrics["open"]
