@@ -17,6 +17,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from orgkit import formatting
 from orgkit.i18n import LANGUAGES, format_list, join_sentences, t, tn
 from orgkit.thresholds import DEFAULTS, Thresholds
 
@@ -88,19 +89,15 @@ def status_label(status: str, language: str = "en") -> str:
 # Number formatting inside sentences
 # --------------------------------------------------------------------------------------------------
 def _pct(x: float | None) -> str:
-    return "–" if x is None else f"{100 * x:.0f}%"
+    return formatting.percent(x)
 
 
 def _num(x: float | None, digits: int = 1) -> str:
-    if x is None:
-        return "–"
-    if float(x) == int(x):
-        return f"{int(x):,}"
-    return f"{x:,.{digits}f}"
+    return formatting.number(x, digits)
 
 
 def _signed(x: float | None) -> str:
-    return "–" if x is None else f"{x:+.2f}".replace("-", "−")
+    return formatting.signed(x)
 
 
 def _join(names: Sequence[str], language: str, limit: int = 4) -> str:

@@ -111,7 +111,7 @@ def test_layers_and_spans(two):
                                         "span of 4.7")
     (spans,) = _by_key(findings, "spans")
     # counts are not followed by a verb, so "1 with more than 12" reads right for any count (was "1 have")
-    assert spans.text("en") == ("3 of 3 managers (100%) have a healthy span of 4-12 direct reports; 0 with fewer "
+    assert spans.text("en") == ("3 of 3 managers (100%) have a healthy span of 4–12 direct reports; 0 with fewer "
                                 "than 4, 0 with more than 12.")
     assert spans.status == "green"
 
