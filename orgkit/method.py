@@ -211,9 +211,7 @@ def threshold_name(key: str, language: str = "en") -> str:
         text = t(f"appendix.threshold.target.{parts[3]}", language, component=component_name(parts[2], language))
         return text[:1].upper() + text[1:]
     if parts[1] == "weight":
-        structural = parts[0] == "decisions" and parts[2] in WEIGHT_GROUPS["decisions.weight.structural"]
-        score = t("appendix.threshold.score.decisions_structural" if structural
-                  else f"appendix.threshold.score.{parts[0]}", language)
+        score = t(f"appendix.threshold.score.{parts[0]}", language)
         return t("appendix.threshold.weight", language, component=component_name(parts[2], language), score=score)
     area, topic, name = parts
     return t(f"threshold.{area}.{topic}.{name}", language)
