@@ -379,7 +379,7 @@ def _decisions(m: Mapping[str, Any], th: Thresholds) -> list[Finding]:
         status = th.status("decisions.latency_days_median", m["latency_days_median"])
         closed = int(m.get("latency_decisions") or 0)
         out.append(Finding("decisions", "latency", status, _both(
-            closed=closed, n=f"{closed:,}", median=_num(m["latency_days_median"]), slowest=slowest,
+            closed=closed, n=formatting.integer(closed), median=_num(m["latency_days_median"]), slowest=slowest,
             slowest_median=_num(slowest_median), latency_days_median=m["latency_days_median"]),
             2.5 if status != "green" else 0.9))
     if m.get("open"):
@@ -388,8 +388,8 @@ def _decisions(m: Mapping[str, Any], th: Thresholds) -> list[Finding]:
                                      th.status("decisions.open_oldest_days", oldest)) if s != "grey"])
         if status != "green" and status != "grey":
             out.append(Finding("decisions", "open_decisions", status, _both(
-                open=int(m["open"]), n=f"{int(m['open']):,}", decisions=m.get("decisions"), share=_pct(share),
-                oldest=_num(oldest, 0) if oldest is not None else "–", date=m.get("reference_date") or "–",
+                open=int(m["open"]), n=formatting.integer(m["open"]), decisions=m.get("decisions"), share=_pct(share),
+                oldest=formatting.integer(oldest), date=m.get("reference_date") or "–",
                 open_share=share, open_oldest_days=oldest), 2.4))
     if m.get("escalated_share") is not None:
         status = th.status("decisions.escalated_share", m["escalated_share"])
@@ -695,6 +695,7 @@ def area_statuses(assessment: Any, findings: Sequence[Finding]) -> dict[str, str
     th = assessment.thresholds
     scores = assessment.scores
     out: dict[str, str] = {}
+
     def band(score: float | None) -> str:
         return shown_band(score, th)
 
@@ -741,9 +742,10 @@ def decisions_context(assessment: Any, language: str = "en") -> str | None:
 def overall_text(assessment: Any, language: str = "en") -> str:
     """The overall line: the score over the areas it covers, and the areas not assessed.
 
-    Examples of the English text: "Overall 74 / 100 over structure fit, communication and employee survey.
-    Not assessed: decision paths." (the summary shows the overall card status beside it) and, below ``score.overall.min_areas`` assessed areas, "No
-    overall score: 1 area is assessed, an overall score needs at least 2."
+    Examples of the English text: "Overall 74 / 100 over structure fit, communication and employee
+    survey. Not assessed: decision paths." (the summary shows the overall card status beside it) and,
+    below ``score.overall.min_areas`` assessed areas, "No overall score: 1 area is assessed, and an
+    overall score needs at least 2."
     """
     scores = assessment.scores
     areas = assessment.overall_areas

@@ -585,13 +585,15 @@ class ReportBook:
         if d.paths["latency_days"].notna().any():
             out = out + self._figure(plot_latency_by_type(d.paths, language=self.language), "latency_by_type",
                                      self._t("caption.latency"))
-        closed = f"{int(m.get('latency_decisions') or 0):,}"
+        from orgkit import formatting
+
+        closed = formatting.integer(m.get("latency_decisions") or 0)
         if m.get("open") is None:
             open_line = self._t("interpret.open_unknown")
         elif m["open"]:
             oldest = m.get("open_oldest_days")
-            open_line = self._tn("interpret.open", int(m["open"]), n=f"{int(m['open']):,}", closed=closed,
-                                 oldest="–" if oldest is None else f"{round(oldest):,}",
+            open_line = self._tn("interpret.open", int(m["open"]), n=formatting.integer(m["open"]), closed=closed,
+                                 oldest=formatting.integer(oldest),
                                  date=m.get("reference_date") or "–")
         else:
             open_line = self._t("interpret.open_none", closed=closed, date=m.get("reference_date") or "–")
@@ -624,9 +626,11 @@ class ReportBook:
         paths = d.paths.set_index("decision_id")
         state = t["decision_id"].map(paths["state"])
         waited = t["decision_id"].map(paths["open_days"])
+        from orgkit import formatting
+
         t["latency_days"] = [
-            self._t("table.open_days", days=f"{round(w):,}") if s_ == "open" and not pd.isna(w)
-            else ("–" if pd.isna(v) else f"{v:,.1f}")
+            self._t("table.open_days", days=formatting.integer(w)) if s_ == "open" and not pd.isna(w)
+            else formatting.decimals(v, 1)
             for s_, w, v in zip(state, waited, t["latency_days"])]
         t = t.astype({"latency_days": "str"})
         return subheading(self._t("heading.longest"), "longest") + table(
