@@ -211,9 +211,7 @@ def threshold_name(key: str, language: str = "en") -> str:
         text = t(f"appendix.threshold.target.{parts[3]}", language, component=component_name(parts[2], language))
         return text[:1].upper() + text[1:]
     if parts[1] == "weight":
-        structural = parts[0] == "decisions" and parts[2] in WEIGHT_GROUPS["decisions.weight.structural"]
-        score = t("appendix.threshold.score.decisions_structural" if structural
-                  else f"appendix.threshold.score.{parts[0]}", language)
+        score = t(f"appendix.threshold.score.{parts[0]}", language)
         return t("appendix.threshold.weight", language, component=component_name(parts[2], language), score=score)
     area, topic, name = parts
     return t(f"threshold.{area}.{topic}.{name}", language)
@@ -258,6 +256,12 @@ REFERENCES: dict[str, Reference] = {
     "krackhardt1993": Reference("Krackhardt & Hanson 1993", "Krackhardt, D., & Hanson, J. R. (1993). Informal "
                                 "networks: the company behind the chart. *Harvard Business Review*, 71(4), "
                                 "104-111."),
+    "kossinets2006": Reference("Kossinets & Watts 2006", "Kossinets, G., & Watts, D. J. (2006). Empirical "
+                               "analysis of an evolving social network. *Science*, 311(5757), 88-90.",
+                               "https://doi.org/10.1126/science.1116869"),
+    "adamic2005": Reference("Adamic & Adar 2005", "Adamic, L., & Adar, E. (2005). How to search a social "
+                            "network. *Social Networks*, 27(3), 187-203.",
+                            "https://doi.org/10.1016/j.socnet.2005.01.007"),
     "blondel2008": Reference("Blondel et al. 2008", "Blondel, V. D., Guillaume, J.-L., Lambiotte, R., & Lefebvre, "
                              "E. (2008). Fast unfolding of communities in large networks. *J. Stat. Mech.*, "
                              "P10008.", "https://doi.org/10.1088/1742-5468/2008/10/P10008"),
@@ -596,8 +600,34 @@ def _communication() -> list[Metric]:
         Metric("people", "int", "People in the graph (n): everyone in people, with or without ties."),
         Metric("rows", "int", "Rows of the communication table used (after the loader dropped rows naming "
                "unknown people and self-rows).", ""),
-        Metric("edges", "int", "Ties (m): pairs of people linked by at least one row in either direction "
-               "(undirected simple graph).", "", "", ("wasserman1994",)),
+        Metric("messages", "float", "Messages: the sum of the rows' weights (1 per row without a weight column), "
+               "every row counted whatever the tie rule.", "W = Σ rows w_r"),
+        Metric("tie_basis", "str", "`messages` when the rows are a message log (see `tie_evidence`): a tie "
+               "needs `tie_min_messages` messages; `rows` when each row is a named tie (a network survey), read "
+               "as given.", "", "", ("kossinets2006",)),
+        Metric("tie_evidence", "list[str]", "What shows the rows are individual messages: `timestamps` (dated "
+               "rows), `repeated_pairs` (a sender-recipient pair in several rows), `weights` (whole-number "
+               "weights, some ≥ 2).", "", "Empty for a table of named ties."),
+        Metric("tie_rule_source", "str", "`client.yml` when the client set `communication.tie.min_messages` "
+               "or `communication.tie.reciprocated`, else `default`."),
+        Metric("tie_min_messages", "int", "Messages (both directions together) a pair needs to be a tie, as "
+               "applied: `communication.tie.min_messages` for a message log, 1 for named ties (unless "
+               "client.yml sets it) and when the threshold was waived.", "tie ⇔ w_uv ≥ k",
+               "", ("kossinets2006", "adamic2005")),
+        Metric("tie_threshold_waived", "bool", "Whether the default threshold was waived because it would "
+               "have left out more than `communication.tie.max_left_out_share` of the pairs in contact (a "
+               "thin log, where single messages are most of the evidence)."),
+        Metric("pairs_left_out_if_applied", "int | null", "Pairs the waived threshold would have left out.",
+               "", "null unless `tie_threshold_waived`."),
+        Metric("tie_reciprocated", "bool", "Whether a tie also needs a message in each direction "
+               "(`communication.tie.reciprocated`).", "", "", ("kossinets2006",)),
+        Metric("pairs", "int", "Pairs of people linked by at least one row in either direction, ties or not."),
+        Metric("pairs_below_threshold", "int", "Pairs in contact that are not ties under the tie rule.",
+               "pairs − edges"),
+        Metric("messages_below_threshold", "float", "Messages exchanged by the pairs that are not ties (they "
+               "count in the message figures only)."),
+        Metric("edges", "int", "Ties (m): pairs of people that meet the tie rule (undirected simple graph); "
+               "every pair in contact for a table of named ties.", "", "", ("wasserman1994",)),
         _headline("communication", "density", "float", "0 when n < 2 or there is no tie.", ("wasserman1994",)),
         Metric("isolates", "int", "People without any tie.", ""),
         Metric("isolate_share", "float | null", "Share of people without any tie.", "isolates / n",
@@ -610,9 +640,28 @@ def _communication() -> list[Metric]:
                "department sizes (the baseline to read `ei_index` against).",
                "1 − 2 Σ_d n_d(n_d − 1) / (n(n − 1))", "null when n < 2; −1 with one department.",
                ("krackhardt1988", "blau1977")),
-        Metric("ei_index_weighted", "float | null", "E-I index on tie weights (sum of the rows' weights) "
-               "instead of tie counts.", "(W_E − W_I) / (W_E + W_I)", no_tie,
-               ("krackhardt1988",)),
+        Metric("ei_index_weighted", "float | null", "E-I index on messages: every message counted (the sum of "
+               "the rows' weights), pairs below the tie rule included.", "(W_E − W_I) / (W_E + W_I)",
+               "null without messages.", ("krackhardt1988",)),
+        Metric("cross_department_share", "float | null", "Share of ties that cross department lines.",
+               "E / (E + I) = (1 + EI) / 2", no_tie, ("krackhardt1988",)),
+        Metric("cross_department_message_share", "float | null", "Share of messages that cross department "
+               "lines, every message counted.", "W_E / (W_E + W_I) = (1 + EI_msg) / 2",
+               "null for a table of named ties (`tie_basis` `rows`) and without messages.", ("krackhardt1988",)),
+        Metric("bases_disagree", "bool | null", "Whether the tie share and the message share crossing departments "
+               "differ by at least `communication.basis.gap_min`; the report then says so as a finding.",
+               "|E / (E + I) − W_E / (W_E + W_I)| ≥ gap_min", "null when either share is null."),
+        Metric("period_start", "str | null", "Date of the first timestamp (ISO).", "",
+               "null without a timestamp column or without any date."),
+        Metric("period_end", "str | null", "Date of the last timestamp (ISO).", "",
+               "null without a timestamp column or without any date."),
+        Metric("period_days", "float | null", "Days from the first to the last timestamp.", "t_last − t_first",
+               "null without dates."),
+        Metric("period_months", "float | null", "The period in months.", "period_days / 30.44",
+               "null without dates."),
+        Metric("messages_per_person_week", "float | null", "Messages per person and week, everyone in people "
+               "counted (how thick a record of the work the log is).", "W / (n · period_days / 7)",
+               "null without dates, or when the period is shorter than a day."),
         _headline("communication", "modularity", "float | null", f"{no_tie} 0 with a single department. "
                   "Reported, not scored (it restates the E-I index).", ("newman2006",)),
         Metric("reciprocity", "float | null", "Share of distinct directed pairs source → target whose reverse "
@@ -629,8 +678,28 @@ def _communication() -> list[Metric]:
         Metric("reporting_lines_with_tie", "float | null", "Share of reporting lines that carry a tie (how "
                "many managers talk to their reports at all).", "|T ∩ L| / |L|",
                f"{no_mgr} null when nobody has a manager.", ("krackhardt1993",)),
+        Metric("reporting_lines_without_tie", "int | null", "Reporting lines that carry no tie (manager and "
+               "report below the tie rule).", "|L \\ T|", no_mgr, ("krackhardt1993",)),
+        Metric("reporting_lines_without_messages", "int | null", "Reporting lines without a single message in "
+               "either direction.", "|L \\ P|; P = pairs in contact",
+               f"{no_mgr} null for a table of named ties.", ("krackhardt1993",)),
         Metric("communities", "int | null", "Louvain communities (seed 0) among people with ties.", "",
                "null when `communities_method` is `none` or `skipped`.", ("blondel2008",)),
+        Metric("communities_large", "int | null", "Communities with at least `min_group_size` people (the only "
+               "ones a report may describe as groups).", "", "null when communities were not detected."),
+        Metric("community_departments", "object", "How departments split across the communities: one entry per "
+               "department of at least `min_group_size` people (not hidden by complementary suppression) with at "
+               "least `min_group_size` people with ties.", "", "Empty when communities were not detected.",
+               ("krackhardt1993",)),
+        Metric("community_departments.<department>", "object", "One department's split."),
+        Metric("community_departments.<department>.people_with_ties", "int", "Its people with at least one tie "
+               "(c_d)."),
+        Metric("community_departments.<department>.main_community_share", "float", "Share of them in the "
+               "community that holds most of them.", "max_k c_dk / c_d"),
+        Metric("community_departments.<department>.communities", "int", "Communities its people with ties are "
+               "spread over.", "|{k : c_dk > 0}|"),
+        Metric("community_departments_hidden", "int | null", "Departments left out of `community_departments` "
+               "(too small, hidden, or too few people with ties).", "", "null when communities were not detected."),
         Metric("communities_method", "str", "`louvain`, `none` (no tie) or `skipped` (more than "
                f"{MAX_COMMUNITY_EDGES:,} ties, where networkx's Louvain is too slow).", ""),
         Metric("community_department_nmi", "float | null", "Agreement between the Louvain communities and "
@@ -659,8 +728,11 @@ def _communication() -> list[Metric]:
                "1 − 2(n_d − 1) / (n − 1)", "null when n < 2.", ("krackhardt1988", "blau1977")),
         Metric(f"{d}.external_share", "float | null", "Share of the department's ties that leave it.",
                "E_d / (E_d + I_d) = (1 + EI_d) / 2", "null when the department has no tie."),
-        Metric(f"{d}.ei_index_weighted", "float | null", "The department's E-I index on tie weights.",
-               "(W_E,d − W_I,d) / (W_E,d + W_I,d)", "null when the department has no tie."),
+        Metric(f"{d}.ei_index_weighted", "float | null", "The department's E-I index on messages (every "
+               "message counted).", "(W_E,d − W_I,d) / (W_E,d + W_I,d)", "null when the department has no message."),
+        Metric(f"{d}.external_message_share", "float | null", "Share of the department's messages that leave it.",
+               "W_E,d / (W_E,d + W_I,d)", "null for a table of named ties and when the department has no "
+               "message."),
         Metric(f"{d}.internal_ties", "int", "Ties with both ends in the department (I_d)."),
         Metric(f"{d}.external_ties", "int", "Ties with exactly one end in the department (E_d)."),
         Metric(f"{d}.silo", "bool", "Whether the department is a silo (see `silos`)."),
@@ -734,10 +806,33 @@ def _decisions() -> list[Metric]:
                "or when there is none.")
     return [
         Metric("available", "bool", "Whether decision records exist (at least one row). Without them the "
-               "score is a structural proxy."),
+               "area is not assessed: `score` is null and only `context` is filled."),
         Metric("reason", "str | null", "Why the area is not (fully) assessed.", "",
                "null when decision records exist."),
-        Metric("decisions", "int", "Number of decision records."),
+        Metric("decisions", "int", "Number of decision records, open ones included."),
+        Metric("closed", "int", "Decisions with a decided date."),
+        Metric("open", "int | null", "Decisions still open: a raised date and no decided date (a decided date "
+               "the loader cleared because it came before the raised one does not count).", "",
+               "null without decision records, or when no record has a decided date (open and decided cannot "
+               "be told apart; `open_reason` says so)."),
+        Metric("undated", "int", "Decisions whose state cannot be told: no decided date and no raised date (or "
+               "a decided date cleared by the loader, or no decided date anywhere in the file)."),
+        Metric("open_share", "float | null", "Share of the records still open.", "open / decisions",
+               "null when `open` is null."),
+        Metric("open_oldest_days", "float | null", "Days the oldest open decision has waited, to "
+               "`reference_date`.", "max over open decisions of (reference_date − raised_at) in days",
+               "null without open decisions."),
+        Metric("open_median_days", "float | null", "Median days open decisions have waited, to "
+               "`reference_date`.", "median over open decisions of (reference_date − raised_at) in days",
+               "null without open decisions."),
+        Metric("reference_date", "str | null", "The date open decisions are aged to: the latest raised or "
+               "decided date in the decision records (ISO 8601 date). A later export date would make every "
+               "age a lower bound; the clock of the machine is never used.", "max(raised_at, decided_at)",
+               "null without records or without any date."),
+        Metric("open_reason", "str | null", "Why `open` is null although decision records exist.", "",
+               "null when open decisions could be counted (or without records)."),
+        Metric("latency_decisions", "int", "Closed decisions with both dates and a latency ≥ 0: the decisions "
+               "behind every `latency_days_*` statistic (open decisions never enter them)."),
         *family("", True),
         Metric("escalated_share", "float | null", esc, "decisions escalated (`up` or `across`) / decisions "
                "with a known escalation; H = top of the initiator's unbroken same-department reporting "
@@ -757,26 +852,37 @@ def _decisions() -> list[Metric]:
         Metric("by_type", "object", "The same statistics per decision type, sorted by type; `{}` without "
                "decision records. Not suppressed: decision types are not groups of people."),
         Metric(bt, "object", "One decision type's statistics."),
-        Metric(f"{bt}.count", "int", "Decisions of this type."),
+        Metric(f"{bt}.count", "int", "Decisions of this type, open ones included."),
+        Metric(f"{bt}.open", "int", "Decisions of this type still open (see `open`)."),
+        Metric(f"{bt}.closed", "int", "Decisions of this type with a decided date."),
         *family(f"{bt}.", False),
         Metric(f"{bt}.escalated_share", "float | null", "Escalated share within this type.", "", esc_deg),
-        Metric("layers", "int | null", "Reporting layers (as `structure.layers`).", "max(depth) + 1",
+        Metric("context", "object", "Structural context, never scored and never a finding: how far people "
+               "sit from the top and from their department heads. Computed whenever there is a hierarchy; "
+               "without decision records the report shows it, labelled as context, where the score would be."),
+        Metric("context.layers", "int | null", "Reporting layers (as `structure.layers`).", "max(depth) + 1",
                f"{no_h} 0 for an empty organisation."),
-        _headline("decisions", "distance_to_top_mean", "float | null", no_h, ("rajan2006",)),
-        Metric("distance_to_top_p90", "float | null", "90th percentile of the distance to the top.",
+        Metric("context.distance_to_top_mean", "float | null", "Mean number of reporting lines from a person to "
+               "the top of their tree (their depth), over everyone.", "mean of d(i)", no_h, ("rajan2006",)),
+        Metric("context.distance_to_top_median", "float | null", "Median distance to the top: the typical "
+               "person's reporting lines from the top (the report's context line).", "median of d(i)", no_h,
+               ("rajan2006",)),
+        Metric("context.distance_to_top_p90", "float | null", "90th percentile of the distance to the top.",
                "linear-interpolation quantile of d(i)", no_h, ("rajan2006", "hyndman1996")),
-        Metric("distance_to_head_mean", "float | null", "Mean number of reporting lines from a person up to "
-               "their department head (the top of their unbroken same-department chain).",
+        Metric("context.distance_to_head_mean", "float | null", "Mean number of reporting lines from a person up "
+               "to their department head (the top of their unbroken same-department chain).",
                "mean of d(i) − d(h(i))", f"{no_h} 0 for heads, one-person departments and people whose "
                "manager is in another department.", ("rajan2006", "hillis1986")),
-        Metric("distance_to_head_p90", "float | null", "90th percentile of the distance to the department "
-               "head.", "linear-interpolation quantile of d(i) − d(h(i))", no_h, ("rajan2006", "hyndman1996")),
+        Metric("context.distance_to_head_p90", "float | null", "90th percentile of the distance to the "
+               "department head.", "linear-interpolation quantile of d(i) − d(h(i))", no_h,
+               ("rajan2006", "hyndman1996")),
         Metric("hierarchy_reason", "str | null", "Why hops, escalation and distances are null.", "",
                "null with a `manager_id` column."),
         _headline("decisions", "score", "float | null", "Missing components drop out and the rest are re-weighted; "
-                  "null with neither decision records nor a `manager_id` column.", ("galbraith1974",),
+                  "null without decision records (never a stand-in), and null when the components with a value "
+                  "carry less than `score.evidence.min_share` of the weight.", ("galbraith1974",),
                   values=lambda lang, th: {"with_records": targets(th.targets("decisions.weight"), lang),
-                                           "structural": targets(th.targets("decisions.weight.structural"), lang)}),
+                                           "min_share": th.text("score.evidence.min_share")}),
     ]
 
 
@@ -877,14 +983,49 @@ def _survey() -> list[Metric]:
 
 
 def _scores() -> list[Metric]:
+    assessed = ("null when the area is not assessed: its data are missing, or the components that could be "
+                "measured carry less than `score.evidence.min_share` of its weight.")
+    statuses = ", ".join(f"`{a}`" for a in _ASSESSED_AREAS)
     return [
-        _headline("scores", "structure", "float | null", "See "
-               "`structure.fit_score`."),
-        _headline("scores", "communication", "float | null", "null without communication data or ties."),
-        _headline("scores", "decisions", "float | null", "null with neither decision records nor a hierarchy."),
+        _headline("scores", "structure", "float | null", "See `structure.fit_score`. " + assessed),
+        _headline("scores", "communication", "float | null", "null without communication data or ties. " + assessed),
+        _headline("scores", "decisions", "float | null", "null without decision records (the distance to the top "
+                  "is context, never a score). " + assessed),
         _headline("scores", "survey", "float | null", "null without a survey or with too few respondents."),
-        _headline("scores", "overall", "float | null", "null when every area score is null.", ("oecd2008",)),
+        _headline("scores", "overall", "float | null", "null when fewer than `score.overall.min_areas` areas are "
+                  "assessed.", ("oecd2008",),
+                  values=lambda lang, th: {"min_areas": f"{th['score.overall.min_areas']:g}"}),
+        Metric("overall_areas", "list[str]", "The assessed areas the overall score is computed over, in report "
+               "order."),
+        Metric("not_assessed", "list[str]", "The areas not assessed (no score, grey card)."),
+        Metric("status", "object", "Each card's status: red, amber, green or grey (not assessed); see Scores "
+               "and statuses for the card rule."),
+        *[Metric(f"status.{a}", "str", f"The {a} card's status (as `{a}.status`)." if a != "overall" else
+                 "The overall card's status: its score band, at most one band better than the worst assessed "
+                 "area card; grey without an overall score.") for a in (*_ASSESSED_AREAS, "overall")],
     ]
+
+
+#: The area blocks of metrics.json that carry a score, and the keys the assessment adds to each.
+_ASSESSED_AREAS = ("structure", "communication", "decisions", "survey")
+
+
+def _assessment_keys() -> tuple[Metric, ...]:
+    """The keys :class:`orgkit.assessment.Assessment` adds to every area block (documented in each)."""
+    return (
+        Metric("assessed", "bool", "Whether the area is assessed: it has a score and the components that could "
+               "be measured carry at least `score.evidence.min_share` of its weight "
+               "(`orgkit.assessment.area_evidence`). Not assessed: `score` is null and the card is grey.",
+               "", "", ("oecd2008",)),
+        Metric("evidence_share", "float | null", "Share of the score's weight whose component could be measured "
+               "(1 for the survey score, which has no components).", "Σ w_j over measured components / Σ w_j",
+               "null when the area has no score at all."),
+        Metric("not_assessed_reason", "str | null", "Why the area is not assessed: `no_data` (its data are "
+               "missing), `hidden` (too few survey respondents), `evidence` (too little of the score "
+               "measured), `no_score` (the data allow no score).", "", "null when assessed."),
+        Metric("status", "str", "The card's status (`orgkit.findings.area_statuses`): the score band, held at "
+               "most one band above the area's worst finding; grey when not assessed."),
+    )
 
 
 def _thresholds() -> list[Metric]:
@@ -913,7 +1054,8 @@ _BUILDERS = {
 
 @lru_cache(maxsize=1)
 def _all() -> dict[str, tuple[Metric, ...]]:
-    out = {area: tuple(_BUILDERS[area]()) for area in AREAS}
+    out = {area: tuple(_BUILDERS[area]()) + (_assessment_keys() if area in _ASSESSED_AREAS else ())
+           for area in AREAS}
     for area, metrics in out.items():
         keys = [m.key for m in metrics]
         dup = sorted({k for k in keys if keys.count(k) > 1})
@@ -951,8 +1093,8 @@ def definitions(area: str | None = None) -> dict[str, tuple[Metric, ...]]:
 
     Examples
     --------
-    >>> [m.key for m in definitions("scores")["scores"]]
-    ['structure', 'communication', 'decisions', 'survey', 'overall']
+    >>> [m.key for m in definitions("scores")["scores"]][:6]
+    ['structure', 'communication', 'decisions', 'survey', 'overall', 'overall_areas']
     """
     _check_area(area)
     defs = _all()
@@ -1061,15 +1203,20 @@ _INTROS: dict[str, str] = {
                  "the reporting lines, department coverage of the framework at the client's stage, and RACI "
                  "clarity. Everything except the hierarchy metrics is available with people alone.",
     "communication": "The communication graph (`orgkit.areas.communication.analyze_communication`): one node per "
-                     "person in people, one undirected edge per pair linked by any communication row. "
-                     "Headline numbers are unweighted; `_weighted` variants use the rows' weights. Without a "
+                     "person in people, one undirected edge (a tie) per pair that meets the tie rule: in a "
+                     "message log (dated rows, repeated pairs or message counts) at least "
+                     "`communication.tie.min_messages` messages, both directions together; in a table of named "
+                     "ties every pair listed. Headline numbers count ties; the `message` figures and `_weighted` "
+                     "variants count every message (the rows' weights). Without a "
                      "communication table the block holds only `available` (false), `reason`, `people` and "
                      "`score` (null).",
     "decisions": "Decision paths (`orgkit.areas.decisions.analyze_decisions`): per decision, the reporting lines "
                  "between initiator and decider (hops), the approvers, the departments crossed and the "
                  "days taken, summarised by mean, median and 90th percentile. i = initiator, k = decider, "
-                 "A = approvers, d = depth. Without decision records only the structural proxy "
-                 "(distances to the top and to department heads) is computed.",
+                 "A = approvers, d = depth. Latency covers closed decisions; open ones are counted and aged "
+                 "(`open`, `open_oldest_days`). Without decision records the area is not assessed (`score` "
+                 "null) and only `context` (distances to the top and to department heads) is computed, never "
+                 "scored.",
     "survey": "The employee survey (`orgkit.areas.survey.analyze_survey`): 1–5 Likert items grouped into "
               "dimensions; reverse-worded items are flipped before anything is computed. Every number "
               "computed from fewer than `min_group_size` respondents is hidden. Without a survey the block "
@@ -1188,8 +1335,7 @@ def _thresholds_section() -> list[str]:
         source = _ref_links(th.source) if th.source else f"judgement: {th.judgement}"
         lines.append(f"| `{key}` | {th.value:g} | {th.unit} | {_cell(what)} | {_cell(source)} |")
     lines += ["", "Weight groups (each a score's components): " + "; ".join(
-        f"`{g}.*`: {', '.join(names)}" for g, names in WEIGHT_GROUPS.items()).replace(
-        "`decisions.weight.structural.*`", "`decisions.weight.*` (structural proxy)") + "."]
+        f"`{g}.*`: {', '.join(names)}" for g, names in WEIGHT_GROUPS.items()) + "."]
     return lines
 
 
@@ -1251,25 +1397,44 @@ def _conventions() -> list[str]:
         "",
         "## Scores and statuses",
         "",
-        "Every score is on 0–100, higher is better, rounded to one decimal, and `null` when the area has "
-        "nothing to assess. Each is a weighted mean of components in [0, 1] (× 100); a component that "
-        "cannot be computed is left out and the remaining weights are renormalised, so a client with less "
-        "data stays on the same scale instead of scoring the unknown as 0.",
+        "Every score is on 0–100, higher is better, rounded to one decimal, and `null` when the area is not "
+        "assessed. Each is a weighted mean of components in [0, 1] (× 100); a component that cannot be "
+        "computed (latency without timestamps, spans without `manager_id`) is left out and the remaining "
+        "weights are renormalised, so a client with less data stays on the same scale instead of scoring the "
+        "unknown as 0.",
+        "",
+        "**Scores only from evidence.** An area is *assessed* (`<area>.assessed`) when it has a score and the "
+        "components that could be measured carry at least `score.evidence.min_share` (default "
+        f"{DEFAULTS['score.evidence.min_share']:g}) of its weight (`<area>.evidence_share`); otherwise its "
+        "score is null, its card is grey and says *not assessed* and why (`<area>.not_assessed_reason`). No "
+        "area is ever scored from a stand-in: without decision records, decision paths are not assessed; the "
+        "distance to the top is reported as `decisions.context` and shown in the report labelled as context, "
+        "outside every score and finding.",
         "",
         "| Area | What the score means |",
         "|---|---|",
         "| structure | How well layers, spans, department coverage and RACI fit the stage (`structure.fit_score`). |",
         "| communication | How open and connected the communication network is: cross-department mixing "
         "relative to random mixing, no silos, no isolates, one connected network. |",
-        "| decisions | How short, lightly approved and fast decision paths are (or, without decision records, "
-        "how close people are to the top and to their department heads). |",
+        "| decisions | How short, lightly approved and fast decision paths are, from decision records only "
+        "(latency over closed decisions). |",
         "| survey | How favourably people answer: the mean favourable share over dimensions × 100. |",
-        "| overall | The mean of the area scores that are not null. |",
+        "| overall | The mean of the assessed areas' scores (`scores.overall_areas`); null when fewer than "
+        f"`score.overall.min_areas` (default {DEFAULTS['score.overall.min_areas']:g}) areas are assessed. |",
         "",
         f"Status of a score (`orgkit.findings.score_status`): **green** at {amber:g} or above, **amber** from "
         f"{red:g} to below {amber:g}, **red** below {red:g}, **grey** when the score is null (by default: "
         "`score.status.green_from` and `amber_from`). The findings rate single metrics with the status rules "
         "of Thresholds and weights.",
+        "",
+        "**Card status** (`orgkit.findings.card_status`, one rule for the summary cards, the section heads and "
+        "`<area>.status` / `scores.status` in metrics.json): the band of the score as the report shows it (a "
+        "whole number, so 69.6 shown as 70 is green), held at most one band above the "
+        "worst finding the card holds. A red finding holds a card at amber at best, so a card is never green "
+        "while it holds a red finding; amber and green findings do not hold it back. A card that is not "
+        "assessed is grey whatever its findings. The overall card applies the same rule to the assessed area "
+        "cards: it is never green while an assessed area's card is red. The report's summary states the rule "
+        "beside the cards.",
         "",
     ]
     lines += _thresholds_section()

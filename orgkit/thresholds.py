@@ -64,6 +64,9 @@ UNITS: dict[str, tuple[float | None, float | None, bool]] = {
     "weight": (0.0, None, False),  # a relative weight of a score component
     "departments": (1.0, None, True),  # a number of departments
     "locations": (1.0, None, True),  # a number of distinct work locations
+    "messages": (1.0, None, True),  # messages (rows, or the sum of their weights) between two people
+    "switch": (0.0, 1.0, True),  # off (0, false) or on (1, true)
+    "areas": (1.0, 4.0, True),  # assessment areas (structure, communication, decisions, survey)
 }
 
 
@@ -154,6 +157,14 @@ _REGISTRY: tuple[Threshold, ...] = (
               judgement=_SCORE_BANDS),
     Threshold("score.status.amber_from", 50.0, "score", "A 0-100 score at or above this (and below green_from) "
               "is amber; below it red.", judgement=_SCORE_BANDS),
+    Threshold("score.evidence.min_share", 0.5, "share", "An area is scored only when the components that "
+              "could be measured carry at least this share of its score's weight; below it the area is not "
+              "assessed (grey, no number).", judgement="A score from less than half of what it weighs "
+              "describes a different, narrower thing than its name; half keeps, e.g., decision paths "
+              "without reporting lines (approvals and latency) but not approvals alone."),
+    Threshold("score.overall.min_areas", 2, "areas", "The overall score needs at least this many assessed "
+              "areas; with fewer it is null.", judgement="One area's score is that area, not the "
+              "organisation; two independent sources are the least that deserves the word overall."),
     # ------------------------------------------------------------------------------------- structure
     Threshold("structure.span.healthy_min", 4, "reports", "Fewest direct reports of a healthy span of control; "
               "a manager with fewer has a narrow span.", ("urwick1956", "vanfleet1977", "desmet2017")),
@@ -228,6 +239,32 @@ _REGISTRY: tuple[Threshold, ...] = (
               "overlap) at or above which that RACI finding is red; any gap or overlap is amber.",
               judgement="One responsibility in five unclear affects most cross-department work."),
     # --------------------------------------------------------------------------------- communication
+    Threshold("communication.tie.min_messages", 2, "messages", "In a message log (dated rows, repeated sender-"
+              "recipient pairs or message counts), two people have a tie when they exchanged at least this many "
+              "messages, both directions together; pairs with fewer count in the message figures only. A file "
+              "with one row per named tie (a network survey) is read as it is unless client.yml sets this key.",
+              ("kossinets2006", "adamic2005")),
+    Threshold("communication.tie.max_left_out_share", 0.5, "share", "When the message threshold would leave out "
+              "more than this share of the pairs who exchanged any message, the log is too thin for repeated "
+              "contact to mark a tie: every pair counts, and the report says so. Set it to 1 to apply the "
+              "threshold however thin the log (a min_messages other than the default is always applied).", judgement="In the e-mail and contact logs tried (a "
+              "manufacturer, Enron, a hospital ward) 7-14 % of pairs exchanged a single message; where most "
+              "pairs did, the log is too short or too thin to read one-offs as noise."),
+    Threshold("communication.tie.reciprocated", 0, "switch", "1 (or true): a tie also needs at least one message "
+              "in each direction, as in Kossinets & Watts (2006); 0: the messages may all run one way (a log "
+              "that lists each meeting or contact once has no reverse rows).", ("kossinets2006",)),
+    Threshold("communication.basis.gap_min", 0.10, "share", "The share of ties and the share of messages that "
+              "cross departments disagree when they differ by at least this (10 percentage points); the "
+              "report then says so as a finding.", judgement="One message in ten counted on the other side of a "
+              "department line: a difference a reader would act on; smaller ones change no conclusion."),
+    Threshold("communication.nmi.follows_min", 0.5, "coefficient", "Communities and departments agreeing at "
+              "least this much (normalised mutual information) are read as the informal groups following the "
+              "departments.", judgement="Half of the information in one partition shared by the other; a "
+              "reading aid, not a test."),
+    Threshold("communication.nmi.across_below", 0.2, "coefficient", "Below this agreement the informal groups "
+              "are read as cutting across the departments; between the two, as partly following them.",
+              judgement="Little shared information; community detection on random graphs gives values of "
+              "this order."),
     Threshold("communication.silo.margin", 0.5, "ei", "A silo's E-I index is more than this below the E-I "
               "random mixing would give it (0.5 = 25 percentage points more ties inside).",
               judgement="Real organisations are always more inward than random mixing; half the E-I scale "
@@ -255,10 +292,6 @@ _REGISTRY: tuple[Threshold, ...] = (
     *_target("approvals_mean", 1.0, 5.0, 0.20, "approvals", "Mean approvers per decision"),
     *_target("latency_days_median", 3.0, 30.0, 0.30, "days", "Median days from raising to deciding"),
     *_target("escalated_share", 0.10, 0.60, 0.20, "share", "Share of decisions escalated"),
-    *_target("distance_to_top_mean", 2.0, 6.0, 0.60, "hops", "Mean reporting lines from a person to the top "
-             "(the structural proxy without decision records)"),
-    *_target("distance_to_head_mean", 1.0, 4.0, 0.40, "hops", "Mean reporting lines from a person to their "
-             "department head (the structural proxy)"),
     *_pair("decisions.hops_p90", 4, 6, "hops", "90th percentile of reporting lines between initiator and decider",
            "Beyond four lines the person deciding rarely knows the case first-hand."),
     *_pair("decisions.approvals_mean", 1.5, 3.0, "approvals", "Mean approvers per decision",
@@ -267,8 +300,12 @@ _REGISTRY: tuple[Threshold, ...] = (
            "A week is a working cycle; two weeks hold work up."),
     *_pair("decisions.escalated_share", 0.5, 0.7, "share", "Share of decisions taken above or outside the "
            "initiator's department head", "When most decisions leave the department, authority sits too high."),
-    *_pair("decisions.distance_to_top_mean", 4, 6, "hops", "Mean reporting lines from a person to the top "
-           "(without decision records)", "Four lines is a tall structure for most companies; six is very tall."),
+    *_pair("decisions.open_share", 0.1, 0.25, "share", "Share of decision records still open (raised, not "
+           "decided)", "One decision in ten still waiting is a queue worth naming; one in four means the "
+           "latency of the closed ones flatters the organisation."),
+    *_pair("decisions.open_oldest_days", 30, 90, "days", "Days the oldest open decision has waited (to the "
+           "latest date in the records)", "A month is longer than the red median latency twice over; a "
+           "quarter is a decision that has been dropped rather than taken."),
     # ---------------------------------------------------------------------------------------- survey
     Threshold("survey.answer.favourable_min", 4, "likert", "Answers at or above this (after reverse scoring) are "
               "favourable.", judgement="The top two of five options (the usual top-two-box convention).",
@@ -319,7 +356,6 @@ WEIGHT_GROUPS: dict[str, tuple[str, ...]] = {
                          "split_merge_fit", "raci_clarity"),
     "communication.weight": ("openness", "no_silos", "no_isolates", "connectedness"),
     "decisions.weight": ("hops_mean", "approvals_mean", "latency_days_median", "escalated_share"),
-    "decisions.weight.structural": ("distance_to_top_mean", "distance_to_head_mean"),
 }
 
 #: Pairs that must stay ordered: (lower key, higher key, strict, what the order means).
@@ -329,9 +365,10 @@ _ORDER: tuple[tuple[str, str, bool, str], ...] = (
      "its maximum"),
     ("structure.stage.startup_below", "structure.stage.large_from", True, "a startup is smaller than a large "
      "company"),
+    ("communication.nmi.across_below", "communication.nmi.follows_min", True, "cutting across lies below "
+     "following"),
     *[(f"decisions.target.{m}.good", f"decisions.target.{m}.bad", True, "good comes before bad")
-      for m in ("hops_mean", "approvals_mean", "latency_days_median", "escalated_share", "distance_to_top_mean",
-                "distance_to_head_mean")],
+      for m in ("hops_mean", "approvals_mean", "latency_days_median", "escalated_share")],
     *[((f"{n}.amber", f"{n}.red") if worse else (f"{n}.red", f"{n}.amber")) + (True, "a value reaches amber "
       "before red") for n, worse in STATUS_RULES.items()],
 )
@@ -348,7 +385,7 @@ def _check_registry() -> None:
         assert _problem(th, th.value) is None, th.key
     assert len(REGISTRY) == len(_REGISTRY), "a key is defined twice"
     for prefix, names in WEIGHT_GROUPS.items():
-        keys = [f"{prefix.removesuffix('.structural')}.{n}" for n in names]
+        keys = [f"{prefix}.{n}" for n in names]
         assert all(k in REGISTRY for k in keys), prefix
     assert not _inconsistent({k: th.value for k, th in REGISTRY.items()})
 
@@ -360,6 +397,8 @@ def _number_text(value: float) -> str:
 
 def _problem(th: Threshold, value: Any) -> str | None:
     """What is wrong with ``value`` for ``th`` (None when it is allowed)."""
+    if isinstance(value, bool) and th.unit == "switch":
+        return None
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
         kind = "a whole number" if th.whole else "a number"
         return f"thresholds.{th.key} must be {kind}. Got {value!r} instead."
@@ -390,7 +429,7 @@ def _inconsistent(values: Mapping[str, float]) -> list[tuple[str, str]]:
                     f"thresholds.survey.answer.favourable_min ({_number_text(fav)}), so that a neutral answer "
                     "lies between them.", "Change one of the two in client.yml."))
     for prefix, names in WEIGHT_GROUPS.items():
-        keys = [f"{prefix.removesuffix('.structural')}.{n}" for n in names]
+        keys = [f"{prefix}.{n}" for n in names]
         if not any(values[k] > 0 for k in keys):
             out.append((f"the weights {', '.join(keys)} are all 0, so the score has nothing to weigh.",
                         "Give at least one of them a positive weight."))
@@ -583,13 +622,12 @@ class Thresholds(Mapping[str, Any]):
         >>> DEFAULTS.weights("communication.weight")
         {'openness': 0.4, 'no_silos': 0.3, 'no_isolates': 0.2, 'connectedness': 0.1}
         """
-        prefix = group.removesuffix(".structural")
-        return {n: float(self[f"{prefix}.{n}"]) for n in WEIGHT_GROUPS[group]}
+        return {n: float(self[f"{group}.{n}"]) for n in WEIGHT_GROUPS[group]}
 
     def targets(self, group: str) -> dict[str, tuple[float, float, float]]:
         """A decision-path score's components: metric -> ``(good, bad, weight)``.
 
-        ``group`` is ``decisions.weight`` (with decision records) or ``decisions.weight.structural``.
+        ``group`` is ``decisions.weight``.
         """
         return {m: (float(self[f"decisions.target.{m}.good"]), float(self[f"decisions.target.{m}.bad"]), w)
                 for m, w in self.weights(group).items()}

@@ -350,20 +350,22 @@ class ReportBook:
         return key_messages(self.messages, language=self.language)
 
     def summary(self) -> "HTML":
-        """The executive summary's scorecard: each area's score, status and top findings.
+        """The executive summary's scorecard: the overall line, and a card per area with its score, status and
+        top findings.
 
-        After the key messages it is titled "Scores by area", and its cards list the findings the key
-        messages have not told yet, with a pointer to the messages that concern the area: no sentence is
-        said twice in the summary.
+        A card's colour follows :func:`orgkit.findings.card_status`; an area without its data is grey, says
+        "not assessed" and why, and has no number (decision paths without records show the distance to the
+        top as context, never as a score). After the key messages it is titled "Scores by area", and its
+        cards list the findings the key messages have not told yet, with a pointer to the messages that
+        concern the area: no sentence is said twice in the summary.
         """
         from orgkit.report.blocks import scorecard
-        from orgkit.findings import summary_cards
+        from orgkit.findings import area_statuses, overall_text, summary_cards
 
         told = [f for m in self.messages for f in m.findings]
         cards = summary_cards(self.assessment, self.findings, self.language, exclude=told)
         for c in cards:
-            if not self._available(c["area"]) and c["area"] != "decisions":
-                c["findings"] = [self._t(f"area.{c['area']}.not_available") + "."]
+            if not c["assessed"]:
                 continue
             ranks = [m.rank for m in self.messages
                      if m.recommendation.area == c["area"] or any(f.area == c["area"] for f in m.findings)]
@@ -372,28 +374,32 @@ class ReportBook:
 
                 c["findings"] = [self._tn("storyline.see_messages", len(ranks),
                                           numbers=format_list(ranks, self.language)), *c["findings"]]
+        statuses = area_statuses(self.assessment, self.findings)
         title = self._t("storyline.scores_title") if self.messages else None
         return scorecard(cards, language=self.language, title=title, overall=self.assessment.scores.get("overall"),
-                         thresholds=self.assessment.thresholds)
+                         thresholds=self.assessment.thresholds,
+                         overall_line=overall_text(self.assessment, self.language),
+                         overall_status=statuses["overall"])
 
     def section(self, area: str) -> "HTML":
-        """The head of an area's section: title, score and status, what it covers; a note when it has no data."""
+        """The head of an area's section: title, score and card status, what it covers; why it is not assessed."""
         from orgkit.report.blocks import HTML, empty_note, section_head
-        from orgkit.findings import score_status, status_label
+        from orgkit.findings import area_statuses, decisions_context, status_label, summary_cards
 
         score = self.assessment.scores.get(area)
-        status = score_status(score, self.assessment.thresholds)
+        status = area_statuses(self.assessment, self.findings)[area]
         label = (self._t("summary.score_label", score=round(score), status=status_label(status, self.language))
-                 if score is not None else None)
+                 if score is not None else status_label("grey", self.language))
         head = section_head(area, self._t(f"area.{area}"), self._t(f"area.{area}.intro"),
-                            status=status if score is not None else None, status_label=label)
-        if area == "decisions" and not self.assessment.decisions.metrics.get("available"):
-            note = (self._t("area.decisions.proxy") if self.assessment.decisions.score is not None
-                    else self._t("area.decisions.not_available"))
-            return HTML(head.markup + empty_note(note + ".").markup, "section")
-        if not self._available(area):
-            return HTML(head.markup + empty_note(self._t(f"area.{area}.not_available") + ".").markup, "section")
-        return head
+                            status=status, status_label=label)
+        if score is not None:
+            return head
+        card = next(c for c in summary_cards(self.assessment, self.findings, self.language, n=0) if c["area"] == area)
+        notes = [card["note"]]
+        context = decisions_context(self.assessment, self.language) if area == "decisions" else None
+        if context:
+            notes.append(context)
+        return HTML(head.markup + "".join(empty_note(n).markup for n in notes if n), "section")
 
     def findings_for(self, area: str) -> "HTML":
         """Every finding of ``area``, worst first."""
@@ -630,19 +636,156 @@ class ReportBook:
         c = self.assessment.communication
         if not self._available("communication") or c.departments.empty:
             return self._empty()
-        fig = plot_ei_index(c.departments, language=self.language)
+        by_messages = c.metrics.get("tie_basis") == "messages"
+        fig = plot_ei_index(c.departments, language=self.language, messages=by_messages)
         notes = [f.text(self.language) for f in self.findings if f.key in ("silo", "openness", "no_silos", "isolates")]
         d = c.departments.copy()
         d["silo"] = d["silo"].map(lambda v: "" if pd.isna(v) else (self._t("word.yes") if v else ""))
-        tbl = table(d, {"department": self._t("column.department"), "size": self._t("column.size"),
-                        "density": self._t("column.density"), "ei_index": self._t("column.ei"),
-                        "ei_index_expected": self._t("column.ei_expected"), "external_share": self._t("column.external_share"),
-                        "silo": self._t("column.silo")},
-                    formats={"density": ".2", "ei_index": ".2", "ei_index_expected": ".2", "external_share": "percent"},
+        columns = {"department": self._t("column.department"), "size": self._t("column.size"),
+                   "density": self._t("column.density"), "ei_index": self._t("column.ei"),
+                   "ei_index_expected": self._t("column.ei_expected"), "external_share": self._t("column.external_share"),
+                   "silo": self._t("column.silo")}
+        if c.metrics.get("tie_basis") == "messages":  # the message figure beside the tie figure
+            columns = {**{k: v for k, v in columns.items() if k != "silo"},
+                       "external_message_share": self._t("column.external_message_share"), "silo": columns["silo"]}
+        from orgkit import formatting
+
+        tbl = table(d, columns,
+                    formats={"density": ".2", "ei_index": formatting.signed, "ei_index_expected": formatting.signed,
+                             "external_share": "percent", "external_message_share": "percent"},
                     min_group_size=self.min_group_size, language=self.language)
-        return (subheading(self._t("heading.ei"), "ei-index") + self._figure(fig, "ei_index", self._t("caption.ei"))
+        caption = self._t("caption.ei_messages" if by_messages else "caption.ei")
+        return (subheading(self._t("heading.ei"), "ei-index") + self._figure(fig, "ei_index", caption)
                 + interpretation(self._t("interpret.ei", max_external=self.assessment.thresholds.text(
                     "communication.silo.max_external_share")), *notes) + tbl)
+
+    def communication_basis(self) -> "HTML":
+        """What a tie is in this data, the period the messages cover, and the tie figures beside the message ones.
+
+        A message log (dates, repeated sender-recipient pairs or message counts) gets the tie rule used and
+        the pairs it left out, the first and last date, the traffic per person and week, and a table of
+        the share crossing departments and the E-I index counted on ties and on messages, with the finding
+        that says whether the two agree. A table of named ties (a network survey) gets one sentence saying
+        each row is read as a tie.
+        """
+        from orgkit.report.blocks import fmt_number, interpretation, paragraphs, subheading, table
+
+        c = self.assessment.communication
+        if not self._available("communication"):
+            return self._empty()
+        m, th = c.metrics, self.assessment.thresholds
+        head = subheading(self._t("heading.communication_basis"), "communication-basis")
+        if m.get("tie_basis") != "messages":
+            rule = "basis.rule.rows_reciprocated" if m.get("tie_reciprocated") else "basis.rule.rows"
+            texts = [self._t(rule)] + ([self._t("basis.set_for_client")] if m.get("tie_rule_source") == "client.yml"
+                                       else [])
+            return head + paragraphs(" ".join(texts) if self.language == "en" else "".join(texts))
+
+        from orgkit import formatting
+
+        pct, signed = formatting.percent, formatting.signed
+
+        evidence = self._t("list.separator").join(self._t(f"basis.evidence.{e}") for e in m["tie_evidence"])
+        texts = [self._t("basis.evidence", evidence=evidence)]
+        pairs, left = int(m["pairs"]), int(m["pairs_below_threshold"])
+        values = {"min": int(m["tie_min_messages"]), "pairs": fmt_number(pairs), "n": fmt_number(left),
+                  "share_out": pct(left / pairs if pairs else None),
+                  "messages_out": fmt_number(m.get("messages_below_threshold"), 0)}
+        if m.get("tie_threshold_waived"):
+            would = int(m.get("pairs_left_out_if_applied") or 0)
+            texts.append(self._t("basis.rule.waived", min=int(th["communication.tie.min_messages"]),
+                                 pairs=fmt_number(pairs), pairs_out=fmt_number(would),
+                                 share_out=pct(would / pairs if pairs else None)))
+        elif m.get("tie_reciprocated"):
+            texts.append(self._tn("basis.rule.reciprocated", left, **values))
+        elif values["min"] <= 1:
+            texts.append(self._t("basis.rule.any"))
+        else:
+            texts.append(self._tn("basis.rule.messages", left, **values))
+        if m.get("tie_rule_source") == "client.yml":
+            texts.append(self._t("basis.set_for_client"))
+        if m.get("period_start"):
+            months = float(m.get("period_months") or 0.0)
+            texts.append(self._t("basis.period", start=m["period_start"], end=m["period_end"],
+                                 months=fmt_number(round(months) if months >= 2 else round(months, 1)),
+                                 messages=fmt_number(m.get("messages"), 0),
+                                 per_week=fmt_number(m.get("messages_per_person_week"), 1)))
+        else:
+            texts.append(self._t("basis.no_period"))
+        joined = " ".join(texts) if self.language == "en" else "".join(texts)
+        exp = m.get("ei_index_expected")
+        rows = pd.DataFrame({
+            "measure": [self._t("basis.row.count"), self._t("basis.row.cross"), self._t("basis.row.ei"),
+                        self._t("basis.row.expected")],
+            "ties": [fmt_number(m.get("edges")), pct(m.get("cross_department_share")), signed(m.get("ei_index")),
+                     signed(exp)],
+            "messages": [fmt_number(m.get("messages"), 0), pct(m.get("cross_department_message_share")),
+                         signed(m.get("ei_index_weighted")), signed(exp)],
+        }, dtype="str")
+        tbl = table(rows, {"measure": self._t("column.measure"), "ties": self._t("column.by_ties"),
+                           "messages": self._t("column.by_messages")}, language=self.language)
+        keys = ("volume_inward", "volume_outward")
+        notes = [f.text(self.language) for key in keys for f in self.findings
+                 if f.area == "communication" and f.key == key]
+        tie_share, msg_share = m.get("cross_department_share"), m.get("cross_department_message_share")
+        if m.get("bases_disagree") is False:
+            notes.insert(0, self._t("basis.agree", ties=pct(tie_share), messages=pct(msg_share),
+                                    gap=f"{round(100 * th['communication.basis.gap_min'], 1):g}"))
+        notes.append(self._t("basis.findings"))
+        return head + paragraphs(joined) + tbl + interpretation(*notes)
+
+    def formal_informal(self) -> "HTML":
+        """Formal against informal structure: reporting lines without a tie, and departments across communities.
+
+        The share of reporting lines (manager and direct report) that carry no communication tie (and, in a
+        message log, no message at all); how each department's people split over the detected communities
+        (share in its main community, communities spanned) with the normalised mutual information of the two
+        partitions in plain words. Departments under the minimum group size, or with fewer people with ties,
+        are left out and counted; communities are never listed as groups.
+        """
+        from orgkit import formatting
+        from orgkit.areas.communication import MAX_COMMUNITY_EDGES
+        from orgkit.report.blocks import fmt_number, interpretation, paragraphs, subheading, table
+
+        c = self.assessment.communication
+        if not self._available("communication"):
+            return self._empty()
+        m, th = c.metrics, self.assessment.thresholds
+        head = subheading(self._t("heading.formal_informal"), "formal-informal")
+        lines = m.get("reporting_lines")
+        texts = []
+        if not lines:
+            texts.append(self._t("formal.no_hierarchy"))
+        else:
+            without = int(m.get("reporting_lines_without_tie") or 0)
+            texts.append(self._tn("formal.lines", without, n=fmt_number(without), lines=fmt_number(lines),
+                                  share=fmt_number(without / lines, percent=True)))
+            silent = m.get("reporting_lines_without_messages")
+            if silent and silent != without:  # a threshold above one message: some lines have a few messages
+                texts.append(self._tn("formal.lines_silent", int(silent), n=fmt_number(silent)))
+        out = head + paragraphs(" ".join(texts) if self.language == "en" else "".join(texts))
+        method = m.get("communities_method")
+        if method == "skipped":
+            return out + interpretation(self._t("formal.skipped", max=fmt_number(MAX_COMMUNITY_EDGES)))
+        if method != "louvain":
+            return out
+        n_comm = int(m.get("communities") or 0)
+        intro = self._tn("formal.communities", n_comm, n=fmt_number(n_comm),
+                         large=fmt_number(m.get("communities_large")), k=self.min_group_size)
+        nmi = m.get("community_department_nmi")
+        notes = []
+        if nmi is not None:
+            band = ("follows" if nmi >= th["communication.nmi.follows_min"] else
+                    "across" if nmi < th["communication.nmi.across_below"] else "partly")
+            notes.append(self._t(f"formal.nmi.{band}", nmi=formatting.decimals(nmi, 2)))
+        hidden = int(m.get("community_departments_hidden") or 0)
+        note = self._tn("formal.hidden", hidden, n=hidden, k=self.min_group_size) if hidden else None
+        tbl = table(c.communities, {"department": self._t("column.department"),
+                                    "people_with_ties": self._t("column.people_with_ties"),
+                                    "main_community_share": self._t("column.main_community"),
+                                    "communities": self._t("column.communities_spanned")},
+                    formats={"main_community_share": "percent"}, language=self.language, note=note)
+        return out + paragraphs(intro) + tbl + interpretation(*notes)
 
     def brokers(self) -> "HTML":
         """The people most often between others (ids or roles, never names unless allowed)."""
@@ -666,7 +809,8 @@ class ReportBook:
     # ---------------------------------------------------------------- decisions
     @_parallel_block
     def path_distribution(self) -> "HTML":
-        """Distribution of hops and approvals (or the structural proxy without decision records)."""
+        """Distribution of hops and approvals over every decision, open ones included (without decision records,
+        the distance to the top per department, labelled as context: it is never scored)."""
         from orgkit.report.blocks import interpretation, subheading, table
         from orgkit.plots.decisions import plot_path_distribution
 
@@ -690,24 +834,46 @@ class ReportBook:
 
     @_parallel_block
     def latency_by_type(self) -> "HTML":
-        """Days to decide per decision type, and the per-type table."""
+        """Days to decide per decision type (closed decisions), open decisions counted, and the per-type table.
+
+        The figure counts the closed decisions with both dates of each type (its ``n``); the table counts
+        every decision of the type (``count``, open ones included), how many are still open, and the median
+        days of the closed ones, so the two agree.
+        """
         from orgkit.report.blocks import interpretation, subheading, table
         from orgkit.plots.decisions import plot_latency_by_type
 
         d = self.assessment.decisions
-        if not d.metrics.get("available"):
+        m = d.metrics
+        if not m.get("available"):
             return self._empty()
         out = subheading(self._t("heading.latency"), "latency")
         if d.paths["latency_days"].notna().any():
             out = out + self._figure(plot_latency_by_type(d.paths, language=self.language), "latency_by_type",
                                      self._t("caption.latency"))
-        notes = [f.text(self.language) for f in self.findings if f.key == "latency"]
-        if notes:
-            out = out + interpretation(*notes)
-        tbl = table(d.by_type, {"decision_type": self._t("column.type"), "count": self._t("column.count"),
-                                "hops_mean": self._t("column.hops_mean"), "approvals_mean": self._t("column.approvals_mean"),
-                                "latency_days_median": self._t("column.latency_median"),
-                                "escalated_share": self._t("column.escalated")},
+        from orgkit import formatting
+
+        closed = formatting.integer(m.get("latency_decisions") or 0)
+        if m.get("open") is None:
+            open_line = self._t("interpret.open_unknown")
+        elif m["open"]:
+            oldest = m.get("open_oldest_days")
+            open_line = self._tn("interpret.open", int(m["open"]), n=formatting.integer(m["open"]), closed=closed,
+                                 oldest=formatting.integer(oldest),
+                                 date=m.get("reference_date") or "–")
+        else:
+            open_line = self._t("interpret.open_none", closed=closed, date=m.get("reference_date") or "–")
+        notes = [f.text(self.language) for f in self.findings if f.key in ("open_decisions", "latency")]
+        if any(f.key == "open_decisions" for f in self.findings):
+            open_line = ""  # the finding says it, with its status
+        out = out + interpretation(*[x for x in (open_line, *notes) if x])
+        columns = {"decision_type": self._t("column.type"), "count": self._t("column.count")}
+        if m.get("open") is not None:
+            columns["open"] = self._t("column.open")
+        columns.update({"hops_mean": self._t("column.hops_mean"), "approvals_mean": self._t("column.approvals_mean"),
+                        "latency_days_median": self._t("column.latency_median"),
+                        "escalated_share": self._t("column.escalated")})
+        tbl = table(d.by_type, columns,
                     formats={"hops_mean": ".1", "approvals_mean": ".1", "latency_days_median": ".1",
                              "escalated_share": "percent"}, caption=self._t("heading.by_type"), language=self.language)
         return out + tbl
@@ -722,11 +888,22 @@ class ReportBook:
         t = d.longest.copy()
         t["initiator_id"] = self._person(t["initiator_id"])
         t["decider_id"] = self._person(t["decider_id"])
+        # an open decision says so (and how long it has waited) instead of a blank number of days
+        paths = d.paths.set_index("decision_id")
+        state = t["decision_id"].map(paths["state"])
+        waited = t["decision_id"].map(paths["open_days"])
+        from orgkit import formatting
+
+        t["latency_days"] = [
+            self._t("table.open_days", days=formatting.integer(w)) if s_ == "open" and not pd.isna(w)
+            else formatting.decimals(v, 1)
+            for s_, w, v in zip(state, waited, t["latency_days"])]
+        t = t.astype({"latency_days": "str"})
         return subheading(self._t("heading.longest"), "longest") + table(
             t, {"decision_id": self._t("column.decision"), "decision_type": self._t("column.type"),
                 "initiator_id": self._t("column.initiator"), "decider_id": self._t("column.decider"),
                 "hops": self._t("column.hops"), "approvals": self._t("column.approvals"), "latency_days": self._t("column.days")},
-            formats={"latency_days": ".1"}, language=self.language)
+            language=self.language)
 
     # ---------------------------------------------------------------- survey
     @_parallel_block
