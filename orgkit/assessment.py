@@ -163,9 +163,14 @@ def _pool_small_groups(out: dict[str, Any], visible: set[str], hidden: set[str])
     st = out.get("structure") or {}
     if isinstance(st.get("functions"), dict):
         st["functions"] = {f: pool_names(ds, visible) for f, ds in st["functions"].items()}
-    for key in ("departments_overloaded", "unmapped_departments"):
+    for key in ("departments_overloaded", "unmapped_departments", "unidentified_departments"):
         if isinstance(st.get(key), list):
             st[key] = pool_names(st[key], visible)
+    if isinstance(st.get("mapping"), list):
+        kept = [r for r in st["mapping"] if r.get("department") in visible]
+        if len(kept) < len(st["mapping"]):
+            kept.append({"department": OTHER_GROUP, "departments": len(st["mapping"]) - len(kept)})
+        st["mapping"] = kept
     for unit in st.get("units") or []:
         if unit.get("department") not in visible:
             unit["department"] = OTHER_GROUP

@@ -98,10 +98,12 @@ def sample(out_dir: Path | None, employees: int, stage: str | None, seed: int, l
 @_friendly
 def validate(client_dir: Path, show_small_groups: bool) -> None:
     """Load and validate CLIENT_DIR; print what was loaded and every warning (exit 2 on errors)."""
+    from orgkit.areas.structure import describe_placement
     from orgkit.data.summary import describe_client
 
     client = _load(client_dir)
     click.echo(describe_client(client, show_small_groups=show_small_groups))
+    click.echo(describe_placement(client, show_small_groups=show_small_groups))
 
 
 def _load(client_dir: Path, **overrides):

@@ -344,6 +344,12 @@ def _function_label(code: str, language: str) -> str:
     return function_label(code, language)
 
 
+def _industry_label(code: str, language: str) -> str:
+    from orgkit.industries import industry_label
+
+    return industry_label(code, language)
+
+
 def _worst(statuses: Iterable[str]) -> str:
     order = {s: i for i, s in enumerate(STATUS_ORDER)}
     return min(statuses, key=lambda s: order.get(s, 99), default="grey")
@@ -387,9 +393,30 @@ def _structure(m: Mapping[str, Any], visible: set[str], th: Thresholds, spans: A
             if single and share is not None and th.status("structure.single_report_share", share) != "green":
                 out.append(Finding("structure", "single_report", th.status("structure.single_report_share", share),
                                    _both(count=single, share=_pct(share)), 1.5))
-    for f in m.get("functions_missing") or []:
+    industry = m.get("industry") or "general"
+    industry_word = {lang: _industry_label(industry, lang) for lang in LANGUAGES}
+    placed_share = m.get("mapped_share")
+    # a function is missing only when enough people sit in confidently placed departments to say so
+    assessed = m.get("coverage_assessed", True)
+    for f in (m.get("functions_missing") or []) if assessed else []:
         out.append(Finding("structure", "function_missing", "red", _per_language(lambda lang, f=f: {
-            "function": _function_label(f, lang), "stage": stage_word[lang], "code": f}), 4.0, f"function_missing:{f}"))
+            "function": _function_label(f, lang), "stage": stage_word[lang], "industry": industry_word[lang],
+            "placed": _pct(placed_share), "code": f, "mapped_share": placed_share}), 4.0, f"function_missing:{f}"))
+    if not assessed:
+        unidentified = [str(d) for d in m.get("unidentified_departments") or []]
+        shown = [d for d in unidentified if d in visible]
+        hidden = len(unidentified) - len(shown)
+        why = "managers_only" if m.get("coverage_reason") == "managers_only" else "placed"
+
+        def not_assessed(lang: str) -> dict[str, Any]:
+            names = _join(shown + ([tn("group.small_groups", hidden, lang)] if hidden else []), lang, 6)
+            return {"reason": t(f"coverage_reason.{why}", lang, placed=_pct(placed_share),
+                                needed=th.text("structure.coverage.min_mapped_share")),
+                    "unidentified": t("coverage_reason.unidentified", lang, departments=names) if unidentified else "",
+                    "departments_list": shown, "hidden": hidden, "mapped_share": placed_share, "why": why}
+
+        out.append(Finding("structure", "coverage_not_assessed", "grey", _per_language(not_assessed), 1.0,
+                           "coverage_not_assessed"))
     functions = m.get("functions") or {}
     for f in m.get("functions_split") or []:
         depts = [d for d in functions.get(f, []) if d in visible]
@@ -419,14 +446,13 @@ def _structure(m: Mapping[str, Any], visible: set[str], th: Thresholds, spans: A
             "allowed": allowed}), 2.0))
     if m.get("units_missing"):
         out.append(Finding("structure", "units_missing", "amber", _both(), 1.5))
-    if not m.get("functions_missing"):
+    if assessed and not m.get("functions_missing"):
         comps = {c.get("name"): c for c in m.get("score_components") or []}
         cov = comps.get("function_coverage", {}).get("value")
         if cov is not None:
-            from orgkit.framework import STAGE_EXPECTATIONS
+            from orgkit.industries import expectation
 
-            exp = STAGE_EXPECTATIONS.get(stage)
-            total = len(exp.core) if exp is not None else 0
+            total = len(expectation(stage, industry).core) if stage in ("startup", "mid", "large") else 0
             out.append(Finding("structure", "coverage_ok", "green", _per_language(lambda lang: {
                 "stage": stage_word[lang], "covered": total, "total": total}), 0.6))
     raci = m.get("raci")

@@ -430,14 +430,87 @@ def _structure() -> list[Metric]:
         _headline("structure", "stage", "str", "", ("mintzberg1980",),
                   values=lambda lang, th: {"startup": th["structure.stage.startup_below"],
                                            "large": th["structure.stage.large_from"]}),
-        Metric("stage_source", "str", "`client.yml` when the stage was set explicitly, `headcount` when it "
-               "was derived (`auto`)."),
+        Metric("stage_source", "str", "`client.yml` when the stage was set explicitly; with `auto`, `headcount` "
+               "when headcount decided and `structure` when the structure raised it."),
+        Metric("stage_rule", "str", "What decided the stage: `client.yml`, `headcount`, `managers_only`, "
+               "`departments`, `units` or `locations` (orgkit.framework.decide_stage).", "", "",
+               ("mintzberg1980", "ec2003")),
+        Metric("stage_evidence", "object", "The evidence the stage was judged on."),
+        Metric("stage_evidence.headcount", "int", "People in the file (n)."),
+        Metric("stage_evidence.headcount_stage", "str", "The stage headcount alone gives."),
+        Metric("stage_evidence.managers_only", "bool | null", "Whether the file lists managers only.",
+               "manager_title_share ≥ `structure.stage.manager_title_share`",
+               "null without a hierarchy or without titles and levels for the people without reports."),
+        Metric("stage_evidence.manager_title_share", "float | null", "Share of the people without reports whose "
+               "title or level is a manager's (Manager, Director, VP, Head, 经理, 主管, 总监 ...; account, "
+               "product and project managers excluded).", "manager-titled leaves / titled leaves",
+               "null as `managers_only`."),
+        Metric("stage_evidence.leaves", "int | null", "People without direct reports.", "",
+               "null without a hierarchy."),
+        Metric("stage_evidence.estimated_headcount", "int | null", "The company's size when the file lists "
+               "managers only.", "n + leaves × mean span (at least 1)", "null unless `managers_only`."),
+        Metric("stage_evidence.headed_departments", "int | null", "Departments with exactly one member at their "
+               "top, who reports to the top of the organisation, and at least two people, not placed in several "
+               "functions at once (a merged `Sales & Marketing` is the startup's form).", "", "null without a "
+               "hierarchy."),
+        Metric("stage_evidence.layers", "int | null", "Reporting layers (as `layers`).", "",
+               "null without a hierarchy."),
+        Metric("stage_evidence.units", "int", "Departments recognised as regional branches or business units."),
+        Metric("stage_evidence.locations", "int | null", "Distinct non-blank values of people's `location`.", "",
+               "null without a location column."),
+        Metric("industry", "str", "The industry profile the structure is judged against: `general`, "
+               "`manufacturing`, `software`, `retail`, `professional_services` or `public_sector` "
+               "(orgkit.industries)."),
+        Metric("industry_source", "str", "`client.yml` (set), `evidence` (inferred from titles and functions) or "
+               "`default` (no industry stood out: general business)."),
+        Metric("industry_shares", "object | null", "Per industry, the share of people whose title, department "
+               "name or placed function marks it.", "marked people / n", "null when `industry` is set in "
+               "client.yml."),
+        *[Metric(f"industry_shares.{code}", "float", f"Share of people marked as {code.replace('_', ' ')}.")
+          for code in ("manufacturing", "software", "retail", "professional_services", "public_sector")],
+        Metric("mapping", "list[object]", "Each department (largest first) placed in a business function, with "
+               "its evidence; departments under the minimum group size are pooled into one entry.", "",
+               "", ("mintzberg1980",)),
+        Metric("mapping[].department", "str", "The department (`Other (small groups)` for the pooled entry)."),
+        Metric("mapping[].departments", "int", "Only in the pooled entry: how many small departments it pools."),
+        Metric("mapping[].people", "int", "Its headcount."),
+        Metric("mapping[].functions", "list[str]", "Framework function codes it was placed in (`[]` when none)."),
+        Metric("mapping[].other", "list[str]", "Known non-framework functions (legal, executive, procurement, "
+               "quality, strategy, admin, safety)."),
+        Metric("mapping[].confidence", "str", "`set` (client.yml), `high` (the name says it, titles agree or "
+               "are silent), `medium` (titles alone with a majority, or titles contradicting the name), `low` "
+               "(titles without a majority: not placed) or `none`."),
+        Metric("mapping[].source", "str", "`client.yml`, `name`, `name and titles`, `titles` or `none`."),
+        Metric("mapping[].conflict", "bool", "Whether most titles point to another function than the name."),
+        Metric("mapping[].name_words", "list[str]", "Keywords found in the name (any segment of a path)."),
+        Metric("mapping[].title_function", "str | null", "The function most of its titled people point to.", "",
+               "null when no title matches a function."),
+        Metric("mapping[].title_share", "float | null", "Share of its titled people pointing to "
+               "`title_function`.", "n_f / titled", "null without titles."),
+        Metric("mapping[].titled", "int", "Its people with a job title."),
+        Metric("mapping[].title_words", "list[str]", "Up to three of the commonest job titles behind `title_function`, "
+               "as written in people."),
+        Metric("mapped_share", "float | null", "Share of people in departments placed with confidence (set, "
+               "high or medium).", "Σ placed n_d / n", "null for an empty organisation."),
+        Metric("coverage_assessed", "bool", "Whether function coverage was judged: `functions_missing` and the "
+               "function_coverage component exist only when it is.",
+               "mapped_share ≥ `structure.coverage.min_mapped_share` and not `stage_evidence.managers_only`"),
+        Metric("coverage_reason", "str | null", "Why coverage was not assessed: `placed` (too few people in "
+               "confidently placed departments) or `managers_only` (the file lists managers only).", "",
+               "null when it was."),
+        Metric("functions_in_titles", "object", "Framework functions some people's job titles point to, wherever "
+               "they sit: function -> people (a core function held this way is not reported missing)."),
+        Metric("functions_in_titles.<function>", "int", "People whose title points to the function."),
+        Metric("unidentified_departments", "list[str]", "Departments not placed with confidence (name them in "
+               "client.yml's `functions:`)."),
         Metric("departments_count", "int", "Number of distinct departments."),
-        Metric("functions", "object", "For each of the eleven framework functions, the departments whose "
-               "name maps to it (every function is a key).", "department names matched against the "
-               "English/Chinese synonyms of orgkit.framework", "", ("mintzberg1980",)),
+        Metric("functions", "object", "For each of the eleven framework functions, the departments placed in it "
+               "with confidence (every function is a key).", "from the department name, its path, its people's "
+               "job titles and client.yml's `functions:` (orgkit.framework.department_mapping)", "",
+               ("mintzberg1980",)),
         Metric("functions.<function>", "list[str]", "Departments carrying the function; `[]` when none."),
-        _headline("structure", "functions_missing", "list[str]", "`[]` when every core group is covered.",
+        _headline("structure", "functions_missing", "list[str]", "`[]` when every core group is covered, or "
+                  "when coverage is not assessed (`coverage_assessed` false).",
                   ("mintzberg1980",)),
         Metric("functions_split", "list[str]", "Functions carried by more departments than the stage "
                "expects (function codes).", "departments carrying it > 1 (startup), 2 (mid), 3 (large, "
@@ -446,9 +519,9 @@ def _structure() -> list[Metric]:
                "keeps apart.", "≥ 2 functions of which one must not be merged at this stage (mid: sales, "
                "product, technical_support, customer_service; large: any), or more functions than allowed "
                "(mid 2, large 1)", "", ("mintzberg1980",)),
-        Metric("unmapped_departments", "list[str]", "Department names that match neither a framework "
-               "function nor a known non-framework function (legal, 总经办, procurement, quality, strategy, "
-               "admin, safety)."),
+        Metric("unmapped_departments", "list[str]", "Departments placed in neither a framework function nor a "
+               "known non-framework function (legal, 总经办, procurement, quality, strategy, admin, safety) with "
+               "confidence; the same as `unidentified_departments`."),
         Metric("units", "list[object]", "Departments recognised as regional branches or business units "
                "(a function name qualified by a region or another qualifier, e.g. `Sales - North`, "
                "`销售一部`)."),

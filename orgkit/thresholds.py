@@ -62,6 +62,8 @@ UNITS: dict[str, tuple[float | None, float | None, bool]] = {
     "probability": (0.0, 1.0, False),  # a p-value cut-off, strictly between 0 and 1
     "likert": (1.0, 5.0, False),  # a point of the 1-5 answer scale
     "weight": (0.0, None, False),  # a relative weight of a score component
+    "departments": (1.0, None, True),  # a number of departments
+    "locations": (1.0, None, True),  # a number of distinct work locations
     "messages": (1.0, None, True),  # messages (rows, or the sum of their weights) between two people
     "switch": (0.0, 1.0, True),  # off (0, false) or on (1, true)
     "areas": (1.0, 4.0, True),  # assessment areas (structure, communication, decisions, survey)
@@ -178,6 +180,41 @@ _REGISTRY: tuple[Threshold, ...] = (
     Threshold("structure.stage.large_from", 1000, "people", "With stage: auto, a company with at least this "
               "many people is large.", judgement="The size at which firms usually add business units or "
               "regional branches on top of their functional departments."),
+    Threshold("structure.stage.large_structure_from", 250, "people", "With stage: auto, a company of at least "
+              "this many people with regional branches or business units (or several locations) is judged large "
+              "by its structure (the EU ceiling of a medium-sized enterprise).", ("ec2003",)),
+    Threshold("structure.stage.units_min", 2, "departments", "With stage: auto, at least this many regional or "
+              "business-unit departments count as the structure of a large firm (from "
+              "structure.stage.large_structure_from people).",
+              judgement="One regional office is a branch; two or more are a layer of units."),
+    Threshold("structure.stage.locations_min", 3, "locations", "With stage: auto, people in at least this many "
+              "locations count as the structure of a large firm (from structure.stage.large_structure_from "
+              "people).", judgement="Head office plus two sites is a multi-site organisation."),
+    Threshold("structure.stage.headed_departments_min", 4, "departments", "With stage: auto, at least this many "
+              "departments, each with one head who reports to the top, make a company functionally "
+              "departmentalised: at least mid-size whatever its headcount.",
+              judgement="Startups merge functions under the founders; four separately headed functions "
+              "under the top is the functional form of a mid-size firm (Mintzberg 1980)."),
+    Threshold("structure.stage.layers_min", 3, "layers", "With stage: auto, departmentalisation counts only "
+              "with at least this many reporting layers (top, heads, their people).",
+              judgement="Heads of departments between the top and the people are the third layer."),
+    Threshold("structure.stage.manager_title_share", 0.5, "share", "With stage: auto, when at least this share "
+              "of the people without reports carry manager titles (Manager, Director, VP, 经理, 主管, 总监, or a "
+              "manager level), the people file covers managers only and headcount understates the company.",
+              judgement="If most leaves of the tree manage someone, their teams are missing from the file."),
+    Threshold("structure.mapping.title_share_min", 0.5, "share", "A department's job titles place it in a "
+              "function when at least this share of its titled people point to that function.",
+              judgement="A majority of the people: one function clearly leads."),
+    Threshold("structure.coverage.min_mapped_share", 0.8, "share", "Function coverage is judged (and a function "
+              "reported missing) only when at least this share of people are in departments placed in a "
+              "function with confidence; below it coverage is not assessed.",
+              judgement="A missing function is a claim about the whole company: four people in five must be "
+              "placed before the absence of a function can be read from the data."),
+    Threshold("structure.industry.min_share", 0.1, "share", "With industry: auto, an industry is inferred when "
+              "at least this share of people carry its marker titles or sit in its marker functions; below it "
+              "the general business profile is used.",
+              judgement="One person in ten doing the industry's typical work is a clear signal; fewer is "
+              "noise."),
     Threshold("structure.weight.span_health", 0.25, "weight", "Weight of span_health in the structure fit "
               "score.", judgement=_STRUCTURE_WEIGHTS),
     Threshold("structure.weight.layer_excess", 0.15, "weight", "Weight of layer_excess in the structure fit "

@@ -214,7 +214,8 @@ def test_the_same_stage_words_everywhere():
         cover = display.cover("甲", date="2025-01-02", headcount=10, departments=2, stage=stage, language="zh")
         assert f"<dd>{word}</dd>" in cover.markup
         finding = Finding("structure", "function_missing", "red",
-                          {"zh": {"function": t("function.hr", "zh"), "stage": word}})
+                          {"zh": {"function": t("function.hr", "zh"), "stage": word,
+                                  "industry": t("industry.general", "zh"), "placed": "90%"}})
         assert f"{word}企业" in finding.text("zh")
 
 

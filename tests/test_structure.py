@@ -420,8 +420,15 @@ def test_krackhardt_hightech(shared_data):
     assert res.spans.loc[res.spans["depth"] == 0, "employee_id"].tolist() == ["7"]
     assert m["managers"] == 5 and m["span_mean"] == 4.0 and (m["span_max"], min(got.values())) == (7, 2)
     assert m["min_layers"] == 3 and m["excess_layers"] == 0  # 1 + 4 + 16 = 21
-    assert m["stage"] == "startup"
+    # 21 managers: four departments each headed by a VP who reports to the CEO, over three layers, are
+    # the structure of a functionally organised firm, not of a startup (issue 11)
+    assert (m["stage"], m["stage_source"], m["stage_rule"]) == ("mid", "structure", "departments")
+    assert m["stage_evidence"]["headed_departments"] == 4 and m["stage_evidence"]["headcount_stage"] == "startup"
     assert sorted(m["unmapped_departments"]) == [f"Dept {k}" for k in range(5)]
+    # nothing placed: coverage is not assessed, no function is missing and coverage is not scored
+    assert (m["coverage_assessed"], m["mapped_share"], m["functions_missing"]) == (False, 0.0, [])
+    comps = {c["name"]: c for c in m["score_components"]}
+    assert comps["function_coverage"]["available"] is False
 
 
 @pytest.mark.realdata

@@ -21,11 +21,14 @@ from orgkit.errors import ConfigError
 from orgkit.framework import (
     FUNCTIONS,
     STAGE_EXPECTATIONS,
+    StageDecision,
+    decide_stage,
+    department_mapping,
+    title_functions,
     function_label,
     map_departments,
-    resolve_stage,
 )
-from orgkit.framework import stage_thresholds as stage_thresholds_of
+from orgkit.industries import PROFILES, IndustryDecision, expectation, infer_industry
 from orgkit.data.hierarchy import Hierarchy
 from orgkit.files.jsonsafe import to_jsonable
 from orgkit.privacy import suppress_small_groups
@@ -36,6 +39,9 @@ __all__ = [
     "SCORE_WEIGHTS",
     "StructureResult",
     "Coverage",
+    "Placement",
+    "placement",
+    "describe_placement",
     "analyze_structure",
     "span_distribution",
     "min_layers",
@@ -160,9 +166,13 @@ class Coverage:
     checks, findings : int
         Structure checks made and failed (the ``split_merge_fit`` component is ``1 - findings/checks``).
     core_covered, core_total : int
-        Core groups with a department, and core groups.
+        Core groups with a department, and core groups (``core_covered`` is None when not assessed).
     table : DataFrame
         The ``coverage`` table of :class:`StructureResult`.
+    industry : str
+        The industry profile judged against (:mod:`orgkit.industries`).
+    assessed : bool
+        Whether coverage was judged (False: no function is reported missing).
     """
 
     stage: str
@@ -176,9 +186,11 @@ class Coverage:
     units_missing: bool | None
     checks: int
     findings: int
-    core_covered: int
+    core_covered: int | None
     core_total: int
     table: pd.DataFrame = field(repr=False)
+    industry: str = "general"
+    assessed: bool = True
 
 
 # ----------------------------------------------------------------------------------- metric functions
@@ -286,6 +298,10 @@ def department_coverage(
     *,
     headcount: int | None = None,
     language: str = "en",
+    mapping: pd.DataFrame | None = None,
+    industry: str = "general",
+    assessed: bool = True,
+    held_by_titles: Iterable[str] = (),
 ) -> Coverage:
     """Compare a company's departments with what the framework expects at its stage.
 
@@ -299,6 +315,19 @@ def department_coverage(
         Number of people, for the startup over-split check (default: the number of names given).
     language : {"en", "zh"}
         Language of the function labels in the table.
+    mapping : DataFrame, optional
+        :func:`orgkit.framework.department_mapping` of the company: departments are then placed by all the
+        evidence (name, path, titles, ``client.yml``) and only ``placed`` ones carry functions. Without it
+        each name is mapped with :func:`orgkit.framework.classify_department` alone.
+    industry : str
+        The industry profile (:data:`orgkit.industries.PROFILES`) whose core groups apply.
+    assessed : bool
+        False when too few people are in confidently placed departments to say a function is missing
+        (``structure.coverage.min_mapped_share``): ``functions_missing`` is then empty, ``core_covered``
+        None and a core function without a department has the status ``not_assessed``.
+    held_by_titles : iterable of str
+        Functions some person's job title points to (:func:`orgkit.framework.title_functions`): a core
+        function held only by people inside other departments is not missing (status ``within``).
 
     Returns
     -------
@@ -306,8 +335,7 @@ def department_coverage(
 
     Notes
     -----
-    Each department is mapped with :func:`orgkit.framework.classify_department`; the stage's
-    :class:`~orgkit.framework.StageExpectation` then decides:
+    The expectation is :func:`orgkit.industries.expectation` of the stage and industry; it decides:
 
     - ``functions_missing``: a core group with no department (reported by its first function);
     - ``functions_split``: a function carried by more than ``max_departments_per_function``
@@ -320,8 +348,11 @@ def department_coverage(
     - ``over_split`` (startup): more departments than ``max(3, headcount // 6)``;
     - ``units_missing`` (large): no regional or business-unit department.
 
-    Function status in the table: ``missing`` (core, no department), ``covered`` (core, no department,
-    but an alternative of its core group has one), ``absent`` (not core, no department), ``split``, ``merged`` (every department carrying it carries another framework function
+    Function status in the table: ``missing`` (core, no department and nobody's title), ``not_assessed``
+    (core, no department, coverage not assessed), ``within`` (no department of its own, but people whose
+    titles say they do it work in other departments), ``covered`` (core, no department, but an alternative of its core
+    group has one), ``not_applicable`` (the industry has no such function), ``absent`` (not core, no
+    department), ``split``, ``merged`` (every department carrying it carries another framework function
     too) or ``present``. With no departments every core group is missing.
 
     References
@@ -341,9 +372,20 @@ def department_coverage(
         departments = list(departments)
     if headcount is None:
         headcount = len(departments)
-    exp = STAGE_EXPECTATIONS[stage]
-    # duplicates folded before the per-name work: one str() per distinct name, not per person
-    m = map_departments(str(d) for d in pd.unique(np.asarray(departments, dtype=object)))
+    exp = expectation(stage, industry)
+    profile = PROFILES[industry]
+    if mapping is None:
+        # duplicates folded before the per-name work: one str() per distinct name, not per person
+        m = map_departments(str(d) for d in pd.unique(np.asarray(departments, dtype=object)))
+    else:
+        placed = mapping["placed"].to_numpy(dtype=bool)
+        m = pd.DataFrame({
+            "department": mapping["department"].astype("str"),
+            "functions": [list(fs) if ok else [] for fs, ok in zip(mapping["functions"], placed)],
+            "unit_kind": mapping["unit_kind"],
+            "mapped": [bool(fs) and ok for fs, ok in zip(mapping["functions"], placed)],
+            "known": placed,
+        })
     unit_of = dict(zip(m["department"], m["unit_kind"]))
     funcs_of = dict(zip(m["department"], m["functions"]))
 
@@ -353,12 +395,15 @@ def department_coverage(
             functions[f].append(dept)
     present = {f for f, ds in functions.items() if ds}
 
-    missing = [g[0] for g in exp.core if not any(f in present for f in g)]
+    held = {f for f in (held_by_titles or ()) if f in FUNCTIONS} - present
+    # a core group none of whose functions has a department, nor anybody whose title says they do it
+    uncovered = [g[0] for g in exp.core if not any(f in present or f in held for f in g)]
+    missing = uncovered if assessed else []
     split = []
     for f in FUNCTIONS:
         counted = functions[f]
         if stage == "large":
-            counted = [d for d in counted if unit_of[d] is None]
+            counted = [d for d in counted if not isinstance(unit_of[d], str)]
         if len(counted) > exp.max_departments_per_function:
             split.append(f)
     overloaded = []
@@ -372,11 +417,12 @@ def department_coverage(
     units = [
         {"department": d, "functions": list(funcs_of[d]), "unit_kind": unit_of[d]}
         for d in m["department"]
-        if unit_of[d] is not None
+        if isinstance(unit_of[d], str)
     ]
     allowed = exp.allowed_departments(headcount)
     over_split = None if allowed is None else bool(len(m) > allowed)
-    units_missing = bool(not units) if exp.units_expected else None
+    # units are read from department names: not judged when the names could not be read
+    units_missing = bool(not units) if exp.units_expected and assessed else None
 
     checks = len(present) + int(m["mapped"].sum()) + (over_split is not None) + (units_missing is not None)
     findings = len(split) + len(overloaded) + bool(over_split) + bool(units_missing)
@@ -388,7 +434,10 @@ def department_coverage(
         if not ds:
             # a core function whose group is covered by an alternative (a startup's R&D standing in
             # for technical support) is not missing, but not "not needed" either
-            status.append("missing" if f in missing else "covered" if f in core_fns else "absent")
+            status.append("missing" if f in missing else "not_assessed" if f in uncovered
+                          else "within" if f in held
+                          else "covered" if f in core_fns else "not_applicable" if f in profile.not_applicable
+                          else "absent")
         elif f in split:
             status.append("split")
         elif all(len(funcs_of[d]) > 1 for d in ds):
@@ -418,9 +467,11 @@ def department_coverage(
         units_missing=units_missing,
         checks=int(checks),
         findings=int(findings),
-        core_covered=len(exp.core) - len(missing),
+        core_covered=len(exp.core) - len(missing) if assessed else None,
         core_total=len(exp.core),
         table=table,
+        industry=industry,
+        assessed=assessed,
     )
 
 
@@ -600,6 +651,144 @@ def _hierarchy(client: Client) -> Hierarchy:
     return h if isinstance(h, Hierarchy) else Hierarchy.from_people(client.people)
 
 
+# ------------------------------------------------------------------------------- placement
+
+@dataclass(frozen=True, eq=False)
+class Placement:
+    """Where each department sits in the framework, and the industry and stage the structure is judged by.
+
+    Attributes
+    ----------
+    mapping : DataFrame
+        :func:`orgkit.framework.department_mapping` of the client.
+    mapped_share : float or None
+        Share of people in departments ``placed`` with confidence (None for nobody).
+    assessed : bool
+        Whether coverage is judged: ``mapped_share >= structure.coverage.min_mapped_share`` and the people
+        file is not a list of managers only (:func:`orgkit.framework.decide_stage`).
+    industry : orgkit.industries.IndustryDecision
+    stage : orgkit.framework.StageDecision
+    titles : dict
+        Framework function -> people whose job title points to it, wherever they sit (only functions with
+        someone).
+    """
+
+    mapping: pd.DataFrame
+    mapped_share: float | None
+    assessed: bool
+    industry: IndustryDecision
+    stage: StageDecision
+    titles: dict[str, int] = field(default_factory=dict)
+
+
+def placement(client: Client, *, thresholds: Thresholds | None = None,
+              stage_thresholds: Mapping[str, int] | None = None) -> Placement:
+    """Place the client's departments, infer (or read) its industry and decide its stage.
+
+    Parameters
+    ----------
+    client : Client
+        Its ``client.yml`` ``functions``, ``industry`` and ``stage`` settings decide first.
+    thresholds : Thresholds, optional
+        Default ``client.settings.thresholds``.
+    stage_thresholds : mapping, optional
+        ``{"startup": int, "large": int}`` updating ``thresholds``' headcounts.
+
+    Returns
+    -------
+    Placement
+
+    Notes
+    -----
+    The mapping is :func:`orgkit.framework.department_mapping`; the industry
+    :func:`orgkit.industries.infer_industry` over the confidently placed departments; the stage
+    :func:`orgkit.framework.decide_stage` with the reporting tree, and with the departments recognised as
+    regional branches or business units. ``mapped_share`` is
+    :math:`\\sum_{d\\ \\text{placed}} n_d / n`.
+    """
+    people, settings = client.people, client.settings
+    th = settings.thresholds if thresholds is None else thresholds
+    n = len(people)
+    mapping = department_mapping(people, settings.functions, th)
+    placed = mapping["placed"].to_numpy(dtype=bool)
+    mapped_share = float(mapping.loc[placed, "people"].sum() / n) if n else None
+    enough = mapped_share is not None and mapped_share >= float(th["structure.coverage.min_mapped_share"])
+    industry = infer_industry(people, mapping.loc[placed].set_index("department")["functions"],
+                              setting=settings.industry, thresholds=th)
+    h = _hierarchy(client) if client.has_hierarchy else None
+    decision = decide_stage(settings.stage, people, depth=None if h is None else h.depth,
+                            n_reports=None if h is None else h.n_reports,
+                            units=int(mapping["unit_kind"].notna().sum()),
+                            merged=mapping.loc[placed & (mapping["functions"].str.len() + mapping["other"].str.len()
+                                                         >= 2).to_numpy(), "department"], thresholds=th,
+                            stage_thresholds=stage_thresholds)
+    # a file of managers only cannot show that a function is absent: it may be staffed below them
+    assessed = enough and not decision.evidence.get("managers_only")
+    titles: dict[str, int] = {}
+    if "title" in people.columns:
+        raw = people["title"].astype("str").where(people["title"].notna(), "").str.strip()
+        table = title_functions(raw)
+        codes = raw.map(table.set_index("title")["code"].where(table.set_index("title")["kind"] == "function"))
+        counts = codes.dropna().value_counts()
+        titles = {f: int(counts[f]) for f in FUNCTIONS if f in counts.index}
+    return Placement(mapping, mapped_share, bool(assessed), industry, decision, titles)
+
+
+def describe_placement(client: Client, *, show_small_groups: bool = False) -> str:
+    """What ``orgkit validate`` prints about the structure's judgement: each department's function with its
+    confidence and evidence, the industry profile and the stage, and why.
+
+    Departments smaller than ``min_group_size`` are pooled into one line unless ``show_small_groups``
+    (the consultant's own terminal, as for :func:`orgkit.data.summary.describe_client`).
+    """
+    from orgkit.framework import FUNCTION_CODES
+    from orgkit.privacy import OTHER_GROUP
+
+    p = placement(client)
+    th = client.settings.thresholds
+    mgs = client.settings.min_group_size
+    lines = ["  functions (department -> function, confidence, evidence):"]
+    small = 0
+    for r in p.mapping.to_dict("records"):
+        if r["people"] < mgs and not show_small_groups:
+            small += 1
+            continue
+        codes = list(r["functions"]) + list(r["other"])
+        evidence = []
+        if r["confidence"] == "set":
+            evidence.append("set in client.yml")
+        if r["name_words"]:
+            evidence.append("name: " + ", ".join(r["name_words"]))
+        if r["title_function"]:
+            evidence.append(f"{100 * r['title_share']:.0f}% of {r['titled']} titles point to {r['title_function']}"
+                            + (f" ({', '.join(r['title_words'])})" if r["title_words"] else ""))
+        if r["conflict"]:
+            evidence.append("titles disagree with the name; the name is kept")
+        if not evidence:
+            evidence.append("neither the name nor any title points to a function")
+        lines.append(f"    {r['department']:<30} -> {'+'.join(codes) if codes else 'not identified':<22} "
+                     f"{r['confidence']:<7} {'; '.join(evidence)}")
+    if small:
+        lines.append(f"    {OTHER_GROUP:<30} {small} department(s) of fewer than {mgs} people "
+                     "(--show-small-groups lists them)")
+    share = p.mapped_share
+    need = th.text("structure.coverage.min_mapped_share")
+    lines.append(f"  placed with confidence: {'–' if share is None else f'{100 * share:.0f}%'} of people; "
+                 f"coverage is {'judged' if p.assessed else 'NOT assessed'} (it needs at least {need})")
+    if not p.assessed:
+        todo = [d for d, ok, n in zip(p.mapping["department"], p.mapping["placed"], p.mapping["people"])
+                if not ok and (show_small_groups or n >= mgs)]
+        if todo:
+            lines.append("  to place the departments not identified, add to client.yml (one of: "
+                         f"{', '.join(FUNCTION_CODES)}):")
+            lines.append("    functions:")
+            guess = dict(zip(p.mapping["department"], p.mapping["title_function"]))
+            lines += [f"      {d}: {guess.get(d) or ''}".rstrip() for d in todo]
+    lines.append(f"  industry: {p.industry.industry} ({p.industry.source}): {p.industry.reason('en')}")
+    lines.append(f"  stage: {p.stage.stage} ({p.stage.source}): {p.stage.reason('en')}")
+    return "\n".join(lines)
+
+
 # ------------------------------------------------------------------------------------------ analysis
 
 def analyze_structure(
@@ -625,7 +814,11 @@ def analyze_structure(
         ``people_per_manager``, ``span_mean``, ``span_median``, ``span_max``, ``span_bands`` (band ->
         ``{"managers", "share"}``), ``single_report_managers``, ``single_report_share``, ``min_layers``,
         ``excess_layers``, ``layer_sizes``, ``hierarchy_reason``, ``stage``, ``stage_source``
-        (``"client.yml"`` or ``"headcount"``), ``departments_count``, ``functions``,
+        (``"client.yml"``, ``"headcount"`` or ``"structure"``), ``stage_rule``, ``stage_evidence``
+        (:func:`orgkit.framework.decide_stage`), ``industry``, ``industry_source``, ``industry_shares``
+        (:func:`orgkit.industries.infer_industry`), ``mapping`` (:func:`orgkit.framework.department_mapping`
+        as records), ``mapped_share``, ``coverage_assessed``, ``coverage_reason``,
+        ``unidentified_departments``, ``departments_count``, ``functions``,
         ``functions_missing``, ``functions_split``, ``departments_overloaded``,
         ``unmapped_departments``, ``units``, ``over_split``, ``units_missing``, ``raci``,
         ``raci_reason``, ``fit_score``, ``score_components``.
@@ -643,6 +836,12 @@ def analyze_structure(
     Per-department numbers (``departments`` table) are suppressed below
     ``client.settings.min_group_size``; a department's ``layers`` is ``max(depth) - min(depth) + 1``
     over its members, and its ``span_mean`` is over its managers (all their reports counted).
+
+    Coverage is judged only when at least ``structure.coverage.min_mapped_share`` of the people are in
+    departments placed in a function with confidence (``mapped_share``); otherwise
+    ``coverage_assessed`` is False, ``functions_missing`` is empty and the ``function_coverage``
+    component drops out of the score (no score from absent evidence). The core functions are those of
+    the industry profile at the stage (:func:`orgkit.industries.expectation`).
 
     The fit score combines the components, weighted by ``structure.weight.*`` (default
     :data:`SCORE_WEIGHTS`), with :func:`fit_score`; ``score_components`` shows each one's weight, value and
@@ -673,17 +872,22 @@ def analyze_structure(
     settings = client.settings
     n = len(people)
     th = settings.thresholds if thresholds is None else thresholds
-    stage = resolve_stage(settings.stage, n, th if stage_thresholds is None else stage_thresholds_of(
-        stage_thresholds, base=th))
-    stage_source = "headcount" if settings.stage == "auto" else "client.yml"
-    logger.debug("structure: %d people, stage %s (%s)", n, stage, stage_source)
+
+    # --- which function each department serves, the industry and the stage
+    p = placement(client, thresholds=th, stage_thresholds=stage_thresholds)
+    mapping, mapped_share, assessed = p.mapping, p.mapped_share, p.assessed
+    placed = mapping["placed"].to_numpy(dtype=bool)
+    industry, decision, need = p.industry, p.stage, float(th["structure.coverage.min_mapped_share"])
+    stage = decision.stage
+    h = _hierarchy(client) if client.has_hierarchy else None
+    logger.debug("structure: %d people, stage %s (%s), industry %s (%s), %.0f%% placed", n, stage,
+                 decision.rule, industry.industry, industry.source, 100 * (mapped_share or 0))
 
     metrics: dict[str, Any] = {"available": True, "people": n}
     dept = people["department"].astype("str")
 
     # --- hierarchy
-    if client.has_hierarchy:
-        h = _hierarchy(client)
+    if h is not None:
         depth, reports = h.depth, h.n_reports
         is_mgr = reports > 0
         spans_arr = reports[is_mgr]
@@ -750,7 +954,8 @@ def analyze_structure(
         )
 
     # --- coverage
-    cov = department_coverage(dept, stage, headcount=n, language=settings.language)
+    cov = department_coverage(dept, stage, headcount=n, language=settings.language, mapping=mapping,
+                              industry=industry.industry, assessed=assessed, held_by_titles=p.titles)
     fn_of = {d: "; ".join(fs) for d, fs in zip(*_mapped_functions(cov))}
     dept_table = dept_table.rename_axis("department").reset_index()
     dept_table["department"] = dept_table["department"].astype("str")
@@ -761,9 +966,22 @@ def analyze_structure(
     departments_df = suppress_small_groups(
         dept_table, "headcount", settings.min_group_size, value_columns=["managers", "span_mean", "layers"]
     )
+    unidentified = mapping.loc[~placed, "department"].tolist()
     metrics.update(
         stage=stage,
-        stage_source=stage_source,
+        stage_source=decision.source,
+        stage_rule=decision.rule,
+        stage_evidence=decision.evidence,
+        industry=industry.industry,
+        industry_source=industry.source,
+        industry_shares=industry.shares,
+        mapping=_mapping_records(mapping),
+        mapped_share=mapped_share,
+        coverage_assessed=bool(assessed),
+        coverage_reason=None if assessed else "managers_only" if decision.evidence.get("managers_only") and (
+            mapped_share or 0) >= need else "placed",
+        unidentified_departments=unidentified,
+        functions_in_titles=p.titles,
         departments_count=int(dept.nunique()),
         functions=cov.functions,
         functions_missing=cov.functions_missing,
@@ -790,11 +1008,13 @@ def analyze_structure(
         "span_health": None,
         "layer_excess": None,
         "single_report_managers": None,
-        "function_coverage": cov.core_covered / cov.core_total if cov.core_total else None,
+        # no evidence, no score: the component drops out when coverage is not assessed
+        "function_coverage": (cov.core_covered / cov.core_total
+                              if cov.assessed and cov.core_total and cov.core_covered is not None else None),
         "split_merge_fit": 1.0 - cov.findings / cov.checks if cov.checks else None,
         "raci_clarity": raci_value,
     }
-    if client.has_hierarchy:
+    if h is not None:
         if metrics["managers"]:
             lo, hi = th["structure.span.healthy_min"], th["structure.span.healthy_max"]
             values["span_health"] = float(((spans_arr >= lo) & (spans_arr <= hi)).mean())
@@ -815,6 +1035,13 @@ def analyze_structure(
         coverage=cov.table,
         raci_issues=raci_issues,
     )
+
+
+def _mapping_records(mapping: pd.DataFrame) -> list[dict[str, Any]]:
+    """The mapping as plain records for ``metrics`` (largest department first)."""
+    keep = ["department", "people", "functions", "other", "confidence", "source", "conflict", "name_words",
+            "title_function", "title_share", "titled", "title_words"]
+    return to_jsonable(mapping[keep].to_dict("records"))
 
 
 def _mapped_functions(cov: Coverage) -> tuple[list[str], list[list[str]]]:

@@ -77,6 +77,12 @@ class Settings:
     thresholds : Thresholds
         The thresholds and weights every analysis uses: the defaults of :mod:`orgkit.thresholds` updated by
         ``client.yml``'s ``thresholds:`` (and ``stage_thresholds:``), validated by the loader.
+    functions : dict
+        ``client.yml``'s ``functions:``: department name -> the function codes the consultant gives it
+        (validated codes of :mod:`orgkit.framework`); it overrides every other evidence of the mapping.
+    industry : str
+        ``client.yml``'s ``industry:``: ``auto`` (inferred from the data) or a profile of
+        :mod:`orgkit.industries`.
     """
 
     name: str
@@ -88,6 +94,8 @@ class Settings:
     columns: dict[str, dict[str, str]] = field(default_factory=dict)
     options: dict[str, Any] = field(default_factory=dict)
     thresholds: Thresholds = DEFAULTS
+    functions: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    industry: str = "auto"
 
 
 @dataclass(frozen=True)

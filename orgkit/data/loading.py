@@ -40,7 +40,7 @@ from orgkit.data.contract import (
     normalise_header,
 )
 from orgkit.data.dates import check_date_format, parse_dates, scan_dates
-from orgkit.errors import Problem, ValidationError
+from orgkit.errors import ConfigError, Problem, ValidationError
 from orgkit.data.hierarchy import find_cycles
 from orgkit.thresholds import client_thresholds
 from orgkit.data.reading import (READ_KEYS, detect_encoding, find_files, load_settings_file, read_settings, read_source,
@@ -56,7 +56,7 @@ MAX_ROWS_LISTED = 5
 TABLE_ORDER = ("people", "communication", "decisions", "responsibilities", "survey_items", "survey",
                "survey_previous")
 _SETTINGS_KEYS = {"name", "stage", "language", "min_group_size", "comment_min_group_size", "show_names",
-                  "columns"} | READ_KEYS
+                  "columns", "functions", "industry"} | READ_KEYS
 #: The other ``client.yml`` keys an analysis reads (from ``client.settings.options``). Any key in neither
 #: set is still kept in ``options`` but gets an ``unknown_setting`` warning: it is most likely a typo.
 #: Add a key here when an analysis starts reading it.
@@ -1117,10 +1117,24 @@ def _settings(folder: Path, raw: Mapping[str, Any], overrides: Mapping[str, Any]
     thresholds, problems = client_thresholds(options)
     for message, hint in problems:
         out.error(f, message, hint, column="thresholds")
+    from orgkit.framework import parse_function_overrides
+    from orgkit.industries import industry_code_of
+
+    functions: dict[str, tuple[str, ...]] = {}
+    try:
+        functions = parse_function_overrides(data.get("functions"))
+    except ConfigError as exc:
+        out.error(f, str(exc), "Example:\nfunctions:\n  Division 69: production\n  Dept 2: [sales, marketing]",
+                  column="functions")
+    industry = "auto"
+    try:
+        industry = industry_code_of(data.get("industry"))
+    except ConfigError as exc:
+        out.error(f, str(exc), "Use auto to infer it from the job titles and functions found.", column="industry")
     return Settings(name=name, stage=stage, language=language, min_group_size=ints["min_group_size"],
                     comment_min_group_size=ints["comment_min_group_size"], show_names=show_names,
                     columns={str(k): {str(a): str(b) for a, b in v.items()} for k, v in columns.items()},
-                    options=options, thresholds=thresholds)
+                    options=options, thresholds=thresholds, functions=functions, industry=industry)
 
 
 def _validate(folder: Path, settings: Settings, raw: dict[str, pd.DataFrame], out: _Collector,
@@ -1148,6 +1162,13 @@ def _validate(folder: Path, settings: Settings, raw: dict[str, pd.DataFrame], ou
                                         header_map)
         if table == "people":
             tables[table] = _people(frame, file, settings.min_group_size, out, opts)
+            if settings.functions and tables[table] is not None:
+                named = pd.Index(list(settings.functions))
+                unknown = named[~named.isin(tables[table]["department"])]
+                if len(unknown):
+                    yml = "client.yml"
+                    out.warn("functions_unknown_department", yml, "warning.functions_unknown_department",
+                             len(unknown), groups=unknown, n=len(unknown))
         elif table == "communication":
             tables[table] = _communication(frame, file, known, out, opts)
         elif table == "decisions":

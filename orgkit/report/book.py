@@ -310,12 +310,30 @@ class ReportBook:
             date=self.date,
             headcount=self.client.n_people,
             departments=int(self.client.people["department"].nunique()),
-            stage=m.get("stage") or self.client.settings.stage,
-            stage_auto=m.get("stage_source") == "headcount",
+            stage=self._stage_text(),
+            stage_auto=False,
             min_group_size=self.min_group_size,
             show_names=self.show_names,
             language=self.language,
         )
+
+    def _stage_text(self) -> str:
+        """The cover's stage: the stage, how it was judged, and the industry profile (inferred or set)."""
+        m = self.assessment.structure.metrics
+        stage = m.get("stage") or self.client.settings.stage
+        text = self._t(f"stage.{stage}") if stage in ("startup", "mid", "large") else str(stage)
+        source = m.get("stage_source")
+        if source == "headcount":
+            text = self._t("cover.stage_auto", stage=text)
+        elif source == "structure":
+            text = self._t("cover.stage_structure", stage=text)
+        industry = m.get("industry")
+        if not industry:
+            return text
+        label = _industry_label(industry, self.language)
+        if m.get("industry_source") == "evidence":
+            label = self._t("cover.industry_inferred", industry=label)
+        return self._t("cover.stage_industry", stage=text, industry=label)
 
     @functools.cached_property
     def messages(self) -> list[Any]:
@@ -451,11 +469,13 @@ class ReportBook:
         return out
 
     def coverage(self) -> "HTML":
-        """Framework functions against the stage (missing, merged, split), and the departments table."""
+        """Framework functions against the stage and industry, how each department was placed, and the
+        departments table; when coverage is not assessed, which departments to map and how."""
         from orgkit.report.blocks import interpretation, subheading, table
         from orgkit.i18n import has
 
         s = self.assessment.structure
+        m = s.metrics
         cov = s.coverage.copy()
         cov["departments"] = self._dept_list(cov["departments"])
         cov["status"] = cov["status"].map(lambda v: self._t(f"coverage.{v}") if has(f"coverage.{v}") else v)
@@ -472,12 +492,92 @@ class ReportBook:
                                    "managers": self._t("column.managers"), "span_mean": self._t("column.span_mean"),
                                    "layers": self._t("column.layers"), "functions": self._t("column.functions")},
                            formats={"span_mean": ".1"}, min_group_size=self.min_group_size, language=self.language)
-        keys = ("function_missing", "function_split", "department_overloaded", "over_split", "units_missing", "coverage_ok")
+        keys = ("function_missing", "function_split", "department_overloaded", "over_split", "units_missing",
+                "coverage_ok", "coverage_not_assessed")
         notes = [f.text(self.language) for f in self.findings if f.key in keys]
+        profile = self._profile_text()
+        if profile:
+            notes.insert(0, profile)
         out = subheading(self._t("heading.coverage"), "coverage") + cov_table
         if notes:
             out = out + interpretation(*notes)
+        out = out + self._mapping_block()
         return out + subheading(self._t("heading.departments"), "departments") + dept_table
+
+    def _profile_text(self) -> str:
+        """One sentence: the industry profile and the stage the structure is judged against, and why."""
+        from orgkit.framework import StageDecision
+        from orgkit.industries import IndustryDecision
+
+        m = self.assessment.structure.metrics
+        if not m.get("industry") or not m.get("stage_evidence"):
+            return ""
+        stage = StageDecision(m["stage"], m.get("stage_source") or "", m.get("stage_rule") or "headcount",
+                              dict(m["stage_evidence"]))
+        industry = IndustryDecision(m["industry"], m.get("industry_source") or "default", m.get("industry_shares"))
+        return self._t("interpret.profile", industry=_industry_label(m["industry"], self.language),
+                       industry_reason=industry.reason(self.language), stage=self._t(f"stage.{m['stage']}"),
+                       stage_reason=stage.reason(self.language))
+
+    def _mapping_block(self) -> "HTML":
+        """How each department was placed in a function (small departments counted, not named), and the
+        client.yml lines that would place the ones not identified."""
+        from orgkit.framework import FUNCTION_CODES
+        from orgkit.report.blocks import HTML, escape, interpretation, subheading, table
+
+        m = self.assessment.structure.metrics
+        records = m.get("mapping") or []
+        if not records:
+            return HTML("", "empty")
+        sep = self._t("list.separator")
+        rows = []
+        for r in records:
+            labels = [_function_label(f, self.language) for f in r.get("functions") or []]
+            labels += [self._t(f"other_function.{o}") for o in r.get("other") or []]
+            level = r["confidence"]
+            rows.append({"department": r["department"], "headcount": r["people"],
+                         "functions": sep.join(labels) if labels else "–",
+                         "confidence": self._t(f"confidence.{level}"),
+                         "evidence": self._evidence_text(r), "suppressed": r["department"] not in self.visible})
+        frame = pd.DataFrame(rows)
+        out = subheading(self._t("heading.mapping"), "mapping") + table(
+            frame, {"department": self._t("column.department"), "headcount": self._t("column.headcount"),
+                    "functions": self._t("column.functions"), "confidence": self._t("column.confidence"),
+                    "evidence": self._t("column.evidence")},
+            min_group_size=self.min_group_size, language=self.language)
+        if m.get("coverage_assessed", True):
+            return out
+        unidentified = [d for d in m.get("unidentified_departments") or [] if d in self.visible]
+        if not unidentified:
+            return out
+        # the values client.yml accepts include the functions' labels in either language: the reader's are shown
+        guess = {r["department"]: r.get("title_function") for r in records}
+        lines = ["functions:"] + [
+            f"  {_yaml_key(d)}: {_any_function_label(guess[d], self.language) if guess.get(d) else ''}".rstrip()
+            for d in unidentified]
+        intro = self._t("mapping.snippet", codes=sep.join(_function_label(f, self.language) for f in FUNCTION_CODES))
+        return out + interpretation(intro) + HTML(
+            '<pre class="ok-code">' + escape("\n".join(lines)) + "</pre>", "block")
+
+    def _evidence_text(self, record: dict[str, Any]) -> str:
+        """The evidence behind one department's placement, in plain words."""
+        parts = []
+        if record.get("confidence") == "set":
+            parts.append(self._t("evidence.set"))
+        words = record.get("name_words") or []
+        if words:
+            shown = [_shown_word(w, str(record["department"])) for w in words]
+            parts.append(self._t("evidence.name", words=self._t("list.separator").join(shown)))
+        share = record.get("title_share")
+        if record.get("title_function") and share is not None:
+            parts.append(self._t("evidence.titles", share=f"{100 * share:.0f}%",
+                                 words=self._t("list.separator").join(record.get("title_words") or [])))
+        if record.get("conflict") and record.get("title_function"):
+            parts.append(self._t("evidence.conflict", function=_any_function_label(record["title_function"],
+                                                                                    self.language)))
+        if not parts:
+            parts.append(self._t("evidence.none"))
+        return self._t("list.cell_separator").join(parts)
 
     def raci(self) -> "HTML":
         """Responsibilities without a single accountable or responsible department, and overlaps."""
@@ -1063,8 +1163,8 @@ class ReportBook:
             self._t("appendix.parameter.client"): s.name,
             self._t("appendix.parameter.language"): self._t(f"appendix.language.{s.language}"),
             self._t("appendix.parameter.stage"): self._t(
-                "appendix.stage.auto" if m.get("stage_source") == "headcount" else "appendix.stage.set",
-                stage=stage_word),
+                {"headcount": "appendix.stage.auto", "structure": "cover.stage_structure"}.get(
+                    m.get("stage_source") or "", "appendix.stage.set"), stage=stage_word),
             self._t("appendix.parameter.min_group_size"): int(s.min_group_size),
             self._t("appendix.parameter.comment_min_group_size"): int(s.comment_min_group_size),
             self._t("appendix.parameter.show_names"): self._t("word.yes" if s.show_names else "word.no"),
@@ -1156,6 +1256,41 @@ class ReportBook:
 
     def __repr__(self) -> str:
         return f"<ReportBook {self.client.name!r}: {self.client.n_people} people, language {self.language}>"
+
+
+def _industry_label(code: str, language: str) -> str:
+    from orgkit.industries import industry_label
+
+    return industry_label(code, language)
+
+
+def _any_function_label(code: str, language: str) -> str:
+    """A framework function's label, or a known non-framework function's."""
+    from orgkit.framework import FUNCTIONS
+    from orgkit.i18n import t
+
+    return _function_label(code, language) if code in FUNCTIONS else t(f"other_function.{code}", language)
+
+
+def _shown_word(word: str, name: str) -> str:
+    """A keyword found in a department name as the name writes it (``R&D`` for the folded ``rnd``)."""
+    import re
+
+    if word == "rnd":
+        pattern = r"r\s*(?:&|and|\+|/)\s*d|rnd"
+    else:
+        pattern = r"[\s&/,+\-–—_|;:()（）\[\]【】·.，；：]*".join(re.escape(w) for w in word.split())
+    hit = re.search(pattern, name, flags=re.IGNORECASE)
+    return hit.group(0) if hit else word
+
+
+def _yaml_key(name: str) -> str:
+    """A department name as a client.yml key (quoted unless it is plain text YAML reads as itself)."""
+    import json
+    import re
+
+    return name if re.fullmatch(r"[\w\u3400-\u9fff][\w\u3400-\u9fff &()-]*", name) and not name.endswith(" ") \
+        else json.dumps(name, ensure_ascii=False)
 
 
 def _plural_words(text: str) -> str:
