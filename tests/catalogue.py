@@ -186,11 +186,11 @@ CASES: list[Case] = [
     # -------------------------------------------------------------------- people
     # documented warnings (docs/data-contract.md): the command goes on and validate names file and row
     Case("unknown_manager", _folder(people__csv=PEOPLE.replace("E08,Ops,E07", "E08,Ops,E99")),
-         code=0, batch_code=0, mention="people.csv: 1 manager_id value(s) name nobody in the file (row 9)"),
+         code=0, batch_code=0, mention="people.csv: 1 manager_id value names nobody in the file (row 9)"),
     Case("reporting_cycle", _folder(people__csv=PEOPLE.replace("E01,Executive,", "E01,Executive,E02")),
          mention="cycle"),
     Case("own_manager", _folder(people__csv=PEOPLE.replace("E05,Sales,E02", "E05,Sales,E05")),
-         code=0, batch_code=0, mention="people.csv: 1 person(s) are listed as their own manager (row 6)"),
+         code=0, batch_code=0, mention="people.csv: 1 person is listed as their own manager (row 6)"),
     Case("duplicate_ids", _folder(people__csv=PEOPLE + "E03,Ops,E07\n"), mention="more than once"),
     Case("ids_with_commas", _folder(people__csv=_people_rows(
         ['"1,001",Executive,'] + [f'"1,00{i}",Sales,"1,001"' for i in range(2, 7)])), mention="are not ids"),

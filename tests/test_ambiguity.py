@@ -66,7 +66,7 @@ def test_day_first_detected_gives_the_true_latency(tmp_path):
     assert d["raised_at"].tolist() == [pd.Timestamp("2025-03-01 09:00"), pd.Timestamp("2025-03-25 14:00")]
     detected = warnings_of(c, "date_order_detected")
     assert len(detected) == 2  # one per column, each with its own evidence
-    assert "'raised_at' is read day first (dd/mm/yyyy): 1 value(s) have a number above 12 in the first place" \
+    assert "'raised_at' is read day first (dd/mm/yyyy): 1 value has a number above 12 in the first place" \
         in detected[0] and "'25/03/2025 14:00'" in detected[0]
     assert "'decided_at'" in detected[1] and "'26/03/2025 18:48'" in detected[1]
 
@@ -81,7 +81,7 @@ def test_month_first_detected(tmp_path):
     assert c.communication["timestamp"].tolist() == [
         pd.Timestamp("2025-03-25 14:00"), pd.Timestamp("2025-04-03 09:30"), pd.Timestamp("2025-12-01 00:15")]
     (msg,) = warnings_of(c, "date_order_detected")
-    assert "'timestamp' is read month first (mm/dd/yyyy): 1 value(s) have a number above 12 in the second place" in msg
+    assert "'timestamp' is read month first (mm/dd/yyyy): 1 value has a number above 12 in the second place" in msg
 
 
 def test_mixed_orders_in_one_column_is_an_error_naming_rows(tmp_path):
@@ -128,7 +128,7 @@ def test_date_format_keeps_iso_and_reports_what_it_cannot_read(tmp_path):
     assert c.communication["timestamp"].tolist()[:2] == [pd.Timestamp("2024-03-05 10:00"),
                                                          pd.Timestamp("2024-03-06 11:00")]
     (msg,) = warnings_of(c, "unparsed_dates")
-    assert "1 value(s) in 'timestamp' are not dates (e.g. 'March 7', row 4)" in msg
+    assert "1 value in 'timestamp' is not a date (e.g. 'March 7', row 4)" in msg
 
 
 def test_same_day_and_month_needs_no_decision(tmp_path):
@@ -329,9 +329,9 @@ def test_unknown_approvers_are_named(tmp_path):
         """})
     assert c.decisions["decision_id"].tolist() == ["D3"]
     msgs = warnings_of(c, "unknown_people_dropped")
-    assert msgs[0] == ("1 row(s) name an initiator or decider who is not in people and were dropped "
+    assert msgs[0] == ("1 row names an initiator or decider who is not in people and was dropped "
                        "(25.0% of the file).")
-    assert msgs[1] == ("2 decision(s) name approvers who are not in people (2 id(s): Q7, Z9; rows 2, 3) "
+    assert msgs[1] == ("2 decisions name approvers who are not in people (2 unknown: Q7, Z9; rows 2, 3) "
                        "and were dropped (50.0% of the file).")
     assert c.dropped["decisions"] == {"unknown_people": 3}
 
@@ -408,7 +408,7 @@ def test_empty_survey_is_a_warning(tmp_path):
     c = load(tmp_path, {"people.csv": PEOPLE, "survey.csv": "respondent_id,rc1,rc2\nE1,,\nE2,,\nE3,,\n"})
     assert c.survey is None
     assert warnings_of(c, "empty_survey") == [
-        "survey.csv has no answers (3 row(s), none with an answer); it is left out of the assessment."]
+        "survey.csv has no answers (3 rows, none with an answer); it is left out of the assessment."]
 
 
 def test_empty_survey_in_memory():
@@ -431,7 +431,7 @@ def test_blank_item_and_unanswered_rows(tmp_path):
     assert s["rc3"].isna().all() and str(s["rc3"].dtype) == "Int64"
     assert warnings_of(c, "empty_survey_item") == ["item 'rc3' has no answers; its column is empty."]
     assert warnings_of(c, "unanswered_responses_dropped") == [
-        "1 row(s) answer no item (row 3) and were dropped; they are not counted as respondents."]
+        "1 row answers no item (row 3) and was dropped; it is not counted as a respondent."]
     assert c.dropped["survey"] == {"no_answers": 1}
 
 
@@ -461,7 +461,7 @@ def test_ignored_columns_say_why(tmp_path):
                         "survey.csv": "department,q1,age,note\nSales,4,34,fine\nSales,5,41,\nR&D,2,29,\n"})
     assert c.survey_item_columns == ["q1"]
     assert warnings_of(c, "survey_columns_ignored") == [
-        "2 column(s) are not survey items and were ignored: age (not mostly answers 1-5), "
+        "2 columns are not survey items and were ignored: age (not mostly answers 1-5), "
         "note (not mostly answers 1-5)."]
 
 

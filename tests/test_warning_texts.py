@@ -143,12 +143,12 @@ def test_each_warning_reads_in_chinese_and_its_message_is_the_english_text(bad_w
 def test_warning_texts_by_hand():
     w = DataWarning.make("self_manager", "people.csv", "warning.self_manager", 2, n=2,
                          rows={"rows": [3, 5], "total": 2})
-    assert w.message == ("2 person(s) are listed as their own manager (rows 3, 5); they are treated as top "
+    assert w.message == ("2 people are listed as their own manager (rows 3, 5); they are treated as top "
                          "of the organisation.")
     assert w.text("zh") == "2 人的管理者是其本人（第 3、5 行），已视为组织的最高层。"
     one = DataWarning.make("self_manager", "people.csv", "warning.self_manager", 1, n=1,
                            rows={"rows": [4], "total": 1})
-    assert one.message.startswith("1 person(s) are listed as their own manager (row 4);")  # as before
+    assert one.message.startswith("1 person is listed as their own manager (row 4);")  # singular
     assert one.text("zh").startswith("1 人的管理者是其本人（第 4 行）")
     many = DataWarning.make("duplicate_rows", "people.csv", "warning.duplicate_rows", 12, n=12,
                             rows={"rows": [2, 3], "total": 12})

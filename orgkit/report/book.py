@@ -280,6 +280,20 @@ class ReportBook:
             return sorted(set(self.client.department_sizes().index.astype(str)) - self.visible)
         return d.loc[d["suppressed"].fillna(False).astype(bool), "department"].astype(str).tolist()
 
+    def _suppressed(self, frame: pd.DataFrame) -> list[str]:
+        """The departments a per-department table hides: its rows flagged ``suppressed``, and the departments
+        too small to have a row at all."""
+        shown = set()
+        hidden: set[str] = set()
+        if frame is not None and not frame.empty and "department" in frame.columns:
+            names = frame["department"].astype("str")
+            flag = (frame["suppressed"].fillna(False).astype(bool) if "suppressed" in frame.columns
+                    else ~names.isin(self.visible))
+            hidden = set(names[flag])
+            shown = set(names[~flag])
+        small = set(self.client.department_sizes().index.astype(str)) - self.visible - shown
+        return sorted(hidden | small)
+
     def _top_rule(self) -> str:
         """The sentence that says the top of the organisation is shown as a role (and why)."""
         key = "privacy.top_role.rule" if self.top.alone else "privacy.top_role.rule_shared"
@@ -491,7 +505,8 @@ class ReportBook:
         dept_table = table(depts, {"department": self._t("column.department"), "headcount": self._t("column.headcount"),
                                    "managers": self._t("column.managers"), "span_mean": self._t("column.span_mean"),
                                    "layers": self._t("column.layers"), "functions": self._t("column.functions")},
-                           formats={"span_mean": ".1"}, min_group_size=self.min_group_size, language=self.language)
+                           formats={"span_mean": ".1"}, min_group_size=self.min_group_size, language=self.language,
+                           privacy_note=self._hidden_note(self._structure_hidden()))
         keys = ("function_missing", "function_split", "department_overloaded", "over_split", "units_missing",
                 "coverage_ok", "coverage_not_assessed")
         notes = [f.text(self.language) for f in self.findings if f.key in keys]
@@ -544,7 +559,8 @@ class ReportBook:
             frame, {"department": self._t("column.department"), "headcount": self._t("column.headcount"),
                     "functions": self._t("column.functions"), "confidence": self._t("column.confidence"),
                     "evidence": self._t("column.evidence")},
-            min_group_size=self.min_group_size, language=self.language)
+            min_group_size=self.min_group_size, language=self.language,
+            privacy_note=self._hidden_note(self._suppressed(frame)))
         if m.get("coverage_assessed", True):
             return out
         unidentified = [d for d in m.get("unidentified_departments") or [] if d in self.visible]
@@ -653,7 +669,8 @@ class ReportBook:
         tbl = table(d, columns,
                     formats={"density": ".2", "ei_index": formatting.signed, "ei_index_expected": formatting.signed,
                              "external_share": "percent", "external_message_share": "percent"},
-                    min_group_size=self.min_group_size, language=self.language)
+                    min_group_size=self.min_group_size, language=self.language,
+                    privacy_note=self._hidden_note(self._suppressed(c.departments)))
         caption = self._t("caption.ei_messages" if by_messages else "caption.ei")
         return (subheading(self._t("heading.ei"), "ei-index") + self._figure(fig, "ei_index", caption)
                 + interpretation(self._t("interpret.ei", max_external=self.assessment.thresholds.text(
@@ -799,7 +816,7 @@ class ReportBook:
             return head + paragraphs(self._t("communication.no_brokers"))
         b = c.brokers.copy()
         b["person"] = self._person(b["employee_id"])
-        b["department"] = self._dept(b["department"])
+        b["department"] = self._dept(b["department"], ids=b["employee_id"])
         notes = [f.text(self.language) for f in self.findings if f.key == "broker"]
         tbl = table(b, {"person": self._t("column.person"), "department": self._t("column.department"),
                         "betweenness": self._t("column.betweenness"), "departments_reached": self._t("column.reached"),
@@ -825,7 +842,8 @@ class ReportBook:
                     "distance_to_top_mean": self._t("column.distance_top"),
                     "distance_to_head_mean": self._t("column.distance_head")},
                 formats={"distance_to_top_mean": ".1", "distance_to_head_mean": ".1"},
-                min_group_size=self.min_group_size, language=self.language)
+                min_group_size=self.min_group_size, language=self.language,
+                privacy_note=self._hidden_note(self._suppressed(s)))
         fig = plot_path_distribution(d.paths, language=self.language)
         notes = [f.text(self.language) for f in self.findings if f.key in ("hops", "approvals", "escalation")]
         return (subheading(self._t("heading.paths"), "paths")
