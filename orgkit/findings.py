@@ -45,6 +45,10 @@ PLURAL_COUNTS: dict[str, str] = {
     "raci_ok": "clear",
     "isolates": "count",
     "response_rate": "respondents",
+    "speed_agree_slow": "days",
+    "speed_agree_fast": "days",
+    "speed_felt_slow": "days",
+    "speed_records_slow": "days",
 }
 
 
@@ -444,6 +448,110 @@ def _felt_silos(assessment: Any, visible: set[str], language_labels: Mapping[str
     return out
 
 
+def _triangulation(assessment: Any, visible: set[str], th: Thresholds) -> list[Finding]:
+    """Findings where the survey and a measured source speak about the same thing (:mod:`orgkit.triangulation`).
+
+    Decision speed (area ``decisions``): the survey's favourable share on decision speed against the
+    records' median latency and escalated share; both poor is red (the evidence is strongest), one poor
+    amber (a disagreement is itself a finding), both good green. The sentence names the departments where
+    both sources agree decisions are slow and the decision types the records show escalating or slow.
+    Role clarity against the RACI table, and each non-healthy span band against the answers of its teams
+    (area ``structure``), follow the same pattern. Nothing is said where a side is not assessed.
+    """
+    from orgkit.areas.survey import DIMENSION_LABELS
+    from orgkit.triangulation import triangulate
+
+    tri = triangulate(assessment, visible)
+    out: list[Finding] = []
+
+    def label(code: str, lang: str) -> str:
+        return (DIMENSION_LABELS.get(lang, {}).get(code) or code.replace("_", " ")).lower()
+
+    def unit_list(rows: Sequence[Any], lang: str) -> str:
+        return _join(sorted({c.unit for c in rows}), lang, 4)
+
+    # --- decision speed -----------------------------------------------------------------------
+    org = {c.measured.measure: c for c in tri.select("speed", "organisation")}
+    lat, esc = org.get("latency_days_median"), org.get("escalated_share")
+    if lat is not None and esc is not None and lat.survey.verdict != "not_assessed" and (
+            "not_assessed" not in (lat.measured.verdict, esc.measured.verdict)
+            or lat.measured.verdict != esc.measured.verdict):
+        survey_poor = lat.survey.verdict == "poor"
+        records_poor = "poor" in (lat.measured.verdict, esc.measured.verdict)
+        key = "speed_agree_slow" if survey_poor else "speed_records_slow"
+        if not records_poor:
+            key = "speed_felt_slow" if survey_poor else "speed_agree_fast"
+        status = {"speed_agree_slow": "red", "speed_agree_fast": "green"}.get(key, "amber")
+        types = tri.decision_types
+        slow_types = types[(types["escalation_verdict"] == "poor") | (types["latency_verdict"] == "poor")]
+        both = [c for c in tri.select("speed", "department") if c.agreement == "agree_poor"]
+        median, share = lat.measured.value, esc.measured.value
+
+        def values(lang: str, slow_types: Any = slow_types, both: list[Any] = both) -> dict[str, Any]:
+            parts = []
+            if len(slow_types):
+                parts.append(t("finding.value.speed_types", lang, types=_join([
+                    t("finding.value.speed_type", lang, type=r["decision_type"],
+                      escalated=_pct(r["escalated_share"]), decisions=int(r["decisions"]))
+                    for r in slow_types.sort_values("escalated_share", ascending=False).to_dict("records")], lang, 3)))
+            if both:
+                parts.append(t("finding.value.speed_departments", lang, departments=unit_list(both, lang)))
+            return {"favourable": _pct(lat.survey.value), "median": _num(median), "escalated": _pct(share),
+                    "days": 1 if median == 1 else 2, "dimension": label("decision_speed", lang),
+                    "detail": join_sentences(["", *parts], lang) if parts else "",
+                    "departments": sorted({c.unit for c in both}), "types": slow_types["decision_type"].tolist()}
+
+        weight = {"red": 4.2, "amber": 3.2}.get(status, 0.6)
+        out.append(Finding("decisions", key, status, _per_language(values), weight, f"triangulation:speed:{key}"))
+
+    # --- role clarity ---------------------------------------------------------------------------
+    roles = tri.select("roles", "organisation")
+    if roles and roles[0].agreement != "not_assessed":
+        c = roles[0]
+        key = "roles_agree_unclear" if c.agreement == "agree_poor" else "roles_agree_clear"
+        if c.agreement in ("felt_only", "measured_only"):
+            key = "roles_felt_unclear" if c.agreement == "felt_only" else "roles_raci_unclear"
+        status = {"roles_agree_unclear": "red", "roles_agree_clear": "green"}.get(key, "amber")
+        both = [d for d in tri.select("roles", "department") if d.agreement == "agree_poor"]
+
+        def role_values(lang: str, c: Any = c, both: list[Any] = both) -> dict[str, Any]:
+            detail = (join_sentences(["", t("finding.value.roles_departments", lang,
+                                            departments=unit_list(both, lang))], lang) if both else "")
+            return {"favourable": _pct(c.survey.value), "unclear": _pct(c.measured.value),
+                    "clear": _pct(1 - c.measured.value), "total": c.measured.n,
+                    "dimension": label("role_clarity", lang), "detail": detail,
+                    "departments": sorted({d.unit for d in both})}
+
+        weight = {"red": 3.6, "amber": 2.4}.get(status, 0.5)
+        out.append(Finding("structure", key, status, _per_language(role_values), weight, f"triangulation:roles:{key}"))
+
+    # --- spans against what the teams answer -----------------------------------------------------
+    for band in ("narrow", "wide"):
+        rows = [c for c in tri.select("spans") if c.unit == band and c.agreement != "not_assessed"]
+        if not rows:
+            continue
+        felt = [c for c in rows if c.agreement == "agree_poor"]
+        bound = th["structure.span.healthy_min"] if band == "narrow" else th["structure.span.healthy_max"]
+        respondents = max(c.survey.n or 0 for c in rows)
+
+        def span_values(lang: str, band: str = band, felt: list[Any] = felt, bound: Any = bound,
+                        respondents: int = respondents) -> dict[str, Any]:
+            return {"band": t(f"finding.value.span_{band}", lang, bound=bound), "respondents": respondents,
+                    "dimensions": _join([label(c.dimension, lang) for c in felt], lang),
+                    "detail": _join([t("finding.value.span_gap", lang, dimension=label(c.dimension, lang),
+                                       favourable=_pct(c.survey.value), reference=_pct(c.reference))
+                                     for c in felt], lang),
+                    "codes": [c.dimension for c in felt], "span_band": band}
+
+        if felt:
+            out.append(Finding("structure", "span_felt", "amber", _per_language(span_values), 2.3,
+                               f"triangulation:spans:{band}"))
+        else:
+            out.append(Finding("structure", "span_not_felt", "green", _per_language(span_values), 0.4,
+                               f"triangulation:spans:{band}"))
+    return out
+
+
 def derive_findings(assessment: Any) -> list[Finding]:
     """Every finding of an assessment, worst first.
 
@@ -479,6 +587,7 @@ def derive_findings(assessment: Any) -> list[Finding]:
         + _decisions(assessment.decisions.metrics, th)
         + _survey(assessment.survey.metrics, DIMENSION_LABELS, th)
         + _felt_silos(assessment, visible, DIMENSION_LABELS)
+        + _triangulation(assessment, visible, th)
     )
     order = {s: i for i, s in enumerate(STATUS_ORDER)}
     return sorted(found, key=lambda f: (order[f.status], -f.weight))
