@@ -90,6 +90,9 @@ class Assessment:
             block = dict(result.metrics)
             block["score"] = _score(result)
             out[area] = block
+        from orgkit.triangulation import triangulation_metrics
+
+        out["triangulation"] = triangulation_metrics(self)
         out["scores"] = self.scores
         out["thresholds"] = thresholds_block(self.thresholds)
         out = to_jsonable(out)
@@ -158,6 +161,9 @@ def _pool_small_groups(out: dict[str, Any], visible: set[str], hidden: set[str])
         change["significant_departments"] = [p for p in change["significant_departments"] if p[0] in visible]
     if isinstance(su.get("warnings"), list):
         su["warnings"] = [scrub_names(w, hidden) for w in su["warnings"]]
+    from orgkit.triangulation import pool_triangulation
+
+    out["triangulation"] = pool_triangulation(out.get("triangulation"), visible)
     for area in AREAS:
         block = out.get(area) or {}
         for key in ("reason", "hierarchy_reason", "raci_reason"):

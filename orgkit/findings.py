@@ -45,10 +45,6 @@ PLURAL_COUNTS: dict[str, str] = {
     "raci_ok": "clear",
     "isolates": "count",
     "response_rate": "respondents",
-    "speed_agree_slow": "days",
-    "speed_agree_fast": "days",
-    "speed_felt_slow": "days",
-    "speed_records_slow": "days",
 }
 
 
@@ -496,8 +492,10 @@ def _triangulation(assessment: Any, visible: set[str], th: Thresholds) -> list[F
                     for r in slow_types.sort_values("escalated_share", ascending=False).to_dict("records")], lang, 3)))
             if both:
                 parts.append(t("finding.value.speed_departments", lang, departments=unit_list(both, lang)))
-            return {"favourable": _pct(lat.survey.value), "median": _num(median), "escalated": _pct(share),
-                    "days": 1 if median == 1 else 2, "dimension": label("decision_speed", lang),
+            days = "–" if median is None else tn("finding.value.days", 1 if median == 1 else 2, lang, n=_num(median))
+            return {"favourable": _pct(lat.survey.value), "median": days, "escalated": _pct(share),
+                    "median_days": median, "escalated_share": share, "favourable_share": lat.survey.value,
+                    "dimension": label("decision_speed", lang),
                     "detail": join_sentences(["", *parts], lang) if parts else "",
                     "departments": sorted({c.unit for c in both}), "types": slow_types["decision_type"].tolist()}
 

@@ -754,7 +754,8 @@ class ReportBook:
             return fmt_number(v, percent=True)
 
         def reason(side: Any) -> str:
-            return self._t(f"triangulation.reason.{side.reason_key or 'hidden'}")
+            key = side.reason_key or "hidden"
+            return self._t(f"triangulation.reason.{key}")
 
         def band_word(band: str) -> str:
             bound = th["structure.span.healthy_min"] if band == "narrow" else th["structure.span.healthy_max"]
@@ -779,12 +780,12 @@ class ReportBook:
                 return reason(side)
             n = int(side.n or 0)
             if side.measure == "latency_days_median":
-                return self._tn("triangulation.value.latency", 1 if side.value == 1 else 2,
-                                median=fmt_number(side.value), decisions=f"{n:,}")
+                days = self._tn("finding.value.days", 1 if side.value == 1 else 2, n=fmt_number(side.value))
+                return self._t("triangulation.value.latency", days=days, decisions=f"{n:,}")
             if side.measure == "escalated_share":
                 return self._t("triangulation.value.escalated", share=pct(side.value), decisions=f"{n:,}")
             if side.measure == "unclear_share":
-                return self._t("triangulation.value.unclear", share=pct(side.value), total=f"{n:,}")
+                return self._t("triangulation.value.unclear", share=pct(side.value))
             if side.measure == "silos":
                 return self._tn("triangulation.value.silos", int(side.value), count=int(side.value), total=n)
             return self._tn("triangulation.value.span", int(side.value), count=int(side.value),
