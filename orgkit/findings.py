@@ -491,7 +491,18 @@ def _triangulation(assessment: Any, visible: set[str], th: Thresholds) -> list[F
                       escalated=_pct(r["escalated_share"]), decisions=int(r["decisions"]))
                     for r in slow_types.sort_values("escalated_share", ascending=False).to_dict("records")], lang, 3)))
             if both:
-                parts.append(t("finding.value.speed_departments", lang, departments=unit_list(both, lang)))
+                items = []
+                for name in sorted({c.unit for c in both}):
+                    mine = [c for c in both if c.unit == name]
+                    records = [t("finding.value.speed_escalated", lang, share=_pct(c.measured.value))
+                               if c.measured.measure == "escalated_share" else
+                               t("finding.value.speed_latency", lang, days=tn(
+                                   "finding.value.days", 1 if c.measured.value == 1 else 2, lang,
+                                   n=_num(c.measured.value))) for c in mine]
+                    items.append(t("finding.value.speed_department", lang, department=name,
+                                   favourable=_pct(mine[0].survey.value),
+                                   records=t("list.separator", lang).join(records)))
+                parts.append(t("finding.value.speed_departments", lang, departments=_join(items, lang, 4)))
             days = "–" if median is None else tn("finding.value.days", 1 if median == 1 else 2, lang, n=_num(median))
             return {"favourable": _pct(lat.survey.value), "median": days, "escalated": _pct(share),
                     "median_days": median, "escalated_share": share, "favourable_share": lat.survey.value,
