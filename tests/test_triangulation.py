@@ -305,3 +305,53 @@ def test_metrics_block_matches_the_analysis(sample):
     tri = triangulate(a)
     assert len(block["comparisons"]) == len(tri.comparisons)
     assert block["agreements"]["felt_only"] == sum(c.agreement == "felt_only" for c in tri.comparisons)
+
+
+# --------------------------------------------------------------------------------------------------
+# real organisations (../shared/data)
+# --------------------------------------------------------------------------------------------------
+@pytest.mark.realdata
+def test_krackhardt_without_a_survey_is_not_assessed(shared_data):
+    """A real 21-manager firm with reporting lines and advice ties but no survey: nothing is compared."""
+    src = shared_data / "krackhardt_hightech"
+    attrs = pd.read_csv(src / "Krack-High-Tec-Attributes.csv")
+    reports = pd.read_csv(src / "Krack-High-Tec-edgelist-ReportsTo.txt", sep=r"\s+", header=None,
+                          names=["i", "j", "tie"]).query("tie == 1")
+    manager = dict(zip(reports["i"], reports["j"]))
+    people = pd.DataFrame({"employee_id": attrs["ID"], "manager_id": attrs["ID"].map(manager).astype("Int64"),
+                           "department": attrs["DEPT"].map(lambda d: "Executive" if d == 0 else f"Dept {d}")})
+    a = assess(orgkit.from_frames(people, settings={"name": "krackhardt"}))
+    tri = triangulate(a)
+    assert tri.assessed == [] and {c.survey.reason_key for c in tri.comparisons} == {"no_survey"}
+    assert not [f for f in derive_findings(a) if f.ident.startswith("triangulation:")]
+
+
+@pytest.mark.realdata
+def test_manufacturing_tree_span_bands_match_networkx(shared_data):
+    """On the real 154-person manufacturing tree, everyone answers; each respondent lands in the band of their
+    manager's span as counted independently from the reports-to file, and small bands are hidden."""
+    import networkx as nx
+
+    tree = pd.read_csv(shared_data / "manufacturing_email_hierarchy" / "reportsto.csv")
+    edges = [(m, e) for e, m in zip(tree["ID"], tree["ReportsToID"]) if e != m]
+    g = nx.DiGraph(edges)
+    span = dict(g.out_degree())
+    band = {e: ("narrow" if span[m] < 4 else "wide" if span[m] > 12 else "healthy") for m, e in edges}
+    expected = pd.Series(band).value_counts()
+    people = pd.DataFrame({"employee_id": tree["ID"], "manager_id": tree["ReportsToID"].where(
+        tree["ID"] != tree["ReportsToID"]).astype("Int64"), "department": "All"})
+    # answers 5 under healthy spans, 2 under narrow and wide ones: the gap is 100 points
+    answer = tree["ID"].map(lambda i: 5 if band.get(i) == "healthy" else 2)
+    survey = pd.DataFrame({"respondent_id": tree["ID"], "department": "All", "rc1": answer, "gi1": answer})
+    a = assess(orgkit.from_frames(people, survey=survey, settings={"name": "manufacturing"}))
+    bands = span_answers(a)
+    shown = bands[~bands["suppressed"]].drop_duplicates("band").set_index("band")["respondents"]
+    for b, n in expected.items():
+        if n >= 5 and b in shown.index:
+            assert shown[b] == n
+    assert all(expected[b] >= 5 for b in shown.index)  # no band under the minimum is shown
+    # the unlinked respondent (the CEO) plus any hidden band pool at least 5 people: nothing recoverable
+    hidden = set(expected.index) - set(shown.index)
+    assert not hidden or sum(expected[b] for b in hidden) + 1 >= 5
+    felt = [c for c in triangulate(a).select("spans") if c.agreement == "agree_poor"]
+    assert felt and all(c.survey.value == 0.0 and c.reference == 1.0 for c in felt)
