@@ -485,20 +485,29 @@ def _triangulation(assessment: Any, visible: set[str], th: Thresholds) -> list[F
 
         def values(lang: str, slow_types: Any = slow_types, both: list[Any] = both) -> dict[str, Any]:
             parts = []
+            def days(value: float) -> str:
+                return tn("finding.value.days", 1 if value == 1 else 2, lang, n=_num(value))
+
             if len(slow_types):
-                parts.append(t("finding.value.speed_types", lang, types=_join([
-                    t("finding.value.speed_type", lang, type=r["decision_type"],
-                      escalated=_pct(r["escalated_share"]), decisions=int(r["decisions"]))
-                    for r in slow_types.sort_values("escalated_share", ascending=False).to_dict("records")], lang, 3)))
+                items = []
+                ranked = slow_types.sort_values(["escalated_share", "latency_days_median"], ascending=False)
+                for r in ranked.to_dict("records"):
+                    said = []
+                    if r["escalation_verdict"] == "poor":
+                        said.append(t("finding.value.speed_type_escalated", lang, escalated=_pct(r["escalated_share"]),
+                                      decisions=int(r["escalation_decisions"])))
+                    if r["latency_verdict"] == "poor":
+                        said.append(t("finding.value.speed_latency", lang, days=days(r["latency_days_median"])))
+                    items.append(t("finding.value.speed_type", lang, type=r["decision_type"],
+                                   records=t("list.separator", lang).join(said)))
+                parts.append(t("finding.value.speed_types", lang, types=_join(items, lang, 3)))
             if both:
                 items = []
                 for name in sorted({c.unit for c in both}):
                     mine = [c for c in both if c.unit == name]
                     records = [t("finding.value.speed_escalated", lang, share=_pct(c.measured.value))
                                if c.measured.measure == "escalated_share" else
-                               t("finding.value.speed_latency", lang, days=tn(
-                                   "finding.value.days", 1 if c.measured.value == 1 else 2, lang,
-                                   n=_num(c.measured.value))) for c in mine]
+                               t("finding.value.speed_latency", lang, days=days(c.measured.value)) for c in mine]
                     items.append(t("finding.value.speed_department", lang, department=name,
                                    favourable=_pct(mine[0].survey.value),
                                    records=t("list.separator", lang).join(records)))

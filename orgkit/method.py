@@ -800,6 +800,10 @@ def _triangulation() -> list[Metric]:
                "survey verdict on decision speed."),
         Metric("decision_types[].decision_type", "str", "The type."),
         Metric("decision_types[].decisions", "int", "Decisions of the type."),
+        Metric("decision_types[].latency_decisions", "int", "Decisions of the type with a latency (closed, "
+               "dates in order)."),
+        Metric("decision_types[].escalation_decisions", "int", "Decisions of the type whose escalation is known "
+               "(initiator and decider in one reporting tree)."),
         Metric("decision_types[].latency_days_median", "float | null", "Median days to decide.", "",
                "null when no decision of the type has both dates."),
         Metric("decision_types[].escalated_share", "float | null", "Share escalated above or outside the "

@@ -273,6 +273,21 @@ def _survey_side(assessment: Any, dimension: str, department: str | None = None)
     return Side("survey", "favourable", fav, _status_verdict(th, "survey.favourable", fav), n)
 
 
+#: The per-decision column behind each records measure.
+_RECORD_COLUMNS = {"latency_days_median": "latency_days", "escalated_share": "escalated"}
+
+
+def _known(paths: pd.DataFrame, measure: str, by: str | None = None) -> Any:
+    """How many decisions have a known value behind ``measure`` (overall, or per ``by``)."""
+    col = _RECORD_COLUMNS[measure]
+    if paths is None or paths.empty or col not in paths.columns:
+        return 0 if by is None else pd.Series(dtype="int64")
+    known = paths[col].notna()
+    if by is None:
+        return int(known.sum())
+    return known.groupby(paths[by].astype(str)).sum().astype("int64")
+
+
 def _records_reason(assessment: Any) -> tuple[str, str] | None:
     d = assessment.decisions
     if not d.metrics.get("available"):
@@ -331,15 +346,16 @@ def decision_speed(assessment: Any, visible: set[str] | None = None) -> list[Com
 
     out = []
     survey = _survey_side(assessment, _SPEED)
-    n_all = _int(m.get("decisions"))
+    paths = d.paths
     for measure, rule in (("latency_days_median", "decisions.latency_days_median"),
                           ("escalated_share", "decisions.escalated_share")):
-        side = records(measure, rule, m.get(measure), n_all)
+        side = records(measure, rule, m.get(measure), _known(paths, measure) if no_records is None else None)
         out.append(Comparison("speed", "organisation", None, survey, side, agreement(survey.verdict, side.verdict),
                               _SPEED))
     by_dept = d.by_department
     if no_records is None and by_dept is not None and not by_dept.empty and survey.verdict != _NONE:
         hidden = _survey_hidden(assessment)
+        known = {measure: _known(paths, measure, "initiator_department") for measure in _RECORD_COLUMNS}
         rows = by_dept[~by_dept["suppressed"].fillna(False).astype(bool)]
         for row in rows.sort_values("department").to_dict("records"):
             name = str(row["department"])
@@ -348,7 +364,7 @@ def decision_speed(assessment: Any, visible: set[str] | None = None) -> list[Com
             s = _survey_side(assessment, _SPEED, name)
             for measure, rule in (("latency_days_median", "decisions.latency_days_median"),
                                   ("escalated_share", "decisions.escalated_share")):
-                side = records(measure, rule, row.get(measure), _int(row.get("count")))
+                side = records(measure, rule, row.get(measure), int(known[measure].get(name, 0)))
                 out.append(Comparison("speed", "department", name, s, side, agreement(s.verdict, side.verdict),
                                       _SPEED))
     return out
@@ -364,35 +380,42 @@ def decision_types(assessment: Any) -> pd.DataFrame:
     Returns
     -------
     DataFrame
-        One row per decision type (sorted): ``decision_type``, ``decisions``, ``latency_days_median``,
-        ``escalated_share``, ``latency_verdict``, ``escalation_verdict`` (``good``, ``poor`` or
-        ``not_assessed``). Empty (with these columns) without decision records.
+        One row per decision type (sorted): ``decision_type``, ``decisions`` (all of the type),
+        ``latency_decisions`` (those with a latency: closed), ``latency_days_median``, ``latency_verdict``,
+        ``escalation_decisions`` (those whose escalation is known), ``escalated_share``,
+        ``escalation_verdict`` (verdicts ``good``, ``poor`` or ``not_assessed``). Empty (with these
+        columns) without decision records.
 
     Notes
     -----
     The survey asks no question per decision type, so a type has no survey side of its own: it is set
     beside the organisation-wide survey verdict, and it names *where* records and survey agree or not.
-    A type with fewer than ``triangulation.records.min_decisions`` decisions is ``not_assessed``.
+    A measure known for fewer than ``triangulation.records.min_decisions`` decisions of the type (closed
+    ones for latency, ones within one reporting tree for escalation) is ``not_assessed``.
     Decision types are not groups of people and are not suppressed.
     """
     th = assessment.thresholds
-    columns = ["decision_type", "decisions", "latency_days_median", "escalated_share", "latency_verdict",
-               "escalation_verdict"]
+    columns = ["decision_type", "decisions", "latency_decisions", "latency_days_median", "latency_verdict",
+               "escalation_decisions", "escalated_share", "escalation_verdict"]
     by_type = assessment.decisions.by_type
     if not assessment.decisions.metrics.get("available") or by_type is None or by_type.empty:
         return pd.DataFrame({c: pd.Series(dtype="float64" if c in ("latency_days_median", "escalated_share")
-                                          else "int64" if c == "decisions" else "str") for c in columns})
+                                          else "int64" if c.endswith("decisions") else "str") for c in columns})
     minimum = int(th["triangulation.records.min_decisions"])
-    out = pd.DataFrame({"decision_type": by_type["decision_type"].astype("str"),
+    types = by_type["decision_type"].astype("str")
+    out = pd.DataFrame({"decision_type": types,
                         "decisions": by_type["count"].astype("int64"),
                         "latency_days_median": by_type["latency_days_median"].astype("float64"),
                         "escalated_share": by_type["escalated_share"].astype("float64")})
-    enough = out["decisions"] >= minimum
-    for col, rule, verdict in (("latency_days_median", "decisions.latency_days_median", "latency_verdict"),
-                               ("escalated_share", "decisions.escalated_share", "escalation_verdict")):
+    paths = assessment.decisions.paths
+    for col, rule, verdict, count in (
+            ("latency_days_median", "decisions.latency_days_median", "latency_verdict", "latency_decisions"),
+            ("escalated_share", "decisions.escalated_share", "escalation_verdict", "escalation_decisions")):
+        known = types.map(_known(paths, col, "decision_type")).fillna(0).astype("int64").to_numpy()
+        out[count] = known
         v = out[col]
         amber = th[f"{rule}.amber"]
-        out[verdict] = np.where(~enough | v.isna(), _NONE, np.where(v >= amber, _POOR, _GOOD))
+        out[verdict] = np.where((known < minimum) | v.isna(), _NONE, np.where(v >= amber, _POOR, _GOOD))
     return out.sort_values("decision_type", kind="stable").reset_index(drop=True)[columns]
 
 
@@ -719,7 +742,8 @@ def triangulation_metrics(assessment: Any, visible: set[str] | None = None) -> d
         "available": bool(tri.assessed),
         "agreements": counts,
         "comparisons": [c.to_dict() for c in tri.comparisons],
-        "decision_types": [{**t, "decisions": int(t["decisions"])} for t in types],
+        "decision_types": [{**t, **{k: int(t[k]) for k in ("decisions", "latency_decisions", "escalation_decisions")}}
+                           for t in types],
         "span_bands": [{"band": r["band"], "dimension": r["dimension"], "respondents": _int(r["respondents"]),
                         "n": _int(r["n"]), "mean": _float(r["mean"]), "favourable": _float(r["favourable"])}
                        for r in bands.to_dict("records")],

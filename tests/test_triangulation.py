@@ -106,7 +106,7 @@ def test_both_slow_agree_and_name_departments_and_types():
     assert f.text("en") == (
         "Decisions are slow by both measures: the records show a median of 20 days to decide with 100% of decisions "
         "escalated, and only 0% of answers on decision speed are favourable. The decision types that escalate or "
-        "wait most: budget (100% of 6 escalated). Both sources see slow decisions in Sales (0% favourable, median "
+        "wait most: budget (100% of 6 escalated, median 20 days). Both sources see slow decisions in Sales (0% favourable, median "
         "20 days, 100% escalated).")
     assert "Exec" not in f.text("en")  # a one-person department is never named
 
