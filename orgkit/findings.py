@@ -45,6 +45,8 @@ PLURAL_COUNTS: dict[str, str] = {
     "raci_ok": "clear",
     "isolates": "count",
     "response_rate": "respondents",
+    "silo_felt_open": "count",
+    "silo_not_felt": "count",
 }
 
 
@@ -452,7 +454,10 @@ def _triangulation(assessment: Any, visible: set[str], th: Thresholds) -> list[F
     amber (a disagreement is itself a finding), both good green. The sentence names the departments where
     both sources agree decisions are slow and the decision types the records show escalating or slow.
     Role clarity against the RACI table, and each non-healthy span band against the answers of its teams
-    (area ``structure``), follow the same pattern. Nothing is said where a side is not assessed.
+    (area ``structure``), follow the same pattern. Departments that rate communication low without being
+    silos in the network, and silos whose people do not rate communication low, are amber communication
+    findings (a silo both sources see is the ``felt_silo`` finding). Nothing is said where a side is not
+    assessed; departments under ``min_group_size`` people or with hidden survey numbers are never named.
     """
     from orgkit.areas.survey import DIMENSION_LABELS
     from orgkit.triangulation import triangulate
@@ -543,6 +548,26 @@ def _triangulation(assessment: Any, visible: set[str], th: Thresholds) -> list[F
         weight = {"red": 3.6, "amber": 2.4}.get(status, 0.5)
         out.append(Finding("structure", key, status, _per_language(role_values), weight, f"triangulation:roles:{key}"))
 
+    # --- felt against measured silos (the departments where both agree are felt_silo findings) ------
+    silos = tri.select("silos", "department")
+    cut = th.text("survey.felt_silo.mean_below")
+    for kind in ("felt_only", "measured_only"):
+        rows = sorted((c for c in silos if c.agreement == kind), key=lambda c: c.survey.value)
+        if not rows:
+            continue
+
+        def silo_values(lang: str, rows: list[Any] = rows) -> dict[str, Any]:
+            return {"count": len(rows), "cut": cut, "list": [c.unit for c in rows],
+                    "departments": _join([t("finding.value.silo_department", lang, department=c.unit,
+                                            mean=_num(c.survey.value, 2)) for c in rows], lang, 4)}
+
+        if kind == "felt_only":
+            out.append(Finding("communication", "silo_felt_open", "amber", _per_language(silo_values), 1.9,
+                               "triangulation:silos:felt_only"))
+        else:
+            out.append(Finding("communication", "silo_not_felt", "amber", _per_language(silo_values), 1.7,
+                               "triangulation:silos:measured_only"))
+
     # --- spans against what the teams answer -----------------------------------------------------
     for band in ("narrow", "wide"):
         rows = [c for c in tri.select("spans") if c.unit == band and c.agreement != "not_assessed"]
@@ -591,7 +616,8 @@ def derive_findings(assessment: Any) -> list[Finding]:
     finding (its section says so). A department that is a structural silo *and* whose people rate
     communication below ``survey.felt_silo.mean_below`` (3.5 of 5) is a red ``felt_silo`` survey finding
     (:func:`orgkit.interpretation.felt_silos`); :func:`recommend` cites it beside the silo finding in the
-    "open channels" recommendation.
+    "open channels" recommendation. Where the survey and a measured source speak about the same thing
+    (:mod:`orgkit.triangulation`), their agreement or disagreement is a finding too (:func:`_triangulation`).
     """
     client = assessment.client
     sizes = client.department_sizes()
