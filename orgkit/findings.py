@@ -517,8 +517,12 @@ def _triangulation(assessment: Any, visible: set[str], th: Thresholds) -> list[F
                                    favourable=_pct(mine[0].survey.value),
                                    records=t("list.separator", lang).join(records)))
                 parts.append(t("finding.value.speed_departments", lang, departments=_join(items, lang, 4)))
-            days = "–" if median is None else tn("finding.value.days", 1 if median == 1 else 2, lang, n=_num(median))
-            return {"favourable": _pct(lat.survey.value), "median": days, "escalated": _pct(share),
+            measured = []  # only the measures the records have (no dates: no latency; no hierarchy: no escalation)
+            if median is not None:
+                measured.append(t("finding.value.speed_records_latency", lang, days=days(median)))
+            if share is not None:
+                measured.append(t("finding.value.speed_escalated", lang, share=_pct(share)))
+            return {"favourable": _pct(lat.survey.value), "records": _join(measured, lang),
                     "median_days": median, "escalated_share": share, "favourable_share": lat.survey.value,
                     "dimension": label("decision_speed", lang),
                     "detail": join_sentences(["", *parts], lang) if parts else "",

@@ -97,7 +97,7 @@ class Side:
     reason : str or None
         Why the side is not assessed (English, for metrics.json; the report words it from ``reason_key``).
     reason_key : str or None
-        ``no_survey``, ``no_dimension``, ``hidden``, ``no_records``, ``too_few``, ``no_raci``,
+        ``no_survey``, ``no_dimension``, ``hidden``, ``no_records``, ``no_dates``, ``too_few``, ``no_raci``,
         ``no_communication``, ``no_hierarchy``, ``no_link`` or ``no_reference``.
     """
 
@@ -334,14 +334,14 @@ def decision_speed(assessment: Any, visible: set[str] | None = None) -> list[Com
     def records(measure: str, rule: str, value: Any, n: int | None) -> Side:
         if no_records is not None:
             return Side("decisions", measure, reason=no_records[0], reason_key=no_records[1])
-        if n is not None and n < minimum:
-            return Side("decisions", measure, n=n, reason=f"fewer than {minimum} decisions", reason_key="too_few")
         v = _float(value)
+        if v is not None and n is not None and n < minimum:
+            return Side("decisions", measure, n=n, reason=f"fewer than {minimum} decisions", reason_key="too_few")
         if v is None:
             why = ("no decision has both dates" if measure == "latency_days_median"
                    else "no reporting lines to tell escalation")
             return Side("decisions", measure, n=n, reason=why, reason_key="no_hierarchy"
-                        if measure == "escalated_share" else "no_records")
+                        if measure == "escalated_share" else "no_dates")
         return Side("decisions", measure, v, _status_verdict(th, rule, v), n)
 
     out = []

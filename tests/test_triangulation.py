@@ -87,9 +87,9 @@ def test_records_fast_survey_slow_is_a_disagreement_finding():
     assert [c.agreement for c in org.values()] == ["felt_only", "felt_only"]
     f = _speed(derive_findings(a))
     assert (f.key, f.area, f.status) == ("speed_felt_slow", "decisions", "amber")
-    assert f.text("en") == ("The records show fast decisions (a median of 1 day to decide, 0% escalated), yet only "
+    assert f.text("en") == ("The records show fast decisions (a median of 1 day to decide and 0% escalated), yet only "
                             "0% of answers on decision speed are favourable: people do not feel it.")
-    assert f.text("zh").startswith("决策记录显示决策并不慢（决策耗时中位数 1 天，0% 被上报）")
+    assert f.text("zh").startswith("决策记录显示决策并不慢（决策耗时中位数 1 天、0% 被上报）")
 
 
 def test_both_slow_agree_and_name_departments_and_types():
@@ -104,8 +104,8 @@ def test_both_slow_agree_and_name_departments_and_types():
     f = _speed(derive_findings(a))
     assert (f.key, f.status) == ("speed_agree_slow", "red")
     assert f.text("en") == (
-        "Decisions are slow by both measures: the records show a median of 20 days to decide with 100% of decisions "
-        "escalated, and only 0% of answers on decision speed are favourable. The decision types that escalate or "
+        "Decisions are slow by both measures: the records show a median of 20 days to decide and 100% escalated, "
+        "and only 0% of answers on decision speed are favourable. The decision types that escalate or "
         "wait most: budget (100% of 6 escalated, median 20 days). Both sources see slow decisions in Sales (0% favourable, median "
         "20 days, 100% escalated).")
     assert "Exec" not in f.text("en")  # a one-person department is never named
@@ -370,3 +370,17 @@ def test_sample_names_the_departments_that_feel_cut_off_without_being_silos(samp
                                    "communication data do not show them as silos (")
     # R&D is a silo its people feel: the existing felt_silo finding speaks for it, not this one
     assert "R&D" not in f.values["en"]["list"]
+
+
+def test_records_without_dates_compare_escalation_only():
+    decisions = _decisions(20, "c0").assign(raised_at="", decided_at="")
+    a = assess(orgkit.from_frames(_people(), decisions=decisions, survey=_survey(2),
+                                  settings={"name": "t", "min_group_size": 5}))
+    org = {c.measured.measure: c for c in triangulate(a).select("speed", "organisation")}
+    assert (org["latency_days_median"].agreement, org["latency_days_median"].measured.reason_key) == (
+        "not_assessed", "no_dates")
+    assert org["escalated_share"].agreement == "agree_poor"
+    f = _speed(derive_findings(a))
+    assert f.key == "speed_agree_slow"
+    assert "the records show 100% escalated, and only 0%" in f.text("en") and "–" not in f.text("en")
+    assert "no decision has both dates" in ReportBook(a.client).triangulation().markup
