@@ -35,6 +35,7 @@ recovered from the totals.
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -251,8 +252,19 @@ def _survey_hidden(assessment: Any) -> set[str]:
     return set(map(str, survey.suppressed_groups)) if survey.available else set()
 
 
-def _survey_side(assessment: Any, dimension: str, department: str | None = None) -> Side:
-    """The survey's favourable share on ``dimension`` (organisation-wide or one department's)."""
+def _survey_cells(assessment: Any) -> dict[tuple[str, str], tuple[float, int]]:
+    """(department, dimension) -> (favourable share, respondents) of every shown survey cell."""
+    d = assessment.survey.dimensions
+    if d is None or d.empty:
+        return {}
+    shown = d[~d["suppressed"].fillna(True).astype(bool) & d["favourable"].notna()]
+    return {(str(dep), str(dim)): (float(f), int(n)) for dep, dim, f, n in
+            zip(shown["department"], shown["dimension"], shown["favourable"], shown["n"])}
+
+
+def _survey_side(assessment: Any, dimension: str, department: str | None = None,
+                 cells: dict[tuple[str, str], tuple[float, int]] | None = None) -> Side:
+    """The survey's favourable share on ``dimension`` (organisation-wide or one department's, from ``cells``)."""
     survey, th = assessment.survey, assessment.thresholds
     if not survey.available:
         return Side("survey", "favourable", reason="the client has no survey", reason_key="no_survey")
@@ -263,10 +275,7 @@ def _survey_side(assessment: Any, dimension: str, department: str | None = None)
         m = survey.metrics["dimensions"][dimension]
         fav, n = _float(m.get("favourable")), _int(m.get("n"))
     else:
-        d = survey.dimensions
-        row = d[(d["department"].astype(str) == department) & (d["dimension"] == dimension) & ~d["suppressed"]]
-        fav = _float(row["favourable"].iloc[0]) if len(row) else None
-        n = _int(row["n"].iloc[0]) if len(row) else None
+        fav, n = (cells if cells is not None else _survey_cells(assessment)).get((department, dimension), (None, None))
     if fav is None:
         return Side("survey", "favourable", reason="fewer respondents than the minimum group size",
                     reason_key="hidden")
@@ -355,13 +364,14 @@ def decision_speed(assessment: Any, visible: set[str] | None = None) -> list[Com
     by_dept = d.by_department
     if no_records is None and by_dept is not None and not by_dept.empty and survey.verdict != _NONE:
         hidden = _survey_hidden(assessment)
+        cells = _survey_cells(assessment)
         known = {measure: _known(paths, measure, "initiator_department") for measure in _RECORD_COLUMNS}
         rows = by_dept[~by_dept["suppressed"].fillna(False).astype(bool)]
         for row in rows.sort_values("department").to_dict("records"):
             name = str(row["department"])
             if name not in visible or name in hidden:
                 continue
-            s = _survey_side(assessment, _SPEED, name)
+            s = _survey_side(assessment, _SPEED, name, cells)
             for measure, rule in (("latency_days_median", "decisions.latency_days_median"),
                                   ("escalated_share", "decisions.escalated_share")):
                 side = records(measure, rule, row.get(measure), int(known[measure].get(name, 0)))
@@ -556,12 +566,13 @@ def role_clarity(assessment: Any, visible: set[str] | None = None) -> list[Compa
     if survey.verdict == _NONE:
         return out
     hidden = _survey_hidden(assessment)
+    cells = _survey_cells(assessment)
     minimum = int(th["triangulation.records.min_responsibilities"])
     g = table.drop_duplicates(["department", "responsibility"]).groupby("department")["clear"]
     for name, clear in g:
         if name not in visible or name in hidden or len(clear) < minimum:
             continue
-        s = _survey_side(assessment, _ROLES, name)
+        s = _survey_side(assessment, _ROLES, name, cells)
         share = float(1 - clear.mean())
         mm = Side("raci", "unclear_share", share, _POOR if share >= cut else _GOOD, len(clear))
         out.append(Comparison("roles", "department", name, s, mm, agreement(s.verdict, mm.verdict), _ROLES))
@@ -632,22 +643,22 @@ def span_answers(assessment: Any) -> pd.DataFrame:
     primary = pd.Series([bool(v < mgs) for v in sizes.to_numpy()], index=sizes.index)
     primary["unlinked"] = True  # never shown
     hidden = complementary_suppression(sizes, primary, mgs)
-    scores = score_respondents(survey, items)
+    bands = ["narrow", "healthy", "wide"]
+    scores = score_respondents(survey, items).assign(band=band.to_numpy())
     per_item = score_respondents(survey, items.assign(dimension=items["item"]))  # reverse items flipped
-    fav_min = th["survey.answer.favourable_min"]
-    rows = []
-    for b in ("narrow", "healthy", "wide"):
-        in_band = (band == b).to_numpy()
-        managers = int(mgr[in_band].nunique())
-        for dim in dims:
-            answers = per_item.loc[in_band, list(items.loc[items["dimension"] == dim, "item"])].to_numpy().ravel()
-            answers = answers[~np.isnan(answers)]
-            col = scores.loc[in_band, dim].dropna()
-            rows.append({"band": b, "dimension": dim, "respondents": float(sizes[b]), "managers": float(managers),
-                         "n": float(len(col)), "mean": col.mean() if len(col) else np.nan,
-                         "favourable": float((answers >= fav_min).mean()) if len(answers) else np.nan,
-                         "suppressed": bool(hidden[b]) or len(col) < mgs})
-    out = pd.DataFrame(rows)
+    answers = (per_item.assign(band=band.to_numpy()).melt(id_vars="band", var_name="item", value_name="value")
+               .dropna(subset=["value"]))
+    answers["dimension"] = answers["item"].map(items.set_index("item")["dimension"])
+    answers["favourable"] = answers["value"] >= th["survey.answer.favourable_min"]
+    long = scores.melt(id_vars="band", var_name="dimension", value_name="score").dropna(subset=["score"])
+    grid = pd.MultiIndex.from_product([bands, dims], names=["band", "dimension"])
+    stats = long.groupby(["band", "dimension"])["score"].agg(n="count", mean="mean").reindex(grid)
+    stats["favourable"] = answers.groupby(["band", "dimension"])["favourable"].mean().reindex(grid)
+    out = stats.reset_index()
+    out["n"] = out["n"].fillna(0).astype("float64")
+    out["respondents"] = out["band"].map(sizes).astype("float64")
+    out["managers"] = out["band"].map(mgr.groupby(band).nunique()).fillna(0).astype("float64")
+    out["suppressed"] = out["band"].map(hidden).astype(bool) | (out["n"] < mgs)
     blank = out["suppressed"]
     out.loc[blank, ["respondents", "managers", "n", "mean", "favourable"]] = np.nan
     return out[columns]
@@ -725,10 +736,22 @@ def triangulate(assessment: Any, visible: set[str] | None = None) -> Triangulati
     ['felt_only', 'felt_only']
     """
     visible = _visible(assessment, visible)
-    bands = span_answers(assessment)
-    comparisons = (decision_speed(assessment, visible) + felt_and_measured_silos(assessment, visible)
-                   + role_clarity(assessment, visible) + _span_comparisons(assessment, bands))
-    return Triangulation(comparisons, decision_types(assessment), bands)
+    key = frozenset(visible)
+    try:
+        done = _CACHE.setdefault(assessment, {})
+    except TypeError:  # not an Assessment (no weak reference): compute every time
+        done = {}
+    if key not in done:
+        bands = span_answers(assessment)
+        comparisons = (decision_speed(assessment, visible) + felt_and_measured_silos(assessment, visible)
+                       + role_clarity(assessment, visible) + _span_comparisons(assessment, bands))
+        done[key] = Triangulation(comparisons, decision_types(assessment), bands)
+    return done[key]
+
+
+#: Each assessment's triangulation per set of visible departments: the findings, the report block and
+#: metrics.json ask for the same one (an assessment never changes once made).
+_CACHE: "weakref.WeakKeyDictionary[Any, dict[frozenset[str], Triangulation]]" = weakref.WeakKeyDictionary()
 
 
 def triangulation_metrics(assessment: Any, visible: set[str] | None = None) -> dict[str, Any]:
