@@ -468,14 +468,22 @@ def felt_and_measured_silos(assessment: Any, visible: set[str] | None = None) ->
         s_reason = (f"the survey does not ask about {FELT_SILO_DIMENSION}", "no_dimension")
     if not comm.metrics.get("available"):
         m_reason = ("no communication data", "no_communication")
-    if s_reason or m_reason:
-        s = Side("survey", "low_departments", reason=s_reason[0] if s_reason else None,
-                 reason_key=s_reason[1] if s_reason else None)
-        mm = Side("communication", "silos", reason=m_reason[0] if m_reason else None,
-                  reason_key=m_reason[1] if m_reason else None)
-        return [Comparison("silos", "organisation", None, s, mm, "not_assessed", FELT_SILO_DIMENSION)]
-    links = department_links(assessment, visible=_visible(assessment, visible))
-    links = links[~links["suppressed"] & links["low_survey"].notna() & links["structural_silo"].notna()]
+    links = pd.DataFrame()
+    if s_reason is None:
+        links = department_links(assessment, visible=_visible(assessment, visible))
+        links = links[~links["suppressed"] & links["low_survey"].notna()]
+        if links.empty:
+            s_reason = ("no department's answers on communication are shown", "hidden")
+    if s_reason is not None:
+        survey_org = Side("survey", "low_departments", reason=s_reason[0], reason_key=s_reason[1])
+    else:
+        n_low = int(links["low_survey"].astype(bool).sum())
+        survey_org = Side("survey", "low_departments", float(n_low), _POOR if n_low else _GOOD, len(links))
+    if m_reason is not None or s_reason is not None:
+        why = m_reason or ("", "")
+        measured = Side("communication", "silos", reason=why[0] or None, reason_key=why[1] or None)
+        return [Comparison("silos", "organisation", None, survey_org, measured, "not_assessed", FELT_SILO_DIMENSION)]
+    links = links[links["structural_silo"].notna()]
     rows = []
     for r in links.to_dict("records"):
         low, silo = bool(r["low_survey"]), bool(r["structural_silo"])
@@ -483,16 +491,14 @@ def felt_and_measured_silos(assessment: Any, visible: set[str] | None = None) ->
         mm = Side("communication", "silo", 1.0 if silo else 0.0, _POOR if silo else _GOOD)
         rows.append(Comparison("silos", "department", str(r["department"]), s, mm, agreement(s.verdict, mm.verdict),
                                FELT_SILO_DIMENSION))
+    if not rows:
+        why = ("no department is shown in both the survey and the network", "hidden")
+        return [Comparison("silos", "organisation", None, survey_org,
+                           Side("communication", "silos", reason=why[0], reason_key=why[1]), "not_assessed",
+                           FELT_SILO_DIMENSION)]
     n = len(rows)
     n_low = sum(c.survey.verdict == _POOR for c in rows)
     n_silo = sum(c.measured.verdict == _POOR for c in rows)
-    if not rows:
-        why = ("no department is shown in both the survey and the network", "hidden")
-        org = Comparison("silos", "organisation", None, Side("survey", "low_departments", reason=why[0],
-                                                              reason_key=why[1]),
-                         Side("communication", "silos", reason=why[0], reason_key=why[1]), "not_assessed",
-                         FELT_SILO_DIMENSION)
-        return [org]
     kinds = {c.agreement for c in rows}
     if kinds <= {"agree_poor", "agree_good"}:
         agree = "agree_poor" if n_low else "agree_good"

@@ -384,3 +384,14 @@ def test_records_without_dates_compare_escalation_only():
     assert f.key == "speed_agree_slow"
     assert "the records show 100% escalated, and only 0%" in f.text("en") and "–" not in f.text("en")
     assert "no decision has both dates" in ReportBook(a.client).triangulation().markup
+
+
+def test_silos_without_communication_data_are_not_assessed_but_the_survey_side_is_kept():
+    a = assess(orgkit.from_frames(
+        _people(), survey=_survey(2).assign(cc1=2, cc2=2), settings={"name": "t", "min_group_size": 5}))
+    org = triangulate(a).select("silos")
+    assert len(org) == 1 and org[0].agreement == "not_assessed"
+    # Sales and Ops both rate communication 2 (< 3.5): 2 of 2 departments low, the network side has no data
+    assert (org[0].survey.value, org[0].survey.n, org[0].survey.verdict) == (2.0, 2, "poor")
+    assert org[0].measured.reason_key == "no_communication" and org[0].reason == "no communication data"
+    assert "no communication data" in ReportBook(a.client).triangulation().markup

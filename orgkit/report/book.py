@@ -754,8 +754,8 @@ class ReportBook:
             return fmt_number(v, percent=True)
 
         def reason(side: Any) -> str:
-            key = side.reason_key or "hidden"
-            return self._t(f"triangulation.reason.{key}")
+            key = side.reason_key
+            return self._t(f"triangulation.reason.{key}") if key else "–"
 
         def band_word(band: str) -> str:
             bound = th["structure.span.healthy_min"] if band == "narrow" else th["structure.span.healthy_max"]
