@@ -3,7 +3,10 @@
 :func:`derive_findings` reads an :class:`orgkit.assessment.Assessment` and returns :class:`Finding` objects,
 each a sentence with its numbers in it, in English or Chinese (the sentences are the catalogue's
 ``finding.<key>`` texts, :mod:`orgkit.i18n`); :func:`recommend` turns them into
-:class:`Recommendation` objects, each citing the findings (and numbers) that triggered it. The rules
+:class:`Recommendation` objects, one per action, each naming whom or what it concerns, citing every finding
+(and number) that triggered it, with an owner role, an effort and a progress measure, ordered by impact
+(people concerned × severity, :func:`impact`); :mod:`orgkit.storyline` tells the first three as the key
+messages. :func:`reassess_line` is the dated closing line ("Reassess by June 2027: …"). The rules
 read their thresholds from the assessment's :class:`~orgkit.thresholds.Thresholds` (the registry of
 :mod:`orgkit.thresholds`, updated by the client's ``client.yml``), so a reader can see, test and change
 them.
@@ -14,10 +17,11 @@ Privacy: a department smaller than ``min_group_size`` is never named in a findin
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
-from orgkit.i18n import LANGUAGES, format_list, join_sentences, t, tn
+from orgkit import formatting
+from orgkit.i18n import LANGUAGES, format_list, is_plural, join_sentences, t, tn
 from orgkit.thresholds import DEFAULTS, Thresholds
 
 __all__ = [
@@ -28,6 +32,12 @@ __all__ = [
     "score_status",
     "derive_findings",
     "recommend",
+    "reassess_by",
+    "reassess_line",
+    "impact",
+    "EFFORT",
+    "PEOPLE_AFFECTED",
+    "ATTACH",
     "summary_cards",
     "top_findings",
     "status_label",
@@ -82,19 +92,15 @@ def status_label(status: str, language: str = "en") -> str:
 # Number formatting inside sentences
 # --------------------------------------------------------------------------------------------------
 def _pct(x: float | None) -> str:
-    return "–" if x is None else f"{100 * x:.0f}%"
+    return formatting.percent(x)
 
 
 def _num(x: float | None, digits: int = 1) -> str:
-    if x is None:
-        return "–"
-    if float(x) == int(x):
-        return f"{int(x):,}"
-    return f"{x:,.{digits}f}"
+    return formatting.number(x, digits)
 
 
 def _signed(x: float | None) -> str:
-    return "–" if x is None else f"{x:+.2f}".replace("-", "−")
+    return formatting.signed(x)
 
 
 def _join(names: Sequence[str], language: str, limit: int = 4) -> str:
@@ -145,19 +151,35 @@ class Finding:
 
 @dataclass(frozen=True)
 class Recommendation:
-    """An action, tied to the findings that call for it.
+    """One action, said once, tied to every finding that calls for it.
 
     Attributes
     ----------
     key : str
-        Which recommendation: ``recommendation.<key>.title`` and ``.text`` of the catalogue.
+        Which action: ``recommendation.<key>.title`` and ``.text`` of the catalogue. No key appears twice
+        in what :func:`recommend` returns; an action that concerns several units names them all.
     area : str
     status : str
-        The worst status of its findings (its priority).
+        The worst status of its findings.
     findings : tuple of Finding
-        The findings that triggered it; :meth:`because` quotes them.
+        Every finding that triggered it; :meth:`because` quotes them once each.
     values : dict
-        Per language, the values of its title and text.
+        Per language, the values of its title, text, headline and progress metric.
+    owner : tuple of (str, str)
+        Who should lead it: ``(role, subject)`` with role ``ceo``, ``coo``, ``hr``, ``head_function``
+        (subject: the function code of the department concerned) or ``head_department`` (subject: the
+        department, when its function is not identified). See :meth:`owner_text`.
+    effort : str
+        ``low``, ``medium`` or ``high``: :data:`EFFORT` of its action (a judgement).
+    people : int
+        The people it concerns (see :data:`PEOPLE_AFFECTED`), for its impact.
+    units : tuple of str
+        The departments it names (never one under the minimum group size).
+    evidence : dict
+        Per language, two or three short phrases with the numbers behind it, from different sources where
+        there are (the key messages show them).
+    impact : float
+        People affected times the severity weight of its status (:func:`impact`).
     """
 
     key: str
@@ -165,23 +187,140 @@ class Recommendation:
     status: str
     findings: tuple[Finding, ...]
     values: dict[str, dict[str, Any]] = field(default_factory=dict)
+    owner: tuple[str, str] = ("", "")
+    effort: str = ""
+    people: int = 0
+    units: tuple[str, ...] = ()
+    evidence: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    impact: float = 0.0
+
+    def _values(self, language: str) -> dict[str, Any]:
+        return self.values.get(language, self.values.get("en", {}))
+
+    def _say(self, key: str, language: str) -> str:
+        """The text ``key`` with this recommendation's values (its plural form by ``n`` where it has them)."""
+        values = self._values(language)
+        if is_plural(key, language):
+            return tn(key, int(values.get("n", 1)), language, **values)
+        return t(key, language, **values)
 
     def title(self, language: str = "en") -> str:
-        """The action in a few words."""
-        return t(f"recommendation.{self.key}.title", language, **self.values.get(language, self.values.get("en", {})))
+        """The action in a few words, naming whom or what it concerns."""
+        return self._say(f"recommendation.{self.key}.title", language)
 
     def text(self, language: str = "en") -> str:
-        """What to do, in a sentence or two."""
-        return t(f"recommendation.{self.key}.text", language, **self.values.get(language, self.values.get("en", {})))
+        """What to do, in a sentence or two, with the numbers that single out whom or what."""
+        return self._say(f"recommendation.{self.key}.text", language)
+
+    def headline(self, language: str = "en") -> str:
+        """The problem as a key message's headline (``storyline.headline.<key>``), naming its units."""
+        felt = "_felt" if self._values(language).get("felt") else ""
+        return self._say(f"storyline.headline.{self.key}{felt}", language)
+
+    def progress(self, language: str = "en") -> str:
+        """The metric that will show progress, its current value and its target (``storyline.progress.<key>``)."""
+        return self._say(f"storyline.progress.{self.key}", language)
+
+    def owner_text(self, language: str = "en") -> str:
+        """The role that should lead the action, e.g. "Head of R&D" / "研发负责人"."""
+        role, subject = self.owner
+        if role == "head_function":
+            return t("storyline.owner.head_function", language, function=_function_label(subject, language))
+        if role == "head_department":
+            return t("storyline.owner.head_department", language, department=subject)
+        role = role or "coo"
+        return t(f"storyline.owner.{role}", language)
+
+    def effort_text(self, language: str = "en") -> str:
+        """The effort as a word (low, medium, high / 低, 中, 高)."""
+        effort = self.effort or "medium"
+        return t(f"storyline.effort.{effort}", language)
+
+    def cited(self) -> list[Finding]:
+        """Its findings, each once: a silo finding is left out where the felt-silo finding of the same
+        department (which carries the same network numbers) is cited."""
+        felt = {f.values.get("en", {}).get("department") for f in self.findings if f.key == "felt_silo"}
+        out, seen = [], set()
+        for f in self.findings:
+            if f.key == "silo" and f.values.get("en", {}).get("department") in felt:
+                continue
+            if (f.ident or f.key) not in seen:
+                seen.add(f.ident or f.key)
+                out.append(f)
+        return out
 
     def because(self, language: str = "en") -> str:
-        """The triggering findings, with their numbers."""
-        return join_sentences([f.text(language) for f in self.findings], language)
+        """The triggering findings, with their numbers, each sentence once."""
+        return join_sentences(list(dict.fromkeys(f.text(language) for f in self.cited())), language)
 
     def to_dict(self, language: str = "en") -> dict[str, Any]:
         """Plain types for JSON."""
         return {"key": self.key, "area": self.area, "status": self.status, "title": self.title(language),
-                "text": self.text(language), "because": [f.ident or f.key for f in self.findings]}
+                "text": self.text(language), "because": [f.ident or f.key for f in self.findings],
+                "owner": self.owner_text(language), "effort": self.effort or "medium",
+                "progress": self.progress(language), "people": self.people, "units": list(self.units)}
+
+
+#: The effort an action takes, a judgement by the kind of change: ``low`` needs a decision and a routine
+#: (publish a table, set a deadline, change an approval rule, follow up a survey, check data), ``medium``
+#: changes how teams or decision rights work (joint forums, delegation limits, team leads, combining
+#: teams), ``high`` redraws the structure (new or merged departments, a layer removed, business units).
+EFFORT: dict[str, str] = {
+    "fix_raci": "low", "cut_approvals": "low", "speed_up": "low", "check_isolates": "low", "act_on_survey": "low",
+    "spread_brokers": "low",
+    "open_channels": "medium", "delegate": "medium", "widen_spans": "medium", "add_team_leads": "medium",
+    "merge_function": "medium",
+    "flatten": "high", "create_function": "high", "split_department": "high", "merge_departments": "high",
+    "add_units": "high",
+}
+
+#: Findings that add their evidence to an action another finding triggered, without triggering it
+#: themselves: finding key -> action key. :func:`recommend` appends such a red or amber finding to that
+#: action (its status and impact follow) when the action exists. The merges :func:`recommend` makes by
+#: itself (felt silo, weak survey dimensions, a broker in a silo) are not listed here.
+ATTACH: dict[str, str] = {
+    "openness": "open_channels",  # few ties across departments overall: the silos are where they are missing
+}
+
+#: Whom each action concerns, counted in people for its impact (documentation of :func:`recommend`).
+PEOPLE_AFFECTED: dict[str, str] = {
+    "open_channels": "the people of the silo departments",
+    "spread_brokers": "headcount times the broker's share of shortest paths",
+    "check_isolates": "the people without ties",
+    "delegate": "the people of the departments that raised decisions of the named types",
+    "cut_approvals": "the people of the departments that raised decisions",
+    "speed_up": "the people of the departments that raised decisions of the named types",
+    "act_on_survey": "the respondents who did not answer the dimension favourably",
+    "widen_spans": "the managers with narrow spans and their direct reports",
+    "add_team_leads": "the managers with wide spans and their direct reports",
+    "fix_raci": "headcount times the share of responsibilities with a gap or an overlap",
+    "split_department": "the people of the departments concerned",
+    "merge_function": "the people of the departments concerned",
+    "flatten": "everyone", "create_function": "everyone", "merge_departments": "everyone", "add_units": "everyone",
+}
+
+
+def impact(people: int, status: str, thresholds: Thresholds | None = None) -> float:
+    """People affected times the severity weight of ``status``: how a key message or recommendation ranks.
+
+    Parameters
+    ----------
+    people : int
+        The people the action concerns (:data:`PEOPLE_AFFECTED` says whom, per action).
+    status : str
+        ``red`` or ``amber`` (anything else weighs 0).
+    thresholds : Thresholds, optional
+        ``impact.severity.red`` and ``.amber`` (default: the registry's, 3 and 1; a judgement).
+
+    Examples
+    --------
+    >>> impact(23, "red"), impact(150, "amber"), impact(40, "green")
+    (69.0, 150.0, 0.0)
+    """
+    th = DEFAULTS if thresholds is None else thresholds
+    if status not in ("red", "amber"):
+        return 0.0
+    return float(people) * float(th[f"impact.severity.{status}"])
 
 
 def _both(**values: Any) -> dict[str, dict[str, Any]]:
@@ -648,6 +787,86 @@ def top_findings(findings: Iterable[Finding], area: str, n: int = 3) -> list[Fin
     return sorted(mine, key=lambda f: (order[f.status], -f.weight))[:n]
 
 
+class _Context:
+    """What the recommendation builders read besides the findings: sizes, visible departments, functions."""
+
+    def __init__(self, assessment: Any):
+        client = assessment.client
+        self.assessment = assessment
+        self.th: Thresholds = assessment.thresholds
+        self.sizes = client.department_sizes()
+        self.sizes.index = self.sizes.index.astype(str)
+        self.visible = set(self.sizes[self.sizes >= client.settings.min_group_size].index)
+        self.headcount = int(client.n_people)
+        functions = assessment.structure.metrics.get("functions") or {}
+        of: dict[str, list[str]] = {}
+        for code, departments in functions.items():
+            for d in departments:
+                of.setdefault(str(d), []).append(code)
+        self.functions_of = of
+
+    def owner_of(self, department: str) -> tuple[str, str]:
+        """The head of ``department``'s function (one identified), else the head of the department."""
+        codes = self.functions_of.get(department, [])
+        return ("head_function", codes[0]) if len(codes) == 1 else ("head_department", department)
+
+    def people_in(self, departments: Iterable[Any]) -> int:
+        """The people of ``departments`` (small ones counted, never named)."""
+        names = {str(d) for d in departments}
+        return int(self.sizes[self.sizes.index.isin(names)].sum())
+
+    def person(self, employee_id: str) -> str:
+        """A person as the report shows them: id and title, a name only with ``show_names``; no title for
+        people of departments under the minimum group size (a title can name the department)."""
+        from orgkit.privacy import person_label
+
+        client = self.assessment.client
+        people = client.people.set_index(client.people["employee_id"].astype(str))
+        if employee_id not in people.index:
+            return employee_id
+        row = people.loc[employee_id]
+        title = row.get("title") if str(row.get("department")) in self.visible else None
+        name = row.get("name")
+        return person_label(employee_id, name=None if _missing(name) else str(name),
+                            title=None if _missing(title) else str(title),
+                            show_names=bool(client.settings.show_names))
+
+    def counted(self, departments: Iterable[Any], language: str) -> str:
+        """``Sales (2), R&D (1) and 1 in small groups``: counts per visible department, small ones pooled."""
+        import pandas as pd
+
+        counts = pd.Series([str(d) for d in departments], dtype="str").value_counts(sort=True)
+        shown = [t("recommendation.value.department_count", language, department=d, n=int(n))
+                 for d, n in counts.items() if d in self.visible]
+        hidden = int(counts[~counts.index.isin(self.visible)].sum())
+        if hidden:
+            shown.append(tn("recommendation.value.in_small_groups", hidden, language, n=hidden))
+        return _join(shown, language, 5)
+
+
+def _lower_first(text: str, language: str) -> str:
+    """A label inside an English sentence: "Decision speed" -> "decision speed" (other languages unchanged)."""
+    if language != "en" or not text or text[:2].isupper():
+        return text
+    return text[0].lower() + text[1:]
+
+
+def _missing(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and value != value)
+
+
+def _below_count(share: float, total: int) -> int:
+    """The largest count whose share of ``total`` stays below ``share`` (the green side of an amber rule)."""
+    import math
+
+    return max(0, math.ceil(share * total) - 1)
+
+
+def _evidence(fn: Any) -> dict[str, tuple[str, ...]]:
+    """Per language, the evidence phrases ``fn(language)`` gives (at most three)."""
+    return {lang: tuple(fn(lang))[:3] for lang in LANGUAGES}
+
+
 def _neighbours(assessment: Any, department: str, visible: set[str], n: int = 2) -> list[str]:
     """The visible departments a silo talks to least relative to their size (its missing links)."""
     matrix = getattr(assessment.communication, "matrix", None)
@@ -660,114 +879,383 @@ def _neighbours(assessment: Any, department: str, visible: set[str], n: int = 2)
     return row.sort_values(kind="mergesort").index[:n].tolist()
 
 
+def _escalations(assessment: Any, types: Sequence[str], visible: set[str]) -> dict[str, dict[str, Any]]:
+    """Per decision type: decisions, escalated, share, and where the escalated ones were decided.
+
+    ``where`` is ``top`` when at least half of the type's escalated decisions were taken by a person at the
+    top of the reporting tree (no manager), else the visible department that took most of them, else ``""``.
+    """
+    paths = assessment.decisions.paths
+    people = assessment.client.people
+    top = set(people.loc[people["manager_id"].isna(), "employee_id"].astype(str)) if "manager_id" in people else set()
+    out: dict[str, dict[str, Any]] = {}
+    for kind in types:
+        rows = paths[paths["decision_type"].astype(str) == kind]
+        esc = rows[rows["escalated"].fillna(False).astype(bool)]
+        to_top = int(esc["decider_id"].astype(str).isin(top).sum())
+        where, department = "", ""
+        if len(esc) and 2 * to_top >= len(esc):
+            where = "top"
+        elif len(esc):
+            counts = esc["decider_department"].astype(str).value_counts()
+            if len(counts) and counts.index[0] in visible and 2 * counts.iloc[0] >= len(esc):
+                where, department = "department", str(counts.index[0])
+        out[kind] = {"count": int(len(rows)), "escalated": int(len(esc)), "to_top": to_top, "where": where,
+                     "department": department,
+                     "share": len(esc) / len(rows) if len(rows) else 0.0,
+                     "initiators": rows["initiator_department"].astype(str).unique().tolist()}
+    return out
+
+
+def _escalation_clause(kind: str, e: Mapping[str, Any], language: str) -> str:
+    top = "recommendation.value.to_top_all" if e["to_top"] == e["escalated"] else "recommendation.value.to_top"
+    where = {"top": t(top, language),
+             "department": t("recommendation.value.to_department", language, department=e["department"]),
+             "": ""}[e["where"]]
+    key = "recommendation.value.escalated_type_where" if where else "recommendation.value.escalated_type"
+    return t(key, language, type=kind, escalated=e["escalated"], count=e["count"], share=_pct(e["share"]),
+             where=where)
+
+
 def recommend(findings: Sequence[Finding], assessment: Any) -> list[Recommendation]:
-    """Recommendations tied to the findings that call for them, most urgent first.
+    """One recommendation per action, naming whom and what, with all its evidence; highest impact first.
 
     Parameters
     ----------
     findings : sequence of Finding
         From :func:`derive_findings`.
     assessment : orgkit.assessment.Assessment
-        For the details a recommendation names (a silo's least-connected neighbours, the slowest
-        decision type).
+        For the details a recommendation names (the departments of narrow spans, a silo's least-connected
+        neighbours and the brokers in it, which decision types escalate and to where).
 
     Returns
     -------
     list of Recommendation
-        Each cites its findings. Green findings trigger nothing, except that the last recommendation is
-        always to reassess: in 6 months when anything is red, else in 12.
+        Each action (``key``) at most once, citing every red or amber finding that calls for it, with an
+        owner role, an effort (:data:`EFFORT`), the people it concerns (:data:`PEOPLE_AFFECTED`) and a
+        progress metric (current value and target, the target being the green side of the rule's amber
+        threshold). Sorted by impact, :func:`impact` (people × severity), then by status.
+
+    Notes
+    -----
+    Merges: a silo's felt-silo finding, a weak survey dimension of communication, and a top broker who
+    works in a silo all join that silo's "open channels" action (one action for all silos); a weak decision
+    speed joins "delegate" when the records show decision types escalated at or above
+    ``decisions.escalated_share.amber`` (else "speed up" when latency is amber, else a survey follow-up);
+    weak role clarity joins "settle who is accountable" when the RACI has gaps or overlaps. The structural
+    stand-in for decision paths (no records) triggers nothing: a recommendation needs evidence. To reassess
+    is not an action here: :func:`reassess_by` gives the date of the closing line.
     """
-    client = assessment.client
-    sizes = client.department_sizes()
-    visible = set(sizes[sizes >= client.settings.min_group_size].index.astype(str))
-    recs: list[Recommendation] = []
+    ctx = _Context(assessment)
+    th = ctx.th
     act = [f for f in findings if f.status in ("red", "amber")]
+    out: dict[str, Recommendation] = {}
 
-    def add(key: str, area: str, fs: Sequence[Finding], values: dict[str, dict[str, Any]] | None = None) -> None:
-        recs.append(Recommendation(key, area, _worst(f.status for f in fs), tuple(fs), values or _both()))
+    def add(key: str, area: str, fs: Sequence[Finding], values: dict[str, dict[str, Any]], *, owner: tuple[str, str],
+            people: int, units: Sequence[str] = (), evidence: dict[str, tuple[str, ...]] | None = None) -> None:
+        fs = [f for i, f in enumerate(fs) if not any(f is g for g in fs[:i])]
+        status = _worst(f.status for f in fs)
+        if not evidence:
+            evidence = _evidence(lambda lang: [f.text(lang) for f in fs])
+        out[key] = Recommendation(key, area, status, tuple(fs), values, owner, EFFORT[key], int(people),
+                                  tuple(units), evidence, impact(people, status, th))
 
-    for f in act:
-        v = f.values
-        if f.key == "function_missing":
-            add("create_function", "structure", [f], {lang: {"function": v[lang]["function"]} for lang in v})
-        elif f.key == "department_overloaded":
-            add("split_department", "structure", [f],
-                {lang: {"department": v[lang]["department"], "functions": v[lang]["functions"]} for lang in v})
-        elif f.key == "function_split":
-            add("merge_function", "structure", [f],
-                {lang: {"function": v[lang]["function"], "departments": v[lang]["departments"]} for lang in v})
-        elif f.key == "over_split":
-            add("merge_departments", "structure", [f], _both(allowed=v["en"]["allowed"]))
-        elif f.key == "units_missing":
-            add("add_units", "structure", [f])
-        elif f.key == "silo":
-            name = v["en"]["department"]
-            nb = _neighbours(assessment, name, visible)
-            # the survey evidence, when the silo's people feel it too, is cited beside the network's
-            felt = [g for g in findings if g.key == "felt_silo" and g.values["en"]["department"] == name]
-            add("open_channels", "communication", [f, *felt], {lang: {
-                "department": name,
-                "neighbours": _join(nb, lang) if nb else t("recommendation.value.other_departments", lang)}
-                for lang in LANGUAGES})
-        elif f.key == "broker":
-            add("spread_brokers", "communication", [f], _both(person=v["en"]["person"]))
-        elif f.key == "isolates":
-            add("check_isolates", "communication", [f])
-    th = assessment.thresholds
-    lo = _both(lo=th["structure.span.healthy_min"])
-    layer_f = [f for f in act if f.key in ("layers_excess", "single_report")]
-    span_f = [f for f in act if f.key == "spans"]
-    if any(f.key == "layers_excess" for f in layer_f):
-        add("flatten", "structure", layer_f, lo)
-    elif layer_f:
-        add("widen_spans", "structure", layer_f, lo)
-    for f in span_f:
-        if f.values["en"].get("narrow_share", 0) >= th["structure.narrow_span_share.amber"] and not layer_f:
-            add("widen_spans", "structure", [f], lo)
-        if f.values["en"].get("wide_share", 0) >= th["structure.wide_span_share.amber"]:
-            add("add_team_leads", "structure", [f], _both(hi=f.values["en"]["hi"]))
-    raci_f = [f for f in act if f.key in ("raci_gaps", "raci_overlaps")]
+    def of(*keys: str) -> list[Finding]:
+        # a finding about a department under the minimum group size is never acted on by name (derive_findings
+        # makes none; checked again here, as the key messages are built from these)
+        return [f for f in act if f.key in keys
+                and ("department" not in f.values.get("en", {}) or f.values["en"]["department"] in ctx.visible)]
+
+    def low_survey(code: str) -> list[Finding]:
+        return [f for f in of("survey_low") if f.values["en"].get("code") == code]
+
+    used_survey: set[str] = set()
+
+    # ------------------------------------------------------------------ communication: silos and brokers
+    silo_f = of("silo")
+    broker_f = of("broker")
+    comm = assessment.communication.metrics or {}
+    broker_merged = False
+    if silo_f:
+        names = [str(f.values["en"]["department"]) for f in silo_f]
+        felt = [f for f in of("felt_silo") if f.values["en"]["department"] in names]
+        depts = comm.get("departments") or {}
+        bridges = [str(b["employee_id"]) for b in comm.get("brokers") or []
+                   if str(b.get("department")) in names and (b.get("departments_reached") or 0) > 0][:2]
+        top = (comm.get("brokers") or [{}])[0]
+        broker_merged = bool(broker_f) and str(top.get("department")) in names
+        margin, max_ext = th["communication.silo.margin"], th["communication.silo.max_external_share"]
+        targets = {d: min((depts.get(d, {}).get("ei_index_expected") or 0.0) - margin, 2 * max_ext - 1) for d in names}
+        nbs = {d: _neighbours(assessment, d, ctx.visible) for d in names}
+        comm_low = low_survey("communication")
+        used_survey |= {"communication"} if comm_low else set()
+        fs = [*silo_f, *felt, *comm_low, *(broker_f if broker_merged else [])]
+
+        def silo_values(lang: str) -> dict[str, Any]:
+            pairs = [t("recommendation.value.silo_pair", lang, department=d,
+                       neighbours=_join(nbs[d], lang) if nbs[d] else t("recommendation.value.other_departments", lang))
+                     for d in names]
+            people = _join([ctx.person(p) for p in bridges], lang)
+            changes = [t("storyline.value.ei_change", lang, department=d, ei=_signed(depts.get(d, {}).get("ei_index")),
+                         target=_signed(targets[d])) for d in names]
+            return {"departments": _join(names, lang), "pairs": t("storyline.value.clause_separator", lang).join(pairs),
+                    "bridges": t("recommendation.value.bridges", lang, people=people) if bridges else "",
+                    "changes": t("storyline.value.clause_separator", lang).join(changes), "n": len(names),
+                    "felt": bool(felt)}
+
+        def silo_evidence(lang: str) -> list[str]:
+            ev = []
+            for f in silo_f[:2]:
+                v = f.values[lang]
+                ev.append(t("storyline.evidence.silo", lang, department=v["department"], internal=v["internal"],
+                            ei=v["ei"], expected=v["expected"]))
+            for f in felt[:1]:
+                v = f.values[lang]
+                ev.append(t("storyline.evidence.felt_silo", lang, department=v["department"],
+                            dimension=_lower_first(v["dimension"], lang),
+                            mean=v["mean"], overall=v["overall"]))
+            if broker_merged:
+                v = broker_f[0].values[lang]
+                ev.append(t("storyline.evidence.broker", lang, person=ctx.person(v["person"]), share=v["share"]))
+            return ev
+
+        owner = ctx.owner_of(names[0]) if len(names) == 1 else ("coo", "")
+        add("open_channels", "communication", fs, _per_language(silo_values), owner=owner,
+            people=ctx.people_in(names), units=names, evidence=_evidence(silo_evidence))
+    if broker_f and not broker_merged:
+        f = broker_f[0]
+        bc = float(f.values["en"]["betweenness"])
+        add("spread_brokers", "communication", [f], _per_language(lambda lang: {
+            "person": ctx.person(f.values["en"]["person"]), "share": f.values[lang]["share"],
+            "target": th.text("communication.top_broker_betweenness.amber")}),
+            owner=("coo", ""), people=round(ctx.headcount * bc))
+    for f in of("isolates"):
+        count = int(f.values["en"]["count"])
+        total = int(comm.get("people") or ctx.headcount)
+        add("check_isolates", "communication", [f], _both(
+            n=count, target=_below_count(th["communication.isolate_share.amber"], total)),
+            owner=("hr", ""), people=count)
+
+    # ------------------------------------------------------------------ decision paths
+    dm = assessment.decisions.metrics or {}
+    speed_low = low_survey("decision_speed")
+    if dm.get("available"):
+        by_type = assessment.decisions.by_type
+        amber = th["decisions.escalated_share.amber"]
+        escalating = (by_type[by_type["escalated_share"] >= amber]
+                      .sort_values(["escalated_share", "count"], ascending=False, kind="mergesort"))
+        path_f = of("hops", "escalation")
+        if path_f or (speed_low and not escalating.empty):
+            types = escalating["decision_type"].astype(str).tolist()[:3] or (
+                by_type.sort_values("hops_mean", ascending=False, kind="mergesort")["decision_type"].astype(str)
+                .tolist()[:2])
+            esc = _escalations(assessment, types, ctx.visible)
+            n_esc = sum(e["escalated"] for e in esc.values())
+            n_all = sum(e["count"] for e in esc.values())
+            fs = [*path_f, *speed_low]
+            used_survey |= {"decision_speed"} if speed_low else set()
+
+            def delegate_values(lang: str) -> dict[str, Any]:
+                return {"types": _join(types, lang), "n": len(types), "felt": bool(speed_low),
+                        "detail": t("storyline.value.clause_separator", lang).join(_escalation_clause(k, esc[k], lang)
+                                                                       for k in types),
+                        "share": _pct(n_esc / n_all if n_all else 0.0),
+                        "target": th.text("decisions.escalated_share.amber")}
+
+            def delegate_evidence(lang: str) -> list[str]:
+                ev = [t("storyline.evidence.records", lang, detail=t("storyline.value.clause_separator", lang).join(
+                    _escalation_clause(k, esc[k], lang) for k in types[:2]))]
+                for f in speed_low[:1]:
+                    v = f.values[lang]
+                    ev.append(t("storyline.evidence.survey", lang, dimension=_lower_first(v["dimension"], lang),
+                                favourable=v["favourable"], mean=v["mean"]))
+                return ev
+
+            add("delegate", "decisions", fs, _per_language(delegate_values), owner=("coo", ""),
+                people=ctx.people_in({d for e in esc.values() for d in e["initiators"]}),
+                evidence=_evidence(delegate_evidence))
+        lat = of("latency")
+        if lat:
+            days = th["decisions.latency_days_median.amber"]
+            ranked = by_type.sort_values("latency_days_median", ascending=False, kind="mergesort")
+            slow = ranked[ranked["latency_days_median"] >= days]["decision_type"].astype(str).tolist()[:3] or \
+                ranked["decision_type"].astype(str).tolist()[:1]
+            current = float(ranked["latency_days_median"].iloc[0])
+            fs = [*lat, *([] if "decision_speed" in used_survey else speed_low)]
+            used_survey |= {"decision_speed"} if speed_low else set()
+            initiators = assessment.decisions.paths
+            initiators = initiators.loc[initiators["decision_type"].astype(str).isin(slow), "initiator_department"]
+            add("speed_up", "decisions", fs, _per_language(lambda lang: {
+                "slowest": _join(slow, lang), "n": len(slow), "current": _num(current),
+                "first": slow[0], "target": th.text("decisions.latency_days_median.amber")}),
+                owner=("coo", ""), people=ctx.people_in(initiators.unique()))
+        appr = of("approvals")
+        if appr:
+            add("cut_approvals", "decisions", appr, _both(
+                current=_num(dm.get("approvals_mean")), target=th.text("decisions.approvals_mean.amber")),
+                owner=("coo", ""), people=ctx.people_in(assessment.decisions.paths["initiator_department"].unique()))
+
+    # ------------------------------------------------------------------ structure
+    stage = assessment.structure.metrics.get("stage") or "mid"
+    missing = of("function_missing")
+    if missing:
+        from orgkit.framework import STAGE_EXPECTATIONS
+
+        exp = STAGE_EXPECTATIONS.get(stage)
+        total = len(exp.core) if exp is not None else len(missing)
+        codes = [f.values["en"]["code"] for f in missing]
+        add("create_function", "structure", missing, _per_language(lambda lang: {
+            "functions": _join([_function_label(c, lang) for c in codes], lang), "n": len(codes),
+            "covered": max(total - len(codes), 0), "total": total}), owner=("ceo", ""), people=ctx.headcount,
+            evidence=_evidence(lambda lang: [t("storyline.evidence.functions_missing", lang,
+                                               stage=missing[0].values[lang]["stage"],
+                                               functions=_join([_function_label(c, lang) for c in codes], lang,
+                                                               len(codes)))]))
+    overloaded = of("department_overloaded")
+    if overloaded:
+        names = [f.values["en"]["department"] for f in overloaded]
+        add("split_department", "structure", overloaded, _per_language(lambda lang: {
+            "departments": _join(names, lang), "n": len(names),
+            "detail": t("storyline.value.clause_separator", lang).join(
+                t("recommendation.value.department_functions", lang, department=f.values[lang]["department"],
+                  functions=f.values[lang]["functions"]) for f in overloaded)}),
+            owner=("ceo", ""), people=ctx.people_in(names), units=names)
+    split = of("function_split")
+    if split:
+        depts = [d for f in split for d in f.values["en"].get("departments_list", [])]
+        add("merge_function", "structure", split, _per_language(lambda lang: {
+            "functions": _join([f.values[lang]["function"] for f in split], lang), "n": len(split),
+            "detail": t("storyline.value.clause_separator", lang).join(
+                t("recommendation.value.function_departments", lang, function=f.values[lang]["function"],
+                  departments=f.values[lang]["departments"]) for f in split)}),
+            owner=("coo", ""), people=ctx.people_in(depts), units=list(dict.fromkeys(depts)))
+    for f in of("over_split"):
+        add("merge_departments", "structure", [f], _both(
+            allowed=f.values["en"]["allowed"], departments=f.values["en"]["departments"]),
+            owner=("ceo", ""), people=ctx.headcount)
+    for f in of("units_missing"):
+        add("add_units", "structure", [f], _both(), owner=("ceo", ""), people=ctx.headcount)
+
+    lo, hi = th["structure.span.healthy_min"], th["structure.span.healthy_max"]
+    spans = assessment.structure.spans
+    layer_f = of("layers_excess")
+    single_f = of("single_report")
+    span_f = of("spans")
+    if layer_f:
+        v = layer_f[0].values["en"]
+        add("flatten", "structure", [*layer_f, *single_f], _both(
+            lo=lo, layers=v["layers"], min_layers=v["min_layers"], excess=v["excess"], n=int(v["excess"])),
+            owner=("ceo", ""), people=ctx.headcount)
+    narrow_share = max([f.values["en"].get("narrow_share", 0) for f in span_f] or [0])
+    if spans is not None and not spans.empty and (
+            narrow_share >= th["structure.narrow_span_share.amber"] or (single_f and not layer_f)):
+        narrow = spans[spans["span"] < lo]
+        managers = len(spans)
+        add("widen_spans", "structure", [*[f for f in span_f if f.values["en"].get("narrow_share", 0)
+                                           >= th["structure.narrow_span_share.amber"]],
+                                         *([] if layer_f else single_f)],
+            _per_language(lambda lang: {
+                "lo": lo, "n": len(narrow), "managers": managers, "where": ctx.counted(narrow["department"], lang),
+                "target": _below_count(th["structure.narrow_span_share.amber"], managers)}),
+            owner=("hr", ""), people=int(len(narrow) + narrow["span"].sum()),
+            units=[d for d in dict.fromkeys(narrow["department"].astype(str)) if d in ctx.visible],
+            evidence=_evidence(lambda lang: [tn("storyline.evidence.narrow", len(narrow), lang, managers=managers,
+                                                lo=lo, where=ctx.counted(narrow["department"], lang))]))
+    wide_f = [f for f in span_f if f.values["en"].get("wide_share", 0) >= th["structure.wide_span_share.amber"]]
+    if wide_f and spans is not None:
+        wide = spans[spans["span"] > hi]
+        managers = len(spans)
+        add("add_team_leads", "structure", wide_f, _per_language(lambda lang: {
+            "hi": hi, "n": len(wide), "where": ctx.counted(wide["department"], lang),
+            "target": _below_count(th["structure.wide_span_share.amber"], managers)}),
+            owner=("hr", ""), people=int(len(wide) + wide["span"].sum()),
+            units=[d for d in dict.fromkeys(wide["department"].astype(str)) if d in ctx.visible],
+            evidence=_evidence(lambda lang: [tn("storyline.evidence.wide", len(wide), lang, managers=managers,
+                                                hi=hi, where=ctx.counted(wide["department"], lang))]))
+    raci_f = of("raci_gaps", "raci_overlaps")
     if raci_f:
         names = list(dict.fromkeys(n for f in raci_f for n in f.values["en"].get("list", [])))
-        add("fix_raci", "structure", raci_f, _per_language(lambda lang: {"names": _join(names, lang, 3)}))
-    path_f = [f for f in act if f.key in ("hops", "escalation", "structural_proxy")]
-    if path_f:
-        types = []
-        for f in path_f:
-            types += f.values["en"].get("types", []) or []
-        if not types:
-            by_type = assessment.decisions.metrics.get("by_type") or {}
-            types = [t for t, _ in sorted(by_type.items(), key=lambda kv: -(kv[1].get("hops_mean") or 0))][:2]
-        add("delegate", "decisions", path_f,
-            _per_language(lambda lang: {
-                "types": _join(types, lang, 3) if types else t("recommendation.value.routine", lang)}))
-    appr = [f for f in act if f.key == "approvals"]
-    if appr:
-        add("cut_approvals", "decisions", appr)
-    lat = [f for f in act if f.key == "latency"]
-    if lat:
-        add("speed_up", "decisions", lat, _both(slowest=lat[0].values["en"]["slowest"]))
-    low = [f for f in act if f.key == "survey_low"]
-    for f in low:
-        add("act_on_survey", "survey", [f], {lang: {"dimension": f.values[lang]["dimension"]} for lang in f.values})
+        total = int(raci_f[0].values["en"]["total"])
+        role_low = low_survey("role_clarity")
+        used_survey |= {"role_clarity"} if role_low else set()
+        add("fix_raci", "structure", [*raci_f, *role_low], _per_language(lambda lang: {
+            "names": _join(names, lang, 3), "n": len(names), "total": total}),
+            owner=("coo", ""), people=round(ctx.headcount * len(names) / max(total, 1)))
 
+    # ------------------------------------------------------------------ the survey, where no action took it
+    survey = assessment.survey
+    for f in of("survey_low"):
+        code = f.values["en"].get("code")
+        if code in used_survey:
+            continue
+        by_dept = getattr(survey, "by_department", None)
+        lowest: list[tuple[str, float]] = []
+        if by_dept is not None and code in getattr(by_dept, "columns", []):
+            col = by_dept[code].dropna()
+            col = col[col.index.astype(str).isin(ctx.visible)].sort_values(kind="mergesort")
+            lowest = [(str(d), float(v)) for d, v in col.head(2).items()]
+        fav = float(survey.metrics["dimensions"][code]["favourable"])
+        respondents = int(survey.metrics.get("respondents") or 0)
+
+        def survey_values(lang: str, f: Finding = f, lowest: list = lowest, fav: float = fav) -> dict[str, Any]:
+            where = _join([t("recommendation.value.department_mean", lang, department=d, mean=_num(m, 2))
+                           for d, m in lowest], lang)
+            return {"dimension": _lower_first(f.values[lang]["dimension"], lang), "favourable": _pct(fav),
+                    "lowest": t("recommendation.value.lowest_in", lang, departments=where) if lowest else "",
+                    "target": th.text("survey.favourable.amber")}
+
+        add("act_on_survey", "survey", [f], _per_language(survey_values), owner=("hr", ""),
+            people=round(respondents * (1 - fav)), units=[d for d, _ in lowest])
+
+    for f in act:  # evidence that joins an action another finding triggered
+        r = out.get(ATTACH.get(f.key, ""))
+        if r is not None and not any(f is g for g in r.findings):
+            status = _worst([r.status, f.status])
+            out[r.key] = replace(r, findings=(*r.findings, f), status=status, impact=impact(r.people, status, th))
     order = {s: i for i, s in enumerate(STATUS_ORDER)}
-    recs.sort(key=lambda r: order[r.status])
-    any_red = any(f.status == "red" for f in findings)
-    scores = assessment.scores
-    basis = [f for f in findings if f.status in ("red", "amber")][:2]
-    months = 6 if any_red else 12
-    recs.append(Recommendation("reassess", "all", "red" if any_red else "green", tuple(basis), _both(
-        months=months, overall=scores.get("overall"))))
-    return recs
+    return sorted(out.values(), key=lambda r: (-r.impact, order[r.status]))
 
 
-def summary_cards(assessment: Any, findings: Sequence[Finding], language: str = "en", n: int = 3) -> list[dict[str, Any]]:
+def reassess_by(findings: Sequence[Finding], date: Any) -> Any:
+    """When to assess again: ``date`` plus 6 months when any finding is red, else plus 12 (first of the month).
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> red = Finding("communication", "silo", "red", {"en": {}})
+    >>> reassess_by([red], dt.date(2026, 12, 2)), reassess_by([], "2026-12-02")
+    (datetime.date(2027, 6, 1), datetime.date(2027, 12, 1))
+    """
+    import datetime as dt
+
+    day = dt.date.fromisoformat(date) if isinstance(date, str) else date
+    months = 6 if any(f.status == "red" for f in findings) else 12
+    index = day.year * 12 + day.month - 1 + months
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
+def reassess_line(findings: Sequence[Finding], date: Any, language: str = "en") -> str:
+    """The closing line of the recommendations: "Reassess by June 2027: …" / "请于 2027年6月前…".
+
+    Examples
+    --------
+    >>> reassess_line([], "2026-12-02").split(":")[0], reassess_line([], "2026-12-02", "zh").split("：")[0]
+    ('Reassess by December 2027', '请于 2027年12月前重新评估')
+    """
+    when = reassess_by(findings, date)
+    month = t("storyline.date.month_year", language, month=t(f"storyline.month.{when.month}", language),
+              year=str(when.year))
+    return t("storyline.reassess", language, when=month)
+
+
+def summary_cards(assessment: Any, findings: Sequence[Finding], language: str = "en", n: int = 3,
+                  exclude: Sequence[Finding] = ()) -> list[dict[str, Any]]:
     """The executive summary's cards: per area its score, status and top findings as sentences.
 
     The survey card is left out when the client has no survey; other areas without data get a grey
-    card saying so.
+    card saying so. Findings in ``exclude`` (those the key messages already tell) are not listed.
     """
+    findings = [f for f in findings if f not in exclude]
     scores = assessment.scores
     cards = []
     for area in ("structure", "communication", "decisions", "survey"):

@@ -17,6 +17,7 @@ from __future__ import annotations
 import functools
 import gettext
 import io
+import numbers
 import string
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -24,6 +25,7 @@ from importlib import resources
 from typing import Any
 
 from orgkit.errors import ConfigError, MissingTextError
+from orgkit.formatting import number, true_minus
 
 __all__ = [
     "is_plural",
@@ -101,9 +103,24 @@ def _compiled(language: str) -> _Compiled:
     return _Compiled(gettext.GNUTranslations(buf), frozenset(singular), frozenset(plural))
 
 
+class _NumberFormatter(string.Formatter):
+    """Fills placeholders; a number without a format spec is written by :func:`orgkit.formatting.number`
+    (thousands separators, a true minus sign), one with a spec (``{n:,}``) by the spec, minus made true."""
+
+    def format_field(self, value: Any, format_spec: str) -> str:
+        if isinstance(value, numbers.Number) and not isinstance(value, bool):
+            if not format_spec:
+                return number(value, None)
+            return true_minus(format(value, format_spec))
+        return super().format_field(value, format_spec)
+
+
+_FORMATTER = _NumberFormatter()
+
+
 def _format(key: str, text: str, language: str, values: dict[str, Any]) -> str:
     try:
-        return text.format(**values)
+        return _FORMATTER.vformat(text, (), values)
     except KeyError as err:
         raise MissingTextError(f"the text {key!r} ({language}) needs a value for {err.args[0]!r}; "
                                f"it was given {sorted(values)}.") from None

@@ -43,6 +43,9 @@ __all__ = [
     "metrics_markdown",
     "threshold_source",
     "threshold_rows",
+    "threshold_name",
+    "metric_term",
+    "component_name",
     "main",
 ]
 
@@ -149,8 +152,72 @@ def _headline(area: str, key: str, type_: str, degenerate: str = "", references:
 
 
 def _pairs(weights: Mapping[str, float], language: str) -> str:
-    """``name weight`` pairs as a list in ``language`` (``span_health 0.25, layer_excess 0.15``)."""
-    return t("list.separator", language).join(f"{k} {v:g}" for k, v in weights.items())
+    """``name weight`` pairs as a list in ``language``, each component by its plain name (``span health 0.25,
+    layers beyond the minimum 0.15``)."""
+    return t("list.separator", language).join(f"{component_name(k, language)} {v:g}" for k, v in weights.items())
+
+
+def component_name(name: str, language: str = "en") -> str:
+    """A score component's plain name in ``language`` (``span_health`` -> ``span health``).
+
+    Examples
+    --------
+    >>> component_name("no_isolates"), component_name("raci_clarity", "zh")
+    ('no isolated people', '职责清晰度')
+    """
+    return t(f"component.{name}", language)
+
+
+def metric_term(area: str, key: str, language: str = "en") -> str:
+    """A headline metric's plain name in ``language``, as the appendix's glossary shows it (the key of
+    ``metrics.json`` stays in docs/metrics.md).
+
+    Examples
+    --------
+    >>> metric_term("structure", "span_mean"), metric_term("communication", "silos", "zh")
+    ('Mean span of control', '信息孤岛部门')
+    """
+    return t(f"term.{area}.{key}", language)
+
+
+def threshold_name(key: str, language: str = "en") -> str:
+    """What a threshold or weight of the registry sets, in plain words in ``language`` (its key stays in
+    ``metrics.json`` and docs/metrics.md).
+
+    A status rule's two values read "<what>: amber" and "<what>: red"; a weight "Weight of <component> in
+    the <score>"; a decision-path target "<component>: full marks at" and "zero at"; every other threshold
+    has its own name.
+
+    Examples
+    --------
+    >>> threshold_name("structure.narrow_span_share.red")
+    'Share of managers with a narrow span: red'
+    >>> threshold_name("communication.weight.no_silos")
+    'Weight of no silos in the communication score'
+    >>> threshold_name("decisions.target.hops_mean.bad")
+    'Mean hops: zero at'
+    >>> threshold_name("decisions.target.latency_days_median.good", "zh")
+    '决策耗时中位数：满分值'
+    >>> threshold_name("survey.alpha.min")
+    "Cronbach's alpha: reliable from"
+    """
+    if key not in REGISTRY:
+        raise ConfigError(f"{key!r} is not a threshold of orgkit.thresholds.REGISTRY.")
+    rule, _, level = key.rpartition(".")
+    if rule in STATUS_RULES:
+        area, name = rule.split(".", 1)
+        return t(f"appendix.threshold.level.{level}", language, name=t(f"threshold.rule.{area}.{name}", language))
+    parts = key.split(".")
+    if parts[1] == "target":
+        text = t(f"appendix.threshold.target.{parts[3]}", language, component=component_name(parts[2], language))
+        return text[:1].upper() + text[1:]
+    if parts[1] == "weight":
+        structural = parts[0] == "decisions" and parts[2] in WEIGHT_GROUPS["decisions.weight.structural"]
+        score = t("appendix.threshold.score.decisions_structural" if structural
+                  else f"appendix.threshold.score.{parts[0]}", language)
+        return t("appendix.threshold.weight", language, component=component_name(parts[2], language), score=score)
+    area, topic, name = parts
+    return t(f"threshold.{area}.{topic}.{name}", language)
 
 
 #: Every work cited by a definition (from the docstrings of the module that computes the metric).
@@ -553,7 +620,9 @@ def _communication() -> list[Metric]:
 def _decisions() -> list[Metric]:
     def targets(goals: dict[str, tuple[float, float, float]], language: str) -> str:
         return t("list.clause_separator", language).join(
-            t("metric.decisions.score.target", language, name=k, good=g, bad=b, weight=w)
+            t("metric.decisions.score.target", language, name=component_name(k, language),
+              good=_value_text(g, REGISTRY[f"decisions.target.{k}.good"].unit),
+              bad=_value_text(b, REGISTRY[f"decisions.target.{k}.bad"].unit), weight=_value_text(w, "weight"))
             for k, (g, b, w) in goals.items())
 
     no_h = "null without a `manager_id` column."
@@ -968,7 +1037,8 @@ def metric_definitions(
     -------
     DataFrame
         One row per key in ``metrics.json`` order, all ``str``: ``area``, ``key`` (the pattern inside the
-        area's block), ``meaning``, ``formula``, ``degenerate``, ``reference`` (``"Author year, DOI
+        area's block), ``term`` (a headline metric's plain name in ``language``, :func:`metric_term`; the key
+        for the others), ``meaning``, ``formula``, ``degenerate``, ``reference`` (``"Author year, DOI
         URL"``, ``;``-separated; empty when none).
 
     Raises
@@ -989,6 +1059,7 @@ def metric_definitions(
         {
             "area": a,
             "key": m.key,
+            "term": metric_term(a, m.key, language) if m.headline else m.key,
             "meaning": m.meaning_in(language),
             "formula": m.formula_in(language, thresholds),
             "degenerate": m.degenerate,
@@ -998,7 +1069,7 @@ def metric_definitions(
         for m in metrics
         if m.headline or not headline_only
     ]
-    columns = ["area", "key", "meaning", "formula", "degenerate", "reference"]
+    columns = ["area", "key", "term", "meaning", "formula", "degenerate", "reference"]
     return pd.DataFrame({c: pd.Series([r[c] for r in rows], dtype="str") for c in columns})
 
 
@@ -1069,6 +1140,16 @@ def threshold_source(th: Threshold) -> str:
     return "; ".join(REFERENCES[k].short for k in th.source) if th.source else "judgement"
 
 
+def _value_text(value: float, unit: str) -> str:
+    """A threshold's value as the appendix shows it, as the report's sentences write it: ``1,000``, ``0.7``,
+    a share as a percentage (``35%``, as :meth:`~orgkit.thresholds.Thresholds.text` writes it)."""
+    from orgkit.formatting import number
+
+    if unit == "share":
+        return number(round(100 * value, 6), None) + "%"
+    return number(value, None)
+
+
 def threshold_rows(thresholds: Thresholds | None = None, language: str = "en") -> list[dict[str, Any]]:
     """The thresholds and weights used, as rows of the report's appendix (all text but ``overridden``).
 
@@ -1082,21 +1163,24 @@ def threshold_rows(thresholds: Thresholds | None = None, language: str = "en") -
     Returns
     -------
     list of dict
-        Per threshold in registry order: ``key``, ``value``, ``default``, ``source``, ``overridden``.
+        Per threshold in registry order: ``key``, ``name`` (what it sets in plain words, :func:`threshold_name`:
+        the report shows the name, ``metrics.json`` the key), ``value``, ``default`` (numbers as a reader
+        reads them, ``1,000``), ``source``, ``overridden``.
 
     Examples
     --------
     >>> from orgkit.thresholds import Thresholds
     >>> rows = threshold_rows(Thresholds({"survey.alpha.min": 0.8}), "zh")
     >>> [r for r in rows if r["overridden"]]
-    [{'key': 'survey.alpha.min', 'value': '0.8', 'default': '0.7', 'source': 'Nunnally 1978', 'overridden': True}]
+    [{'key': 'survey.alpha.min', 'name': "Cronbach's α：达到此值视为可靠", 'value': '0.8', 'default': '0.7', 'source': 'Nunnally 1978', 'overridden': True}]
     """
     th = DEFAULTS if thresholds is None else thresholds
     if language not in LANGUAGES:
         raise ConfigError(f"language must be one of {list(LANGUAGES)}. Got {language!r} instead.")
     judgement = t("appendix.thresholds.judgement", language)
     return [
-        {"key": key, "value": f"{th[key]:g}", "default": f"{entry.value:g}",
+        {"key": key, "name": threshold_name(key, language), "value": _value_text(th[key], entry.unit),
+         "default": _value_text(entry.value, entry.unit),
          "source": "; ".join(REFERENCES[k].short for k in entry.source) if entry.source else judgement,
          "overridden": key in th.overridden}
         for key, entry in REGISTRY.items()
@@ -1170,6 +1254,14 @@ def _conventions() -> list[str]:
         "counts. `data.visible_departments` lists the departments that may be named. `orgkit validate "
         "--show-small-groups` names the others on the terminal, for the consultant who must fix the data. "
         "Decision types (`decisions.by_type`) are not groups of people and are not suppressed.",
+        "- **The top of the organisation is a role.** When exactly one person has no manager and their "
+        "department is smaller than `min_group_size`, the report shows that person by role (their title, else "
+        "\"Chief executive\"), and a department that holds only them reads as that role wherever it appears "
+        "(org chart, lists of departments); its other members stay hidden, and no number of that department "
+        "is shown as a group's number (`orgkit.privacy.top_of_organisation`). `metrics.json` still pools the "
+        "department under the small groups. Every note under a report table or figure says what it hid, by "
+        "kind: departments under `min_group_size` people, departments with fewer respondents, and those "
+        "hidden with them so that none can be worked out from a total (`orgkit.privacy.hidden_note`).",
         "- **Ids, not names.** People appear only as `employee_id` (`communication.brokers[].employee_id`) "
         "and decisions as `decision_id`; `metrics.json` never holds a person's name.",
         "- **Nested objects keyed by data** are written with a placeholder; `a[]` means each element of "

@@ -11,13 +11,14 @@ person is shown.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from orgkit.i18n import t
+from orgkit.i18n import join_sentences, t, tn
 
 __all__ = [
     "suppress_small_groups",
@@ -27,6 +28,10 @@ __all__ = [
     "pool_names",
     "scrub_names",
     "person_label",
+    "hidden_kinds",
+    "hidden_note",
+    "top_of_organisation",
+    "TopRole",
     "SUPPRESSED",
     "OTHER_GROUP",
 ]
@@ -226,3 +231,154 @@ def person_label(
     if title:
         return f"{employee_id} ({title})"
     return str(employee_id)
+
+
+def hidden_kinds(
+    hidden: Iterable[Any],
+    sizes: Mapping[Any, Any],
+    min_group_size: int,
+    respondents: Mapping[Any, Any] | None = None,
+) -> dict[str, int]:
+    """How many hidden groups were hidden for which reason: ``small``, ``respondents``, ``complementary``.
+
+    Parameters
+    ----------
+    hidden : iterable
+        The groups (department names) a table or figure left out.
+    sizes : mapping
+        Headcount per group (:meth:`orgkit.data.client.Client.department_sizes`); a group without a
+        known headcount counts as small.
+    min_group_size : int
+    respondents : mapping, optional
+        Respondents per group, for survey tables: a group with enough people but fewer respondents than
+        ``min_group_size`` is hidden for ``respondents``.
+
+    Returns
+    -------
+    dict
+        ``small``: fewer than ``min_group_size`` people; ``respondents``: enough people, too few
+        respondents; ``complementary``: hidden only so that no hidden group can be worked out from a
+        total (see :func:`complementary_suppression`). Each group is counted once, under the first
+        reason that applies.
+
+    Examples
+    --------
+    >>> hidden_kinds(["Legal", "IT", "HR"], {"Legal": 2, "IT": 9, "HR": 12}, 5, {"IT": 3, "HR": 8})
+    {'small': 1, 'respondents': 1, 'complementary': 1}
+    """
+    out = {"small": 0, "respondents": 0, "complementary": 0}
+    for g in dict.fromkeys(str(h) for h in hidden):
+        size = _lookup(sizes, g)
+        if not is_visible(size, min_group_size):
+            out["small"] += 1
+        elif respondents is not None and not is_visible(_lookup(respondents, g, 0), min_group_size):
+            out["respondents"] += 1
+        else:
+            out["complementary"] += 1
+    return out
+
+
+def _lookup(values: Mapping[Any, Any], key: str, default: Any = None) -> Any:
+    if key in values:
+        return values[key]
+    for k, v in values.items():
+        if str(k) == key:
+            return v
+    return default
+
+
+def hidden_note(
+    hidden: Iterable[Any],
+    sizes: Mapping[Any, Any],
+    min_group_size: int,
+    language: str = "en",
+    respondents: Mapping[Any, Any] | None = None,
+) -> str:
+    """The note under a table or figure that hid ``hidden``: what it hid, by kind, with counts.
+
+    Empty when nothing was hidden. The counts come from the groups actually left out (see
+    :func:`hidden_kinds`), so the note is true for the table it stands under.
+
+    Examples
+    --------
+    >>> hidden_note(["Legal", "IT"], {"Legal": 2, "IT": 9}, 5, respondents={"IT": 3})
+    '1 department under 5 people is not shown. 1 department with fewer than 5 respondents is not shown.'
+    >>> hidden_note(["Legal", "Tax", "HR"], {"Legal": 2, "Tax": 1, "HR": 12}, 5, "zh")
+    '2 个人数少于 5 人的部门未显示。另有 1 个部门一并隐藏，以免从合计数推算出被隐藏部门的数字。'
+    >>> hidden_note([], {}, 5)
+    ''
+    """
+    kinds = hidden_kinds(hidden, sizes, min_group_size, respondents)
+    return join_sentences([tn(f"privacy.hidden.{kind}", n, language, k=min_group_size)
+                           for kind, n in kinds.items() if n], language)
+
+
+@dataclass(frozen=True)
+class TopRole:
+    """The top of the organisation, shown as a role instead of a hidden group.
+
+    Attributes
+    ----------
+    employee_id : str
+        The person at the top (the one person without a manager).
+    department : str
+        Their department.
+    alone : bool
+        Whether they are the only person of their department: the department *is* the role, so the
+        department's name is shown as the role wherever it appears (an org chart box, a list of departments).
+    label : str
+        How the role reads: the top person's title when the people file gives titles, else "Chief
+        executive" / "最高负责人".
+    """
+
+    employee_id: str
+    department: str
+    alone: bool
+    label: str
+
+
+def top_of_organisation(
+    people: pd.DataFrame,
+    min_group_size: int,
+    language: str = "en",
+) -> TopRole | None:
+    """The top of the organisation when its department is too small to show, as a role (else ``None``).
+
+    Rule: when exactly one person has no manager and their department has fewer than
+    ``min_group_size`` people, that person is shown by role, not pooled under :data:`OTHER_GROUP`. A
+    company's top is one known position, not a group whose numbers could identify someone: showing the
+    role reveals nothing a reader does not know. The label is their title when ``people`` has one, else
+    the catalogue's
+    ``person.top_role`` ("Chief executive", "最高负责人"). Other members of a small top department stay
+    hidden as usual; only a department that holds the top person alone is shown as the role wherever
+    the department appears. No number of that department is shown as a group's number.
+
+    Parameters
+    ----------
+    people : DataFrame
+        ``employee_id``, ``department``, ``manager_id`` (and optionally ``title``).
+    min_group_size : int
+    language : {"en", "zh"}
+
+    Examples
+    --------
+    >>> people = pd.DataFrame({"employee_id": ["1", "2", "3"], "department": ["Board", "Sales", "Sales"],
+    ...                        "manager_id": [None, "1", "1"]})
+    >>> top_of_organisation(people, 5)
+    TopRole(employee_id='1', department='Board', alone=True, label='Chief executive')
+    >>> top_of_organisation(people, 1) is None  # Board is shown as a department anyway
+    True
+    """
+    if people.empty or "manager_id" not in people.columns:
+        return None
+    roots = people[people["manager_id"].isna() | (people["manager_id"].astype("str").str.strip() == "")]
+    if len(roots) != 1:
+        return None
+    top = roots.iloc[0]
+    dept = str(top["department"])
+    size = int((people["department"].astype("str") == dept).sum())
+    if is_visible(size, min_group_size):
+        return None
+    title = top.get("title") if "title" in people.columns else None
+    label = str(title).strip() if title is not None and not pd.isna(title) and str(title).strip() else ""
+    return TopRole(str(top["employee_id"]), dept, size == 1, label or t("person.top_role", language))

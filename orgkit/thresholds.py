@@ -256,6 +256,14 @@ _REGISTRY: tuple[Threshold, ...] = (
     *_pair("survey.response_rate", 0.6, 0.4, "share", "Survey response rate",
            "Below 60 % the people who answer may not speak for those who do not; below 40 % the results are "
            "hard to generalise."),
+    # --------------------------------------------------------------------------------- storyline
+    Threshold("impact.severity.red", 3, "weight", "Weight of a red action in its impact (people affected "
+              "times this), which orders the key messages and recommendations.",
+              judgement="A red finding is past the point where the rule calls for action; three times an amber "
+              "one lets a red problem of a department outrank an amber one of three such departments."),
+    Threshold("impact.severity.amber", 1, "weight", "Weight of an amber action in its impact (people "
+              "affected times this).", judgement="The unit of the impact scale: an amber problem counts its "
+              "people once."),
     # ---------------------------------------------------------------------------------- triangulation
     Threshold("triangulation.records.min_decisions", 3, "records", "Fewest decision records (of one department "
               "or one decision type) whose median latency and escalated share are set beside the survey.",

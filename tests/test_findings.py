@@ -107,7 +107,7 @@ def test_layers_and_spans(two):
                                         "span of 4.7")
     (spans,) = _by_key(findings, "spans")
     # counts are not followed by a verb, so "1 with more than 12" reads right for any count (was "1 have")
-    assert spans.text("en") == ("3 of 3 managers (100%) have a healthy span of 4-12 direct reports; 0 with fewer "
+    assert spans.text("en") == ("3 of 3 managers (100%) have a healthy span of 4–12 direct reports; 0 with fewer "
                                 "than 4, 0 with more than 12.")
     assert spans.status == "green"
 
@@ -143,26 +143,72 @@ def test_small_department_is_never_named(two):
 def test_recommendations_cite_their_findings(two):
     _, findings, recs = two
     keys = [r.key for r in recs]
-    assert keys[-1] == "reassess"
     assert "open_channels" in keys and "delegate" in keys and "speed_up" in keys
-    for r in recs[:-1]:
+    for r in recs:
         assert r.findings, r.key
         assert all(f.status in ("red", "amber") for f in r.findings), r.key
-        assert r.because("en") == " ".join(f.text("en") for f in r.findings)
-    channels = next(r for r in recs if r.key == "open_channels" and r.findings[0].values["en"]["department"] == "Sales")
-    assert channels.title("en") == "Open channels between Sales and its neighbours"
-    assert "between Sales and R&D" in channels.text("en")  # R&D is its only visible neighbour
+        sentences = [f.text("en") for f in r.cited()]
+        assert r.because("en") == " ".join(dict.fromkeys(sentences))
+    # one action for both silos, naming each with the department it should open up to
+    (channels,) = [r for r in recs if r.key == "open_channels"]
+    first, second = channels.units  # equally inward: both 91% inside
+    assert {first, second} == {"Sales", "R&D"} and channels.people == 10  # 5 + 5
+    assert channels.title("en") == f"Connect {first} and {second} with the departments they work with least"
+    assert f"between {first} and {second}; {second} and {first}:" in channels.text("en")
     delegate = next(r for r in recs if r.key == "delegate")
-    assert "budget" in delegate.text("en")
-    # anything red: reassess in 6 months
-    assert recs[-1].title("en") == "Reassess in 6 months" and recs[-1].title("zh") == "6 个月后重新评估"
+    # 10 budget decisions raised by a2, all taken by the CEO t1 (the top)
+    assert "10 of 10 budget decisions escalated (100%), all to the top of the organisation" in delegate.text("en")
+    assert delegate.progress("en") == "share of budget decisions escalated, from 100% to below 50%"
 
 
-def test_recommendations_ordered_by_priority(two):
+def test_each_recommendation_once_and_reassess_is_not_one(two):
     _, _, recs = two
-    order = {"red": 0, "amber": 1, "green": 2, "grey": 3}
-    ranks = [order[r.status] for r in recs[:-1]]
-    assert ranks == sorted(ranks)
+    keys = [r.key for r in recs]
+    assert len(keys) == len(set(keys))
+    assert "reassess" not in keys
+    for lang in ("en", "zh"):
+        titles = [r.title(lang) for r in recs]
+        assert len(titles) == len(set(titles))
+
+
+def test_recommendations_carry_owner_effort_and_progress(two):
+    from orgkit.findings import EFFORT
+
+    _, _, recs = two
+    for r in recs:
+        assert r.effort == EFFORT[r.key] and r.effort in ("low", "medium", "high")
+        for lang in ("en", "zh"):
+            assert r.owner_text(lang) and r.effort_text(lang) and r.progress(lang)
+            assert re.search(r"\d", r.progress(lang)), (r.key, r.progress(lang))
+    delegate = next(r for r in recs if r.key == "delegate")
+    assert delegate.owner_text("en") == "chief operating officer" and delegate.effort_text("zh") == "中"
+    # the silos' owner is the COO (two departments); one silo is led by the head of its function
+    channels = next(r for r in recs if r.key == "open_channels")
+    assert channels.owner == ("coo", "")
+
+
+def test_recommendations_ordered_by_impact(two):
+    from orgkit.findings import impact
+
+    _, _, recs = two
+    impacts = [r.impact for r in recs]
+    assert impacts == sorted(impacts, reverse=True)
+    for r in recs:
+        assert r.impact == impact(r.people, r.status)  # people x severity (red 3, amber 1)
+    delegate = next(r for r in recs if r.key == "delegate")
+    assert delegate.status == "red" and delegate.people == 5 and delegate.impact == 15  # a2's Sales: 5 people
+
+
+def test_reassess_is_a_dated_line():
+    from orgkit.findings import reassess_by, reassess_line
+
+    red = Finding("communication", "silo", "red", {"en": {}, "zh": {}})
+    amber = Finding("communication", "openness", "amber", {"en": {}, "zh": {}})
+    assert str(reassess_by([red], "2026-12-02")) == "2027-06-01"  # anything red: 6 months
+    assert str(reassess_by([amber], "2026-12-02")) == "2027-12-01"  # else 12
+    assert str(reassess_by([red], "2026-07-31")) == "2027-01-01"
+    assert reassess_line([red], "2026-12-02").startswith("Reassess by June 2027: ")
+    assert reassess_line([red], "2026-12-02", "zh").startswith("请于 2027年6月前重新评估")
 
 
 def test_summary_cards(two):
@@ -180,7 +226,8 @@ def test_no_communication_no_findings_for_it():
     findings = derive_findings(assessment)
     assert not [f for f in findings if f.area == "communication"]
     recs = recommend(findings, assessment)
-    assert recs[-1].key == "reassess"
+    assert "reassess" not in [r.key for r in recs]
+    assert not [r for r in recs if r.area == "communication"]
 
 
 def test_top_findings_per_area():
@@ -252,10 +299,17 @@ def test_felt_silo_sentence_has_hand_computed_numbers(felt):
 
 def test_felt_silo_cited_in_open_channels_and_survey_card(felt):
     assessment, findings, recs = felt
-    channels = {r.findings[0].values["en"]["department"]: r for r in recs if r.key == "open_channels"}
-    assert [f.key for f in channels["R&D"].findings] == ["silo", "felt_silo"]
-    assert [f.key for f in channels["Sales"].findings] == ["silo"]  # Sales people do not feel it (4.5)
-    assert "2.50 of 5" in channels["R&D"].because("en")
+    (channels,) = [r for r in recs if r.key == "open_channels"]
+    keys = [(f.key, f.values["en"].get("department")) for f in channels.findings]
+    assert ("silo", "Sales") in keys and ("silo", "R&D") in keys and ("felt_silo", "R&D") in keys
+    # the felt-silo sentence carries R&D's network numbers too: R&D's silo sentence is not said twice
+    cited = [(f.key, f.values["en"].get("department")) for f in channels.cited()]
+    assert ("silo", "Sales") in cited and ("felt_silo", "R&D") in cited and ("silo", "R&D") not in cited
+    because = channels.because("en")
+    assert "2.50 of 5" in because and because.count("91%") == 2  # once for Sales, once for R&D
+    first, second = channels.units
+    assert channels.headline("en") == f"{first} and {second} keep to themselves, and their people feel it"
+    assert channels.headline("zh") == f"{first}、{second}自成信息孤岛，员工也切身感受到了"
     card = next(c for c in summary_cards(assessment, findings, "en") if c["area"] == "survey")
     assert card["findings"][0] == _by_key(findings, "felt_silo")[0].text("en")
 
@@ -269,3 +323,16 @@ def test_small_silo_is_never_a_felt_silo():
     # Legal and Audit rate communication 3.0 but are below the minimum group size: never named
     a = assess(_two_cliques_one_bridge(**_survey_two_cliques(rnd=(4, 4), sales=(4, 4))))
     assert all("Legal" not in f.text("en") and "Audit" not in f.text("en") for f in derive_findings(a))
+
+
+def test_attached_evidence_joins_an_existing_action_only(two):
+    from orgkit.findings import ATTACH
+
+    assessment, findings, recs = two
+    assert ATTACH["openness"] == "open_channels"
+    (openness,) = _by_key(findings, "openness")
+    channels = next(r for r in recs if r.key == "open_channels")
+    assert (openness in channels.findings) == (openness.status in ("red", "amber"))
+    # without a silo there is no "open channels" action for the openness finding to join
+    alone = recommend([openness], assessment)
+    assert [r.key for r in alone] == []

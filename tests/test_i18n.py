@@ -66,7 +66,10 @@ def test_plural_entries_are_plural_in_both_languages():
     for key in PLURAL:
         assert len(EN[key]) == 2 and len(ZH[key]) == 1, key
         assert "{n}" in EN[key][0] or any(v in EN[key][0] for v in ("{count}", "{gaps}", "{clear}", "{healthy}",
-                                                                      "{respondents}", "{n_dims}")), key
+                                                                      "{respondents}", "{n_dims}", "{excess}")) or (
+            # agreeing with a list: "R&D keeps to itself" / "R&D and Sales keep to themselves"
+            key.startswith(("recommendation.", "storyline.")) and any(
+                v in EN[key][0] for v in ("{departments}", "{functions}", "{names}", "{pairs}", "{numbers}"))), key
     assert tn("data_quality.small_departments", 1, k=5) == (
         "1 department has fewer than 5 people; its numbers are not shown anywhere.")
     assert tn("data_quality.small_departments", 3, k=5) == (
@@ -256,7 +259,7 @@ def test_numbered_chinese_recommendations_cannot_be_misread():
         status = "green"
 
         def title(self, language):
-            return t("recommendation.reassess.title", language, months=6)
+            return tn("storyline.headline.check_isolates", 6, language)
 
         def text(self, language):
             return "…"
@@ -265,9 +268,10 @@ def test_numbered_chinese_recommendations_cannot_be_misread():
             return "…"
 
     markup = display.recommendations_list([Rec()] * 4, language="zh").markup
-    assert "<h4>第 4 条：6 个月后重新评估</h4>" in markup
+    assert "<h4>第 4 条：6 人没有任何沟通记录</h4>" in markup
     assert not re.search(r"<h4>\d+\.", markup)
-    assert "<h4>4. Reassess in 6 months</h4>" in display.recommendations_list([Rec()] * 4).markup
+    assert "<h4>4. 6 people have no recorded contact with colleagues</h4>" in display.recommendations_list(
+        [Rec()] * 4).markup
 
 
 @pytest.mark.slow

@@ -356,7 +356,7 @@ HEADLINE = {
 
 def test_metric_definitions_columns() -> None:
     table = metric_definitions()
-    assert list(table.columns) == ["area", "key", "meaning", "formula", "degenerate", "reference"]
+    assert list(table.columns) == ["area", "key", "term", "meaning", "formula", "degenerate", "reference"]
     assert all(pd.api.types.is_string_dtype(table[c]) for c in table.columns)
     assert len(table) == len(metric_paths())
     assert list(dict.fromkeys(table["area"])) == list(AREAS)

@@ -119,7 +119,7 @@ def test_table_escapes_and_drops_suppressed_rows():
     assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "Tiny" not in html
     assert "Ops &amp; Co" in html
-    assert "1 group with fewer than 5 people is not shown." in html
+    assert "1 group is not shown, to protect groups of fewer than 5 people." in html
     assert html.count("<tr>") == 3  # header + two rows
     assert '<td class="ok-num">25%</td>' in html and '<td class="ok-num">12</td>' in html
     assert "<th scope=\"col\" class=\"ok-num\">People</th>" in html

@@ -8,6 +8,9 @@ sizes; large ones department by department.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
@@ -18,6 +21,9 @@ from orgkit.data.hierarchy import Hierarchy
 from orgkit.i18n import t
 from orgkit.plots.style import STATUS_COLORS, department_colors, new_figure, plot_style, truncate
 from orgkit.thresholds import DEFAULTS
+
+if TYPE_CHECKING:  # pragma: no cover
+    from orgkit.privacy import TopRole
 
 __all__ = [
     "tidy_tree_layout",
@@ -31,6 +37,8 @@ __all__ = [
 #: Headcount limits of the automatic org-chart level: everyone up to the first, managers up to the second,
 #: departments above.
 ORG_CHART_LEVELS = (60, 600)
+#: The colour of the top of the organisation drawn as a role (a one-person top department).
+_ROLE_COLOR = "#1f2933"
 
 
 def tidy_tree_layout(parent: np.ndarray, order: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
@@ -167,6 +175,8 @@ def plot_org_chart(
     show_names: bool = False,
     language: str = "en",
     ax: Axes | None = None,
+    hidden: Iterable[str] = (),
+    top: TopRole | None = None,
 ) -> Figure:
     """The organisation as a tidy tree, coloured by department.
 
@@ -184,17 +194,34 @@ def plot_org_chart(
         Label people by name instead of id (people level only).
     language : {"en", "zh"}
     ax : Axes, optional
+    hidden : iterable of str
+        Departments the report's tables hide besides the small ones (hidden so that a small one cannot
+        be worked out from a total): the chart hides them the same way.
+    top : TopRole, optional
+        The top of the organisation shown as a role (:func:`orgkit.privacy.top_of_organisation`): a
+        department that holds only the top person is drawn and labelled as that role.
 
     Returns
     -------
     Figure
+
+    Notes
+    -----
+    The chart obeys the tables' suppression: a hidden department is grey, labelled "Other (small
+    groups)", and never shows a number (no headcount at the department level, no team size at the
+    manager level, where a manager's team could give away the size of their department). The top
+    person's team is shown: their direct reports head departments across the organisation.
     """
     n = len(people)
     lvl = org_chart_level(n, level)
-    sizes = people["department"].value_counts()
-    visible = sizes[sizes >= min_group_size]
+    sizes = people["department"].astype("str").value_counts()
+    hidden = {str(h) for h in hidden}
+    visible = sizes[(sizes >= min_group_size) & ~sizes.index.isin(hidden)]
     colors = department_colors(visible.index)
     other = t("group.other", language)
+    role = top.department if top is not None and top.alone else None
+    if role is not None:
+        colors = {**colors, role: _ROLE_COLOR}
 
     def color_of(d: pd.Series) -> np.ndarray:
         return d.map(colors).fillna("#c3c9d1").to_numpy()
@@ -213,7 +240,9 @@ def plot_org_chart(
             parent = idx.get_indexer(tree["parent"].fillna("\0").to_numpy(dtype=object)).astype(np.int64)
             x, y = tidy_tree_layout(parent, order=-tree["headcount"].to_numpy())
             small = ~tree["department"].isin(visible.index).to_numpy()
+            is_role = (tree["department"] == role).to_numpy()
             names = np.where(small, other, tree["department"].to_numpy(dtype=object))
+            names = np.where(is_role, top.label if top is not None else other, names)
             texts = [f"{truncate(nm, 18)}\n{c:,}" if not s else truncate(nm, 18)
                      for nm, c, s in zip(names, tree["headcount"], small)]
             node_colors = color_of(tree["department"])
@@ -238,7 +267,10 @@ def plot_org_chart(
                 node_size = np.where(h.n_reports[keep] > 0, 70, 35).astype(float)
             else:
                 team = h.n_reports[keep]
-                texts = [f"{t}" for t in team]
+                # no team size inside a hidden department (it could give away the department's size);
+                # the top person's team spans the organisation and is shown
+                shown_team = d_keep.isin(visible.index).to_numpy() | (h.parent[keep] < 0)
+                texts = [f"{n:,}" if ok else "" for n, ok in zip(team, shown_team)]
                 node_size = 25 + 18 * team.astype(float)
         leaves = int(np.nanmax(x)) + 1 if len(x) else 1
         layers = int(-y.min()) + 1 if len(y) else 1
@@ -265,9 +297,10 @@ def plot_org_chart(
         from matplotlib.lines import Line2D
 
         shown = pd.unique(dept) if lvl != "departments" else tree["department"].to_numpy()
-        handles = [Line2D([], [], marker="o", ls="", color=colors[d], label=truncate(d, 24))
+        handles = [Line2D([], [], marker="o", ls="", color=colors[d],
+                          label=truncate(top.label if d == role and top is not None else d, 24))
                    for d in colors if d in set(shown)]
-        if (~pd.Series(shown).isin(visible.index)).any():
+        if (~pd.Series(shown).isin(visible.index) & (pd.Series(shown) != role)).any():
             handles.append(Line2D([], [], marker="o", ls="", color="#c3c9d1", label=other))
         if lvl != "departments":
             ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8)
@@ -320,9 +353,10 @@ def plot_span_distribution(
             ax.text(0.5, 0.5, t("figure.no_data", language), ha="center", va="center", transform=ax.transAxes)
             ax.set_axis_off()
             return fig
-        bars = ax.bar(bands, counts, color=[palette[k] for k in kinds], width=0.7)
+        labels = [b.replace("-", "–") for b in bands]  # a range reads 2–3, with an en dash
+        bars = ax.bar(labels, counts, color=[palette[k] for k in kinds], width=0.7)
         for rect, c in zip(bars, counts):
-            ax.text(rect.get_x() + rect.get_width() / 2, rect.get_height(), f"{int(c)}", ha="center", va="bottom", fontsize=9)
+            ax.text(rect.get_x() + rect.get_width() / 2, rect.get_height(), f"{int(c):,}", ha="center", va="bottom", fontsize=9)
         ax.set_xlabel(t("figure.span", language))
         ax.set_ylabel(t("figure.managers", language))
         ax.set_ylim(0, counts.max() * 1.18 + 0.5)

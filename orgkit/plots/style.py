@@ -207,7 +207,7 @@ def _rc(cjk: bool = True) -> dict[str, Any]:
         "axes.spines.top": False,
         "axes.spines.right": False,
         "axes.grid": False,
-        "axes.unicode_minus": False,
+        "axes.unicode_minus": True,  # a true minus sign (U+2212) on every axis, as in the text
         "xtick.color": _MUTED,
         "ytick.color": _MUTED,
         "xtick.labelsize": 9,

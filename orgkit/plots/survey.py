@@ -147,8 +147,7 @@ def plot_item_diverging_bars(items: pd.DataFrame, ax: Axes | None = None, langua
         half = np.where(hidden, 0, neu / 2)
         th = DEFAULTS if thresholds is None else thresholds
         fav_min, unf_max = th["survey.answer.favourable_min"], th["survey.answer.unfavourable_max"]
-        dash = "–" if language == "zh" else "-"
-        neutral = str(unf_max + 1) if fav_min - unf_max == 2 else f"{unf_max + 1}{dash}{fav_min - 1}"
+        neutral = str(unf_max + 1) if fav_min - unf_max == 2 else f"{unf_max + 1}–{fav_min - 1}"  # en dash
         ax.barh(y, np.where(hidden, 0, unf), left=-half - np.where(hidden, 0, unf),
                 color=SURVEY_COLORS["unfavourable"], label=t("figure.survey.unfavourable", language, high=unf_max), height=0.7)
         ax.barh(y, np.where(hidden, 0, neu), left=-half, color=SURVEY_COLORS["neutral"],

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import base64
 import functools
-import math
 import numbers
 import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -24,6 +23,7 @@ from typing import Any
 import pandas as pd
 from markupsafe import escape as _markup_escape
 
+from orgkit import formatting
 from orgkit.i18n import has, t, tn
 from orgkit.thresholds import DEFAULTS, Thresholds
 
@@ -43,6 +43,7 @@ __all__ = [
     "scorecard",
     "findings_list",
     "recommendations_list",
+    "key_messages",
     "data_quality",
     "appendix",
     "definition_list",
@@ -142,7 +143,8 @@ def escape(value: Any) -> str:
 
 
 def fmt_number(value: Any, digits: int = 1, *, percent: bool = False, na: str = "–") -> str:
-    """A number for a reader: thousands separators, ``digits`` decimals, integers without decimals.
+    """A number for a reader (:mod:`orgkit.formatting`): thousands separators, ``digits`` decimals, integers
+    without decimals, a true minus sign, no signed zero.
 
     Examples
     --------
@@ -152,28 +154,16 @@ def fmt_number(value: Any, digits: int = 1, *, percent: bool = False, na: str = 
     '12'
     >>> fmt_number(0.253, percent=True)
     '25%'
+    >>> fmt_number(-0.876, 2), fmt_number(-0.001, 2)
+    ('−0.88', '0.00')
     >>> fmt_number(None)
     '–'
     """
-    if value is None:
-        return na
     if isinstance(value, bool):
         return "✓" if value else "✗"
-    try:
-        if pd.isna(value):
-            return na
-    except (TypeError, ValueError):
-        pass
-    if not isinstance(value, numbers.Number):
-        return str(value)
-    v = float(value)
-    if math.isinf(v):
-        return "∞" if v > 0 else "−∞"
     if percent:
-        return f"{v * 100:,.0f}%"
-    if v == int(v) and abs(v) < 1e15:
-        return f"{int(v):,}"
-    return f"{v:,.{digits}f}"
+        return formatting.percent(value, na=na)
+    return formatting.number(value, digits, na=na)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -258,13 +248,22 @@ Formatter = Callable[[Any], str]
 
 
 def _formatter(spec: str | Formatter | None) -> Formatter:
+    """A column's cell formatter: a callable, ``"percent"``, ``"signed"`` (``+0.70``, ``−0.88``), ``"points"``
+    (percentage points, ``+6``), ``"p"`` (a p-value, ``< 0.001``), ``".2"`` (decimals) or ``None`` (numbers
+    with :func:`fmt_number`, text as it is)."""
     if callable(spec):
         return spec
     if spec == "percent":
         return lambda v: fmt_number(v, percent=True)
+    if spec == "signed":
+        return formatting.signed
+    if spec == "points":
+        return formatting.points
+    if spec == "p":
+        return formatting.p_cell
     if spec is not None and spec.startswith("."):
         digits = int(spec[1:].rstrip("f") or 1)
-        return lambda v: fmt_number(v, digits)
+        return lambda v: formatting.decimals(v, digits)
     return lambda v: fmt_number(v) if isinstance(v, numbers.Number) else ("–" if v is None or (not isinstance(v, str) and _isna(v)) else str(v))
 
 
@@ -285,6 +284,7 @@ def table(
     language: str = "en",
     max_rows: int | None = None,
     note: str | None = None,
+    privacy_note: str | None = None,
 ) -> HTML:
     """A DataFrame as a real, escaped HTML ``<table>`` inside a horizontally scrolling wrapper.
 
@@ -297,7 +297,8 @@ def table(
         The columns to show, in order; a mapping gives each its header. Default: every column except
         ``suppressed``.
     formats : mapping, optional
-        Per column: ``"percent"``, ``".2"`` (decimals) or a callable returning text.
+        Per column: ``"percent"``, ``"signed"``, ``"points"``, ``"p"``, ``".2"`` (exactly two decimals) or a
+        callable returning text (see :func:`_formatter`).
     caption : str, optional
     min_group_size : int, optional
         Used in the note about dropped rows.
@@ -306,6 +307,9 @@ def table(
         Show at most this many rows.
     note : str, optional
         A line under the table.
+    privacy_note : str, optional
+        What the table hid, by kind, with counts (:func:`orgkit.privacy.hidden_note`); replaces the general
+        note about dropped rows (also when the caller left the rows out before). Empty: no note.
 
     Returns
     -------
@@ -339,7 +343,8 @@ def table(
     return render_block(
         "table", "table", caption=caption or "", rows=rows, language=language,
         columns=[(str(headers[c]), numeric[c]) for c in cols],
-        hidden=hidden if min_group_size is not None else 0, min_group_size=min_group_size, note=note or "",
+        hidden=hidden if min_group_size is not None and privacy_note is None else 0, min_group_size=min_group_size,
+        note=note or "", privacy_note=privacy_note or "",
     )
 
 
@@ -437,17 +442,47 @@ def findings_list(findings: Iterable[Any], *, language: str = "en", title: str |
     return render_block("findings_list", "findings", findings=shown, title=title, language=language)
 
 
-def recommendations_list(recs: Sequence[Any], *, language: str = "en") -> HTML:
-    """Recommendations: each its action, why (the triggering numbers) and its priority colour.
+def recommendations_list(recs: Sequence[Any], *, language: str = "en", closing: str = "") -> HTML:
+    """Recommendations: each its action, who leads it, its effort and progress measure, why (the triggering
+    numbers) and its priority colour; then the closing line (when to reassess).
 
     Parameters
     ----------
     recs : sequence
-        Objects with ``status``, ``title(language)``, ``text(language)`` and ``because(language)``.
+        Objects with ``status``, ``title(language)``, ``text(language)`` and ``because(language)``, and
+        optionally ``owner_text``, ``effort_text`` and ``progress`` (:class:`orgkit.findings.Recommendation`).
+    closing : str
+        A last line under the list, e.g. "Reassess by June 2027: …" (:func:`orgkit.findings.reassess_line`).
     """
-    shown = [{"status": r.status, "title": r.title(language), "text": r.text(language),
-              "because": r.because(language)} for r in recs]
-    return render_block("recommendations_list", "recommendations", recs=shown, language=language)
+    shown = []
+    for r in recs:
+        meta = ""
+        if hasattr(r, "owner_text") and hasattr(r, "progress"):
+            meta = t("storyline.recommendation_meta", language, owner=r.owner_text(language),
+                     effort=r.effort_text(language), progress=r.progress(language))
+        shown.append({"status": r.status, "title": r.title(language), "text": r.text(language),
+                      "because": r.because(language), "meta": meta})
+    return render_block("recommendations_list", "recommendations", recs=shown, language=language, closing=closing)
+
+
+def key_messages(messages: Sequence[Any], *, language: str = "en") -> HTML:
+    """The opening of the executive summary: at most three key messages, each its headline, evidence,
+    action (with owner and effort) and progress measure; nothing when there is none.
+
+    Parameters
+    ----------
+    messages : sequence
+        :class:`orgkit.storyline.KeyMessage` objects (``status``, ``headline``, ``evidence``, ``action``,
+        ``progress``, each taking the language), largest impact first.
+    """
+    if not messages:
+        return HTML("", "key-messages")
+    shown = [{"status": m.status, "headline": m.headline(language), "evidence": m.evidence(language),
+              "action": m.action(language), "progress": m.progress(language)} for m in messages]
+    return render_block("key_messages", "key-messages", messages=shown, title=t("summary.title", language),
+                        subtitle=t("storyline.title", language),
+                        lead=t("storyline.lead", language),
+                        evidence_label=t("storyline.evidence_label", language))
 
 
 # --------------------------------------------------------------------------------------------------
@@ -468,13 +503,13 @@ def definition_list(items: Iterable[tuple[str, str]]) -> HTML:
 
 
 def threshold_table(rows: Sequence[Mapping[str, Any]], *, language: str = "en") -> HTML:
-    """The thresholds and weights an assessment used: key, value, the default where the client changed it,
-    and the source (:func:`orgkit.method.threshold_rows` gives the rows).
+    """The thresholds and weights an assessment used: what each sets (in plain words), value, the default
+    where the client changed it, and the source (:func:`orgkit.method.threshold_rows` gives the rows).
 
     Examples
     --------
-    >>> rows = [{"key": "survey.alpha.min", "value": "0.8", "default": "0.7", "source": "Nunnally 1978",
-    ...          "overridden": True}]
+    >>> rows = [{"key": "survey.alpha.min", "name": "Cronbach's alpha: reliable from", "value": "0.8",
+    ...          "default": "0.7", "source": "Nunnally 1978", "overridden": True}]
     >>> "<strong>0.8</strong>" in threshold_table(rows).markup
     True
     """
@@ -499,17 +534,22 @@ def appendix(
     ----------
     definitions : iterable of (term, definition)
         The report's conventions.
+    parameters : mapping
+        The run's parameters, each by its plain name (shown as given: no internal key, no local path).
     metric_tables : iterable of (title, DataFrame)
-        Per area, the metric definitions (``key``, ``meaning``, ``formula``, ``reference``), as
-        :func:`orgkit.method.metric_definitions` returns them.
+        Per area, the glossary of its metrics: ``term`` (a plain name), ``meaning`` (its exact definition),
+        ``formula``, ``reference``, as :func:`orgkit.method.metric_definitions` returns them (the
+        ``metrics.json`` key is not shown: docs/metrics.md gives it).
     thresholds : sequence of mapping
-        The thresholds and weights used, as :func:`orgkit.method.threshold_rows` returns them (``key``,
+        The thresholds and weights used, as :func:`orgkit.method.threshold_rows` returns them (``name``,
         ``value``, ``default``, ``source``, ``overridden``); none: no thresholds table.
     """
-    params = pd.DataFrame({"p": list(parameters), "v": [str(v) for v in parameters.values()]})
+    params = pd.DataFrame({"p": list(parameters), "v": [fmt_number(v) if isinstance(v, numbers.Number) and not isinstance(v, bool)
+                                                       else str(v) for v in parameters.values()]})
     src = pd.DataFrame(list(sources), columns=["table", "file", "rows", "encoding", "sha256"])
     vers = pd.DataFrame({"p": list(versions), "v": list(versions.values())})
-    metric_columns = {"key": t("appendix.column.metric", language), "meaning": t("appendix.column.meaning", language),
+    metric_columns = {"term": t("appendix.column.metric", language),
+                      "meaning": t("appendix.column.meaning", language),
                       "formula": t("appendix.column.formula", language),
                       "reference": t("appendix.column.reference", language)}
     parts = [

@@ -112,8 +112,13 @@ class ReportBook:
         self.assessment = assess(client, parallel=parallel)
         self.findings = derive_findings(self.assessment)
         self.recommendations = recommend(self.findings, self.assessment)
+        from orgkit.privacy import top_of_organisation
+
         sizes = client.department_sizes()
         self.visible = set(sizes[sizes >= self.min_group_size].index.astype(str))
+        #: The top of the organisation shown as a role when its department is too small to show
+        #: (:func:`orgkit.privacy.top_of_organisation`), else ``None``.
+        self.top = top_of_organisation(client.people, self.min_group_size, self.language)
         self._layout: Any = None
         self._child: Any = None  # the process drawing PARALLEL_BLOCKS, and the pipe it answers on
         self._pipe: Any = None
@@ -207,21 +212,30 @@ class ReportBook:
 
         return figure(fig, name, caption=caption, alt=caption, output_dir=self.output_dir)
 
-    def _dept(self, values: pd.Series) -> pd.Series:
-        """Department names with small departments replaced by the "other" label."""
+    def _dept(self, values: pd.Series, ids: pd.Series | None = None) -> pd.Series:
+        """Department names with small departments replaced by the "other" label; a department that holds
+        only the top of the organisation reads as its role, and so does the department of the top person's
+        own row when ``ids`` (the rows' employee ids, same index) are given."""
         from orgkit.areas.communication import OTHER_GROUP
 
         other = self._t("group.other")
         s = values.astype("str")
-        return s.where(s.isin(self.visible) | (s == OTHER_GROUP), other).replace(OTHER_GROUP, other)
+        out = s.where(s.isin(self.visible) | (s == OTHER_GROUP), other).replace(OTHER_GROUP, other)
+        if self.top is not None and self.top.alone:
+            out = out.mask(s == self.top.department, self.top.label)
+        if self.top is not None and ids is not None:
+            out = out.mask((ids.astype("str") == self.top.employee_id) & ~s.isin(self.visible), self.top.label)
+        return out
 
     def _dept_list(self, joined: pd.Series, sep: str = "; ") -> pd.Series:
         """``"A; B; C"`` lists of departments (shown ``A; B; C`` or ``A、B、C``), small ones counted, not named."""
         cell_sep = self._t("list.cell_separator")
 
+        role = self.top.department if self.top is not None and self.top.alone else None
+
         def one(text: Any) -> str:
             names = [d for d in str(text or "").split(sep) if d]
-            shown = [d for d in names if d in self.visible]
+            shown = [d if d != role else self.top.label for d in names if d in self.visible or d == role]
             hidden = len(names) - len(shown)
             if hidden:
                 shown.append(self._tn("group.small_groups", hidden))
@@ -238,13 +252,44 @@ class ReportBook:
         titles = people["title"] if "title" in people.columns else None
         # a title can name a small department ("Senior Legal Counsel"): people of small departments by id only
         small = ~people["department"].astype("str").isin(self.visible)
+        top = self.top.employee_id if self.top is not None else None
         out = []
         for i in ids.astype("str"):
             name = names.get(i) if names is not None else None
             title = titles.get(i) if titles is not None and not small.get(i, False) else None
+            if i == top:  # the top of the organisation is a role (its title, else "Chief executive")
+                title = self.top.label
             out.append(person_label(i, name=None if pd.isna(name) else name,
                                     title=None if pd.isna(title) else title, show_names=self.show_names))
         return pd.Series(out, index=ids.index, dtype="str")
+
+    def _hidden_note(self, hidden: Any, respondents: Any = None) -> str:
+        """The note saying what a table or figure hid, by kind, with counts (:func:`orgkit.privacy.hidden_note`);
+        a department that holds only the top of the organisation is a role, not a hidden group."""
+        from orgkit.privacy import hidden_note
+
+        names = [str(h) for h in hidden]
+        if self.top is not None and self.top.alone:
+            names = [h for h in names if h != self.top.department]
+        return hidden_note(names, self.client.department_sizes(), self.min_group_size, self.language, respondents)
+
+    def _structure_hidden(self) -> list[str]:
+        """The departments the structure tables hide (small ones, and those hidden with them)."""
+        d = self.assessment.structure.departments
+        if d is None or d.empty or "suppressed" not in d.columns:
+            return sorted(set(self.client.department_sizes().index.astype(str)) - self.visible)
+        return d.loc[d["suppressed"].fillna(False).astype(bool), "department"].astype(str).tolist()
+
+    def _top_rule(self) -> str:
+        """The sentence that says the top of the organisation is shown as a role (and why)."""
+        key = "privacy.top_role.rule" if self.top.alone else "privacy.top_role.rule_shared"
+        return self._t(key, role=self.top.label)
+
+    def _join(self, sentences: list[str]) -> str:
+        """Sentences one after the other in the report's language (empty ones left out)."""
+        from orgkit.i18n import join_sentences
+
+        return join_sentences([x for x in sentences if x], self.language)
 
     def _empty(self) -> "HTML":
         from orgkit.report.blocks import HTML
@@ -272,16 +317,45 @@ class ReportBook:
             language=self.language,
         )
 
+    @functools.cached_property
+    def messages(self) -> list[Any]:
+        """The key messages (:func:`orgkit.storyline.key_messages`): at most three, largest impact first."""
+        from orgkit.storyline import key_messages
+
+        return key_messages(self.recommendations, self.assessment)
+
+    def key_messages(self) -> "HTML":
+        """The opening of the executive summary: at most three key messages, each naming whom it concerns,
+        its evidence, the action with its owner and effort, and the measure that will show progress."""
+        from orgkit.report.blocks import key_messages
+
+        return key_messages(self.messages, language=self.language)
+
     def summary(self) -> "HTML":
-        """The executive summary: a scorecard with each area's score, status and top findings."""
+        """The executive summary's scorecard: each area's score, status and top findings.
+
+        After the key messages it is titled "Scores by area", and its cards list the findings the key
+        messages have not told yet, with a pointer to the messages that concern the area: no sentence is
+        said twice in the summary.
+        """
         from orgkit.report.blocks import scorecard
         from orgkit.findings import summary_cards
 
-        cards = summary_cards(self.assessment, self.findings, self.language)
+        told = [f for m in self.messages for f in m.findings]
+        cards = summary_cards(self.assessment, self.findings, self.language, exclude=told)
         for c in cards:
             if not self._available(c["area"]) and c["area"] != "decisions":
                 c["findings"] = [self._t(f"area.{c['area']}.not_available") + "."]
-        return scorecard(cards, language=self.language, overall=self.assessment.scores.get("overall"),
+                continue
+            ranks = [m.rank for m in self.messages
+                     if m.recommendation.area == c["area"] or any(f.area == c["area"] for f in m.findings)]
+            if ranks:
+                from orgkit.i18n import format_list
+
+                c["findings"] = [self._tn("storyline.see_messages", len(ranks),
+                                          numbers=format_list(ranks, self.language)), *c["findings"]]
+        title = self._t("storyline.scores_title") if self.messages else None
+        return scorecard(cards, language=self.language, title=title, overall=self.assessment.scores.get("overall"),
                          thresholds=self.assessment.thresholds)
 
     def section(self, area: str) -> "HTML":
@@ -320,12 +394,21 @@ class ReportBook:
         if not self.client.has_hierarchy:
             return HTML(head.markup + empty_note(self._t("structure.no_hierarchy") + ".").markup, "block")
         level = org_chart_level(self.client.n_people)
+        hidden = self._structure_hidden()
         fig = plot_org_chart(self.client.people, min_group_size=self.min_group_size, show_names=self.show_names,
-                             language=self.language)
+                             language=self.language, hidden=hidden, top=self.top)
         m = self.assessment.structure.metrics
-        text = self._t("interpret.org_chart", people=f"{self.client.n_people:,}", departments=m.get("departments_count"),
-                       layers=m.get("layers"), managers=m.get("managers"))
-        return head + self._figure(fig, "org_chart", self._t(f"caption.org_chart.{level}")) + interpretation(text)
+        text = self._t("interpret.org_chart", people=self._tn("count.people", self.client.n_people),
+                       departments=self._tn("count.departments", int(m.get("departments_count") or 0)),
+                       layers=self._tn("count.layers", int(m.get("layers") or 0)),
+                       managers=self._tn("count.managers_of_them", int(m.get("managers") or 0)))
+        notes = [self._hidden_note(hidden)]
+        if notes[0]:
+            notes.append(self._t("privacy.chart.hidden", other=self._t("group.other")))
+        if self.top is not None:
+            notes.append(self._top_rule())
+        return (head + self._figure(fig, "org_chart", self._t(f"caption.org_chart.{level}"))
+                + interpretation(text, self._join(notes)))
 
     def spans(self) -> "HTML":
         """Span-of-control distribution in bands, with the widest spans."""
@@ -548,8 +631,8 @@ class ReportBook:
     # ---------------------------------------------------------------- survey
     @_parallel_block
     def survey_dimensions(self) -> "HTML":
-        """Mean score per department and dimension (small groups left out), and the dimension table."""
-        from orgkit.report.blocks import subheading, table
+        """Mean score per department and dimension (small groups left out, and said so), and the dimension table."""
+        from orgkit.report.blocks import interpretation, subheading, table
         from orgkit.plots import survey as survey_plots
 
         s = self.assessment.survey
@@ -558,7 +641,7 @@ class ReportBook:
         from orgkit.areas.survey import DIMENSION_LABELS
 
         labels = DIMENSION_LABELS.get(self.language, {})
-        hidden = set(s.suppressed_groups) | (set(s.by_department.index.astype(str)) - self.visible)
+        hidden = self._survey_hidden()
         by_dept = s.by_department.loc[[d for d in s.by_department.index if str(d) not in hidden]]
         mask = s.by_department_mask.reindex(index=by_dept.index) if not s.by_department_mask.empty else None
         out = subheading(self._t("heading.survey_dimensions"), "survey-dimensions")
@@ -567,6 +650,9 @@ class ReportBook:
                                                       mask=None if mask is None else mask.rename(columns=lambda c: labels.get(c, c)),
                                                       language=self.language)
             out = out + self._figure(fig, "survey_heatmap", self._t("caption.survey_heatmap"))
+            note = self._survey_note(set(by_dept.index.astype(str)))
+            if note:
+                out = out + interpretation(note)
         dims = pd.DataFrame([
             {"dimension": labels.get(k, k), "mean": v.get("mean"), "favourable": v.get("favourable"), "n": v.get("n"),
              "alpha": v.get("alpha")}
@@ -595,19 +681,34 @@ class ReportBook:
             out = out + self._figure(fig, "survey_items", self._t("caption.survey_items"))
         rr = s.response_rates.copy()
         if not rr.empty:
-            rr = rr[rr["department"].astype(str).isin(self.visible) | (rr["department"].astype(str) == "(all)")]
-            rr["department"] = rr["department"].astype(str).replace("(all)", self._t("table.total"))
+            from orgkit.areas.survey import TOTAL
+
+            name = rr["department"].astype(str)
+            shown = (name.isin(self.visible) & ~rr["suppressed"].fillna(False).astype(bool)) | (name == TOTAL)
+            rr = rr[shown.to_numpy()]
+            rr["department"] = rr["department"].astype(str).replace(TOTAL, self._t("table.total"))
             out = out + table(rr, {"department": self._t("column.department"), "headcount": self._t("column.headcount"),
                                    "respondents": self._t("column.respondents"),
                                    "response_rate": self._t("column.response_rate")},
                               formats={"response_rate": "percent"}, caption=self._t("heading.response"),
-                              min_group_size=self.min_group_size, language=self.language)
+                              min_group_size=self.min_group_size, language=self.language,
+                              privacy_note=self._survey_note(set(name[shown.to_numpy()])))
         return out
 
     def _survey_hidden(self) -> set[str]:
         """Departments no survey table shows: hidden by the survey, or smaller than the minimum group size."""
         s = self.assessment.survey
         return set(map(str, s.suppressed_groups)) | (set(s.by_department.index.astype(str)) - self.visible)
+
+    def _survey_note(self, shown: set[str]) -> str:
+        """What a survey table or figure that shows the departments ``shown`` hid, by kind: departments under
+        the minimum group size, departments with too few respondents, and those hidden with them. Every
+        department of the people file or the survey that is not shown is counted."""
+        survey = self.client.survey
+        respondents = (survey["department"].astype(str).value_counts() if survey is not None
+                       and "department" in survey.columns else pd.Series(dtype="int64"))
+        every = set(self.client.department_sizes().index.astype(str)) | set(respondents.index.astype(str))
+        return self._hidden_note(sorted(every - set(shown)), respondents=respondents.to_dict())
 
     def survey_reliability(self) -> "HTML":
         """Cronbach's alpha per dimension (flagged below ``survey.alpha.min``, with the questions that lower it),
@@ -647,7 +748,7 @@ class ReportBook:
             wide = wide.reset_index().astype({"department": "str"})
             out = out + table(wide, {"department": self._t("column.department"), **{c: c for c in wide.columns[1:]}},
                               formats={c: ".2" for c in wide.columns[1:]}, caption=self._t("heading.rwg"),
-                              language=self.language)
+                              language=self.language, privacy_note=self._survey_note(set(wide["department"])))
         return out
 
     def survey_change(self) -> "HTML":
@@ -663,11 +764,7 @@ class ReportBook:
             return head + interpretation(self._t("interpret.change_none"))
         labels = DIMENSION_LABELS.get(self.language, {})
 
-        def signed(v: Any, digits: int = 2) -> str:
-            return "–" if pd.isna(v) else f"{v:+.{digits}f}".replace("-", "−")
-
-        def points(v: Any) -> str:
-            return "–" if pd.isna(v) else f"{round(100 * v) + 0:+d}".replace("-", "−")
+        from orgkit.formatting import points, signed
 
         ch = s.change
         tot = ch[(ch["department"] == TOTAL) & ~ch["suppressed"]].copy()
@@ -687,7 +784,7 @@ class ReportBook:
                   "favourable_change": self._t("column.fav_change"), "p_value": self._t("column.p_value"),
                   "beyond": self._t("column.beyond_noise")},
             formats={"mean_prev": ".2", "mean_now": ".2", "mean_change": signed, "favourable_prev": "percent",
-                     "favourable_now": "percent", "favourable_change": points, "p_value": ".3"},
+                     "favourable_now": "percent", "favourable_change": points, "p_value": "p"},
             language=self.language) + interpretation(text)
         hidden = self._survey_hidden()
         dept = ch[(ch["department"] != TOTAL) & ~ch["suppressed"] & ~ch["department"].astype(str).isin(hidden)]
@@ -701,7 +798,7 @@ class ReportBook:
             wide.columns = ["department", *[labels.get(c, c) for c in wide.columns[1:]]]
             out = out + table(wide, {"department": self._t("column.department"), **{c: c for c in wide.columns[1:]}},
                               caption=self._t("heading.survey_change_departments"), note=self._t("table.change_significant_note", p=p_max),
-                              language=self.language)
+                              language=self.language, privacy_note=self._survey_note(set(wide["department"])))
         return out
 
     def survey_links(self) -> "HTML":
@@ -727,9 +824,10 @@ class ReportBook:
                    "felt": self._t("column.felt_silo")}
         notes = [f.text(self.language) for f in self.findings if f.key == "felt_silo"]
         return (subheading(self._t("heading.survey_links"), "survey-links")
-                + table(t, columns, formats={**{d: ".2" for d in dims}, "ei_index": ".2", "ei_index_expected": ".2",
+                + table(t, columns, formats={**{d: ".2" for d in dims}, "ei_index": "signed", "ei_index_expected": "signed",
                                              "density": ".2", "hops_mean": ".1"},
-                        min_group_size=self.min_group_size, language=self.language)
+                        min_group_size=self.min_group_size, language=self.language,
+                        privacy_note=self._survey_note(set(shown["department"].astype(str))))
                 + interpretation(self._t("interpret.links", mean_below=self.assessment.thresholds.text(
                     "survey.felt_silo.mean_below")), *notes))
 
@@ -821,11 +919,14 @@ class ReportBook:
 
     # ---------------------------------------------------------------- back matter
     def recommendations_block(self) -> "HTML":
-        """The recommendations, each with the findings and numbers that triggered it."""
+        """The recommendations, one per action, each with whom it concerns, its owner, effort, progress
+        measure and the findings and numbers that triggered it; closing with when to reassess."""
+        from orgkit.findings import reassess_line
         from orgkit.report.blocks import recommendations_list, section_head
 
         return section_head("recommendations", self._t("recommendations.title")) + recommendations_list(
-            self.recommendations, language=self.language)
+            self.recommendations, language=self.language,
+            closing=reassess_line(self.findings, self.date, self.language))
 
     def data_quality(self) -> "HTML":
         """Every warning from loading, small departments counted but never named."""
@@ -837,14 +938,18 @@ class ReportBook:
 
         sizes = self.client.department_sizes()
         n_small = int((sizes < self.min_group_size).sum())
+        if self.top is not None and self.top.alone:
+            n_small -= 1  # the top of the organisation is a role, not a hidden group
         hidden = hidden_group_names(self.client)
         warnings = []
         for w in self.client.warnings:
             if w.code == "small_department":
-                message = self._tn("data_quality.small_departments", n_small, k=self.min_group_size)
+                message = self._tn("data_quality.small_departments", n_small, k=self.min_group_size) if n_small else ""
+                if self.top is not None:
+                    message = self._join([message, self._top_rule()])
                 w = DataWarning(w.code, w.file, message, w.count)
             else:
-                w = DataWarning(w.code, w.file, scrub_names(w.text(self.language), hidden), w.count)
+                w = DataWarning(w.code, w.file, _plural_words(scrub_names(w.text(self.language), hidden)), w.count)
             warnings.append(w)
         return section_head("data-quality", self._t("data_quality.title")) + data_quality(warnings, language=self.language)
 
@@ -856,21 +961,27 @@ class ReportBook:
         from orgkit.report.blocks import appendix, conventions, section_head
         from orgkit.method import metric_definitions, threshold_rows
 
+        from orgkit.i18n import has
+
         s = self.client.settings
         m = self.assessment.structure.metrics
+        stage = m.get("stage") or s.stage
+        stage_word = self._t(f"stage.{stage}") if has(f"stage.{stage}") else str(stage)
+        # plain names and values only: no setting key, no local path (the folder is the client's business)
         params = {
-            "client": s.name,
-            "client_dir": str(self.client.path),
-            "language": s.language,
-            "stage": f"{m.get('stage')} ({'client.yml' if m.get('stage_source') != 'headcount' else 'auto'})",
-            "min_group_size": s.min_group_size,
-            "comment_min_group_size": s.comment_min_group_size,
-            "show_names": s.show_names,
-            "date": self.date,
+            self._t("appendix.parameter.client"): s.name,
+            self._t("appendix.parameter.language"): self._t(f"appendix.language.{s.language}"),
+            self._t("appendix.parameter.stage"): self._t(
+                "appendix.stage.auto" if m.get("stage_source") == "headcount" else "appendix.stage.set",
+                stage=stage_word),
+            self._t("appendix.parameter.min_group_size"): int(s.min_group_size),
+            self._t("appendix.parameter.comment_min_group_size"): int(s.comment_min_group_size),
+            self._t("appendix.parameter.show_names"): self._t("word.yes" if s.show_names else "word.no"),
+            self._t("appendix.parameter.date"): self.date,
         }
         sources = [
-            {"table": t, "file": src.path.name, "rows": src.rows, "encoding": src.encoding or src.format,
-             "sha256": src.sha256}
+            {"table": self._t(f"appendix.table.{t}") if has(f"appendix.table.{t}") else t, "file": src.path.name,
+             "rows": src.rows, "encoding": src.encoding or src.format, "sha256": src.sha256}
             for t, src in self.client.sources.items()
         ]
         versions = {"orgkit": __version__, "python": sys.version.split()[0]}
@@ -954,6 +1065,24 @@ class ReportBook:
 
     def __repr__(self) -> str:
         return f"<ReportBook {self.client.name!r}: {self.client.n_people} people, language {self.language}>"
+
+
+def _plural_words(text: str) -> str:
+    """A loader warning as a reader reads it: "2 row(s)" as "2 rows" (the catalogue keeps "row(s)" in both
+    forms for the scripts that read ``data.warnings``); a count of one keeps its wording.
+
+    Examples
+    --------
+    >>> _plural_words("2 row(s) name people; 1 id(s): E9; 1,204 self-message row(s) were dropped.")
+    '2 rows name people; 1 id(s): E9; 1,204 self-message rows were dropped.'
+    """
+    import re
+
+    def one(m: "re.Match[str]") -> str:
+        count = int(m.group(1).replace(",", ""))
+        return m.group(0) if count == 1 else f"{m.group(1)} {m.group(2)}{m.group(3)}s"
+
+    return re.sub(r"(\d[\d,]*) ((?:[\w-]+ )?)(\w+)\(s\)", one, text)
 
 
 def _function_label(code: str, language: str) -> str:
