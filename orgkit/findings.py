@@ -450,6 +450,8 @@ def _raci_status(share: float, th: Thresholds) -> str:
 
 
 def _communication(m: Mapping[str, Any], visible: set[str], th: Thresholds) -> list[Finding]:
+    """The communication findings; each says its basis (``values[...]["basis"]`` and its sentence): ties (pairs
+    meeting the tie rule of the metrics) or messages (every message of a message log)."""
     out: list[Finding] = []
     if not m or not m.get("available"):
         return out
@@ -461,20 +463,29 @@ def _communication(m: Mapping[str, Any], visible: set[str], th: Thresholds) -> l
         internal = 1 - (d.get("external_share") or 0.0)
         out.append(Finding("communication", "silo", "red", _both(
             department=name, internal=_pct(internal), ei=_signed(d.get("ei_index")),
-            expected=_signed(d.get("ei_index_expected")), size=d.get("size")), 4.0 + internal, f"silo:{name}"))
+            expected=_signed(d.get("ei_index_expected")), size=d.get("size"), basis="ties"), 4.0 + internal,
+            f"silo:{name}"))
     ei, exp = m.get("ei_index"), m.get("ei_index_expected")
     if ei is not None and exp is not None:
         cross = (1 + ei) / 2
         openness = min(1.0, (1 + ei) / (1 + exp)) if (1 + exp) > 0 else None
         status = "green" if openness is None else th.status("communication.openness", openness)
         out.append(Finding("communication", "openness", status, _both(
-            cross=_pct(cross), ei=_signed(ei), expected=_signed(exp), openness=openness), 1.5))
+            cross=_pct(cross), ei=_signed(ei), expected=_signed(exp), openness=openness, basis="ties"), 1.5))
+    # a message log: the share of messages crossing departments, beside the share of ties, when they disagree
+    # (the openness rule is set for ties; the message figure is shown beside it, not coloured by it)
+    share_msg, share_ties = m.get("cross_department_message_share"), m.get("cross_department_share")
+    if m.get("bases_disagree") and share_msg is not None and share_ties is not None:
+        key = "volume_inward" if share_ties > share_msg else "volume_outward"
+        out.append(Finding("communication", key, "amber", _both(
+            ties=_pct(share_ties), messages=_pct(share_msg), tie_share=share_ties, message_share=share_msg,
+            gap=abs(share_ties - share_msg), basis="ties and messages"), 1.7))
     if not m.get("silos"):
-        out.append(Finding("communication", "no_silos", "green", _both(), 0.7))
+        out.append(Finding("communication", "no_silos", "green", _both(basis="ties"), 0.7))
     isolates, share = m.get("isolates") or 0, m.get("isolate_share")
     if isolates and share is not None and th.status("communication.isolate_share", share) != "green":
         out.append(Finding("communication", "isolates", th.status("communication.isolate_share", share),
-                           _both(count=isolates, share=_pct(share)), 1.6))
+                           _both(count=isolates, share=_pct(share), basis="ties"), 1.6))
     brokers = m.get("brokers") or []
     if brokers:
         top = brokers[0]
@@ -482,7 +493,7 @@ def _communication(m: Mapping[str, Any], visible: set[str], th: Thresholds) -> l
         if bc is not None and th.status("communication.top_broker_betweenness", bc) != "green":
             out.append(Finding("communication", "broker", th.status("communication.top_broker_betweenness", bc), _both(
                 person=str(top.get("employee_id")), share=_pct(bc), reached=top.get("departments_reached"),
-                betweenness=bc), 1.4, f"broker:{top.get('employee_id')}"))
+                betweenness=bc, basis="ties"), 1.4, f"broker:{top.get('employee_id')}"))
     return out
 
 

@@ -259,6 +259,12 @@ REFERENCES: dict[str, Reference] = {
     "krackhardt1993": Reference("Krackhardt & Hanson 1993", "Krackhardt, D., & Hanson, J. R. (1993). Informal "
                                 "networks: the company behind the chart. *Harvard Business Review*, 71(4), "
                                 "104-111."),
+    "kossinets2006": Reference("Kossinets & Watts 2006", "Kossinets, G., & Watts, D. J. (2006). Empirical "
+                               "analysis of an evolving social network. *Science*, 311(5757), 88-90.",
+                               "https://doi.org/10.1126/science.1116869"),
+    "adamic2005": Reference("Adamic & Adar 2005", "Adamic, L., & Adar, E. (2005). How to search a social "
+                            "network. *Social Networks*, 27(3), 187-203.",
+                            "https://doi.org/10.1016/j.socnet.2005.01.007"),
     "blondel2008": Reference("Blondel et al. 2008", "Blondel, V. D., Guillaume, J.-L., Lambiotte, R., & Lefebvre, "
                              "E. (2008). Fast unfolding of communities in large networks. *J. Stat. Mech.*, "
                              "P10008.", "https://doi.org/10.1088/1742-5468/2008/10/P10008"),
@@ -524,8 +530,34 @@ def _communication() -> list[Metric]:
         Metric("people", "int", "People in the graph (n): everyone in people, with or without ties."),
         Metric("rows", "int", "Rows of the communication table used (after the loader dropped rows naming "
                "unknown people and self-rows).", ""),
-        Metric("edges", "int", "Ties (m): pairs of people linked by at least one row in either direction "
-               "(undirected simple graph).", "", "", ("wasserman1994",)),
+        Metric("messages", "float", "Messages: the sum of the rows' weights (1 per row without a weight column), "
+               "every row counted whatever the tie rule.", "W = Σ rows w_r"),
+        Metric("tie_basis", "str", "`messages` when the rows are a message log (see `tie_evidence`): a tie "
+               "needs `tie_min_messages` messages; `rows` when each row is a named tie (a network survey), read "
+               "as given.", "", "", ("kossinets2006",)),
+        Metric("tie_evidence", "list[str]", "What shows the rows are individual messages: `timestamps` (dated "
+               "rows), `repeated_pairs` (a sender-recipient pair in several rows), `weights` (whole-number "
+               "weights, some ≥ 2).", "", "Empty for a table of named ties."),
+        Metric("tie_rule_source", "str", "`client.yml` when the client set `communication.tie.min_messages` "
+               "or `communication.tie.reciprocated`, else `default`."),
+        Metric("tie_min_messages", "int", "Messages (both directions together) a pair needs to be a tie, as "
+               "applied: `communication.tie.min_messages` for a message log, 1 for named ties (unless "
+               "client.yml sets it) and when the threshold was waived.", "tie ⇔ w_uv ≥ k",
+               "", ("kossinets2006", "adamic2005")),
+        Metric("tie_threshold_waived", "bool", "Whether the default threshold was waived because it would "
+               "have left out more than `communication.tie.max_left_out_share` of the pairs in contact (a "
+               "thin log, where single messages are most of the evidence)."),
+        Metric("pairs_left_out_if_applied", "int | null", "Pairs the waived threshold would have left out.",
+               "", "null unless `tie_threshold_waived`."),
+        Metric("tie_reciprocated", "bool", "Whether a tie also needs a message in each direction "
+               "(`communication.tie.reciprocated`).", "", "", ("kossinets2006",)),
+        Metric("pairs", "int", "Pairs of people linked by at least one row in either direction, ties or not."),
+        Metric("pairs_below_threshold", "int", "Pairs in contact that are not ties under the tie rule.",
+               "pairs − edges"),
+        Metric("messages_below_threshold", "float", "Messages exchanged by the pairs that are not ties (they "
+               "count in the message figures only)."),
+        Metric("edges", "int", "Ties (m): pairs of people that meet the tie rule (undirected simple graph); "
+               "every pair in contact for a table of named ties.", "", "", ("wasserman1994",)),
         _headline("communication", "density", "float", "0 when n < 2 or there is no tie.", ("wasserman1994",)),
         Metric("isolates", "int", "People without any tie.", ""),
         Metric("isolate_share", "float | null", "Share of people without any tie.", "isolates / n",
@@ -538,9 +570,28 @@ def _communication() -> list[Metric]:
                "department sizes (the baseline to read `ei_index` against).",
                "1 − 2 Σ_d n_d(n_d − 1) / (n(n − 1))", "null when n < 2; −1 with one department.",
                ("krackhardt1988", "blau1977")),
-        Metric("ei_index_weighted", "float | null", "E-I index on tie weights (sum of the rows' weights) "
-               "instead of tie counts.", "(W_E − W_I) / (W_E + W_I)", no_tie,
-               ("krackhardt1988",)),
+        Metric("ei_index_weighted", "float | null", "E-I index on messages: every message counted (the sum of "
+               "the rows' weights), pairs below the tie rule included.", "(W_E − W_I) / (W_E + W_I)",
+               "null without messages.", ("krackhardt1988",)),
+        Metric("cross_department_share", "float | null", "Share of ties that cross department lines.",
+               "E / (E + I) = (1 + EI) / 2", no_tie, ("krackhardt1988",)),
+        Metric("cross_department_message_share", "float | null", "Share of messages that cross department "
+               "lines, every message counted.", "W_E / (W_E + W_I) = (1 + EI_msg) / 2",
+               "null for a table of named ties (`tie_basis` `rows`) and without messages.", ("krackhardt1988",)),
+        Metric("bases_disagree", "bool | null", "Whether the tie share and the message share crossing departments "
+               "differ by at least `communication.basis.gap_min`; the report then says so as a finding.",
+               "|E / (E + I) − W_E / (W_E + W_I)| ≥ gap_min", "null when either share is null."),
+        Metric("period_start", "str | null", "Date of the first timestamp (ISO).", "",
+               "null without a timestamp column or without any date."),
+        Metric("period_end", "str | null", "Date of the last timestamp (ISO).", "",
+               "null without a timestamp column or without any date."),
+        Metric("period_days", "float | null", "Days from the first to the last timestamp.", "t_last − t_first",
+               "null without dates."),
+        Metric("period_months", "float | null", "The period in months.", "period_days / 30.44",
+               "null without dates."),
+        Metric("messages_per_person_week", "float | null", "Messages per person and week, everyone in people "
+               "counted (how thick a record of the work the log is).", "W / (n · period_days / 7)",
+               "null without dates, or when the period is shorter than a day."),
         _headline("communication", "modularity", "float | null", f"{no_tie} 0 with a single department. "
                   "Reported, not scored (it restates the E-I index).", ("newman2006",)),
         Metric("reciprocity", "float | null", "Share of distinct directed pairs source → target whose reverse "
@@ -557,8 +608,28 @@ def _communication() -> list[Metric]:
         Metric("reporting_lines_with_tie", "float | null", "Share of reporting lines that carry a tie (how "
                "many managers talk to their reports at all).", "|T ∩ L| / |L|",
                f"{no_mgr} null when nobody has a manager.", ("krackhardt1993",)),
+        Metric("reporting_lines_without_tie", "int | null", "Reporting lines that carry no tie (manager and "
+               "report below the tie rule).", "|L \\ T|", no_mgr, ("krackhardt1993",)),
+        Metric("reporting_lines_without_messages", "int | null", "Reporting lines without a single message in "
+               "either direction.", "|L \\ P|; P = pairs in contact",
+               f"{no_mgr} null for a table of named ties.", ("krackhardt1993",)),
         Metric("communities", "int | null", "Louvain communities (seed 0) among people with ties.", "",
                "null when `communities_method` is `none` or `skipped`.", ("blondel2008",)),
+        Metric("communities_large", "int | null", "Communities with at least `min_group_size` people (the only "
+               "ones a report may describe as groups).", "", "null when communities were not detected."),
+        Metric("community_departments", "object", "How departments split across the communities: one entry per "
+               "department of at least `min_group_size` people (not hidden by complementary suppression) with at "
+               "least `min_group_size` people with ties.", "", "Empty when communities were not detected.",
+               ("krackhardt1993",)),
+        Metric("community_departments.<department>", "object", "One department's split."),
+        Metric("community_departments.<department>.people_with_ties", "int", "Its people with at least one tie "
+               "(c_d)."),
+        Metric("community_departments.<department>.main_community_share", "float", "Share of them in the "
+               "community that holds most of them.", "max_k c_dk / c_d"),
+        Metric("community_departments.<department>.communities", "int", "Communities its people with ties are "
+               "spread over.", "|{k : c_dk > 0}|"),
+        Metric("community_departments_hidden", "int | null", "Departments left out of `community_departments` "
+               "(too small, hidden, or too few people with ties).", "", "null when communities were not detected."),
         Metric("communities_method", "str", "`louvain`, `none` (no tie) or `skipped` (more than "
                f"{MAX_COMMUNITY_EDGES:,} ties, where networkx's Louvain is too slow).", ""),
         Metric("community_department_nmi", "float | null", "Agreement between the Louvain communities and "
@@ -587,8 +658,11 @@ def _communication() -> list[Metric]:
                "1 − 2(n_d − 1) / (n − 1)", "null when n < 2.", ("krackhardt1988", "blau1977")),
         Metric(f"{d}.external_share", "float | null", "Share of the department's ties that leave it.",
                "E_d / (E_d + I_d) = (1 + EI_d) / 2", "null when the department has no tie."),
-        Metric(f"{d}.ei_index_weighted", "float | null", "The department's E-I index on tie weights.",
-               "(W_E,d − W_I,d) / (W_E,d + W_I,d)", "null when the department has no tie."),
+        Metric(f"{d}.ei_index_weighted", "float | null", "The department's E-I index on messages (every "
+               "message counted).", "(W_E,d − W_I,d) / (W_E,d + W_I,d)", "null when the department has no message."),
+        Metric(f"{d}.external_message_share", "float | null", "Share of the department's messages that leave it.",
+               "W_E,d / (W_E,d + W_I,d)", "null for a table of named ties and when the department has no "
+               "message."),
         Metric(f"{d}.internal_ties", "int", "Ties with both ends in the department (I_d)."),
         Metric(f"{d}.external_ties", "int", "Ties with exactly one end in the department (E_d)."),
         Metric(f"{d}.silo", "bool", "Whether the department is a silo (see `silos`)."),
@@ -1084,8 +1158,11 @@ _INTROS: dict[str, str] = {
                  "the reporting lines, department coverage of the framework at the client's stage, and RACI "
                  "clarity. Everything except the hierarchy metrics is available with people alone.",
     "communication": "The communication graph (`orgkit.areas.communication.analyze_communication`): one node per "
-                     "person in people, one undirected edge per pair linked by any communication row. "
-                     "Headline numbers are unweighted; `_weighted` variants use the rows' weights. Without a "
+                     "person in people, one undirected edge (a tie) per pair that meets the tie rule: in a "
+                     "message log (dated rows, repeated pairs or message counts) at least "
+                     "`communication.tie.min_messages` messages, both directions together; in a table of named "
+                     "ties every pair listed. Headline numbers count ties; the `message` figures and `_weighted` "
+                     "variants count every message (the rows' weights). Without a "
                      "communication table the block holds only `available` (false), `reason`, `people` and "
                      "`score` (null).",
     "decisions": "Decision paths (`orgkit.areas.decisions.analyze_decisions`): per decision, the reporting lines "

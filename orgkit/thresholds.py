@@ -62,6 +62,8 @@ UNITS: dict[str, tuple[float | None, float | None, bool]] = {
     "probability": (0.0, 1.0, False),  # a p-value cut-off, strictly between 0 and 1
     "likert": (1.0, 5.0, False),  # a point of the 1-5 answer scale
     "weight": (0.0, None, False),  # a relative weight of a score component
+    "messages": (1.0, None, True),  # messages (rows, or the sum of their weights) between two people
+    "switch": (0.0, 1.0, True),  # off (0, false) or on (1, true)
     "records": (1.0, None, True),  # decision records or RACI responsibilities behind a number
 }
 
@@ -192,6 +194,32 @@ _REGISTRY: tuple[Threshold, ...] = (
               "overlap) at or above which that RACI finding is red; any gap or overlap is amber.",
               judgement="One responsibility in five unclear affects most cross-department work."),
     # --------------------------------------------------------------------------------- communication
+    Threshold("communication.tie.min_messages", 2, "messages", "In a message log (dated rows, repeated sender-"
+              "recipient pairs or message counts), two people have a tie when they exchanged at least this many "
+              "messages, both directions together; pairs with fewer count in the message figures only. A file "
+              "with one row per named tie (a network survey) is read as it is unless client.yml sets this key.",
+              ("kossinets2006", "adamic2005")),
+    Threshold("communication.tie.max_left_out_share", 0.5, "share", "When the message threshold would leave out "
+              "more than this share of the pairs who exchanged any message, the log is too thin for repeated "
+              "contact to mark a tie: every pair counts, and the report says so. Set it to 1 to apply the "
+              "threshold however thin the log (a min_messages other than the default is always applied).", judgement="In the e-mail and contact logs tried (a "
+              "manufacturer, Enron, a hospital ward) 7-14 % of pairs exchanged a single message; where most "
+              "pairs did, the log is too short or too thin to read one-offs as noise."),
+    Threshold("communication.tie.reciprocated", 0, "switch", "1 (or true): a tie also needs at least one message "
+              "in each direction, as in Kossinets & Watts (2006); 0: the messages may all run one way (a log "
+              "that lists each meeting or contact once has no reverse rows).", ("kossinets2006",)),
+    Threshold("communication.basis.gap_min", 0.10, "share", "The share of ties and the share of messages that "
+              "cross departments disagree when they differ by at least this (10 percentage points); the "
+              "report then says so as a finding.", judgement="One message in ten counted on the other side of a "
+              "department line: a difference a reader would act on; smaller ones change no conclusion."),
+    Threshold("communication.nmi.follows_min", 0.5, "coefficient", "Communities and departments agreeing at "
+              "least this much (normalised mutual information) are read as the informal groups following the "
+              "departments.", judgement="Half of the information in one partition shared by the other; a "
+              "reading aid, not a test."),
+    Threshold("communication.nmi.across_below", 0.2, "coefficient", "Below this agreement the informal groups "
+              "are read as cutting across the departments; between the two, as partly following them.",
+              judgement="Little shared information; community detection on random graphs gives values of "
+              "this order."),
     Threshold("communication.silo.margin", 0.5, "ei", "A silo's E-I index is more than this below the E-I "
               "random mixing would give it (0.5 = 25 percentage points more ties inside).",
               judgement="Real organisations are always more inward than random mixing; half the E-I scale "
@@ -313,6 +341,8 @@ _ORDER: tuple[tuple[str, str, bool, str], ...] = (
      "its maximum"),
     ("structure.stage.startup_below", "structure.stage.large_from", True, "a startup is smaller than a large "
      "company"),
+    ("communication.nmi.across_below", "communication.nmi.follows_min", True, "cutting across lies below "
+     "following"),
     *[(f"decisions.target.{m}.good", f"decisions.target.{m}.bad", True, "good comes before bad")
       for m in ("hops_mean", "approvals_mean", "latency_days_median", "escalated_share", "distance_to_top_mean",
                 "distance_to_head_mean")],
@@ -344,6 +374,8 @@ def _number_text(value: float) -> str:
 
 def _problem(th: Threshold, value: Any) -> str | None:
     """What is wrong with ``value`` for ``th`` (None when it is allowed)."""
+    if isinstance(value, bool) and th.unit == "switch":
+        return None
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
         kind = "a whole number" if th.whole else "a number"
         return f"thresholds.{th.key} must be {kind}. Got {value!r} instead."

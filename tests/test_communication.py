@@ -24,8 +24,13 @@ from orgkit.areas.communication import (
     detect_communities,
     ei_index,
     expected_ei_index,
+    department_communities,
     formal_informal_overlap,
+    message_log_evidence,
+    message_volume,
     modularity,
+    period_covered,
+    select_ties,
     normalized_mutual_information,
     reciprocity,
     silos,
@@ -53,9 +58,13 @@ def make_rows(pairs: list[tuple[str, str]], weights: list[float] | None = None) 
     return rows
 
 
-def make_client(people, rows=None, min_group_size=1):
-    """A validated client through the loader's in-memory entry point."""
-    return from_frames(people, communication=rows, settings={"min_group_size": min_group_size})
+def make_client(people, rows=None, min_group_size=1, **thresholds):
+    """A validated client through the loader's in-memory entry point (``thresholds``: client.yml overrides,
+    ``__`` for ``.``: ``communication__tie__min_messages=1``)."""
+    settings = {"min_group_size": min_group_size}
+    if thresholds:
+        settings["thresholds"] = {k.replace("__", "."): v for k, v in thresholds.items()}
+    return from_frames(people, communication=rows, settings=settings)
 
 
 def edges_of(people, pairs):
@@ -258,7 +267,9 @@ def test_star():
 
 def test_two_cliques_one_bridge():
     rows = make_rows(TWO_CLIQUE_PAIRS, [1.0] * 12 + [5.0])
-    r = analyze_communication(make_client(TWO_CLIQUES, rows, min_group_size=4))
+    # weights 1 and 5 read as message counts: a tie needs 2 by default, so ask for every pair here
+    r = analyze_communication(make_client(TWO_CLIQUES, rows, min_group_size=4,
+                                          communication__tie__min_messages=1))
     m = r.metrics
     # n = 8, m = 6 + 6 + 1 = 13: density 26/56; I = 12, E = 1.
     assert m["edges"] == 13
@@ -489,6 +500,8 @@ def test_krackhardt_advice_by_department(shared_data):
     # orgkit's headline numbers are undirected: compare with networkx on the undirected graph.
     undirected = directed.to_undirected()
     ref = networkx_reference(undirected, dept)
+    # a survey of named ties: read as given, whatever the message threshold
+    assert m["tie_basis"] == "rows" and m["tie_min_messages"] == 1 and m["pairs_below_threshold"] == 0
     assert m["edges"] == undirected.number_of_edges()
     assert m["density"] == pytest.approx(ref["density"], abs=1e-12)
     assert m["ei_index"] == pytest.approx(ref["ei_index"], abs=1e-12)
@@ -533,6 +546,7 @@ def test_snap_email_eu_core(shared_data):
     directed.remove_edges_from(list(nx.selfloop_edges(directed)))
     undirected = directed.to_undirected()
     ref = networkx_reference(undirected, dept)
+    assert m["tie_basis"] == "rows" and m["tie_evidence"] == []  # a static edge list: every pair is a tie
     assert m["people"] == 1005 and m["edges"] == undirected.number_of_edges() == 16_064
     assert m["density"] == pytest.approx(ref["density"], abs=1e-12)
     assert m["ei_index"] == pytest.approx(ref["ei_index"], abs=1e-12)
@@ -551,3 +565,379 @@ def test_snap_email_eu_core(shared_data):
     assert not set(small) & set(r.matrix.index)
     assert m["communities_method"] == "louvain" and 0 < m["community_department_nmi"] <= 1
     assert elapsed < 30, f"analysis took {elapsed:.1f} s"
+
+
+# --------------------------------------------------------------------------------------------------
+# Ties from a message log, message volume, period, formal against informal structure
+# --------------------------------------------------------------------------------------------------
+def dated(pairs, start="2024-01-01"):
+    """One row per message, one a day from ``start``."""
+    rows = pd.DataFrame(pairs, columns=["source_id", "target_id"])
+    rows["timestamp"] = pd.date_range(start, periods=len(pairs), freq="D").strftime("%Y-%m-%d")
+    return rows
+
+
+# X = {a, b, c}, Y = {d, e}. Messages: a-b 3 (a->b twice, b->a once), a-c 1, b-c 2 (one each way),
+# a-d 4 (all a->d), d-e 1, c-e 1. Pairs: 6; with at least 2 messages: a-b, b-c, a-d.
+LOG_PEOPLE = make_people({"X": ["a", "b", "c"], "Y": ["d", "e"]})
+LOG_PAIRS = ([("a", "b"), ("a", "b"), ("b", "a"), ("a", "c"), ("b", "c"), ("c", "b")] + [("a", "d")] * 4
+             + [("d", "e"), ("c", "e")])
+
+
+def test_message_log_evidence_tells_a_log_from_named_ties():
+    survey = make_rows([("a", "b"), ("b", "a"), ("a", "c")])  # weights all 1, no dates, each direction once
+    assert message_log_evidence(survey) == []
+    assert message_log_evidence(None) == [] and message_log_evidence(make_rows([])) == []
+    assert message_log_evidence(make_rows([("a", "b"), ("a", "b")])) == ["repeated_pairs"]
+    assert message_log_evidence(make_rows([("a", "b")], [3.0])) == ["weights"]  # a message count
+    assert message_log_evidence(make_rows([("a", "b")], [2.5])) == []  # a strength, not a count
+    assert message_log_evidence(make_rows([("a", "a"), ("a", "a")])) == []  # self-rows do not count
+    assert message_log_evidence(dated([("a", "b"), ("b", "a")]).assign(
+        timestamp=lambda d: pd.to_datetime(d["timestamp"]))) == ["timestamps"]
+
+
+def test_select_ties_hand_case():
+    e = build_edges(LOG_PEOPLE, dated(LOG_PAIRS))
+    assert dict(zip(e["u"] + e["v"], e["weight"])) == {"ab": 3, "ac": 1, "ad": 4, "bc": 2, "ce": 1, "de": 1}
+    assert (select_ties(e)["u"] + select_ties(e)["v"]).tolist() == ["ab", "ad", "bc"]
+    assert len(select_ties(e, min_messages=1)) == 6
+    assert (select_ties(e, min_messages=4)["u"] + select_ties(e, min_messages=4)["v"]).tolist() == ["ad"]
+    both = [True, False, False, True, False, False]  # a-b and b-c run both ways
+    assert (select_ties(e, reciprocated=True, both_ways=both)["v"]).tolist() == ["b", "c"]
+    with pytest.raises(ConfigError, match="both_ways"):
+        select_ties(e, reciprocated=True)
+    with pytest.raises(ConfigError, match="at least 1"):
+        select_ties(e, min_messages=0)
+
+
+def test_tie_threshold_on_a_message_log():
+    r = analyze_communication(make_client(LOG_PEOPLE, dated(LOG_PAIRS)))
+    m = r.metrics
+    assert m["tie_basis"] == "messages" and m["tie_evidence"] == ["timestamps", "repeated_pairs"]
+    assert m["tie_min_messages"] == 2 and m["tie_rule_source"] == "default" and not m["tie_threshold_waived"]
+    assert m["pairs"] == 6 and m["edges"] == 3 and m["pairs_below_threshold"] == 3
+    assert m["messages_below_threshold"] == 3.0 and m["messages"] == 12.0 and m["rows"] == 12
+    # ties a-b, b-c inside X; a-d across: E = 1, I = 2
+    assert m["ei_index"] == pytest.approx(-1 / 3) and m["cross_department_share"] == pytest.approx(1 / 3)
+    # messages: inside X a-b 3 + a-c 1 + b-c 2 + inside Y d-e 1 = 7; across a-d 4 + c-e 1 = 5
+    assert m["cross_department_message_share"] == pytest.approx(5 / 12)
+    assert m["ei_index_weighted"] == pytest.approx((5 - 7) / 12)
+    assert m["bases_disagree"] is False  # 33% against 42%: 8 points apart, under 10
+    assert m["isolates"] == 1  # e wrote twice, to two people: no tie
+    x = m["departments"]["X"]
+    # X: inside 3 + 1 + 2 = 6 messages, leaving 4 + 1 = 5
+    assert x["external_message_share"] == pytest.approx(5 / 11)
+    assert x["ei_index_weighted"] == pytest.approx((5 - 6) / 11)
+    assert r.matrix_weighted.loc["X", "Y"] == 5.0  # the message matrix counts every message
+    assert len(r.edges) == 3
+    # reciprocity reads the rows: ordered pairs a>b b>a a>c b>c c>b a>d d>e c>e: 4 of 8 reciprocated
+    assert m["reciprocity"] == pytest.approx(4 / 8)
+
+
+def test_reciprocated_ties_and_client_settings():
+    client = make_client(LOG_PEOPLE, dated(LOG_PAIRS), communication__tie__reciprocated=True)
+    m = analyze_communication(client).metrics
+    assert m["tie_reciprocated"] is True and m["tie_rule_source"] == "client.yml"
+    assert m["edges"] == 2 and m["pairs_below_threshold"] == 4  # a-b and b-c; a-d runs one way
+    m = analyze_communication(make_client(LOG_PEOPLE, dated(LOG_PAIRS), communication__tie__min_messages=4)).metrics
+    assert m["edges"] == 1 and m["tie_min_messages"] == 4
+    from orgkit.thresholds import Thresholds
+
+    with pytest.raises(ConfigError, match="communication.tie.min_messages must be at least 1"):
+        Thresholds({"communication.tie.min_messages": 0})
+    with pytest.raises(ConfigError, match="whole number"):
+        Thresholds({"communication.tie.reciprocated": 0.5})
+    assert Thresholds({"communication.tie.reciprocated": False})["communication.tie.reciprocated"] == 0
+
+
+def test_named_ties_are_read_as_given():
+    # a network survey: one row per nomination, no dates, no counts: a single row is a tie
+    rows = make_rows([("a", "b"), ("b", "a"), ("a", "c"), ("c", "d")])
+    m = analyze_communication(make_client(LOG_PEOPLE, rows)).metrics
+    assert m["tie_basis"] == "rows" and m["tie_evidence"] == [] and m["tie_min_messages"] == 1
+    assert m["edges"] == 3 and m["pairs_below_threshold"] == 0
+    assert m["cross_department_message_share"] is None and m["bases_disagree"] is None
+    assert m["departments"]["X"]["external_message_share"] is None
+    assert m["period_start"] is None and m["messages_per_person_week"] is None
+    assert m["reporting_lines_without_messages"] is None
+    # the client can still ask for mutual nominations, or a count
+    m = analyze_communication(make_client(LOG_PEOPLE, rows, communication__tie__reciprocated=1)).metrics
+    assert m["edges"] == 1 and m["tie_basis"] == "rows"
+
+
+def test_thin_log_waives_the_threshold():
+    # five pairs, four of them with one message: 2 or more would leave out 80% of the pairs (> 50%)
+    pairs = [("a", "b"), ("a", "b"), ("a", "c"), ("b", "c"), ("c", "d"), ("d", "e")]
+    m = analyze_communication(make_client(LOG_PEOPLE, dated(pairs))).metrics
+    assert m["tie_threshold_waived"] is True and m["tie_min_messages"] == 1
+    assert m["pairs_left_out_if_applied"] == 4 and m["edges"] == 5 and m["pairs_below_threshold"] == 0
+    # the client can have the threshold applied however thin the log, or set a count of its own
+    m = analyze_communication(make_client(LOG_PEOPLE, dated(pairs),
+                                          communication__tie__max_left_out_share=1)).metrics
+    assert m["tie_threshold_waived"] is False and m["edges"] == 1 and m["pairs_left_out_if_applied"] is None
+    m = analyze_communication(make_client(LOG_PEOPLE, dated(pairs), communication__tie__min_messages=3)).metrics
+    assert m["tie_threshold_waived"] is False and m["edges"] == 0 and m["pairs_below_threshold"] == 5
+
+
+def test_period_covered_hand_case():
+    rows = pd.DataFrame({"timestamp": pd.to_datetime(["2010-01-02 12:00", "2010-01-16 12:00", None]),
+                         "weight": [3.0, 1.0, 2.0]})
+    p = period_covered(rows, people=4)
+    assert p["period_start"] == "2010-01-02" and p["period_end"] == "2010-01-16"
+    assert p["period_days"] == 14.0 and p["period_months"] == pytest.approx(14 / (365.25 / 12))
+    assert p["messages_per_person_week"] == pytest.approx(6 / 4 / 2)  # 6 messages, 4 people, 2 weeks
+    same_day = period_covered(rows.iloc[:1], people=4)
+    assert same_day["period_days"] == 0.0 and same_day["messages_per_person_week"] is None
+    assert period_covered(pd.DataFrame({"timestamp": [pd.NaT]}), people=3)["period_start"] is None
+    assert period_covered(None, people=3)["period_days"] is None
+    m = analyze_communication(make_client(LOG_PEOPLE, dated(LOG_PAIRS))).metrics
+    assert (m["period_start"], m["period_end"], m["period_days"]) == ("2024-01-01", "2024-01-12", 11.0)
+    assert m["messages_per_person_week"] == pytest.approx(12 / 5 / (11 / 7))
+
+
+def test_message_volume_matches_the_rows():
+    v = message_volume(LOG_PEOPLE, dated(LOG_PAIRS))
+    assert (v["messages"], v["internal_messages"], v["external_messages"]) == (12.0, 7.0, 5.0)
+    assert v["cross_department_message_share"] == pytest.approx(5 / 12)
+    assert message_volume(LOG_PEOPLE, None)["cross_department_message_share"] is None
+
+
+def test_reporting_lines_without_tie_or_message():
+    # lines b-a, c-a, d-a, e-d: a-b is a tie (3 messages), a-c one message, a-d a tie, d-e one message
+    people = make_people({"X": ["a", "b", "c"], "Y": ["d", "e"]}, managers={"b": "a", "c": "a", "d": "a", "e": "d"})
+    m = analyze_communication(make_client(people, dated(LOG_PAIRS))).metrics
+    assert m["reporting_lines"] == 4 and m["ties_on_reporting_lines"] == 2
+    assert m["reporting_lines_without_tie"] == 2  # a-c and d-e: below the tie rule
+    assert m["reporting_lines_without_messages"] == 0  # but every manager wrote to every report
+    people.loc[people["employee_id"] == "e", "manager_id"] = "b"  # b-e: no message at all
+    m = analyze_communication(make_client(people, dated(LOG_PAIRS))).metrics
+    assert m["reporting_lines_without_tie"] == 2 and m["reporting_lines_without_messages"] == 1
+
+
+def test_department_communities_hand_case():
+    people = make_people({"X": ["a", "b", "c", "d"], "Y": ["e", "f"]})
+    t = department_communities(people, [0, 0, 1, None, 1, 1]).set_index("department")
+    assert t.loc["X", "people_with_ties"] == 3 and t.loc["X", "communities"] == 2
+    assert t.loc["X", "main_community_share"] == pytest.approx(2 / 3)
+    assert t.loc["Y", "main_community_share"] == 1.0 and t.loc["Y", "communities"] == 1
+    none = department_communities(people, [None] * 6).set_index("department")
+    assert none["communities"].tolist() == [0, 0] and none["main_community_share"].isna().all()
+
+
+def test_communities_per_department_in_the_analysis_and_privacy():
+    # A and B: 5-cliques joined by one tie; S (2 people) hangs off A: S is never listed
+    people = make_people({"A": [f"a{i}" for i in range(5)], "B": [f"b{i}" for i in range(5)], "S": ["s1", "s2"]})
+    pairs = clique([f"a{i}" for i in range(5)]) + clique([f"b{i}" for i in range(5)])
+    pairs += [("a0", "b0"), ("s1", "a1"), ("s2", "a2")]
+    r = analyze_communication(make_client(people, make_rows(pairs), min_group_size=5))
+    m = r.metrics
+    # S (2) alone could be recovered from the totals, so A is suppressed with it: only B is listed
+    assert list(m["community_departments"]) == ["B"] and m["community_departments_hidden"] == 2
+    assert m["community_departments"]["B"] == {"people_with_ties": 5, "main_community_share": 1.0, "communities": 1}
+    assert r.communities["department"].tolist() == ["B"]
+    assert m["communities_large"] == 2 and m["communities"] == 2
+    assert "S" not in json.dumps(m["community_departments"])
+    # without detection: no table
+    r = analyze_communication(make_client(people, make_rows(pairs), min_group_size=5), max_community_edges=0)
+    assert m["communities_method"] == "louvain" and r.metrics["community_departments"] == {}
+    assert r.metrics["community_departments_hidden"] is None and r.communities.empty
+
+
+def test_bases_disagree_and_the_findings_that_say_so():
+    from orgkit.assessment import assess
+    from orgkit.findings import derive_findings
+
+    # X = {a, b, c}, Y = {d, e}: every pair in contact has 2 messages, except a-b with 40: 2 of 4 ties
+    # cross (50%) but only 4 of 46 messages (9%)
+    pairs = [("a", "b")] * 40 + [("b", "c")] * 2 + [("a", "d")] * 2 + [("c", "e")] * 2
+    client = make_client(LOG_PEOPLE, dated(pairs), min_group_size=1)
+    a = assess(client)
+    m = a.communication.metrics
+    assert m["cross_department_share"] == pytest.approx(0.5)
+    assert m["cross_department_message_share"] == pytest.approx(4 / 46)
+    assert m["bases_disagree"] is True
+    found = {f.key: f for f in derive_findings(a) if f.area == "communication"}
+    inward = found["volume_inward"]
+    assert inward.status == "amber" and inward.values["en"]["basis"] == "ties and messages"
+    assert inward.text("en").startswith("50% of ties but only 9% of messages cross department lines")
+    assert "50%" in inward.text("zh") and "9%" in inward.text("zh")
+    assert "message_openness" not in found  # the openness rule is set for ties: the message share is not coloured
+    assert found["openness"].values["en"]["basis"] == "ties"
+    assert all("basis" in f.values["en"] for f in found.values())
+
+
+@pytest.mark.realdata
+def test_manufacturing_email_volume_period_and_reporting_lines(shared_data, tmp_path):
+    """82,927 dated e-mails over a 154-person reports-to tree: every new figure against plain pandas."""
+    from orgkit.assessment import assess
+    from orgkit.data.loading import load_client
+    from orgkit.findings import derive_findings
+
+    src = shared_data / "manufacturing_email_hierarchy"
+    tree = pd.read_csv(src / "reportsto.csv")
+    mail = pd.read_csv(src / "communication.csv", sep=";")
+    g = nx.DiGraph((m, e) for e, m in zip(tree["ID"], tree["ReportsToID"]) if e != m)
+    branch = {86: "Board"}  # departments are not in the data: the branch under the CEO stands in
+    for head in g.successors(86):
+        for person in nx.descendants(g, head) | {head}:
+            branch[person] = f"Branch {head}"
+    pd.DataFrame({"ID": tree["ID"], "ReportsToID": tree["ReportsToID"], "Department": tree["ID"].map(branch)}
+                 ).to_csv(tmp_path / "people.csv", index=False)
+    mail.to_csv(tmp_path / "communication.csv", index=False, sep=";")
+    client = load_client(tmp_path)
+    a = assess(client)
+    m = a.communication.metrics
+
+    kept = mail[mail["Sender"].isin(branch) & mail["Recipient"].isin(branch) & (mail["Sender"] != mail["Recipient"])]
+    assert m["rows"] == len(kept) == 82_677 and m["messages"] == len(kept)
+    cross = kept["Sender"].map(branch) != kept["Recipient"].map(branch)
+    assert m["cross_department_message_share"] == pytest.approx(cross.mean(), abs=1e-12)
+    assert m["ei_index_weighted"] == pytest.approx(2 * cross.mean() - 1, abs=1e-12)
+    # the period: 2 January to 30 September 2010
+    assert (m["period_start"], m["period_end"]) == ("2010-01-02", "2010-09-30")
+    when = pd.to_datetime(kept["EventDate"])
+    days = (when.max() - when.min()).total_seconds() / 86400
+    assert m["period_days"] == pytest.approx(days) and 8.5 < m["period_months"] < 9.0
+    assert m["messages_per_person_week"] == pytest.approx(len(kept) / 154 / (days / 7))
+    # the tie rule: a dated log, so 2 or more messages; pairs with one message left out
+    lo, hi = np.minimum(kept["Sender"], kept["Recipient"]), np.maximum(kept["Sender"], kept["Recipient"])
+    per_pair = kept.groupby([lo, hi]).size()
+    assert m["tie_basis"] == "messages" and m["tie_evidence"] == ["timestamps", "repeated_pairs"]
+    assert m["tie_min_messages"] == 2 and m["tie_threshold_waived"] is False
+    assert m["pairs"] == len(per_pair) and m["pairs_below_threshold"] == int((per_pair == 1).sum())
+    assert m["edges"] == int((per_pair >= 2).sum())
+    ties = per_pair[per_pair >= 2].reset_index()
+    tie_cross = ties.iloc[:, 0].map(branch) != ties.iloc[:, 1].map(branch)
+    assert m["cross_department_share"] == pytest.approx(tie_cross.mean(), abs=1e-12)
+    # 65% of ties but 55% of messages cross: the bases disagree, and a finding says so
+    assert round(100 * m["cross_department_share"]) == 65 and round(100 * m["cross_department_message_share"]) == 55
+    assert m["bases_disagree"] is True
+    assert "volume_inward" in {f.key for f in derive_findings(a)}
+    # reporting lines without a tie, and without any message, by set arithmetic
+    lines = {frozenset((e, mg)) for e, mg in zip(tree["ID"], tree["ReportsToID"]) if e != mg}
+    tie_set = {frozenset(p) for p in zip(ties.iloc[:, 0], ties.iloc[:, 1])}
+    contact = {frozenset(p) for p in per_pair.index}
+    assert m["reporting_lines"] == len(lines) == 153
+    assert m["reporting_lines_without_tie"] == len(lines - tie_set)
+    assert m["reporting_lines_without_messages"] == len(lines - contact)
+    # communities against departments: only departments of 5 or more with 5 or more people with ties
+    assert m["communities_method"] == "louvain" and 0 < m["community_department_nmi"] < 1
+    sizes = pd.Series(branch).value_counts()
+    assert set(m["community_departments"]) <= set(sizes[sizes >= 5].index)
+    assert all(v["people_with_ties"] >= 5 for v in m["community_departments"].values())
+    assert "Branch 69" in m["community_departments"]
+
+
+# --------------------------------------------------------------------------------------------------
+# The report's blocks
+# --------------------------------------------------------------------------------------------------
+def _book(people, rows, language="en", min_group_size=5):
+    from orgkit.report.book import ReportBook
+
+    client = from_frames(people, communication=rows, settings={"min_group_size": min_group_size,
+                                                              "language": language, "name": "t"})
+    return ReportBook(client)
+
+
+def _text(block) -> str:
+    import re
+
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", block.markup))
+
+
+def _log_org():
+    """Sales and R&D (6 each, managed by s0 and r0 under the CEO c0 of Legal, 3 people with l1, l2).
+
+    Messages: inside Sales and R&D, each member writes 5 times to their manager; s0 and r0 exchange 2 (the
+    only tie across); each Sales member writes once to one R&D member (5 one-off pairs); l1 and l2 write
+    once each to the CEO (one-offs). The CEO has no tie with s0 or r0 (no message at all).
+    """
+    sales, rnd = [f"s{i}" for i in range(6)], [f"r{i}" for i in range(6)]
+    people = make_people({"Sales": sales, "R&D": rnd, "Legal": ["c0", "l1", "l2"]},
+                         managers={**{p: "s0" for p in sales[1:]}, **{p: "r0" for p in rnd[1:]},
+                                   "s0": "c0", "r0": "c0", "l1": "c0", "l2": "c0"})
+    pairs = [(p, "s0") for p in sales[1:] for _ in range(5)] + [(p, "r0") for p in rnd[1:] for _ in range(5)]
+    pairs += [("s0", "r0"), ("r0", "s0")] + [(f"s{i}", f"r{i}") for i in range(1, 6)]
+    pairs += [("l1", "c0"), ("l2", "c0")]
+    return people, dated(pairs)
+
+
+def test_report_states_the_tie_rule_period_and_both_bases():
+    people, rows = _log_org()
+    book = _book(people, rows)
+    m = book.assessment.communication.metrics
+    # pairs: 10 inside, s0-r0, 5 one-offs across, 2 one-offs in Legal = 18; 7 left out of 18 = 39% < 50%
+    assert m["pairs"] == 18 and m["pairs_below_threshold"] == 7 and not m["tie_threshold_waived"]
+    text = _text(book.communication_basis())
+    assert "it has dates, the same sender and recipient appear in several rows" in text
+    assert "A tie is 2 or more messages between two people" in text
+    assert "7 pairs (39% of the pairs in contact, 7 messages) exchanged fewer" in text
+    assert f"from {rows['timestamp'].iloc[0]} to {rows['timestamp'].iloc[-1]}" in text
+    # ties: 1 of 11 crosses (9%); messages: 2 + 5 = 7 of 59 (12%)
+    assert "Crossing department lines 9% 12%" in text
+    assert ("The two bases agree: 9% of ties and 12% of messages cross department lines (less than 10 percentage "
+            "points apart)") in text
+    assert "59" in text and "Legal" not in text
+    zh = _text(_book(people, rows, "zh").communication_basis())
+    assert "双向合计" in zh and "按消息量" in zh and "Legal" not in zh
+
+
+def test_report_formal_informal_block():
+    people, rows = _log_org()
+    book = _book(people, rows)
+    m = book.assessment.communication.metrics
+    # lines: 10 inside (ties), s0-c0, r0-c0 (no message), l1-c0, l2-c0 (one message each: no tie)
+    assert (m["reporting_lines"], m["reporting_lines_without_tie"], m["reporting_lines_without_messages"]) == (14, 4, 2)
+    text = _text(book.formal_informal())
+    assert "4 of the 14 reporting lines (29%) carry no communication tie" in text
+    assert "2 of them show no message at all" in text
+    assert "normalised mutual information" in text
+    assert "Legal" not in text  # 3 people: never named
+    # R&D (6) is hidden with it, as in the E-I table: Legal alone could be recovered from the totals
+    assert "R&amp;D" not in text and "R&D" not in text and "Sales 6 100% 1" in text
+    assert "2 departments with fewer than 5 people, or fewer than 5 with ties, are not shown" in text
+    assert "agree closely (normalised mutual information 1.00" in text
+    zh = _text(_book(people, rows, "zh").formal_informal())
+    assert "14 条汇报线中有 4 条（29%）没有对应的沟通关系" in zh and "标准化互信息" in zh
+
+
+def test_report_blocks_for_named_ties():
+    rows = make_rows(TWO_CLIQUE_PAIRS)  # one row per named tie
+    book = _book(TWO_CLIQUES, rows, min_group_size=4)
+    text = _text(book.communication_basis())
+    assert "Each row of the communication file is read as one tie" in text and "<table" not in \
+        book.communication_basis().markup
+    assert "no reporting lines" in _text(book.formal_informal())
+
+
+@pytest.mark.realdata
+def test_lyon_hospital_contacts_ties_against_contacts(shared_data):
+    """32,424 face-to-face contacts of 20 s on a hospital ward, by role: 3 in 4 ties but 2 in 5 contacts cross roles."""
+    folder = shared_data / "lyon_hospital_rfid"
+    nodes = pd.read_csv(folder / "rfid_nodes.csv")
+    contacts = pd.read_csv(folder / "rfid_edges.csv")
+    people = pd.DataFrame({"employee_id": nodes["vid"].astype(str), "department": nodes["Status"]})
+    rows = pd.DataFrame({"source_id": contacts["from"].astype(str), "target_id": contacts["to"].astype(str)})
+    m = analyze_communication(make_client(people, rows, min_group_size=5)).metrics
+    role = dict(zip(people["employee_id"], people["department"]))
+    cross = rows["source_id"].map(role) != rows["target_id"].map(role)
+    assert m["tie_evidence"] == ["repeated_pairs"] and m["messages"] == len(rows) == 32_424
+    assert m["cross_department_message_share"] == pytest.approx(cross.mean(), abs=1e-12)
+    lo, hi = np.minimum(rows["source_id"], rows["target_id"]), np.maximum(rows["source_id"], rows["target_id"])
+    per_pair = rows.groupby([lo, hi]).size()
+    assert m["pairs"] == len(per_pair) == 1139 and m["edges"] == int((per_pair >= 2).sum())
+    ties = per_pair[per_pair >= 2].reset_index()
+    assert m["cross_department_share"] == pytest.approx(
+        (ties.iloc[:, 0].map(role) != ties.iloc[:, 1].map(role)).mean(), abs=1e-12)
+    assert m["cross_department_share"] > 0.7 and m["cross_department_message_share"] < 0.45
+    assert m["bases_disagree"] is True
+
+
+def test_ei_plot_draws_messages_beside_ties():
+    from orgkit.plots.communication import plot_ei_index
+
+    r = analyze_communication(make_client(LOG_PEOPLE, dated(LOG_PAIRS)))
+    labels = [t.get_text() for t in plot_ei_index(r.departments, messages=True).axes[0].get_legend().get_texts()]
+    assert labels == ["random mixing", "on ties", "on messages"]
+    labels = [t.get_text() for t in plot_ei_index(r.departments).axes[0].get_legend().get_texts()]
+    assert "on messages" not in labels

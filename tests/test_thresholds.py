@@ -81,13 +81,13 @@ def _one(findings, key):
 def test_every_threshold_has_a_source_or_a_judgement():
     from orgkit.method import REFERENCES
 
-    assert len(REGISTRY) == 78
+    assert len(REGISTRY) == 84
     for key, th in REGISTRY.items():
         assert th.key == key and th.unit in UNITS and th.description.endswith(".")
         assert bool(th.source) != bool(th.judgement), key
         assert set(th.source) <= set(REFERENCES), key
     sourced = sorted(k for k, th in REGISTRY.items() if th.source)
-    assert sourced == ["structure.span.healthy_max", "structure.span.healthy_min", "structure.stage.startup_below",
+    assert sourced == ["communication.tie.min_messages", "communication.tie.reciprocated", "structure.span.healthy_max", "structure.span.healthy_min", "structure.stage.startup_below",
                        "survey.alpha.min", "survey.change.p_max", "survey.rwg.min"]
     assert REGISTRY["survey.alpha.min"].source == ("nunnally1978",)
     assert REGISTRY["survey.rwg.min"].source == ("james1984", "lebreton2008")

@@ -1,9 +1,12 @@
 """Communication graph density: who talks to whom, across which department lines, through whom.
 
 The communication table (one row per message, meeting or named tie) becomes an undirected simple graph
-with one node per person in ``people`` (people with no ties count) and an edge between two people when
-any row links them in either direction; an edge's ``weight`` is the sum of its rows' weights. Headline
-metrics are unweighted; weighted variants carry a ``_weighted`` suffix.
+with one node per person in ``people`` (people with no ties count) and an edge (a tie) between two people
+who meet the tie rule: in a message log (:func:`message_log_evidence`) at least
+``communication.tie.min_messages`` messages in either direction (:func:`select_ties`), in a table of named
+ties any row. An edge's ``weight`` is the sum of its rows' weights (its messages). Headline metrics count
+ties; the message figures (:func:`message_volume`, ``_weighted`` variants) count every message, and
+:func:`period_covered` says which dates the log spans.
 
 Everything is computed on integer codes with numpy (edge list, department tie counts, degree sums,
 department matrix, modularity, reciprocity, isolates, reporting-line overlap). Betweenness uses a
@@ -49,6 +52,11 @@ __all__ = [
     "formal_informal_overlap",
     "detect_communities",
     "normalized_mutual_information",
+    "message_log_evidence",
+    "select_ties",
+    "message_volume",
+    "period_covered",
+    "department_communities",
     "silos",
     "SCORE_WEIGHTS",
     "analyze_communication",
@@ -66,10 +74,11 @@ MAX_COMMUNITY_EDGES = 250_000
 _DEPARTMENT_COLUMNS = [
     "department", "size", "internal_ties", "external_ties", "degree_sum", "density", "ei_index",
     "ei_index_expected", "external_share", "internal_weight", "external_weight", "ei_index_weighted",
-    "isolates", "boundary_spanners",
+    "external_message_share", "isolates", "boundary_spanners",
 ]
 _BROKER_COLUMNS = ["employee_id", "department", "betweenness", "departments_reached", "degree"]
 _SILO_COLUMNS = ["department", "size", "ei_index", "ei_index_expected", "ei_gap", "external_share"]
+_COMMUNITY_COLUMNS = ["department", "size", "people_with_ties", "main_community_share", "communities"]
 
 
 # --------------------------------------------------------------------------------------------------
@@ -95,6 +104,11 @@ class _Graph:
     @property
     def k(self) -> int:
         return int(self.dept_names.size)
+
+    def keep(self, mask: np.ndarray) -> "_Graph":
+        """The same people with only the edges where ``mask`` is true."""
+        return _Graph(self.n, self.ids, self.dept, self.dept_names, self.u[mask], self.v[mask],
+                      self.weight[mask], self.n_rows[mask])
 
 
 def _people_index(people: pd.DataFrame) -> pd.Index:
@@ -217,7 +231,18 @@ def _departments_reached(g: _Graph) -> np.ndarray:
     return np.bincount(unique_ints(person * k + other) // k, minlength=g.n)
 
 
-def _department_table(g: _Graph) -> pd.DataFrame:
+def _volume_by_department(g: _Graph) -> tuple[np.ndarray, np.ndarray]:
+    """Per department: the weight of its edges inside it and of its edges with one end in it."""
+    du, dv = g.dept[g.u], g.dept[g.v]
+    inside = du == dv
+    w_in = np.bincount(du[inside], weights=g.weight[inside], minlength=g.k)
+    w_ext = (np.bincount(du[~inside], weights=g.weight[~inside], minlength=g.k)
+             + np.bincount(dv[~inside], weights=g.weight[~inside], minlength=g.k))
+    return w_in, w_ext
+
+
+def _department_table(g: _Graph, volume: _Graph | None = None) -> pd.DataFrame:
+    """Per-department ties of ``g``; the weight columns from ``volume`` (every message; default ``g``)."""
     k = g.k
     du, dv = g.dept[g.u], g.dept[g.v]
     inside = du == dv
@@ -225,9 +250,7 @@ def _department_table(g: _Graph) -> pd.DataFrame:
     internal = np.bincount(du[inside], minlength=k)
     external = np.bincount(du[~inside], minlength=k) + np.bincount(dv[~inside], minlength=k)
     degree_sum = 2 * internal + external
-    w_in = np.bincount(du[inside], weights=g.weight[inside], minlength=k)
-    w_ext = (np.bincount(du[~inside], weights=g.weight[~inside], minlength=k)
-             + np.bincount(dv[~inside], weights=g.weight[~inside], minlength=k))
+    w_in, w_ext = _volume_by_department(g if volume is None else volume)
     deg = _degrees(g)
     isolates = np.bincount(g.dept[deg == 0], minlength=k)
     spanners = np.bincount(g.dept[_departments_reached(g) >= 2], minlength=k)
@@ -248,6 +271,7 @@ def _department_table(g: _Graph) -> pd.DataFrame:
             "internal_weight": w_in,
             "external_weight": w_ext,
             "ei_index_weighted": _safe_div(w_ext - w_in, w_ext + w_in),
+            "external_message_share": _safe_div(w_ext, w_ext + w_in),
             "isolates": isolates.astype(np.int64),
             "boundary_spanners": spanners.astype(np.int64),
         },
@@ -448,7 +472,8 @@ def department_ties(people: pd.DataFrame, edges: pd.DataFrame) -> pd.DataFrame:
         One row per department, largest first: ``department``, ``size``, ``internal_ties`` (I_d),
         ``external_ties`` (E_d), ``degree_sum`` (D_d = 2 I_d + E_d), ``density``, ``ei_index``,
         ``ei_index_expected``, ``external_share``, ``internal_weight``, ``external_weight``,
-        ``ei_index_weighted``, ``isolates`` (members without ties) and ``boundary_spanners`` (members
+        ``ei_index_weighted``, ``external_message_share`` (``W_E,d / (W_E,d + W_I,d)``, the weights of its
+        edges), ``isolates`` (members without ties) and ``boundary_spanners`` (members
         with ties into at least two other departments). Undefined values are NaN. This table is
         not for display: pass it through :func:`orgkit.privacy.suppress_small_groups` first.
 
@@ -1065,6 +1090,313 @@ def silos(
 
 
 # --------------------------------------------------------------------------------------------------
+# Ties from a message log; volume; period; communities against departments
+# --------------------------------------------------------------------------------------------------
+def _evidence(communication: pd.DataFrame | None, repeated: bool) -> list[str]:
+    if communication is None or len(communication) == 0:
+        return []
+    out = []
+    if "timestamp" in communication.columns and communication["timestamp"].notna().any():
+        out.append("timestamps")
+    if repeated:
+        out.append("repeated_pairs")
+    if "weight" in communication.columns:
+        w = communication["weight"].to_numpy(dtype=np.float64, na_value=1.0)
+        if w.size and bool(np.all(w == np.round(w))) and bool((w >= 2).any()):
+            out.append("weights")
+    return out
+
+
+def message_log_evidence(communication: pd.DataFrame | None) -> list[str]:
+    """What shows that the communication rows are individual messages rather than one row per tie.
+
+    Parameters
+    ----------
+    communication : DataFrame or None
+        ``source_id``, ``target_id`` and optional ``weight`` and ``timestamp`` per row.
+
+    Returns
+    -------
+    list of str
+        In this order, those that hold: ``"timestamps"`` (a ``timestamp`` column with at least one
+        value), ``"repeated_pairs"`` (some sender-recipient pair, in that direction, has several rows)
+        and ``"weights"`` (every ``weight`` is a whole number and some are 2 or more: message counts).
+        Empty for a network-survey table (one row per named tie, each direction at most once,
+        no dates, weights absent or all 1) and for no rows.
+
+    Notes
+    -----
+    A message log and a survey of named ties need different tie rules: one e-mail is weak evidence of a
+    working relationship, one nomination is the relationship. :func:`analyze_communication` applies
+    ``communication.tie.min_messages`` only when this list is not empty (or when ``client.yml`` sets the
+    key), so a survey such as Krackhardt's advice network is read exactly as given. Self-rows are
+    ignored. A weight column of strengths (0.5, 2.5) is not read as message counts.
+
+    References
+    ----------
+    .. [1] Kossinets, G., & Watts, D. J. (2006). Empirical analysis of an evolving social network.
+       *Science*, 311(5757), 88-90. https://doi.org/10.1126/science.1116869
+
+    Examples
+    --------
+    >>> survey = pd.DataFrame({"source_id": ["a", "b"], "target_id": ["b", "a"]})
+    >>> message_log_evidence(survey)
+    []
+    >>> log = pd.DataFrame({"source_id": ["a", "a"], "target_id": ["b", "b"],
+    ...                     "timestamp": pd.to_datetime(["2024-01-02", "2024-01-05"])})
+    >>> message_log_evidence(log)
+    ['timestamps', 'repeated_pairs']
+    """
+    if communication is None or len(communication) == 0:
+        return []
+    s, t = communication["source_id"].astype("str"), communication["target_id"].astype("str")
+    rows = pd.DataFrame({"s": s, "t": t})[s != t]
+    return _evidence(communication, bool(rows.duplicated().any()))
+
+
+def _tie_mask(weight: np.ndarray, both_ways: np.ndarray, min_messages: float, reciprocated: bool) -> np.ndarray:
+    mask = weight >= min_messages - 1e-9
+    if reciprocated:
+        mask &= both_ways
+    return mask
+
+
+def select_ties(edges: pd.DataFrame, *, min_messages: int = 2, reciprocated: bool = False,
+                both_ways: Sequence[bool] | np.ndarray | None = None) -> pd.DataFrame:
+    """The pairs of an aggregated edge list that count as ties under a message threshold.
+
+    Parameters
+    ----------
+    edges : DataFrame
+        From :func:`build_edges`: ``u``, ``v``, ``weight`` (messages: the sum of the rows' weights, 1
+        per row by default) and ``n_rows``.
+    min_messages : int
+        A tie needs at least this many messages, both directions together (``communication.tie.
+        min_messages``, default 2).
+    reciprocated : bool
+        Also require a message in each direction (``communication.tie.reciprocated``).
+    both_ways : array of bool, optional
+        Per edge, whether rows run in both directions; required when ``reciprocated``.
+
+    Returns
+    -------
+    DataFrame
+        The rows of ``edges`` that are ties, in the same order.
+
+    Raises
+    ------
+    ConfigError
+        When ``reciprocated`` is asked without ``both_ways``, or ``min_messages < 1``.
+
+    Notes
+    -----
+    A pair is a tie when :math:`w_{uv} \\ge k` (and, if asked, both directions occur), with
+    :math:`w_{uv}` the messages between ``u`` and ``v``. ``k = 1`` without reciprocation keeps every
+    pair. The default ``k = 2`` drops one-off messages (a single copy, an announcement, a misdirected
+    mail) while keeping any pair that wrote twice; Kossinets and Watts (2006) ask for e-mail in both
+    directions within a window and Adamic and Adar (2005) for several e-mails each way, stricter rules
+    that suit long logs and can be set here.
+
+    References
+    ----------
+    .. [1] Kossinets, G., & Watts, D. J. (2006). https://doi.org/10.1126/science.1116869
+    .. [2] Adamic, L., & Adar, E. (2005). How to search a social network. *Social Networks*, 27(3),
+       187-203. https://doi.org/10.1016/j.socnet.2005.01.007
+
+    Examples
+    --------
+    >>> edges = pd.DataFrame({"u": ["a", "a"], "v": ["b", "c"], "weight": [3.0, 1.0], "n_rows": [3, 1]})
+    >>> select_ties(edges)["v"].tolist()
+    ['b']
+    """
+    if min_messages < 1:
+        raise ConfigError(f"min_messages must be at least 1. Got {min_messages!r} instead.")
+    if reciprocated and both_ways is None:
+        raise ConfigError("reciprocated ties need both_ways: per edge, whether rows run in both directions.")
+    w = edges["weight"].to_numpy(dtype=np.float64)
+    ways = np.ones(len(edges), dtype=bool) if both_ways is None else np.asarray(both_ways, dtype=bool)
+    return edges[_tie_mask(w, ways, min_messages, reciprocated)]
+
+
+def _volume(g: _Graph) -> dict[str, Any]:
+    du, dv = g.dept[g.u], g.dept[g.v]
+    inside = du == dv
+    w_in, w_ext = float(g.weight[inside].sum()), float(g.weight[~inside].sum())
+    total = w_in + w_ext
+    return {"messages": total, "internal_messages": w_in, "external_messages": w_ext,
+            "cross_department_message_share": w_ext / total if total > 0 else None,
+            "ei_index_weighted": ei_index(w_ext, w_in)}
+
+
+def message_volume(people: pd.DataFrame, communication: pd.DataFrame | None) -> dict[str, Any]:
+    """Messages inside and across departments, counted one by one (every row, no tie threshold).
+
+    Parameters
+    ----------
+    people : DataFrame
+        ``employee_id`` and ``department`` per person.
+    communication : DataFrame or None
+        ``source_id``, ``target_id`` and optional ``weight`` (messages per row, default 1).
+
+    Returns
+    -------
+    dict
+        ``messages`` (W, the sum of the weights), ``internal_messages`` (W_I, both people in one
+        department), ``external_messages`` (W_E), ``cross_department_message_share`` (W_E / W) and
+        ``ei_index_weighted`` ((W_E − W_I) / W). Shares are ``None`` without messages.
+
+    Notes
+    -----
+    .. math:: s_{msg} = \\frac{W_E}{W_E + W_I}, \\qquad EI_{msg} = \\frac{W_E - W_I}{W_E + W_I} = 2 s_{msg} - 1
+
+    The tie-based share counts each pair of people once whatever they exchanged; this one weighs each
+    pair by its traffic, so the two differ when contacts across departments are many but light (or few
+    but heavy). Rows naming unknown people and self-rows are left out.
+
+    References
+    ----------
+    .. [1] Krackhardt, D., & Stern, R. N. (1988). https://doi.org/10.2307/2786835
+
+    Examples
+    --------
+    >>> people = pd.DataFrame({"employee_id": list("abc"), "department": list("XXY")})
+    >>> rows = pd.DataFrame({"source_id": ["a", "a", "b", "a"], "target_id": ["b", "b", "a", "c"]})
+    >>> message_volume(people, rows)["cross_department_message_share"]
+    0.25
+    """
+    return _volume(_graph_from_communication(people, communication))
+
+
+def period_covered(communication: pd.DataFrame | None, people: int, messages: float | None = None) -> dict[str, Any]:
+    """The dates a message log covers and its traffic per person and week.
+
+    Parameters
+    ----------
+    communication : DataFrame or None
+        With a ``timestamp`` column (``datetime64``); other rows count but have no date.
+    people : int
+        Headcount (everyone in people, with or without messages).
+    messages : float, optional
+        Messages in the log (default: the sum of ``weight``, or the number of rows).
+
+    Returns
+    -------
+    dict
+        ``period_start`` and ``period_end`` (ISO dates of the first and last timestamp),
+        ``period_days`` (days between them, fractional), ``period_months`` (days / 30.44) and
+        ``messages_per_person_week`` (messages / people / (days / 7)). Every value is ``None`` without
+        dates; the rate is ``None`` when the period is shorter than a day or there is nobody.
+
+    Notes
+    -----
+    .. math:: r = \\frac{W}{n \\cdot d / 7}
+
+    with ``W`` messages, ``n`` people and ``d`` days from the first to the last timestamp. The rate
+    averages over everyone, those who sent nothing included; it says how much of people's work the log
+    can show (a few messages a week is a thin record of how a company works).
+
+    Examples
+    --------
+    >>> rows = pd.DataFrame({"timestamp": pd.to_datetime(["2010-01-01", "2010-01-15"])})
+    >>> period_covered(rows, people=2)["messages_per_person_week"]
+    0.5
+    """
+    out: dict[str, Any] = {"period_start": None, "period_end": None, "period_days": None, "period_months": None,
+                           "messages_per_person_week": None}
+    if communication is None or "timestamp" not in communication.columns or len(communication) == 0:
+        return out
+    ts = pd.to_datetime(communication["timestamp"], errors="coerce")
+    first, last = ts.min(), ts.max()
+    if pd.isna(first):
+        return out
+    if messages is None:
+        messages = (float(communication["weight"].fillna(1.0).sum()) if "weight" in communication.columns
+                    else float(len(communication)))
+    days = (last - first).total_seconds() / 86400.0
+    out.update(period_start=first.date().isoformat(), period_end=last.date().isoformat(), period_days=days,
+               period_months=days / (365.25 / 12))
+    if days >= 1 and people > 0:
+        out["messages_per_person_week"] = float(messages) / people / (days / 7.0)
+    return out
+
+
+def _community_table(g: _Graph, labels: np.ndarray) -> pd.DataFrame:
+    """Per department (every one, nothing suppressed): people with ties, main-community share, communities."""
+    has = labels >= 0
+    size = np.bincount(g.dept, minlength=g.k)
+    connected = np.bincount(g.dept[has], minlength=g.k)
+    n_comm = int(labels[has].max()) + 1 if has.any() else 0
+    if n_comm:
+        pair = np.bincount(g.dept[has] * n_comm + labels[has], minlength=g.k * n_comm).reshape(g.k, n_comm)
+        main = pair.max(axis=1)
+        spanned = (pair > 0).sum(axis=1)
+    else:
+        main = np.zeros(g.k, dtype=np.int64)
+        spanned = np.zeros(g.k, dtype=np.int64)
+    table = pd.DataFrame({
+        "department": pd.Series(g.dept_names, dtype="str"),
+        "size": size.astype(np.int64),
+        "people_with_ties": connected.astype(np.int64),
+        "main_community_share": _safe_div(main, connected),
+        "communities": spanned.astype(np.int64),
+    }, columns=_COMMUNITY_COLUMNS)
+    order = np.lexsort((np.arange(g.k), -size))
+    return table.iloc[order].reset_index(drop=True)
+
+
+def department_communities(people: pd.DataFrame, communities: pd.Series | Sequence[Any]) -> pd.DataFrame:
+    """How each department splits across detected communities.
+
+    Parameters
+    ----------
+    people : DataFrame
+        ``employee_id`` and ``department`` per person.
+    communities : Series or array-like
+        One community label per person (aligned with ``people``'s rows; missing for people without
+        ties), e.g. :func:`detect_communities`.
+
+    Returns
+    -------
+    DataFrame
+        One row per department, largest first: ``department``, ``size``, ``people_with_ties``
+        (members with a community), ``main_community_share`` (the largest share of those members that
+        one community holds; NaN when none has ties) and ``communities`` (how many communities its
+        members are spread over). Not for display: suppress small departments first.
+
+    Notes
+    -----
+    With :math:`c_{dk}` the members of department ``d`` in community ``k`` and :math:`c_d = \\sum_k c_{dk}`:
+
+    .. math:: main_d = \\max_k c_{dk} / c_d, \\qquad span_d = |\\{k : c_{dk} > 0\\}|
+
+    A department whose people form one community has ``main = 1`` and ``span = 1``; one spread evenly
+    over four has 0.25 and 4. Together with the normalised mutual information of the two partitions
+    (:func:`normalized_mutual_information`) it shows where the informal groups follow the org chart.
+    One :func:`numpy.bincount` over department x community codes.
+
+    References
+    ----------
+    .. [1] Krackhardt, D., & Hanson, J. R. (1993). Informal networks: the company behind the chart.
+       *Harvard Business Review*, 71(4), 104-111.
+
+    Examples
+    --------
+    >>> people = pd.DataFrame({"employee_id": list("abcde"), "department": list("XXXYY")})
+    >>> department_communities(people, [0, 0, 1, 1, None])[["department", "main_community_share", "communities"]]
+      department  main_community_share  communities
+    0          X              0.666667            2
+    1          Y              1.000000            1
+    """
+    index = _people_index(people)
+    dept, names = _departments(people)
+    labels = pd.Series(np.asarray(communities, dtype=object))
+    codes, _ = pd.factorize(labels, sort=True)
+    empty = np.zeros(0, dtype=np.int64)
+    g = _Graph(len(index), people["employee_id"], dept, names, empty, empty, np.zeros(0), empty)
+    return _community_table(g, codes.astype(np.int64))
+
+
+# --------------------------------------------------------------------------------------------------
 # The analysis
 # --------------------------------------------------------------------------------------------------
 @dataclass
@@ -1091,7 +1423,12 @@ class CommunicationResult:
     silos : DataFrame
         The silo departments (see :func:`silos`).
     edges : DataFrame
-        The aggregated undirected edge list (:func:`build_edges`), for plots.
+        The ties (:func:`build_edges` under the tie rule, see :func:`select_ties`), for plots.
+    communities : DataFrame
+        How departments split across the detected communities (:func:`department_communities`), for
+        display: only departments of at least ``min_group_size`` people, not hidden by complementary
+        suppression, with at least ``min_group_size`` people with ties; empty when communities were not
+        detected.
     timings : dict
         Seconds spent per step (for logs and benchmarks).
     """
@@ -1106,6 +1443,7 @@ class CommunicationResult:
     brokers: pd.DataFrame = field(default_factory=pd.DataFrame)
     silos: pd.DataFrame = field(default_factory=pd.DataFrame)
     edges: pd.DataFrame = field(default_factory=pd.DataFrame)
+    communities: pd.DataFrame = field(default_factory=pd.DataFrame)
     timings: dict[str, float] = field(default_factory=dict)
 
     @property
@@ -1210,7 +1548,15 @@ def analyze_communication(
     Returns
     -------
     CommunicationResult
-        ``metrics`` holds (JSON-safe): ``available``, ``people``, ``edges``, ``rows``, ``density``,
+        ``metrics`` holds (JSON-safe): the tie rule used (``tie_basis``, ``tie_evidence``,
+        ``tie_rule_source``, ``tie_min_messages``, ``tie_threshold_waived``, ``pairs_left_out_if_applied``,
+        ``tie_reciprocated``, ``pairs``, ``pairs_below_threshold``, ``messages_below_threshold``), the
+        message figures (``messages``, ``cross_department_share`` on ties beside
+        ``cross_department_message_share`` on messages, ``bases_disagree``), the period (``period_start``,
+        ``period_end``, ``period_days``, ``period_months``, ``messages_per_person_week``), formal against
+        informal (``reporting_lines_without_tie``, ``reporting_lines_without_messages``,
+        ``communities_large``, ``community_departments``, ``community_departments_hidden``) and
+        ``available``, ``people``, ``edges``, ``rows``, ``density``,
         ``isolates``, ``isolate_share``, ``largest_component_share``, ``ei_index``,
         ``ei_index_expected``, ``ei_index_weighted``, ``modularity``, ``reciprocity``,
         ``reporting_lines``, ``ties_along_reporting_lines``, ``reporting_lines_with_tie``,
@@ -1224,6 +1570,18 @@ def analyze_communication(
 
     Notes
     -----
+    **Ties.** When the rows are a message log (:func:`message_log_evidence`: dates, repeated
+    sender-recipient pairs or message counts), a tie is ``communication.tie.min_messages`` (default 2)
+    messages or more between two people, both directions together, and with
+    ``communication.tie.reciprocated`` at least one each way (:func:`select_ties`). A table of named ties
+    (one row per nomination, a network survey such as Krackhardt's) is read as given unless the client
+    sets the count. When the default count would leave out more than
+    ``communication.tie.max_left_out_share`` of the pairs in contact, the log is too thin for one message to
+    be noise and every pair counts (``tie_threshold_waived``). Everything but the message figures uses the
+    ties; the message figures, the weighted matrix and ``ei_index_weighted`` count every message, and
+    ``reciprocity`` reads the rows. ``bases_disagree`` when the tie and message shares crossing departments
+    differ by ``communication.basis.gap_min`` or more.
+
     Definitions are those of :func:`density`, :func:`ei_index`, :func:`expected_ei_index`,
     :func:`department_ties`, :func:`modularity` (department partition), :func:`reciprocity`,
     :func:`brokers`, :func:`formal_informal_overlap` and :func:`silos`. ``community_department_nmi``
@@ -1259,6 +1617,7 @@ def analyze_communication(
     .. [1] Krackhardt, D., & Stern, R. N. (1988). https://doi.org/10.2307/2786835
     .. [2] Newman, M. E. J. (2006). https://doi.org/10.1073/pnas.0601602103
     .. [3] Brandes, U. (2001). https://doi.org/10.1080/0022250X.2001.9990249
+    .. [4] Kossinets, G., & Watts, D. J. (2006). https://doi.org/10.1126/science.1116869
 
     Examples
     --------
@@ -1301,27 +1660,52 @@ def analyze_communication(
 
     people = client.people
     comm = client.communication
-    g, directions = _build(people, comm, "source_id", "target_id", "communication")
+    everything, directions = _build(people, comm, "source_id", "target_id", "communication")
+    evidence = _evidence(comm, bool((everything.n_rows > directions.sum(axis=1)).any()))
+    tie_keys = ("communication.tie.min_messages", "communication.tie.reciprocated")
+    by_client = any(k in th.overridden for k in tie_keys)
+    basis = "messages" if evidence else "rows"
+    min_messages = int(th["communication.tie.min_messages"])
+    if not evidence and "communication.tie.min_messages" not in th.overridden:
+        min_messages = 1  # one row per named tie (a network survey): read as given
+    reciprocated = bool(th["communication.tie.reciprocated"])
+    is_tie = _tie_mask(everything.weight, directions.all(axis=1), min_messages, reciprocated)
+    waived, would_leave = False, None
+    if (min_messages > 1 and "communication.tie.min_messages" not in th.overridden and everything.m
+            and (~is_tie).sum() > th["communication.tie.max_left_out_share"] * everything.m):
+        # a thin log (most pairs wrote once): one-offs are most of the evidence, not noise
+        waived, min_messages, would_leave = True, 1, int((~is_tie).sum())
+        is_tie = _tie_mask(everything.weight, directions.all(axis=1), min_messages, reciprocated)
+    g = everything if is_tie.all() else everything.keep(is_tie)
     edges = _edges_frame(g)
     lap("edges")
 
-    table = _department_table(g)
+    table = _department_table(g, volume=everything)
     du, dv = g.dept[g.u], g.dept[g.v]
     inside = du == dv
     internal, external = int(inside.sum()), int((~inside).sum())
-    w_in, w_ext = float(g.weight[inside].sum()), float(g.weight[~inside].sum())
+    volume = _volume(everything)
     deg = _degrees(g)
     isolates = int((deg == 0).sum())
     lap("departments")
 
-    # Ordered pairs present: one or two per edge; reciprocated: both directions present.
+    # Ordered pairs present in the rows (every pair, ties or not): one or two per pair; reciprocated:
+    # both directions present. A property of the data, not of the tie rule.
     n_ordered = int(directions.sum())
     recip = 2 * int(directions.all(axis=1).sum()) / n_ordered if n_ordered else None
     lap("reciprocity")
 
     overlap = _reporting_overlap(g, people)
+    if overlap["reporting_lines"] is not None:
+        overlap["reporting_lines_without_tie"] = overlap["reporting_lines"] - overlap["ties_on_reporting_lines"]
+        silent = None
+        if basis == "messages":
+            silent = overlap["reporting_lines"] - _reporting_overlap(everything, people)["ties_on_reporting_lines"]
+        overlap["reporting_lines_without_messages"] = silent
+    else:
+        overlap["reporting_lines_without_tie"] = None
+        overlap["reporting_lines_without_messages"] = None
     lap("reporting_lines")
-
     k = betweenness_sample_size(g.n, g.m) if betweenness_sample is None else betweenness_sample
     method = "none" if g.m == 0 else "skipped" if g.m > max_community_edges else "louvain"
     if method == "skipped":
@@ -1349,13 +1733,17 @@ def analyze_communication(
 
     nmi: float | None = None
     n_communities: int | None = None
+    n_large: int | None = None
+    by_community = _community_table(g, np.full(g.n, -1, dtype=np.int64)).iloc[0:0]
     if method == "louvain":
         labels = louvain.result() if louvain is not None else None
         if labels is None:
             labels = _communities(g, seed)
         has = labels >= 0
         n_communities = int(unique_ints(labels[has]).size)
+        n_large = int((np.bincount(labels[has]) >= min_size).sum()) if has.any() else 0
         nmi = normalized_mutual_information(labels[has], g.dept[has])
+        by_community = _community_table(g, labels)
     lap("communities")
 
     silo_table = silos(table, min_group_size=min_size, margin=silo_margin,
@@ -1369,7 +1757,12 @@ def analyze_communication(
     silo_names -= hidden
     matrix = _matrix(g, "density", min_size, OTHER_GROUP)
     matrix_ties = _matrix(g, "ties", min_size, OTHER_GROUP)
-    matrix_weighted = _matrix(g, "weight", min_size, OTHER_GROUP)
+    matrix_weighted = _matrix(everything, "weight", min_size, OTHER_GROUP)
+    # communities per department: visible departments whose people with ties are enough to show a share
+    shown = ~by_community["department"].isin(hidden) & (by_community["size"] >= min_size) & (
+        by_community["people_with_ties"] >= min_size)
+    community_hidden = int((~shown).sum()) if method == "louvain" else None
+    by_community = by_community[shown].reset_index(drop=True)
     lap("tables")
 
     departments: dict[str, Any] = {}
@@ -1382,11 +1775,30 @@ def analyze_communication(
                 "ei_index_expected": row.ei_index_expected, "external_share": row.external_share,
                 "ei_index_weighted": row.ei_index_weighted, "internal_ties": row.internal_ties,
                 "external_ties": row.external_ties, "silo": bool(row.silo), "suppressed": False,
+                "external_message_share": row.external_message_share if basis == "messages" else None,
             }
+    messages = volume["messages"]
+    tie_share = external / (external + internal) if g.m else None
+    message_share = volume["cross_department_message_share"] if basis == "messages" else None
+    disagree = None
+    if tie_share is not None and message_share is not None:
+        disagree = bool(abs(tie_share - message_share) >= th["communication.basis.gap_min"] - 1e-12)
+    period = period_covered(comm, g.n, messages)
     metrics: dict[str, Any] = {
         "available": True,
         "people": g.n,
         "rows": int(len(comm)),
+        "messages": messages,
+        "tie_basis": basis,
+        "tie_evidence": evidence,
+        "tie_rule_source": "client.yml" if by_client else "default",
+        "tie_min_messages": min_messages,
+        "tie_threshold_waived": waived,
+        "pairs_left_out_if_applied": would_leave,
+        "tie_reciprocated": reciprocated,
+        "pairs": everything.m,
+        "pairs_below_threshold": everything.m - g.m,
+        "messages_below_threshold": float(everything.weight[~is_tie].sum()),
         "edges": g.m,
         "density": density(g.n, g.m),
         "isolates": isolates,
@@ -1394,13 +1806,23 @@ def analyze_communication(
         "largest_component_share": _largest_component_share(g),
         "ei_index": ei_index(external, internal),
         "ei_index_expected": expected_ei_index(np.bincount(g.dept, minlength=g.k)),
-        "ei_index_weighted": ei_index(w_ext, w_in),
+        "ei_index_weighted": volume["ei_index_weighted"],
+        "cross_department_share": tie_share,
+        "cross_department_message_share": message_share,
+        "bases_disagree": disagree,
+        **period,
         "modularity": modularity(table["internal_ties"].to_numpy(), table["degree_sum"].to_numpy(), g.m),
         "reciprocity": recip,
         **overlap,
         "communities": n_communities,
         "communities_method": method,
         "community_department_nmi": nmi,
+        "communities_large": n_large,
+        "community_departments": {
+            row.department: {"people_with_ties": row.people_with_ties,
+                             "main_community_share": row.main_community_share, "communities": row.communities}
+            for row in by_community.itertuples(index=False)},
+        "community_departments_hidden": community_hidden,
         "silos": sorted(silo_names),
         "departments": departments,
         "brokers": broker_table[["employee_id", "department", "betweenness", "departments_reached"]]
@@ -1425,5 +1847,6 @@ def analyze_communication(
         brokers=broker_table,
         silos=silo_table[~silo_table["department"].isin(hidden)].reset_index(drop=True),
         edges=edges,
+        communities=by_community,
         timings=timings,
     )

@@ -272,6 +272,7 @@ def plot_ei_index(
     *,
     language: str = "en",
     max_departments: int = 25,
+    messages: bool = False,
     ax: Axes | None = None,
 ) -> Figure:
     """E-I index per department against its random-mixing baseline; silos in red.
@@ -279,9 +280,12 @@ def plot_ei_index(
     Parameters
     ----------
     departments : DataFrame
-        ``department``, ``size``, ``ei_index``, ``ei_index_expected`` and optionally ``silo`` and
-        ``suppressed`` (suppressed rows are not drawn).
+        ``department``, ``size``, ``ei_index``, ``ei_index_expected`` and optionally ``silo``,
+        ``ei_index_weighted`` and ``suppressed`` (suppressed rows are not drawn).
     language : {"en", "zh"}
+    messages : bool
+        Also draw each department's E-I on messages (``ei_index_weighted``, every message counted) as a
+        ring beside the dot of its ties.
     max_departments : int
         The largest departments drawn.
     ax : Axes, optional
@@ -314,7 +318,10 @@ def plot_ei_index(
         ax.hlines(y, np.minimum(obs, exp), np.maximum(obs, exp), color="#c3c9d1", lw=2, zorder=1)
         ax.scatter(exp, y, marker="|", s=160, color="#5f6b7a", zorder=2, label=t("figure.expected", language))
         ax.scatter(obs, y, s=42, color=np.where(silo, STATUS_COLORS["red"], "#2b5d8a"), zorder=3,
-                   label=t("figure.observed", language))
+                   label=t("figure.ei_ties" if messages else "figure.observed", language))
+        if messages and "ei_index_weighted" in d.columns:
+            ax.scatter(d["ei_index_weighted"].to_numpy(dtype=float), y, s=56, facecolors="none",
+                       edgecolors="#2b5d8a", linewidths=1.2, zorder=4, label=t("figure.ei_messages", language))
         names = [t("figure.silo_name", language, name=truncate(_other(str(n), language), 30)) if s
                  else truncate(_other(str(n), language), 30) for n, s in zip(d["department"], silo)]
         ax.set_yticks(y, names)
@@ -324,5 +331,5 @@ def plot_ei_index(
         ax.axvline(0, color="#9aa5b1", lw=0.8, ls=":")
         ax.set_xlim(-1.05, 1.05)
         ax.set_xlabel(t("figure.ei_index", language))
-        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=2)
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=3 if messages else 2)
     return fig

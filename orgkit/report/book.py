@@ -530,19 +530,156 @@ class ReportBook:
         c = self.assessment.communication
         if not self._available("communication") or c.departments.empty:
             return self._empty()
-        fig = plot_ei_index(c.departments, language=self.language)
+        by_messages = c.metrics.get("tie_basis") == "messages"
+        fig = plot_ei_index(c.departments, language=self.language, messages=by_messages)
         notes = [f.text(self.language) for f in self.findings if f.key in ("silo", "openness", "no_silos", "isolates")]
         d = c.departments.copy()
         d["silo"] = d["silo"].map(lambda v: "" if pd.isna(v) else (self._t("word.yes") if v else ""))
-        tbl = table(d, {"department": self._t("column.department"), "size": self._t("column.size"),
-                        "density": self._t("column.density"), "ei_index": self._t("column.ei"),
-                        "ei_index_expected": self._t("column.ei_expected"), "external_share": self._t("column.external_share"),
-                        "silo": self._t("column.silo")},
-                    formats={"density": ".2", "ei_index": ".2", "ei_index_expected": ".2", "external_share": "percent"},
+        columns = {"department": self._t("column.department"), "size": self._t("column.size"),
+                   "density": self._t("column.density"), "ei_index": self._t("column.ei"),
+                   "ei_index_expected": self._t("column.ei_expected"), "external_share": self._t("column.external_share"),
+                   "silo": self._t("column.silo")}
+        if c.metrics.get("tie_basis") == "messages":  # the message figure beside the tie figure
+            columns = {**{k: v for k, v in columns.items() if k != "silo"},
+                       "external_message_share": self._t("column.external_message_share"), "silo": columns["silo"]}
+        from orgkit import formatting
+
+        tbl = table(d, columns,
+                    formats={"density": ".2", "ei_index": formatting.signed, "ei_index_expected": formatting.signed,
+                             "external_share": "percent", "external_message_share": "percent"},
                     min_group_size=self.min_group_size, language=self.language)
-        return (subheading(self._t("heading.ei"), "ei-index") + self._figure(fig, "ei_index", self._t("caption.ei"))
+        caption = self._t("caption.ei_messages" if by_messages else "caption.ei")
+        return (subheading(self._t("heading.ei"), "ei-index") + self._figure(fig, "ei_index", caption)
                 + interpretation(self._t("interpret.ei", max_external=self.assessment.thresholds.text(
                     "communication.silo.max_external_share")), *notes) + tbl)
+
+    def communication_basis(self) -> "HTML":
+        """What a tie is in this data, the period the messages cover, and the tie figures beside the message ones.
+
+        A message log (dates, repeated sender-recipient pairs or message counts) gets the tie rule used and
+        the pairs it left out, the first and last date, the traffic per person and week, and a table of
+        the share crossing departments and the E-I index counted on ties and on messages, with the finding
+        that says whether the two agree. A table of named ties (a network survey) gets one sentence saying
+        each row is read as a tie.
+        """
+        from orgkit.report.blocks import fmt_number, interpretation, paragraphs, subheading, table
+
+        c = self.assessment.communication
+        if not self._available("communication"):
+            return self._empty()
+        m, th = c.metrics, self.assessment.thresholds
+        head = subheading(self._t("heading.communication_basis"), "communication-basis")
+        if m.get("tie_basis") != "messages":
+            rule = "basis.rule.rows_reciprocated" if m.get("tie_reciprocated") else "basis.rule.rows"
+            texts = [self._t(rule)] + ([self._t("basis.set_for_client")] if m.get("tie_rule_source") == "client.yml"
+                                       else [])
+            return head + paragraphs(" ".join(texts) if self.language == "en" else "".join(texts))
+
+        from orgkit import formatting
+
+        pct, signed = formatting.percent, formatting.signed
+
+        evidence = self._t("list.separator").join(self._t(f"basis.evidence.{e}") for e in m["tie_evidence"])
+        texts = [self._t("basis.evidence", evidence=evidence)]
+        pairs, left = int(m["pairs"]), int(m["pairs_below_threshold"])
+        values = {"min": int(m["tie_min_messages"]), "pairs": fmt_number(pairs), "n": fmt_number(left),
+                  "share_out": pct(left / pairs if pairs else None),
+                  "messages_out": fmt_number(m.get("messages_below_threshold"), 0)}
+        if m.get("tie_threshold_waived"):
+            would = int(m.get("pairs_left_out_if_applied") or 0)
+            texts.append(self._t("basis.rule.waived", min=int(th["communication.tie.min_messages"]),
+                                 pairs=fmt_number(pairs), pairs_out=fmt_number(would),
+                                 share_out=pct(would / pairs if pairs else None)))
+        elif m.get("tie_reciprocated"):
+            texts.append(self._tn("basis.rule.reciprocated", left, **values))
+        elif values["min"] <= 1:
+            texts.append(self._t("basis.rule.any"))
+        else:
+            texts.append(self._tn("basis.rule.messages", left, **values))
+        if m.get("tie_rule_source") == "client.yml":
+            texts.append(self._t("basis.set_for_client"))
+        if m.get("period_start"):
+            months = float(m.get("period_months") or 0.0)
+            texts.append(self._t("basis.period", start=m["period_start"], end=m["period_end"],
+                                 months=fmt_number(round(months) if months >= 2 else round(months, 1)),
+                                 messages=fmt_number(m.get("messages"), 0),
+                                 per_week=fmt_number(m.get("messages_per_person_week"), 1)))
+        else:
+            texts.append(self._t("basis.no_period"))
+        joined = " ".join(texts) if self.language == "en" else "".join(texts)
+        exp = m.get("ei_index_expected")
+        rows = pd.DataFrame({
+            "measure": [self._t("basis.row.count"), self._t("basis.row.cross"), self._t("basis.row.ei"),
+                        self._t("basis.row.expected")],
+            "ties": [fmt_number(m.get("edges")), pct(m.get("cross_department_share")), signed(m.get("ei_index")),
+                     signed(exp)],
+            "messages": [fmt_number(m.get("messages"), 0), pct(m.get("cross_department_message_share")),
+                         signed(m.get("ei_index_weighted")), signed(exp)],
+        }, dtype="str")
+        tbl = table(rows, {"measure": self._t("column.measure"), "ties": self._t("column.by_ties"),
+                           "messages": self._t("column.by_messages")}, language=self.language)
+        keys = ("volume_inward", "volume_outward")
+        notes = [f.text(self.language) for key in keys for f in self.findings
+                 if f.area == "communication" and f.key == key]
+        tie_share, msg_share = m.get("cross_department_share"), m.get("cross_department_message_share")
+        if m.get("bases_disagree") is False:
+            notes.insert(0, self._t("basis.agree", ties=pct(tie_share), messages=pct(msg_share),
+                                    gap=f"{round(100 * th['communication.basis.gap_min'], 1):g}"))
+        notes.append(self._t("basis.findings"))
+        return head + paragraphs(joined) + tbl + interpretation(*notes)
+
+    def formal_informal(self) -> "HTML":
+        """Formal against informal structure: reporting lines without a tie, and departments across communities.
+
+        The share of reporting lines (manager and direct report) that carry no communication tie (and, in a
+        message log, no message at all); how each department's people split over the detected communities
+        (share in its main community, communities spanned) with the normalised mutual information of the two
+        partitions in plain words. Departments under the minimum group size, or with fewer people with ties,
+        are left out and counted; communities are never listed as groups.
+        """
+        from orgkit import formatting
+        from orgkit.areas.communication import MAX_COMMUNITY_EDGES
+        from orgkit.report.blocks import fmt_number, interpretation, paragraphs, subheading, table
+
+        c = self.assessment.communication
+        if not self._available("communication"):
+            return self._empty()
+        m, th = c.metrics, self.assessment.thresholds
+        head = subheading(self._t("heading.formal_informal"), "formal-informal")
+        lines = m.get("reporting_lines")
+        texts = []
+        if not lines:
+            texts.append(self._t("formal.no_hierarchy"))
+        else:
+            without = int(m.get("reporting_lines_without_tie") or 0)
+            texts.append(self._tn("formal.lines", without, n=fmt_number(without), lines=fmt_number(lines),
+                                  share=fmt_number(without / lines, percent=True)))
+            silent = m.get("reporting_lines_without_messages")
+            if silent and silent != without:  # a threshold above one message: some lines have a few messages
+                texts.append(self._tn("formal.lines_silent", int(silent), n=fmt_number(silent)))
+        out = head + paragraphs(" ".join(texts) if self.language == "en" else "".join(texts))
+        method = m.get("communities_method")
+        if method == "skipped":
+            return out + interpretation(self._t("formal.skipped", max=fmt_number(MAX_COMMUNITY_EDGES)))
+        if method != "louvain":
+            return out
+        n_comm = int(m.get("communities") or 0)
+        intro = self._tn("formal.communities", n_comm, n=fmt_number(n_comm),
+                         large=fmt_number(m.get("communities_large")), k=self.min_group_size)
+        nmi = m.get("community_department_nmi")
+        notes = []
+        if nmi is not None:
+            band = ("follows" if nmi >= th["communication.nmi.follows_min"] else
+                    "across" if nmi < th["communication.nmi.across_below"] else "partly")
+            notes.append(self._t(f"formal.nmi.{band}", nmi=formatting.decimals(nmi, 2)))
+        hidden = int(m.get("community_departments_hidden") or 0)
+        note = self._tn("formal.hidden", hidden, n=hidden, k=self.min_group_size) if hidden else None
+        tbl = table(c.communities, {"department": self._t("column.department"),
+                                    "people_with_ties": self._t("column.people_with_ties"),
+                                    "main_community_share": self._t("column.main_community"),
+                                    "communities": self._t("column.communities_spanned")},
+                    formats={"main_community_share": "percent"}, language=self.language, note=note)
+        return out + paragraphs(intro) + tbl + interpretation(*notes)
 
     def brokers(self) -> "HTML":
         """The people most often between others (ids or roles, never names unless allowed)."""
