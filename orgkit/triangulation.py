@@ -615,7 +615,8 @@ def span_answers(assessment: Any) -> pd.DataFrame:
     shown. Privacy: a band with fewer than ``min_group_size`` respondents is suppressed, and
     :func:`orgkit.privacy.complementary_suppression` over the bands and the unlinked group hides more
     so that no band (nor the unlinked people, e.g. the head of the organisation) can be recovered from
-    the organisation-wide numbers; a cell with ``n`` below ``min_group_size`` is suppressed too.
+    the organisation-wide numbers; a cell with ``n`` below ``min_group_size`` is suppressed too, and the
+    same complementary rule is applied per dimension on the cells' ``n``.
     """
     from orgkit.areas.survey import resolve_items, score_respondents
 
@@ -665,6 +666,15 @@ def span_answers(assessment: Any) -> pd.DataFrame:
     out["respondents"] = out["band"].map(sizes).astype("float64")
     out["managers"] = out["band"].map(mgr.groupby(band).nunique()).fillna(0).astype("float64")
     out["suppressed"] = out["band"].map(hidden).astype(bool) | (out["n"] < mgs)
+    # per dimension too: the unlinked respondents and every cell hidden so far must not be recoverable
+    unlinked_n = long[long["band"] == "unlinked"].groupby("dimension")["score"].count()
+    for dim in dims:
+        at = (out["dimension"] == dim).to_numpy()
+        n = pd.Series(out.loc[at, "n"].to_numpy(), index=bands)
+        n["unlinked"] = float(unlinked_n.get(dim, 0))
+        primary = pd.Series(out.loc[at, "suppressed"].to_numpy(), index=bands)
+        primary["unlinked"] = True
+        out.loc[at, "suppressed"] = complementary_suppression(n, primary, mgs)[bands].to_numpy()
     blank = out["suppressed"]
     out.loc[blank, ["respondents", "managers", "n", "mean", "favourable"]] = np.nan
     return out[columns]

@@ -395,3 +395,18 @@ def test_silos_without_communication_data_are_not_assessed_but_the_survey_side_i
     assert (org[0].survey.value, org[0].survey.n, org[0].survey.verdict) == (2.0, 2, "poor")
     assert org[0].measured.reason_key == "no_communication" and org[0].reason == "no communication data"
     assert "no communication data" in ReportBook(a.client).triangulation().markup
+
+
+def test_span_cells_answered_by_few_are_hidden_with_their_complement():
+    """Healthy team of 5 and wide team of 13 answer role clarity; only 3 of the wide team answer growth."""
+    sales, wide = [f"s{i}" for i in range(2, 7)], [f"w{i}" for i in range(2, 15)]
+    people = pd.DataFrame({"employee_id": ["c0", "s1", "w1", *sales, *wide],
+                           "department": ["Exec", "Sales", "Support"] + ["Sales"] * 5 + ["Support"] * 13,
+                           "manager_id": [None, "c0", "c0"] + ["s1"] * 5 + ["w1"] * 13})
+    growth = [4] * 5 + [2] * 3 + [None] * 10
+    survey = pd.DataFrame({"respondent_id": sales + wide, "department": ["Sales"] * 5 + ["Support"] * 13,
+                           "rc1": [4] * 18, "gi1": pd.array(growth, dtype="Int64")})
+    bands = span_answers(assess(orgkit.from_frames(people, survey=survey, settings={"name": "t", "min_group_size": 5})))
+    shown = bands.loc[~bands["suppressed"], ["band", "dimension"]].values.tolist()
+    # growth: the wide cell (3) is hidden, so the healthy cell (5) would give it away as total - healthy
+    assert sorted(shown) == [["healthy", "role_clarity"], ["wide", "role_clarity"]]
