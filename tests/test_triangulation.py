@@ -410,3 +410,13 @@ def test_span_cells_answered_by_few_are_hidden_with_their_complement():
     shown = bands.loc[~bands["suppressed"], ["band", "dimension"]].values.tolist()
     # growth: the wide cell (3) is hidden, so the healthy cell (5) would give it away as total - healthy
     assert sorted(shown) == [["healthy", "role_clarity"], ["wide", "role_clarity"]]
+
+
+def test_the_clients_thresholds_decide_the_verdicts():
+    # 1 day to decide is fast by default (amber from 7); with amber from 0.5 and red from 0.8 it is slow
+    client = _client(records="fast", survey=2)
+    strict = orgkit.from_frames(client.people, decisions=_decisions(1, "s1"), survey=_survey(2), settings={
+        "name": "t", "min_group_size": 5,
+        "thresholds": {"decisions.latency_days_median.amber": 0.5, "decisions.latency_days_median.red": 0.8}})
+    assert _speed(derive_findings(assess(client))).key == "speed_felt_slow"
+    assert _speed(derive_findings(assess(strict))).key == "speed_agree_slow"

@@ -983,7 +983,7 @@ class ReportBook:
         labels = DIMENSION_LABELS.get(self.language, {})
 
         def dim(code: str | None) -> str:
-            return (labels.get(code or "", code or "")).lower() if self.language == "en" else labels.get(code or "", code or "")
+            return labels.get(code or "", code or "").lower()  # inside a sentence (Chinese has no case)
 
         def pct(v: Any) -> str:
             return fmt_number(v, percent=True)
