@@ -973,7 +973,7 @@ class ReportBook:
         the spans of control, and whether they agree (:mod:`orgkit.triangulation`)."""
         from orgkit.report.blocks import fmt_number, interpretation, subheading, table
         from orgkit.areas.survey import DIMENSION_LABELS
-        from orgkit.triangulation import triangulate
+        from orgkit.triangulation import AGREEMENTS, triangulate
 
         s = self.assessment.survey
         if not s.available:
@@ -1026,8 +1026,7 @@ class ReportBook:
             return self._tn("triangulation.value.span", int(side.value), count=int(side.value),
                             band=band_word(str(c.unit)))
 
-        order = {a: i for i, a in enumerate(("agree_poor", "felt_only", "measured_only", "partial", "agree_good",
-                                             "not_assessed"))}
+        order = {a: i for i, a in enumerate(AGREEMENTS)}  # strongest sign of a problem first
         chosen = []
         for c in tri.select("speed", "organisation"):
             key = "speed_latency" if c.measured.measure == "latency_days_median" else "speed_escalation"
