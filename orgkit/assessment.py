@@ -31,7 +31,7 @@ from orgkit.areas.survey import SurveyResult, analyze_survey
 from orgkit.thresholds import DEFAULTS, REGISTRY, Thresholds
 
 __all__ = ["Assessment", "assess", "write_metrics", "thresholds_block", "to_jsonable", "slugify", "client_slug",
-           "AREAS"]
+           "AREAS", "area_evidence"]
 
 logger = logging.getLogger(__name__)
 
@@ -61,11 +61,33 @@ class Assessment:
     thresholds: Thresholds = DEFAULTS
 
     @property
+    def evidence(self) -> dict[str, dict[str, Any]]:
+        """Per area, whether it is assessed and why (:func:`area_evidence`)."""
+        return {a: area_evidence(getattr(self, a), self.thresholds) for a in AREAS}
+
+    @property
+    def overall_areas(self) -> list[str]:
+        """The assessed areas, in report order: those the overall score is computed over."""
+        return [a for a, e in self.evidence.items() if e["assessed"]]
+
+    @property
     def scores(self) -> dict[str, float | None]:
-        """Each area's 0–100 score (``None`` where the area has no data), and their mean as ``overall``."""
-        scores = {a: _score(getattr(self, a)) for a in AREAS}
-        known = [s for s in scores.values() if s is not None]
-        scores["overall"] = round(float(np.mean(known)), 1) if known else None
+        """Each area's 0–100 score (``None`` where the area is not assessed) and ``overall``.
+
+        Notes
+        -----
+        An area's score is shown only when it is assessed (:func:`area_evidence`): its data exist and the
+        components that could be measured carry at least ``score.evidence.min_share`` of its weight.
+        ``overall`` is the mean of the assessed areas' scores (each rounded to one decimal), rounded to
+        one decimal; ``None`` when fewer than ``score.overall.min_areas`` areas are assessed
+        (:attr:`overall_areas` names them). An area without data never counts, not even as a stand-in.
+        """
+        evidence = self.evidence
+        scores: dict[str, float | None] = {a: evidence[a]["score"] if evidence[a]["assessed"] else None
+                                           for a in AREAS}
+        known = [scores[a] for a in AREAS if scores[a] is not None]
+        enough = len(known) >= int(self.thresholds["score.overall.min_areas"])
+        scores["overall"] = round(float(np.mean(known)), 1) if known and enough else None
         return scores
 
     def to_dict(self) -> dict[str, Any]:
@@ -85,15 +107,28 @@ class Assessment:
             "generated_at": _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat(),
             "data": data_summary(self.client),
         }
+        from orgkit.findings import area_statuses, derive_findings
+
+        scores = self.scores
+        evidence = self.evidence
+        statuses = area_statuses(self, derive_findings(self))
         for area in AREAS:
             result = getattr(self, area)
             block = dict(result.metrics)
-            block["score"] = _score(result)
+            block["score"] = scores[area]
+            if area == "structure" and "fit_score" in block:
+                block["fit_score"] = scores[area]
+            block["assessed"] = evidence[area]["assessed"]
+            block["evidence_share"] = evidence[area]["evidence_share"]
+            block["not_assessed_reason"] = evidence[area]["reason"]
+            block["status"] = statuses[area]
             out[area] = block
         from orgkit.triangulation import triangulation_metrics
 
         out["triangulation"] = triangulation_metrics(self)
-        out["scores"] = self.scores
+        out["scores"] = {**scores, "overall_areas": self.overall_areas,
+                         "not_assessed": [a for a in AREAS if not evidence[a]["assessed"]],
+                         "status": statuses}
         out["thresholds"] = thresholds_block(self.thresholds)
         out = to_jsonable(out)
         sizes = self.client.department_sizes()
@@ -177,6 +212,77 @@ def _score(result: Any) -> float | None:
     if score is None or (isinstance(score, float) and math.isnan(score)):
         return None
     return round(float(score), 1)
+
+
+def _component_weights(result: Any) -> list[tuple[float, bool]]:
+    """``(weight, measured)`` of each score component an area reports (its three shapes)."""
+    listed = (getattr(result, "metrics", None) or {}).get("score_components")
+    if isinstance(listed, list):  # structure: [{name, weight, available, ...}]
+        return [(float(c.get("weight") or 0.0), bool(c.get("available"))) for c in listed if isinstance(c, dict)]
+    named = getattr(result, "score_components", None) or {}
+    out = []
+    for c in named.values():  # communication {name: {value, weight}}; decisions {name: {value, weight, score}}
+        if isinstance(c, dict) and "weight" in c:
+            out.append((float(c["weight"] or 0.0), c.get("score", c.get("value")) is not None))
+    return out
+
+
+def area_evidence(result: Any, thresholds: Thresholds = DEFAULTS) -> dict[str, Any]:
+    """Whether an area's score rests on enough evidence to be shown, and why not.
+
+    Parameters
+    ----------
+    result : area result
+        A :class:`~orgkit.areas.structure.StructureResult`, ``CommunicationResult``,
+        ``DecisionsResult`` or ``SurveyResult``.
+    thresholds : Thresholds
+        ``score.evidence.min_share``.
+
+    Returns
+    -------
+    dict
+        ``score`` (the area's own score, rounded to one decimal, or ``None``), ``evidence_share`` (the
+        share of the score's weight whose component could be measured; 1 for a score without
+        components, ``None`` without a score), ``assessed`` (bool) and ``reason`` (``None`` when
+        assessed, else ``no_data``: the area's data are missing; ``hidden``: too few survey
+        respondents, every number hidden; ``evidence``: too little of the score could be measured;
+        ``no_score``: the data allow no score, e.g. a communication file without a tie).
+
+    Notes
+    -----
+    :math:`e = \\sum_{j\\,\\mathrm{measured}} w_j / \\sum_j w_j` over the score's components
+    (structure: spans, layers, single-report managers, function coverage, split/merge fit, RACI;
+    communication: openness, silos, isolates, connectedness; decisions: hops, approvals, latency,
+    escalation). The area is assessed when it has a score and :math:`e \\ge`
+    ``score.evidence.min_share`` (default 0.5, judgement). A component from absent data (latency
+    without timestamps, spans without ``manager_id``) is not measured; a score built from what remains
+    is not shown when what remains weighs too little. The survey's score (mean favourable share) has no
+    components: it is assessed whenever it exists.
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace
+    >>> r = SimpleNamespace(metrics={"available": True}, score=80.0, score_components={
+    ...     "a": {"value": 1.0, "weight": 0.2}, "b": {"value": None, "weight": 0.8}})
+    >>> area_evidence(r)
+    {'score': 80.0, 'evidence_share': 0.2, 'assessed': False, 'reason': 'evidence'}
+    """
+    metrics = getattr(result, "metrics", None) or {}
+    score = _score(result)
+    if score is None:
+        if not metrics.get("available", True):
+            reason = "no_data"
+        elif metrics.get("reason"):
+            reason = "hidden"
+        else:
+            reason = "no_score"
+        return {"score": None, "evidence_share": None, "assessed": False, "reason": reason}
+    parts = _component_weights(result)
+    total = sum(w for w, _ in parts)
+    share = (sum(w for w, known in parts if known) / total) if total > 0 else 1.0
+    assessed = share >= float(thresholds["score.evidence.min_share"]) - 1e-12
+    return {"score": score, "evidence_share": round(share, 4), "assessed": assessed,
+            "reason": None if assessed else "evidence"}
 
 
 def assess(client: Client, *, parallel: bool = False, thresholds: Thresholds | None = None,

@@ -39,6 +39,12 @@ __all__ = [
     "PEOPLE_AFFECTED",
     "ATTACH",
     "summary_cards",
+    "card_status",
+    "shown_band",
+    "area_statuses",
+    "decisions_context",
+    "overall_text",
+    "CARD_CAP",
     "top_findings",
     "status_label",
 ]
@@ -55,6 +61,8 @@ PLURAL_COUNTS: dict[str, str] = {
     "raci_ok": "clear",
     "isolates": "count",
     "response_rate": "respondents",
+    "latency": "closed",
+    "open_decisions": "open",
     "silo_felt_open": "count",
     "silo_not_felt": "count",
 }
@@ -498,15 +506,17 @@ def _communication(m: Mapping[str, Any], visible: set[str], th: Thresholds) -> l
 
 
 def _decisions(m: Mapping[str, Any], th: Thresholds) -> list[Finding]:
+    """The decision-path findings, from decision records only.
+
+    Without records there is no finding: the distance to the top is context (the summary card and the
+    section say so), not evidence of how decisions travel. Latency findings speak of closed decisions;
+    open decisions are a finding of their own when their share or the age of the oldest is notable
+    (``decisions.open_share``, ``decisions.open_oldest_days``).
+    """
     out: list[Finding] = []
-    if not m:
+    if not m or not m.get("available"):
         return out
-    if not m.get("available"):
-        mean = m.get("distance_to_top_mean")
-        if mean is not None:
-            out.append(Finding("decisions", "structural_proxy", th.status("decisions.distance_to_top_mean", mean),
-                               _both(mean=_num(mean)), 1.5))
-        return out
+    by_type = m.get("by_type") or {}
     if m.get("hops_mean") is not None:
         status = th.status("decisions.hops_p90", m.get("hops_p90"))
         out.append(Finding("decisions", "hops", status, _both(
@@ -518,22 +528,39 @@ def _decisions(m: Mapping[str, Any], th: Thresholds) -> list[Finding]:
             mean=_num(m["approvals_mean"]), p90=_num(m.get("approvals_p90")), approvals_mean=m["approvals_mean"]),
             2.0 if status != "green" else 0.6))
     if m.get("latency_days_median") is not None:
-        by_type = m.get("by_type") or {}
         ranked = sorted(((v.get("latency_days_median"), t) for t, v in by_type.items()
                          if v.get("latency_days_median") is not None), reverse=True)
         slowest, slowest_median = (ranked[0][1], ranked[0][0]) if ranked else ("–", None)
         status = th.status("decisions.latency_days_median", m["latency_days_median"])
+        closed = int(m.get("latency_decisions") or 0)
         out.append(Finding("decisions", "latency", status, _both(
-            median=_num(m["latency_days_median"]), slowest=slowest, slowest_median=_num(slowest_median),
-            latency_days_median=m["latency_days_median"]), 2.5 if status != "green" else 0.9))
+            closed=closed, n=formatting.integer(closed), median=_num(m["latency_days_median"]), slowest=slowest,
+            slowest_median=_num(slowest_median), latency_days_median=m["latency_days_median"]),
+            2.5 if status != "green" else 0.9))
+    if m.get("open"):
+        share, oldest = m.get("open_share"), m.get("open_oldest_days")
+        status = _worst([s for s in (th.status("decisions.open_share", share),
+                                     th.status("decisions.open_oldest_days", oldest)) if s != "grey"])
+        if status != "green" and status != "grey":
+            out.append(Finding("decisions", "open_decisions", status, _both(
+                open=int(m["open"]), n=formatting.integer(m["open"]), decisions=m.get("decisions"), share=_pct(share),
+                oldest=formatting.integer(oldest), date=m.get("reference_date") or "–",
+                open_share=share, open_oldest_days=oldest), 2.4))
     if m.get("escalated_share") is not None:
         status = th.status("decisions.escalated_share", m["escalated_share"])
-        by_type = m.get("by_type") or {}
-        escalated_types = [t for t, v in sorted(by_type.items(), key=lambda kv: -(kv[1].get("escalated_share") or 0))
-                           if (v.get("escalated_share") or 0) >= th["decisions.escalated_share.amber"]]
-        out.append(Finding("decisions", "escalation", status, _both(
-            share=_pct(m["escalated_share"]), escalated_share=m["escalated_share"], types=escalated_types[:3]),
-            2.2 if status != "green" else 0.7))
+        ranked_types = sorted(by_type.items(), key=lambda kv: (-(kv[1].get("escalated_share") or 0), kv[0]))
+        escalated = [(name, v["escalated_share"]) for name, v in ranked_types
+                     if (v.get("escalated_share") or 0) >= th["decisions.escalated_share.amber"]][:3]
+        escalated_types = [name for name, _ in escalated]
+
+        def values(lang: str) -> dict[str, Any]:
+            pairs = [t("finding.value.type_share", lang, type=name, share=_pct(share)) for name, share in escalated]
+            detail = t("finding.value.escalation_types", lang, types=_join(pairs, lang, 3)) if pairs else ""
+            return {"share": _pct(m["escalated_share"]), "escalated_share": m["escalated_share"],
+                    "types": escalated_types, "type_shares": [share for _, share in escalated], "detail": detail}
+
+        out.append(Finding("decisions", "escalation", status, _per_language(values),
+                           2.2 if status != "green" else 0.7))
     return out
 
 
@@ -1259,26 +1286,170 @@ def reassess_line(findings: Sequence[Finding], date: Any, language: str = "en") 
     return t("storyline.reassess", language, when=month)
 
 
+#: How far a card's status may sit above its worst finding: a red finding holds a card at amber at best,
+#: an amber or green finding does not hold it back (see :func:`card_status`).
+CARD_CAP = {"red": "amber", "amber": "green", "green": "green"}
+
+
+def card_status(band: str, finding_statuses: Iterable[str]) -> str:
+    """The status of a card: its score band, held at most one band above its worst finding.
+
+    Parameters
+    ----------
+    band : str
+        :func:`score_status` of the area's score (``grey`` when the area is not assessed).
+    finding_statuses : iterable of str
+        The statuses of the area's findings (or, for the overall card, of the area cards).
+
+    Returns
+    -------
+    str
+        ``grey`` when ``band`` is grey (not assessed: no colour, whatever the findings); else the worse of
+        ``band`` and :data:`CARD_CAP` of the worst finding. A red finding holds the card at amber at best,
+        so a card is never green while it holds a red finding; an amber finding does not hold it back.
+
+    Notes
+    -----
+    The rule is one band of tolerance: a score summarises many components, a finding one of them, so a
+    single red finding should not paint a good area red, but it must stop it looking healthy. The report's
+    card legend and docs/metrics.md state the rule.
+
+    Examples
+    --------
+    >>> card_status("green", ["green", "red"]), card_status("green", ["amber"]), card_status("red", ["green"])
+    ('amber', 'green', 'red')
+    >>> card_status("grey", ["red"]), card_status("amber", [])
+    ('grey', 'amber')
+    """
+    if band == "grey":
+        return "grey"
+    known = [f for f in finding_statuses if f in CARD_CAP]
+    if not known:
+        return band
+    return _worst([band, CARD_CAP[_worst(known)]])
+
+
+def shown_band(score: float | None, thresholds: Thresholds | None = None) -> str:
+    """:func:`score_status` of a score as the report shows it, a whole number (69.6 shows as 70: green).
+
+    Examples
+    --------
+    >>> shown_band(69.6), score_status(69.6), shown_band(None)
+    ('green', 'amber', 'grey')
+    """
+    return score_status(None if score is None else float(round(score)), thresholds)
+
+
+def area_statuses(assessment: Any, findings: Sequence[Finding]) -> dict[str, str]:
+    """Every card's status, by :func:`card_status`: per area and ``overall``.
+
+    The summary cards, the section heads and ``metrics.json`` (``<area>.status``, ``scores.status``) all
+    read their colour here. An area's card holds its findings; the overall card holds the assessed areas'
+    cards (so the overall is never green while an assessed area is red) and is grey without an overall
+    score. The band is that of the score as the report shows it, a whole number: 69.6 shows as 70 and is
+    green, as the legend says.
+    """
+    th = assessment.thresholds
+    scores = assessment.scores
+    out: dict[str, str] = {}
+
+    def band(score: float | None) -> str:
+        return shown_band(score, th)
+
+    for area in ("structure", "communication", "decisions", "survey"):
+        out[area] = card_status(band(scores.get(area)), [f.status for f in findings if f.area == area])
+    assessed = [out[a] for a in out if scores.get(a) is not None]
+    out["overall"] = card_status(band(scores.get("overall")), assessed)
+    return out
+
+
+def _not_assessed_note(assessment: Any, area: str, language: str) -> str:
+    """Why an area has no score, in a sentence (the card and the section head say it)."""
+    from orgkit.i18n import has
+
+    evidence = assessment.evidence[area]
+    reason = evidence["reason"]
+    th = assessment.thresholds
+    if reason == "no_data":
+        return t(f"area.{area}.not_available", language) + ("。" if language == "zh" else ".")
+    if reason == "hidden":
+        return t("summary.not_assessed.hidden", language, k=assessment.client.settings.min_group_size)
+    if reason == "evidence":
+        return t("summary.not_assessed.evidence", language, share=_pct(evidence["evidence_share"]),
+                 min=th.text("score.evidence.min_share"))
+    key = f"summary.not_assessed.no_score.{area}"
+    return t(key if has(key) else "summary.not_assessed.no_score", language)
+
+
+def decisions_context(assessment: Any, language: str = "en") -> str | None:
+    """The structural context shown in place of a decision-path score when there are no decision records.
+
+    ``None`` with decision records or without reporting lines. The sentence is labelled as context and
+    never carries a status or enters a score.
+    """
+    m = assessment.decisions.metrics
+    if m.get("available"):
+        return None
+    median = (m.get("context") or {}).get("distance_to_top_median")
+    if median is None:
+        return None
+    return tn("context.decisions.distance_to_top", int(round(median)), language, n=_num(median))
+
+
+def overall_text(assessment: Any, language: str = "en") -> str:
+    """The overall line: the score over the areas it covers, and the areas not assessed.
+
+    Examples of the English text: "Overall 74 / 100 over structure fit, communication and employee
+    survey. Not assessed: decision paths." (the summary shows the overall card status beside it) and,
+    below ``score.overall.min_areas`` assessed areas, "No overall score: 1 area is assessed, and an
+    overall score needs at least 2."
+    """
+    scores = assessment.scores
+    areas = assessment.overall_areas
+    names = [t(f"area.{a}", language) for a in areas]
+    if language == "en":
+        names = [n[:1].lower() + n[1:] for n in names]
+    missing = [a for a in ("structure", "communication", "decisions", "survey") if a not in areas]
+    missing_names = [t(f"area.{a}", language) for a in missing]
+    if language == "en":
+        missing_names = [n[:1].lower() + n[1:] for n in missing_names]
+    rest = t("summary.overall_missing", language, areas=_join(missing_names, language, 4)) if missing else ""
+    overall = scores.get("overall")
+    if overall is None:
+        need = int(assessment.thresholds["score.overall.min_areas"])
+        return tn("summary.overall_none", len(areas), language, need=need) + rest
+    return t("summary.overall_over", language, score=f"{round(overall):d}", areas=_join(names, language, 4)) + rest
+
+
 def summary_cards(assessment: Any, findings: Sequence[Finding], language: str = "en", n: int = 3,
                   exclude: Sequence[Finding] = ()) -> list[dict[str, Any]]:
     """The executive summary's cards: per area its score, status and top findings as sentences.
 
-    The survey card is left out when the client has no survey; other areas without data get a grey
-    card saying so. Findings in ``exclude`` (those the key messages already tell) are not listed.
+    Every area has a card. A card's status is :func:`card_status` (its score band, held at most one
+    band above its worst finding). An area that is not assessed has a grey card with no number, a
+    ``note`` saying why, and, for decision paths without records, a ``context`` line (the distance to
+    the top, labelled as context, never scored). Findings in ``exclude`` (those the key messages already
+    tell) are not listed, though they still set the card's status.
+
+    Returns
+    -------
+    list of dict
+        ``area``, ``title``, ``score`` (``None`` when not assessed), ``band`` (the score's own status),
+        ``status``, ``assessed``, ``note`` (``None`` when assessed), ``context`` (or ``None``) and
+        ``findings`` (sentences).
     """
-    findings = [f for f in findings if f not in exclude]
     scores = assessment.scores
+    statuses = area_statuses(assessment, findings)
+    listed = [f for f in findings if f not in exclude]
     cards = []
     for area in ("structure", "communication", "decisions", "survey"):
-        result = getattr(assessment, area)
-        available = bool(result.metrics.get("available", True))
-        if area == "survey" and not available:
-            continue
         score = scores.get(area)
-        tops = [f.text(language) for f in top_findings(findings, area, n)]
-        if not tops and not available:
-            reason = result.metrics.get("reason") or ""
-            tops = [t("summary.not_available", language, reason=str(reason).rstrip("."))] if reason else []
+        tops = [f.text(language) for f in top_findings(listed, area, n)]
+        assessed = score is not None
         cards.append({"area": area, "title": t(f"area.{area}", language), "score": score,
-                      "status": score_status(score, assessment.thresholds), "findings": tops})
+                      "band": shown_band(score, assessment.thresholds), "status": statuses[area],
+                      "assessed": assessed,
+                      "note": None if assessed else _not_assessed_note(assessment, area, language),
+                      "context": decisions_context(assessment, language) if area == "decisions" else None,
+                      "findings": tops})
     return cards

@@ -212,9 +212,7 @@ def threshold_name(key: str, language: str = "en") -> str:
         text = t(f"appendix.threshold.target.{parts[3]}", language, component=component_name(parts[2], language))
         return text[:1].upper() + text[1:]
     if parts[1] == "weight":
-        structural = parts[0] == "decisions" and parts[2] in WEIGHT_GROUPS["decisions.weight.structural"]
-        score = t("appendix.threshold.score.decisions_structural" if structural
-                  else f"appendix.threshold.score.{parts[0]}", language)
+        score = t(f"appendix.threshold.score.{parts[0]}", language)
         return t("appendix.threshold.weight", language, component=component_name(parts[2], language), score=score)
     area, topic, name = parts
     return t(f"threshold.{area}.{topic}.{name}", language)
@@ -736,10 +734,33 @@ def _decisions() -> list[Metric]:
                "or when there is none.")
     return [
         Metric("available", "bool", "Whether decision records exist (at least one row). Without them the "
-               "score is a structural proxy."),
+               "area is not assessed: `score` is null and only `context` is filled."),
         Metric("reason", "str | null", "Why the area is not (fully) assessed.", "",
                "null when decision records exist."),
-        Metric("decisions", "int", "Number of decision records."),
+        Metric("decisions", "int", "Number of decision records, open ones included."),
+        Metric("closed", "int", "Decisions with a decided date."),
+        Metric("open", "int | null", "Decisions still open: a raised date and no decided date (a decided date "
+               "the loader cleared because it came before the raised one does not count).", "",
+               "null without decision records, or when no record has a decided date (open and decided cannot "
+               "be told apart; `open_reason` says so)."),
+        Metric("undated", "int", "Decisions whose state cannot be told: no decided date and no raised date (or "
+               "a decided date cleared by the loader, or no decided date anywhere in the file)."),
+        Metric("open_share", "float | null", "Share of the records still open.", "open / decisions",
+               "null when `open` is null."),
+        Metric("open_oldest_days", "float | null", "Days the oldest open decision has waited, to "
+               "`reference_date`.", "max over open decisions of (reference_date − raised_at) in days",
+               "null without open decisions."),
+        Metric("open_median_days", "float | null", "Median days open decisions have waited, to "
+               "`reference_date`.", "median over open decisions of (reference_date − raised_at) in days",
+               "null without open decisions."),
+        Metric("reference_date", "str | null", "The date open decisions are aged to: the latest raised or "
+               "decided date in the decision records (ISO 8601 date). A later export date would make every "
+               "age a lower bound; the clock of the machine is never used.", "max(raised_at, decided_at)",
+               "null without records or without any date."),
+        Metric("open_reason", "str | null", "Why `open` is null although decision records exist.", "",
+               "null when open decisions could be counted (or without records)."),
+        Metric("latency_decisions", "int", "Closed decisions with both dates and a latency ≥ 0: the decisions "
+               "behind every `latency_days_*` statistic (open decisions never enter them)."),
         *family("", True),
         Metric("escalated_share", "float | null", esc, "decisions escalated (`up` or `across`) / decisions "
                "with a known escalation; H = top of the initiator's unbroken same-department reporting "
@@ -759,26 +780,37 @@ def _decisions() -> list[Metric]:
         Metric("by_type", "object", "The same statistics per decision type, sorted by type; `{}` without "
                "decision records. Not suppressed: decision types are not groups of people."),
         Metric(bt, "object", "One decision type's statistics."),
-        Metric(f"{bt}.count", "int", "Decisions of this type."),
+        Metric(f"{bt}.count", "int", "Decisions of this type, open ones included."),
+        Metric(f"{bt}.open", "int", "Decisions of this type still open (see `open`)."),
+        Metric(f"{bt}.closed", "int", "Decisions of this type with a decided date."),
         *family(f"{bt}.", False),
         Metric(f"{bt}.escalated_share", "float | null", "Escalated share within this type.", "", esc_deg),
-        Metric("layers", "int | null", "Reporting layers (as `structure.layers`).", "max(depth) + 1",
+        Metric("context", "object", "Structural context, never scored and never a finding: how far people "
+               "sit from the top and from their department heads. Computed whenever there is a hierarchy; "
+               "without decision records the report shows it, labelled as context, where the score would be."),
+        Metric("context.layers", "int | null", "Reporting layers (as `structure.layers`).", "max(depth) + 1",
                f"{no_h} 0 for an empty organisation."),
-        _headline("decisions", "distance_to_top_mean", "float | null", no_h, ("rajan2006",)),
-        Metric("distance_to_top_p90", "float | null", "90th percentile of the distance to the top.",
+        Metric("context.distance_to_top_mean", "float | null", "Mean number of reporting lines from a person to "
+               "the top of their tree (their depth), over everyone.", "mean of d(i)", no_h, ("rajan2006",)),
+        Metric("context.distance_to_top_median", "float | null", "Median distance to the top: the typical "
+               "person's reporting lines from the top (the report's context line).", "median of d(i)", no_h,
+               ("rajan2006",)),
+        Metric("context.distance_to_top_p90", "float | null", "90th percentile of the distance to the top.",
                "linear-interpolation quantile of d(i)", no_h, ("rajan2006", "hyndman1996")),
-        Metric("distance_to_head_mean", "float | null", "Mean number of reporting lines from a person up to "
-               "their department head (the top of their unbroken same-department chain).",
+        Metric("context.distance_to_head_mean", "float | null", "Mean number of reporting lines from a person up "
+               "to their department head (the top of their unbroken same-department chain).",
                "mean of d(i) − d(h(i))", f"{no_h} 0 for heads, one-person departments and people whose "
                "manager is in another department.", ("rajan2006", "hillis1986")),
-        Metric("distance_to_head_p90", "float | null", "90th percentile of the distance to the department "
-               "head.", "linear-interpolation quantile of d(i) − d(h(i))", no_h, ("rajan2006", "hyndman1996")),
+        Metric("context.distance_to_head_p90", "float | null", "90th percentile of the distance to the "
+               "department head.", "linear-interpolation quantile of d(i) − d(h(i))", no_h,
+               ("rajan2006", "hyndman1996")),
         Metric("hierarchy_reason", "str | null", "Why hops, escalation and distances are null.", "",
                "null with a `manager_id` column."),
         _headline("decisions", "score", "float | null", "Missing components drop out and the rest are re-weighted; "
-                  "null with neither decision records nor a `manager_id` column.", ("galbraith1974",),
+                  "null without decision records (never a stand-in), and null when the components with a value "
+                  "carry less than `score.evidence.min_share` of the weight.", ("galbraith1974",),
                   values=lambda lang, th: {"with_records": targets(th.targets("decisions.weight"), lang),
-                                           "structural": targets(th.targets("decisions.weight.structural"), lang)}),
+                                           "min_share": th.text("score.evidence.min_share")}),
     ]
 
 
@@ -973,14 +1005,49 @@ def _triangulation() -> list[Metric]:
 
 
 def _scores() -> list[Metric]:
+    assessed = ("null when the area is not assessed: its data are missing, or the components that could be "
+                "measured carry less than `score.evidence.min_share` of its weight.")
+    statuses = ", ".join(f"`{a}`" for a in _ASSESSED_AREAS)
     return [
-        _headline("scores", "structure", "float | null", "See "
-               "`structure.fit_score`."),
-        _headline("scores", "communication", "float | null", "null without communication data or ties."),
-        _headline("scores", "decisions", "float | null", "null with neither decision records nor a hierarchy."),
+        _headline("scores", "structure", "float | null", "See `structure.fit_score`. " + assessed),
+        _headline("scores", "communication", "float | null", "null without communication data or ties. " + assessed),
+        _headline("scores", "decisions", "float | null", "null without decision records (the distance to the top "
+                  "is context, never a score). " + assessed),
         _headline("scores", "survey", "float | null", "null without a survey or with too few respondents."),
-        _headline("scores", "overall", "float | null", "null when every area score is null.", ("oecd2008",)),
+        _headline("scores", "overall", "float | null", "null when fewer than `score.overall.min_areas` areas are "
+                  "assessed.", ("oecd2008",),
+                  values=lambda lang, th: {"min_areas": f"{th['score.overall.min_areas']:g}"}),
+        Metric("overall_areas", "list[str]", "The assessed areas the overall score is computed over, in report "
+               "order."),
+        Metric("not_assessed", "list[str]", "The areas not assessed (no score, grey card)."),
+        Metric("status", "object", "Each card's status: red, amber, green or grey (not assessed); see Scores "
+               "and statuses for the card rule."),
+        *[Metric(f"status.{a}", "str", f"The {a} card's status (as `{a}.status`)." if a != "overall" else
+                 "The overall card's status: its score band, at most one band better than the worst assessed "
+                 "area card; grey without an overall score.") for a in (*_ASSESSED_AREAS, "overall")],
     ]
+
+
+#: The area blocks of metrics.json that carry a score, and the keys the assessment adds to each.
+_ASSESSED_AREAS = ("structure", "communication", "decisions", "survey")
+
+
+def _assessment_keys() -> tuple[Metric, ...]:
+    """The keys :class:`orgkit.assessment.Assessment` adds to every area block (documented in each)."""
+    return (
+        Metric("assessed", "bool", "Whether the area is assessed: it has a score and the components that could "
+               "be measured carry at least `score.evidence.min_share` of its weight "
+               "(`orgkit.assessment.area_evidence`). Not assessed: `score` is null and the card is grey.",
+               "", "", ("oecd2008",)),
+        Metric("evidence_share", "float | null", "Share of the score's weight whose component could be measured "
+               "(1 for the survey score, which has no components).", "Σ w_j over measured components / Σ w_j",
+               "null when the area has no score at all."),
+        Metric("not_assessed_reason", "str | null", "Why the area is not assessed: `no_data` (its data are "
+               "missing), `hidden` (too few survey respondents), `evidence` (too little of the score "
+               "measured), `no_score` (the data allow no score).", "", "null when assessed."),
+        Metric("status", "str", "The card's status (`orgkit.findings.area_statuses`): the score band, held at "
+               "most one band above the area's worst finding; grey when not assessed."),
+    )
 
 
 def _thresholds() -> list[Metric]:
@@ -1010,7 +1077,8 @@ _BUILDERS = {
 
 @lru_cache(maxsize=1)
 def _all() -> dict[str, tuple[Metric, ...]]:
-    out = {area: tuple(_BUILDERS[area]()) for area in AREAS}
+    out = {area: tuple(_BUILDERS[area]()) + (_assessment_keys() if area in _ASSESSED_AREAS else ())
+           for area in AREAS}
     for area, metrics in out.items():
         keys = [m.key for m in metrics]
         dup = sorted({k for k in keys if keys.count(k) > 1})
@@ -1048,8 +1116,8 @@ def definitions(area: str | None = None) -> dict[str, tuple[Metric, ...]]:
 
     Examples
     --------
-    >>> [m.key for m in definitions("scores")["scores"]]
-    ['structure', 'communication', 'decisions', 'survey', 'overall']
+    >>> [m.key for m in definitions("scores")["scores"]][:6]
+    ['structure', 'communication', 'decisions', 'survey', 'overall', 'overall_areas']
     """
     _check_area(area)
     defs = _all()
@@ -1168,8 +1236,10 @@ _INTROS: dict[str, str] = {
     "decisions": "Decision paths (`orgkit.areas.decisions.analyze_decisions`): per decision, the reporting lines "
                  "between initiator and decider (hops), the approvers, the departments crossed and the "
                  "days taken, summarised by mean, median and 90th percentile. i = initiator, k = decider, "
-                 "A = approvers, d = depth. Without decision records only the structural proxy "
-                 "(distances to the top and to department heads) is computed.",
+                 "A = approvers, d = depth. Latency covers closed decisions; open ones are counted and aged "
+                 "(`open`, `open_oldest_days`). Without decision records the area is not assessed (`score` "
+                 "null) and only `context` (distances to the top and to department heads) is computed, never "
+                 "scored.",
     "survey": "The employee survey (`orgkit.areas.survey.analyze_survey`): 1–5 Likert items grouped into "
               "dimensions; reverse-worded items are flipped before anything is computed. Every number "
               "computed from fewer than `min_group_size` respondents is hidden. Without a survey the block "
@@ -1292,8 +1362,7 @@ def _thresholds_section() -> list[str]:
         source = _ref_links(th.source) if th.source else f"judgement: {th.judgement}"
         lines.append(f"| `{key}` | {th.value:g} | {th.unit} | {_cell(what)} | {_cell(source)} |")
     lines += ["", "Weight groups (each a score's components): " + "; ".join(
-        f"`{g}.*`: {', '.join(names)}" for g, names in WEIGHT_GROUPS.items()).replace(
-        "`decisions.weight.structural.*`", "`decisions.weight.*` (structural proxy)") + "."]
+        f"`{g}.*`: {', '.join(names)}" for g, names in WEIGHT_GROUPS.items()) + "."]
     return lines
 
 
@@ -1355,25 +1424,44 @@ def _conventions() -> list[str]:
         "",
         "## Scores and statuses",
         "",
-        "Every score is on 0–100, higher is better, rounded to one decimal, and `null` when the area has "
-        "nothing to assess. Each is a weighted mean of components in [0, 1] (× 100); a component that "
-        "cannot be computed is left out and the remaining weights are renormalised, so a client with less "
-        "data stays on the same scale instead of scoring the unknown as 0.",
+        "Every score is on 0–100, higher is better, rounded to one decimal, and `null` when the area is not "
+        "assessed. Each is a weighted mean of components in [0, 1] (× 100); a component that cannot be "
+        "computed (latency without timestamps, spans without `manager_id`) is left out and the remaining "
+        "weights are renormalised, so a client with less data stays on the same scale instead of scoring the "
+        "unknown as 0.",
+        "",
+        "**Scores only from evidence.** An area is *assessed* (`<area>.assessed`) when it has a score and the "
+        "components that could be measured carry at least `score.evidence.min_share` (default "
+        f"{DEFAULTS['score.evidence.min_share']:g}) of its weight (`<area>.evidence_share`); otherwise its "
+        "score is null, its card is grey and says *not assessed* and why (`<area>.not_assessed_reason`). No "
+        "area is ever scored from a stand-in: without decision records, decision paths are not assessed; the "
+        "distance to the top is reported as `decisions.context` and shown in the report labelled as context, "
+        "outside every score and finding.",
         "",
         "| Area | What the score means |",
         "|---|---|",
         "| structure | How well layers, spans, department coverage and RACI fit the stage (`structure.fit_score`). |",
         "| communication | How open and connected the communication network is: cross-department mixing "
         "relative to random mixing, no silos, no isolates, one connected network. |",
-        "| decisions | How short, lightly approved and fast decision paths are (or, without decision records, "
-        "how close people are to the top and to their department heads). |",
+        "| decisions | How short, lightly approved and fast decision paths are, from decision records only "
+        "(latency over closed decisions). |",
         "| survey | How favourably people answer: the mean favourable share over dimensions × 100. |",
-        "| overall | The mean of the area scores that are not null. |",
+        "| overall | The mean of the assessed areas' scores (`scores.overall_areas`); null when fewer than "
+        f"`score.overall.min_areas` (default {DEFAULTS['score.overall.min_areas']:g}) areas are assessed. |",
         "",
         f"Status of a score (`orgkit.findings.score_status`): **green** at {amber:g} or above, **amber** from "
         f"{red:g} to below {amber:g}, **red** below {red:g}, **grey** when the score is null (by default: "
         "`score.status.green_from` and `amber_from`). The findings rate single metrics with the status rules "
         "of Thresholds and weights.",
+        "",
+        "**Card status** (`orgkit.findings.card_status`, one rule for the summary cards, the section heads and "
+        "`<area>.status` / `scores.status` in metrics.json): the band of the score as the report shows it (a "
+        "whole number, so 69.6 shown as 70 is green), held at most one band above the "
+        "worst finding the card holds. A red finding holds a card at amber at best, so a card is never green "
+        "while it holds a red finding; amber and green findings do not hold it back. A card that is not "
+        "assessed is grey whatever its findings. The overall card applies the same rule to the assessed area "
+        "cards: it is never green while an assessed area's card is red. The report's summary states the rule "
+        "beside the cards.",
         "",
     ]
     lines += _thresholds_section()

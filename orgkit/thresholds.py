@@ -64,6 +64,7 @@ UNITS: dict[str, tuple[float | None, float | None, bool]] = {
     "weight": (0.0, None, False),  # a relative weight of a score component
     "messages": (1.0, None, True),  # messages (rows, or the sum of their weights) between two people
     "switch": (0.0, 1.0, True),  # off (0, false) or on (1, true)
+    "areas": (1.0, 4.0, True),  # assessment areas (structure, communication, decisions, survey)
     "records": (1.0, None, True),  # decision records or RACI responsibilities behind a number
 }
 
@@ -155,6 +156,14 @@ _REGISTRY: tuple[Threshold, ...] = (
               judgement=_SCORE_BANDS),
     Threshold("score.status.amber_from", 50.0, "score", "A 0-100 score at or above this (and below green_from) "
               "is amber; below it red.", judgement=_SCORE_BANDS),
+    Threshold("score.evidence.min_share", 0.5, "share", "An area is scored only when the components that "
+              "could be measured carry at least this share of its score's weight; below it the area is not "
+              "assessed (grey, no number).", judgement="A score from less than half of what it weighs "
+              "describes a different, narrower thing than its name; half keeps, e.g., decision paths "
+              "without reporting lines (approvals and latency) but not approvals alone."),
+    Threshold("score.overall.min_areas", 2, "areas", "The overall score needs at least this many assessed "
+              "areas; with fewer it is null.", judgement="One area's score is that area, not the "
+              "organisation; two independent sources are the least that deserves the word overall."),
     # ------------------------------------------------------------------------------------- structure
     Threshold("structure.span.healthy_min", 4, "reports", "Fewest direct reports of a healthy span of control; "
               "a manager with fewer has a narrow span.", ("urwick1956", "vanfleet1977", "desmet2017")),
@@ -247,10 +256,6 @@ _REGISTRY: tuple[Threshold, ...] = (
     *_target("approvals_mean", 1.0, 5.0, 0.20, "approvals", "Mean approvers per decision"),
     *_target("latency_days_median", 3.0, 30.0, 0.30, "days", "Median days from raising to deciding"),
     *_target("escalated_share", 0.10, 0.60, 0.20, "share", "Share of decisions escalated"),
-    *_target("distance_to_top_mean", 2.0, 6.0, 0.60, "hops", "Mean reporting lines from a person to the top "
-             "(the structural proxy without decision records)"),
-    *_target("distance_to_head_mean", 1.0, 4.0, 0.40, "hops", "Mean reporting lines from a person to their "
-             "department head (the structural proxy)"),
     *_pair("decisions.hops_p90", 4, 6, "hops", "90th percentile of reporting lines between initiator and decider",
            "Beyond four lines the person deciding rarely knows the case first-hand."),
     *_pair("decisions.approvals_mean", 1.5, 3.0, "approvals", "Mean approvers per decision",
@@ -259,8 +264,12 @@ _REGISTRY: tuple[Threshold, ...] = (
            "A week is a working cycle; two weeks hold work up."),
     *_pair("decisions.escalated_share", 0.5, 0.7, "share", "Share of decisions taken above or outside the "
            "initiator's department head", "When most decisions leave the department, authority sits too high."),
-    *_pair("decisions.distance_to_top_mean", 4, 6, "hops", "Mean reporting lines from a person to the top "
-           "(without decision records)", "Four lines is a tall structure for most companies; six is very tall."),
+    *_pair("decisions.open_share", 0.1, 0.25, "share", "Share of decision records still open (raised, not "
+           "decided)", "One decision in ten still waiting is a queue worth naming; one in four means the "
+           "latency of the closed ones flatters the organisation."),
+    *_pair("decisions.open_oldest_days", 30, 90, "days", "Days the oldest open decision has waited (to the "
+           "latest date in the records)", "A month is longer than the red median latency twice over; a "
+           "quarter is a decision that has been dropped rather than taken."),
     # ---------------------------------------------------------------------------------------- survey
     Threshold("survey.answer.favourable_min", 4, "likert", "Answers at or above this (after reverse scoring) are "
               "favourable.", judgement="The top two of five options (the usual top-two-box convention).",
@@ -331,7 +340,6 @@ WEIGHT_GROUPS: dict[str, tuple[str, ...]] = {
                          "split_merge_fit", "raci_clarity"),
     "communication.weight": ("openness", "no_silos", "no_isolates", "connectedness"),
     "decisions.weight": ("hops_mean", "approvals_mean", "latency_days_median", "escalated_share"),
-    "decisions.weight.structural": ("distance_to_top_mean", "distance_to_head_mean"),
 }
 
 #: Pairs that must stay ordered: (lower key, higher key, strict, what the order means).
@@ -344,8 +352,7 @@ _ORDER: tuple[tuple[str, str, bool, str], ...] = (
     ("communication.nmi.across_below", "communication.nmi.follows_min", True, "cutting across lies below "
      "following"),
     *[(f"decisions.target.{m}.good", f"decisions.target.{m}.bad", True, "good comes before bad")
-      for m in ("hops_mean", "approvals_mean", "latency_days_median", "escalated_share", "distance_to_top_mean",
-                "distance_to_head_mean")],
+      for m in ("hops_mean", "approvals_mean", "latency_days_median", "escalated_share")],
     *[((f"{n}.amber", f"{n}.red") if worse else (f"{n}.red", f"{n}.amber")) + (True, "a value reaches amber "
       "before red") for n, worse in STATUS_RULES.items()],
 )
@@ -362,7 +369,7 @@ def _check_registry() -> None:
         assert _problem(th, th.value) is None, th.key
     assert len(REGISTRY) == len(_REGISTRY), "a key is defined twice"
     for prefix, names in WEIGHT_GROUPS.items():
-        keys = [f"{prefix.removesuffix('.structural')}.{n}" for n in names]
+        keys = [f"{prefix}.{n}" for n in names]
         assert all(k in REGISTRY for k in keys), prefix
     assert not _inconsistent({k: th.value for k, th in REGISTRY.items()})
 
@@ -406,7 +413,7 @@ def _inconsistent(values: Mapping[str, float]) -> list[tuple[str, str]]:
                     f"thresholds.survey.answer.favourable_min ({_number_text(fav)}), so that a neutral answer "
                     "lies between them.", "Change one of the two in client.yml."))
     for prefix, names in WEIGHT_GROUPS.items():
-        keys = [f"{prefix.removesuffix('.structural')}.{n}" for n in names]
+        keys = [f"{prefix}.{n}" for n in names]
         if not any(values[k] > 0 for k in keys):
             out.append((f"the weights {', '.join(keys)} are all 0, so the score has nothing to weigh.",
                         "Give at least one of them a positive weight."))
@@ -599,13 +606,12 @@ class Thresholds(Mapping[str, Any]):
         >>> DEFAULTS.weights("communication.weight")
         {'openness': 0.4, 'no_silos': 0.3, 'no_isolates': 0.2, 'connectedness': 0.1}
         """
-        prefix = group.removesuffix(".structural")
-        return {n: float(self[f"{prefix}.{n}"]) for n in WEIGHT_GROUPS[group]}
+        return {n: float(self[f"{group}.{n}"]) for n in WEIGHT_GROUPS[group]}
 
     def targets(self, group: str) -> dict[str, tuple[float, float, float]]:
         """A decision-path score's components: metric -> ``(good, bad, weight)``.
 
-        ``group`` is ``decisions.weight`` (with decision records) or ``decisions.weight.structural``.
+        ``group`` is ``decisions.weight``.
         """
         return {m: (float(self[f"decisions.target.{m}.good"]), float(self[f"decisions.target.{m}.bad"]), w)
                 for m, w in self.weights(group).items()}

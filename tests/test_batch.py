@@ -342,6 +342,22 @@ def test_overview_trend_rag_links_and_escaping(tmp_path):
     assert main.count("<tr>") == 1 + 3
 
 
+def test_overview_says_not_assessed_for_an_area_without_a_score(tmp_path):
+    """An area a report did not assess shows "not assessed", never a number (issue 11); a failed client shows
+    no numbers at all."""
+    _write_report(tmp_path, "nodec", "No decisions", {"structure": 80.0, "communication": 70.0, "decisions": None,
+                                                      "survey": None, "overall": 75.0})
+    paths = build_overview(tmp_path, [{"slug": "nodec", "status": "done"},
+                                      {"slug": "broken", "status": "failed", "reason": "bad file"}])
+    page = paths.index_html.read_text(encoding="utf-8")
+    main = page.split('id="ok-clients"')[1].split("</table>")[0]
+    rows = {r.split("</td>")[0]: r for r in main.split("<tr>")[1:]}
+    nodec = next(r for k, r in rows.items() if "No decisions" in k)
+    broken = next(r for k, r in rows.items() if "broken" in k)
+    assert nodec.count("not assessed") == 2 and "80.0" in nodec and "75.0" in nodec
+    assert "not assessed" not in broken
+
+
 def test_overview_reads_batch_json_by_default(tmp_path):
     _write_report(tmp_path, "acme", "Acme", {"overall": 90.0})
     (tmp_path / "batch.json").write_text(json.dumps({"clients": [{"slug": "acme", "status": "skipped"}]}),

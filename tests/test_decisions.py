@@ -15,7 +15,6 @@ from orgkit import from_frames
 from orgkit.data.client import Client, Settings
 from orgkit.areas.decisions import (
     SCORE_TARGETS,
-    STRUCTURAL_TARGETS,
     analyze_decisions,
     decision_paths,
     decisions_score,
@@ -274,35 +273,38 @@ def test_escalation_on_constructed_tree():
 # degenerate inputs
 
 
-def test_no_decisions_structural_proxy_only():
+def test_no_decisions_not_assessed_distance_to_top_is_context_only():
     c = make_client(ESCALATION_TREE)
     r = analyze_decisions(c)
     m = r.metrics
-    assert m["available"] is False and m["decisions"] == 0
+    assert m["available"] is False and m["decisions"] == 0 and m["reason"]
     assert m["hops_mean"] is None and m["escalated_share"] is None
+    assert m["open"] is None and m["closed"] == 0
     assert r.paths.empty and r.slowest.empty and r.longest.empty
+    # no score from a stand-in: the distances to the top are context, never scored
+    assert r.score is None and m["score"] is None
+    assert r.score_components["basis"] is None and r.score_components["evidence_share"] == 0.0
+    ctx = m["context"]
     # depths 0,1,2,3,2,1,2 ; distance to head 0,0,1,2,0,0,1
-    assert m["layers"] == 4
-    assert m["distance_to_top_mean"] == pytest.approx(11 / 7)
-    assert m["distance_to_head_mean"] == pytest.approx(4 / 7)
-    assert m["distance_to_top_p90"] == pytest.approx(2 + 0.4 * 1)  # sorted 0,1,1,2,2,2,3: h = 5.4
-    assert r.score == pytest.approx(100.0)  # 11/7 and 4/7 are below the good values 2 and 1
-    assert r.score_components["basis"] == "structure"
-    assert set(r.score_components) - {"basis"} == set(STRUCTURAL_TARGETS)
+    assert ctx["layers"] == 4
+    assert ctx["distance_to_top_mean"] == pytest.approx(11 / 7)
+    assert ctx["distance_to_top_median"] == pytest.approx(2.0)
+    assert ctx["distance_to_head_mean"] == pytest.approx(4 / 7)
+    assert ctx["distance_to_top_p90"] == pytest.approx(2 + 0.4 * 1)  # sorted 0,1,1,2,2,2,3: h = 5.4
+    assert "distance_to_top_mean" not in m  # only under context
     # a seven-layer chain in one department: depths 0..6, mean 3, also the mean distance to the head
     chain = [("p0", "X", None)] + [(f"p{i}", "X", f"p{i - 1}") for i in range(1, 7)]
     r = analyze_decisions(make_client(chain))
-    assert r.metrics["distance_to_top_mean"] == pytest.approx(3.0)
-    assert r.metrics["distance_to_head_mean"] == pytest.approx(3.0)
-    # top: (6 - 3) / (6 - 2) = 75; head: (4 - 3) / (4 - 1) = 33.3
-    assert r.score == pytest.approx(0.6 * 75 + 0.4 * 100 / 3)
+    assert r.metrics["context"]["distance_to_top_mean"] == pytest.approx(3.0)
+    assert r.metrics["context"]["distance_to_head_mean"] == pytest.approx(3.0)
+    assert r.score is None
 
 
 def test_empty_decisions_table_is_no_decisions():
     c = make_client(CHAIN, [])
     r = analyze_decisions(c)
     assert r.metrics["available"] is False and r.metrics["decisions"] == 0
-    assert r.score_components["basis"] == "structure"
+    assert r.score is None and r.score_components["basis"] is None
 
 
 def test_no_hierarchy():
@@ -315,7 +317,7 @@ def test_no_hierarchy():
     m = r.metrics
     assert m["available"] is True and m["hierarchy_reason"]
     assert r.paths["hops"].isna().all() and m["hops_mean"] is None
-    assert m["escalated_share"] is None and m["distance_to_top_mean"] is None
+    assert m["escalated_share"] is None and m["context"]["distance_to_top_mean"] is None
     assert r.paths["approvals"].tolist() == [1, 0]
     assert r.paths["departments_crossed"].tolist() == [1, 0]
     assert m["latency_days_median"] == pytest.approx(2.0)
@@ -493,8 +495,8 @@ def test_manufacturing_email_pairs_hops_match_networkx(shared_data):
     ]
     assert r.paths["escalation"].tolist() == exp_kind
     depths = nx.shortest_path_length(tree, root)
-    assert r.metrics["layers"] == max(depths.values()) + 1 == 6
-    assert r.metrics["distance_to_top_mean"] == pytest.approx(np.mean(list(depths.values())))
+    assert r.metrics["context"]["layers"] == max(depths.values()) + 1 == 6
+    assert r.metrics["context"]["distance_to_top_mean"] == pytest.approx(np.mean(list(depths.values())))
 
 
 @pytest.mark.realdata
@@ -515,13 +517,84 @@ def test_krackhardt_distance_to_top_matches_networkx(shared_data):
     depth = nx.shortest_path_length(tree, "7")
     ids = attrs["ID"].tolist()
     d = np.array([depth[i] for i in ids], dtype=float)
-    assert r.metrics["distance_to_top_mean"] == pytest.approx(d.mean())
-    assert r.metrics["distance_to_top_p90"] == pytest.approx(np.quantile(d, 0.9))
-    assert r.metrics["layers"] == 3
+    assert r.metrics["context"]["distance_to_top_mean"] == pytest.approx(d.mean())
+    assert r.metrics["context"]["distance_to_top_p90"] == pytest.approx(np.quantile(d, 0.9))
+    assert r.metrics["context"]["layers"] == 3
     # every manager reports to their own department's VP, VPs to the CEO (dept 0): heads are the VPs
     to_head = np.array([0 if depth[i] <= 1 else depth[i] - 1 for i in ids], dtype=float)
-    assert r.metrics["distance_to_head_mean"] == pytest.approx(to_head.mean())
+    assert r.metrics["context"]["distance_to_head_mean"] == pytest.approx(to_head.mean())
     s = r.structural.set_index("department")
     per_dept = pd.Series(d, index=[f"dept{x}" for x in attrs["DEPT"]]).groupby(level=0).mean()
     assert s["distance_to_top_mean"].to_dict() == pytest.approx(per_dept.to_dict())
-    assert r.score_components["basis"] == "structure"
+    assert r.score is None and r.score_components["basis"] is None  # context only, never scored
+
+
+# --------------------------------------------------------------------------------------------------
+# open decisions (issue 11: nothing dropped silently)
+
+
+def test_open_decisions_counted_and_aged_to_the_latest_date():
+    # d1 closed after 4 days; d2 and d3 open (no decided date); the latest date in the file is d1's
+    # decided 2024-03-31, so d2 (raised 2024-01-01) has waited 90 days and d3 (2024-03-21) 10 days
+    c = make_client(CHAIN, [
+        dec("d1", "c", "a", raised="2024-03-27", decided="2024-03-31", kind="budget"),
+        dec("d2", "b", "ceo", raised="2024-01-01", decided=None, kind="budget"),
+        dec("d3", "c", "b", raised="2024-03-21", decided=None, kind="hiring"),
+    ])
+    r = analyze_decisions(c)
+    m = r.metrics
+    assert r.paths["state"].tolist() == ["closed", "open", "open"]
+    assert (m["decisions"], m["closed"], m["open"], m["undated"]) == (3, 1, 2, 0)
+    assert m["open_share"] == pytest.approx(2 / 3)
+    assert m["reference_date"] == "2024-03-31"
+    assert m["open_oldest_days"] == pytest.approx(90.0)
+    assert m["open_median_days"] == pytest.approx(50.0)
+    # latency covers the one closed decision only
+    assert m["latency_decisions"] == 1 and m["latency_days_median"] == pytest.approx(4.0)
+    # counts by type include the open ones: budget 2 (1 open), hiring 1 (1 open)
+    assert {t: (v["count"], v["open"], v["closed"]) for t, v in m["by_type"].items()} == {
+        "budget": (2, 1, 1), "hiring": (1, 1, 0)}
+    # paths are known for open decisions too: hops of d1, d2, d3 = 2, 2, 1
+    assert r.paths["hops"].tolist() == [2, 2, 1]
+
+
+def test_no_decided_date_anywhere_means_open_cannot_be_told():
+    c = make_client(CHAIN, [dec("d1", "c", "a", decided=None), dec("d2", "b", "a", decided=None)])
+    m = analyze_decisions(c).metrics
+    assert m["open"] is None and m["open_share"] is None and m["open_reason"]
+    assert m["undated"] == 2 and m["closed"] == 0 and m["latency_decisions"] == 0
+
+
+def test_a_decided_date_before_the_raised_one_is_not_an_open_decision():
+    c = make_client(CHAIN, [dec("d1", "c", "a", raised="2024-01-05", decided="2024-01-02"),
+                            dec("d2", "b", "a", raised="2024-01-01", decided="2024-01-03")])
+    m = analyze_decisions(c).metrics
+    assert m["open"] == 0 and m["undated"] == 1 and m["closed"] == 1
+
+
+def test_latency_component_drops_out_without_timestamps():
+    c = make_client(CHAIN, [dec("d1", "c", "a", raised=None, decided=None),
+                            dec("d2", "b", "a", raised=None, decided=None)])
+    r = analyze_decisions(c)
+    assert r.score_components["latency_days_median"]["score"] is None
+    # hops 0.3 + approvals 0.2 + escalation 0.2 of the weight 1.0 remain
+    assert r.score_components["evidence_share"] == pytest.approx(0.7)
+
+
+def test_figures_and_table_count_the_same_decisions():
+    """The path figure counts every decision (open ones included), as the per-type table's count does; the
+    latency figure's n per type is the closed decisions with both dates, as behind the median days."""
+    from orgkit import load_client
+    from orgkit.data.sample import sample_client_path
+    from orgkit.plots.decisions import plot_latency_by_type, plot_path_distribution
+
+    r = analyze_decisions(load_client(sample_client_path()))
+    assert r.metrics["open"] > 0  # the sample has open decisions
+    fig = plot_path_distribution(r.paths)
+    assert sum(p.get_height() for p in fig.axes[1].patches) == r.by_type["count"].sum() == r.metrics["decisions"]
+    labels = [t.get_text() for t in plot_latency_by_type(r.paths).axes[0].get_yticklabels()]
+    n = {label.rsplit(" (n=", 1)[0]: int(label.rsplit("=", 1)[1].rstrip(")")) for label in labels}
+    with_dates = r.paths[r.paths["latency_days"].notna()].groupby("decision_type").size().to_dict()
+    assert n == with_dates
+    assert n == r.by_type.set_index("decision_type")["closed"].to_dict()  # every closed one has both dates here
+    assert sum(n.values()) == r.metrics["latency_decisions"] == r.metrics["decisions"] - r.metrics["open"]

@@ -11,7 +11,11 @@ import orgkit
 from orgkit.assessment import assess
 from orgkit.findings import (
     Finding,
+    area_statuses,
+    card_status,
+    decisions_context,
     derive_findings,
+    overall_text,
     recommend,
     score_status,
     summary_cards,
@@ -120,7 +124,9 @@ def test_decision_findings(two):
     (esc,) = _by_key(findings, "escalation")
     assert esc.text("en").startswith("100% of decisions") and esc.status == "red"
     (lat,) = _by_key(findings, "latency")
-    assert "longer than 20 days; budget decisions are the slowest (20 days, median)" in lat.text("en")
+    # the statement covers the closed decisions, and says how many
+    assert lat.text("en").startswith("Half of the 10 closed decisions took longer than 20 days")
+    assert "budget decisions are the slowest (20 days, median)" in lat.text("en")
     assert lat.status == "red"  # median 20 days >= 14
 
 
@@ -214,10 +220,16 @@ def test_reassess_is_a_dated_line():
 def test_summary_cards(two):
     assessment, findings, _ = two
     cards = summary_cards(assessment, findings, "en")
-    assert [c["area"] for c in cards] == ["structure", "communication", "decisions"]  # no survey: no card
+    # every area has a card; without a survey it is grey, not assessed, and says why (no number)
+    assert [c["area"] for c in cards] == ["structure", "communication", "decisions", "survey"]
+    survey = cards[-1]
+    assert survey["score"] is None and survey["status"] == "grey" and not survey["assessed"]
+    assert survey["note"] and "survey" in survey["note"].lower()
     comm = next(c for c in cards if c["area"] == "communication")
     assert len(comm["findings"]) <= 3 and "silo" in comm["findings"][0]
-    assert comm["status"] == score_status(assessment.scores["communication"])
+    # the card holds red silo findings: at most amber, whatever the score's band
+    assert comm["status"] == card_status(score_status(assessment.scores["communication"]), ["red"])
+    assert comm["status"] != "green"
 
 
 def test_no_communication_no_findings_for_it():
@@ -336,3 +348,170 @@ def test_attached_evidence_joins_an_existing_action_only(two):
     # without a silo there is no "open channels" action for the openness finding to join
     alone = recommend([openness], assessment)
     assert [r.key for r in alone] == []
+# --------------------------------------------------------------------------------------------------
+# issue 11: scores only from evidence, the card rule, open decisions
+# --------------------------------------------------------------------------------------------------
+def test_card_status_rule_by_hand():
+    # a red finding holds a card at amber at best; amber and green findings do not hold it back
+    assert card_status("green", ["green", "red"]) == "amber"
+    assert card_status("green", ["amber", "green"]) == "green"
+    assert card_status("amber", ["red"]) == "amber"
+    assert card_status("red", ["green"]) == "red"
+    assert card_status("green", []) == "green"
+    # not assessed: grey whatever the findings
+    assert card_status("grey", ["red"]) == "grey"
+
+
+def _no_decisions_client():
+    """Two departments of 5 under a CEO, a communication file, no decision records, no survey."""
+    ids = ["ceo"] + [f"s{i}" for i in range(5)] + [f"r{i}" for i in range(5)]
+    people = pd.DataFrame({"employee_id": ids, "department": ["Exec"] + ["Sales"] * 5 + ["R&D"] * 5,
+                           "manager_id": [None, "ceo", "s0", "s0", "s0", "s0", "ceo", "r0", "r0", "r0", "r0"]})
+    rows = pd.DataFrame({"source_id": ["s1", "s2", "r1", "r2", "s0", "s3"],
+                         "target_id": ["s2", "s3", "r2", "r3", "r0", "r4"]})
+    return orgkit.from_frames(people, communication=rows, settings={"name": "no decisions", "min_group_size": 1})
+
+
+def test_no_decision_records_not_assessed_and_overall_over_the_rest():
+    a = assess(_no_decisions_client())
+    findings = derive_findings(a)
+    scores = a.scores
+    # no decision records: no score from the distance to the top, no finding from it
+    assert scores["decisions"] is None and a.decisions.score is None
+    assert not [f for f in findings if f.area == "decisions"]
+    # overall is the mean of the assessed areas only (structure and communication), rounded to 1 decimal
+    assert a.overall_areas == ["structure", "communication"]
+    assert scores["overall"] == pytest.approx(round((scores["structure"] + scores["communication"]) / 2, 1))
+    cards = {c["area"]: c for c in summary_cards(a, findings, "en")}
+    dec = cards["decisions"]
+    assert dec["score"] is None and dec["status"] == "grey" and not dec["assessed"]
+    assert "not assessed" in dec["note"]
+    # the distance to the top is context, labelled so: the median depth of 0,1,2,2,2,2,1,2,2,2,2 is 2
+    assert dec["context"].startswith("Context, not scored") and "2 reporting lines from the top" in dec["context"]
+    assert decisions_context(a, "zh").startswith("背景信息")
+    line = overall_text(a, "en")
+    assert line.startswith(f"Overall {round(scores['overall'])} / 100") and "over structure fit and communication" in line
+    assert "Not assessed: decision paths and employee survey." in line
+    # metrics.json says the same
+    m = a.to_dict()
+    assert m["decisions"]["score"] is None and m["decisions"]["assessed"] is False
+    assert m["decisions"]["not_assessed_reason"] == "no_data" and m["decisions"]["status"] == "grey"
+    assert m["decisions"]["context"]["distance_to_top_median"] == 2.0
+    assert m["scores"]["overall_areas"] == ["structure", "communication"]
+    assert m["scores"]["not_assessed"] == ["decisions", "survey"]
+    assert m["scores"]["status"]["decisions"] == "grey"
+    assert m["scores"]["status"] == area_statuses(a, findings)
+
+
+def test_overall_needs_enough_assessed_areas():
+    from orgkit.thresholds import Thresholds
+
+    client = _no_decisions_client()
+    a = assess(client, thresholds=Thresholds({"score.overall.min_areas": 3}))
+    assert len(a.overall_areas) == 2 and a.scores["overall"] is None
+    findings = derive_findings(a)
+    assert area_statuses(a, findings)["overall"] == "grey"
+    assert overall_text(a, "en").startswith(
+        "No overall score: 2 areas are assessed, and an overall score needs at least 3.")
+
+
+def test_too_little_evidence_is_not_assessed():
+    from orgkit.assessment import area_evidence
+    from orgkit.thresholds import Thresholds
+
+    # decisions without reporting lines and without dates: only approvals (weight 0.2 of 1.0) is measured
+    people = pd.DataFrame({"employee_id": ["a", "b", "c"], "department": ["X", "Y", "Y"]})
+    decisions = pd.DataFrame({"decision_id": ["d1", "d2"], "decision_type": ["budget", "budget"],
+                              "initiator_id": ["a", "b"], "decider_id": ["b", "c"], "approvers": ["c", ""]})
+    a = assess(orgkit.from_frames(people, decisions=decisions, settings={"min_group_size": 1}))
+    ev = area_evidence(a.decisions, a.thresholds)
+    assert a.decisions.score is not None  # the area computes a number from approvals alone ...
+    assert ev == {"score": round(a.decisions.score, 1), "evidence_share": 0.2, "assessed": False,
+                  "reason": "evidence"}
+    assert a.scores["decisions"] is None  # ... which is never shown
+    cards = {c["area"]: c for c in summary_cards(a, derive_findings(a), "en")}
+    assert "20%" in cards["decisions"]["note"] and "50%" in cards["decisions"]["note"]
+    # a client that accepts a fifth of the weight gets the score
+    a2 = assess(a.client, thresholds=Thresholds({"score.evidence.min_share": 0.2}))
+    assert a2.scores["decisions"] == round(a.decisions.score, 1)
+
+
+def test_a_red_finding_caps_the_card(two):
+    assessment, findings, _ = two
+    statuses = area_statuses(assessment, findings)
+    for area in ("structure", "communication", "decisions"):
+        worst = [f.status for f in findings if f.area == area]
+        if "red" in worst:
+            assert statuses[area] != "green", area
+    # the overall card is never green while an assessed area's card is red
+    if "red" in [statuses[a] for a in assessment.overall_areas]:
+        assert statuses["overall"] != "green"
+
+
+def _open_client(open_raised):
+    """A chain of 4 with 8 closed decisions (2 days each) and open ones raised on ``open_raised``."""
+    people = pd.DataFrame({"employee_id": ["ceo", "a", "b", "c"], "department": ["X"] * 4,
+                           "manager_id": [None, "ceo", "a", "b"]})
+    closed = [(f"d{i}", "2024-03-01", "2024-03-03") for i in range(8)]
+    opened = [(f"o{i}", r, None) for i, r in enumerate(open_raised)]
+    rows = closed + opened + [("last", "2024-03-30", "2024-03-31")]
+    decisions = pd.DataFrame({"decision_id": [r[0] for r in rows], "decision_type": ["budget"] * len(rows),
+                              "initiator_id": ["c"] * len(rows), "decider_id": ["b"] * len(rows),
+                              "raised_at": [r[1] for r in rows], "decided_at": [r[2] for r in rows]})
+    return orgkit.from_frames(people, decisions=decisions, settings={"min_group_size": 1})
+
+
+def test_open_decisions_finding_counts_and_ages():
+    # 3 open of 12 (25%, red share), the oldest raised 2024-01-01: 90 days to 2024-03-31 (red age)
+    a = assess(_open_client(["2024-01-01", "2024-03-01", "2024-03-21"]))
+    (f,) = _by_key(derive_findings(a), "open_decisions")
+    assert f.status == "red"
+    assert f.text("en").startswith("3 decisions are still open (25% of the records), the oldest waiting 90 days "
+                                   "as of 2024-03-31")
+    assert "仍有 3 项未决事项" in f.text("zh")
+    (lat,) = _by_key(derive_findings(a), "latency")
+    assert "9 closed decisions" in lat.text("en")  # 8 + "last"; the open ones are not in the latency
+    # one recent open decision of 10: 10% share is amber, 10 days is green: amber
+    a = assess(_open_client(["2024-03-21"]))
+    (f,) = _by_key(derive_findings(a), "open_decisions")
+    assert f.status == "amber" and f.text("en").startswith("1 decision is still open (10% of the records)")
+    # none open: no finding
+    assert not _by_key(derive_findings(assess(_open_client([]))), "open_decisions")
+
+
+def test_escalation_evidence_names_the_types(two):
+    _, findings, _ = two
+    (esc,) = _by_key(findings, "escalation")
+    # every budget decision of the fixture escalates: the evidence names the type and its share
+    assert "By decision type: budget 100%." in esc.text("en") and "按决策类型：budget 100%。" in esc.text("zh")
+
+
+@pytest.mark.realdata
+def test_krackhardt_managers_without_decision_records(shared_data):
+    """21 real managers with a reports-to tree and advice ties, no decision records, no survey: decision paths
+    are not assessed (context only), the overall covers structure and communication."""
+    folder = shared_data / "krackhardt_hightech"
+    attrs = pd.read_csv(folder / "Krack-High-Tec-Attributes.csv", dtype=str)
+
+    def edges(name):
+        e = pd.read_csv(folder / name, sep=r"\s+", header=None, names=["ego", "alter", "tie"], dtype=str)
+        return e[e["tie"] == "1"]
+
+    manager = dict(zip(*[edges("Krack-High-Tec-edgelist-ReportsTo.txt")[c] for c in ("ego", "alter")]))
+    people = pd.DataFrame({"employee_id": attrs["ID"], "department": "dept" + attrs["DEPT"],
+                           "manager_id": attrs["ID"].map(manager)})
+    advice = edges("Krack-High-Tec-edgelist-Advice.txt").rename(columns={"ego": "source_id", "alter": "target_id"})
+    a = assess(orgkit.from_frames(people, communication=advice[["source_id", "target_id"]],
+                                  settings={"name": "krackhardt", "min_group_size": 1}))
+    findings = derive_findings(a)
+    assert a.scores["decisions"] is None and not [f for f in findings if f.area == "decisions"]
+    assert a.overall_areas == ["structure", "communication"]
+    assert a.scores["overall"] == pytest.approx(round((a.scores["structure"] + a.scores["communication"]) / 2, 1))
+    # 1 CEO, 4 vice presidents, 16 managers: the typical manager is 2 reporting lines from the top
+    cards = {c["area"]: c for c in summary_cards(a, findings, "en")}
+    assert cards["decisions"]["status"] == "grey" and cards["survey"]["status"] == "grey"
+    assert "2 reporting lines from the top" in cards["decisions"]["context"]
+    statuses = area_statuses(a, findings)
+    for area in a.overall_areas:
+        if any(f.status == "red" for f in findings if f.area == area):
+            assert statuses[area] != "green"

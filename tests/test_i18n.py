@@ -172,8 +172,7 @@ def test_key_families_match_the_code_exactly():
     assert family("survey.dimension.") == {f"survey.dimension.{d}" for d in _DIMENSIONS}
     assert family("definition.") == {f"definition.{d}.{p}" for d in display.CONVENTIONS for p in ("term", "text")}
     areas = ("structure", "communication", "decisions", "survey")
-    assert family("area.") == ({f"area.{a}{s}" for a in areas for s in ("", ".intro", ".not_available")}
-                               | {"area.decisions.proxy"})
+    assert family("area.") == {f"area.{a}{s}" for a in areas for s in ("", ".intro", ".not_available")}
     headline = [m for ms in definitions().values() for m in ms if m.headline]
     expected = {m.text_key for m in headline} | {f"{m.text_key}.formula" for m in headline if m.formula}
     assert family("metric.") == expected | {"metric.decisions.score.target"}

@@ -152,8 +152,21 @@ def test_scorecard_statuses_and_missing_score():
         {"area": "structure", "title": "Structure fit", "score": 81.6, "status": "green", "findings": ["a < b"]},
         {"area": "survey", "title": "Survey", "score": None, "status": "grey", "findings": []},
     ], overall=81.6).markup
-    assert "82<small> / 100</small>" in html and "not scored" in html
+    assert "82<small> / 100</small>" in html and "not assessed" in html
     assert "ok-card ok-green" in html and "a &lt; b" in html and "Overall: 82 / 100" in html
+    # the card rule is stated beside the cards
+    assert "a red finding holds it at amber" in html
+
+
+def test_scorecard_not_assessed_card_says_why_and_context_is_labelled():
+    html = display.scorecard([
+        {"area": "decisions", "title": "Decision paths", "score": None, "status": "grey", "findings": [],
+         "note": "No decision records <x>", "context": "Context, not scored: 2 lines"},
+    ], overall=70.0, overall_line="Overall 70 / 100 over structure fit.", overall_status="amber").markup
+    assert "ok-card ok-grey" in html and "not assessed" in html and "No decision records &lt;x&gt;" in html
+    assert '<p class="ok-context">Context, not scored: 2 lines</p>' in html
+    assert 'ok-status ok-amber">Amber</span> <strong>Overall 70 / 100 over structure fit.' in html
+    assert "Overall: 70 / 100" not in html  # one overall line, not two
 
 
 def test_figure_is_embedded_and_written(tmp_path):

@@ -174,10 +174,19 @@ def test_sections_without_data_say_so(tmp_path):
     r = run_client(client, tmp_path / "reports", progress=False)
     html = r.html.read_text(encoding="utf-8")
     assert "No communication data was given" in html
-    assert "No decision records (decisions.csv) were given" in html  # the structural proxy is shown instead
+    assert "No decision records (decisions.csv) were given, so decision paths are not assessed" in html
+    # the distance to the top is shown as context, labelled so, never as a score
+    assert "Context, not scored: without decision records, the typical person" in html
     assert "No responsibilities table" in html
     assert 'id="survey"' not in html or "No employee survey" in html
     assert r.metrics_data["communication"]["available"] is False
+    m = r.metrics_data
+    assert [a for a in ("structure", "communication", "decisions", "survey") if m[a]["assessed"]] == ["structure"]
+    assert m["decisions"]["score"] is None and m["scores"]["decisions"] is None
+    # one assessed area is not an overall score (score.overall.min_areas = 2)
+    assert m["scores"]["overall"] is None and m["scores"]["status"]["overall"] == "grey"
+    assert "No overall score: 1 area is assessed, and an overall score needs at least 2." in html
+    assert html.count("ok-card ok-grey") == 3
 
 
 @pytest.mark.slow

@@ -546,3 +546,14 @@ def test_previous_wave_optional_and_other_files_unchanged(tmp_path):
             assert (with_prev / f).read_bytes() == (without / f).read_bytes(), f
     generate_client(with_prev, employees=80, seed=2, previous_wave=False, overwrite=True)
     assert not (with_prev / "survey_previous.csv").exists()
+
+
+def test_parked_decisions_stay_open_and_age(made):
+    """Some decisions raised over a month before the as-of date were never decided (issue 11: open decisions)."""
+    decisions = read(made(900), "decisions")
+    parked = decisions[(decisions["decided_at"] == "")
+                       & (pd.to_datetime(decisions["raised_at"]) < pd.Timestamp("2025-08-31"))]
+    assert len(parked) >= 5
+    # budget and hiring are parked most often (0.25 against at most 0.06)
+    share = parked["decision_type"].value_counts() / decisions["decision_type"].value_counts()
+    assert share.reindex(["budget", "hiring"]).min() > share.reindex(["process", "product"]).fillna(0).max()

@@ -81,7 +81,7 @@ def _one(findings, key):
 def test_every_threshold_has_a_source_or_a_judgement():
     from orgkit.method import REFERENCES
 
-    assert len(REGISTRY) == 84
+    assert len(REGISTRY) == 82
     for key, th in REGISTRY.items():
         assert th.key == key and th.unit in UNITS and th.description.endswith(".")
         assert bool(th.source) != bool(th.judgement), key
@@ -96,7 +96,7 @@ def test_every_threshold_has_a_source_or_a_judgement():
 def test_the_modules_constants_are_the_registry():
     from orgkit.areas.communication import SCORE_WEIGHTS as COMMUNICATION_WEIGHTS
     from orgkit.data.contract import LIKERT_MAX, LIKERT_MIN
-    from orgkit.areas.decisions import SCORE_TARGETS, STRUCTURAL_TARGETS
+    from orgkit.areas.decisions import SCORE_TARGETS
     from orgkit.framework import STAGE_THRESHOLDS
     from orgkit.areas.structure import SCORE_WEIGHTS as STRUCTURE_WEIGHTS
 
@@ -104,7 +104,7 @@ def test_the_modules_constants_are_the_registry():
                                  "function_coverage": 0.25, "split_merge_fit": 0.15, "raci_clarity": 0.10}
     assert COMMUNICATION_WEIGHTS == DEFAULTS.weights("communication.weight")
     assert SCORE_TARGETS["latency_days_median"] == (3.0, 30.0, 0.30)
-    assert STRUCTURAL_TARGETS == {"distance_to_top_mean": (2.0, 6.0, 0.6), "distance_to_head_mean": (1.0, 4.0, 0.4)}
+    assert "decisions.target.distance_to_top_mean.good" not in REGISTRY  # no score from a stand-in
     assert STAGE_THRESHOLDS == {"startup": 50, "large": 1000}
     assert UNITS["likert"][:2] == (LIKERT_MIN, LIKERT_MAX)
     # the old constants are gone: nothing reads a second definition
@@ -150,8 +150,7 @@ def test_thresholds_are_an_immutable_mapping():
     with pytest.raises(KeyError, match="Did you mean 'survey.alpha.min'"):
         th["survey.alpha.minimum"]
     assert th.text("communication.silo.max_external_share") == "20%" and th.text("survey.felt_silo.mean_below") == "3.5"
-    assert set(WEIGHT_GROUPS) == {"structure.weight", "communication.weight", "decisions.weight",
-                                  "decisions.weight.structural"}
+    assert set(WEIGHT_GROUPS) == {"structure.weight", "communication.weight", "decisions.weight"}
 
 
 # --------------------------------------------------------------------------------------------------

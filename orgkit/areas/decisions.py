@@ -32,7 +32,8 @@ __all__ = [
     "decisions_score",
     "QUANTITIES",
     "SCORE_TARGETS",
-    "STRUCTURAL_TARGETS",
+    "CONTEXT_KEYS",
+    "reference_date",
     "TOP_N",
 ]
 
@@ -46,8 +47,9 @@ QUANTITIES = ("hops", "approvals", "departments_crossed", "latency_days")
 #: ``decisions.target.<metric>.good``/``.bad`` and ``decisions.weight.<metric>`` in :mod:`orgkit.thresholds`.
 SCORE_TARGETS: dict[str, tuple[float, float, float]] = DEFAULTS.targets("decisions.weight")
 
-#: Score components of the structural proxy (no decision records): metric -> (good, bad, weight).
-STRUCTURAL_TARGETS: dict[str, tuple[float, float, float]] = DEFAULTS.targets("decisions.weight.structural")
+#: The structural numbers reported as context (``metrics["context"]``), never scored.
+CONTEXT_KEYS = ("layers", "distance_to_top_mean", "distance_to_top_median", "distance_to_top_p90",
+                "distance_to_head_mean", "distance_to_head_p90")
 
 #: How many decisions the ``slowest`` and ``longest`` tables list.
 TOP_N = 10
@@ -233,8 +235,8 @@ def _empty_paths() -> pd.DataFrame:
         "decision_id": "str", "decision_type": "str", "initiator_id": "str", "decider_id": "str",
         "initiator_department": "str", "decider_department": "str", "hops": "Int64",
         "lowest_common_manager_id": "str", "approvals": "int64", "departments_crossed": "int64",
-        "latency_days": "float64", "latency_status": "str", "in_one_tree": "boolean",
-        "escalation": "str", "escalated": "boolean",
+        "latency_days": "float64", "latency_status": "str", "state": "str", "open_days": "float64",
+        "in_one_tree": "boolean", "escalation": "str", "escalated": "boolean",
     }
     return pd.DataFrame({c: pd.Series(dtype=t) for c, t in s.items()})
 
@@ -274,10 +276,26 @@ def _paths(client: Client, hier: Hierarchy | None, heads: np.ndarray | None) -> 
             return pd.to_datetime(dec[name])
         return pd.Series(pd.NaT, index=dec.index, dtype="datetime64[ns]")
 
-    delta = (_col("decided_at") - _col("raised_at")) / pd.Timedelta(days=1)
+    raised_at, decided_at = _col("raised_at"), _col("decided_at")
+    delta = (decided_at - raised_at) / pd.Timedelta(days=1)
     latency = delta.to_numpy(dtype="float64", na_value=np.nan)
     status = np.where(np.isnan(latency), "missing", np.where(latency < 0, "negative", "ok"))
     latency = np.where(latency < 0, np.nan, latency)
+
+    # open or closed: a decided date closes a decision; a raised date without one leaves it open, but only
+    # when the file carries decided dates at all (else nothing can be told apart) and the loader did not
+    # clear a decided date that came before the raised one (a data error, not an open decision)
+    decided = decided_at.notna().to_numpy()
+    raised = raised_at.notna().to_numpy()
+    cleared = (dec["decided_before_raised"].fillna(False).to_numpy(dtype=bool)
+               if "decided_before_raised" in dec.columns else np.zeros(n, dtype=bool))
+    is_open = raised & ~decided & ~cleared & bool(decided.any())
+    state = np.where(decided, "closed", np.where(is_open, "open", "undated"))
+    reference = reference_date(dec)
+    open_days = np.full(n, np.nan)
+    if reference is not None and is_open.any():
+        age = (pd.Timestamp(reference) - raised_at) / pd.Timedelta(days=1)
+        open_days = np.where(is_open, age.to_numpy(dtype="float64", na_value=np.nan), np.nan)
 
     def _dept(pos: np.ndarray) -> pd.Series:
         out = np.where(pos >= 0, dept_names[dept_codes[np.where(pos >= 0, pos, 0)]], None)
@@ -327,10 +345,48 @@ def _paths(client: Client, hier: Hierarchy | None, heads: np.ndarray | None) -> 
     out["departments_crossed"] = crossed
     out["latency_days"] = latency
     out["latency_status"] = pd.Series(status, dtype="str")
+    out["state"] = pd.Series(state, dtype="str")
+    out["open_days"] = open_days
     out["in_one_tree"] = in_tree
     out["escalation"] = escalation
     out["escalated"] = escalated
     return out
+
+
+def reference_date(decisions: pd.DataFrame | None) -> pd.Timestamp | None:
+    """The date the decision records speak for: their latest ``raised_at`` or ``decided_at``.
+
+    Parameters
+    ----------
+    decisions : DataFrame or None
+        ``client.decisions`` (``raised_at`` and ``decided_at`` may be absent or all missing).
+
+    Returns
+    -------
+    Timestamp or None
+        :math:`\\max(\\max_j r_j, \\max_j c_j)` over raised dates :math:`r` and decided dates :math:`c`;
+        ``None`` without records or without any date.
+
+    Notes
+    -----
+    The file itself says how far it reaches: nothing happened in it after its latest timestamp. An
+    export taken later than that makes every age measured to this date a lower bound ("at least"), never
+    an overstatement; the clock of the machine running orgkit is never used, so a report can be
+    reproduced.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> d = pd.DataFrame({"raised_at": pd.to_datetime(["2025-01-02", "2025-03-01"]),
+    ...                   "decided_at": pd.to_datetime(["2025-03-04", None])})
+    >>> str(reference_date(d).date())
+    '2025-03-04'
+    """
+    if decisions is None or decisions.empty:
+        return None
+    latest = [pd.to_datetime(decisions[c]).max() for c in ("raised_at", "decided_at") if c in decisions.columns]
+    latest = [x for x in latest if not pd.isna(x)]
+    return max(latest) if latest else None
 
 
 def decision_paths(client: Client) -> pd.DataFrame:
@@ -347,7 +403,8 @@ def decision_paths(client: Client) -> pd.DataFrame:
         ``decision_id``, ``decision_type``, ``initiator_id``, ``decider_id``, ``initiator_department``,
         ``decider_department`` (``str``); ``hops`` (``Int64``); ``lowest_common_manager_id`` (``str``);
         ``approvals``, ``departments_crossed`` (``int64``); ``latency_days`` (``float64``);
-        ``latency_status`` (``ok``, ``missing`` or ``negative``); ``in_one_tree`` (``boolean``);
+        ``latency_status`` (``ok``, ``missing`` or ``negative``); ``state`` (``closed``, ``open`` or
+        ``undated``) and ``open_days`` (``float64``, open decisions only); ``in_one_tree`` (``boolean``);
         ``escalation`` (``within``, ``up`` or ``across``) and ``escalated`` (``boolean``). Empty (with
         these columns) when there are no decision records.
 
@@ -364,7 +421,12 @@ def decision_paths(client: Client) -> pd.DataFrame:
     * ``departments_crossed`` :math:`= |\\{dep(i)\\} \\cup dep(A) \\cup \\{dep(k)\\}| - 1`: 0 when all
       of them sit in one department, repeated departments count once.
     * ``latency_days`` = ``decided_at - raised_at`` in days; missing when either is missing, and
-      also when negative (a data problem: ``latency_status`` says ``negative``).
+      also when negative (a data problem: ``latency_status`` says ``negative``). Only closed decisions
+      have one.
+    * ``state``: ``closed`` with a decided date; ``open`` with a raised date and no decided date, when
+      the file has decided dates at all and the loader did not clear this one (a decided date before
+      the raised one, ``decided_before_raised``); ``undated`` otherwise (nothing tells whether it was
+      decided). ``open_days`` = :func:`reference_date` − ``raised_at`` in days, for open decisions.
     * Escalation, with :math:`H` the initiator's department head (:func:`department_heads`):
       ``within`` when :math:`k` is :math:`H` or reports up to :math:`H` (whatever :math:`k`'s
       department); ``up`` when :math:`k` is a strict ancestor of :math:`H`; ``across`` when :math:`k`
@@ -415,14 +477,17 @@ def summarize_paths(paths: pd.DataFrame, by: str | None = None) -> pd.DataFrame:
     Returns
     -------
     DataFrame
-        ``count`` (decisions), then ``<q>_mean``, ``<q>_median``, ``<q>_p90`` for each ``q`` in
+        ``count`` (decisions, open ones included), ``open`` and ``closed`` (when ``paths`` has a
+        ``state`` column), then ``<q>_mean``, ``<q>_median``, ``<q>_p90`` for each ``q`` in
         :data:`QUANTITIES`, then ``escalated_share``; with ``by``, one row per group (sorted), the
         group in column ``by``.
 
     Notes
     -----
     Each statistic uses the decisions where the quantity is known (missing hops, latencies and
-    escalations are skipped), so ``count`` can exceed the number behind a statistic. The p90 is the
+    escalations are skipped), so ``count`` can exceed the number behind a statistic: hops, approvals,
+    departments and escalation cover every decision (open ones too: their path is known), latency only
+    closed decisions with both dates. The p90 is the
     linear-interpolation quantile (numpy's default, Hyndman & Fan type 7): for sorted values
     :math:`x_0 \\le \\dots \\le x_{n-1}` and :math:`h = 0.9 (n-1)`,
     :math:`p_{90} = x_{\\lfloor h \\rfloor} + (h - \\lfloor h \\rfloor)(x_{\\lfloor h \\rfloor + 1} -
@@ -446,8 +511,14 @@ def summarize_paths(paths: pd.DataFrame, by: str | None = None) -> pd.DataFrame:
     """
     values = pd.DataFrame({q: _as_float(paths[q]) for q in QUANTITIES}, index=paths.index)
     values["escalated"] = _as_float(paths["escalated"].astype("boolean").astype("Float64"))
+    states = paths["state"].astype("str") if "state" in paths.columns else None
+    if states is not None:
+        values["_open"] = (states == "open").to_numpy(dtype="int64")
+        values["_closed"] = (states == "closed").to_numpy(dtype="int64")
     if by is None:
         row: dict[str, float | int] = {"count": len(paths)}
+        if states is not None:
+            row["open"], row["closed"] = int(values["_open"].sum()), int(values["_closed"].sum())
         for q in QUANTITIES:
             col = values[q]
             row[f"{q}_mean"] = col.mean()
@@ -460,6 +531,9 @@ def summarize_paths(paths: pd.DataFrame, by: str | None = None) -> pd.DataFrame:
     values[by] = paths[by].to_numpy()
     g = values.groupby(by, sort=True, dropna=False)
     out = pd.DataFrame({"count": g.size().astype("int64")})
+    if states is not None:
+        out["open"] = g["_open"].sum().astype("int64")
+        out["closed"] = g["_closed"].sum().astype("int64")
     for q in QUANTITIES:
         out[f"{q}_mean"] = g[q].mean()
         out[f"{q}_median"] = g[q].median()
@@ -552,23 +626,25 @@ def decisions_score(
     metrics: Mapping[str, Any],
     targets: Mapping[str, tuple[float, float, float]] | None = None,
 ) -> tuple[float | None, dict[str, Any]]:
-    """The 0-100 decision-path score (higher is better) and its components.
+    """The 0-100 decision-path score (higher is better) and its components, from decision records only.
 
     Parameters
     ----------
     metrics : mapping
-        Key numbers as in :attr:`DecisionsResult.metrics` (``available`` decides the basis).
+        Key numbers as in :attr:`DecisionsResult.metrics`; ``available`` says whether decision records
+        exist.
     targets : mapping, optional
-        ``metric -> (good, bad, weight)``; default :data:`SCORE_TARGETS` when ``metrics["available"]``
-        (decision records exist), else :data:`STRUCTURAL_TARGETS`.
+        ``metric -> (good, bad, weight)``; default :data:`SCORE_TARGETS`.
 
     Returns
     -------
     score : float or None
-        The weighted mean of the component scores that could be computed; ``None`` when none could.
+        The weighted mean of the component scores that could be computed; ``None`` without decision
+        records or when no component could be computed.
     components : dict
-        ``basis`` (``"decisions"``, ``"structure"`` or ``None``) and, per metric, ``value``, ``good``,
-        ``bad``, ``weight`` and ``score``.
+        ``basis`` (``"decisions"`` or ``None``), ``evidence_share`` (the share of the weight whose
+        component has a value, 0 without records) and, per metric, ``value``, ``good``, ``bad``,
+        ``weight`` and ``score``.
 
     Notes
     -----
@@ -576,13 +652,18 @@ def decisions_score(
     good value :math:`g`, 0 at or above the bad value :math:`b`. The score is
     :math:`\\sum_j w_j s_j / \\sum_j w_j` over the components with a value; missing ones (no hierarchy:
     no hops or escalation; no timestamps: no latency) drop out and the rest are re-weighted.
+    ``evidence_share`` :math:`= \\sum_{j\\,\\mathrm{known}} w_j / \\sum_j w_j`; the assessment calls the
+    area *not assessed* when it is below ``score.evidence.min_share``
+    (:func:`orgkit.assessment.area_evidence`).
 
-    With decision records (:data:`SCORE_TARGETS`): mean hops (good 2, bad 8; weight 0.3), mean
-    approvals (1, 5; 0.2), median latency in days (3, 30; 0.3), escalated share (0.1, 0.6; 0.2).
-    Without (:data:`STRUCTURAL_TARGETS`, a structural proxy): mean distance to the top (good 2 lines,
-    i.e. a typical person within three layers of the top; bad 6; weight 0.6) and mean distance to the
-    department head (1, 4; 0.4). The thresholds are judgement, not norms; a client changes them with
-    ``thresholds:`` in ``client.yml`` (:mod:`orgkit.thresholds`), a caller by passing ``targets``.
+    Defaults (:data:`SCORE_TARGETS`): mean hops (good 2, bad 8; weight 0.3), mean approvals (1, 5;
+    0.2), median latency of closed decisions in days (3, 30; 0.3), escalated share (0.1, 0.6; 0.2).
+    The thresholds are judgement, not norms; a client changes them with ``thresholds:`` in
+    ``client.yml`` (:mod:`orgkit.thresholds`), a caller by passing ``targets``.
+
+    Without decision records there is no score: how far people sit from the top says how long a path
+    *could* be, not how decisions travel, so it is reported as context (``metrics["context"]``), never
+    scored.
 
     References
     ----------
@@ -593,23 +674,27 @@ def decisions_score(
     --------
     >>> score, parts = decisions_score({"available": True, "hops_mean": 5.0, "approvals_mean": 1.0,
     ...     "latency_days_median": None, "escalated_share": 0.35})
-    >>> score, parts["hops_mean"]["score"]
-    (64.28571428571429, 50.0)
+    >>> score, parts["hops_mean"]["score"], parts["evidence_share"]
+    (64.28571428571429, 50.0, 0.7)
+    >>> decisions_score({"available": False, "distance_to_top_mean": 1.0})[0] is None
+    True
     """
     available = bool(metrics.get("available"))
     if targets is None:
-        targets = SCORE_TARGETS if available else STRUCTURAL_TARGETS
+        targets = SCORE_TARGETS
     components: dict[str, Any] = {}
-    total = weights = 0.0
+    total = weights = all_weights = 0.0
     for name, (good, bad, weight) in targets.items():
-        value = to_jsonable(metrics.get(name))
+        value = to_jsonable(metrics.get(name)) if available else None
         s = _sub_score(value, good, bad)
         components[name] = {"value": value, "good": float(good), "bad": float(bad), "weight": float(weight), "score": s}
+        all_weights += weight
         if s is not None:
             total += weight * s
             weights += weight
     score = total / weights if weights > 0 else None
-    components = {"basis": (("decisions" if available else "structure") if score is not None else None), **components}
+    share = weights / all_weights if all_weights > 0 else 0.0
+    components = {"basis": "decisions" if score is not None else None, "evidence_share": share, **components}
     return score, components
 
 
@@ -620,7 +705,6 @@ def decisions_score(
 def analyze_decisions(
     client: Client,
     targets: Mapping[str, tuple[float, float, float]] | None = None,
-    structural_targets: Mapping[str, tuple[float, float, float]] | None = None,
     thresholds: Thresholds | None = None,
 ) -> DecisionsResult:
     """Decision paths of a client: how far, through how many approvers and departments, how slowly.
@@ -630,37 +714,41 @@ def analyze_decisions(
     client : Client
         A loaded client. Decision records (``client.decisions``) and a hierarchy (``manager_id``) are
         both optional.
-    targets, structural_targets : mapping, optional
-        Score thresholds ``metric -> (good, bad, weight)`` used when decision records exist and when not
-        (see :func:`decisions_score`); default: those of ``thresholds``.
+    targets : mapping, optional
+        Score thresholds ``metric -> (good, bad, weight)`` (see :func:`decisions_score`); default: those
+        of ``thresholds``.
     thresholds : Thresholds, optional
         The thresholds and weights (default ``client.settings.thresholds``): ``decisions.target.*`` and
-        ``decisions.weight.*`` (defaults :data:`SCORE_TARGETS` and :data:`STRUCTURAL_TARGETS`).
+        ``decisions.weight.*`` (defaults :data:`SCORE_TARGETS`).
 
     Returns
     -------
     DecisionsResult
         ``metrics`` holds (plain Python types, NaN as ``None``): ``available`` (decision records
-        exist), ``reason``, ``decisions``, ``<q>_mean``, ``<q>_median``, ``<q>_p90`` for ``q`` in
-        ``hops``, ``approvals``, ``departments_crossed``, ``latency_days``; ``escalated_share``,
-        ``escalated_up_share``, ``escalated_across_share``; ``not_in_one_tree`` and
-        ``not_in_one_tree_ids``; ``negative_latency`` and ``negative_latency_ids``;
-        ``missing_latency``; ``by_type`` (type -> the :func:`summarize_paths` row as a dict);
-        ``layers``, ``distance_to_top_mean``, ``distance_to_top_p90``, ``distance_to_head_mean``,
-        ``distance_to_head_p90`` (over everyone); ``hierarchy_reason`` (``None`` with a hierarchy);
-        ``score``.
+        exist), ``reason``, ``decisions`` (every record), ``closed``, ``open``, ``undated``,
+        ``open_share``, ``open_oldest_days``, ``open_median_days``, ``reference_date``, ``open_reason``,
+        ``latency_decisions`` (closed decisions with both dates: those behind the latency statistics);
+        ``<q>_mean``, ``<q>_median``, ``<q>_p90`` for ``q`` in ``hops``, ``approvals``,
+        ``departments_crossed``, ``latency_days``; ``escalated_share``, ``escalated_up_share``,
+        ``escalated_across_share``; ``not_in_one_tree`` and ``not_in_one_tree_ids``;
+        ``negative_latency`` and ``negative_latency_ids``; ``missing_latency``; ``by_type`` (type -> the
+        :func:`summarize_paths` row as a dict, with ``open`` and ``closed``); ``context`` (the
+        :data:`CONTEXT_KEYS`: layers and distances to the top and to department heads over everyone,
+        never scored); ``hierarchy_reason`` (``None`` with a hierarchy); ``score``.
 
     Notes
     -----
     Definitions are those of :func:`decision_paths`, :func:`summarize_paths`,
-    :func:`structural_proxy` and :func:`decisions_score`. The escalated shares are over decisions
-    whose initiator and decider are in one tree. Per-department tables (``by_department`` by
-    initiator department, ``structural``) blank departments with fewer than
+    :func:`structural_proxy` and :func:`decisions_score`. Latency statistics cover closed decisions
+    with both dates; open decisions are counted (``open``) and aged to :func:`reference_date`, the
+    latest date in the decision records (``open_oldest_days``, ``open_median_days``). The escalated
+    shares are over decisions whose initiator and decider are in one tree. Per-department tables
+    (``by_department`` by initiator department, ``structural``) blank departments with fewer than
     ``client.settings.min_group_size`` people; ``by_type`` is not suppressed (decision types are not
-    groups of people). Degenerate cases never raise: without decision records the score is the
-    structural proxy; without a hierarchy hops, escalation and distances are ``None`` with
-    ``hierarchy_reason``; with neither, ``available`` is False, ``reason`` says why and the score is
-    ``None``.
+    groups of people). Degenerate cases never raise: without decision records ``available`` is False,
+    ``reason`` says why and the score is ``None`` (the distances to the top are context, not a score);
+    without a hierarchy hops, escalation and distances are ``None`` with ``hierarchy_reason``; without
+    any decided date ``open`` is ``None`` with ``open_reason`` (open and undecided cannot be told apart).
 
     References
     ----------
@@ -677,8 +765,8 @@ def analyze_decisions(
     >>> people = pd.DataFrame({"employee_id": ["ceo", "a", "b"], "department": ["X", "X", "X"],
     ...                        "manager_id": [None, "ceo", "ceo"]})
     >>> r = analyze_decisions(Client(path=Path("."), settings=Settings(name="t"), people=people))
-    >>> r.metrics["available"], r.metrics["distance_to_top_mean"], round(r.score, 1)
-    (False, 0.6666666666666666, 100.0)
+    >>> r.metrics["available"], r.score, r.metrics["context"]["distance_to_top_mean"]
+    (False, None, 0.6666666666666666)
     """
     hier = _hierarchy(client)
     people = client.people
@@ -714,38 +802,59 @@ def analyze_decisions(
     if negative.any():
         logger.info("%d decisions were decided before they were raised; latency left out", negative.sum())
 
-    # structural proxy (always, when there is a hierarchy)
+    # structural context (always, when there is a hierarchy): never scored
     if hier is not None and hier.n:
         structural = structural_proxy(hier, people["department"], min_size)
         depth = hier.depth.astype("float64")
         to_head = (hier.depth - hier.depth[heads]).astype("float64")
-        struct_metrics = {
+        context = {
             "layers": hier.layers,
             "distance_to_top_mean": depth.mean(),
+            "distance_to_top_median": np.median(depth),
             "distance_to_top_p90": np.quantile(depth, 0.9),
             "distance_to_head_mean": to_head.mean(),
             "distance_to_head_p90": np.quantile(to_head, 0.9),
         }
     else:
         structural = _empty_structural()
-        struct_metrics = dict.fromkeys(
-            ["layers", "distance_to_top_mean", "distance_to_top_p90", "distance_to_head_mean", "distance_to_head_p90"])
+        context = dict.fromkeys(CONTEXT_KEYS)
         if hier is not None:
-            struct_metrics["layers"] = 0
+            context["layers"] = 0
 
     kinds = paths["escalation"].dropna()
-    if hier is None and not available:
-        reason: str | None = "no decision records and no manager_id column: nothing to assess"
-    elif not available:
-        reason = "no decision records: the score is a structural proxy (distance to the top and to department heads)"
+    if not available:
+        reason: str | None = "no decision records: decision paths are not assessed"
     else:
         reason = None
+
+    # open decisions, aged to the latest date in the records
+    state = paths["state"].astype("str")
+    n_open = int((state == "open").sum())
+    any_decided = bool((state == "closed").any())
+    ref = reference_date(client.decisions)
+    told = available and any_decided
+    ages = paths.loc[state == "open", "open_days"].dropna()
+    if not available:
+        open_reason: str | None = None
+    elif not any_decided:
+        open_reason = "no decision record has a decided date: open and decided decisions cannot be told apart"
+    else:
+        open_reason = None
 
     metrics: dict[str, Any] = {
         "available": available,
         "reason": reason,
         "decisions": len(paths),
-        **{k: v for k, v in overall.items() if k != "count"},
+        "closed": int((state == "closed").sum()),
+        "open": n_open if told else None,
+        "undated": int((state == "undated").sum()),
+        "open_share": (n_open / len(paths)) if told else None,
+        "open_oldest_days": float(ages.max()) if told and len(ages) else None,
+        "open_median_days": float(ages.median()) if told and len(ages) else None,
+        "reference_date": ref.date().isoformat() if ref is not None else None,
+        "open_reason": open_reason,
+        "latency_decisions": int(paths["latency_days"].notna().sum()),
+        **{k: v for k, v in overall.items() if k not in ("count", "open", "closed")},
         "escalated_up_share": (kinds == "up").mean() if len(kinds) else None,
         "escalated_across_share": (kinds == "across").mean() if len(kinds) else None,
         "not_in_one_tree": int(not_in_tree.sum()),
@@ -757,16 +866,14 @@ def analyze_decisions(
             str(row["decision_type"]): {k: v for k, v in row.items() if k != "decision_type"}
             for row in by_type.to_dict(orient="records")
         },
-        **struct_metrics,
+        "context": context,
         "hierarchy_reason": None if hier is not None else _NO_HIERARCHY,
     }
     metrics = to_jsonable(metrics)
     th = client.settings.thresholds if thresholds is None else thresholds
     if targets is None:
         targets = th.targets("decisions.weight")
-    if structural_targets is None:
-        structural_targets = th.targets("decisions.weight.structural")
-    score, components = decisions_score(metrics, targets if available else structural_targets)
+    score, components = decisions_score(metrics, targets)
     metrics["score"] = score
     return DecisionsResult(
         metrics=metrics,

@@ -295,11 +295,14 @@ def _row_cells(r: Mapping[str, Any], *, waves: int = 1, language: str = "en") ->
     ]
     for column, (_, _, _, kind) in HEADLINES.items():
         cells.append(_cell(_fmt(_plain(r.get(column)), kind), _plain(r.get(column)), cls="ok-num"))
+    has_report = any(_plain(r.get(k)) not in (None, "", "None", "nan") for k in ("report", "generated_at"))
     for i, area in enumerate(SCORE_AREAS):
         score = _plain(r.get(f"{area}_score"))
         text, cls = _change_text(_plain(r.get(f"{area}_change")))
         first = " ok-first-score" if i == 0 else ""
-        cells.append(_cell(_fmt(score, "1"), score, cls=f"ok-num ok-score ok-{score_status(score)}{first}",
+        # a report without a score for an area did not assess it: say so, never a number or a bare dash
+        shown = _fmt(score, "1") if score is not None or not has_report else t("summary.not_scored", language)
+        cells.append(_cell(shown, score, cls=f"ok-num ok-score ok-{score_status(score)}{first}",
                            change=text, change_cls=cls))
     return cells
 

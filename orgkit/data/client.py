@@ -27,7 +27,8 @@ guarantees below hold for every table that is not ``None``.
     ``decision_id`` (``str``, unique), ``decision_type`` (``str``), ``initiator_id``, ``decider_id``
     (``str``, in ``people``), ``approvers`` (``str``: approver ids in order joined by ``;``, ``""`` when
     none; every id in ``people``), ``n_approvers`` (``int64``), ``raised_at``, ``decided_at``
-    (``datetime64``, possibly ``NaT``). Rows naming unknown people were dropped and counted.
+    (``datetime64``, possibly ``NaT``), ``decided_before_raised`` (``bool``: a decided date before the
+    raised one, cleared to ``NaT``). Rows naming unknown people were dropped and counted.
     :attr:`Client.approvals` is the same information as a long table.
 ``responsibilities``
     ``responsibility``, ``department`` (``str``), ``role`` (one of ``R``, ``A``, ``C``, ``I``).

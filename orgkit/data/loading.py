@@ -831,6 +831,7 @@ def _decisions(frame: pd.DataFrame, file: str, known: pd.Series | None, out: _Co
         k = int(backwards.sum())
         out.warn("decided_before_raised", file, "warning.decided_before_raised", k, n=k)
         frame.loc[backwards, "decided_at"] = pd.NaT
+    frame["decided_before_raised"] = backwards  # cleared above: a data error, not an open decision
     frame["decision_type"] = frame["decision_type"].astype("str")
     return frame.reset_index(drop=True)
 

@@ -369,7 +369,10 @@ def generate_client(
         of another department. Latency, counted in working hours (08:00-19:00 on business days), is
         log-normal with a median of :math:`3 (1 + h)(1 + 0.6 a) t c` hours for :math:`h` hops,
         :math:`a` approvers, a type factor :math:`t` (1 for process to 2.5 for hiring) and
-        :math:`c = 1.8` across departments; decisions still open at 2025-09-30 have no ``decided_at``.
+        :math:`c = 1.8` across departments; decisions still open at 2025-09-30 have no ``decided_at``,
+        and so have parked ones: a decision raised more than 30 days before that date was never decided
+        with probability 0.25 for budget and hiring, 0.06 for pricing, product and vendor, 0.03 for process
+        (their own random stream, ``default_rng([seed, 3])``, so every other file is the same bytes).
     ``responsibilities.csv``
         A RACI over 20 responsibilities, with one responsibility without an A (``Data governance``),
         one with two As in different departments (``Pricing``) and one without an R
@@ -401,7 +404,7 @@ def generate_client(
 
     people = _people_table(org, ids, names, hire, order, stage, rng, zh)
     communication = _communication_table(org, ids, width, rng)
-    decisions, hops_by_dept = _decisions_table(org, ids, rng)
+    decisions, hops_by_dept = _decisions_table(org, ids, rng, np.random.default_rng([seed, 3]))
     if zh:  # the same decisions, with the type names a Chinese client would use
         decisions["decision_type"] = decisions["decision_type"].map(dict(zip(_DECISION_TYPES, _DECISION_TYPES_ZH)))
     items = _questionnaire()
@@ -917,7 +920,13 @@ def _communication_table(org: _Organisation, ids: np.ndarray, width: int, rng) -
 # --------------------------------------------------------------------------------------------------
 
 
-def _decisions_table(org: _Organisation, ids: np.ndarray, rng) -> tuple[pd.DataFrame, np.ndarray]:
+#: Chance that a decision raised at least :data:`_PARKED_AFTER_DAYS` before the as-of date was never decided
+#: (parked), per decision type (budget and hiring most often).
+_PARKED_P = np.array([0.25, 0.25, 0.06, 0.06, 0.03, 0.06])
+_PARKED_AFTER_DAYS = 30
+
+
+def _decisions_table(org: _Organisation, ids: np.ndarray, rng, park_rng) -> tuple[pd.DataFrame, np.ndarray]:
     n = org.n
     count = int(min(20_000, max(1, round(n / 3))))
     candidates = np.flatnonzero(org.parent >= 0)
@@ -974,6 +983,10 @@ def _decisions_table(org: _Organisation, ids: np.ndarray, rng) -> tuple[pd.DataF
     raised = _business_times(_DECISION_START, _AS_OF, count, rng)
     decided = _add_working_hours(raised, latency)
     still_open = decided > _AS_OF.astype("datetime64[s]") + np.timedelta64(86399, "s")
+    # Parked: some decisions raised over a month before the as-of date were never decided. Their own random
+    # stream leaves every other file, and every other decision, the same bytes.
+    old_enough = raised < (_AS_OF - np.timedelta64(_PARKED_AFTER_DAYS, "D")).astype("datetime64[s]")
+    still_open |= old_enough & (park_rng.random(count) < _PARKED_P[kind])
     decided_text = np.where(still_open, "", np.datetime_as_string(decided, unit="s"))
 
     order = np.argsort(raised, kind="stable")

@@ -62,8 +62,10 @@ def plot_path_distribution(
     Returns
     -------
     Figure
-        A dashed line marks each median. Decisions with unknown hops (initiator and decider in
-        different trees) are left out of the left chart only.
+        A dashed line marks each median. Every decision counts, open ones included (their path is
+        known: the decider is named), so the bars add up to the report's decision count (the per-type
+        table's ``count``). Decisions with unknown hops (initiator and decider in different trees) are
+        left out of the left chart only.
     """
     with plot_style():
         if axes is None:
@@ -89,7 +91,10 @@ def plot_latency_by_type(
     Parameters
     ----------
     paths : DataFrame
-        ``decision_type`` and ``latency_days`` per decision (missing latencies are skipped).
+        ``decision_type`` and ``latency_days`` per decision. Only closed decisions with both dates have a
+        latency: open decisions (``state == "open"``) and undated ones are skipped, so each type's ``n``
+        is its closed decisions with both dates, the set behind the report's median days (the per-type
+        table counts every decision and its open ones beside it).
     language : {"en", "zh"}
     max_types : int
         The most frequent types drawn.

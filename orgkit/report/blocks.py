@@ -410,29 +410,44 @@ def scorecard(
     title: str | None = None,
     overall: float | None = None,
     thresholds: Thresholds | None = None,
+    overall_line: str | None = None,
+    overall_status: str | None = None,
 ) -> HTML:
-    """The executive summary: one card per area with score, status and its top findings.
+    """The executive summary: the overall line, then one card per area with score, status and top findings.
 
     Parameters
     ----------
     cards : iterable of mapping
         Each with ``area``, ``title``, ``score`` (0-100 or ``None``), ``status`` (``red``, ``amber``,
-        ``green`` or ``grey``) and ``findings`` (sentences, the most important first).
+        ``green`` or ``grey``), ``findings`` (sentences, the most important first) and optionally
+        ``note`` (why the area is not assessed) and ``context`` (a line of context, never scored).
     language : {"en", "zh"}
     title : str, optional
         Heading (default: ``summary.title`` of the catalogue).
     overall : float, optional
-        The mean of the area scores, shown in the lead.
+        The overall score, shown in the lead when ``overall_line`` is not given.
     thresholds : Thresholds, optional
         The score bands the lead names (default: the registry's, green from 70, amber from 50).
+    overall_line : str, optional
+        The overall sentence (:func:`orgkit.findings.overall_text`: the score, its status, the areas it
+        covers and those not assessed).
+    overall_status : str, optional
+        The overall card status (:func:`orgkit.findings.area_statuses`), the colour of the overall line.
+
+    Notes
+    -----
+    The lead states the score bands and the card rule (``summary.card_rule``): a card is at most one band
+    better than its worst finding, and a grey card is not assessed and has no number.
     """
     shown = []
     for c in cards:
         score = c.get("score")
         shown.append({"title": c["title"], "status": c.get("status") or "grey", "findings": list(c.get("findings", ())),
-                      "score": None if score is None or _isna(score) else fmt_number(round(score))})
+                      "score": None if score is None or _isna(score) else fmt_number(round(score)),
+                      "note": c.get("note"), "context": c.get("context")})
     return render_block("scorecard", "scorecard", cards=shown, title=title, language=language,
                         overall=None if overall is None or _isna(overall) else fmt_number(round(overall)),
+                        overall_line=overall_line, overall_status=overall_status or "grey",
                         bands=_score_bands(thresholds))
 
 

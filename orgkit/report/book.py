@@ -332,20 +332,22 @@ class ReportBook:
         return key_messages(self.messages, language=self.language)
 
     def summary(self) -> "HTML":
-        """The executive summary's scorecard: each area's score, status and top findings.
+        """The executive summary's scorecard: the overall line, and a card per area with its score, status and
+        top findings.
 
-        After the key messages it is titled "Scores by area", and its cards list the findings the key
-        messages have not told yet, with a pointer to the messages that concern the area: no sentence is
-        said twice in the summary.
+        A card's colour follows :func:`orgkit.findings.card_status`; an area without its data is grey, says
+        "not assessed" and why, and has no number (decision paths without records show the distance to the
+        top as context, never as a score). After the key messages it is titled "Scores by area", and its
+        cards list the findings the key messages have not told yet, with a pointer to the messages that
+        concern the area: no sentence is said twice in the summary.
         """
         from orgkit.report.blocks import scorecard
-        from orgkit.findings import summary_cards
+        from orgkit.findings import area_statuses, overall_text, summary_cards
 
         told = [f for m in self.messages for f in m.findings]
         cards = summary_cards(self.assessment, self.findings, self.language, exclude=told)
         for c in cards:
-            if not self._available(c["area"]) and c["area"] != "decisions":
-                c["findings"] = [self._t(f"area.{c['area']}.not_available") + "."]
+            if not c["assessed"]:
                 continue
             ranks = [m.rank for m in self.messages
                      if m.recommendation.area == c["area"] or any(f.area == c["area"] for f in m.findings)]
@@ -354,28 +356,32 @@ class ReportBook:
 
                 c["findings"] = [self._tn("storyline.see_messages", len(ranks),
                                           numbers=format_list(ranks, self.language)), *c["findings"]]
+        statuses = area_statuses(self.assessment, self.findings)
         title = self._t("storyline.scores_title") if self.messages else None
         return scorecard(cards, language=self.language, title=title, overall=self.assessment.scores.get("overall"),
-                         thresholds=self.assessment.thresholds)
+                         thresholds=self.assessment.thresholds,
+                         overall_line=overall_text(self.assessment, self.language),
+                         overall_status=statuses["overall"])
 
     def section(self, area: str) -> "HTML":
-        """The head of an area's section: title, score and status, what it covers; a note when it has no data."""
+        """The head of an area's section: title, score and card status, what it covers; why it is not assessed."""
         from orgkit.report.blocks import HTML, empty_note, section_head
-        from orgkit.findings import score_status, status_label
+        from orgkit.findings import area_statuses, decisions_context, status_label, summary_cards
 
         score = self.assessment.scores.get(area)
-        status = score_status(score, self.assessment.thresholds)
+        status = area_statuses(self.assessment, self.findings)[area]
         label = (self._t("summary.score_label", score=round(score), status=status_label(status, self.language))
-                 if score is not None else None)
+                 if score is not None else status_label("grey", self.language))
         head = section_head(area, self._t(f"area.{area}"), self._t(f"area.{area}.intro"),
-                            status=status if score is not None else None, status_label=label)
-        if area == "decisions" and not self.assessment.decisions.metrics.get("available"):
-            note = (self._t("area.decisions.proxy") if self.assessment.decisions.score is not None
-                    else self._t("area.decisions.not_available"))
-            return HTML(head.markup + empty_note(note + ".").markup, "section")
-        if not self._available(area):
-            return HTML(head.markup + empty_note(self._t(f"area.{area}.not_available") + ".").markup, "section")
-        return head
+                            status=status, status_label=label)
+        if score is not None:
+            return head
+        card = next(c for c in summary_cards(self.assessment, self.findings, self.language, n=0) if c["area"] == area)
+        notes = [card["note"]]
+        context = decisions_context(self.assessment, self.language) if area == "decisions" else None
+        if context:
+            notes.append(context)
+        return HTML(head.markup + "".join(empty_note(n).markup for n in notes if n), "section")
 
     def findings_for(self, area: str) -> "HTML":
         """Every finding of ``area``, worst first."""
@@ -703,7 +709,8 @@ class ReportBook:
     # ---------------------------------------------------------------- decisions
     @_parallel_block
     def path_distribution(self) -> "HTML":
-        """Distribution of hops and approvals (or the structural proxy without decision records)."""
+        """Distribution of hops and approvals over every decision, open ones included (without decision records,
+        the distance to the top per department, labelled as context: it is never scored)."""
         from orgkit.report.blocks import interpretation, subheading, table
         from orgkit.plots.decisions import plot_path_distribution
 
@@ -727,24 +734,46 @@ class ReportBook:
 
     @_parallel_block
     def latency_by_type(self) -> "HTML":
-        """Days to decide per decision type, and the per-type table."""
+        """Days to decide per decision type (closed decisions), open decisions counted, and the per-type table.
+
+        The figure counts the closed decisions with both dates of each type (its ``n``); the table counts
+        every decision of the type (``count``, open ones included), how many are still open, and the median
+        days of the closed ones, so the two agree.
+        """
         from orgkit.report.blocks import interpretation, subheading, table
         from orgkit.plots.decisions import plot_latency_by_type
 
         d = self.assessment.decisions
-        if not d.metrics.get("available"):
+        m = d.metrics
+        if not m.get("available"):
             return self._empty()
         out = subheading(self._t("heading.latency"), "latency")
         if d.paths["latency_days"].notna().any():
             out = out + self._figure(plot_latency_by_type(d.paths, language=self.language), "latency_by_type",
                                      self._t("caption.latency"))
-        notes = [f.text(self.language) for f in self.findings if f.key == "latency"]
-        if notes:
-            out = out + interpretation(*notes)
-        tbl = table(d.by_type, {"decision_type": self._t("column.type"), "count": self._t("column.count"),
-                                "hops_mean": self._t("column.hops_mean"), "approvals_mean": self._t("column.approvals_mean"),
-                                "latency_days_median": self._t("column.latency_median"),
-                                "escalated_share": self._t("column.escalated")},
+        from orgkit import formatting
+
+        closed = formatting.integer(m.get("latency_decisions") or 0)
+        if m.get("open") is None:
+            open_line = self._t("interpret.open_unknown")
+        elif m["open"]:
+            oldest = m.get("open_oldest_days")
+            open_line = self._tn("interpret.open", int(m["open"]), n=formatting.integer(m["open"]), closed=closed,
+                                 oldest=formatting.integer(oldest),
+                                 date=m.get("reference_date") or "–")
+        else:
+            open_line = self._t("interpret.open_none", closed=closed, date=m.get("reference_date") or "–")
+        notes = [f.text(self.language) for f in self.findings if f.key in ("open_decisions", "latency")]
+        if any(f.key == "open_decisions" for f in self.findings):
+            open_line = ""  # the finding says it, with its status
+        out = out + interpretation(*[x for x in (open_line, *notes) if x])
+        columns = {"decision_type": self._t("column.type"), "count": self._t("column.count")}
+        if m.get("open") is not None:
+            columns["open"] = self._t("column.open")
+        columns.update({"hops_mean": self._t("column.hops_mean"), "approvals_mean": self._t("column.approvals_mean"),
+                        "latency_days_median": self._t("column.latency_median"),
+                        "escalated_share": self._t("column.escalated")})
+        tbl = table(d.by_type, columns,
                     formats={"hops_mean": ".1", "approvals_mean": ".1", "latency_days_median": ".1",
                              "escalated_share": "percent"}, caption=self._t("heading.by_type"), language=self.language)
         return out + tbl
@@ -759,11 +788,22 @@ class ReportBook:
         t = d.longest.copy()
         t["initiator_id"] = self._person(t["initiator_id"])
         t["decider_id"] = self._person(t["decider_id"])
+        # an open decision says so (and how long it has waited) instead of a blank number of days
+        paths = d.paths.set_index("decision_id")
+        state = t["decision_id"].map(paths["state"])
+        waited = t["decision_id"].map(paths["open_days"])
+        from orgkit import formatting
+
+        t["latency_days"] = [
+            self._t("table.open_days", days=formatting.integer(w)) if s_ == "open" and not pd.isna(w)
+            else formatting.decimals(v, 1)
+            for s_, w, v in zip(state, waited, t["latency_days"])]
+        t = t.astype({"latency_days": "str"})
         return subheading(self._t("heading.longest"), "longest") + table(
             t, {"decision_id": self._t("column.decision"), "decision_type": self._t("column.type"),
                 "initiator_id": self._t("column.initiator"), "decider_id": self._t("column.decider"),
                 "hops": self._t("column.hops"), "approvals": self._t("column.approvals"), "latency_days": self._t("column.days")},
-            formats={"latency_days": ".1"}, language=self.language)
+            language=self.language)
 
     # ---------------------------------------------------------------- survey
     @_parallel_block
