@@ -123,6 +123,9 @@ class Assessment:
             block["not_assessed_reason"] = evidence[area]["reason"]
             block["status"] = statuses[area]
             out[area] = block
+        from orgkit.triangulation import triangulation_metrics
+
+        out["triangulation"] = triangulation_metrics(self)
         out["scores"] = {**scores, "overall_areas": self.overall_areas,
                          "not_assessed": [a for a in AREAS if not evidence[a]["assessed"]],
                          "status": statuses}
@@ -198,6 +201,9 @@ def _pool_small_groups(out: dict[str, Any], visible: set[str], hidden: set[str])
         change["significant_departments"] = [p for p in change["significant_departments"] if p[0] in visible]
     if isinstance(su.get("warnings"), list):
         su["warnings"] = [scrub_names(w, hidden) for w in su["warnings"]]
+    from orgkit.triangulation import pool_triangulation
+
+    out["triangulation"] = pool_triangulation(out.get("triangulation"), visible)
     for area in AREAS:
         block = out.get(area) or {}
         for key in ("reason", "hierarchy_reason", "raci_reason"):

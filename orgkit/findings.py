@@ -63,6 +63,8 @@ PLURAL_COUNTS: dict[str, str] = {
     "response_rate": "respondents",
     "latency": "closed",
     "open_decisions": "open",
+    "silo_felt_open": "count",
+    "silo_not_felt": "count",
 }
 
 
@@ -647,6 +649,159 @@ def _felt_silos(assessment: Any, visible: set[str], language_labels: Mapping[str
     return out
 
 
+def _triangulation(assessment: Any, visible: set[str], th: Thresholds) -> list[Finding]:
+    """Findings where the survey and a measured source speak about the same thing (:mod:`orgkit.triangulation`).
+
+    Decision speed (area ``decisions``): the survey's favourable share on decision speed against the
+    records' median latency and escalated share; both poor is red (the evidence is strongest), one poor
+    amber (a disagreement is itself a finding), both good green. The sentence names the departments where
+    both sources agree decisions are slow and the decision types the records show escalating or slow.
+    Role clarity against the RACI table, and each non-healthy span band against the answers of its teams
+    (area ``structure``), follow the same pattern. Departments that rate communication low without being
+    silos in the network, and silos whose people do not rate communication low, are amber communication
+    findings (a silo both sources see is the ``felt_silo`` finding). Nothing is said where a side is not
+    assessed; departments under ``min_group_size`` people or with hidden survey numbers are never named.
+    """
+    from orgkit.areas.survey import DIMENSION_LABELS
+    from orgkit.triangulation import triangulate
+
+    tri = triangulate(assessment, visible)
+    out: list[Finding] = []
+
+    def label(code: str, lang: str) -> str:
+        return (DIMENSION_LABELS.get(lang, {}).get(code) or code.replace("_", " ")).lower()
+
+    def unit_list(rows: Sequence[Any], lang: str) -> str:
+        return _join(sorted({c.unit for c in rows}), lang, 4)
+
+    # --- decision speed -----------------------------------------------------------------------
+    org = {c.measured.measure: c for c in tri.select("speed", "organisation")}
+    lat, esc = org.get("latency_days_median"), org.get("escalated_share")
+    if lat is not None and esc is not None and lat.survey.verdict != "not_assessed" and (
+            "not_assessed" not in (lat.measured.verdict, esc.measured.verdict)
+            or lat.measured.verdict != esc.measured.verdict):
+        survey_poor = lat.survey.verdict == "poor"
+        records_poor = "poor" in (lat.measured.verdict, esc.measured.verdict)
+        key = "speed_agree_slow" if survey_poor else "speed_records_slow"
+        if not records_poor:
+            key = "speed_felt_slow" if survey_poor else "speed_agree_fast"
+        status = {"speed_agree_slow": "red", "speed_agree_fast": "green"}.get(key, "amber")
+        types = tri.decision_types
+        slow_types = types[(types["escalation_verdict"] == "poor") | (types["latency_verdict"] == "poor")]
+        both = [c for c in tri.select("speed", "department") if c.agreement == "agree_poor"]
+        median, share = lat.measured.value, esc.measured.value
+
+        def values(lang: str, slow_types: Any = slow_types, both: list[Any] = both) -> dict[str, Any]:
+            parts = []
+            def days(value: float) -> str:
+                return tn("finding.value.days", 1 if value == 1 else 2, lang, n=_num(value))
+
+            if len(slow_types):
+                items = []
+                ranked = slow_types.sort_values(["escalated_share", "latency_days_median"], ascending=False)
+                for r in ranked.to_dict("records"):
+                    said = []
+                    if r["escalation_verdict"] == "poor":
+                        said.append(t("finding.value.speed_type_escalated", lang, escalated=_pct(r["escalated_share"]),
+                                      decisions=int(r["escalation_decisions"])))
+                    if r["latency_verdict"] == "poor":
+                        said.append(t("finding.value.speed_latency", lang, days=days(r["latency_days_median"])))
+                    items.append(t("finding.value.speed_type", lang, type=r["decision_type"],
+                                   records=t("list.separator", lang).join(said)))
+                parts.append(t("finding.value.speed_types", lang, types=_join(items, lang, 3)))
+            if both:
+                items = []
+                for name in sorted({c.unit for c in both}):
+                    mine = [c for c in both if c.unit == name]
+                    records = [t("finding.value.speed_escalated", lang, share=_pct(c.measured.value))
+                               if c.measured.measure == "escalated_share" else
+                               t("finding.value.speed_latency", lang, days=days(c.measured.value)) for c in mine]
+                    items.append(t("finding.value.speed_department", lang, department=name,
+                                   favourable=_pct(mine[0].survey.value),
+                                   records=t("list.separator", lang).join(records)))
+                parts.append(t("finding.value.speed_departments", lang, departments=_join(items, lang, 4)))
+            measured = []  # only the measures the records have (no dates: no latency; no hierarchy: no escalation)
+            if median is not None:
+                measured.append(t("finding.value.speed_records_latency", lang, days=days(median)))
+            if share is not None:
+                measured.append(t("finding.value.speed_escalated", lang, share=_pct(share)))
+            return {"favourable": _pct(lat.survey.value), "records": _join(measured, lang),
+                    "median_days": median, "escalated_share": share, "favourable_share": lat.survey.value,
+                    "dimension": label("decision_speed", lang),
+                    "detail": join_sentences(["", *parts], lang) if parts else "",
+                    "departments": sorted({c.unit for c in both}), "types": slow_types["decision_type"].tolist()}
+
+        weight = {"red": 4.2, "amber": 3.2}.get(status, 0.6)
+        out.append(Finding("decisions", key, status, _per_language(values), weight, f"triangulation:speed:{key}"))
+
+    # --- role clarity ---------------------------------------------------------------------------
+    roles = tri.select("roles", "organisation")
+    if roles and roles[0].agreement != "not_assessed":
+        c = roles[0]
+        key = "roles_agree_unclear" if c.agreement == "agree_poor" else "roles_agree_clear"
+        if c.agreement in ("felt_only", "measured_only"):
+            key = "roles_felt_unclear" if c.agreement == "felt_only" else "roles_raci_unclear"
+        status = {"roles_agree_unclear": "red", "roles_agree_clear": "green"}.get(key, "amber")
+        both = [d for d in tri.select("roles", "department") if d.agreement == "agree_poor"]
+
+        def role_values(lang: str, c: Any = c, both: list[Any] = both) -> dict[str, Any]:
+            detail = (join_sentences(["", t("finding.value.roles_departments", lang,
+                                            departments=unit_list(both, lang))], lang) if both else "")
+            return {"favourable": _pct(c.survey.value), "unclear": _pct(c.measured.value),
+                    "clear": _pct(1 - c.measured.value), "total": c.measured.n,
+                    "dimension": label("role_clarity", lang), "detail": detail,
+                    "departments": sorted({d.unit for d in both})}
+
+        weight = {"red": 3.6, "amber": 2.4}.get(status, 0.5)
+        out.append(Finding("structure", key, status, _per_language(role_values), weight, f"triangulation:roles:{key}"))
+
+    # --- felt against measured silos (the departments where both agree are felt_silo findings) ------
+    silos = tri.select("silos", "department")
+    cut = th.text("survey.felt_silo.mean_below")
+    for kind in ("felt_only", "measured_only"):
+        rows = sorted((c for c in silos if c.agreement == kind), key=lambda c: c.survey.value)
+        if not rows:
+            continue
+
+        def silo_values(lang: str, rows: list[Any] = rows) -> dict[str, Any]:
+            return {"count": len(rows), "cut": cut, "list": [c.unit for c in rows],
+                    "departments": _join([t("finding.value.silo_department", lang, department=c.unit,
+                                            mean=_num(c.survey.value, 2)) for c in rows], lang, 4)}
+
+        if kind == "felt_only":
+            out.append(Finding("communication", "silo_felt_open", "amber", _per_language(silo_values), 1.9,
+                               "triangulation:silos:felt_only"))
+        else:
+            out.append(Finding("communication", "silo_not_felt", "amber", _per_language(silo_values), 1.7,
+                               "triangulation:silos:measured_only"))
+
+    # --- spans against what the teams answer -----------------------------------------------------
+    for band in ("narrow", "wide"):
+        rows = [c for c in tri.select("spans") if c.unit == band and c.agreement != "not_assessed"]
+        if not rows:
+            continue
+        felt = [c for c in rows if c.agreement == "agree_poor"]
+        bound = th["structure.span.healthy_min"] if band == "narrow" else th["structure.span.healthy_max"]
+        respondents = max(c.survey.n or 0 for c in rows)
+
+        def span_values(lang: str, band: str = band, felt: list[Any] = felt, bound: Any = bound,
+                        respondents: int = respondents) -> dict[str, Any]:
+            return {"band": t(f"finding.value.span_{band}", lang, bound=bound), "respondents": respondents,
+                    "dimensions": _join([label(c.dimension, lang) for c in felt], lang),
+                    "detail": _join([t("finding.value.span_gap", lang, dimension=label(c.dimension, lang),
+                                       favourable=_pct(c.survey.value), reference=_pct(c.reference))
+                                     for c in felt], lang),
+                    "codes": [c.dimension for c in felt], "span_band": band}
+
+        if felt:
+            out.append(Finding("structure", "span_felt", "amber", _per_language(span_values), 2.3,
+                               f"triangulation:spans:{band}"))
+        else:
+            out.append(Finding("structure", "span_not_felt", "green", _per_language(span_values), 0.4,
+                               f"triangulation:spans:{band}"))
+    return out
+
+
 def derive_findings(assessment: Any) -> list[Finding]:
     """Every finding of an assessment, worst first.
 
@@ -668,7 +823,8 @@ def derive_findings(assessment: Any) -> list[Finding]:
     finding (its section says so). A department that is a structural silo *and* whose people rate
     communication below ``survey.felt_silo.mean_below`` (3.5 of 5) is a red ``felt_silo`` survey finding
     (:func:`orgkit.interpretation.felt_silos`); :func:`recommend` cites it beside the silo finding in the
-    "open channels" recommendation.
+    "open channels" recommendation. Where the survey and a measured source speak about the same thing
+    (:mod:`orgkit.triangulation`), their agreement or disagreement is a finding too (:func:`_triangulation`).
     """
     client = assessment.client
     sizes = client.department_sizes()
@@ -682,6 +838,7 @@ def derive_findings(assessment: Any) -> list[Finding]:
         + _decisions(assessment.decisions.metrics, th)
         + _survey(assessment.survey.metrics, DIMENSION_LABELS, th)
         + _felt_silos(assessment, visible, DIMENSION_LABELS)
+        + _triangulation(assessment, visible, th)
     )
     order = {s: i for i, s in enumerate(STATUS_ORDER)}
     return sorted(found, key=lambda f: (order[f.status], -f.weight))

@@ -52,7 +52,8 @@ __all__ = [
 #: The areas of the definitions, in ``metrics.json`` order. ``run`` holds the two top-level scalars
 #: (``orgkit_version``, ``generated_at``); every other area is the block of the same name.
 AREAS: tuple[str, ...] = (
-    "client", "run", "data", "structure", "communication", "decisions", "survey", "scores", "thresholds",
+    "client", "run", "data", "structure", "communication", "decisions", "survey", "triangulation", "scores",
+    "thresholds",
 )
 
 #: The ``metrics.json`` block each area's keys live in (``None``: at the top level).
@@ -982,6 +983,100 @@ def _survey() -> list[Metric]:
     ]
 
 
+def _triangulation() -> list[Metric]:
+    c, sides = "comparisons[]", ("survey", "measured")
+    verdict = ("`good`, `poor` or `not_assessed`: poor where the number's own status rule is amber or red "
+               "(`survey.favourable`, `decisions.latency_days_median`, `decisions.escalated_share`), or from "
+               "`triangulation.raci.unclear_share_poor`, `triangulation.span.favourable_gap`, "
+               "`survey.felt_silo.mean_below`; a narrow or wide span band is poor on the structure side")
+    out = [
+        Metric("available", "bool", "Whether at least one comparison has both sides assessed."),
+        Metric("agreements", "object", "How many comparisons have each agreement."),
+    ]
+    for a, meaning in (("agree_poor", "both sources see a problem"), ("felt_only", "only the survey sees a "
+                       "problem (people feel what the data do not show)"), ("measured_only", "only the measured "
+                       "source sees a problem (people do not feel it)"), ("partial", "an organisation row whose "
+                       "departments split"), ("agree_good", "neither source sees a problem"),
+                      ("not_assessed", "a side has no data")):
+        out.append(Metric(f"agreements.{a}", "int", f"Comparisons where {meaning}."))
+    out += [
+        Metric("comparisons", "list[object]", "Every comparison of two sources on one question: organisation "
+               "rows, then departments (sorted), then span bands. Only departments of at least "
+               "`min_group_size` people whose survey cell is shown appear."),
+        Metric(f"{c}.question", "str", "`speed` (decision speed: survey vs decision records), `silos` (felt vs "
+               "measured silos), `roles` (role clarity vs RACI), `spans` (span of control vs what those teams "
+               "answer)."),
+        Metric(f"{c}.scope", "str", "`organisation`, `department` (by initiator department for decisions) or "
+               "`span_band`."),
+        Metric(f"{c}.unit", "str | null", "The department, or the span band (`narrow`, `wide`).", "",
+               "null for organisation rows."),
+        Metric(f"{c}.dimension", "str | null", "The survey dimension on the survey side.", "",
+               "null for span rows that cannot be assessed at all."),
+    ]
+    for side in sides:
+        what = "The survey (what people feel)" if side == "survey" else "The measured source"
+        out += [
+            Metric(f"{c}.{side}", "object", f"{what}: its number and verdict."),
+            Metric(f"{c}.{side}.source", "str", "`survey`, `decisions`, `communication`, `raci` or `structure`."),
+            Metric(f"{c}.{side}.measure", "str", "What `value` is: `favourable` (share), `mean` (1–5), "
+                   "`low_departments` (count below `survey.felt_silo.mean_below`), `latency_days_median`, "
+                   "`escalated_share`, `silo` (1 or 0), `silos` (count), `unclear_share` (RACI "
+                   "responsibilities without exactly one A and one R department), `span_band` (managers in "
+                   "the band)."),
+            Metric(f"{c}.{side}.value", "float | null", "The number.", "unclear_share = 1 − clear / "
+                   "responsibilities (per department: over those it holds any role in)",
+                   "null when the side is not assessed: no data, a hidden survey cell, fewer than "
+                   "`triangulation.records.min_decisions` decisions or `min_responsibilities` responsibilities."),
+            Metric(f"{c}.{side}.verdict", "str", "The side's verdict.", verdict),
+            Metric(f"{c}.{side}.n", "int | null", "What the value rests on: respondents, decisions, "
+                   "responsibilities, departments or managers.", "", "null when unknown or hidden."),
+            Metric(f"{c}.{side}.reason", "str | null", "Why the side is not assessed.", "",
+                   "null when assessed."),
+        ]
+    out += [
+        Metric(f"{c}.reference", "float | null", "For a span band: the favourable share of the teams of "
+               "managers with a healthy span on the same dimension.", "survey side poor when reference − "
+               "favourable ≥ `triangulation.span.favourable_gap`", "null for other questions or when the healthy "
+               "band is hidden."),
+        Metric(f"{c}.agreement", "str", "`agree_poor`, `agree_good`, `felt_only`, `measured_only`, `partial` or "
+               "`not_assessed`.", "agree when both verdicts are equal; felt_only when only the survey is poor; "
+               "measured_only when only the measured side is", "not_assessed when either side is."),
+        Metric(f"{c}.reason", "str | null", "Why the comparison is not assessed (the survey side's reason "
+               "first).", "", "null when assessed."),
+        Metric("decision_types", "list[object]", "The decision records per decision type (not groups of "
+               "people, not suppressed), judged for latency and escalation; set beside the organisation-wide "
+               "survey verdict on decision speed."),
+        Metric("decision_types[].decision_type", "str", "The type."),
+        Metric("decision_types[].decisions", "int", "Decisions of the type."),
+        Metric("decision_types[].latency_decisions", "int", "Decisions of the type with a latency (closed, "
+               "dates in order)."),
+        Metric("decision_types[].escalation_decisions", "int", "Decisions of the type whose escalation is known "
+               "(initiator and decider in one reporting tree)."),
+        Metric("decision_types[].latency_days_median", "float | null", "Median days to decide.", "",
+               "null when no decision of the type has both dates."),
+        Metric("decision_types[].escalated_share", "float | null", "Share escalated above or outside the "
+               "initiator's department head.", "", "null without reporting lines."),
+        Metric("decision_types[].latency_verdict", "str", "`good`, `poor` (from "
+               "`decisions.latency_days_median.amber`) or `not_assessed` (fewer than "
+               "`triangulation.records.min_decisions` decisions, or no latency)."),
+        Metric("decision_types[].escalation_verdict", "str", "`good`, `poor` (from "
+               "`decisions.escalated_share.amber`) or `not_assessed`."),
+        Metric("span_bands", "list[object]", "The survey per span band of the respondents' managers (shown "
+               "bands only): respondents linked by `respondent_id` = `employee_id` to their manager, whose span "
+               "is narrow (< `structure.span.healthy_min`), healthy or wide (> `structure.span.healthy_max`). "
+               "A band under `min_group_size` respondents is hidden, with complementary suppression over the "
+               "bands and the unlinked respondents.", "", "[] without respondent ids or reporting lines.",
+               ("hundepool2012",)),
+        Metric("span_bands[].band", "str", "`narrow`, `healthy` or `wide`."),
+        Metric("span_bands[].dimension", "str", "A survey dimension among role_clarity, growth, decision_speed."),
+        Metric("span_bands[].respondents", "int | null", "Respondents in the band."),
+        Metric("span_bands[].n", "int | null", "Respondents in the band who answered the dimension."),
+        Metric("span_bands[].mean", "float | null", "Mean dimension score (1–5)."),
+        Metric("span_bands[].favourable", "float | null", "Share of favourable answers."),
+    ]
+    return out
+
+
 def _scores() -> list[Metric]:
     assessed = ("null when the area is not assessed: its data are missing, or the components that could be "
                 "measured carry less than `score.evidence.min_share` of its weight.")
@@ -1047,7 +1142,8 @@ def _thresholds() -> list[Metric]:
 
 _BUILDERS = {
     "client": _client, "run": _run, "data": _data, "structure": _structure,
-    "communication": _communication, "decisions": _decisions, "survey": _survey, "scores": _scores,
+    "communication": _communication, "decisions": _decisions, "survey": _survey,
+    "triangulation": _triangulation, "scores": _scores,
     "thresholds": _thresholds,
 }
 
@@ -1221,6 +1317,10 @@ _INTROS: dict[str, str] = {
               "dimensions; reverse-worded items are flipped before anything is computed. Every number "
               "computed from fewer than `min_group_size` respondents is hidden. Without a survey the block "
               "holds only `available` (false), `reason` and `score` (null).",
+    "triangulation": "Two sources, one question (`orgkit.triangulation.triangulate`): the survey (what people "
+                     "feel) beside a measured source on the same question, each side judged good or poor, and "
+                     "whether they agree. Decision speed vs latency and escalation in the decision records, felt "
+                     "vs measured silos, role clarity vs RACI, span of control vs what those teams answer.",
     "scores": "Each area's 0–100 score (higher is better) and their mean; see Scores and statuses.",
     "thresholds": "Every threshold and weight the assessment used (`orgkit.thresholds`), keyed by its key "
                   "(`structure.span.healthy_min`), in the order of Thresholds and weights. A client changes "
@@ -1231,7 +1331,7 @@ _INTROS: dict[str, str] = {
 _TITLES: dict[str, str] = {
     "client": "`client`", "run": "`orgkit_version` and `generated_at`", "data": "`data`",
     "structure": "`structure`", "communication": "`communication`", "decisions": "`decisions`",
-    "survey": "`survey`", "scores": "`scores`", "thresholds": "`thresholds`",
+    "survey": "`survey`", "triangulation": "`triangulation`", "scores": "`scores`", "thresholds": "`thresholds`",
 }
 
 

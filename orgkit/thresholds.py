@@ -67,6 +67,7 @@ UNITS: dict[str, tuple[float | None, float | None, bool]] = {
     "messages": (1.0, None, True),  # messages (rows, or the sum of their weights) between two people
     "switch": (0.0, 1.0, True),  # off (0, false) or on (1, true)
     "areas": (1.0, 4.0, True),  # assessment areas (structure, communication, decisions, survey)
+    "records": (1.0, None, True),  # decision records or RACI responsibilities behind a number
 }
 
 
@@ -337,6 +338,26 @@ _REGISTRY: tuple[Threshold, ...] = (
     Threshold("impact.severity.amber", 1, "weight", "Weight of an amber action in its impact (people "
               "affected times this).", judgement="The unit of the impact scale: an amber problem counts its "
               "people once."),
+    # ---------------------------------------------------------------------------------- triangulation
+    Threshold("triangulation.records.min_decisions", 3, "records", "Fewest decision records (of one department "
+              "or one decision type) whose median latency and escalated share are set beside the survey.",
+              judgement="Below three a median or a share is one or two anecdotes; from three the sentence "
+              "gives the count so a reader can weigh it (decision types are not people, so the minimum group "
+              "size does not apply)."),
+    Threshold("triangulation.records.min_responsibilities", 3, "records", "Fewest RACI responsibilities a "
+              "department must hold a role in before its share of unclear ones is set beside its survey "
+              "answers on role clarity.", judgement="One or two responsibilities say little about how clear "
+              "a department's roles are."),
+    Threshold("triangulation.raci.unclear_share_poor", 0.2, "share", "Share of RACI responsibilities without "
+              "exactly one accountable and one responsible department at or above which the RACI side of the "
+              "role-clarity comparison is poor.", judgement="One responsibility in five unclear touches most "
+              "cross-department work, the line at which the RACI finding turns red; fewer rarely reach "
+              "people's experience."),
+    Threshold("triangulation.span.favourable_gap", 0.1, "share", "How far (in favourable share) the teams of "
+              "managers with a narrow or wide span must answer below the teams of managers with a healthy "
+              "span for the survey side of the span comparison to be poor.",
+              judgement="Ten percentage points is a difference a manager notices; smaller gaps between groups "
+              "of a few dozen respondents are within noise."),
 )
 
 #: Every threshold and weight, by key, in the order above (by area).

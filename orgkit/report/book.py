@@ -1126,6 +1126,91 @@ class ReportBook:
                 + interpretation(self._t("interpret.links", mean_below=self.assessment.thresholds.text(
                     "survey.felt_silo.mean_below")), *notes))
 
+    def triangulation(self) -> "HTML":
+        """Two sources, one question: the survey beside the decision records, the network, the RACI table and
+        the spans of control, and whether they agree (:mod:`orgkit.triangulation`)."""
+        from orgkit.report.blocks import fmt_number, interpretation, subheading, table
+        from orgkit.areas.survey import DIMENSION_LABELS
+        from orgkit.triangulation import AGREEMENTS, triangulate
+
+        s = self.assessment.survey
+        if not s.available:
+            return self._empty()
+        th = self.assessment.thresholds
+        tri = triangulate(self.assessment, self.visible)
+        labels = DIMENSION_LABELS.get(self.language, {})
+
+        def dim(code: str | None) -> str:
+            return labels.get(code or "", code or "").lower()  # inside a sentence (Chinese has no case)
+
+        def pct(v: Any) -> str:
+            return fmt_number(v, percent=True)
+
+        def reason(side: Any) -> str:
+            key = side.reason_key
+            return self._t(f"triangulation.reason.{key}") if key else "–"
+
+        def band_word(band: str) -> str:
+            bound = th["structure.span.healthy_min"] if band == "narrow" else th["structure.span.healthy_max"]
+            return self._t(f"finding.value.span_{band}", bound=bound)
+
+        def survey_cell(c: Any) -> str:
+            side = c.survey
+            if side.verdict == "not_assessed" and side.value is None:
+                return reason(side)
+            if c.question == "silos":
+                total = int(side.n or 0)
+                return self._tn("triangulation.value.low_departments", int(side.value), count=int(side.value),
+                                total=total, cut=th.text("survey.felt_silo.mean_below"))
+            if c.question == "spans" and c.reference is not None:
+                return self._t("triangulation.value.band", share=pct(side.value), dimension=dim(c.dimension),
+                               reference=pct(c.reference))
+            return self._t("triangulation.value.favourable", share=pct(side.value), dimension=dim(c.dimension))
+
+        def measured_cell(c: Any) -> str:
+            side = c.measured
+            if side.value is None:
+                return reason(side)
+            n = int(side.n or 0)
+            if side.measure == "latency_days_median":
+                days = self._tn("finding.value.days", 1 if side.value == 1 else 2, n=fmt_number(side.value))
+                return self._t("triangulation.value.latency", days=days, decisions=f"{n:,}")
+            if side.measure == "escalated_share":
+                return self._t("triangulation.value.escalated", share=pct(side.value), decisions=f"{n:,}")
+            if side.measure == "unclear_share":
+                return self._t("triangulation.value.unclear", share=pct(side.value))
+            if side.measure == "silos":
+                return self._tn("triangulation.value.silos", int(side.value), count=int(side.value), total=n)
+            return self._tn("triangulation.value.span", int(side.value), count=int(side.value),
+                            band=band_word(str(c.unit)))
+
+        order = {a: i for i, a in enumerate(AGREEMENTS)}  # strongest sign of a problem first
+        chosen = []
+        for c in tri.select("speed", "organisation"):
+            key = "speed_latency" if c.measured.measure == "latency_days_median" else "speed_escalation"
+            chosen.append((key, c))
+        chosen += [("silos", c) for c in tri.select("silos", "organisation")]
+        chosen += [("roles", c) for c in tri.select("roles", "organisation")]
+        for band in ("narrow", "wide"):
+            rows = [c for c in tri.select("spans") if c.unit == band]
+            if rows:  # the dimension with the strongest sign of a problem speaks for the band
+                best = min(rows, key=lambda c: (order[c.agreement],
+                                                -((c.reference or 0) - (c.survey.value or 0))))
+                chosen.append((f"spans_{band}", best))
+        frame = pd.DataFrame({
+            "question": [self._t(f"triangulation.question.{k}") for k, _ in chosen],
+            "survey": [survey_cell(c) for _, c in chosen],
+            "measured": [measured_cell(c) for _, c in chosen],
+            "agreement": [self._t(f"triangulation.agreement.{c.agreement}") for _, c in chosen],
+        }, dtype="str")
+        notes = [f.text(self.language) for f in self.findings if f.ident.startswith("triangulation:")]
+        head = subheading(self._t("heading.triangulation"), "triangulation")
+        return (head + table(frame, {"question": self._t("column.question"), "survey": self._t("column.survey_side"),
+                                     "measured": self._t("column.measured_side"),
+                                     "agreement": self._t("column.agreement")}, language=self.language)
+                + interpretation(self._t("interpret.triangulation", favourable=th.text("survey.favourable.amber")),
+                                 *notes))
+
     # ---------------------------------------------------------------- back matter
     def recommendations_block(self) -> "HTML":
         """The recommendations, one per action, each with whom it concerns, its owner, effort, progress
