@@ -274,7 +274,7 @@ class Recommendation:
 #: changes how teams or decision rights work (joint forums, delegation limits, team leads, combining
 #: teams), ``high`` redraws the structure (new or merged departments, a layer removed, business units).
 EFFORT: dict[str, str] = {
-    "fix_raci": "low", "cut_approvals": "low", "speed_up": "low", "check_isolates": "low", "act_on_survey": "low",
+    "fix_raci": "low", "cut_approvals": "low", "clear_open": "low", "speed_up": "low", "check_isolates": "low", "act_on_survey": "low",
     "spread_brokers": "low",
     "open_channels": "medium", "delegate": "medium", "widen_spans": "medium", "add_team_leads": "medium",
     "merge_function": "medium",
@@ -288,6 +288,10 @@ EFFORT: dict[str, str] = {
 #: itself (felt silo, weak survey dimensions, a broker in a silo) are not listed here.
 ATTACH: dict[str, str] = {
     "openness": "open_channels",  # few ties across departments overall: the silos are where they are missing
+    # the survey and the records on decision speed, side by side: evidence for delegating the escalating types
+    "speed_agree_slow": "delegate", "speed_felt_slow": "delegate", "speed_records_slow": "delegate",
+    # the survey on role clarity beside the RACI table: evidence for settling who is accountable
+    "roles_agree_unclear": "fix_raci", "roles_felt_unclear": "fix_raci", "roles_raci_unclear": "fix_raci",
 }
 
 #: Whom each action concerns, counted in people for its impact (documentation of :func:`recommend`).
@@ -297,6 +301,7 @@ PEOPLE_AFFECTED: dict[str, str] = {
     "check_isolates": "the people without ties",
     "delegate": "the people of the departments that raised decisions of the named types",
     "cut_approvals": "the people of the departments that raised decisions",
+    "clear_open": "the people of the departments whose decisions are still open",
     "speed_up": "the people of the departments that raised decisions of the named types",
     "act_on_survey": "the respondents who did not answer the dimension favourably",
     "widen_spans": "the managers with narrow spans and their direct reports",
@@ -1153,6 +1158,34 @@ def recommend(findings: Sequence[Finding], assessment: Any) -> list[Recommendati
                 "slowest": _join(slow, lang), "n": len(slow), "current": _num(current),
                 "first": slow[0], "target": th.text("decisions.latency_days_median.amber")}),
                 owner=("coo", ""), people=ctx.people_in(initiators.unique()))
+        backlog = of("open_decisions")
+        if backlog and "delegate" in out:  # one story: decisions go up and wait there; the backlog is its evidence
+            r = out["delegate"]
+            status = _worst([r.status, *(f.status for f in backlog)])
+            out["delegate"] = replace(r, findings=(*r.findings, *backlog), status=status,
+                                      impact=impact(r.people, status, th))
+        elif backlog:
+            paths = assessment.decisions.paths
+            still = paths[paths["state"].astype("str") == "open"]
+            counts = still["decision_type"].astype("str").value_counts()
+            kinds = counts.index.tolist()[:3]
+            n_open = int(len(still))
+
+            def backlog_evidence(lang: str) -> list[str]:
+                ev = [backlog[0].text(lang), t("storyline.evidence.open_types", lang, types=_join(
+                    [t("storyline.value.open_type", lang, type=k, n=int(counts[k])) for k in counts.index], lang, 4))]
+                for f in speed_low[:1]:
+                    v = f.values[lang]
+                    ev.append(t("storyline.evidence.survey", lang, dimension=_lower_first(v["dimension"], lang),
+                                favourable=v["favourable"], mean=v["mean"]))
+                return ev
+
+            add("clear_open", "decisions", backlog, _per_language(lambda lang: {
+                "n": n_open, "types": _join(kinds, lang), "oldest": backlog[0].values[lang]["oldest"],
+                "current": backlog[0].values[lang]["share"],
+                "target": th.text("decisions.open_share.amber")}),
+                owner=("coo", ""), people=ctx.people_in(still["initiator_department"].astype("str").unique()),
+                evidence=_evidence(backlog_evidence))
         appr = of("approvals")
         if appr:
             add("cut_approvals", "decisions", appr, _both(

@@ -284,6 +284,8 @@ class IndustryDecision:
             return t("industry_reason.setting", language)
         shares = self.shares or {}
         best = self.industry if self.source == "evidence" else max(shares, key=lambda k: shares[k], default=None)
+        if self.source != "evidence" and (best is None or not shares[best]):
+            return t("industry_reason.none", language)
         evidence = "–" if best is None else t(
             "industry_evidence.share", language, share=f"{100 * shares[best]:.0f}%",
             marker=t(f"industry_marker.{best}", language))

@@ -515,3 +515,32 @@ def test_krackhardt_managers_without_decision_records(shared_data):
     for area in a.overall_areas:
         if any(f.status == "red" for f in findings if f.area == area):
             assert statuses[area] != "green"
+
+
+def test_open_decisions_call_for_an_action_of_their_own():
+    # decided by the initiator's own manager (1 hop, not escalated beyond the department): no "delegate" action,
+    # so the backlog is an action of its own, naming how many, which types and the oldest
+    a = assess(_open_client(["2024-01-01", "2024-03-01", "2024-03-21"]))
+    findings = derive_findings(a)
+    recs = {r.key: r for r in recommend(findings, a)}
+    assert "delegate" not in recs
+    r = recs["clear_open"]
+    assert r.status == "red" and r.effort == "low"
+    assert "the 3 decisions still open (budget most often; the oldest has waited 90 days)" in r.text("en")
+    assert r.headline("en") == "Decisions are left open: 3 still wait for an answer"
+    assert "from 25% to below 10%" in r.progress("en")
+    assert len(r.evidence["en"]) >= 2 and "budget 3" in r.evidence["en"][1]
+    assert "3 项决策" in r.text("zh")
+    b = assess(_open_client(["2024-03-21"]))
+    one = {r.key: r for r in recommend(derive_findings(b), b)}
+    assert one["clear_open"].headline("en") == "A decision is left open: 1 still waits for an answer"
+
+
+def test_open_decisions_join_the_delegation_story(two):
+    # where decision types escalate, the open ones are evidence for delegating them, not a second action
+    assessment, findings, _ = two
+    backlog = Finding("decisions", "open_decisions", "red", {lang: {"oldest": "94", "share": "25%", "open": 3}
+                                                             for lang in ("en", "zh")})
+    recs = {r.key: r for r in recommend([*findings, backlog], assessment)}
+    assert "clear_open" not in recs
+    assert backlog in recs["delegate"].findings and recs["delegate"].status == "red"
