@@ -96,7 +96,7 @@ def test_metrics_json_and_logs_name_no_small_group(tiny, caplog):
     assert data["structure"]["unmapped_departments"] == []
     assert data["structure"]["mapping"][-1] == {"department": OTHER_GROUP, "departments": 3}
     codes = {w["code"]: w["message"] for w in data["data"]["warnings"]}
-    assert codes["small_department"].startswith("3 department(s) have fewer than 5 people")
+    assert codes["small_department"].startswith("3 departments have fewer than 5 people")
     assert "unknown_department" in codes
 
 

@@ -143,7 +143,7 @@ class DataWarning:
         >>> w = DataWarning.make("self_messages_dropped", "communication.csv", "warning.self_messages_dropped",
         ...                      3, n=3)
         >>> w.message
-        '3 self-message row(s) (sender = recipient) were dropped.'
+        '3 self-message rows (sender = recipient) were dropped.'
         >>> w.text("zh")
         '已删除 3 行自己发给自己的消息（发送人与接收人相同）。'
         """
