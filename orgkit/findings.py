@@ -134,6 +134,9 @@ class Finding:
         Importance within its status (larger first), for ordering the executive summary.
     ident : str
         A stable identifier (``key`` plus the department or function it is about).
+    text_key : str
+        The sentence's catalogue key when it is a variant of the rule's (``finding.<text_key>``); empty:
+        ``finding.<key>``.
     """
 
     area: str
@@ -142,14 +145,16 @@ class Finding:
     values: dict[str, dict[str, Any]]
     weight: float = 1.0
     ident: str = ""
+    text_key: str = ""
 
     def text(self, language: str = "en") -> str:
         """The finding as a sentence in ``language``."""
         values = self.values.get(language, self.values.get("en", {}))
-        count = PLURAL_COUNTS.get(self.key)
+        key = self.text_key or self.key
+        count = PLURAL_COUNTS.get(key)
         if count is not None:
-            return tn(f"finding.{self.key}", int(values[count]), language, **values)
-        return t(f"finding.{self.key}", language, **values)
+            return tn(f"finding.{key}", int(values[count]), language, **values)
+        return t(f"finding.{key}", language, **values)
 
     def to_dict(self, language: str = "en") -> dict[str, Any]:
         """Plain types for JSON: area, key, status, text."""
@@ -379,10 +384,17 @@ def _structure(m: Mapping[str, Any], visible: set[str], th: Thresholds, spans: A
         excess = m.get("excess_layers")
         if excess is not None and m.get("min_layers") is not None:
             status = th.status("structure.excess_layers", excess)
+            hi = th["structure.span.healthy_max"]
+            # the minimum is computed at the mean span capped at the healthy maximum: the sentence says which
+            wide = m.get("span_mean") is not None and m["span_mean"] > hi
             key = "layers_excess" if excess > 0 else "layers_ok"
+            if wide:
+                text_key = "layers_excess_wide" if excess > 0 else "layers_ok_wide"
+            else:
+                text_key = "layers_below" if excess < 0 else "layers_ok" if excess == 0 else "layers_excess"
             out.append(Finding("structure", key, status, _both(
                 layers=m["layers"], min_layers=m["min_layers"], people=_num(people), span_mean=_num(m.get("span_mean")),
-                excess=excess), 3.0 if excess > 0 else 0.5))
+                excess=excess, hi=hi), 3.0 if excess > 0 else 0.5, text_key=text_key))
         managers = m.get("managers") or 0
         if managers:
             lo, hi = th["structure.span.healthy_min"], th["structure.span.healthy_max"]

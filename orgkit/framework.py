@@ -118,7 +118,8 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "hr": (
         "hr", "human resources", "human resource", "people", "people operations", "people ops",
         "people and culture", "culture", "talent", "talent acquisition", "recruiting", "recruitment",
-        "personnel", "hrbp", "learning and development", "l d",
+        "personnel", "hrbp", "learning and development", "l d", "learn and dev", "learning and dev",
+        "organisational development", "organizational development",
         "人力", "人力资源", "人事", "招聘", "培训", "组织发展",
     ),
     "it": (
@@ -301,13 +302,39 @@ def classify_department(name: str) -> DepartmentMatch:
     is left over qualifies the functions found: a :data:`REGION_MARKERS` word makes the department a
     regional unit, anything else a business unit. A name with no keyword at all is unmapped.
 
+    A path whose parts are joined by a spaced dash or ``>`` (``Planning, Finance & Procurement -
+    Internal Audit``, ``Operations > Finance``) is read from its last part when that part names a function:
+    the last part is what the department does, the earlier ones where it sits (``Internal Audit`` is
+    finance; the directorate's words only make it a unit). When the last part names nothing (``Sales -
+    North``, ``R&D - Platform``) the whole name decides.
+
     Examples
     --------
     >>> classify_department("Sales - North").functions, classify_department("Sales - North").unit_kind
     (('sales',), 'region')
     >>> classify_department("产品研发部").functions
     ('product', 'rnd')
+    >>> m = classify_department("Planning, Finance & Procurement - Internal Audit")
+    >>> m.functions, m.other, m.unit_kind
+    (('finance',), (), 'business unit')
     """
+    whole = _classify_name(name)
+    parts = _PATH_SEPARATOR.split(str(name))
+    if len(parts) < 2:
+        return whole
+    last = _classify_name(parts[-1])
+    if not last.known:
+        return whole
+    return DepartmentMatch(department=str(name), functions=last.functions, other=last.other,
+                           unit_kind=whole.unit_kind if last.functions else None, words=last.words)
+
+
+#: Joins the parts of a department path: a dash with spaces around it, ``>`` or a backslash.
+_PATH_SEPARATOR = re.compile(r"\s+[-–—]\s+|\s*[>\\]\s*")
+
+
+def _classify_name(name: str) -> DepartmentMatch:
+    """:func:`classify_department` of one name read as a whole."""
     text = _normalise(name)
     found: set[str] = set()
     other: set[str] = set()
@@ -423,7 +450,8 @@ TITLE_KEYWORDS: dict[str, tuple[str, ...]] = {
         "销售", "客户经理", "业务员", "业务代表", "商务经理", "商务专员", "大客户经理", "渠道经理", "销售代表",
     ),
     "marketing": (
-        "marketing", "brand manager", "brand", "content", "copywriter", "seo", "sem", "public relations",
+        "marketing", "brand manager", "brand", "content", "copywriter", "seo specialist", "seo manager",
+        "seo analyst", "seo executive", "search engine", "sem specialist", "sem manager", "public relations",
         "communications", "growth", "campaign", "social media", "market research",
         "市场", "营销", "品牌", "推广", "文案", "策划", "公关", "新媒体",
     ),
@@ -563,6 +591,10 @@ def _title_table() -> tuple[tuple[re.Pattern[str], str, str, str], ...]:
     return tuple((_keyword_pattern(kw), kind, code, _normalise(kw).strip()) for kw, kind, code in rows)
 
 
+#: "Assistant" as a rank before the job it qualifies (folded text): not before "to", not at the end.
+_ASSISTANT_RANK = re.compile(r"(?<= )assistant (?!to )(?=\S)")
+
+
 def title_functions(titles: pd.Series) -> pd.DataFrame:
     """The function each job title points to, read once per distinct title.
 
@@ -582,17 +614,25 @@ def title_functions(titles: pd.Series) -> pd.DataFrame:
     -----
     Titles are folded as department names are (:func:`classify_department`); the keywords of
     :data:`TITLE_KEYWORDS` and :data:`TITLE_OTHER_KNOWN` are tried longest first over the whole column of
-    distinct titles, and a title keeps its first (longest) match: one function per title.
+    distinct titles, and a title keeps its first (longest) match: one function per title. *Assistant*
+    before another word is a rank, not a job (*Assistant Director*, *Assistant Parliamentary Counsel*,
+    *Assistant Accountant*): it is read as the rest of the title. It stays an administrative job at the
+    end of a title or before *to* (*Executive Assistant*, *Assistant to the CEO*). Grade abbreviations
+    that look like a function's acronym are not keywords: a UK civil-service *SEO* is a Senior Executive
+    Officer, so only *SEO specialist*, *SEO manager* and the like point to marketing.
 
     Examples
     --------
     >>> title_functions(pd.Series(["Senior Support Engineer", "Software Engineer", "会计", "Manager"]))[
     ...     "code"].tolist()
     ['technical_support', 'rnd', 'finance', None]
+    >>> title_functions(pd.Series(["Assistant Parliamentary Counsel", "Executive Assistant", "Assistant Director",
+    ...                            "SEO - Factories", "SEO Specialist"]))["code"].tolist()
+    ['legal', 'admin', None, None, 'marketing']
     """
     raw = titles.dropna().astype("str").str.strip()
     distinct = pd.Series(pd.unique(raw[raw != ""]), dtype="str")
-    norm = _normalise_series(distinct)
+    norm = _normalise_series(distinct).str.replace(_ASSISTANT_RANK, " ", regex=True)
     code = pd.Series(None, index=distinct.index, dtype=object)
     kind = code.copy()
     word = code.copy()
