@@ -525,7 +525,8 @@ TITLE_OTHER_KNOWN: dict[str, tuple[str, ...]] = {
     ),
     "strategy": ("strategy", "strategist", "corporate development", "战略", "投资经理"),
     "admin": (
-        "assistant", "executive assistant", "receptionist", "office manager", "secretary", "administrator",
+        "assistant", "executive assistant", "personal assistant", "assistant to the", "assistant to",
+        "receptionist", "office manager", "secretary", "administrator",
         "administrative", "clerk", "行政", "前台", "秘书", "文员", "助理",
     ),
     "safety": ("safety", "ehs", "hse", "security guard", "安全员", "安环", "保安"),

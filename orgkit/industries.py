@@ -179,11 +179,20 @@ PROFILES: dict[str, IndustryProfile] = {
                  "ministry", "directorate", "agency", "council", "charity", "policy", "government",
                  "parliamentary", "civil service", "minister", "ministerial", "secretariat", "director general",
                  "permanent secretary", "public service", "public sector", "municipal",
+                 # UK civil-service grades, which open the job titles of its organograms ("SEO - Factories")
+                 "seo", "heo", "higher executive officer", "senior executive officer", "grade 6", "grade 7",
+                 "scs", "scs1", "scs2", "scs3",
+                 # health care and education: services paid for by the public or by funds, not sold to
+                 # customers (a hospital ward or a university faculty has no sales or product function)
+                 "nurse", "nursing", "physician", "doctor", "surgeon", "midwife", "paramedic", "hospital",
+                 "ward", "patient", "care home", "teacher", "lecturer", "professor", "school", "university",
+                 "faculty",
                  "公务员", "科员", "办事员", "局长", "处长", "科长", "街道", "委员会", "志愿者", "公益", "政府", "政策",
-                 "公共服务", "事业单位"),
+                 "公共服务", "事业单位", "护士", "医生", "医师", "医院", "病区", "教师", "老师", "学校", "学院", "教授"),
         excluded_by=("production",),
-        source="judgement: a public body or non-profit delivers services without selling them; Mintzberg 1980 "
-               "(the machine and professional bureaucracies).",
+        source="judgement: a public body or non-profit delivers services without selling them, and so do the "
+               "bodies of health care and education, public or not; Mintzberg 1980 (the machine and "
+               "professional bureaucracies).",
     ),
 }
 

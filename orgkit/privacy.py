@@ -216,8 +216,12 @@ def person_label(
     name: str | None = None,
     title: str | None = None,
     show_names: bool = False,
+    language: str | None = None,
 ) -> str:
     """How a person appears in a report: their id (and title), their name only when ``show_names``.
+
+    With ``language`` (for a sentence rather than a table cell), an id of digits alone reads as a person
+    and not as a number: "employee 130" ("员工 130"), not "runs through 130".
 
     Examples
     --------
@@ -225,12 +229,17 @@ def person_label(
     'E042 (Head of R&D)'
     >>> person_label("E042", name="Ada Lovelace", show_names=True)
     'Ada Lovelace (E042)'
+    >>> person_label("130", language="en"), person_label("130", title="CFO", language="zh")
+    ('employee 130', '员工 130 (CFO)')
     """
     if show_names and name:
         return f"{name} ({employee_id})"
+    shown = str(employee_id)
+    if language is not None and shown.isdigit():
+        shown = t("person.numeric_id", language, id=shown)
     if title:
-        return f"{employee_id} ({title})"
-    return str(employee_id)
+        return f"{shown} ({title})"
+    return shown
 
 
 def hidden_kinds(

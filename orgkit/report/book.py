@@ -201,6 +201,11 @@ class ReportBook:
 
         return t(key, self.language, **values)
 
+    @property
+    def _full_stop(self) -> str:
+        """The end of a sentence in the report's language (。 in Chinese)."""
+        return "。" if self.language == "zh" else "."
+
     def _tn(self, key: str, count: int, /, **values: Any) -> str:
         """The catalogue's text ``key`` for ``count`` in the report's language (:func:`orgkit.i18n.tn`)."""
         from orgkit.i18n import tn
@@ -430,7 +435,7 @@ class ReportBook:
 
         head = subheading(self._t("heading.org_chart"), "org-chart")
         if not self.client.has_hierarchy:
-            return HTML(head.markup + empty_note(self._t("structure.no_hierarchy") + ".").markup, "block")
+            return HTML(head.markup + empty_note(self._t("structure.no_hierarchy") + self._full_stop).markup, "block")
         level = org_chart_level(self.client.n_people)
         hidden = self._structure_hidden()
         fig = plot_org_chart(self.client.people, min_group_size=self.min_group_size, show_names=self.show_names,
@@ -601,7 +606,7 @@ class ReportBook:
 
         head = subheading(self._t("heading.raci"), "raci")
         if self.client.responsibilities is None:
-            return HTML(head.markup + empty_note(self._t("structure.no_raci") + ".").markup, "block")
+            return HTML(head.markup + empty_note(self._t("structure.no_raci") + self._full_stop).markup, "block")
         issues = self.assessment.structure.raci_issues.copy()
         notes = [f.text(self.language) for f in self.findings if f.key.startswith("raci_")]
         if issues.empty:
@@ -723,10 +728,13 @@ class ReportBook:
             texts.append(self._t("basis.set_for_client"))
         if m.get("period_start"):
             months = float(m.get("period_months") or 0.0)
-            texts.append(self._t("basis.period", start=m["period_start"], end=m["period_end"],
-                                 months=fmt_number(round(months) if months >= 2 else round(months, 1)),
-                                 messages=fmt_number(m.get("messages"), 0),
-                                 per_week=fmt_number(m.get("messages_per_person_week"), 1)))
+            common = dict(start=m["period_start"], end=m["period_end"], messages=fmt_number(m.get("messages"), 0),
+                          per_week=fmt_number(m.get("messages_per_person_week"), 1))
+            if months >= 2:
+                texts.append(self._t("basis.period", months=fmt_number(round(months)), **common))
+            else:  # a few days or weeks read in days, never "about 0.1 months"
+                days = max(1, round(float(m.get("period_days") or 0.0)))
+                texts.append(self._tn("basis.period_days", days, n=fmt_number(days), **common))
         else:
             texts.append(self._t("basis.no_period"))
         joined = " ".join(texts) if self.language == "en" else "".join(texts)
