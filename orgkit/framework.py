@@ -31,6 +31,7 @@ __all__ = [
     "FUNCTIONS",
     "SYNONYMS",
     "OTHER_KNOWN",
+    "WEAK_KEYWORDS",
     "REGION_MARKERS",
     "STAGE_THRESHOLDS",
     "STAGE_EXPECTATIONS",
@@ -132,6 +133,11 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "生产", "制造", "工厂", "车间", "厂务", "装配",
     ),
 }
+
+#: Department-name keywords that name a function only when nothing else in the name does: beside another
+#: function they say how that function works (``HR Service Delivery`` is HR, ``Sales Support`` sales,
+#: ``Finance Information`` finance); alone they stand for their function (``Delivery``, ``Support``).
+WEAK_KEYWORDS: frozenset[str] = frozenset({"delivery", "support", "information"})
 
 #: Recognised functions outside the framework's eleven. A department carrying only these is *known*:
 #: it is not reported as unmapped noise, but it adds no framework function to the coverage.
@@ -297,7 +303,8 @@ def classify_department(name: str) -> DepartmentMatch:
     ``& / , - + ; : ( ) .`` and their full-width forms to spaces). Keywords of :data:`SYNONYMS` and
     :data:`OTHER_KNOWN` are then matched longest first, each match consuming its text: English keywords
     on whole words (``HR`` does not match inside ``Three``; a plural ``s`` is allowed), Chinese keywords
-    as substrings (``产品研发部`` holds ``产品`` and ``研发``). Generic words (``department``, ``team``,
+    as substrings (``产品研发部`` holds ``产品`` and ``研发``). A :data:`WEAK_KEYWORDS` word counts only
+    when no other word of the name names a function (``HR Service Delivery`` is HR). Generic words (``department``, ``team``,
     ``部``, ``中心``, connectors ``and``/``与``/``和``/``及``/``、``) are then removed. Whatever text
     is left over qualifies the functions found: a :data:`REGION_MARKERS` word makes the department a
     regional unit, anything else a business unit. A name with no keyword at all is unmapped.
@@ -339,12 +346,23 @@ def _classify_name(name: str) -> DepartmentMatch:
     found: set[str] = set()
     other: set[str] = set()
     words: list[str] = []
+    weak: dict[str, str] = {}  # function -> its weak word, while no other word names it
     for pattern, kind, code in _keyword_table():
         hit = pattern.search(text)
         if hit:
-            words.append(hit.group(0).strip())
+            word = hit.group(0).strip()
             text = pattern.sub(" ", text)
+            if kind == "function" and re.sub(r"e?s$", "", word) in WEAK_KEYWORDS and code not in found:
+                weak[code] = word
+            else:
+                weak.pop(code, None)
+                words.append(word)
             (found if kind == "function" else other).add(code)
+    if len(weak) < len(found) or other:
+        # "HR Service Delivery", "Sales Support": the weak word says how the named function works
+        found -= set(weak)
+    else:
+        words += list(weak.values())
     regions = False
     for pattern in _region_patterns():
         if pattern.search(text):

@@ -178,6 +178,11 @@ def test_titles_read_as_a_person_would():
     ("Sales - North", ("sales",), ()),            # the last part names nothing: the whole name decides
     ("R&D - Platform", ("rnd",), ()),
     ("Sales & Marketing", ("sales", "marketing"), ()),  # no path: a merged department stays merged
+    ("HRD - 150 HR SERVICE DELIVERY", ("hr",), ()),  # "delivery" says how HR works, it adds no operations
+    ("Sales Support", ("sales",), ()),
+    ("Legal Support", (), ("legal",)),
+    ("Delivery", ("operations",), ()),           # alone, the weak word stands for its function
+    ("Customer Support", ("customer_service",), ()),
 ])
 def test_a_path_is_read_from_its_last_part(name, functions, other):
     m = classify_department(name)
