@@ -357,6 +357,12 @@ def _function_label(code: str, language: str) -> str:
     return function_label(code, language)
 
 
+def _stage_label(stage: str, industry: str, language: str) -> str:
+    from orgkit.industries import stage_label
+
+    return stage_label(stage, industry, language)
+
+
 def _industry_label(code: str, language: str) -> str:
     from orgkit.industries import industry_label
 
@@ -377,7 +383,7 @@ def _structure(m: Mapping[str, Any], visible: set[str], th: Thresholds, spans: A
     if not m or not m.get("available", True):
         return out
     stage = m.get("stage") or "mid"
-    stage_word = {lang: t(f"stage.{stage}", lang) for lang in LANGUAGES}
+    stage_word = {lang: _stage_label(stage, m.get("industry") or "general", lang) for lang in LANGUAGES}
     people = m.get("people")
     if m.get("layers") is None:
         out.append(Finding("structure", "no_hierarchy", "amber", _both(), 0.5))

@@ -44,6 +44,7 @@ __all__ = [
     "TITLE_KEYWORDS",
     "TITLE_OTHER_KNOWN",
     "MANAGER_TITLE_WORDS",
+    "stage_word",
     "CONFIDENCE_LEVELS",
     "function_codes_of",
     "parse_function_overrides",
@@ -980,17 +981,32 @@ class StageDecision:
     rule: str
     evidence: dict[str, Any]
 
-    def reason(self, language: str = "en") -> str:
-        """Why this stage, as a sentence (``stage_reason.<rule>`` of the catalogue)."""
+    def reason(self, language: str = "en", *, by_size: bool = False) -> str:
+        """Why this stage, as a sentence (``stage_reason.<rule>`` of the catalogue); ``by_size``: the stages
+        named by size, for an organisation that is not a company (:func:`stage_word`)."""
         e = self.evidence
         values = {k: ("–" if v is None else f"{v:,}" if isinstance(v, int) and not isinstance(v, bool) else v)
                   for k, v in e.items()}
         share = e.get("manager_title_share")
         values["manager_title_share"] = "–" if share is None else f"{100 * share:.0f}%"
-        values["stage"] = t(f"stage.{self.stage}", language)
-        values["headcount_stage"] = t(f"stage.{e.get('headcount_stage') or self.stage}", language)
+        values["stage"] = stage_word(self.stage, language, by_size=by_size)
+        values["headcount_stage"] = stage_word(e.get("headcount_stage") or self.stage, language, by_size=by_size)
         key = "setting" if self.rule == "client.yml" else self.rule
         return t(f"stage_reason.{key}", language, **values)
+
+
+def stage_word(stage: str, language: str = "en", *, by_size: bool = False) -> str:
+    """The word for a stage: a company's (start-up, mid-size, large), or by size alone (small, mid-size,
+    large) for an organisation that is no company and has no start-up phase (a public body, a hospital).
+
+    Examples
+    --------
+    >>> stage_word("startup"), stage_word("startup", by_size=True), stage_word("startup", "zh", by_size=True)
+    ('start-up', 'small', '小规模')
+    """
+    if stage not in STAGE_EXPECTATIONS:
+        return str(stage)
+    return t(f"stage_by_size.{stage}" if by_size else f"stage.{stage}", language)
 
 
 def _stage_of(headcount: int, th: Mapping[str, int]) -> str:

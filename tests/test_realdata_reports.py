@@ -17,7 +17,8 @@ What each test guards, with the organisation it was found on:
   and R&D, with functions "none" or "covered by an alternative" while coverage was not assessed;
 - "Human Resources Directorate - Learn and Dev" combined R&D and HR; "Planning, Fin & Procurement Dir -
   Internal Audit" was finance, procurement and strategy;
-- e-mail spanning four days was "about 0.1 months"; a broker with a numeric id read as a number.
+- e-mail spanning four days was "about 0.1 months"; a broker with a numeric id read as a number;
+- a 41-person government agency was a "start-up" (初创期): public bodies are named by size.
 """
 
 from __future__ import annotations
@@ -264,6 +265,10 @@ def test_an_uneven_tree_is_not_at_a_minimum_it_is_below(shared_data, tmp_path):
     layers = [f for f in derive_findings(result) if f.key == "layers_ok"]
     assert layers and f"fewer than the {m['min_layers']}" in layers[0].text("en")
     assert "at the minimum" not in layers[0].text("en")
+    # a 41-person government agency is small, not a start-up
+    assert m["stage"] == "startup" and m["industry"] == "public_sector"
+    texts = " ".join(f.text(lang) for f in derive_findings(result) for lang in ("en", "zh"))
+    assert "small" in texts and "start-up" not in texts and "初创期" not in texts
 
 
 def test_a_hospital_ward_is_not_a_business_start_up(shared_data, tmp_path):
@@ -321,3 +326,7 @@ def test_real_reports_read_cleanly(maker, language, shared_data, tmp_path_factor
         # Chinese sentences end with a Chinese full stop, never an ASCII one after a Chinese character
         assert not [x for x in texts if re.search(r"[\u4e00-\u9fff]\.$", x)]
         assert "少于按平均管理幅度" in joined
+        # the cover and the findings name the agency's size, not a company's start-up stage (the appendix
+        # still defines the stages in general)
+        assert "小规模（按人数推断）" in joined and "初创期（按人数推断）" not in joined
+        assert not [x for x in texts if "初创期企业" in x]

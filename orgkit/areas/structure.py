@@ -792,7 +792,8 @@ def describe_placement(client: Client, *, show_small_groups: bool = False) -> st
             guess = dict(zip(p.mapping["department"], p.mapping["title_function"]))
             lines += [f"      {d}: {guess.get(d) or ''}".rstrip() for d in todo]
     lines.append(f"  industry: {p.industry.industry} ({p.industry.source}): {p.industry.reason('en')}")
-    lines.append(f"  stage: {p.stage.stage} ({p.stage.source}): {p.stage.reason('en')}")
+    lines.append(f"  stage: {p.stage.stage} ({p.stage.source}): "
+                 f"{p.stage.reason('en', by_size=PROFILES[p.industry.industry].stages_by_size)}")
     return "\n".join(lines)
 
 

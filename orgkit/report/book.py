@@ -201,6 +201,13 @@ class ReportBook:
 
         return t(key, self.language, **values)
 
+    def _stage_word(self, stage: str) -> str:
+        """The stage in words for this organisation: a company's stage, or its size for a public body
+        (:func:`orgkit.industries.stage_label`)."""
+        from orgkit.industries import stage_label
+
+        return stage_label(stage, self.assessment.structure.metrics.get("industry") or "general", self.language)
+
     @property
     def _full_stop(self) -> str:
         """The end of a sentence in the report's language (。 in Chinese)."""
@@ -340,7 +347,7 @@ class ReportBook:
         """The cover's stage: the stage, how it was judged, and the industry profile (inferred or set)."""
         m = self.assessment.structure.metrics
         stage = m.get("stage") or self.client.settings.stage
-        text = self._t(f"stage.{stage}") if stage in ("startup", "mid", "large") else str(stage)
+        text = self._stage_word(stage)
         source = m.get("stage_source")
         if source == "headcount":
             text = self._t("cover.stage_auto", stage=text)
@@ -527,7 +534,7 @@ class ReportBook:
     def _profile_text(self) -> str:
         """One sentence: the industry profile and the stage the structure is judged against, and why."""
         from orgkit.framework import StageDecision
-        from orgkit.industries import IndustryDecision
+        from orgkit.industries import PROFILES, IndustryDecision
 
         m = self.assessment.structure.metrics
         if not m.get("industry") or not m.get("stage_evidence"):
@@ -536,8 +543,8 @@ class ReportBook:
                               dict(m["stage_evidence"]))
         industry = IndustryDecision(m["industry"], m.get("industry_source") or "default", m.get("industry_shares"))
         return self._t("interpret.profile", industry=_industry_label(m["industry"], self.language),
-                       industry_reason=industry.reason(self.language), stage=self._t(f"stage.{m['stage']}"),
-                       stage_reason=stage.reason(self.language))
+                       industry_reason=industry.reason(self.language), stage=self._stage_word(m["stage"]),
+                       stage_reason=stage.reason(self.language, by_size=PROFILES[m["industry"]].stages_by_size))
 
     def _mapping_block(self) -> "HTML":
         """How each department was placed in a function (small departments counted, not named), and the
@@ -1268,7 +1275,7 @@ class ReportBook:
         s = self.client.settings
         m = self.assessment.structure.metrics
         stage = m.get("stage") or s.stage
-        stage_word = self._t(f"stage.{stage}") if has(f"stage.{stage}") else str(stage)
+        stage_word = self._stage_word(stage)
         # plain names and values only: no setting key, no local path (the folder is the client's business)
         params = {
             self._t("appendix.parameter.client"): s.name,
