@@ -539,7 +539,17 @@ def _communication(m: Mapping[str, Any], visible: set[str], th: Thresholds) -> l
             ties=_pct(share_ties), messages=_pct(share_msg), tie_share=share_ties, message_share=share_msg,
             gap=abs(share_ties - share_msg), basis="ties and messages"), 1.7))
     if not m.get("silos"):
-        out.append(Finding("communication", "no_silos", "green", _both(basis="ties"), 0.7))
+        # no silo by the rule, yet departments far below their random-mixing mark are named: "no department
+        # keeps to itself" would not be true of them
+        margin = th["communication.silo.margin"]
+        gaps = {name: d["ei_index_expected"] - d["ei_index"] for name, d in depts.items()
+                if name in visible and not d.get("suppressed") and d.get("ei_index") is not None
+                and d.get("ei_index_expected") is not None}
+        inward = sorted((n for n, g in gaps.items() if g > margin), key=lambda n: -gaps[n])
+        text_key = "no_silos_inward" if inward else "no_silos"
+        out.append(Finding("communication", "no_silos", "green", _per_language(lambda lang: dict(
+            departments=_join(inward, lang), share=th.text("communication.silo.max_external_share"),
+            basis="ties")), 0.7, text_key=text_key))
     isolates, share = m.get("isolates") or 0, m.get("isolate_share")
     if isolates and share is not None and th.status("communication.isolate_share", share) != "green":
         out.append(Finding("communication", "isolates", th.status("communication.isolate_share", share),

@@ -18,7 +18,8 @@ What each test guards, with the organisation it was found on:
 - "Human Resources Directorate - Learn and Dev" combined R&D and HR; "Planning, Fin & Procurement Dir -
   Internal Audit" was finance, procurement and strategy;
 - e-mail spanning four days was "about 0.1 months"; a broker with a numeric id read as a number;
-- a 41-person government agency was a "start-up" (初创期): public bodies are named by size.
+- a 41-person government agency was a "start-up" (初创期): public bodies are named by size;
+- a faculty whose schools keep three quarters of their ties inside read "no department keeps to itself".
 """
 
 from __future__ import annotations
@@ -157,6 +158,16 @@ def manufacturer_folder(shared_data: Path, folder: Path) -> Path:
     return _client_folder(folder, people, mail)
 
 
+def faculty_folder(shared_data: Path, folder: Path) -> Path:
+    """The UK university faculty: its schools as departments, the friendship ties as named ties."""
+    src = shared_data / "ukfaculty_friendship"
+    nodes = pd.read_csv(src / "UKfaculty_nodes.csv")
+    edges = pd.read_csv(src / "UKfaculty_edges.csv")
+    people = pd.DataFrame({"ID": nodes["vid"], "Department": "School " + nodes["Group"].astype(int).astype(str)})
+    return _client_folder(folder, people, edges.rename(columns={"from": "Source", "to": "Target",
+                                                                "weight": "Weight"}))
+
+
 def _statuses(result) -> dict[str, str]:
     table = result.structure.coverage
     return dict(zip(table["function"], table["status"]))
@@ -288,6 +299,22 @@ def test_a_law_firm_has_no_production_to_miss(shared_data, tmp_path):
     statuses = _statuses(result)
     assert statuses["production"] == statuses["product"] == "not_applicable"
     assert [f for f in derive_findings(result) if f.key == "function_missing"] == []
+
+
+def test_no_silo_is_not_no_department_keeping_to_itself(shared_data, tmp_path):
+    """The faculty's schools keep most ties inside (E-I −0.65 against +0.35 under random mixing) without
+    being silos by the rule (more than 20% of ties leave each): "no department keeps to itself" would be
+    untrue, so the sentence names the inward schools."""
+    result = assess(load_client(faculty_folder(shared_data, tmp_path)))
+    m = result.communication.metrics
+    assert m["silos"] == []
+    gaps = {d: v["ei_index_expected"] - v["ei_index"] for d, v in m["departments"].items()
+            if not v.get("suppressed") and v.get("ei_index") is not None}
+    inward = [d for d, g in gaps.items() if g > 0.5]
+    assert inward  # School 2: −0.54 against +0.35
+    text = next(f for f in derive_findings(result) if f.key == "no_silos").text("en")
+    assert "No department is a silo" in text and all(d in text for d in inward)
+    assert "keeps to itself far more" not in text
 
 
 def test_a_broker_with_a_numeric_id_reads_as_a_person(shared_data, tmp_path):
