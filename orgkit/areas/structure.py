@@ -748,7 +748,7 @@ def describe_placement(client: Client, *, show_small_groups: bool = False) -> st
     Departments smaller than ``min_group_size`` are pooled into one line unless ``show_small_groups``
     (the consultant's own terminal, as for :func:`orgkit.data.summary.describe_client`).
     """
-    from orgkit.framework import FUNCTION_CODES
+    from orgkit.framework import FUNCTION_CODES, OTHER_KNOWN
     from orgkit.privacy import OTHER_GROUP
 
     p = placement(client)
@@ -787,7 +787,7 @@ def describe_placement(client: Client, *, show_small_groups: bool = False) -> st
                 if not ok and (show_small_groups or n >= mgs)]
         if todo:
             lines.append("  to place the departments not identified, add to client.yml (one of: "
-                         f"{', '.join(FUNCTION_CODES)}):")
+                         f"{', '.join((*FUNCTION_CODES, *OTHER_KNOWN))}):")
             lines.append("    functions:")
             guess = dict(zip(p.mapping["department"], p.mapping["title_function"]))
             lines += [f"      {d}: {guess.get(d) or ''}".rstrip() for d in todo]

@@ -549,7 +549,7 @@ class ReportBook:
     def _mapping_block(self) -> "HTML":
         """How each department was placed in a function (small departments counted, not named), and the
         client.yml lines that would place the ones not identified."""
-        from orgkit.framework import FUNCTION_CODES
+        from orgkit.framework import FUNCTION_CODES, OTHER_KNOWN
         from orgkit.report.blocks import HTML, escape, interpretation, subheading, table
 
         m = self.assessment.structure.metrics
@@ -583,7 +583,9 @@ class ReportBook:
         lines = ["functions:"] + [
             f"  {_yaml_key(d)}: {_any_function_label(guess[d], self.language) if guess.get(d) else ''}".rstrip()
             for d in unidentified]
-        intro = self._t("mapping.snippet", codes=sep.join(_function_label(f, self.language) for f in FUNCTION_CODES))
+        # every function client.yml accepts, the suggestions' own (Legal, Administration, ...) included
+        intro = self._t("mapping.snippet", codes=sep.join(
+            _any_function_label(f, self.language) for f in (*FUNCTION_CODES, *OTHER_KNOWN)))
         return out + interpretation(intro) + HTML(
             '<pre class="ok-code">' + escape("\n".join(lines)) + "</pre>", "block")
 
