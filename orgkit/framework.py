@@ -137,8 +137,9 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
 
 #: Department-name keywords that name a function only when nothing else in the name does: beside another
 #: function they say how that function works (``HR Service Delivery`` is HR, ``Sales Support`` sales,
-#: ``Finance Information`` finance); alone they stand for their function (``Delivery``, ``Support``).
-WEAK_KEYWORDS: frozenset[str] = frozenset({"delivery", "support", "information"})
+#: ``Finance Information`` finance, ``Ops Dev`` operations); alone they stand for their function
+#: (``Delivery``, ``Support``, ``Dev``).
+WEAK_KEYWORDS: frozenset[str] = frozenset({"delivery", "support", "information", "dev"})
 
 #: Recognised functions outside the framework's eleven. A department carrying only these is *known*:
 #: it is not reported as unmapped noise, but it adds no framework function to the coverage.

@@ -195,6 +195,7 @@ def test_titles_read_as_a_person_would():
     ("Legal Support", (), ("legal",)),
     ("Delivery", ("operations",), ()),           # alone, the weak word stands for its function
     ("Customer Support", ("customer_service",), ()),
+    ("Human Resources Directorate - Ops Dev Man", ("operations",), ()),  # not "R&D and Operations combined"
 ])
 def test_a_path_is_read_from_its_last_part(name, functions, other):
     m = classify_department(name)
@@ -265,8 +266,12 @@ def test_public_bodies_are_not_judged_as_businesses(key, shared_data, tmp_path):
     # not expected of a public body; shown only where a department or people's titles carry it (the
     # regulator's laboratory sells its services)
     assert {statuses["sales"], statuses["product"]} <= {"not_applicable", "present", "within"}
-    missing = [f.values["en"]["code"] for f in derive_findings(result) if f.key == "function_missing"]
+    found = derive_findings(result)
+    missing = [f.values["en"]["code"] for f in found if f.key == "function_missing"]
     assert not set(missing) & {"sales", "marketing", "product", "production", "customer_service"}
+    # an HR directorate's units ("Learn and Dev", "Ops Dev Man", "HR Service Delivery") combine nothing
+    merged = [f.values["en"]["department"] for f in found if f.key == "department_overloaded"]
+    assert not [d for d in merged if re.match(r"(?i)(human resources|hrd?)\b", d)], merged
 
 
 def test_an_uneven_tree_is_not_at_a_minimum_it_is_below(shared_data, tmp_path):
