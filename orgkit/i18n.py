@@ -18,6 +18,7 @@ import functools
 import gettext
 import io
 import numbers
+import re
 import string
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -117,9 +118,55 @@ class _NumberFormatter(string.Formatter):
 
 _FORMATTER = _NumberFormatter()
 
+_CJK = re.compile("[\u3400-\u9fff]")
+#: Where a filled-in value meets Chinese text: a value that starts with a Latin letter, a digit or a sign, or
+#: ends with one (or with ``%`` or an ASCII bracket), is set off from the Chinese by a space.
+_LATIN_START = re.compile(r"[A-Za-z0-9+\-−]")
+_LATIN_END = re.compile(r"[A-Za-z0-9%)\]]")
+#: A number right before these characters is part of a date (``2027年6月``) and keeps no space.
+_DATE_UNITS = "年月日"
+_DATE = re.compile(r"\d+[年月日]")
+
+
+def _spaced(text: str, values: dict[str, Any]) -> str:
+    """Fill ``text`` (a Chinese entry) with a space between Chinese characters and a filled-in value that
+    begins or ends in Latin letters or digits: ``{department}的`` with ``R&D`` reads ``R&D 的``, ``集中于{person}``
+    with ``130`` reads ``集中于 130``. Spaces written in the entry are kept; nothing inside a value changes.
+
+    Examples
+    --------
+    >>> _spaced("{department}自成信息孤岛，{share}的员工", {"department": "R&D", "share": "11%"})
+    'R&D 自成信息孤岛，11% 的员工'
+    >>> _spaced("{department}自成信息孤岛", {"department": "研发中心"})
+    '研发中心自成信息孤岛'
+    >>> _spaced("请于 {year}年{month}前", {"year": "2027", "month": "6月"})
+    '请于 2027年6月前'
+    """
+    out: list[str] = []
+    last = ""  # the last character of the value just filled in ("" after literal text)
+    for literal, field, spec, conversion in _FORMATTER.parse(text):
+        if literal:
+            if last and _LATIN_END.match(last) and _CJK.match(literal[0]) and not (
+                    last.isdigit() and literal[0] in _DATE_UNITS):
+                out.append(" ")
+            out.append(literal)
+            last = ""
+        if field is None:
+            continue
+        obj, _ = _FORMATTER.get_field(field, (), values)
+        value = _FORMATTER.format_field(_FORMATTER.convert_field(obj, conversion), spec or "")
+        if value and out and _LATIN_START.match(value[0]) and _CJK.match(out[-1][-1:] or " ") and not (
+                _DATE.match(value)):
+            out.append(" ")
+        out.append(value)
+        last = value[-1:] if value else last
+    return "".join(out)
+
 
 def _format(key: str, text: str, language: str, values: dict[str, Any]) -> str:
     try:
+        if language == "zh":
+            return _spaced(text, values)
         return _FORMATTER.vformat(text, (), values)
     except KeyError as err:
         raise MissingTextError(f"the text {key!r} ({language}) needs a value for {err.args[0]!r}; "
