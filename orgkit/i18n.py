@@ -126,12 +126,14 @@ _LATIN_END = re.compile(r"[A-Za-z0-9%)\]]")
 #: A number right before these characters is part of a date (``2027年6月``) and keeps no space.
 _DATE_UNITS = "年月日"
 _DATE = re.compile(r"\d+[年月日]")
+_ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 
 
 def _spaced(text: str, values: dict[str, Any]) -> str:
     """Fill ``text`` (a Chinese entry) with a space between Chinese characters and a filled-in value that
     begins or ends in Latin letters or digits: ``{department}的`` with ``R&D`` reads ``R&D 的``, ``集中于{person}``
-    with ``130`` reads ``集中于 130``. Spaces written in the entry are kept; nothing inside a value changes.
+    with ``130`` reads ``集中于 130``. Spaces written in the entry are kept; nothing inside a value changes,
+    except that an ISO date (``2025-09-03``) is written as a Chinese date (``2025年9月3日``).
 
     Examples
     --------
@@ -141,6 +143,8 @@ def _spaced(text: str, values: dict[str, Any]) -> str:
     '研发中心自成信息孤岛'
     >>> _spaced("请于 {year}年{month}前", {"year": "2027", "month": "6月"})
     '请于 2027年6月前'
+    >>> _spaced("截至 {date}（最新日期）", {"date": "2025-09-03"})
+    '截至 2025年9月3日（最新日期）'
     """
     out: list[str] = []
     last = ""  # the last character of the value just filled in ("" after literal text)
@@ -155,6 +159,9 @@ def _spaced(text: str, values: dict[str, Any]) -> str:
             continue
         obj, _ = _FORMATTER.get_field(field, (), values)
         value = _FORMATTER.format_field(_FORMATTER.convert_field(obj, conversion), spec or "")
+        iso = _ISO_DATE.fullmatch(value)
+        if iso:  # a date inside a Chinese sentence reads 2025年9月23日
+            value = f"{iso.group(1)}年{int(iso.group(2))}月{int(iso.group(3))}日"
         if value and out and _LATIN_START.match(value[0]) and _CJK.match(out[-1][-1:] or " ") and not (
                 _DATE.match(value)):
             out.append(" ")

@@ -260,7 +260,7 @@ def test_latin_values_are_set_off_from_chinese_text():
     assert tn("storyline.headline.open_channels", 1, "zh", departments="R&D") == "R&D 自成信息孤岛"
     assert tn("storyline.headline.open_channels", 1, "zh", departments="研发中心") == "研发中心自成信息孤岛"
     assert t("industry_evidence.share", "zh", share="11%", marker="担任软件或产品类岗位") == "11% 的员工担任软件或产品类岗位"
-    assert t("storyline.headline.spread_brokers", "zh", person="130") == "部门之间的联系过度集中在 130 身上"
+    assert t("storyline.headline.spread_brokers", "zh", person="130") == "部门之间的联系过度集中在员工 130 身上"
     assert t("storyline.date.month_year", "zh", year="2027", month=t("storyline.month.6", "zh")) == "2027年6月"
     assert tn("list.more", 3, "zh", shown="Division 69、Division 85") == "Division 69、Division 85 以及其他 3 个"
     # English is filled as written
