@@ -143,7 +143,7 @@ def _spaced(text: str, values: dict[str, Any]) -> str:
     '研发中心自成信息孤岛'
     >>> _spaced("请于 {year}年{month}前", {"year": "2027", "month": "6月"})
     '请于 2027年6月前'
-    >>> _spaced("截至 {date}（最新日期）", {"date": "2025-09-03"})
+    >>> _spaced("截至{date}（最新日期）", {"date": "2025-09-03"})
     '截至 2025年9月3日（最新日期）'
     """
     out: list[str] = []
@@ -162,8 +162,9 @@ def _spaced(text: str, values: dict[str, Any]) -> str:
         iso = _ISO_DATE.fullmatch(value)
         if iso:  # a date inside a Chinese sentence reads 2025年9月23日
             value = f"{iso.group(1)}年{int(iso.group(2))}月{int(iso.group(3))}日"
-        if value and out and _LATIN_START.match(value[0]) and _CJK.match(out[-1][-1:] or " ") and not (
-                _DATE.match(value)):
+        before = out[-1][-1:] if out else ""
+        if value and _LATIN_START.match(value[0]) and _CJK.match(before or " ") and not (
+                before in _DATE_UNITS and _DATE.match(value)):  # 2027年 + 6月
             out.append(" ")
         out.append(value)
         last = value[-1:] if value else last
