@@ -38,6 +38,7 @@ __all__ = [
     "keys",
     "placeholders",
     "format_list",
+    "format_date",
     "join_sentences",
     "catalogue",
     "catalogue_path",
@@ -159,9 +160,7 @@ def _spaced(text: str, values: dict[str, Any]) -> str:
             continue
         obj, _ = _FORMATTER.get_field(field, (), values)
         value = _FORMATTER.format_field(_FORMATTER.convert_field(obj, conversion), spec or "")
-        iso = _ISO_DATE.fullmatch(value)
-        if iso:  # a date inside a Chinese sentence reads 2025年9月23日
-            value = f"{iso.group(1)}年{int(iso.group(2))}月{int(iso.group(3))}日"
+        value = format_date(value, "zh")  # a date inside a Chinese sentence reads 2025年9月23日
         before = out[-1][-1:] if out else ""
         if value and _LATIN_START.match(value[0]) and _CJK.match(before or " ") and not (
                 before in _DATE_UNITS and _DATE.match(value)):  # 2027年 + 6月
@@ -283,6 +282,22 @@ def format_list(items: Iterable[Any], language: str = "en", limit: int | None = 
     if len(names) <= 1:
         return "".join(names)
     return t("list.last", language, first=sep.join(names[:-1]), last=names[-1])
+
+
+def format_date(value: Any, language: str = "en") -> str:
+    """A date as a reader of ``language`` writes it: ISO ``2025-09-23`` in English, ``2025年9月23日`` in
+    Chinese; anything that is not an ISO date is returned as it is.
+
+    Examples
+    --------
+    >>> format_date("2025-09-03"), format_date("2025-09-03", "zh"), format_date("soon", "zh")
+    ('2025-09-03', '2025年9月3日', 'soon')
+    """
+    text = str(value)
+    iso = _ISO_DATE.fullmatch(text)
+    if _check(language) != "zh" or not iso:
+        return text
+    return f"{iso.group(1)}年{int(iso.group(2))}月{int(iso.group(3))}日"
 
 
 def join_sentences(sentences: Sequence[str], language: str = "en") -> str:

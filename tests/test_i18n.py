@@ -267,6 +267,17 @@ def test_latin_values_are_set_off_from_chinese_text():
     assert t("storyline.headline.spread_brokers", "en", person="130") == "Contact between departments runs through 130"
 
 
+def test_dates_read_as_chinese_dates_in_chinese():
+    from orgkit.i18n import format_date
+
+    assert format_date("2025-09-03", "zh") == "2025年9月3日" and format_date("2025-09-03") == "2025-09-03"
+    assert "截至 2025年9月3日（" in tn("interpret.open", 2, "zh", date="2025-09-03", oldest=5, closed=9)
+    cover = display.cover("甲", date="2025-01-02", headcount=10, departments=2, stage="mid", language="zh")
+    assert "<dd>2025年1月2日</dd>" in cover.markup
+    assert "<dd>2025-01-02</dd>" in display.cover("A", date="2025-01-02", headcount=10, departments=2,
+                                                   stage="mid").markup
+
+
 def test_people_are_labelled_with_the_languages_brackets():
     from orgkit.privacy import person_label
 

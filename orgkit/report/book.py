@@ -1257,7 +1257,7 @@ class ReportBook:
         from orgkit.report.blocks import appendix, conventions, section_head
         from orgkit.method import metric_definitions, threshold_rows
 
-        from orgkit.i18n import has
+        from orgkit.i18n import format_date, has
 
         s = self.client.settings
         m = self.assessment.structure.metrics
@@ -1273,7 +1273,7 @@ class ReportBook:
             self._t("appendix.parameter.min_group_size"): int(s.min_group_size),
             self._t("appendix.parameter.comment_min_group_size"): int(s.comment_min_group_size),
             self._t("appendix.parameter.show_names"): self._t("word.yes" if s.show_names else "word.no"),
-            self._t("appendix.parameter.date"): self.date,
+            self._t("appendix.parameter.date"): format_date(self.date, self.language),
         }
         sources = [
             {"table": self._t(f"appendix.table.{t}") if has(f"appendix.table.{t}") else t, "file": src.path.name,
