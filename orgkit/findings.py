@@ -884,7 +884,7 @@ class _Context:
         names = {str(d) for d in departments}
         return int(self.sizes[self.sizes.index.isin(names)].sum())
 
-    def person(self, employee_id: str) -> str:
+    def person(self, employee_id: str, language: str = "en") -> str:
         """A person as the report shows them: id and title, a name only with ``show_names``; no title for
         people of departments under the minimum group size (a title can name the department)."""
         from orgkit.privacy import person_label
@@ -898,7 +898,7 @@ class _Context:
         name = row.get("name")
         return person_label(employee_id, name=None if _missing(name) else str(name),
                             title=None if _missing(title) else str(title),
-                            show_names=bool(client.settings.show_names))
+                            show_names=bool(client.settings.show_names), language=language)
 
     def counted(self, departments: Iterable[Any], language: str) -> str:
         """``Sales (2), R&D (1) and 1 in small groups``: counts per visible department, small ones pooled."""
@@ -1064,7 +1064,7 @@ def recommend(findings: Sequence[Finding], assessment: Any) -> list[Recommendati
             pairs = [t("recommendation.value.silo_pair", lang, department=d,
                        neighbours=_join(nbs[d], lang) if nbs[d] else t("recommendation.value.other_departments", lang))
                      for d in names]
-            people = _join([ctx.person(p) for p in bridges], lang)
+            people = _join([ctx.person(p, lang) for p in bridges], lang)
             changes = [t("storyline.value.ei_change", lang, department=d, ei=_signed(depts.get(d, {}).get("ei_index")),
                          target=_signed(targets[d])) for d in names]
             return {"departments": _join(names, lang), "pairs": t("storyline.value.clause_separator", lang).join(pairs),
@@ -1085,7 +1085,8 @@ def recommend(findings: Sequence[Finding], assessment: Any) -> list[Recommendati
                             mean=v["mean"], overall=v["overall"]))
             if broker_merged:
                 v = broker_f[0].values[lang]
-                ev.append(t("storyline.evidence.broker", lang, person=ctx.person(v["person"]), share=v["share"]))
+                ev.append(t("storyline.evidence.broker", lang, person=ctx.person(v["person"], lang),
+                            share=v["share"]))
             return ev
 
         owner = ctx.owner_of(names[0]) if len(names) == 1 else ("coo", "")
@@ -1095,7 +1096,7 @@ def recommend(findings: Sequence[Finding], assessment: Any) -> list[Recommendati
         f = broker_f[0]
         bc = float(f.values["en"]["betweenness"])
         add("spread_brokers", "communication", [f], _per_language(lambda lang: {
-            "person": ctx.person(f.values["en"]["person"]), "share": f.values[lang]["share"],
+            "person": ctx.person(f.values["en"]["person"], lang), "share": f.values[lang]["share"],
             "target": th.text("communication.top_broker_betweenness.amber")}),
             owner=("coo", ""), people=round(ctx.headcount * bc))
     for f in of("isolates"):

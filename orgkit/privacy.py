@@ -216,8 +216,10 @@ def person_label(
     name: str | None = None,
     title: str | None = None,
     show_names: bool = False,
+    language: str = "en",
 ) -> str:
-    """How a person appears in a report: their id (and title), their name only when ``show_names``.
+    """How a person appears in a report: their id (and title), their name only when ``show_names``; the
+    brackets are the language's (``E042（研发中心负责人）`` in Chinese).
 
     Examples
     --------
@@ -225,11 +227,13 @@ def person_label(
     'E042 (Head of R&D)'
     >>> person_label("E042", name="Ada Lovelace", show_names=True)
     'Ada Lovelace (E042)'
+    >>> person_label("E042", title="研发中心负责人", language="zh")
+    'E042（研发中心负责人）'
     """
     if show_names and name:
-        return f"{name} ({employee_id})"
+        return t("person.with_name", language, name=name, id=employee_id)
     if title:
-        return f"{employee_id} ({title})"
+        return t("person.with_title", language, id=employee_id, title=title)
     return str(employee_id)
 
 
