@@ -562,7 +562,7 @@ def _communication(m: Mapping[str, Any], visible: set[str], th: Thresholds) -> l
             pid = str(top.get("employee_id"))
             out.append(Finding("communication", "broker", th.status("communication.top_broker_betweenness", bc),
                                _per_language(lambda lang: dict(
-                                   person=person_label(pid, language=lang), person_id=pid, share=_pct(bc),
+                                   person=person_label(pid, language=lang, in_sentence=True), person_id=pid, share=_pct(bc),
                                    reached=top.get("departments_reached"), betweenness=bc, basis="ties")),
                                1.4, f"broker:{pid}"))
     return out
@@ -916,10 +916,10 @@ class _Context:
         names = {str(d) for d in departments}
         return int(self.sizes[self.sizes.index.isin(names)].sum())
 
-    def person(self, employee_id: str, language: str | None = None) -> str:
+    def person(self, employee_id: str, language: str = "en") -> str:
         """A person as a sentence names them: id and title, a name only with ``show_names``; no title for
-        people of departments under the minimum group size (a title can name the department); with
-        ``language``, an id of digits alone reads "employee 130" (:func:`orgkit.privacy.person_label`)."""
+        people of departments under the minimum group size (a title can name the department); an id of
+        digits alone reads "employee 130" (:func:`orgkit.privacy.person_label`)."""
         from orgkit.privacy import person_label
 
         client = self.assessment.client
@@ -931,7 +931,8 @@ class _Context:
         name = row.get("name")
         return person_label(employee_id, name=None if _missing(name) else str(name),
                             title=None if _missing(title) else str(title),
-                            show_names=bool(client.settings.show_names), language=language)
+                            show_names=bool(client.settings.show_names), language=language,
+                            in_sentence=True)
 
     def counted(self, departments: Iterable[Any], language: str) -> str:
         """``Sales (2), R&D (1) and 1 in small groups``: counts per visible department, small ones pooled."""
@@ -1118,7 +1119,8 @@ def recommend(findings: Sequence[Finding], assessment: Any) -> list[Recommendati
                             mean=v["mean"], overall=v["overall"]))
             if broker_merged:
                 v = broker_f[0].values[lang]
-                ev.append(t("storyline.evidence.broker", lang, person=ctx.person(v["person_id"], lang), share=v["share"]))
+                ev.append(t("storyline.evidence.broker", lang, person=ctx.person(v["person_id"], lang),
+                            share=v["share"]))
             return ev
 
         owner = ctx.owner_of(names[0]) if len(names) == 1 else ("coo", "")

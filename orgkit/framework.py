@@ -1117,9 +1117,11 @@ def decide_stage(
         for col in ("title", "level"):
             if col in people.columns:
                 words = words + " " + people[col].astype("str").where(people[col].notna(), "")
-        words = _normalise_series(words)
-        has_words = words.str.strip() != ""
-        manager = words.str.contains(_manager_pattern()) & ~words.str.contains(_NOT_MANAGERS)
+        codes, distinct = pd.factorize(words)  # the text work once per distinct title and level
+        folded = _normalise_series(pd.Series(distinct, dtype="str"))
+        is_manager = (folded.str.contains(_manager_pattern()) & ~folded.str.contains(_NOT_MANAGERS)).to_numpy(bool)
+        manager = pd.Series(is_manager[codes], index=people.index)
+        has_words = pd.Series((folded.str.strip() != "").to_numpy(bool)[codes], index=people.index)
         known = leaves & has_words.to_numpy()
         if known.any():
             share = float((manager.to_numpy() & known).sum() / known.sum())

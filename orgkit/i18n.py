@@ -18,6 +18,7 @@ import functools
 import gettext
 import io
 import numbers
+import re
 import string
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -37,6 +38,7 @@ __all__ = [
     "keys",
     "placeholders",
     "format_list",
+    "format_date",
     "join_sentences",
     "catalogue",
     "catalogue_path",
@@ -117,9 +119,61 @@ class _NumberFormatter(string.Formatter):
 
 _FORMATTER = _NumberFormatter()
 
+_CJK = re.compile("[\u3400-\u9fff]")
+#: Where a filled-in value meets Chinese text: a value that starts with a Latin letter, a digit or a sign, or
+#: ends with one (or with ``%`` or an ASCII bracket), is set off from the Chinese by a space.
+_LATIN_START = re.compile(r"[A-Za-z0-9+\-−]")
+_LATIN_END = re.compile(r"[A-Za-z0-9%)\]]")
+#: A number right before these characters is part of a date (``2027年6月``) and keeps no space.
+_DATE_UNITS = "年月日"
+_DATE = re.compile(r"\d+[年月日]")
+_ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+
+
+def _spaced(text: str, values: dict[str, Any]) -> str:
+    """Fill ``text`` (a Chinese entry) with a space between Chinese characters and a filled-in value that
+    begins or ends in Latin letters or digits: ``{department}的`` with ``R&D`` reads ``R&D 的``, ``集中于{person}``
+    with ``130`` reads ``集中于 130``. Spaces written in the entry are kept; nothing inside a value changes,
+    except that an ISO date (``2025-09-03``) is written as a Chinese date (``2025年9月3日``).
+
+    Examples
+    --------
+    >>> _spaced("{department}自成信息孤岛，{share}的员工", {"department": "R&D", "share": "11%"})
+    'R&D 自成信息孤岛，11% 的员工'
+    >>> _spaced("{department}自成信息孤岛", {"department": "研发中心"})
+    '研发中心自成信息孤岛'
+    >>> _spaced("请于 {year}年{month}前", {"year": "2027", "month": "6月"})
+    '请于 2027年6月前'
+    >>> _spaced("截至{date}（最新日期）", {"date": "2025-09-03"})
+    '截至 2025年9月3日（最新日期）'
+    """
+    out: list[str] = []
+    last = ""  # the last character of the value just filled in ("" after literal text)
+    for literal, field, spec, conversion in _FORMATTER.parse(text):
+        if literal:
+            if last and _LATIN_END.match(last) and _CJK.match(literal[0]) and not (
+                    last.isdigit() and literal[0] in _DATE_UNITS):
+                out.append(" ")
+            out.append(literal)
+            last = ""
+        if field is None:
+            continue
+        obj, _ = _FORMATTER.get_field(field, (), values)
+        value = _FORMATTER.format_field(_FORMATTER.convert_field(obj, conversion), spec or "")
+        value = format_date(value, "zh")  # a date inside a Chinese sentence reads 2025年9月23日
+        before = out[-1][-1:] if out else ""
+        if value and _LATIN_START.match(value[0]) and _CJK.match(before or " ") and not (
+                before in _DATE_UNITS and _DATE.match(value)):  # 2027年 + 6月
+            out.append(" ")
+        out.append(value)
+        last = value[-1:] if value else last
+    return "".join(out)
+
 
 def _format(key: str, text: str, language: str, values: dict[str, Any]) -> str:
     try:
+        if language == "zh":
+            return _spaced(text, values)
         return _FORMATTER.vformat(text, (), values)
     except KeyError as err:
         raise MissingTextError(f"the text {key!r} ({language}) needs a value for {err.args[0]!r}; "
@@ -228,6 +282,22 @@ def format_list(items: Iterable[Any], language: str = "en", limit: int | None = 
     if len(names) <= 1:
         return "".join(names)
     return t("list.last", language, first=sep.join(names[:-1]), last=names[-1])
+
+
+def format_date(value: Any, language: str = "en") -> str:
+    """A date as a reader of ``language`` writes it: ISO ``2025-09-23`` in English, ``2025年9月23日`` in
+    Chinese; anything that is not an ISO date is returned as it is.
+
+    Examples
+    --------
+    >>> format_date("2025-09-03"), format_date("2025-09-03", "zh"), format_date("soon", "zh")
+    ('2025-09-03', '2025年9月3日', 'soon')
+    """
+    text = str(value)
+    iso = _ISO_DATE.fullmatch(text)
+    if _check(language) != "zh" or not iso:
+        return text
+    return f"{iso.group(1)}年{int(iso.group(2))}月{int(iso.group(3))}日"
 
 
 def join_sentences(sentences: Sequence[str], language: str = "en") -> str:

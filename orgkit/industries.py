@@ -372,11 +372,14 @@ def infer_industry(people: pd.DataFrame, placed_functions: pd.Series | None = No
     th = DEFAULTS if thresholds is None else thresholds
     need = float(th["structure.industry.min_share"])
     n = len(people)
-    dept = people["department"].astype("str")
-    text = " " + dept
-    if "title" in people.columns:
-        text = text + " " + people["title"].astype("str").where(people["title"].notna(), "")
-    norm = fold_text(text)
+    # every distinct (department, title) once, weighted by its people: the text work is over distinct values
+    title = (people["title"].astype("str").where(people["title"].notna(), "") if "title" in people.columns
+             else pd.Series("", index=people.index, dtype="str"))
+    pairs = pd.DataFrame({"department": people["department"].astype("str").to_numpy(),
+                          "title": title.astype("str").to_numpy()}).value_counts(sort=False).reset_index(name="people")
+    dept = pairs["department"]
+    weight = pairs["people"].to_numpy(dtype="float64")
+    norm = fold_text(" " + dept + " " + pairs["title"])
     placed = placed_functions if placed_functions is not None else pd.Series(dtype=object)
     by_function = {f: dept.isin([d for d, fs in placed.items() if f in (fs or [])]) for f in FUNCTIONS}
     shares: dict[str, float] = {}
@@ -386,7 +389,7 @@ def infer_industry(people: pd.DataFrame, placed_functions: pd.Series | None = No
         marked = norm.str.contains(_marker_pattern(code))
         for f in profile.marker_functions:
             marked = marked | by_function[f]
-        shares[code] = float(marked.mean()) if n else 0.0
+        shares[code] = float(weight[marked.to_numpy(dtype=bool)].sum() / n) if n else 0.0
     ruled_out = {code for code, p in PROFILES.items()
                  if any(shares.get(_industry_of_function(f), 0.0) >= need for f in p.excluded_by)}
     candidates = {c: s for c, s in shares.items() if c not in ruled_out}

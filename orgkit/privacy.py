@@ -216,12 +216,14 @@ def person_label(
     name: str | None = None,
     title: str | None = None,
     show_names: bool = False,
-    language: str | None = None,
+    language: str = "en",
+    in_sentence: bool = False,
 ) -> str:
-    """How a person appears in a report: their id (and title), their name only when ``show_names``.
+    """How a person appears in a report: their id (and title), their name only when ``show_names``; the
+    brackets are the language's (``E042（研发中心负责人）`` in Chinese).
 
-    With ``language`` (for a sentence rather than a table cell), an id of digits alone reads as a person
-    and not as a number: "employee 130" ("员工 130"), not "runs through 130".
+    In a sentence (``in_sentence``, not a table cell), an id of digits alone reads as a person and not as
+    a number: "employee 130" ("员工 130"), not "runs through 130".
 
     Examples
     --------
@@ -229,16 +231,18 @@ def person_label(
     'E042 (Head of R&D)'
     >>> person_label("E042", name="Ada Lovelace", show_names=True)
     'Ada Lovelace (E042)'
-    >>> person_label("130", language="en"), person_label("130", title="CFO", language="zh")
-    ('employee 130', '员工 130 (CFO)')
+    >>> person_label("E042", title="研发中心负责人", language="zh")
+    'E042（研发中心负责人）'
+    >>> person_label("130", in_sentence=True), person_label("130", title="CFO", language="zh", in_sentence=True)
+    ('employee 130', '员工 130（CFO）')
     """
     if show_names and name:
-        return f"{name} ({employee_id})"
+        return t("person.with_name", language, name=name, id=employee_id)
     shown = str(employee_id)
-    if language is not None and shown.isdigit():
+    if in_sentence and shown.isdigit():
         shown = t("person.numeric_id", language, id=shown)
     if title:
-        return f"{shown} ({title})"
+        return t("person.with_title", language, id=shown, title=title)
     return shown
 
 

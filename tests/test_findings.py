@@ -321,7 +321,7 @@ def test_felt_silo_cited_in_open_channels_and_survey_card(felt):
     assert "2.50 of 5" in because and because.count("91%") == 2  # once for Sales, once for R&D
     first, second = channels.units
     assert channels.headline("en") == f"{first} and {second} keep to themselves, and their people feel it"
-    assert channels.headline("zh") == f"{first}、{second}自成信息孤岛，员工也切身感受到了"
+    assert channels.headline("zh") == f"{first}、{second} 自成信息孤岛，员工对此也有切身感受"
     card = next(c for c in summary_cards(assessment, findings, "en") if c["area"] == "survey")
     assert card["findings"][0] == _by_key(findings, "felt_silo")[0].text("en")
 
@@ -530,7 +530,7 @@ def test_open_decisions_call_for_an_action_of_their_own():
     assert r.headline("en") == "Decisions are left open: 3 still wait for an answer"
     assert "from 25% to below 10%" in r.progress("en")
     assert len(r.evidence["en"]) >= 2 and "budget 3" in r.evidence["en"][1]
-    assert "3 项决策" in r.text("zh")
+    assert "3 项未决事项" in r.text("zh")
     b = assess(_open_client(["2024-03-21"]))
     one = {r.key: r for r in recommend(derive_findings(b), b)}
     assert one["clear_open"].headline("en") == "A decision is left open: 1 still waits for an answer"

@@ -74,7 +74,7 @@ def test_plural_entries_are_plural_in_both_languages():
         "1 department has fewer than 5 people; its numbers are not shown anywhere.")
     assert tn("data_quality.small_departments", 3, k=5) == (
         "3 departments have fewer than 5 people; their numbers are not shown anywhere.")
-    assert tn("data_quality.small_departments", 3, "zh", k=5) == "3 个部门人数少于 5 人，其数据不在任何地方显示。"
+    assert tn("data_quality.small_departments", 3, "zh", k=5) == "3 个部门人数少于 5 人，报告中不显示其任何数据。"
 
 
 def test_a_missing_text_is_an_error_never_the_key():
@@ -252,6 +252,39 @@ def test_chinese_sentences_use_full_width_punctuation():
             assert not re.search(f"[{CJK}][()]|[()][{CJK}]", text), (key, text)
             assert not re.search(f"[{CJK}]\\.(\\s|$)", text), (key, text)
             assert not re.search(r"\d\.\s+\d", text), (key, text)  # "4. 6 个月" reads as 4.6
+
+
+def test_latin_values_are_set_off_from_chinese_text():
+    """A department, id or number filled into a Chinese sentence is set off by a space, whatever the entry wrote
+    (``R&D 自成信息孤岛``, ``11% 的员工``); Chinese values and dates (``2027年6月``) stay as they are."""
+    assert tn("storyline.headline.open_channels", 1, "zh", departments="R&D") == "R&D 自成信息孤岛"
+    assert tn("storyline.headline.open_channels", 1, "zh", departments="研发中心") == "研发中心自成信息孤岛"
+    assert t("industry_evidence.share", "zh", share="11%", marker="担任软件或产品类岗位") == "11% 的员工担任软件或产品类岗位"
+    assert t("storyline.headline.spread_brokers", "zh", person="130") == "部门之间的联系过度集中在员工 130 身上"
+    assert t("storyline.date.month_year", "zh", year="2027", month=t("storyline.month.6", "zh")) == "2027年6月"
+    assert tn("list.more", 3, "zh", shown="Division 69、Division 85") == "Division 69、Division 85 以及其他 3 个"
+    # English is filled as written
+    assert t("storyline.headline.spread_brokers", "en", person="130") == "Contact between departments runs through 130"
+
+
+def test_dates_read_as_chinese_dates_in_chinese():
+    from orgkit.i18n import format_date
+
+    assert format_date("2025-09-03", "zh") == "2025年9月3日" and format_date("2025-09-03") == "2025-09-03"
+    assert "截至 2025年9月3日（" in tn("interpret.open", 2, "zh", date="2025-09-03", oldest=5, closed=9)
+    cover = display.cover("甲", date="2025-01-02", headcount=10, departments=2, stage="mid", language="zh")
+    assert "<dd>2025年1月2日</dd>" in cover.markup
+    assert "<dd>2025-01-02</dd>" in display.cover("A", date="2025-01-02", headcount=10, departments=2,
+                                                   stage="mid").markup
+
+
+def test_people_are_labelled_with_the_languages_brackets():
+    from orgkit.privacy import person_label
+
+    assert person_label("E1", title="销售组长", language="zh") == "E1（销售组长）"
+    assert person_label("E1", name="苏一鸣", show_names=True, language="zh") == "苏一鸣（E1）"
+    assert person_label("E1", title="Sales Lead") == "E1 (Sales Lead)"
+    assert person_label("E1", language="zh") == "E1"
 
 
 def test_numbered_chinese_recommendations_cannot_be_misread():

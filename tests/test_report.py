@@ -414,7 +414,7 @@ def test_survey_change_table_and_sentence():
     assert p > 0.01 and f"{p:.2f}" in text  # p of 0.01 or more: two decimals (below 0.001: "< 0.001")
     # R&D: every answer 1.0 higher, no variance in either wave: the Welch test is undefined, no star
     assert "R&amp;D  +1.00 " in text
-    assert "0 of 2 dimensions changed by more than noise" in text
+    assert "None of the 2 dimensions changed by more than noise" in text
     for small in ("Legal", "Audit"):
         assert small not in text
 

@@ -95,7 +95,7 @@ def test_messages_name_the_right_units(tiny):
                                           "the top of the organisation")
     assert delegate.action("en") == ("Delegate budget decisions closer to where they arise: led by the chief "
                                      "operating officer; effort medium.")
-    assert delegate.action("zh") == "建议由首席运营官牵头，将budget类决策下放到问题发生处（投入程度：中）。"
+    assert delegate.action("zh") == "建议由首席运营官牵头，将 budget 类决策权下放到部门（投入程度：中）。"
     assert delegate.progress("en") == "Progress measure: share of budget decisions escalated, from 100% to below 50%."
 
 
@@ -145,7 +145,7 @@ def test_one_silo_is_led_by_the_head_of_its_function():
                          ("head_function", "rnd"), "medium", 5)
     assert one.owner_text("en") == "head of R&D" and one.owner_text("zh") == "研发负责人"
     assert Recommendation("fix_raci", "structure", "amber", (), {}, ("head_department", "Legal & Audit"),
-                          "low").owner_text("zh") == "Legal & Audit负责人"
+                          "low").owner_text("zh") == "Legal & Audit 负责人"
 
 
 def test_no_message_from_an_area_not_assessed():

@@ -115,13 +115,14 @@ def plot_latency_by_type(
             ax.text(0.5, 0.5, t("figure.no_data", language), ha="center", va="center", transform=ax.transAxes)
             ax.set_axis_off()
             return fig
-        data = [d.loc[d["decision_type"] == t, "latency_days"].to_numpy(dtype=float) for t in order]
+        data = [d.loc[d["decision_type"] == kind, "latency_days"].to_numpy(dtype=float) for kind in order]
         ax.boxplot(data, orientation="horizontal", widths=0.55, patch_artist=True, showfliers=True,
                    boxprops={"facecolor": "#dbe7f3", "edgecolor": _BLUE},
                    medianprops={"color": "#1f2933", "lw": 1.5},
                    whiskerprops={"color": _BLUE}, capprops={"color": _BLUE},
                    flierprops={"marker": "o", "markersize": 3, "markerfacecolor": "#9aa5b1", "markeredgewidth": 0})
-        ax.set_yticks(range(1, len(order) + 1), [f"{truncate(t, 26)} (n={len(x)})" for t, x in zip(order, data)])
+        ax.set_yticks(range(1, len(order) + 1), [t("figure.type_count", language, type=truncate(kind, 26), n=len(x))
+                                                 for kind, x in zip(order, data)])
         ax.set_xlabel(t("figure.latency", language))
         ax.set_xlim(left=0)
     return fig

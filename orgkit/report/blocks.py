@@ -24,7 +24,7 @@ import pandas as pd
 from markupsafe import escape as _markup_escape
 
 from orgkit import formatting
-from orgkit.i18n import has, t, tn
+from orgkit.i18n import format_date, has, t, tn
 from orgkit.thresholds import DEFAULTS, Thresholds
 
 __all__ = [
@@ -201,7 +201,8 @@ def cover(
     stage_text = t(f"stage.{stage}", language) if has(f"stage.{stage}", language) else str(stage)
     if stage_auto:
         stage_text = t("cover.stage_auto", language, stage=stage_text)
-    return render_block("cover", "cover", client_name=client_name, date=date, headcount=fmt_number(headcount),
+    return render_block("cover", "cover", client_name=client_name, date=format_date(date, language),
+                        headcount=fmt_number(headcount),
                         departments=fmt_number(departments), stage=stage_text, min_group_size=min_group_size,
                         show_names=show_names, language=language)
 

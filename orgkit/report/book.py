@@ -208,11 +208,6 @@ class ReportBook:
 
         return stage_label(stage, self.assessment.structure.metrics.get("industry") or "general", self.language)
 
-    @property
-    def _full_stop(self) -> str:
-        """The end of a sentence in the report's language (。 in Chinese)."""
-        return "。" if self.language == "zh" else "."
-
     def _tn(self, key: str, count: int, /, **values: Any) -> str:
         """The catalogue's text ``key`` for ``count`` in the report's language (:func:`orgkit.i18n.tn`)."""
         from orgkit.i18n import tn
@@ -272,7 +267,8 @@ class ReportBook:
             if i == top:  # the top of the organisation is a role (its title, else "Chief executive")
                 title = self.top.label
             out.append(person_label(i, name=None if pd.isna(name) else name,
-                                    title=None if pd.isna(title) else title, show_names=self.show_names))
+                                    title=None if pd.isna(title) else title, show_names=self.show_names,
+                                    language=self.language))
         return pd.Series(out, index=ids.index, dtype="str")
 
     def _hidden_note(self, hidden: Any, respondents: Any = None) -> str:
@@ -442,7 +438,7 @@ class ReportBook:
 
         head = subheading(self._t("heading.org_chart"), "org-chart")
         if not self.client.has_hierarchy:
-            return HTML(head.markup + empty_note(self._t("structure.no_hierarchy") + self._full_stop).markup, "block")
+            return HTML(head.markup + empty_note(self._t("structure.no_hierarchy")).markup, "block")
         level = org_chart_level(self.client.n_people)
         hidden = self._structure_hidden()
         fig = plot_org_chart(self.client.people, min_group_size=self.min_group_size, show_names=self.show_names,
@@ -607,7 +603,7 @@ class ReportBook:
                                                                                     self.language)))
         if not parts:
             parts.append(self._t("evidence.none"))
-        return self._t("list.cell_separator").join(parts)
+        return self._t("evidence.separator").join(parts)
 
     def raci(self) -> "HTML":
         """Responsibilities without a single accountable or responsible department, and overlaps."""
@@ -615,7 +611,7 @@ class ReportBook:
 
         head = subheading(self._t("heading.raci"), "raci")
         if self.client.responsibilities is None:
-            return HTML(head.markup + empty_note(self._t("structure.no_raci") + self._full_stop).markup, "block")
+            return HTML(head.markup + empty_note(self._t("structure.no_raci")).markup, "block")
         issues = self.assessment.structure.raci_issues.copy()
         notes = [f.text(self.language) for f in self.findings if f.key.startswith("raci_")]
         if issues.empty:
@@ -1086,7 +1082,8 @@ class ReportBook:
         moved = self._t("list.separator").join(f"{labels.get(d, d)} {signed(v)}" for d, v in
                                                zip(tot.loc[sig, "dimension"], tot.loc[sig, "mean_change"]))
         p_max = self.assessment.thresholds.text("survey.change.p_max")
-        text = self._tn("interpret.change_detail" if moved else "interpret.change", len(tot), n_sig=int(sig.sum()),
+        key = "interpret.change_detail" if moved else "interpret.change" if sig.any() else "interpret.change_zero"
+        text = self._tn(key, len(tot), n_sig=int(sig.sum()),
                         n_dims=len(tot), moved=moved, p=p_max)
         tot["dimension"] = tot["dimension"].map(lambda d: labels.get(d, d))
         out = head + table(
@@ -1272,7 +1269,7 @@ class ReportBook:
         from orgkit.report.blocks import appendix, conventions, section_head
         from orgkit.method import metric_definitions, threshold_rows
 
-        from orgkit.i18n import has
+        from orgkit.i18n import format_date, has
 
         s = self.client.settings
         m = self.assessment.structure.metrics
@@ -1288,7 +1285,7 @@ class ReportBook:
             self._t("appendix.parameter.min_group_size"): int(s.min_group_size),
             self._t("appendix.parameter.comment_min_group_size"): int(s.comment_min_group_size),
             self._t("appendix.parameter.show_names"): self._t("word.yes" if s.show_names else "word.no"),
-            self._t("appendix.parameter.date"): self.date,
+            self._t("appendix.parameter.date"): format_date(self.date, self.language),
         }
         sources = [
             {"table": self._t(f"appendix.table.{t}") if has(f"appendix.table.{t}") else t, "file": src.path.name,
