@@ -223,7 +223,7 @@ def person_label(
     brackets are the language's (``E042（研发中心负责人）`` in Chinese).
 
     In a sentence (``in_sentence``, not a table cell), an id of digits alone reads as a person and not as
-    a number: "employee 130" ("员工 130"), not "runs through 130".
+    a number: "employee 130", not "runs through 130" (the Chinese sentences say 员工 themselves).
 
     Examples
     --------
@@ -234,7 +234,7 @@ def person_label(
     >>> person_label("E042", title="研发中心负责人", language="zh")
     'E042（研发中心负责人）'
     >>> person_label("130", in_sentence=True), person_label("130", title="CFO", language="zh", in_sentence=True)
-    ('employee 130', '员工 130（CFO）')
+    ('employee 130', '130（CFO）')
     """
     if show_names and name:
         return t("person.with_name", language, name=name, id=employee_id)
