@@ -22,6 +22,7 @@ from typing import Any
 
 from orgkit import formatting
 from orgkit.i18n import LANGUAGES, format_list, is_plural, join_sentences, t, tn
+from orgkit.privacy import person_label
 from orgkit.thresholds import DEFAULTS, Thresholds
 
 __all__ = [
@@ -134,6 +135,9 @@ class Finding:
         Importance within its status (larger first), for ordering the executive summary.
     ident : str
         A stable identifier (``key`` plus the department or function it is about).
+    text_key : str
+        The sentence's catalogue key when it is a variant of the rule's (``finding.<text_key>``); empty:
+        ``finding.<key>``.
     """
 
     area: str
@@ -142,14 +146,16 @@ class Finding:
     values: dict[str, dict[str, Any]]
     weight: float = 1.0
     ident: str = ""
+    text_key: str = ""
 
     def text(self, language: str = "en") -> str:
         """The finding as a sentence in ``language``."""
         values = self.values.get(language, self.values.get("en", {}))
-        count = PLURAL_COUNTS.get(self.key)
+        key = self.text_key or self.key
+        count = PLURAL_COUNTS.get(key)
         if count is not None:
-            return tn(f"finding.{self.key}", int(values[count]), language, **values)
-        return t(f"finding.{self.key}", language, **values)
+            return tn(f"finding.{key}", int(values[count]), language, **values)
+        return t(f"finding.{key}", language, **values)
 
     def to_dict(self, language: str = "en") -> dict[str, Any]:
         """Plain types for JSON: area, key, status, text."""
@@ -351,6 +357,12 @@ def _function_label(code: str, language: str) -> str:
     return function_label(code, language)
 
 
+def _stage_label(stage: str, industry: str, language: str) -> str:
+    from orgkit.industries import stage_label
+
+    return stage_label(stage, industry, language)
+
+
 def _industry_label(code: str, language: str) -> str:
     from orgkit.industries import industry_label
 
@@ -371,7 +383,7 @@ def _structure(m: Mapping[str, Any], visible: set[str], th: Thresholds, spans: A
     if not m or not m.get("available", True):
         return out
     stage = m.get("stage") or "mid"
-    stage_word = {lang: t(f"stage.{stage}", lang) for lang in LANGUAGES}
+    stage_word = {lang: _stage_label(stage, m.get("industry") or "general", lang) for lang in LANGUAGES}
     people = m.get("people")
     if m.get("layers") is None:
         out.append(Finding("structure", "no_hierarchy", "amber", _both(), 0.5))
@@ -379,10 +391,17 @@ def _structure(m: Mapping[str, Any], visible: set[str], th: Thresholds, spans: A
         excess = m.get("excess_layers")
         if excess is not None and m.get("min_layers") is not None:
             status = th.status("structure.excess_layers", excess)
+            hi = th["structure.span.healthy_max"]
+            # the minimum is computed at the mean span capped at the healthy maximum: the sentence says which
+            wide = m.get("span_mean") is not None and m["span_mean"] > hi
             key = "layers_excess" if excess > 0 else "layers_ok"
+            if wide:
+                text_key = "layers_excess_wide" if excess > 0 else "layers_ok_wide"
+            else:
+                text_key = "layers_below" if excess < 0 else "layers_ok" if excess == 0 else "layers_excess"
             out.append(Finding("structure", key, status, _both(
                 layers=m["layers"], min_layers=m["min_layers"], people=_num(people), span_mean=_num(m.get("span_mean")),
-                excess=excess), 3.0 if excess > 0 else 0.5))
+                excess=excess, hi=hi), 3.0 if excess > 0 else 0.5, text_key=text_key))
         managers = m.get("managers") or 0
         if managers:
             lo, hi = th["structure.span.healthy_min"], th["structure.span.healthy_max"]
@@ -520,7 +539,17 @@ def _communication(m: Mapping[str, Any], visible: set[str], th: Thresholds) -> l
             ties=_pct(share_ties), messages=_pct(share_msg), tie_share=share_ties, message_share=share_msg,
             gap=abs(share_ties - share_msg), basis="ties and messages"), 1.7))
     if not m.get("silos"):
-        out.append(Finding("communication", "no_silos", "green", _both(basis="ties"), 0.7))
+        # no silo by the rule, yet departments far below their random-mixing mark are named: "no department
+        # keeps to itself" would not be true of them
+        margin = th["communication.silo.margin"]
+        gaps = {name: d["ei_index_expected"] - d["ei_index"] for name, d in depts.items()
+                if name in visible and not d.get("suppressed") and d.get("ei_index") is not None
+                and d.get("ei_index_expected") is not None}
+        inward = sorted((n for n, g in gaps.items() if g > margin), key=lambda n: -gaps[n])
+        text_key = "no_silos_inward" if inward else "no_silos"
+        out.append(Finding("communication", "no_silos", "green", _per_language(lambda lang: dict(
+            departments=_join(inward, lang), share=th.text("communication.silo.max_external_share"),
+            basis="ties")), 0.7, text_key=text_key))
     isolates, share = m.get("isolates") or 0, m.get("isolate_share")
     if isolates and share is not None and th.status("communication.isolate_share", share) != "green":
         out.append(Finding("communication", "isolates", th.status("communication.isolate_share", share),
@@ -530,9 +559,12 @@ def _communication(m: Mapping[str, Any], visible: set[str], th: Thresholds) -> l
         top = brokers[0]
         bc = top.get("betweenness")
         if bc is not None and th.status("communication.top_broker_betweenness", bc) != "green":
-            out.append(Finding("communication", "broker", th.status("communication.top_broker_betweenness", bc), _both(
-                person=str(top.get("employee_id")), share=_pct(bc), reached=top.get("departments_reached"),
-                betweenness=bc, basis="ties"), 1.4, f"broker:{top.get('employee_id')}"))
+            pid = str(top.get("employee_id"))
+            out.append(Finding("communication", "broker", th.status("communication.top_broker_betweenness", bc),
+                               _per_language(lambda lang: dict(
+                                   person=person_label(pid, language=lang, in_sentence=True), person_id=pid, share=_pct(bc),
+                                   reached=top.get("departments_reached"), betweenness=bc, basis="ties")),
+                               1.4, f"broker:{pid}"))
     return out
 
 
@@ -885,8 +917,9 @@ class _Context:
         return int(self.sizes[self.sizes.index.isin(names)].sum())
 
     def person(self, employee_id: str, language: str = "en") -> str:
-        """A person as the report shows them: id and title, a name only with ``show_names``; no title for
-        people of departments under the minimum group size (a title can name the department)."""
+        """A person as a sentence names them: id and title, a name only with ``show_names``; no title for
+        people of departments under the minimum group size (a title can name the department); an id of
+        digits alone reads "employee 130" (:func:`orgkit.privacy.person_label`)."""
         from orgkit.privacy import person_label
 
         client = self.assessment.client
@@ -898,7 +931,8 @@ class _Context:
         name = row.get("name")
         return person_label(employee_id, name=None if _missing(name) else str(name),
                             title=None if _missing(title) else str(title),
-                            show_names=bool(client.settings.show_names), language=language)
+                            show_names=bool(client.settings.show_names), language=language,
+                            in_sentence=True)
 
     def counted(self, departments: Iterable[Any], language: str) -> str:
         """``Sales (2), R&D (1) and 1 in small groups``: counts per visible department, small ones pooled."""
@@ -1085,7 +1119,7 @@ def recommend(findings: Sequence[Finding], assessment: Any) -> list[Recommendati
                             mean=v["mean"], overall=v["overall"]))
             if broker_merged:
                 v = broker_f[0].values[lang]
-                ev.append(t("storyline.evidence.broker", lang, person=ctx.person(v["person"], lang),
+                ev.append(t("storyline.evidence.broker", lang, person=ctx.person(v["person_id"], lang),
                             share=v["share"]))
             return ev
 
@@ -1096,7 +1130,7 @@ def recommend(findings: Sequence[Finding], assessment: Any) -> list[Recommendati
         f = broker_f[0]
         bc = float(f.values["en"]["betweenness"])
         add("spread_brokers", "communication", [f], _per_language(lambda lang: {
-            "person": ctx.person(f.values["en"]["person"], lang), "share": f.values[lang]["share"],
+            "person": ctx.person(f.values["en"]["person_id"], lang), "share": f.values[lang]["share"],
             "target": th.text("communication.top_broker_betweenness.amber")}),
             owner=("coo", ""), people=round(ctx.headcount * bc))
     for f in of("isolates"):

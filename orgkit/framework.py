@@ -31,6 +31,7 @@ __all__ = [
     "FUNCTIONS",
     "SYNONYMS",
     "OTHER_KNOWN",
+    "WEAK_KEYWORDS",
     "REGION_MARKERS",
     "STAGE_THRESHOLDS",
     "STAGE_EXPECTATIONS",
@@ -43,6 +44,7 @@ __all__ = [
     "TITLE_KEYWORDS",
     "TITLE_OTHER_KNOWN",
     "MANAGER_TITLE_WORDS",
+    "stage_word",
     "CONFIDENCE_LEVELS",
     "function_codes_of",
     "parse_function_overrides",
@@ -118,7 +120,8 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "hr": (
         "hr", "human resources", "human resource", "people", "people operations", "people ops",
         "people and culture", "culture", "talent", "talent acquisition", "recruiting", "recruitment",
-        "personnel", "hrbp", "learning and development", "l d",
+        "personnel", "hrbp", "learning and development", "l d", "learn and dev", "learning and dev",
+        "organisational development", "organizational development",
         "人力", "人力资源", "人事", "招聘", "培训", "组织发展",
     ),
     "it": (
@@ -131,6 +134,12 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "生产", "制造", "工厂", "车间", "厂务", "装配",
     ),
 }
+
+#: Department-name keywords that name a function only when nothing else in the name does: beside another
+#: function they say how that function works (``HR Service Delivery`` is HR, ``Sales Support`` sales,
+#: ``Finance Information`` finance, ``Ops Dev`` operations); alone they stand for their function
+#: (``Delivery``, ``Support``, ``Dev``).
+WEAK_KEYWORDS: frozenset[str] = frozenset({"delivery", "support", "information", "dev"})
 
 #: Recognised functions outside the framework's eleven. A department carrying only these is *known*:
 #: it is not reported as unmapped noise, but it adds no framework function to the coverage.
@@ -296,10 +305,17 @@ def classify_department(name: str) -> DepartmentMatch:
     ``& / , - + ; : ( ) .`` and their full-width forms to spaces). Keywords of :data:`SYNONYMS` and
     :data:`OTHER_KNOWN` are then matched longest first, each match consuming its text: English keywords
     on whole words (``HR`` does not match inside ``Three``; a plural ``s`` is allowed), Chinese keywords
-    as substrings (``产品研发部`` holds ``产品`` and ``研发``). Generic words (``department``, ``team``,
+    as substrings (``产品研发部`` holds ``产品`` and ``研发``). A :data:`WEAK_KEYWORDS` word counts only
+    when no other word of the name names a function (``HR Service Delivery`` is HR). Generic words (``department``, ``team``,
     ``部``, ``中心``, connectors ``and``/``与``/``和``/``及``/``、``) are then removed. Whatever text
     is left over qualifies the functions found: a :data:`REGION_MARKERS` word makes the department a
     regional unit, anything else a business unit. A name with no keyword at all is unmapped.
+
+    A path whose parts are joined by a spaced dash or ``>`` (``Planning, Finance & Procurement -
+    Internal Audit``, ``Operations > Finance``) is read from its last part when that part names a function:
+    the last part is what the department does, the earlier ones where it sits (``Internal Audit`` is
+    finance; the directorate's words only make it a unit). When the last part names nothing (``Sales -
+    North``, ``R&D - Platform``) the whole name decides.
 
     Examples
     --------
@@ -307,17 +323,48 @@ def classify_department(name: str) -> DepartmentMatch:
     (('sales',), 'region')
     >>> classify_department("产品研发部").functions
     ('product', 'rnd')
+    >>> m = classify_department("Planning, Finance & Procurement - Internal Audit")
+    >>> m.functions, m.other, m.unit_kind
+    (('finance',), (), 'business unit')
     """
+    whole = _classify_name(name)
+    parts = _PATH_SEPARATOR.split(str(name))
+    if len(parts) < 2:
+        return whole
+    last = _classify_name(parts[-1])
+    if not last.known:
+        return whole
+    return DepartmentMatch(department=str(name), functions=last.functions, other=last.other,
+                           unit_kind=whole.unit_kind if last.functions else None, words=last.words)
+
+
+#: Joins the parts of a department path: a dash with spaces around it, ``>`` or a backslash.
+_PATH_SEPARATOR = re.compile(r"\s+[-–—]\s+|\s*[>\\]\s*")
+
+
+def _classify_name(name: str) -> DepartmentMatch:
+    """:func:`classify_department` of one name read as a whole."""
     text = _normalise(name)
     found: set[str] = set()
     other: set[str] = set()
     words: list[str] = []
+    weak: dict[str, str] = {}  # function -> its weak word, while no other word names it
     for pattern, kind, code in _keyword_table():
         hit = pattern.search(text)
         if hit:
-            words.append(hit.group(0).strip())
+            word = hit.group(0).strip()
             text = pattern.sub(" ", text)
+            if kind == "function" and re.sub(r"e?s$", "", word) in WEAK_KEYWORDS and code not in found:
+                weak[code] = word
+            else:
+                weak.pop(code, None)
+                words.append(word)
             (found if kind == "function" else other).add(code)
+    if len(weak) < len(found) or other:
+        # "HR Service Delivery", "Sales Support": the weak word says how the named function works
+        found -= set(weak)
+    else:
+        words += list(weak.values())
     regions = False
     for pattern in _region_patterns():
         if pattern.search(text):
@@ -423,7 +470,8 @@ TITLE_KEYWORDS: dict[str, tuple[str, ...]] = {
         "销售", "客户经理", "业务员", "业务代表", "商务经理", "商务专员", "大客户经理", "渠道经理", "销售代表",
     ),
     "marketing": (
-        "marketing", "brand manager", "brand", "content", "copywriter", "seo", "sem", "public relations",
+        "marketing", "brand manager", "brand", "content", "copywriter", "seo specialist", "seo manager",
+        "seo analyst", "seo executive", "search engine", "sem specialist", "sem manager", "public relations",
         "communications", "growth", "campaign", "social media", "market research",
         "市场", "营销", "品牌", "推广", "文案", "策划", "公关", "新媒体",
     ),
@@ -497,7 +545,8 @@ TITLE_OTHER_KNOWN: dict[str, tuple[str, ...]] = {
     ),
     "strategy": ("strategy", "strategist", "corporate development", "战略", "投资经理"),
     "admin": (
-        "assistant", "executive assistant", "receptionist", "office manager", "secretary", "administrator",
+        "assistant", "executive assistant", "personal assistant", "assistant to the", "assistant to",
+        "receptionist", "office manager", "secretary", "administrator",
         "administrative", "clerk", "行政", "前台", "秘书", "文员", "助理",
     ),
     "safety": ("safety", "ehs", "hse", "security guard", "安全员", "安环", "保安"),
@@ -563,6 +612,10 @@ def _title_table() -> tuple[tuple[re.Pattern[str], str, str, str], ...]:
     return tuple((_keyword_pattern(kw), kind, code, _normalise(kw).strip()) for kw, kind, code in rows)
 
 
+#: "Assistant" as a rank before the job it qualifies (folded text): not before "to", not at the end.
+_ASSISTANT_RANK = re.compile(r"(?<= )assistant (?!to )(?=\S)")
+
+
 def title_functions(titles: pd.Series) -> pd.DataFrame:
     """The function each job title points to, read once per distinct title.
 
@@ -582,17 +635,25 @@ def title_functions(titles: pd.Series) -> pd.DataFrame:
     -----
     Titles are folded as department names are (:func:`classify_department`); the keywords of
     :data:`TITLE_KEYWORDS` and :data:`TITLE_OTHER_KNOWN` are tried longest first over the whole column of
-    distinct titles, and a title keeps its first (longest) match: one function per title.
+    distinct titles, and a title keeps its first (longest) match: one function per title. *Assistant*
+    before another word is a rank, not a job (*Assistant Director*, *Assistant Parliamentary Counsel*,
+    *Assistant Accountant*): it is read as the rest of the title. It stays an administrative job at the
+    end of a title or before *to* (*Executive Assistant*, *Assistant to the CEO*). Grade abbreviations
+    that look like a function's acronym are not keywords: a UK civil-service *SEO* is a Senior Executive
+    Officer, so only *SEO specialist*, *SEO manager* and the like point to marketing.
 
     Examples
     --------
     >>> title_functions(pd.Series(["Senior Support Engineer", "Software Engineer", "会计", "Manager"]))[
     ...     "code"].tolist()
     ['technical_support', 'rnd', 'finance', None]
+    >>> title_functions(pd.Series(["Assistant Parliamentary Counsel", "Executive Assistant", "Assistant Director",
+    ...                            "SEO - Factories", "SEO Specialist"]))["code"].tolist()
+    ['legal', 'admin', None, None, 'marketing']
     """
     raw = titles.dropna().astype("str").str.strip()
     distinct = pd.Series(pd.unique(raw[raw != ""]), dtype="str")
-    norm = _normalise_series(distinct)
+    norm = _normalise_series(distinct).str.replace(_ASSISTANT_RANK, " ", regex=True)
     code = pd.Series(None, index=distinct.index, dtype=object)
     kind = code.copy()
     word = code.copy()
@@ -921,17 +982,32 @@ class StageDecision:
     rule: str
     evidence: dict[str, Any]
 
-    def reason(self, language: str = "en") -> str:
-        """Why this stage, as a sentence (``stage_reason.<rule>`` of the catalogue)."""
+    def reason(self, language: str = "en", *, by_size: bool = False) -> str:
+        """Why this stage, as a sentence (``stage_reason.<rule>`` of the catalogue); ``by_size``: the stages
+        named by size, for an organisation that is not a company (:func:`stage_word`)."""
         e = self.evidence
         values = {k: ("–" if v is None else f"{v:,}" if isinstance(v, int) and not isinstance(v, bool) else v)
                   for k, v in e.items()}
         share = e.get("manager_title_share")
         values["manager_title_share"] = "–" if share is None else f"{100 * share:.0f}%"
-        values["stage"] = t(f"stage.{self.stage}", language)
-        values["headcount_stage"] = t(f"stage.{e.get('headcount_stage') or self.stage}", language)
+        values["stage"] = stage_word(self.stage, language, by_size=by_size)
+        values["headcount_stage"] = stage_word(e.get("headcount_stage") or self.stage, language, by_size=by_size)
         key = "setting" if self.rule == "client.yml" else self.rule
         return t(f"stage_reason.{key}", language, **values)
+
+
+def stage_word(stage: str, language: str = "en", *, by_size: bool = False) -> str:
+    """The word for a stage: a company's (start-up, mid-size, large), or by size alone (small, mid-size,
+    large) for an organisation that is no company and has no start-up phase (a public body, a hospital).
+
+    Examples
+    --------
+    >>> stage_word("startup"), stage_word("startup", by_size=True), stage_word("startup", "zh", by_size=True)
+    ('start-up', 'small', '小规模')
+    """
+    if stage not in STAGE_EXPECTATIONS:
+        return str(stage)
+    return t(f"stage_by_size.{stage}" if by_size else f"stage.{stage}", language)
 
 
 def _stage_of(headcount: int, th: Mapping[str, int]) -> str:

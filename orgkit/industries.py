@@ -30,6 +30,7 @@ from orgkit.framework import (
     StageExpectation,
     fold_text,
     keywords_regex,
+    stage_word,
 )
 from orgkit.i18n import LANGUAGES, t
 from orgkit.thresholds import DEFAULTS, Thresholds
@@ -43,6 +44,7 @@ __all__ = [
     "industry_label",
     "expectation",
     "infer_industry",
+    "stage_label",
 ]
 
 #: The profiles, ``general`` first.
@@ -75,6 +77,9 @@ class IndustryProfile:
         Functions whose clear presence rules the industry out (software: production).
     source : str
         The works the profile rests on, or ``judgement:`` and why.
+    stages_by_size : bool
+        The stages are named by size (small, mid-size, large: :func:`orgkit.framework.stage_word`): the
+        organisation is no company with a start-up phase.
     """
 
     code: str
@@ -84,6 +89,7 @@ class IndustryProfile:
     marker_functions: tuple[str, ...] = ()
     excluded_by: tuple[str, ...] = ()
     source: str = ""
+    stages_by_size: bool = False
 
 
 def _general_core() -> dict[str, _Groups]:
@@ -179,11 +185,21 @@ PROFILES: dict[str, IndustryProfile] = {
                  "ministry", "directorate", "agency", "council", "charity", "policy", "government",
                  "parliamentary", "civil service", "minister", "ministerial", "secretariat", "director general",
                  "permanent secretary", "public service", "public sector", "municipal",
+                 # UK civil-service grades, which open the job titles of its organograms ("SEO - Factories")
+                 "seo", "heo", "higher executive officer", "senior executive officer", "grade 6", "grade 7",
+                 "scs", "scs1", "scs2", "scs3",
+                 # health care and education: services paid for by the public or by funds, not sold to
+                 # customers (a hospital ward or a university faculty has no sales or product function)
+                 "nurse", "nursing", "physician", "doctor", "surgeon", "midwife", "paramedic", "hospital",
+                 "ward", "patient", "care home", "teacher", "lecturer", "professor", "school", "university",
+                 "faculty",
                  "公务员", "科员", "办事员", "局长", "处长", "科长", "街道", "委员会", "志愿者", "公益", "政府", "政策",
-                 "公共服务", "事业单位"),
+                 "公共服务", "事业单位", "护士", "医生", "医师", "医院", "病区", "教师", "老师", "学校", "学院", "教授"),
         excluded_by=("production",),
-        source="judgement: a public body or non-profit delivers services without selling them; Mintzberg 1980 "
-               "(the machine and professional bureaucracies).",
+        stages_by_size=True,
+        source="judgement: a public body or non-profit delivers services without selling them, and so do the "
+               "bodies of health care and education, public or not; Mintzberg 1980 (the machine and "
+               "professional bureaucracies).",
     ),
 }
 
@@ -199,6 +215,20 @@ def industry_label(code: str, language: str = "en") -> str:
     if code not in PROFILES:
         raise ConfigError(f"industry must be one of {list(INDUSTRY_CODES)}. Got {code!r} instead.")
     return t(f"industry.{code}", language)
+
+
+def stage_label(stage: str, industry: str = "general", language: str = "en") -> str:
+    """The word for ``stage`` in the report of an organisation of ``industry``: a company's stage (start-up,
+    mid-size, large), or its size for a profile whose organisations are no companies (a public body is
+    "small", never a "start-up").
+
+    Examples
+    --------
+    >>> stage_label("startup"), stage_label("startup", "public_sector"), stage_label("mid", "public_sector", "zh")
+    ('start-up', 'small', '中等规模')
+    """
+    profile = PROFILES.get(industry or "general", PROFILES["general"])
+    return stage_word(stage, language, by_size=profile.stages_by_size)
 
 
 def industry_code_of(value: Any) -> str:

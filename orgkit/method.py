@@ -418,11 +418,13 @@ def _structure() -> list[Metric]:
         Metric("single_report_share", "float | null", "Share of managers with exactly one direct report.",
                "single_report_managers / managers", no_m),
         Metric("min_layers", "int | null", "The fewest layers that could hold everyone if every manager had "
-               "the mean span s.", "smallest L with Σ_{k=0}^{L−1} s^k ≥ n",
+               "the mean span, capped at the healthy maximum (spans wider than that are a finding of their own, "
+               "not a reason to need fewer layers).", "smallest L with Σ_{k=0}^{L−1} s^k ≥ n, "
+               "s = min(span_mean, structure.span.healthy_max)",
                f"{no_h} n ≤ 1 gives n; s ≤ 1 gives n (a chain); null when n > 1 and nobody has a direct "
                "report.", ("meier2000",)),
         Metric("excess_layers", "int | null", "Layers beyond the minimum for this headcount at the observed "
-               "mean span.", "layers − min_layers (negative when spans are very uneven)",
+               "mean span, capped at the healthy maximum.", "layers − min_layers (negative when spans are very uneven)",
                "null when `min_layers` is null.", ("meier2000",)),
         Metric("layer_sizes", "list[int] | null", "People per depth, from the top (depth 0) down.",
                "count of people with depth d, d = 0 … layers − 1", no_h),

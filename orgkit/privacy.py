@@ -217,9 +217,13 @@ def person_label(
     title: str | None = None,
     show_names: bool = False,
     language: str = "en",
+    in_sentence: bool = False,
 ) -> str:
     """How a person appears in a report: their id (and title), their name only when ``show_names``; the
     brackets are the language's (``E042（研发中心负责人）`` in Chinese).
+
+    In a sentence (``in_sentence``, not a table cell), an id of digits alone reads as a person and not as
+    a number: "employee 130", not "runs through 130" (the Chinese sentences say 员工 themselves).
 
     Examples
     --------
@@ -229,12 +233,17 @@ def person_label(
     'Ada Lovelace (E042)'
     >>> person_label("E042", title="研发中心负责人", language="zh")
     'E042（研发中心负责人）'
+    >>> person_label("130", in_sentence=True), person_label("130", title="CFO", language="zh", in_sentence=True)
+    ('employee 130', '130（CFO）')
     """
     if show_names and name:
         return t("person.with_name", language, name=name, id=employee_id)
+    shown = str(employee_id)
+    if in_sentence and shown.isdigit():
+        shown = t("person.numeric_id", language, id=shown)
     if title:
-        return t("person.with_title", language, id=employee_id, title=title)
-    return str(employee_id)
+        return t("person.with_title", language, id=shown, title=title)
+    return shown
 
 
 def hidden_kinds(

@@ -348,8 +348,9 @@ def department_coverage(
     - ``over_split`` (startup): more departments than ``max(3, headcount // 6)``;
     - ``units_missing`` (large): no regional or business-unit department.
 
-    Function status in the table: ``missing`` (core, no department and nobody's title), ``not_assessed``
-    (core, no department, coverage not assessed), ``within`` (no department of its own, but people whose
+    Function status in the table: ``missing`` (core, no department and nobody's title; the alternatives
+    of a missing group too), ``not_assessed`` (no department, coverage not assessed: core or not, nothing
+    is known to be absent), ``within`` (no department of its own, but people whose
     titles say they do it work in other departments), ``covered`` (core, no department, but an alternative of its core
     group has one), ``not_applicable`` (the industry has no such function), ``absent`` (not core, no
     department), ``split``, ``merged`` (every department carrying it carries another framework function
@@ -428,16 +429,22 @@ def department_coverage(
     findings = len(split) + len(overloaded) + bool(over_split) + bool(units_missing)
 
     core_fns = set(exp.core_functions)
+    # every function of a group none of whose functions has a department shares the group's status
+    # (the group is reported by its first function): its alternatives are not "covered"
+    group_head = {f: g[0] for g in exp.core if g[0] in uncovered for f in g}
     status = []
     for f in FUNCTIONS:
         ds = functions[f]
         if not ds:
             # a core function whose group is covered by an alternative (a startup's R&D standing in
-            # for technical support) is not missing, but not "not needed" either
-            status.append("missing" if f in missing else "not_assessed" if f in uncovered
-                          else "within" if f in held
-                          else "covered" if f in core_fns else "not_applicable" if f in profile.not_applicable
-                          else "absent")
+            # for technical support) is not missing, but not "not needed" either; without enough placed
+            # departments nothing is known to be absent
+            head = group_head.get(f)
+            status.append("within" if f in held
+                          else "missing" if head in missing else "not_assessed" if head is not None
+                          else "not_applicable" if f in profile.not_applicable
+                          else "not_assessed" if not assessed
+                          else "covered" if f in core_fns else "absent")
         elif f in split:
             status.append("split")
         elif all(len(funcs_of[d]) > 1 for d in ds):
@@ -741,7 +748,7 @@ def describe_placement(client: Client, *, show_small_groups: bool = False) -> st
     Departments smaller than ``min_group_size`` are pooled into one line unless ``show_small_groups``
     (the consultant's own terminal, as for :func:`orgkit.data.summary.describe_client`).
     """
-    from orgkit.framework import FUNCTION_CODES
+    from orgkit.framework import FUNCTION_CODES, OTHER_KNOWN
     from orgkit.privacy import OTHER_GROUP
 
     p = placement(client)
@@ -780,12 +787,13 @@ def describe_placement(client: Client, *, show_small_groups: bool = False) -> st
                 if not ok and (show_small_groups or n >= mgs)]
         if todo:
             lines.append("  to place the departments not identified, add to client.yml (one of: "
-                         f"{', '.join(FUNCTION_CODES)}):")
+                         f"{', '.join((*FUNCTION_CODES, *OTHER_KNOWN))}):")
             lines.append("    functions:")
             guess = dict(zip(p.mapping["department"], p.mapping["title_function"]))
             lines += [f"      {d}: {guess.get(d) or ''}".rstrip() for d in todo]
     lines.append(f"  industry: {p.industry.industry} ({p.industry.source}): {p.industry.reason('en')}")
-    lines.append(f"  stage: {p.stage.stage} ({p.stage.source}): {p.stage.reason('en')}")
+    lines.append(f"  stage: {p.stage.stage} ({p.stage.source}): "
+                 f"{p.stage.reason('en', by_size=PROFILES[p.industry.industry].stages_by_size)}")
     return "\n".join(lines)
 
 
@@ -828,8 +836,10 @@ def analyze_structure(
     Depth of a top person (no manager) is 0 and anyone else's is their manager's depth + 1;
     ``layers = max(depth) + 1``. A manager is anyone with at least one direct report and their span is
     the number of direct reports; ``people_per_manager = people / managers``. ``min_layers`` is
-    :func:`min_layers` at the mean span and ``excess_layers = layers - min_layers`` (it can be negative
-    when spans are very uneven). Without a ``manager_id`` column every hierarchy metric is None and
+    :func:`min_layers` at the mean span, capped at ``structure.span.healthy_max``: spans wider than the
+    healthy maximum are a finding of their own, not a reason to need fewer layers (a file whose people
+    report to a few senior posts has a mean span of 70 and "needs" 3 layers for 3,000 people). And
+    ``excess_layers = layers - min_layers`` (it can be negative when spans are very uneven). Without a ``manager_id`` column every hierarchy metric is None and
     ``hierarchy_reason`` says why; with no managers (one person, or nobody reporting to anyone) the
     span metrics are None and ``layers`` is 1.
 
@@ -896,7 +906,7 @@ def analyze_structure(
         span_mean = float(spans_arr.mean()) if n_mgr else None
         dist = span_distribution(spans_arr)
         single = int((spans_arr == 1).sum())
-        ml = min_layers(n, span_mean)
+        ml = min_layers(n, None if span_mean is None else min(span_mean, float(th["structure.span.healthy_max"])))
         layer_sizes = np.bincount(depth, minlength=layers).astype(np.int64) if n else np.zeros(0, np.int64)
         metrics.update(
             layers=layers,

@@ -32,6 +32,7 @@ from typing import Any
 import matplotlib as mpl
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.ticker import ScalarFormatter
 
 __all__ = [
     "CJK_FAMILIES",
@@ -48,6 +49,7 @@ __all__ = [
     "department_colors",
     "truncate",
     "STATUS_COLORS",
+    "GroupedFormatter",
 ]
 
 logger = logging.getLogger(__name__)
@@ -296,12 +298,36 @@ def new_figure(ax: Axes | None = None, figsize: tuple[float, float] = (8.0, 4.5)
     """The figure and axes to draw on: ``ax``'s own, or a new figure not registered with pyplot.
 
     A figure made here is never shown twice by Jupyter's inline backend (pyplot does not know it); it
-    displays when returned from a cell.
+    displays when returned from a cell. Numeric tick labels of 1,000 and more are written with thousands
+    separators, as the report's text writes them (:class:`GroupedFormatter`).
+
+    Examples
+    --------
+    >>> fig, ax = new_figure()
+    >>> ax.xaxis.get_major_formatter()(1250.0), ax.xaxis.get_major_formatter()(-3000.0)
+    ('1,250', '−3,000')
     """
     if ax is not None:
-        return ax.get_figure(root=True) if hasattr(ax, "get_figure") else ax.figure, ax
-    fig = Figure(figsize=figsize, layout="constrained")
-    return fig, fig.add_subplot()
+        fig = ax.get_figure(root=True) if hasattr(ax, "get_figure") else ax.figure
+    else:
+        fig = Figure(figsize=figsize, layout="constrained")
+        ax = fig.add_subplot()
+    for axis in (ax.xaxis, ax.yaxis):
+        if type(axis.get_major_formatter()) is ScalarFormatter:
+            axis.set_major_formatter(GroupedFormatter())
+    return fig, ax
+
+
+class GroupedFormatter(ScalarFormatter):
+    """matplotlib's default tick labels, with whole numbers of 1,000 and more grouped by thousands.
+
+    One number format everywhere: an axis reads "1,250" as the text beside it does, with a true minus sign.
+    """
+
+    def __call__(self, x: float, pos: int | None = None) -> str:
+        if abs(x) >= 1000 and float(x).is_integer() and not self.offset and self.orderOfMagnitude == 0:
+            return f"{x:,.0f}".replace("-", "\N{MINUS SIGN}")
+        return super().__call__(x, pos)
 
 
 def figure_png(fig: Figure, dpi: int = FIGURE_DPI) -> bytes:

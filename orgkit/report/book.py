@@ -201,6 +201,13 @@ class ReportBook:
 
         return t(key, self.language, **values)
 
+    def _stage_word(self, stage: str) -> str:
+        """The stage in words for this organisation: a company's stage, or its size for a public body
+        (:func:`orgkit.industries.stage_label`)."""
+        from orgkit.industries import stage_label
+
+        return stage_label(stage, self.assessment.structure.metrics.get("industry") or "general", self.language)
+
     def _tn(self, key: str, count: int, /, **values: Any) -> str:
         """The catalogue's text ``key`` for ``count`` in the report's language (:func:`orgkit.i18n.tn`)."""
         from orgkit.i18n import tn
@@ -336,7 +343,7 @@ class ReportBook:
         """The cover's stage: the stage, how it was judged, and the industry profile (inferred or set)."""
         m = self.assessment.structure.metrics
         stage = m.get("stage") or self.client.settings.stage
-        text = self._t(f"stage.{stage}") if stage in ("startup", "mid", "large") else str(stage)
+        text = self._stage_word(stage)
         source = m.get("stage_source")
         if source == "headcount":
             text = self._t("cover.stage_auto", stage=text)
@@ -523,7 +530,7 @@ class ReportBook:
     def _profile_text(self) -> str:
         """One sentence: the industry profile and the stage the structure is judged against, and why."""
         from orgkit.framework import StageDecision
-        from orgkit.industries import IndustryDecision
+        from orgkit.industries import PROFILES, IndustryDecision
 
         m = self.assessment.structure.metrics
         if not m.get("industry") or not m.get("stage_evidence"):
@@ -532,13 +539,13 @@ class ReportBook:
                               dict(m["stage_evidence"]))
         industry = IndustryDecision(m["industry"], m.get("industry_source") or "default", m.get("industry_shares"))
         return self._t("interpret.profile", industry=_industry_label(m["industry"], self.language),
-                       industry_reason=industry.reason(self.language), stage=self._t(f"stage.{m['stage']}"),
-                       stage_reason=stage.reason(self.language))
+                       industry_reason=industry.reason(self.language), stage=self._stage_word(m["stage"]),
+                       stage_reason=stage.reason(self.language, by_size=PROFILES[m["industry"]].stages_by_size))
 
     def _mapping_block(self) -> "HTML":
         """How each department was placed in a function (small departments counted, not named), and the
         client.yml lines that would place the ones not identified."""
-        from orgkit.framework import FUNCTION_CODES
+        from orgkit.framework import FUNCTION_CODES, OTHER_KNOWN
         from orgkit.report.blocks import HTML, escape, interpretation, subheading, table
 
         m = self.assessment.structure.metrics
@@ -572,7 +579,9 @@ class ReportBook:
         lines = ["functions:"] + [
             f"  {_yaml_key(d)}: {_any_function_label(guess[d], self.language) if guess.get(d) else ''}".rstrip()
             for d in unidentified]
-        intro = self._t("mapping.snippet", codes=sep.join(_function_label(f, self.language) for f in FUNCTION_CODES))
+        # every function client.yml accepts, the suggestions' own (Legal, Administration, ...) included
+        intro = self._t("mapping.snippet", codes=sep.join(
+            _any_function_label(f, self.language) for f in (*FUNCTION_CODES, *OTHER_KNOWN)))
         return out + interpretation(intro) + HTML(
             '<pre class="ok-code">' + escape("\n".join(lines)) + "</pre>", "block")
 
@@ -724,10 +733,13 @@ class ReportBook:
             texts.append(self._t("basis.set_for_client"))
         if m.get("period_start"):
             months = float(m.get("period_months") or 0.0)
-            texts.append(self._t("basis.period", start=m["period_start"], end=m["period_end"],
-                                 months=fmt_number(round(months) if months >= 2 else round(months, 1)),
-                                 messages=fmt_number(m.get("messages"), 0),
-                                 per_week=fmt_number(m.get("messages_per_person_week"), 1)))
+            common = dict(start=m["period_start"], end=m["period_end"], messages=fmt_number(m.get("messages"), 0),
+                          per_week=fmt_number(m.get("messages_per_person_week"), 1))
+            if months >= 2:
+                texts.append(self._t("basis.period", months=fmt_number(round(months)), **common))
+            else:  # a few days or weeks read in days, never "about 0.1 months"
+                days = max(1, round(float(m.get("period_days") or 0.0)))
+                texts.append(self._tn("basis.period_days", days, n=fmt_number(days), **common))
         else:
             texts.append(self._t("basis.no_period"))
         joined = " ".join(texts) if self.language == "en" else "".join(texts)
@@ -1262,7 +1274,7 @@ class ReportBook:
         s = self.client.settings
         m = self.assessment.structure.metrics
         stage = m.get("stage") or s.stage
-        stage_word = self._t(f"stage.{stage}") if has(f"stage.{stage}") else str(stage)
+        stage_word = self._stage_word(stage)
         # plain names and values only: no setting key, no local path (the folder is the client's business)
         params = {
             self._t("appendix.parameter.client"): s.name,
