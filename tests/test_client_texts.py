@@ -266,29 +266,17 @@ def test_sample_report_texts(language, tmp_path_factory):
     _assert_clean(_report_problems(Path(result.html).parent, client))
 
 
-def _krackhardt_matrix(path: Path) -> pd.DataFrame:
-    m = pd.read_csv(path, sep=r"\s+", header=None, names=["i", "j", "tie"])
-    return m[m["tie"] == 1].reset_index(drop=True)
-
-
 @pytest.mark.slow
 @pytest.mark.realdata
 def test_krackhardt_report_texts(shared_data, tmp_path_factory):
     """21 managers, the CEO alone in "Executive": the top of the organisation is a role, not a hidden group."""
     from orgkit.report.run import run_client
 
-    src = shared_data / "krackhardt_hightech"
-    attrs = pd.read_csv(src / "Krack-High-Tec-Attributes.csv")
-    reports = _krackhardt_matrix(src / "Krack-High-Tec-edgelist-ReportsTo.txt")
-    advice = _krackhardt_matrix(src / "Krack-High-Tec-edgelist-Advice.txt")
-    manager = dict(zip(reports["i"], reports["j"]))
+    from realdata import krackhardt_people, krackhardt_ties
+
+    advice = krackhardt_ties(shared_data, "Advice")
     folder = tmp_path_factory.mktemp("krackhardt-client")
-    pd.DataFrame({
-        "ID": attrs["ID"],
-        "DEPT": attrs["DEPT"].map(lambda d: "Executive" if d == 0 else f"Dept {d}"),
-        "ReportsTo": attrs["ID"].map(manager).astype("Int64"),
-        "LEVEL": attrs["LEVEL"],
-    }).to_csv(folder / "people.csv", index=False)
+    krackhardt_people(shared_data).to_csv(folder / "people.csv", index=False)
     advice.rename(columns={"i": "asker", "j": "adviser"})[["asker", "adviser"]].to_csv(
         folder / "communication.csv", index=False)
     result = run_client(folder, tmp_path_factory.mktemp("krackhardt-report"), progress=False)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 
-import networkx as nx
 import numpy as np
 import pandas as pd
 import pytest
@@ -386,18 +385,9 @@ def test_validate_prints_the_mapping_industry_and_stage(tmp_path):
 # ------------------------------------------------------------------------------------------ real data
 
 def _krackhardt(shared_data):
-    src = shared_data / "krackhardt_hightech"
-    attrs = pd.read_csv(src / "Krack-High-Tec-Attributes.csv")
-    ties = pd.read_csv(src / "Krack-High-Tec-edgelist-ReportsTo.txt", sep=r"\s+", header=None,
-                       names=["i", "j", "tie"])
-    ties = ties[(ties["tie"] == 1) & (ties["i"] != ties["j"])]
-    manager = dict(zip(ties["i"], ties["j"]))
-    return pd.DataFrame({
-        "ID": attrs["ID"],
-        "DEPT": attrs["DEPT"].map(lambda d: "Executive" if d == 0 else f"Dept {d}"),
-        "ReportsTo": attrs["ID"].map(manager).astype("Int64"),
-        "LEVEL": attrs["LEVEL"],
-    })
+    from realdata import krackhardt_people
+
+    return krackhardt_people(shared_data)
 
 
 @pytest.mark.realdata
@@ -420,15 +410,9 @@ def test_krackhardt_managers_are_not_a_startup(shared_data, tmp_path):
 @pytest.fixture(scope="module")
 def divisions(shared_data):
     """The manufacturer's people with departments named "Division <head>" after the branch under the CEO."""
-    src = shared_data / "manufacturing_email_hierarchy"
-    tree = pd.read_csv(src / "reportsto.csv")
-    g = nx.DiGraph((m, e) for e, m in zip(tree["ID"], tree["ReportsToID"]) if e != m)
-    branch = {86: "Board"}
-    for head in g.successors(86):
-        for person in nx.descendants(g, head) | {head}:
-            branch[person] = f"Division {head}"
-    return pd.DataFrame({"ID": tree["ID"], "ReportsToID": tree["ReportsToID"],
-                         "Department": tree["ID"].map(branch)})
+    from realdata import manufacturer_people
+
+    return manufacturer_people(shared_data)
 
 
 def _folder(tmp_path, frame, yml=""):

@@ -7,28 +7,17 @@ import pandas as pd
 import pytest
 
 from orgkit import load_client
+from realdata import krackhardt_people, krackhardt_ties, manufacturer_mail, manufacturer_people
 
 pytestmark = pytest.mark.realdata
 
 
-def _krackhardt_matrix(path) -> pd.DataFrame:
-    df = pd.read_csv(path, sep=r"\s+", header=None, names=["i", "j", "tie"])
-    return df[df["tie"] == 1]
-
-
 @pytest.fixture(scope="module")
 def krackhardt_folder(shared_data, tmp_path_factory):
-    src = shared_data / "krackhardt_hightech"
-    attrs = pd.read_csv(src / "Krack-High-Tec-Attributes.csv")
-    reports = _krackhardt_matrix(src / "Krack-High-Tec-edgelist-ReportsTo.txt")
-    advice = _krackhardt_matrix(src / "Krack-High-Tec-edgelist-Advice.txt")
-    manager = dict(zip(reports["i"], reports["j"]))
-    people = pd.DataFrame({
-        "ID": attrs["ID"],
-        "DEPT": attrs["DEPT"].map(lambda d: "Executive" if d == 0 else f"Dept {d}"),
-        "ReportsTo": attrs["ID"].map(manager).astype("Int64"),
-        "LEVEL": attrs["LEVEL"],
-    })
+    attrs = pd.read_csv(shared_data / "krackhardt_hightech" / "Krack-High-Tec-Attributes.csv")
+    reports = krackhardt_ties(shared_data, "ReportsTo")
+    advice = krackhardt_ties(shared_data, "Advice")
+    people = krackhardt_people(shared_data)
     folder = tmp_path_factory.mktemp("krackhardt")
     people.to_csv(folder / "people.csv", index=False)
     advice.rename(columns={"i": "asker", "j": "adviser"})[["asker", "adviser"]].to_csv(
@@ -57,17 +46,10 @@ def test_krackhardt_loads(krackhardt_folder):
 
 @pytest.fixture(scope="module")
 def manufacturing_folder(shared_data, tmp_path_factory):
-    src = shared_data / "manufacturing_email_hierarchy"
-    tree = pd.read_csv(src / "reportsto.csv")
-    mail = pd.read_csv(src / "communication.csv", sep=";")
-    # Departments are not in the data: use the branch under the CEO as a proxy, computed with networkx.
-    g = nx.DiGraph((m, e) for e, m in zip(tree["ID"], tree["ReportsToID"]) if e != m)
-    branch = {86: "Board"}
-    for head in g.successors(86):
-        for person in nx.descendants(g, head) | {head}:
-            branch[person] = f"Branch {head}"
-    people = pd.DataFrame({"ID": tree["ID"], "ReportsToID": tree["ReportsToID"],
-                           "Department": tree["ID"].map(branch)})
+    tree = pd.read_csv(shared_data / "manufacturing_email_hierarchy" / "reportsto.csv")
+    mail = manufacturer_mail(shared_data)
+    # Departments are not in the data: the branch under the CEO stands in for them.
+    people = manufacturer_people(shared_data, label="Branch")
     folder = tmp_path_factory.mktemp("manufacturing")
     people.to_csv(folder / "people.csv", index=False)
     mail.to_csv(folder / "communication.csv", index=False, sep=";")

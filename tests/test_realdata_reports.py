@@ -143,19 +143,9 @@ def law_firm_folder(shared_data: Path, folder: Path) -> Path:
 
 def manufacturer_folder(shared_data: Path, folder: Path) -> Path:
     """The manufacturer's reports-to tree, departments named after the branch under the CEO, and its e-mail."""
-    import networkx as nx
+    from realdata import manufacturer_mail, manufacturer_people
 
-    src = shared_data / "manufacturing_email_hierarchy"
-    tree = pd.read_csv(src / "reportsto.csv")
-    g = nx.DiGraph((m, e) for e, m in zip(tree["ID"], tree["ReportsToID"]) if e != m)
-    branch = {86: "Board"}
-    for head in g.successors(86):
-        for person in nx.descendants(g, head) | {head}:
-            branch[person] = f"Division {head}"
-    people = pd.DataFrame({"ID": tree["ID"], "ReportsToID": tree["ReportsToID"],
-                           "Department": tree["ID"].map(branch)})
-    mail = pd.read_csv(src / "communication.csv", sep=";")
-    return _client_folder(folder, people, mail)
+    return _client_folder(folder, manufacturer_people(shared_data), manufacturer_mail(shared_data))
 
 
 def faculty_folder(shared_data: Path, folder: Path) -> Path:

@@ -248,20 +248,11 @@ def test_sample_recommendations_close_with_a_date(sample_book):
 @pytest.fixture(scope="module")
 def manufacturer(shared_data, tmp_path_factory):
     """The 154-person manufacturer (Michalski et al.): its reporting tree, its e-mail, departments by branch."""
-    import networkx as nx
+    from realdata import manufacturer_mail, manufacturer_people
 
-    src = shared_data / "manufacturing_email_hierarchy"
-    tree = pd.read_csv(src / "reportsto.csv")
-    mail = pd.read_csv(src / "communication.csv", sep=";")
-    g = nx.DiGraph((m, e) for e, m in zip(tree["ID"], tree["ReportsToID"]) if e != m)
-    branch = {86: "Board"}
-    for head in g.successors(86):
-        for person in nx.descendants(g, head) | {head}:
-            branch[person] = f"Division {head}"
     folder = tmp_path_factory.mktemp("manufacturer")
-    pd.DataFrame({"ID": tree["ID"], "ReportsToID": tree["ReportsToID"], "Department": tree["ID"].map(branch)}
-                 ).to_csv(folder / "people.csv", index=False)
-    mail.to_csv(folder / "communication.csv", index=False, sep=";")
+    manufacturer_people(shared_data).to_csv(folder / "people.csv", index=False)
+    manufacturer_mail(shared_data).to_csv(folder / "communication.csv", index=False, sep=";")
     from orgkit import load_client
 
     client = load_client(folder)
