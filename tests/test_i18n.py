@@ -216,7 +216,7 @@ def test_the_same_stage_words_everywhere():
         finding = Finding("structure", "function_missing", "red",
                           {"zh": {"function": t("function.hr", "zh"), "stage": word,
                                   "industry": t("industry.general", "zh"), "placed": "90%"}})
-        assert f"{word}企业" in finding.text("zh")
+        assert f"{word}组织" in finding.text("zh")  # a public body is no company
 
 
 #: ASCII words a Chinese report may show besides data, ids (``span_mean``) and one- or two-letter formula
