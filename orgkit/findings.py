@@ -514,10 +514,12 @@ def _communication(m: Mapping[str, Any], visible: set[str], th: Thresholds) -> l
     if not m or not m.get("available"):
         return out
     depts = m.get("departments") or {}
+    from orgkit.framework import is_placeholder_department
+
     for name in m.get("silos") or []:
         d = depts.get(name) or {}
-        if name not in visible or d.get("suppressed"):
-            continue
+        if name not in visible or d.get("suppressed") or is_placeholder_department(name):
+            continue  # a catch-all group ("Unassigned") is no unit that could keep to itself
         internal = 1 - (d.get("external_share") or 0.0)
         out.append(Finding("communication", "silo", "red", _both(
             department=name, internal=_pct(internal), ei=_signed(d.get("ei_index")),

@@ -27,6 +27,8 @@ from orgkit.i18n import LANGUAGES, t
 from orgkit.thresholds import DEFAULTS, STAGE_KEYS, Thresholds
 
 __all__ = [
+    "PLACEHOLDER_DEPARTMENTS",
+    "is_placeholder_department",
     "FUNCTION_CODES",
     "FUNCTIONS",
     "SYNONYMS",
@@ -212,6 +214,37 @@ def function_label(function: str, language: str = "en") -> str:
     if function not in FUNCTIONS:
         raise ConfigError(f"function must be one of {sorted(FUNCTIONS)}. Got {function!r} instead.")
     return t(f"function.{function}", language)
+
+
+#: Department names that say the department is not known: a catch-all group, not a unit of the organisation.
+#: Matched on the whole folded name (case, spaces and separators ignored), in English and Chinese.
+PLACEHOLDER_DEPARTMENTS: tuple[str, ...] = (
+    "unassigned", "not assigned", "no department", "unknown", "not known", "not recorded", "not specified",
+    "unspecified", "none", "n a", "na", "tbd", "to be determined", "to be assigned", "pending", "misc",
+    "miscellaneous", "other", "others", "blank", "empty", "null", "nan",
+    "未分配", "未分配部门", "未知", "未知部门", "待定", "待分配", "无", "无部门", "暂无", "暂无部门", "其他", "其它",
+    "空", "未填写",
+)
+
+
+def is_placeholder_department(name: object) -> bool:
+    """Whether a department name says the department is unknown (:data:`PLACEHOLDER_DEPARTMENTS`).
+
+    Such a group (``Unassigned``, ``Not recorded``, ``未分配``) is where an export puts people without a
+    department; it is loaded and counted, but it is no unit of the organisation: no finding calls it a silo,
+    and it is never placed in a business function.
+
+    Examples
+    --------
+    >>> is_placeholder_department("Not recorded"), is_placeholder_department("未分配部门"), is_placeholder_department("Sales")
+    (True, True, False)
+    """
+    return _normalise(name).strip() in _placeholder_set()
+
+
+@lru_cache(maxsize=1)
+def _placeholder_set() -> frozenset[str]:
+    return frozenset(_normalise(p).strip() for p in PLACEHOLDER_DEPARTMENTS)
 
 
 def _normalise(name: object) -> str:
@@ -854,6 +887,8 @@ def department_mapping(
             functions = tuple(c for c in FUNCTIONS if c in codes)
             other = tuple(c for c in OTHER_KNOWN if c in codes)
             confidence, source, conflict = "set", "client.yml", False
+        elif is_placeholder_department(d):  # "Unassigned": people without a department, whatever their titles
+            functions, other, confidence, source, conflict = (), (), "none", "placeholder", False
         else:
             functions, other, confidence, source, conflict = _confidence(
                 name, top, kind, 0.0 if share != share else share, majority)

@@ -14,6 +14,7 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
+import orgkit
 from orgkit.areas.structure import analyze_structure, department_coverage, describe_placement
 from orgkit.assessment import assess
 from orgkit.cli import main
@@ -489,3 +490,18 @@ def test_a_startup_with_merged_departments_stays_a_startup(tmp_path):
     # Sales & Marketing, Product & Engineering ... each under a head reporting to the CEO: merged, not separate
     assert (m["stage"], m["stage_rule"]) == ("startup", "headcount")
     assert m["stage_evidence"]["headed_departments"] < 4
+
+
+def test_a_department_whose_name_says_it_is_unknown_is_no_unit():
+    # "Not recorded" with sales titles: counted, warned about, never placed in a function nor suggested for one
+    people = pd.DataFrame({"employee_id": [f"p{i}" for i in range(12)],
+                           "department": ["Sales"] * 6 + ["Not recorded"] * 6,
+                           "manager_id": [None] + ["p0"] * 11, "title": ["Account Executive"] * 12})
+    client = orgkit.from_frames(people, settings={"name": "x", "min_group_size": 1})
+    (w,) = [w for w in client.warnings if w.code == "placeholder_department"]
+    assert w.text("en").startswith("6 people (50% of people) are in a department whose name says it is not known")
+    assert "Not recorded" not in w.text("en") and "有 6 人（占全部人员的 50%）" in w.text("zh")
+    m = orgkit.assess(client).structure.metrics
+    row = next(r for r in m["mapping"] if r["department"] == "Not recorded")
+    assert row["confidence"] == "none" and row["functions"] == []
+    assert "Not recorded" not in m["unidentified_departments"]

@@ -762,6 +762,10 @@ def describe_placement(client: Client, *, show_small_groups: bool = False) -> st
             continue
         codes = list(r["functions"]) + list(r["other"])
         evidence = []
+        if r["source"] == "placeholder":
+            lines.append(f"    {r['department']:<30} -> {'not identified':<22} {r['confidence']:<7} "
+                         "the name says the department is not known: give these people their departments")
+            continue
         if r["confidence"] == "set":
             evidence.append("set in client.yml")
         if r["name_words"]:
@@ -783,8 +787,9 @@ def describe_placement(client: Client, *, show_small_groups: bool = False) -> st
     lines.append(f"  placed with confidence: {'–' if share is None else f'{100 * share:.0f}%'} of people; "
                  f"coverage is {'judged' if p.assessed else 'NOT assessed'} (it needs at least {need})")
     if not p.assessed:
-        todo = [d for d, ok, n in zip(p.mapping["department"], p.mapping["placed"], p.mapping["people"])
-                if not ok and (show_small_groups or n >= mgs)]
+        todo = [d for d, ok, n, src in zip(p.mapping["department"], p.mapping["placed"], p.mapping["people"],
+                                           p.mapping["source"])
+                if not ok and src != "placeholder" and (show_small_groups or n >= mgs)]
         if todo:
             lines.append("  to place the departments not identified, add to client.yml (one of: "
                          f"{', '.join((*FUNCTION_CODES, *OTHER_KNOWN))}):")
@@ -976,7 +981,7 @@ def analyze_structure(
     departments_df = suppress_small_groups(
         dept_table, "headcount", settings.min_group_size, value_columns=["managers", "span_mean", "layers"]
     )
-    unidentified = mapping.loc[~placed, "department"].tolist()
+    unidentified = mapping.loc[~placed & (mapping["source"] != "placeholder").to_numpy(), "department"].tolist()
     metrics.update(
         stage=stage,
         stage_source=decision.source,

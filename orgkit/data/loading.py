@@ -684,6 +684,13 @@ def _people(frame: pd.DataFrame, file: str, min_group_size: int, out: _Collector
     if len(out.problems) > n_problems:
         return None
     sizes = frame["department"].value_counts()
+    from orgkit.framework import is_placeholder_department
+
+    unknown = sizes[[is_placeholder_department(d) for d in sizes.index]]  # one check per distinct name
+    if len(unknown):
+        people = int(unknown.sum())
+        out.warn("placeholder_department", file, "warning.placeholder_department", people, n=people,
+                 share=people / max(len(frame), 1))
     small = sizes[sizes < min_group_size]
     if len(small):
         out.warn("small_department", file, "warning.small_department", len(small), groups=small.index,

@@ -590,6 +590,8 @@ class ReportBook:
         parts = []
         if record.get("confidence") == "set":
             parts.append(self._t("evidence.set"))
+        if record.get("source") == "placeholder":
+            return self._t("evidence.placeholder")
         words = record.get("name_words") or []
         if words:
             shown = [_shown_word(w, str(record["department"])) for w in words]
