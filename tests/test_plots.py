@@ -284,3 +284,15 @@ def test_plot_functions_do_not_touch_pyplot():
     plots.plot_span_distribution(pd.DataFrame({"band": ["1"], "managers": [1]}))
     plots.plot_org_chart(_org(), min_group_size=1)
     assert plt.get_fignums() == []
+
+
+def test_tick_labels_group_thousands_as_the_text_does():
+    # an axis up to 120,000 reads "120,000" (the text's format), never "1.2e5", "120000" or an offset
+    from orgkit.plots.style import new_figure
+
+    fig, ax = new_figure()
+    ax.bar(["a", "b"], [40_000, 120_000])
+    fig.canvas.draw()
+    labels = [t.get_text() for t in ax.get_yticklabels() if t.get_text()]
+    assert "120,000" in labels and all("e" not in x and "000000" not in x for x in labels)
+    assert ax.yaxis.get_offset_text().get_text() == ""

@@ -324,8 +324,12 @@ class GroupedFormatter(ScalarFormatter):
     One number format everywhere: an axis reads "1,250" as the text beside it does, with a true minus sign.
     """
 
+    def __init__(self) -> None:
+        super().__init__(useOffset=False)
+        self.set_scientific(False)  # whole numbers as they are: no offset, no "×10³" for the grouping to break
+
     def __call__(self, x: float, pos: int | None = None) -> str:
-        if abs(x) >= 1000 and float(x).is_integer() and not self.offset and self.orderOfMagnitude == 0:
+        if abs(x) >= 1000 and float(x).is_integer():
             return f"{x:,.0f}".replace("-", "\N{MINUS SIGN}")
         return super().__call__(x, pos)
 

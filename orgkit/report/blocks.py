@@ -90,7 +90,7 @@ def conventions(language: str = "en", thresholds: Thresholds | None = None) -> l
     Examples
     --------
     >>> conventions("zh")[2]
-    ('沟通关系', '两人之间至少有一次消息或会议往来（不分方向）。')
+    ('沟通关系', '两人之间有消息或会议往来（不分方向）；消息记录中往来多少条才算一条沟通关系，见“沟通数据的统计口径”。')
     >>> conventions()[0][1].split(";")[1]
     ' green from 70, amber from 50, red below 50. A component without data is left out and the weights of the others renormalised.'
     """
