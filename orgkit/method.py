@@ -483,7 +483,8 @@ def _structure() -> list[Metric]:
         Metric("mapping[].confidence", "str", "`set` (client.yml), `high` (the name says it, titles agree or "
                "are silent), `medium` (titles alone with a majority, or titles contradicting the name), `low` "
                "(titles without a majority: not placed) or `none`."),
-        Metric("mapping[].source", "str", "`client.yml`, `name`, `name and titles`, `titles` or `none`."),
+        Metric("mapping[].source", "str", "`client.yml`, `name`, `name and titles`, `titles`, `placeholder` (a name that says the "
+               "department is not known, such as `Unassigned`: never placed) or `none`."),
         Metric("mapping[].conflict", "bool", "Whether most titles point to another function than the name."),
         Metric("mapping[].name_words", "list[str]", "Keywords found in the name (any segment of a path)."),
         Metric("mapping[].title_function", "str | null", "The function most of its titled people point to.", "",
