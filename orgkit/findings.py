@@ -284,7 +284,7 @@ EFFORT: dict[str, str] = {
     "spread_brokers": "low",
     "open_channels": "medium", "delegate": "medium", "widen_spans": "medium", "add_team_leads": "medium",
     "merge_function": "medium",
-    "flatten": "high", "create_function": "high", "split_department": "high", "merge_departments": "high",
+    "flatten": "high", "rebalance": "high", "create_function": "high", "split_department": "high", "merge_departments": "high",
     "add_units": "high",
 }
 
@@ -315,7 +315,8 @@ PEOPLE_AFFECTED: dict[str, str] = {
     "fix_raci": "headcount times the share of responsibilities with a gap or an overlap",
     "split_department": "the people of the departments concerned",
     "merge_function": "the people of the departments concerned",
-    "flatten": "everyone", "create_function": "everyone", "merge_departments": "everyone", "add_units": "everyone",
+    "flatten": "everyone", "rebalance": "everyone", "create_function": "everyone", "merge_departments": "everyone",
+    "add_units": "everyone",
 }
 
 
@@ -1306,6 +1307,15 @@ def recommend(findings: Sequence[Finding], assessment: Any) -> list[Recommendati
             units=[d for d in dict.fromkeys(wide["department"].astype(str)) if d in ctx.visible],
             evidence=_evidence(lambda lang: [tn("storyline.evidence.wide", len(wide), lang, managers=managers,
                                                 hi=hi, where=ctx.counted(wide["department"], lang))]))
+    if "flatten" in out and "add_team_leads" in out:
+        # deep chains on one side, crowded teams on the other: one rebalancing, not "remove layers" beside
+        # "add team leads" (which adds one)
+        flat, leads = out.pop("flatten"), out.pop("add_team_leads")
+        wide = spans[spans["span"] > hi]
+        add("rebalance", "structure", [*flat.findings, *leads.findings], _per_language(lambda lang: {
+            **flat.values[lang], **leads.values[lang], "n": len(wide), "excess": flat.values[lang]["excess"]}),
+            owner=("ceo", ""), people=ctx.headcount, units=leads.units,
+            evidence=_evidence(lambda lang: [*(f.text(lang) for f in flat.findings[:1]), *leads.evidence[lang]]))
     raci_f = of("raci_gaps", "raci_overlaps")
     if raci_f:
         names = list(dict.fromkeys(n for f in raci_f for n in f.values["en"].get("list", [])))

@@ -544,3 +544,21 @@ def test_open_decisions_join_the_delegation_story(two):
     recs = {r.key: r for r in recommend([*findings, backlog], assessment)}
     assert "clear_open" not in recs
     assert backlog in recs["delegate"].findings and recs["delegate"].status == "red"
+
+
+def test_deep_and_crowded_is_one_rebalancing():
+    # a chain of single-report managers (too many layers) beside two managers of 15: "remove layers" and
+    # "add team leads" (which adds one) would contradict each other, so they are one action with both parts
+    ids = ["ceo", "a", "b", "c", "d"] + [f"w{i}" for i in range(15)] + [f"x{i}" for i in range(15)]
+    managers = [None, "ceo", "a", "b", "c"] + ["d"] * 15 + ["ceo"] + ["x0"] * 14
+    people = pd.DataFrame({"employee_id": ids, "manager_id": managers,
+                           "department": ["Exec"] * 5 + ["Ops"] * 15 + ["Sales"] * 15})
+    a = assess(orgkit.from_frames(people, settings={"name": "t", "min_group_size": 1}))
+    findings = derive_findings(a)
+    assert {"layers_excess", "spans"} <= {f.key for f in findings}
+    recs = {r.key: r for r in recommend(findings, a)}
+    assert "flatten" not in recs and "add_team_leads" not in recs
+    r = recs["rebalance"]
+    assert r.effort == "high" and {f.key for f in r.findings} >= {"layers_excess", "spans"}
+    assert r.text("en").startswith("Go from 6 to 3 layers") and "the 2 managers with more than 12" in r.text("en")
+    assert "reporting layers, from 6 to 3" in r.progress("en") and "2 名直接下属超过 12 人的管理者" in r.text("zh")
