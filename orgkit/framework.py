@@ -794,6 +794,7 @@ def department_mapping(
     people: pd.DataFrame,
     overrides: Mapping[str, Iterable[str]] | None = None,
     thresholds: Thresholds | None = None,
+    title_table: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Place every department in a business function, with its evidence and a confidence.
 
@@ -806,6 +807,9 @@ def department_mapping(
         :func:`parse_function_overrides`); it decides over any other evidence.
     thresholds : Thresholds, optional
         ``structure.mapping.title_share_min`` (default: the registry's).
+    title_table : DataFrame, optional
+        :func:`title_functions` of ``people["title"]``, when the caller has it already (it is computed
+        here otherwise).
 
     Returns
     -------
@@ -856,7 +860,7 @@ def department_mapping(
     words: dict[tuple[str, str], list[str]] = {}
     if "title" in people.columns:
         raw = people["title"].astype("str").where(people["title"].notna(), "").str.strip()
-        table = title_functions(raw).set_index("title")
+        table = (title_functions(raw) if title_table is None else title_table).set_index("title")
         per = pd.DataFrame({"department": dept.to_numpy(), "titled": (raw != "").to_numpy(),
                             "code": raw.map(table["code"]).to_numpy(), "kind": raw.map(table["kind"]).to_numpy(),
                             "word": raw.to_numpy()})

@@ -716,7 +716,10 @@ def placement(client: Client, *, thresholds: Thresholds | None = None,
     people, settings = client.people, client.settings
     th = settings.thresholds if thresholds is None else thresholds
     n = len(people)
-    mapping = department_mapping(people, settings.functions, th)
+    raw = (people["title"].astype("str").where(people["title"].notna(), "").str.strip()
+           if "title" in people.columns else None)
+    table = title_functions(raw) if raw is not None else None  # read once, for the mapping and the counts below
+    mapping = department_mapping(people, settings.functions, th, title_table=table)
     placed = mapping["placed"].to_numpy(dtype=bool)
     mapped_share = float(mapping.loc[placed, "people"].sum() / n) if n else None
     enough = mapped_share is not None and mapped_share >= float(th["structure.coverage.min_mapped_share"])
@@ -732,9 +735,7 @@ def placement(client: Client, *, thresholds: Thresholds | None = None,
     # a file of managers only cannot show that a function is absent: it may be staffed below them
     assessed = enough and not decision.evidence.get("managers_only")
     titles: dict[str, int] = {}
-    if "title" in people.columns:
-        raw = people["title"].astype("str").where(people["title"].notna(), "").str.strip()
-        table = title_functions(raw)
+    if raw is not None:
         codes = raw.map(table.set_index("title")["code"].where(table.set_index("title")["kind"] == "function"))
         counts = codes.dropna().value_counts()
         titles = {f: int(counts[f]) for f in FUNCTIONS if f in counts.index}
