@@ -16,6 +16,7 @@ import base64
 import functools
 import numbers
 import os
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -40,6 +41,7 @@ __all__ = [
     "empty_note",
     "table",
     "figure",
+    "org_explorer",
     "scorecard",
     "findings_list",
     "recommendations_list",
@@ -315,7 +317,9 @@ def table(
     Returns
     -------
     HTML
-        Numeric columns are right-aligned; missing values show as ``–``.
+        Numeric columns are right-aligned; missing values show as ``–``. Each numeric cell carries its value
+        in ``data-sort`` (so the report's script sorts ``1,234`` and ``12%`` as numbers when a reader clicks
+        a header); the wrapper scrolls sideways when the table is wider than the page.
     """
     df = frame
     hidden = 0
@@ -338,8 +342,9 @@ def table(
         for c, v in zip(cols, values):
             shown = fmts[c](v)
             na = shown == "–"
-            cls = "ok-num ok-na" if numeric[c] and na else "ok-num" if numeric[c] else "ok-na" if na else ""
-            cells.append((shown, cls))
+            cls = "ok-num ok-na" if numeric[c] and na else "ok-num" if numeric[c] else "ok-na" if na else (
+                "ok-long" if _LONG_WORD.search(shown) else "")
+            cells.append((shown, cls, _sort_value(v) if numeric[c] and not na else ""))
         rows.append(cells)
     return render_block(
         "table", "table", caption=caption or "", rows=rows, language=language,
@@ -347,6 +352,47 @@ def table(
         hidden=hidden if min_group_size is not None and privacy_note is None else 0, min_group_size=min_group_size,
         note=note or "", privacy_note=privacy_note or "",
     )
+
+
+def org_explorer(data: str, *, head: HTML | None = None, note: HTML | None = None, language: str = "en") -> HTML:
+    """The interactive org chart of report.html: a heading, the chart's JSON, a note; hidden in print.
+
+    Parameters
+    ----------
+    data : str
+        The tree and texts as JSON already safe inside ``<script>``
+        (:func:`orgkit.report.interactive.explorer_json`); placed as it is.
+    head, note : HTML, optional
+        The subheading above and the note below the chart.
+    language : {"en", "zh"}
+
+    Notes
+    -----
+    ``static/orgkit.js`` (inlined at the end of the report with the vendored d3) draws the chart; where no
+    script runs (a notebook viewer, a PDF) the block shows one sentence saying where it can be explored.
+    """
+    from markupsafe import Markup
+
+    return render_block("org_explorer", "org_explorer", head=head or "", note=note or "", data=Markup(data),
+                        fallback=t("explorer.fallback", language))
+
+
+#: A word too long to fit a narrow column (a file hash, a path, a long id): such a cell may break anywhere.
+_LONG_WORD = re.compile(r"[^\s\u3000]{25,}")
+
+
+def _sort_value(value: Any) -> str:
+    """A number as the report's script sorts it (``repr`` of the float); ``""`` when it is not a finite number.
+
+    Examples
+    --------
+    >>> _sort_value(1234), _sort_value(0.25), _sort_value(float("nan")), _sort_value("x")
+    ('1234.0', '0.25', '', '')
+    """
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        return ""
+    number = float(value)
+    return repr(number) if number == number and abs(number) != float("inf") else ""
 
 
 def figure(

@@ -456,6 +456,36 @@ class ReportBook:
         return (head + self._figure(fig, "org_chart", self._t(f"caption.org_chart.{level}"))
                 + interpretation(text, self._join(notes)))
 
+    def org_explorer(self) -> "HTML":
+        """The org chart to explore in report.html: collapsible, searchable, zoomable (hidden in print).
+
+        It opens on the top two layers; a click on a manager shows or hides their team, a search for an id,
+        a job title or a department opens the way to a person. Each person shows their department, span,
+        team and layer (:func:`orgkit.report.interactive.org_tree`). It hides what the structure tables hide:
+        people of a hidden department are pooled, never named nor listed, and the top of the organisation
+        reads as its role when its department is hidden. Names only with ``show_names``.
+        """
+        from orgkit.plots.style import department_colors
+        from orgkit.report.blocks import interpretation, org_explorer, subheading
+        from orgkit.report.interactive import explorer_json, org_tree
+
+        if not self.client.has_hierarchy or self.client.n_people == 0:
+            return self._empty()
+        from orgkit.privacy import top_of_organisation
+
+        shown = self.visible - set(self._structure_hidden())
+        top = self.top
+        if top is None:  # a top hidden with its department to protect a small one is one known position too
+            single = top_of_organisation(self.client.people, self.client.n_people + 1, self.language)
+            top = single if single is not None and single.department not in shown else None
+        tree = org_tree(self.client.people, shown, min_group_size=self.min_group_size, top=top,
+                        show_names=self.show_names, hierarchy=self.client.hierarchy)
+        data = explorer_json(tree, language=self.language, min_group_size=self.min_group_size,
+                             colors=department_colors(shown))
+        return org_explorer(data, head=subheading(self._t("heading.org_explorer"), "org-explorer"),
+                            note=interpretation(self._t("interpret.org_explorer", k=self.min_group_size)),
+                            language=self.language)
+
     def spans(self) -> "HTML":
         """Span-of-control distribution in bands, with the widest spans."""
         from orgkit.report.blocks import interpretation, subheading
