@@ -415,3 +415,18 @@ def test_cells_sort_as_numbers_missing_values_last(tmp_path):
         assert browser.evaluate("document.querySelectorAll('th')[1].getAttribute('aria-sort')") == "descending"
         assert browser.evaluate("document.querySelectorAll('th')[0].hasAttribute('aria-sort')") is False
     assert browser.events.errors == [] and browser.events.network == []
+
+
+@pytest.mark.slow
+@needs_chromium
+def test_in_print_the_explorer_gives_way_to_the_static_chart_and_tables_fit_the_page(zh_report):
+    """Printed on A4 (about 694 CSS pixels between the margins) nothing is wider than the page, so Chromium
+    need not shrink the whole report to fit, and the interactive chart is not printed."""
+    with chromium.Browser(timeout=90, width=694, height=1000) as browser:
+        browser.open(zh_report.html)
+        browser.send("Emulation.setEmulatedMedia", {"media": "print"})
+        assert browser.evaluate("document.documentElement.scrollWidth") <= 694
+        assert browser.evaluate("getComputedStyle(document.querySelector('.ok-interactive')).display") == "none"
+        assert browser.evaluate("getComputedStyle(document.getElementById('fig-org_chart')).display") != "none"
+        assert browser.evaluate("getComputedStyle(document.querySelector('table.ok-table td')).position") == "static"
+    assert browser.events.errors == [] and browser.events.network == []

@@ -463,7 +463,8 @@ class ReportBook:
         a job title or a department opens the way to a person. Each person shows their department, span,
         team and layer (:func:`orgkit.report.interactive.org_tree`). It hides what the structure tables hide:
         people of a hidden department are pooled, never named nor listed, and the top of the organisation
-        reads as its role when its department is hidden. Names only with ``show_names``.
+        reads as its role, without id, when its department is hidden (too small, or hidden so that a small one
+        cannot be worked out from the totals). Names only with ``show_names``.
         """
         from orgkit.plots.style import department_colors
         from orgkit.report.blocks import interpretation, org_explorer, subheading

@@ -221,8 +221,9 @@
     var live = el("p", { "class": "ok-x-live", "aria-live": "polite" });
     container.appendChild(bar);
     container.appendChild(hint);
-    var svg = d3.select(container).append("svg").attr("class", "ok-x-chart").attr("role", "tree")
-      .attr("aria-label", T.search_label[0]);
+    var svg = d3.select(container).append("svg").attr("class", "ok-x-chart").attr("role", "tree");
+    var heading = container.parentNode && container.parentNode.querySelector("h3[id]");
+    if (heading) svg.attr("aria-labelledby", heading.id); else svg.attr("aria-label", T.organisation[0]);
     container.appendChild(live);
     var view = svg.append("g");
     var linkLayer = view.append("g").attr("class", "ok-x-links");
