@@ -2,7 +2,8 @@
 
 :mod:`~orgkit.report.run` runs one client's report (:func:`run_client`), :mod:`~orgkit.report.book` is what
 the notebook calls (:class:`ReportBook`), :mod:`~orgkit.report.blocks` the HTML blocks,
-:mod:`~orgkit.report.render` HTML and PDF, :mod:`~orgkit.report.resources` the packaged files. The names
+:mod:`~orgkit.report.render` HTML and PDF, :mod:`~orgkit.report.interactive` the data of report.html's org chart
+explorer, :mod:`~orgkit.report.resources` the packaged files. The names
 below are imported on first use, so importing this package costs nothing.
 """
 
