@@ -129,7 +129,6 @@ def require_pptx() -> Any:
 
 def _open_template(path: Path) -> Any:
     """Open ``path`` as a presentation, or raise :class:`~orgkit.errors.ConfigError` naming it."""
-    from lxml import etree
     from pptx import Presentation
     from pptx.exc import PackageNotFoundError
 
@@ -144,7 +143,7 @@ def _open_template(path: Path) -> Any:
         raise ConfigError(f"{path}: the slide template must be a .pptx file, not {kind}. {hint}")
     try:
         prs = Presentation(str(path))
-    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, etree.XMLSyntaxError) as exc:
+    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, SyntaxError) as exc:  # lxml's too
         raise ConfigError(f"{path}: cannot be read as a PowerPoint presentation ({type(exc).__name__}: {exc}). "
                           f"{hint}") from exc
     except OSError as exc:
@@ -234,14 +233,14 @@ def _theme_fonts(prs: Any, template: bool) -> dict[str, str]:
     """The theme's East Asian typefaces, ``major`` and ``minor``: its ``ea`` font, else (a firm's template) its
     ``Hans`` script font, else Microsoft YaHei, which PowerPoint and LibreOffice replace by a CJK font the
     machine has. The default template's ``Hans`` font, SimSun, is a serif face that reads poorly on slides."""
-    from lxml import etree
+    from pptx.oxml import parse_xml
 
     out = {"major": "Microsoft YaHei", "minor": "Microsoft YaHei"}
     try:
         theme = prs.slide_masters[0].part.part_related_by(
             "http://schemas.openxmlformats.org/officeDocument/2006/relationships/theme")
-        root = etree.fromstring(theme.blob)
-    except (KeyError, etree.XMLSyntaxError):
+        root = parse_xml(theme.blob)
+    except (KeyError, SyntaxError):  # no theme, or one that is not XML (lxml's error is a SyntaxError)
         return out
     ns = {"a": "http://schemas.openxmlformats.org/drawingml/2006/main"}
     for kind in ("major", "minor"):
@@ -298,7 +297,8 @@ class _Metrics:
     Parameters
     ----------
     language : {"en", "zh"}
-        Chinese lines are set taller (CJK fonts have taller line boxes).
+        Chinese lines are set taller: CJK fonts have taller line boxes (Noto Sans CJK, which LibreOffice and
+        many Linux machines use, 1.45 em; Microsoft YaHei about 1.32 em), Latin ones about 1.22 em (Calibri).
     """
 
     def __init__(self, language: str):
@@ -308,7 +308,7 @@ class _Metrics:
         base = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
         self._fonts = {False: ImageFont.truetype(str(base / "DejaVuSans.ttf"), 100),
                        True: ImageFont.truetype(str(base / "DejaVuSans-Bold.ttf"), 100)}
-        self.line = 1.22 if language == "en" else 1.36
+        self.line = 1.22 if language == "en" else 1.45
 
     def width(self, text: str, size: float, bold: bool = False) -> float:
         """Width of ``text`` at ``size`` points, in points."""
@@ -929,7 +929,7 @@ def _recommendation_slides(w: _Writer, content: _Content) -> None:
     header = [[_para(h, 11.0, bold=True)] for h in content.recs_header]
     head_h = row_height(header)
     closing_h = m.height(closing[0], box.width / _EMU_PER_PT - 14.4) + 14.0
-    limit = box.height / _EMU_PER_PT * _FILL
+    limit = box.height / _EMU_PER_PT  # the rows are set to their measured heights: no margin needed
     # the closing line may use the slide's bottom margin below the content box (no footer is placed there)
     below = max(0.0, (int(w.prs.slide_height) - box.top - box.height - w.margin // 2) / _EMU_PER_PT)
     pages: list[list[int]] = [[]]
@@ -941,6 +941,11 @@ def _recommendation_slides(w: _Writer, content: _Content) -> None:
             used = head_h
         pages[-1].append(i)
         used += h
+    for size in (12.0, 11.0):  # a smaller closing line rather than a slide of its own
+        if used + closing_h <= limit + below:
+            break
+        closing = [replace(closing[0], size=size)]
+        closing_h = m.height(closing[0], box.width / _EMU_PER_PT - 14.4) + 14.0
     if used + closing_h > limit + below:
         pages.append([])
     for n, rows in enumerate(pages):
@@ -966,9 +971,13 @@ def _recommendation_slides(w: _Writer, content: _Content) -> None:
                     w._fill(cell.text_frame, paras, bullets=False)
             top = box.top + total
         if n == len(pages) - 1:
+            from pptx.enum.text import MSO_ANCHOR
+
             gap = int(0.1 * _EMU_PER_INCH)
             bottom = int(w.prs.slide_height) - w.margin // 2
             w.text_in(slide, Box(box.left, top + gap, box.width, bottom - top - gap), closing)
+            if rows:
+                slide.shapes[-1].text_frame.vertical_anchor = MSO_ANCHOR.BOTTOM  # away from the table
 
 
 def deck_outline(path: str | os.PathLike[str]) -> list[dict[str, Any]]:
