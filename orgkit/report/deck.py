@@ -68,7 +68,6 @@ _DRAWN_BY = {"structure": "org_chart", "communication": "communication_heatmap",
 _KEPT = frozenset(n for names in HEADLINE_FIGURES.values() for n in names)
 #: Pixels per inch of a figure as the slide shows it (a projector or a 4K screen shows it sharp).
 FIGURE_PPI = 200
-#: Status colours (the report's, :data:`orgkit.plots.style.STATUS_COLORS`) for the status words.
 _EMU_PER_PT = 12700
 _EMU_PER_INCH = 914400
 
@@ -386,6 +385,8 @@ class Box:
                 Box(self.left + first + gap, self.top, self.width - first - gap, self.height))
 
 
+#: A new text box's insets (python-pptx's and PowerPoint's defaults): left, top, right, bottom, EMU.
+_TEXTBOX_INSETS = (91440, 45720, 91440, 45720)
 #: Left indent of a paragraph in a placeholder by bullet level, in points (bullet and hanging indent of
 #: common templates; a little more than the Office theme's 27 and 58.5 pt).
 _INDENT = (30.0, 62.0, 92.0)
@@ -556,6 +557,7 @@ class _Writer:
         self.ea = east_asian
         self.metrics = _Metrics(language)
         self.margin = int(0.5 * _EMU_PER_INCH)
+        self._content_box: tuple[Box, tuple[int, int, int, int], bool] | None = None
 
     # ---------------------------------------------------------------- runs
     def _run(self, paragraph: Any, run: Run, size: float, *, major: bool = False) -> None:
@@ -635,6 +637,21 @@ class _Writer:
         el = shape._element
         el.getparent().remove(el)
         return box
+
+    def content_box(self) -> tuple[Box, tuple[int, int, int, int], bool]:
+        """Where the content layout puts its content: the box, its insets, and whether it is a placeholder
+        (with the template's bullets). Measured once, on a slide added and dropped again."""
+        if self._content_box is None:
+            probe = self.prs.slides.add_slide(self.layouts.content)
+            phs = self.text_placeholders(probe)
+            if phs:
+                ph = max(phs, key=lambda p: int(p.width) * int(p.height))
+                self._content_box = (Box(int(ph.left), int(ph.top), int(ph.width), int(ph.height)),
+                                     self._insets(ph.text_frame), True)
+            else:
+                self._content_box = (self.body_box(probe), _TEXTBOX_INSETS, False)
+            _drop_last_slide(self.prs)
+        return self._content_box
 
     def body_box(self, slide: Any) -> Box:
         """Where content goes on a slide whose layout has no content placeholder: below the title."""
@@ -792,20 +809,13 @@ def _content(book: "ReportBook") -> _Content:
 # --------------------------------------------------------------------------------------------------
 def _continued(content: _Content, title: str) -> str:
     """The title of a continuation slide: "Structure fit (continued)"."""
-    return w_t(content, "deck.continued", title=title)
+    return _text(content, "deck.continued", title=title)
 
 
 def _text_slides(w: _Writer, title: str, groups: Sequence[Sequence[Para]], *, notes: str = "",
                  continued: str = "") -> None:
     """``groups`` on as many title-and-content slides as they need."""
-    probe = w.prs.slides.add_slide(w.layouts.content)  # measure the content box of this layout
-    phs = w.text_placeholders(probe)
-    if phs:
-        ph = max(phs, key=lambda p: int(p.width) * int(p.height))
-        box, insets, bullets = Box(ph.left, ph.top, ph.width, ph.height), w._insets(ph.text_frame), True
-    else:
-        box, insets, bullets = w.body_box(probe), (91440, 45720, 91440, 45720), False
-    _drop_last_slide(w.prs)
+    box, insets, bullets = w.content_box()
     inner = _inner(box, insets)
     pages = _flow(groups, w.metrics, inner, inner, bullets=bullets) if groups else [[]]
     for n, page in enumerate(pages):
@@ -832,7 +842,7 @@ def _area_slides(w: _Writer, content: _Content, area: dict[str, Any], figure: tu
     if not area["assessed"]:
         _text_slides(w, title, area["not_assessed"], notes=notes)
         return
-    groups = area["findings"] or [[_para(w_t(content, "deck.no_findings"), 14.0)]]
+    groups = area["findings"] or [[_para(_text(content, "deck.no_findings"), 14.0)]]
     if figure is None:
         _text_slides(w, title, groups, notes=notes, continued=_continued(content, title))
         return
@@ -863,17 +873,10 @@ def _area_slides(w: _Writer, content: _Content, area: dict[str, Any], figure: tu
     else:
         fig_box, text_box = w.body_box(slide).split(0.58, int(0.25 * _EMU_PER_INCH))
     w.picture(slide, fig_box, fig, caption)
-    insets = w._insets(text_ph.text_frame) if text_ph is not None else (91440, 45720, 91440, 45720)
+    insets = w._insets(text_ph.text_frame) if text_ph is not None else _TEXTBOX_INSETS
     first = _inner(text_box, insets)
-    # the continuation slides' box
-    probe = w.prs.slides.add_slide(w.layouts.content)
-    pphs = w.text_placeholders(probe)
-    if pphs:
-        pph = max(pphs, key=lambda p: int(p.width) * int(p.height))
-        rest = _inner(Box(pph.left, pph.top, pph.width, pph.height), w._insets(pph.text_frame))
-    else:
-        rest = _inner(w.body_box(probe), (91440, 45720, 91440, 45720))
-    _drop_last_slide(w.prs)
+    box, rest_insets, _ = w.content_box()  # the continuation slides'
+    rest = _inner(box, rest_insets)
     pages = _flow(groups, w.metrics, first, rest, bullets=text_ph is not None)
     w.text_in(slide, text_box, pages[0], placeholder=text_ph)
     _remove_empty(slide)
@@ -888,7 +891,8 @@ def _area_slides(w: _Writer, content: _Content, area: dict[str, Any], figure: tu
             _remove_empty(more)
 
 
-def w_t(content: _Content, key: str, **values: Any) -> str:
+def _text(content: _Content, key: str, **values: Any) -> str:
+    """The catalogue's text ``key`` in the deck's language."""
     from orgkit.i18n import t
 
     return t(key, content.language, **values)
@@ -906,14 +910,7 @@ def _recommendation_slides(w: _Writer, content: _Content) -> None:
     if not content.recs:
         _text_slides(w, content.recs_title, [[_para(content.none_text, 16.0)], closing], notes=content.recs_lead)
         return
-    probe = w.prs.slides.add_slide(w.layouts.content)
-    phs = w.text_placeholders(probe)
-    box = (Box(*(int(v) for v in (phs[0].left, phs[0].top, phs[0].width, phs[0].height))) if phs
-           else w.body_box(probe))
-    if phs:
-        box = max((Box(int(p.left), int(p.top), int(p.width), int(p.height)) for p in phs),
-                  key=lambda b: b.width * b.height)
-    _drop_last_slide(w.prs)
+    box = w.content_box()[0]
     m = w.metrics
     cell_in = (0.08 * 72, 0.05 * 72)  # a cell's left/right and top/bottom insets, points
     widths = [round(box.width * s) for s in _REC_COLUMNS]
@@ -1074,7 +1071,7 @@ def write_deck(book: "ReportBook", path: str | os.PathLike[str], template: str |
     _recommendation_slides(w, content)
 
     props = prs.core_properties
-    props.title = f"{content.client} · {w_t(content, 'cover.kicker')}"
+    props.title = f"{content.client} · {_text(content, 'cover.kicker')}"
     props.author = props.last_modified_by = "orgkit"
     props.language = "zh-CN" if content.language == "zh" else "en-GB"
     buf = io.BytesIO()
