@@ -216,7 +216,9 @@ class ReportBook:
 
     def _figure(self, fig: Any, name: str, caption: str) -> "HTML":
         from orgkit.report.blocks import figure
+        from orgkit.report.deck import keep_figure
 
+        keep_figure(self, name, fig, caption)  # an area's headline figure, for the slide deck (:meth:`deck`)
         return figure(fig, name, caption=caption, alt=caption, output_dir=self.output_dir)
 
     def _dept(self, values: pd.Series, ids: pd.Series | None = None) -> pd.Series:
@@ -1372,6 +1374,26 @@ class ReportBook:
             parts.append(table(a.survey.by_department.loc[[name]].reset_index(), caption=self._t("area.survey"),
                                formats={c: ".2" for c in a.survey.by_department.columns}, language=self.language))
         return HTML("".join(p.markup for p in parts), "department")
+
+    def deck(self, path: str | os.PathLike[str] | None, template: str | os.PathLike[str] | None = None) -> None:
+        """Write the report as an editable PowerPoint deck (:func:`orgkit.report.deck.write_deck`): title, key
+        messages, one slide per area with its headline figure and findings, the recommendations.
+
+        Parameters
+        ----------
+        path : path or None
+            The ``.pptx`` to write (replaced only when orgkit wrote it and nobody changed it since); empty
+            or ``None`` writes nothing, so the report notebook calls this whether a deck was asked for or not.
+        template : path, optional
+            A firm's ``.pptx`` template whose masters, layouts, fonts and colours the slides use.
+
+        Returns nothing, so the cell shows nothing; :attr:`deck_path` is the file written.
+        """
+        from orgkit.report.deck import write_deck
+
+        if not path:
+            return
+        self.deck_path = write_deck(self, path, template=template or None)
 
     def __repr__(self) -> str:
         return f"<ReportBook {self.client.name!r}: {self.client.n_people} people, language {self.language}>"
