@@ -434,14 +434,13 @@ class ReportBook:
 
     # ---------------------------------------------------------------- structure
     def org_chart(self) -> "HTML":
-        """The org chart: people, managers or departments depending on size (tidy tree layout)."""
+        """The org chart: the top layers as boxes of managers (department, span, team), the rest counted in them."""
         from orgkit.report.blocks import HTML, empty_note, interpretation, subheading
-        from orgkit.plots.structure import org_chart_level, plot_org_chart
+        from orgkit.plots.structure import plot_org_chart
 
         head = subheading(self._t("heading.org_chart"), "org-chart")
         if not self.client.has_hierarchy:
             return HTML(head.markup + empty_note(self._t("structure.no_hierarchy")).markup, "block")
-        level = org_chart_level(self.client.n_people)
         hidden = self._structure_hidden()
         fig = plot_org_chart(self.client.people, min_group_size=self.min_group_size, show_names=self.show_names,
                              language=self.language, hidden=hidden, top=self.top)
@@ -455,7 +454,7 @@ class ReportBook:
             notes.append(self._t("privacy.chart.hidden", other=self._t("group.other")))
         if self.top is not None:
             notes.append(self._top_rule())
-        return (head + self._figure(fig, "org_chart", self._t(f"caption.org_chart.{level}"))
+        return (head + self._figure(fig, "org_chart", self._t("caption.org_chart"))
                 + interpretation(text, self._join(notes)))
 
     def spans(self) -> "HTML":
