@@ -1035,8 +1035,8 @@ class ReportBook:
                                   how="left")
         rel["dimension"] = rel["dimension"].map(lambda d: labels.get(d, d))
         rel["low_alpha"] = rel["low_alpha"].map(lambda v: "–" if pd.isna(v) else self._t("word.yes") if v else self._t("word.no"))
-        rel = rel.astype({"low_alpha": "str", "items_lowering_alpha": "str"})
-        rel["items_lowering_alpha"] = rel["items_lowering_alpha"].replace("", "–")
+        rel = rel.astype({"low_alpha": "str"})
+        rel["items_lowering_alpha"] = self._lowering_questions(s).reindex(s.reliability["dimension"]).fillna("–").to_numpy()
         out = subheading(self._t("heading.survey_reliability"), "survey-reliability") + table(
             rel, {"dimension": self._t("column.dimension"), "alpha": self._t("column.alpha"),
                   "low_alpha": self._t("column.low_alpha", alpha=alpha),
@@ -1060,6 +1060,20 @@ class ReportBook:
                               formats={c: ".2" for c in wide.columns[1:]}, caption=self._t("heading.rwg"),
                               language=self.language, privacy_note=self._survey_note(set(wide["department"])))
         return out
+
+    def _lowering_questions(self, s: Any) -> pd.Series:
+        """Per dimension, the questions whose removal would raise its alpha, by their wording in the report's
+        language (:func:`orgkit.areas.survey.item_labels`), joined as a list in a cell."""
+        from orgkit.areas.survey import item_labels
+
+        aid = s.alpha_if_deleted
+        if aid is None or aid.empty:
+            return pd.Series(dtype="str")
+        label = pd.Series(item_labels(s.items, self.language).to_numpy(), index=s.items["item"].astype(str))
+        low = aid[aid["lowers_alpha"].fillna(False).astype(bool)]
+        words = low["item"].astype(str).map(label).fillna(low["item"].astype(str))
+        sep = self._t("list.cell_separator")
+        return words.groupby(low["dimension"].to_numpy(), sort=False).agg(sep.join)
 
     def survey_change(self) -> "HTML":
         """Change in mean and favourable share per dimension against the previous wave, and whether it is noise."""
