@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.patches import Patch
 
 from orgkit.i18n import t
 from orgkit.plots.style import new_figure, plot_style, truncate
@@ -70,13 +71,17 @@ def plot_partner_departments(partners: pd.DataFrame, department: str, ax: Axes |
                 bar.set_edgecolor("white")
         for i in range(len(rows)):
             if np.isfinite(ratio[i]):
-                ax.text(ties[i], y[i], f" ×{ratio[i]:.1f}", va="center", ha="left", fontsize=8)
+                ax.text(ties[i], y[i], f" ×{ratio[i]:.1f}" if ratio[i] >= 0.1 else f" ×{ratio[i]:.2f}", va="center",
+                        ha="left", fontsize=8)
         ax.set_yticks(y, [truncate(str(d), 28) for d in rows["department"]])
         ax.invert_yaxis()
         ax.set_xlim(0, ties.max() * 1.18 if ties.max() > 0 else 1)
         ax.set_xlabel(t("figure.department.ties", language, department=department) + " · "
                       + t("figure.department.ratio", language))
         ax.tick_params(axis="y", length=0)
+        ax.legend(handles=[Patch(color=_BLUE, label=t("figure.department.above", language)),
+                           Patch(color=_GREY, label=t("figure.department.below", language))],
+                  loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=2, fontsize=8)
     return fig
 
 
