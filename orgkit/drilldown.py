@@ -623,7 +623,12 @@ def _survey(a: "Assessment", name: str, k: int, language: str) -> DepartmentSurv
     by_item = s.items_by_department
     mine = by_item[(by_item["department"].astype("str") == name) & ~by_item["suppressed"].fillna(True).astype(bool)]
     overall = s.items.set_index("item")
-    question = pd.Series(item_labels(s.items, language).to_numpy(), index=s.items["item"].astype("str"))
+    wording = item_labels(s.items, language)
+    if "reverse" in s.items.columns:  # what "favourable" means for a reverse-worded question, said in words
+        marker = t("figure.survey.reverse_item", language)
+        joiner = "" if marker[:1] > "\u2e80" else " "
+        wording = wording.where(~s.items["reverse"].fillna(False).astype(bool).to_numpy(), wording + joiner + marker)
+    question = pd.Series(wording.to_numpy(), index=s.items["item"].astype("str"))
     items = pd.DataFrame({
         "item": mine["item"].astype("str").to_numpy(),
         "question": mine["item"].astype("str").map(question).to_numpy(),
@@ -673,7 +678,7 @@ def department_blocks(view: DepartmentView) -> list[Any]:
                                {"decision_type": tt("column.type"), "decisions": tt("column.count"),
                                 "open": tt("column.open"), "hops_median": tt("drilldown.measure.hops_median"),
                                 "latency_days_median": tt("drilldown.measure.latency_days_median")},
-                               formats={"hops_median": ".2", "latency_days_median": ".2"},
+                               formats={"hops_median": ".1", "latency_days_median": ".1"},
                                caption=tt("drilldown.heading.decision_types"), language=lang))
     s = view.survey
     if s.available:

@@ -133,6 +133,15 @@ def test_survey(sales):
     assert s.items["item"].tolist() == ["rc2", "rc1"]  # lowest favourable first
 
 
+def test_reverse_worded_questions_say_so():
+    survey = SURVEY.rename(columns={"rc2": "rc4"})  # rc4 is reverse-worded in the bundled questionnaire
+    items = department_view(_client(survey=survey), "Sales").survey.items.set_index("item")
+    assert items.loc["rc4", "question"].endswith("fall through the gaps. (reverse-worded)")
+    assert not items.loc["rc1", "question"].endswith("(reverse-worded)")
+    zh = department_view(_client("zh", survey=survey), "Sales").survey.items.set_index("item")
+    assert zh.loc["rc4", "question"].endswith("空白。（反向题）")
+
+
 def test_measures_table_beside_the_organisation(sales):
     m = sales.measures().set_index("measure")
     assert m.loc["headcount", "department"] == 4 and m.loc["headcount", "organisation"] == 10
