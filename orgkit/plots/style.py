@@ -42,6 +42,11 @@ __all__ = [
     "plot_style",
     "needs_cjk",
     "new_figure",
+    "make_figure",
+    "OrgkitFigure",
+    "DISPLAY_FORMATS",
+    "set_display_format",
+    "wrap_label",
     "figure_png",
     "figure_svg",
     "cjk_font_hint",
@@ -321,12 +326,90 @@ def _latin_only(fig: Figure) -> None:
             t.set_fontfamily([_LATIN_FAMILY])
 
 
+#: How :class:`OrgkitFigure` shows itself in Jupyter: ``auto`` (PNG, or SVG when the figure has Chinese
+#: text and this machine no CJK font), ``png`` or ``svg``.
+DISPLAY_FORMATS = ("auto", "png", "svg")
+_display = {"format": "auto"}
+
+
+def set_display_format(fmt: str) -> None:
+    """Choose how orgkit's figures show in Jupyter (for this process).
+
+    Parameters
+    ----------
+    fmt : {"auto", "png", "svg"}
+        ``png``: a picture drawn with this machine's fonts at twice the figure's resolution (sharp on
+        high-density screens). ``svg``: text stays text, drawn by the browser with its own fonts (the
+        report's way). ``auto`` (default): PNG, except SVG for a figure with Chinese text when this
+        machine has no CJK font (the browser then draws the characters a PNG would show as boxes).
+
+    Raises
+    ------
+    ConfigError
+        For any other value.
+    """
+    from orgkit.errors import ConfigError
+
+    if fmt not in DISPLAY_FORMATS:
+        raise ConfigError(f"display format must be one of {list(DISPLAY_FORMATS)}. Got {fmt!r} instead.")
+    _display["format"] = fmt
+
+
+class OrgkitFigure(Figure):
+    """A matplotlib figure that Jupyter shows as a picture, and that pyplot does not track.
+
+    Every orgkit plot function returns one (made by :func:`make_figure`). Outside pyplot a plain
+    :class:`~matplotlib.figure.Figure` has no picture for IPython's display machinery, and a notebook
+    cell prints ``<Figure size 964x495 with 1 Axes>``; this class answers IPython's
+    ``_repr_mimebundle_`` with an ``image/png`` (or ``image/svg+xml``, see :func:`set_display_format`)
+    drawn by :func:`figure_png` / :func:`figure_svg` in orgkit's style. Since pyplot never holds it, a
+    figure is freed as soon as nothing refers to it: a report drawing hundreds of figures keeps none.
+
+    Examples
+    --------
+    >>> fig = make_figure()
+    >>> bundle = fig._repr_mimebundle_()
+    >>> sorted(bundle[0]), bundle[1]["image/png"]["width"]
+    (['image/png'], 800)
+    """
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> tuple[dict[str, Any], dict[str, Any]]:
+        fmt = _display["format"]
+        if fmt == "auto":
+            with plot_style():
+                fmt = "svg" if needs_cjk(self) and not register_cjk_fonts() else "png"
+        if fmt == "svg":
+            return {"image/svg+xml": figure_svg(self, salt=f"orgkit-{id(self):x}")}, {}
+        data = figure_png(self, dpi=2 * FIGURE_DPI)
+        width, height = int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")  # IHDR
+        return {"image/png": data}, {"image/png": {"width": width // 2, "height": height // 2}}
+
+
+def make_figure(figsize: tuple[float, float] = (8.0, 4.5), **kwargs: Any) -> OrgkitFigure:
+    """A new figure for an orgkit plot: constrained layout, shown by Jupyter, unknown to pyplot.
+
+    Parameters
+    ----------
+    figsize : (float, float)
+        Width and height in inches (100 pixels each in the report).
+    **kwargs
+        Passed to :class:`~matplotlib.figure.Figure` (``layout`` defaults to ``"constrained"``).
+
+    Returns
+    -------
+    OrgkitFigure
+        Add axes with ``fig.add_subplot()`` or ``fig.subplots(...)``.
+    """
+    kwargs.setdefault("layout", "constrained")
+    return OrgkitFigure(figsize=figsize, **kwargs)
+
+
 def new_figure(ax: Axes | None = None, figsize: tuple[float, float] = (8.0, 4.5)) -> tuple[Figure, Axes]:
-    """The figure and axes to draw on: ``ax``'s own, or a new figure not registered with pyplot.
+    """The figure and axes to draw on: ``ax``'s own, or a new :class:`OrgkitFigure` (:func:`make_figure`).
 
     A figure made here is never shown twice by Jupyter's inline backend (pyplot does not know it); it
-    displays when returned from a cell. Numeric tick labels of 1,000 and more are written with thousands
-    separators, as the report's text writes them (:class:`GroupedFormatter`).
+    displays as a picture when returned from a cell. Numeric tick labels of 1,000 and more are written
+    with thousands separators, as the report's text writes them (:class:`GroupedFormatter`).
 
     Examples
     --------
@@ -337,7 +420,7 @@ def new_figure(ax: Axes | None = None, figsize: tuple[float, float] = (8.0, 4.5)
     if ax is not None:
         fig = ax.get_figure(root=True) if hasattr(ax, "get_figure") else ax.figure
     else:
-        fig = Figure(figsize=figsize, layout="constrained")
+        fig = make_figure(figsize)
         ax = fig.add_subplot()
     for axis in (ax.xaxis, ax.yaxis):
         if type(axis.get_major_formatter()) is ScalarFormatter:
@@ -359,6 +442,99 @@ class GroupedFormatter(ScalarFormatter):
         if abs(x) >= 1000 and float(x).is_integer():
             return f"{x:,.0f}".replace("-", "\N{MINUS SIGN}")
         return super().__call__(x, pos)
+
+
+#: Characters that never begin a line (closing punctuation, CJK and Latin): they stay with the text before.
+_NO_LINE_START = frozenset("，。、；：？！）」』》〉】”’,.;:?!)]}…%")
+_TOKENS = re.compile("\\s+|[\u2e80-\U0010ffff]|[^\\s\u2e80-\U0010ffff]+")
+
+
+def _columns(text: str) -> int:
+    """Width of ``text`` in columns: a CJK character takes two (as in :func:`truncate`)."""
+    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
+
+
+def _cut(text: str, width: int) -> str:
+    """``text`` cut to ``width`` columns with an ellipsis, after a whole word when one ends past half the width."""
+    cut = truncate(text, width)
+    if cut == text or text[len(cut) - 1:len(cut)].isspace():  # nothing cut, or cut where a word ends
+        return cut
+    space = cut.rfind(" ")
+    return cut[:space].rstrip(" ,;:") + "…" if _columns(cut[:space]) > width // 2 else cut
+
+
+def wrap_label(text: str, width: int = 40, max_lines: int = 2, suffix: str = "") -> str:
+    """``text`` on at most ``max_lines`` lines of about ``width`` columns, cut with an ellipsis beyond.
+
+    Parameters
+    ----------
+    text : str
+        A label: English breaks between words, Chinese between any two characters (closing
+        punctuation never starts a line); a word longer than a line is cut.
+    width : int
+        Columns per line (a CJK character takes two, as in :func:`truncate`).
+    max_lines : int
+        Lines at most; the last one ends with an ellipsis when the text does not fit.
+    suffix : str
+        Words that must stay whole at the end of the last line (a marker such as "(reverse-worded)"):
+        joined with a space after Latin text, directly after a CJK character, and never cut by the
+        ellipsis.
+
+    Returns
+    -------
+    str
+        The lines joined with ``"\\n"``.
+
+    Examples
+    --------
+    >>> print(wrap_label("I know exactly what I am responsible for.", 22))
+    I know exactly what I
+    am responsible for.
+    >>> print(wrap_label("I know exactly what I am responsible for.", 12))
+    I know
+    exactly…
+    >>> print(wrap_label("Decisions often go through more approval steps than they need.", 20,
+    ...                  suffix="(reverse-worded)"))
+    Decisions often go
+    th… (reverse-worded)
+    >>> print(wrap_label("我清楚地知道自己负责哪些工作。", 14))
+    我清楚地知道自
+    己负责哪些工作。
+    """
+    text = " ".join(str(text).split())
+    width = max(int(width), 4)
+    lines: list[str] = []
+    line = ""
+    for token in _TOKENS.findall(text):
+        if token.isspace():
+            if line:
+                line += " "
+            continue
+        if _columns(line + token) <= width or (line.strip() and token in _NO_LINE_START):
+            line += token
+            continue
+        if line.strip():
+            lines.append(line.rstrip())
+        while _columns(token) > width:  # a word longer than a line: cut it
+            head = truncate(token, width + 1)[:-1]
+            lines.append(head)
+            token = token[len(head):]
+        line = token
+    if line.strip():
+        lines.append(line.rstrip())
+    if not suffix:
+        if len(lines) <= max_lines:
+            return "\n".join(lines)
+        return "\n".join(lines[:max_lines - 1] + [_cut(" ".join(lines[max_lines - 1:]), width)])
+    joiner = "" if (not lines or (lines[-1] and ord(lines[-1][-1]) > 0x2E80) or ord(suffix[0]) > 0x2E80) else " "
+    if len(lines) <= max_lines and lines and _columns(lines[-1] + joiner + suffix) <= width:
+        return "\n".join(lines[:-1] + [lines[-1] + joiner + suffix])
+    if len(lines) < max_lines:
+        return "\n".join(lines + [suffix])
+    room = width - _columns(suffix) - 1
+    rest = _cut(" ".join(lines[max_lines - 1:]), max(room, 2))
+    joiner = "" if ord(suffix[0]) > 0x2E80 else " "
+    return "\n".join(lines[:max_lines - 1] + [rest + joiner + suffix])
 
 
 def figure_png(fig: Figure, dpi: int = FIGURE_DPI) -> bytes:
