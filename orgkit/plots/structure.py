@@ -20,6 +20,7 @@ from matplotlib.figure import Figure
 from orgkit.data.hierarchy import Hierarchy
 from orgkit.i18n import t, tn
 from orgkit.plots.style import (
+    make_figure,
     HIDDEN_COLOR,
     OTHER_DEPARTMENTS_COLOR,
     STATUS_COLORS,
@@ -717,7 +718,7 @@ def _draw_org_chart(layout: _Layout, *, language: str, ax: Axes | None) -> Figur
     fig_h = -key_top + (len(key_lines) + (1 if grey else 0)) * step + _MARGIN
 
     if ax is None:
-        fig = Figure(figsize=(width, fig_h))
+        fig = make_figure((width, fig_h), layout=None)  # boxes placed in inches: no layout engine
         ax = fig.add_axes((0, 0, 1, 1))
         scale = 1.0
     else:
