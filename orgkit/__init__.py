@@ -6,6 +6,7 @@ The public API is small and stable::
     client = orgkit.load_client("clients/acme")      # validated, typed tables
     result = orgkit.assess(client)                   # every area's metrics and tables
     result.to_dict()                                 # what metrics.json holds
+    orgkit.department_view(result, "Sales")          # one department beside the organisation
 
 Everything else lives in its subpackage or module: :mod:`orgkit.data` (reading and loading a client),
 :mod:`orgkit.areas` (structure, communication, decisions, survey), :mod:`orgkit.assessment`,
@@ -37,6 +38,7 @@ __all__ = [
     "Settings",
     "ValidationError",
     "assess",
+    "department_view",
     "from_frames",
     "load_client",
     "sample",
@@ -48,3 +50,10 @@ def assess(client: Client, **options):
     from orgkit.assessment import assess as _assess
 
     return _assess(client, **options)
+
+
+def department_view(source, name=None, **options):
+    """One department beside its organisation; see :func:`orgkit.drilldown.department_view`."""
+    from orgkit.drilldown import department_view as _department_view
+
+    return _department_view(source, name, **options)

@@ -157,18 +157,24 @@ def assess(client_dir: Path, output: Path | None, stage: str | None, min_group_s
 @click.option("--show-names", is_flag=True, default=None, help="Show people's names (default: ids only).")
 @click.option("--timeout", type=click.IntRange(min=10), default=600, show_default=True,
               help="Seconds a notebook cell may run.")
+@click.option("--pptx", is_flag=True, help="Also write report.pptx, the report as an editable slide deck.")
+@click.option("--pptx-template", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Build the deck on this .pptx (the firm's masters, layouts, fonts and colours); implies --pptx.")
 @_friendly
 def report(client_dir: Path, output_dir: Path, pdf: bool, language: str | None, stage: str | None,
-           min_group_size: int | None, show_names: bool | None, timeout: int) -> None:
-    """Execute the assessment notebook for CLIENT_DIR and write report.html (and report.pdf)."""
+           min_group_size: int | None, show_names: bool | None, timeout: int, pptx: bool,
+           pptx_template: Path | None) -> None:
+    """Execute the assessment notebook for CLIENT_DIR and write report.html (and report.pdf, report.pptx)."""
     from orgkit.report.run import run_client
 
     result = run_client(client_dir, output_dir, language=language, stage=stage,
                         min_group_size=min_group_size, show_names=bool(show_names), pdf=pdf,
-                        timeout=timeout)
+                        timeout=timeout, pptx=pptx, pptx_template=pptx_template)
     click.echo(f"report: {result.html}")
     if result.pdf:
         click.echo(f"pdf:    {result.pdf}")
+    if result.pptx:
+        click.echo(f"deck:   {result.pptx}")
 
 
 @main.command()
@@ -182,15 +188,18 @@ def report(client_dir: Path, output_dir: Path, pdf: bool, language: str | None, 
 @click.option("--pdf", is_flag=True, help="Also print every report to PDF.")
 @click.option("--overview-language", type=_LANGUAGES, default="en", show_default=True,
               help="Language of the portfolio overview (index.html); each report keeps its client's language.")
+@click.option("--pptx", is_flag=True, help="Also write every client's report.pptx (an editable slide deck).")
+@click.option("--pptx-template", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Build every deck on this .pptx (the firm's masters, layouts, fonts and colours); implies --pptx.")
 @_friendly
 def batch(source: Path, output_dir: Path, workers: int | None, scheduler: str | None, force: bool,
-          pdf: bool, overview_language: str) -> None:
+          pdf: bool, overview_language: str, pptx: bool, pptx_template: Path | None) -> None:
     """Build every client's report from SOURCE (a folder of client folders, or a CSV/YAML manifest)."""
     from orgkit.batch.run import BatchInterrupted, run_batch
 
     try:
         summary = run_batch(source, output_dir, workers=workers, scheduler=scheduler, force=force, pdf=pdf,
-                            overview_language=overview_language)
+                            overview_language=overview_language, pptx=pptx, pptx_template=pptx_template)
     except BatchInterrupted as exc:  # finished reports are kept; the next run picks up the rest
         click.echo(exc.summary.describe(), err=True)
         sys.exit(exc.exit_code)

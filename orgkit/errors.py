@@ -14,6 +14,7 @@ __all__ = [
     "Problem",
     "ValidationError",
     "ConfigError",
+    "GroupTooSmallError",
     "ReportError",
     "NotebookCellError",
     "DependencyMissingError",
@@ -95,6 +96,27 @@ class ValidationError(OrgkitError):
 
 class ConfigError(OrgkitError):
     """A setting (``client.yml``, a CLI option, a function argument) that is not allowed."""
+
+
+class GroupTooSmallError(ConfigError):
+    """A group (a department) asked for by name that has fewer people than the minimum group size.
+
+    Its numbers are never shown; the message says so and what can be shown instead.
+
+    Parameters
+    ----------
+    message : str
+        What was asked and why it is refused.
+    group : str or None
+        The group asked for (``None`` when no group is large enough).
+    min_group_size : int
+        The minimum group size that was applied.
+    """
+
+    def __init__(self, message: str, *, group: str | None, min_group_size: int):
+        self.group = group
+        self.min_group_size = int(min_group_size)
+        super().__init__(message)
 
 
 class ManifestError(ConfigError):

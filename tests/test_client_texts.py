@@ -360,7 +360,7 @@ def test_the_top_of_the_organisation_is_a_role_not_a_hidden_group():
     # the data-quality note counts Legal, not the CEO's department of one, and says how the top is shown
     quality = " ".join(client_texts(book.data_quality().markup))
     assert "1 department has fewer than 5 people" in quality and "shown as a role (“Founder & CEO”)" in quality
-    labels = svg_texts(figure_svg(plot_org_chart(client.people, min_group_size=5, level="departments", top=top)))
+    labels = svg_texts(figure_svg(plot_org_chart(client.people, min_group_size=5, top=top)))
     assert "Founder & CEO" in labels and "Board" not in labels and "Legal" not in labels
     # without titles the role reads "Chief executive" / "最高负责人"
     people = client.people.drop(columns="title")
@@ -370,12 +370,14 @@ def test_the_top_of_the_organisation_is_a_role_not_a_hidden_group():
 
 def test_the_org_chart_hides_what_the_tables_hide():
     """A department the tables hide (here IT, hidden with Legal so Legal cannot be worked out) is grey and
-    unlabelled on the chart too, and no size of a hidden department appears, at any level."""
+    unlabelled on the chart too, and no number of a hidden department's manager appears."""
     from orgkit.plots import plot_org_chart
     from orgkit.plots.style import figure_svg
 
     people = _org(8).people
-    for level in ("departments", "managers"):
-        labels = svg_texts(figure_svg(plot_org_chart(people, min_group_size=5, level=level, hidden=["IT"])))
-        assert not {"IT", "Legal", "Board"} & set(labels), level
-        assert "9" not in labels and "3" not in labels and "8" not in labels and "2" not in labels, (level, labels)
+    labels = svg_texts(figure_svg(plot_org_chart(people, min_group_size=5, hidden=["IT"])))
+    assert not {"IT", "Legal", "Board"} & set(" ".join(labels).split()), labels
+    assert labels.count("Other (small groups)") == 2  # the heads of IT and Legal, in grey
+    # IT's head has 8 reports, Legal's 2: neither number is on the chart; Sales and Ops show theirs
+    assert not [x for x in labels if re.search(r"\b(span|team) [28]\b", x)], labels
+    assert "span 14 · team 14" in labels and "span 11 · team 11" in labels

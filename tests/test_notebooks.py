@@ -119,3 +119,39 @@ def test_nbval_runs_every_notebook(request):
         cwd=ROOT, capture_output=True, text=True, timeout=600, env=env,
     )
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-2000:]
+
+
+def _figure_cell(source: str) -> bool:
+    """Whether a cell's last statement returns a figure: a call of a ``plot_*`` function."""
+    tree = ast.parse(source)
+    last = tree.body[-1] if tree.body else None
+    if not isinstance(last, ast.Expr) or not isinstance(last.value, ast.Call):
+        return False
+    func = last.value.func
+    name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+    return name.startswith("plot_")
+
+
+@pytest.mark.slow
+def test_explore_shows_every_figure_as_a_picture(tmp_path):
+    """Run explore.ipynb as JupyterLab would: every figure cell shows an image (not ``<Figure size ...>``),
+    the department view shows its tables and the explorer cell a widget."""
+    from nbclient import NotebookClient
+
+    nb = nbformat.read(ROOT / "notebooks" / "explore.ipynb", as_version=4)
+    NotebookClient(nb, kernel_name="python3", timeout=600,
+                   resources={"metadata": {"path": str(tmp_path)}}).execute()
+    figures = [c for c in nb.cells if c.cell_type == "code" and _figure_cell(c.source)]
+    assert len(figures) >= 10
+    for cell in figures:
+        kinds = {k for out in cell.outputs for k in out.get("data", {})}
+        assert {"image/png", "image/svg+xml"} & kinds, f"{cell.source!r} showed {kinds or 'nothing'}"
+        assert not any("<Figure size" in out.get("data", {}).get("text/plain", "") and len(out["data"]) == 1
+                       for out in cell.outputs)
+    view = next(c for c in nb.cells if c.cell_type == "code" and "department_view(" in c.source)
+    assert any("text/html" in out.get("data", {}) for out in view.outputs)
+    widget = next(c for c in nb.cells if c.cell_type == "code" and "explorer(" in c.source)
+    assert widget.source.startswith("# NBVAL_IGNORE_OUTPUT")  # a widget's model id changes every run
+    assert any("application/vnd.jupyter.widget-view+json" in out.get("data", {}) for out in widget.outputs)
+    errors = [out for c in nb.cells if c.cell_type == "code" for out in c.outputs if out.output_type == "error"]
+    assert errors == []

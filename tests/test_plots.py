@@ -92,21 +92,20 @@ def _org(n_small: int = 2):
     return _people(rows)
 
 
-@pytest.mark.parametrize("level", ["people", "managers", "departments"])
-def test_org_chart_never_names_a_small_department(level):
-    fig = plots.plot_org_chart(_org(), min_group_size=5, level=level)
+def test_org_chart_never_names_a_small_department():
+    fig = plots.plot_org_chart(_org(), min_group_size=5)
     texts = " ".join(_texts(fig))
     assert "Legal" not in texts
-    assert "Sales" in texts or level == "managers"  # managers view labels team sizes; the legend names Sales
+    assert "Sales" in texts and "Chief executive" in texts  # the top, in Legal, reads as its role
     assert plt.get_fignums() == []
 
 
-def test_org_chart_labels_by_id_unless_names_allowed():
+def test_org_chart_names_people_only_when_allowed():
     people = _org().assign(name=lambda d: "Person " + d["employee_id"])
-    ids = " ".join(_texts(plots.plot_org_chart(people, min_group_size=1, level="people")))
-    assert "s0" in ids and "Person" not in ids
-    named = " ".join(_texts(plots.plot_org_chart(people, min_group_size=1, level="people", show_names=True)))
-    assert "Person s0" in named
+    texts = " ".join(_texts(plots.plot_org_chart(people, min_group_size=1)))
+    assert "Person" not in texts and "s0" not in texts.split()
+    named = " ".join(_texts(plots.plot_org_chart(people, min_group_size=1, show_names=True)))
+    assert "Person s0" in named and "Person ceo" in named
 
 
 def test_org_chart_without_hierarchy_says_no_data():
@@ -199,7 +198,7 @@ def test_cjk_font_found_and_no_glyph_warning():
     people = _people([("1", "研发中心", None)] + [(str(i), "研发中心", "1") for i in range(2, 8)])
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        png = figure_png(plots.plot_org_chart(people, min_group_size=1, level="departments", language="zh"))
+        png = figure_png(plots.plot_org_chart(people, min_group_size=1, language="zh"))
     assert png[:8] == b"\x89PNG\r\n\x1a\n"
 
 
@@ -215,7 +214,7 @@ def no_cjk_font(monkeypatch, caplog):
 
 def _zh_org_chart():
     people = _people([("1", "研发中心", None)] + [(str(i), "研发中心", "1") for i in range(2, 8)])
-    return plots.plot_org_chart(people, min_group_size=1, level="departments", language="zh")
+    return plots.plot_org_chart(people, min_group_size=1, language="zh")
 
 
 def test_svg_keeps_chinese_text_as_text_without_a_cjk_font(no_cjk_font, caplog):

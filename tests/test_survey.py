@@ -592,7 +592,7 @@ def test_diverging_bars_neutral_centred():
     spans = sorted((round(p.get_x(), 6), round(p.get_x() + p.get_width(), 6)) for p in bars)
     assert spans == [(-40.0, -10.0), (-10.0, 10.0), (10.0, 60.0)]  # unfavourable | neutral | favourable
     assert "suppressed" in [t.get_text() for t in ax.texts]
-    assert any("(R)" in t.get_text() for t in ax.get_yticklabels())
+    assert any(t.get_text() == "Second (reverse-worded)" for t in ax.get_yticklabels())
 
 
 # ------------------------------------------------------------------------------------ department links

@@ -40,6 +40,7 @@ __all__ = [
     "SCALE_LABELS",
     "default_items",
     "resolve_items",
+    "item_labels",
     "score_respondents",
     "complementary_suppression",
     "analyze_survey",
@@ -182,6 +183,72 @@ def _survey_file(client: Client) -> str:
     return src.path.name if src is not None else "survey"
 
 
+def _fill_texts(items: pd.DataFrame) -> pd.DataFrame:
+    """A client's item list with the wording it lacks taken from the bundled questionnaire.
+
+    ``text`` is the English wording and ``text_zh`` the Chinese: a ``text`` in Chinese (a ``题目`` column)
+    with no ``text_zh`` is the Chinese wording. A blank wording is the bundled questionnaire's for the same
+    item id (without regard to case) when the client gives the item the same dimension; an item the
+    questionnaire does not have, or measures another dimension with, keeps its blank (it is shown by id).
+    """
+    text = items["text"].fillna("").astype("str").str.strip()
+    text_zh = items["text_zh"].fillna("").astype("str").str.strip()
+    chinese = text.str.contains("[\u3400-\u9fff]", regex=True) & text_zh.eq("")
+    text_zh = text_zh.mask(chinese, text)
+    text = text.mask(chinese, "")
+    bundled = default_items()
+    key = bundled["item"].str.lower() + "\x1f" + bundled["dimension"].str.lower()
+    lookup = pd.Series(range(len(bundled)), index=key)
+    ours = items["item"].astype("str").str.strip().str.lower() + "\x1f" + (
+        items["dimension"].fillna("").astype("str").str.strip().str.lower())
+    row = ours.map(lookup)
+    found = row.notna().to_numpy()
+    pos = row.fillna(0).astype(int).to_numpy()
+    fill_en = pd.Series(np.where(found, bundled["text"].to_numpy()[pos], ""), index=items.index, dtype="str")
+    fill_zh = pd.Series(np.where(found, bundled["text_zh"].to_numpy()[pos], ""), index=items.index, dtype="str")
+    return items.assign(text=text.mask(text.eq(""), fill_en), text_zh=text_zh.mask(text_zh.eq(""), fill_zh))
+
+
+def item_labels(items: pd.DataFrame, language: str = "en") -> pd.Series:
+    """How each survey item is shown to a reader: its question, in the report's language where there is one.
+
+    Parameters
+    ----------
+    items : DataFrame
+        ``item`` and optionally ``text`` (English wording) and ``text_zh`` (Chinese wording), as in
+        :func:`resolve_items` and ``SurveyResult.items``.
+    language : {"en", "zh"}
+        The report's language.
+
+    Returns
+    -------
+    Series of str
+        Same index as ``items``: the wording in ``language``; else the wording in the other language
+        (what respondents read is more telling than a code); else the item id.
+
+    Notes
+    -----
+    The wording comes first from the client's ``survey_items`` file, then from the bundled
+    questionnaire for its item ids (:func:`resolve_items`), so a survey run with orgkit's questionnaire
+    reads as questions even when the client's item list has no wording.
+
+    Examples
+    --------
+    >>> items = pd.DataFrame({"item": ["rc1", "x9"], "text": ["I know my job.", ""],
+    ...                       "text_zh": ["", ""]})
+    >>> item_labels(items, "zh").tolist()
+    ['I know my job.', 'x9']
+    """
+    def column(name: str) -> pd.Series:
+        if name not in items.columns:
+            return pd.Series("", index=items.index, dtype="str")
+        return items[name].fillna("").astype("str").str.strip()
+
+    first, second = (column("text_zh"), column("text")) if language == "zh" else (column("text"), column("text_zh"))
+    ids = items["item"].astype("str")
+    return first.mask(first.eq(""), second).mask(lambda s: s.eq(""), ids).astype("str")
+
+
 def resolve_items(client: Client) -> pd.DataFrame:
     """Which dimension each survey column measures, and whether it is reverse-worded.
 
@@ -194,8 +261,9 @@ def resolve_items(client: Client) -> pd.DataFrame:
     -------
     DataFrame
         ``item``, ``dimension``, ``reverse``, ``text``, ``text_zh``: ``client.survey_items`` when the
-        client has one, else the bundled questionnaire (:func:`default_items`, ids matched without
-        regard to case); restricted to the survey's item columns when there is a survey. Item columns
+        client has one (its blank wording taken from the bundled questionnaire for the same item id and
+        dimension, a Chinese ``text`` read as ``text_zh``), else the bundled questionnaire
+        (:func:`default_items`, ids matched without regard to case); restricted to the survey's item columns when there is a survey. Item columns
         without a dimension are left out and logged; :func:`analyze_survey` lists them as a warning.
 
     Raises
@@ -224,8 +292,7 @@ def resolve_items(client: Client) -> pd.DataFrame:
             if col not in items.columns:
                 items[col] = ""
         items["reverse"] = items["reverse"].fillna(False).astype(bool)
-        items["text"] = items["text"].fillna("").astype("str")
-        items["text_zh"] = items["text_zh"].fillna("").astype("str")
+        items = _fill_texts(items)
     else:
         items = default_items()
         source = "the bundled questionnaire"

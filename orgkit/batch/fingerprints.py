@@ -114,9 +114,11 @@ def input_fingerprint(
     return body
 
 
-def recorded_fingerprint(report_dir: Path, pdf: bool) -> str | None:
+def recorded_fingerprint(report_dir: Path, pdf: bool, pptx: bool = False) -> str | None:
     """The fingerprint stored with a complete report, or ``None`` when there is no complete report."""
     if not (report_dir / "report.html").is_file() or (pdf and not (report_dir / "report.pdf").is_file()):
+        return None
+    if pptx and not (report_dir / "report.pptx").is_file():
         return None
     try:
         data = json.loads((report_dir / "metrics.json").read_text(encoding="utf-8"))

@@ -78,6 +78,10 @@ class ClientTask:
         Where the client was listed, for messages (``manifest.csv, row 3`` or the folder).
     pdf : bool
         Whether ``report.pdf`` is printed too.
+    pptx : bool
+        Whether ``report.pptx`` (the slide deck) is written too.
+    pptx_template : str or None
+        The firm's ``.pptx`` template for the deck (absolute), and its SHA-256 in ``pptx_template_sha256``.
     inputs : dict
         :func:`input_fingerprint` of the client, computed before it is dispatched.
     """
@@ -92,6 +96,9 @@ class ClientTask:
     source: str = ""
     pdf: bool = False
     inputs: dict[str, Any] = field(default_factory=dict, compare=False)
+    pptx: bool = False
+    pptx_template: str | None = None
+    pptx_template_sha256: str | None = None
 
     @property
     def parameters(self) -> dict[str, Any]:
@@ -103,6 +110,8 @@ class ClientTask:
             "pdf": bool(self.pdf),
             "name": self.name,
             "wave": self.wave,
+            # only when asked for: a batch without decks keeps the fingerprints of earlier runs
+            **({"pptx": True, "pptx_template": self.pptx_template_sha256} if self.pptx else {}),
         }
 
 

@@ -116,7 +116,7 @@ def read_reports(output_dir: str | os.PathLike[str]) -> list[dict[str, Any]]:
     -------
     list of dict
         ``slug``, ``client`` (the batch name, else the report's client name), ``wave``, ``report`` (the
-        relative link ``<slug>/report.html``), ``stage``, ``language``, ``generated_at``, every column of
+        relative link ``<slug>/report.html``), ``deck`` (``<slug>/report.pptx`` when there is one), ``stage``, ``language``, ``generated_at``, every column of
         :data:`HEADLINES` and ``<area>_score`` for every key of :data:`SCORE_AREAS`; ``None`` where the
         report has no such number. Hidden folders, ``*.failed`` folders and unreadable files are skipped.
     """
@@ -142,6 +142,7 @@ def read_reports(output_dir: str | os.PathLike[str]) -> list[dict[str, Any]]:
             "wave": batch.get("wave"),
             "slug": slug,
             "report": f"{slug}/report.html" if (metrics.parent / "report.html").is_file() else None,
+            "deck": f"{slug}/report.pptx" if (metrics.parent / "report.pptx").is_file() else None,
             "stage": client.get("stage"),
             "language": client.get("language"),
             "generated_at": data.get("generated_at"),
@@ -184,7 +185,8 @@ def summary_table(
     DataFrame
         Columns ``client``, ``wave``, ``slug``, ``status``, ``reason``, ``report``, ``stage``,
         ``language``, the :data:`HEADLINES` columns, ``<area>_score`` and ``<area>_change`` (the change
-        from the client's previous wave; missing without one), ``generated_at``, ``orgkit_version``;
+        from the client's previous wave; missing without one), ``generated_at``, ``orgkit_version``, ``deck``
+        (the slide deck's relative link, when there is one);
         sorted by client and wave. A client that failed without an earlier report has a row with its
         reason and no numbers.
 
@@ -210,10 +212,10 @@ def summary_table(
                      "status": o.get("status"), "reason": o.get("reason"), "report": None})
     columns = (["client", "wave", "slug", "status", "reason", "report", "stage", "language"] + list(HEADLINES)
                + [f"{a}_score" for a in SCORE_AREAS] + [f"{a}_change" for a in SCORE_AREAS]
-               + ["generated_at", "orgkit_version"])
+               + ["generated_at", "orgkit_version", "deck"])
     table = pd.DataFrame(rows, columns=columns)
     text_cols = ["client", "wave", "slug", "status", "reason", "report", "stage", "language", "generated_at",
-                 "orgkit_version"]
+                 "orgkit_version", "deck"]
     for c in text_cols:
         table[c] = table[c].astype("str")
     for c in columns:
@@ -256,10 +258,11 @@ def _change_text(change: Any) -> tuple[str, str]:
 
 
 def _cell(text: str, value: Any = None, cls: str = "", href: str | None = None, title: str | None = None,
-          change: str = "", change_cls: str = "", sub: str = "", sub_href: str | None = None) -> dict[str, Any]:
+          change: str = "", change_cls: str = "", sub: str = "", sub_href: str | None = None,
+          deck: str | None = None) -> dict[str, Any]:
     v = "" if value is None or (isinstance(value, float) and math.isnan(value)) else value
     return {"text": text, "v": v, "cls": cls, "href": href, "title": title, "change": change,
-            "change_cls": change_cls, "sub": sub, "sub_href": sub_href}
+            "change_cls": change_cls, "sub": sub, "sub_href": sub_href, "deck": deck}
 
 
 def _anchor(client: str) -> str:
@@ -286,7 +289,7 @@ def _row_cells(r: Mapping[str, Any], *, waves: int = 1, language: str = "en") ->
     slug = r.get("slug") or ""
     cells = [
         _cell(r["client"], str(r["client"]).casefold(), href=r.get("report"),
-              sub=slug if slug != str(r["client"]).casefold() else ""),
+              sub=slug if slug != str(r["client"]).casefold() else "", deck=_plain(r.get("deck"))),
         _cell(r.get("wave") or "–", "" if r.get("wave") is None else str(r.get("wave")), cls="ok-nowrap",
               sub=tn("overview.waves", waves, language) if waves > 1 else "",
               sub_href=f"#{_anchor(str(r['client']))}" if waves > 1 else None),

@@ -348,6 +348,11 @@ def _check_output(out: Path, tasks: list[ClientTask], log_path: Path) -> None:
         names = ", ".join(str(p) for p in foreign[:5]) + (f" and {len(foreign) - 5} more" if len(foreign) > 5 else "")
         raise OutputError(f"{names} exist{'s' if len(foreign) == 1 else ''} and {'was' if len(foreign) == 1 else 'were'} "
                           "not written by orgkit; move them or choose another -o. Nothing was written.")
+    from orgkit.files.editable import edited_error, edited_files
+
+    edited = [f for t in tasks if is_orgkit_folder(out / t.slug, "report") for f in edited_files(out / t.slug)]
+    if edited:
+        raise edited_error(edited)
     work = out / TMP_DIR
     if (work.exists() or work.is_symlink()) and not _is_work_folder(work):
         raise not_ours(work)
@@ -416,6 +421,8 @@ def run_batch(
     timeout: float = 600,
     overview_language: str = "en",
     _run: RunFn | None = None,
+    pptx: bool = False,
+    pptx_template: str | os.PathLike[str] | None = None,
 ) -> BatchSummary:
     """Build every client's report from ``source``, skipping those whose inputs have not changed.
 
@@ -448,6 +455,10 @@ def run_batch(
         Seconds any one notebook cell may run.
     overview_language : {"en", "zh"}
         Language of ``index.html`` (each client's report keeps its own language).
+    pptx : bool
+        Also write every client's ``report.pptx`` (an editable slide deck); the overview links them.
+    pptx_template : path, optional
+        The firm's ``.pptx`` template for every deck (implies ``pptx``); checked before anything runs.
 
     Returns
     -------
@@ -459,13 +470,15 @@ def run_batch(
     ManifestError
         ``source`` lists no client, or the manifest has problems (each named by its row); nothing ran.
     ConfigError
-        Another batch holds ``output_dir``, or the Dask scheduler or its workers cannot run the batch.
+        Another batch holds ``output_dir``, or the Dask scheduler or its workers cannot run the batch, or
+        ``pptx_template`` is not a readable ``.pptx``; nothing ran.
     BatchInterrupted
         Ctrl-C or SIGTERM: its ``summary`` says what was finished (and ``exit_code`` is 130 or 143).
         Finished reports are kept; rerun to continue.
     OutputError
         Before anything is written: ``output_dir`` is, contains or is inside a client folder, or a
-        ``<slug>/`` folder, an overview file or the log there was not written by orgkit; or the output
+        ``<slug>/`` folder, an overview file or the log there was not written by orgkit, or a client's
+        ``report.pptx`` was edited since orgkit wrote it; or the output
         folder cannot be written (read-only, full).
 
     Notes
@@ -481,6 +494,15 @@ def run_batch(
         raise ConfigError("give either scheduler (an existing Dask cluster) or local_cluster=True, not both.")
     if workers is not None and (isinstance(workers, bool) or int(workers) < 1):
         raise ConfigError(f"workers must be a whole number of at least 1. Got {workers!r} instead.")
+    deck: dict[str, Any] = {}
+    if pptx or pptx_template:
+        from orgkit.files.editable import sha256_of
+        from orgkit.report.deck import check_template, require_pptx
+
+        require_pptx()
+        template = check_template(pptx_template) if pptx_template else None
+        deck = {"pptx": True, "pptx_template": str(template) if template else None,
+                "pptx_template_sha256": sha256_of(template) if template else None}
     tasks = load_tasks(source, out)
     log_path = Path(log_file).expanduser().resolve() if log_file is not None else out / "batch.log"
     _check_output(out, tasks, log_path)
@@ -500,7 +522,7 @@ def run_batch(
         outcomes: dict[str, ClientOutcome] = {}
         to_run: list[ClientTask] = []
         for task in tasks:
-            task = replace(task, pdf=pdf)
+            task = replace(task, pdf=pdf, **deck)
             outcome = ClientOutcome(slug=task.slug, folder=task.folder, name=task.name, wave=task.wave)
             outcomes[task.slug] = outcome
             try:
@@ -513,7 +535,7 @@ def run_batch(
                                   "orgkit read access to the client folder.")
                 runlog.log(logging.ERROR, "%s: failed: %s", task.slug, outcome.reason)
                 continue
-            recorded = recorded_fingerprint(out / task.slug, pdf)
+            recorded = recorded_fingerprint(out / task.slug, pdf, task.pptx)
             if not force and recorded is not None and recorded == task.inputs["fingerprint"]:
                 outcome.status = "skipped"
                 outcome.reason = "inputs, parameters and code unchanged since its last report"

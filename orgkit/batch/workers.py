@@ -197,7 +197,7 @@ def run_task(task: ClientTask, output_dir: str, timeout: float = 600) -> dict[st
             work.mkdir(parents=True)
         result = report.run_client(
             task.folder, work, language=task.language, stage=task.stage, min_group_size=task.min_group_size,
-            pdf=task.pdf, progress=False, timeout=timeout,
+            pdf=task.pdf, progress=False, timeout=timeout, pptx=task.pptx, pptx_template=task.pptx_template,
         )
         data = dict(result.metrics_data)
         data["inputs"] = task.inputs
@@ -208,6 +208,11 @@ def run_task(task: ClientTask, output_dir: str, timeout: float = 600) -> dict[st
         if _abandoned():  # the batch process is gone: nobody asked for this report any more
             return _failure(task, "not published: the batch that started it is gone", "Abandoned",
                             time.perf_counter() - t0)
+        from orgkit.files.atomic import is_orgkit_folder
+        from orgkit.files.editable import check_not_edited
+
+        if is_orgkit_folder(out / task.slug, "report"):
+            check_not_edited(out / task.slug)  # its deck, reworked in PowerPoint while the batch ran
         swap_in(result.out_dir, out / task.slug)
         remove_folder(out / f"{task.slug}.failed", "failed")
         client = data.get("client") or {}

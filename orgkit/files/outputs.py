@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Iterable
 
 from orgkit.files.atomic import is_orgkit_folder, not_ours, output_errors, read_marker
+from orgkit.files.editable import edited_files
 from orgkit.errors import OutputError, Problem, ValidationError
 
 __all__ = [
@@ -250,7 +251,9 @@ def clean(folder: str | os.PathLike[str], *, dry_run: bool = False) -> Cleaned:
     Removed: every subfolder carrying :data:`~orgkit.files.atomic.MARKER` (reports, failed runs' records, a
     batch's work folder and staging folders), report folders of orgkit versions before the marker (they hold
     only orgkit's files), and the overview files orgkit recognises as its own (:func:`orgkit_wrote_file`).
-    Everything else is listed in :attr:`Cleaned.kept` and left as it is, as is the folder itself.
+    Everything else is listed in :attr:`Cleaned.kept` and left as it is, as is the folder itself, and so is a
+    report folder whose ``report.pptx`` was edited since orgkit wrote it
+    (:func:`orgkit.files.editable.edited_files`).
 
     Parameters
     ----------
@@ -275,6 +278,8 @@ def clean(folder: str | os.PathLike[str], *, dry_run: bool = False) -> Cleaned:
             ours = marker is not None or is_orgkit_folder(p, "report") or is_orgkit_folder(p, "failed")
             if not ours and p.name.endswith(".tmp") and p.name.startswith(".") and not any(p.iterdir()):
                 ours = True  # an empty staging folder of a run killed before it wrote anything
+            if ours and edited_files(p):
+                ours = False  # a report whose deck was reworked in PowerPoint holds someone's work
         else:
             ours = p.name in OVERVIEW_FILES + (LOCK_FILE,) and orgkit_wrote_file(p)
         if not ours:

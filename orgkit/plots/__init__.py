@@ -5,6 +5,10 @@ Structure: :func:`plot_org_chart`, :func:`plot_span_distribution`, :func:`plot_l
 Communication: :func:`plot_department_heatmap`, :func:`plot_network`, :func:`plot_ei_index`.
 Decisions: :func:`plot_path_distribution`, :func:`plot_latency_by_type`.
 Survey: :func:`plot_dimension_heatmap`, :func:`plot_item_diverging_bars`.
+One department: :func:`plot_partner_departments`, :func:`plot_dimension_comparison`.
+
+Every figure is an :class:`~orgkit.plots.style.OrgkitFigure` (from :func:`~orgkit.plots.style.make_figure`):
+returned from a notebook cell, Jupyter shows it as a picture.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from orgkit.plots.communication import network_layout, plot_department_heatmap, 
 from orgkit.plots.decisions import plot_latency_by_type, plot_path_distribution
 from orgkit.plots.structure import plot_layers, plot_org_chart, plot_span_distribution, tidy_tree_layout
 from orgkit.plots.survey import plot_dimension_heatmap, plot_item_diverging_bars
+from orgkit.plots.department import plot_dimension_comparison, plot_partner_departments
 
 __all__ = [
     "plot_style",
@@ -30,4 +35,6 @@ __all__ = [
     "plot_latency_by_type",
     "plot_dimension_heatmap",
     "plot_item_diverging_bars",
+    "plot_partner_departments",
+    "plot_dimension_comparison",
 ]

@@ -12,7 +12,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from orgkit.i18n import t
-from orgkit.plots.style import new_figure, plot_style, truncate
+from orgkit.plots.style import make_figure, new_figure, plot_style, truncate
 
 __all__ = ["plot_path_distribution", "plot_latency_by_type"]
 
@@ -69,7 +69,7 @@ def plot_path_distribution(
     """
     with plot_style():
         if axes is None:
-            fig = Figure(figsize=(9.0, 3.4), layout="constrained")
+            fig = make_figure((9.0, 3.4))
             a1, a2 = fig.subplots(1, 2)
         else:
             a1, a2 = axes

@@ -216,7 +216,9 @@ class ReportBook:
 
     def _figure(self, fig: Any, name: str, caption: str) -> "HTML":
         from orgkit.report.blocks import figure
+        from orgkit.report.deck import keep_figure
 
+        keep_figure(self, name, fig, caption)  # an area's headline figure, for the slide deck (:meth:`deck`)
         return figure(fig, name, caption=caption, alt=caption, output_dir=self.output_dir)
 
     def _dept(self, values: pd.Series, ids: pd.Series | None = None) -> pd.Series:
@@ -432,14 +434,13 @@ class ReportBook:
 
     # ---------------------------------------------------------------- structure
     def org_chart(self) -> "HTML":
-        """The org chart: people, managers or departments depending on size (tidy tree layout)."""
+        """The org chart: the top layers as boxes of managers (department, span, team), the rest counted in them."""
         from orgkit.report.blocks import HTML, empty_note, interpretation, subheading
-        from orgkit.plots.structure import org_chart_level, plot_org_chart
+        from orgkit.plots.structure import plot_org_chart
 
         head = subheading(self._t("heading.org_chart"), "org-chart")
         if not self.client.has_hierarchy:
             return HTML(head.markup + empty_note(self._t("structure.no_hierarchy")).markup, "block")
-        level = org_chart_level(self.client.n_people)
         hidden = self._structure_hidden()
         fig = plot_org_chart(self.client.people, min_group_size=self.min_group_size, show_names=self.show_names,
                              language=self.language, hidden=hidden, top=self.top)
@@ -453,7 +454,7 @@ class ReportBook:
             notes.append(self._t("privacy.chart.hidden", other=self._t("group.other")))
         if self.top is not None:
             notes.append(self._top_rule())
-        return (head + self._figure(fig, "org_chart", self._t(f"caption.org_chart.{level}"))
+        return (head + self._figure(fig, "org_chart", self._t("caption.org_chart"))
                 + interpretation(text, self._join(notes)))
 
     def org_explorer(self) -> "HTML":
@@ -481,8 +482,9 @@ class ReportBook:
             top = single if single is not None and single.department not in shown else None
         tree = org_tree(self.client.people, shown, min_group_size=self.min_group_size, top=top,
                         show_names=self.show_names, hierarchy=self.client.hierarchy)
+        sizes = self.client.department_sizes()  # the figures' colours: every department of at least k people
         data = explorer_json(tree, language=self.language, min_group_size=self.min_group_size,
-                             colors=department_colors(shown))
+                             colors=department_colors(sizes[sizes >= self.min_group_size]))
         return org_explorer(data, head=subheading(self._t("heading.org_explorer"), "org-explorer"),
                             note=interpretation(self._t("interpret.org_explorer", k=self.min_group_size)),
                             language=self.language)
@@ -1066,8 +1068,8 @@ class ReportBook:
                                   how="left")
         rel["dimension"] = rel["dimension"].map(lambda d: labels.get(d, d))
         rel["low_alpha"] = rel["low_alpha"].map(lambda v: "–" if pd.isna(v) else self._t("word.yes") if v else self._t("word.no"))
-        rel = rel.astype({"low_alpha": "str", "items_lowering_alpha": "str"})
-        rel["items_lowering_alpha"] = rel["items_lowering_alpha"].replace("", "–")
+        rel = rel.astype({"low_alpha": "str"})
+        rel["items_lowering_alpha"] = self._lowering_questions(s).reindex(s.reliability["dimension"]).fillna("–").to_numpy()
         out = subheading(self._t("heading.survey_reliability"), "survey-reliability") + table(
             rel, {"dimension": self._t("column.dimension"), "alpha": self._t("column.alpha"),
                   "low_alpha": self._t("column.low_alpha", alpha=alpha),
@@ -1091,6 +1093,20 @@ class ReportBook:
                               formats={c: ".2" for c in wide.columns[1:]}, caption=self._t("heading.rwg"),
                               language=self.language, privacy_note=self._survey_note(set(wide["department"])))
         return out
+
+    def _lowering_questions(self, s: Any) -> pd.Series:
+        """Per dimension, the questions whose removal would raise its alpha, by their wording in the report's
+        language (:func:`orgkit.areas.survey.item_labels`), joined as a list in a cell."""
+        from orgkit.areas.survey import item_labels
+
+        aid = s.alpha_if_deleted
+        if aid is None or aid.empty:
+            return pd.Series(dtype="str")
+        label = pd.Series(item_labels(s.items, self.language).to_numpy(), index=s.items["item"].astype(str))
+        low = aid[aid["lowers_alpha"].fillna(False).astype(bool)]
+        words = low["item"].astype(str).map(label).fillna(low["item"].astype(str))
+        sep = self._t("list.cell_separator")
+        return words.groupby(low["dimension"].to_numpy(), sort=False).agg(sep.join)
 
     def survey_change(self) -> "HTML":
         """Change in mean and favourable share per dimension against the previous wave, and whether it is noise."""
@@ -1357,52 +1373,69 @@ class ReportBook:
             write_metrics(self.metrics, self.output_dir / "metrics.json")
             logger.info("wrote %s", self.output_dir / "metrics.json")
 
-    def department(self, name: str | None = None) -> "HTML":
-        """Everything the report knows about one department (the largest when ``name`` is empty).
+    def department(self, name: str | None = None, *, min_group_size: int | None = None) -> "HTML":
+        """Everything the report knows about one department (the largest when ``name`` is empty), beside the
+        organisation: :func:`orgkit.drilldown.department_view` as blocks, with its org chart and figures.
 
-        Departments smaller than the minimum group size are refused: their numbers are never shown.
+        Parameters
+        ----------
+        name : str, optional
+            The department (default: the largest).
+        min_group_size : int, optional
+            Hide groups under this many people (default, and at least: the client's).
 
         Raises
         ------
+        GroupTooSmallError
+            When the department is smaller than the minimum group size: its numbers are never shown.
         ConfigError
-            When the department does not exist or is too small to show.
+            When the department does not exist.
         """
         from orgkit.assessment import slugify
-        from orgkit.report.blocks import HTML, figure, section_head, table
+        from orgkit.drilldown import department_blocks, department_view
+        from orgkit.report.blocks import HTML, figure, section_head
+        from orgkit.plots.department import plot_dimension_comparison, plot_partner_departments
         from orgkit.plots.structure import plot_org_chart
 
-        sizes = self.client.department_sizes()
-        if not name:
-            name = str(sizes.index[0])
-        if name not in sizes.index:
-            raise ConfigError(f"department must be one of {sorted(self.visible)} (departments of at least "
-                              f"{self.min_group_size} people). Got {name!r} instead.")
-        if name not in self.visible:
-            raise ConfigError(f"{name!r} has fewer than {self.min_group_size} people; its numbers are not shown.")
-        a = self.assessment
+        view = department_view(self.assessment, name, min_group_size=min_group_size, language=self.language)
+        name = view.department
         parts = [section_head(f"department-{slugify(Path(name).name)}", name,
-                              self._tn("department.people", int(sizes[name]), n=f"{int(sizes[name]):,}"))]
-
-        def row(frame: pd.DataFrame, key: str = "department") -> pd.DataFrame:
-            if frame is None or frame.empty or key not in frame.columns:
-                return frame.iloc[0:0] if frame is not None else pd.DataFrame()
-            return frame[frame[key].astype(str) == name]
-
-        parts.append(table(row(a.structure.departments), caption=self._t("area.structure"), language=self.language))
+                              self._tn("department.people", view.headcount, n=f"{view.headcount:,}"))]
         if self.client.has_hierarchy:
             people = self.client.people[self.client.people["department"] == name]
-            fig = plot_org_chart(people, min_group_size=self.min_group_size, show_names=self.show_names,
+            fig = plot_org_chart(people, min_group_size=view.min_group_size, show_names=self.show_names,
                                  language=self.language)
             parts.append(figure(fig, "department_org_chart", caption=self._t("heading.org_chart")))
-        if self._available("communication"):
-            parts.append(table(row(a.communication.departments), caption=self._t("area.communication"),
-                               language=self.language))
-        if a.decisions.metrics.get("available"):
-            parts.append(table(row(a.decisions.by_department), caption=self._t("area.decisions"), language=self.language))
-        if a.survey.available and name in a.survey.by_department.index:
-            parts.append(table(a.survey.by_department.loc[[name]].reset_index(), caption=self._t("area.survey"),
-                               formats={c: ".2" for c in a.survey.by_department.columns}, language=self.language))
+        blocks = department_blocks(view)
+        parts += blocks
+        if view.communication.available and not view.communication.partners.empty:
+            fig = plot_partner_departments(view.communication.partners, name, language=self.language)
+            caption = self._t("drilldown.heading.partners", department=name)
+            parts.append(figure(fig, "department_partners", caption=caption))
+        if view.survey.available:
+            fig = plot_dimension_comparison(view.survey.dimensions, name, language=self.language)
+            parts.append(figure(fig, "department_survey", caption=self._t("area.survey")))
         return HTML("".join(p.markup for p in parts), "department")
+
+    def deck(self, path: str | os.PathLike[str] | None, template: str | os.PathLike[str] | None = None) -> None:
+        """Write the report as an editable PowerPoint deck (:func:`orgkit.report.deck.write_deck`): title, key
+        messages, one slide per area with its headline figure and findings, the recommendations.
+
+        Parameters
+        ----------
+        path : path or None
+            The ``.pptx`` to write (replaced only when orgkit wrote it and nobody changed it since); empty
+            or ``None`` writes nothing, so the report notebook calls this whether a deck was asked for or not.
+        template : path, optional
+            A firm's ``.pptx`` template whose masters, layouts, fonts and colours the slides use.
+
+        Returns nothing, so the cell shows nothing; :attr:`deck_path` is the file written.
+        """
+        from orgkit.report.deck import write_deck
+
+        if not path:
+            return
+        self.deck_path = write_deck(self, path, template=template or None)
 
     def __repr__(self) -> str:
         return f"<ReportBook {self.client.name!r}: {self.client.n_people} people, language {self.language}>"

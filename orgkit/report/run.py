@@ -9,6 +9,8 @@ Layout of a run into ``reports/``::
 
     reports/<slug>/report.html         the report
     reports/<slug>/report.pdf          with pdf=True
+    reports/<slug>/report.pptx         with pptx=True: the editable slide deck (and its record,
+                                       .report.pptx.orgkit: a deck edited since is never replaced)
     reports/<slug>/assessment.ipynb    the executed notebook: the record of the run
     reports/<slug>/metrics.json        the same dict as ``orgkit assess``
     reports/<slug>/figures/*.svg       every figure of the report (text drawn by the viewer's fonts)
@@ -70,6 +72,8 @@ NOTEBOOK_PARAMETERS: dict[str, type] = {
     "min_group_size": int,
     "stage": str,
     "show_names": bool,
+    "pptx_path": str,
+    "pptx_template": str,
 }
 
 
@@ -324,6 +328,8 @@ class ReportResult:
         The SVG files in ``figures/``.
     timings : dict
         Seconds per step (``load``, ``execute``, ``render``, ``pdf``, ``publish``).
+    pptx : Path or None
+        ``report.pptx``, the editable slide deck (``None`` without ``pptx=True``).
     """
 
     client_dir: Path
@@ -336,6 +342,7 @@ class ReportResult:
     seconds: float
     figures: list[Path] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
+    pptx: Path | None = None
 
 
 def _load(client_dir: Path, **overrides: Any) -> "Client":
@@ -388,6 +395,8 @@ def run_client(
     progress: bool | None = None,
     timeout: float = 600,
     notebook: str | os.PathLike[str] | None = None,
+    pptx: bool = False,
+    pptx_template: str | os.PathLike[str] | None = None,
 ) -> ReportResult:
     """Produce one client's report under ``output_dir/<slug>/``.
 
@@ -413,6 +422,11 @@ def run_client(
         Seconds any one notebook cell may run.
     notebook : path, optional
         Run this notebook instead of the bundled ``assessment.ipynb`` (it receives the same parameters).
+    pptx : bool
+        Also write ``report.pptx``, the report as an editable slide deck (built in the kernel from the
+        assessment and figures the report used: :meth:`ReportBook.deck`). Needs ``orgkit[pptx]``.
+    pptx_template : path, optional
+        A firm's ``.pptx`` template for the deck (implies ``pptx``): its masters, layouts, fonts and colours.
 
     Returns
     -------
@@ -426,13 +440,17 @@ def run_client(
         A cell failed. The executed notebook is kept in ``output_dir/<slug>.failed/`` and the previous
         report in ``output_dir/<slug>/`` is untouched.
     DependencyMissingError
-        ``pdf=True`` without Chromium, or no Python kernel.
+        ``pdf=True`` without Chromium, ``pptx=True`` without python-pptx, or no Python kernel.
+    ConfigError
+        Before anything runs: a bad language, stage or minimum group size, or a ``pptx_template`` that is not
+        a readable ``.pptx`` (the message names the file and what to do).
     ReportError
         Any other failure of the run; no half-written report is left.
     OutputError
         Raised before anything is written when ``output_dir`` is, contains or is inside the client folder,
-        or ``output_dir/<slug>`` exists and was not written by orgkit; later, when the output cannot be
-        written (read-only folder, full disk). The previous report is untouched.
+        or ``output_dir/<slug>`` exists and was not written by orgkit, or its ``report.pptx`` was changed
+        since orgkit wrote it (someone's edits are never replaced); later, when the output cannot be written
+        (read-only folder, full disk). The previous report is untouched.
 
     Notes
     -----
@@ -452,6 +470,13 @@ def run_client(
         raise ConfigError(f"stage must be one of {set(STAGES)}. Got {stage!r} instead.")
     if min_group_size is not None and (isinstance(min_group_size, bool) or int(min_group_size) < 1):
         raise ConfigError(f"min_group_size must be a whole number of at least 1. Got {min_group_size!r} instead.")
+    template = None
+    if pptx or pptx_template:
+        from orgkit.report.deck import check_template, require_pptx
+
+        require_pptx()
+        pptx = True
+        template = check_template(pptx_template) if pptx_template else None
 
     show = _want_progress(progress)
     client_path = resolve_client_dir(client_dir)
@@ -465,6 +490,10 @@ def run_client(
     check_can_be_folder(out_root)
     if (final.exists() or final.is_symlink()) and not is_orgkit_folder(final, "report"):
         raise not_ours(final)
+    from orgkit.files.editable import check_not_edited
+
+    if is_orgkit_folder(final, "report"):
+        check_not_edited(final)  # a deck reworked in PowerPoint inside the report folder is someone's work
 
     def step(name: str) -> None:
         logger.info("%s: %s", slug, name)
@@ -506,6 +535,10 @@ def run_client(
         "stage": settings.stage,
         "show_names": bool(settings.show_names),
     }
+    if pptx:
+        from orgkit.report.deck import DECK_NAME
+
+        parameters.update(pptx_path=str(staging / DECK_NAME), pptx_template=str(template) if template else "")
     executed = staging / "assessment.ipynb"
     try:
         step(f"executing {nb_in.name}")
@@ -520,6 +553,11 @@ def run_client(
                 "book.record()."
             )
         metrics_data = json.loads(metrics_path.read_text(encoding="utf-8"))
+        if pptx and not Path(parameters["pptx_path"]).is_file():
+            raise ReportError(
+                f"{nb_in.name} ran but wrote no report.pptx; a cell must call book.deck(pptx_path, "
+                "template=pptx_template)."
+            )
 
         step("rendering report.html")
         t = time.perf_counter()
@@ -535,6 +573,8 @@ def run_client(
 
         step(f"publishing to {final}")
         t = time.perf_counter()
+        if is_orgkit_folder(final, "report"):
+            check_not_edited(final)  # the deck may have been opened and saved while the report ran
         swap_in(staging, final)
         remove_folder(out_root / f"{slug}.failed", "failed")
         timings["publish"] = time.perf_counter() - t
@@ -573,6 +613,7 @@ def run_client(
         seconds=seconds,
         figures=sorted((final / "figures").glob("*.svg")),
         timings=timings,
+        pptx=final / "report.pptx" if pptx else None,
     )
 
 
