@@ -264,11 +264,12 @@
       node.textContent = full.slice(0, lo) + "\u2026";
     }
 
-    function render(focus) {
+    function render(focus) { // focus: the node clicked (its team grows out of it); null draws in place
       var root = layout();
       var nodes = root.descendants(), links = root.links();
       var origin = focus != null && positions[focus] ? positions[focus] : { x: 0, y: 0 };
-      var t = svg.transition().duration(duration);
+      var t = focus != null && duration ? svg.transition().duration(duration) : null;
+      function moved(selection) { return t ? selection.transition(t) : selection; }
 
       var link = linkLayer.selectAll("path").data(links, function (d) { return d.target.data.i; });
       link.exit().remove();
@@ -280,7 +281,7 @@
       link.enter().append("path")
         .attr("class", function (d) { return "ok-x-link" + (via[d.target.data.i] ? " ok-x-via" : ""); })
         .attr("d", function () { return path(ends(null, { x: origin.x, y: origin.y })); })
-        .merge(link).transition(t).attr("d", function (d) { return path(ends(d)); });
+        .merge(link).call(function (all) { moved(all).attr("d", function (d) { return path(ends(d)); }); });
 
       var node = nodeLayer.selectAll("g.ok-x-node").data(nodes, function (d) { return d.data.i; });
       node.exit().remove();
@@ -327,7 +328,7 @@
       all.select(".ok-x-toggle").append("title").text(function (d) {
         return expanded[d.data.i] ? T.collapse[0] : T.expand[0];
       });
-      all.transition(t).attr("transform", function (d) { return "translate(" + d.y + "," + d.x + ")"; });
+      moved(all).attr("transform", function (d) { return "translate(" + d.y + "," + d.x + ")"; });
       positions = {};
       nodes.forEach(function (d) { positions[d.data.i] = { x: d.x, y: d.y }; });
       return root;
