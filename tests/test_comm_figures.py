@@ -260,3 +260,52 @@ def test_words_of_the_colour_scale_in_both_languages():
     assert "more ties" in en and "fewer ties" in en and "as random mixing" in en
     assert "随机混合基准" in zh and "沟通关系更多" in zh and "沟通关系更少" in zh
     assert re.search(r"×1/\d", en) and "×1 " in en
+
+
+# ------------------------------------------------------------------------------------------ sample and real data
+@pytest.mark.parametrize("employees", [150, 1000])
+def test_the_planted_silo_shows_in_the_matrix(employees, tmp_path):
+    """The generator's silo (a department sending almost nothing across) is the row of the matrix that is
+    furthest below random mixing everywhere off the diagonal, and far above it on the diagonal."""
+    from orgkit.data.loading import load_client
+    from orgkit.data.sample import generate_client
+
+    client = load_client(generate_client(tmp_path / "c", employees=employees))
+    r = analyze_communication(client)
+    silo = r.metrics["silos"]
+    assert len(silo) == 1
+    ratio = r.mixing.ratio.drop(index=[OTHER_GROUP], columns=[OTHER_GROUP], errors="ignore")
+    off = ratio.where(~np.eye(len(ratio), dtype=bool))
+    row_mean = np.log2(off.clip(lower=1 / 64)).mean(axis=1)
+    assert row_mean.idxmin() == silo[0]
+    assert row_mean[silo[0]] < row_mean.drop(silo[0]).min() - 2  # at least four times further below
+    assert ratio.loc[silo[0], silo[0]] > 2
+    texts = _texts(plot_department_mixing(r.mixing, silos=silo))
+    assert f"{silo[0]}  (silo)" in texts
+
+
+@pytest.mark.realdata
+def test_manufacturer_mail_figures(shared_data):
+    """The manufacturer's e-mail (Michalski et al.): small divisions pooled, never named; the people network
+    is its largest connected group with the isolated people counted."""
+    from realdata import manufacturer_mail, manufacturer_people
+
+    people = manufacturer_people(shared_data).rename(columns={"ID": "employee_id", "ReportsToID": "manager_id",
+                                                              "Department": "department"})
+    mail = manufacturer_mail(shared_data).rename(columns={"Sender": "source_id", "Recipient": "target_id",
+                                                          "EventDate": "timestamp"})
+    client = from_frames(people, communication=mail, settings={"name": "Manufacturer", "min_group_size": 5})
+    r = analyze_communication(client)
+    sizes = people["department"].value_counts()
+    small = set(sizes[sizes < 5].index)
+    m = r.mixing
+    assert not small & set(m.labels) and m.labels[-1] == OTHER_GROUP
+    assert set(m.labels[:-1]) == set(sizes[sizes >= 5].index)
+    np.testing.assert_allclose(m.ratio.to_numpy(), m.ratio.to_numpy().T)
+    c = r.components
+    assert len(c.largest) + c.left_out == len(people) and c.isolates > 0
+    assert len(c.largest) <= 300  # drawn person by person
+    fig = plot_network(client.people, r.edges, components=c, brokers=r.brokers["employee_id"].head(5).tolist())
+    texts = " ".join(_texts(fig)).replace("\n", " ")
+    assert f"Not drawn: {c.isolates} people without any tie" in texts
+    assert not any(re.search(rf"{re.escape(name)}(?!\d)", texts) for name in small)  # "Division 7", not 70

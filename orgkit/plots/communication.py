@@ -23,7 +23,7 @@ from orgkit.i18n import t, tn
 from orgkit.plots.style import STATUS_COLORS, department_colors, new_figure, plot_style, truncate
 
 __all__ = ["plot_department_mixing", "plot_department_graph", "department_graph_layout", "plot_department_heatmap",
-           "network_layout", "sample_people", "plot_network", "plot_ei_index", "mixing_scale"]
+           "network_layout", "sample_people", "plot_network", "plot_ei_index", "mixing_scale", "left_out_text"]
 
 logger = logging.getLogger(__name__)
 
@@ -205,13 +205,13 @@ def plot_department_mixing(
         for i, name in enumerate(labels):
             if name in silo_set:
                 ax.add_patch(Rectangle((i - 0.5, i - 0.5), 1, 1, fill=False, edgecolor=STATUS_COLORS["red"],
-                                       linewidth=2.0, zorder=3, clip_on=False))
+                                       linewidth=2.0, zorder=4, clip_on=False))
         if annotate if annotate is not None else k <= 12:
             for (i, j), r in np.ndenumerate(ratio):
                 if np.isfinite(r):
                     strong = abs(x[i, j]) > 0.55 * scale
                     ax.text(j, i, _ratio_text(r), ha="center", va="center", fontsize=7.5 if k <= 8 else 6.5,
-                            color="white" if strong else "#1f2933")
+                            color="white" if strong else "#1f2933", in_layout=False)  # inside its cell
         _mixing_colorbar(fig, im, ax, scale, language)
     return fig
 
@@ -439,8 +439,14 @@ def _broker_handles(labels: Sequence[str], language: str) -> list[Any]:
     return [head] + [Line2D([], [], ls="", label=f"{i}  {truncate(label, 34)}") for i, label in enumerate(labels, 1)]
 
 
-def _left_out_text(components: NetworkComponents, language: str) -> str:
-    """"Not drawn: 6 people without any tie; 4 people in 2 smaller groups" (empty when nobody is left out)."""
+def left_out_text(components: NetworkComponents, language: str) -> str:
+    """The sentence counting who a people network leaves out, for its legend and caption (empty when nobody is).
+
+    Examples
+    --------
+    >>> left_out_text(NetworkComponents(pd.Index(["a", "b"]), 6, 2, 4), "en")
+    'Not drawn: 6 people without any tie, 4 people in 2 smaller connected groups.'
+    """
     parts = []
     if components.isolates:
         parts.append(tn("figure.network.isolates", components.isolates, language, n=f"{components.isolates:,}"))
@@ -566,7 +572,7 @@ def plot_network(
         if (shown_dept == other).any():
             handles.append(Line2D([], [], marker="o", ls="", color="#c3c9d1", label=other))
         handles += _broker_handles(labels, language)
-        note = _left_out_text(components, language)
+        note = left_out_text(components, language)
         if note:
             handles.append(Line2D([], [], ls="", label="\n".join(_wrap(note, 34))))
         ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8, handletextpad=0.4)

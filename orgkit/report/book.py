@@ -671,7 +671,7 @@ class ReportBook:
         ``communication.network.max_people`` people, else departments against random mixing; brokers numbered
         and named by id or role; the people not drawn counted."""
         from orgkit.report.blocks import subheading
-        from orgkit.plots.communication import _left_out_text, network_layout, plot_department_graph, plot_network
+        from orgkit.plots.communication import left_out_text, network_layout, plot_department_graph, plot_network
 
         c = self.assessment.communication
         if not self._available("communication") or c.edges.empty:
@@ -688,7 +688,7 @@ class ReportBook:
                                min_group_size=self.min_group_size, max_people=limit, brokers=ids,
                                broker_labels=labels, language=self.language)
             texts = [self._t("caption.network.people", n=f"{len(comp.largest):,}", total=f"{people:,}"),
-                     _left_out_text(comp, self.language)]
+                     left_out_text(comp, self.language)]
         else:  # the brokers' departments as the analysis gives them: a small one is "Other (small groups)"
             brokers = pd.DataFrame({"employee_id": ids, "label": [labels[i] for i in ids],
                                     "department": c.brokers.head(5)["department"].astype("str").to_numpy()})
