@@ -309,3 +309,26 @@ def test_manufacturer_mail_figures(shared_data):
     texts = " ".join(_texts(fig)).replace("\n", " ")
     assert f"Not drawn: {c.isolates} people without any tie" in texts
     assert not any(re.search(rf"{re.escape(name)}(?!\d)", texts) for name in small)  # "Division 7", not 70
+
+
+def test_brokers_keep_their_number_and_are_named_by_id_or_role():
+    people = _people({"X": 6, "Y": 6})
+    ids = people["employee_id"].tolist()
+    edges = _edges([(ids[i], ids[i + 1]) for i in range(5)] + [(ids[6], ids[7]), (ids[7], ids[8])])
+    c = network_components(people, edges)  # X's chain of six is the largest; Y's three people are not drawn
+    fig = plot_network(people, edges, components=c, brokers=[ids[7], ids[2], ids[3]],
+                       broker_labels={ids[2]: f"{ids[2]} (Head of X)", ids[3]: ids[3]})
+    texts = _texts(fig)
+    assert f"2  {ids[2]} (Head of X)" in texts and f"3  {ids[3]}" in texts  # the first (not drawn) keeps "1"
+    assert not any(x.startswith("1  ") for x in texts)
+    numbers = sorted(t for t in texts if t in {"1", "2", "3"})
+    assert numbers == ["2", "3"]
+
+
+def test_figures_draw_on_a_given_axes():
+    from orgkit.plots.style import new_figure
+
+    r = department_mixing(TINY_PEOPLE, TINY_EDGES)
+    for plot in (plot_department_mixing, plot_department_graph):
+        fig, ax = new_figure()
+        assert plot(r, ax=ax) is fig and len(fig.axes) == 2  # the drawing and its colour bar

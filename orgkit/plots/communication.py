@@ -107,16 +107,22 @@ def _mixing_colorbar(fig: Figure, mappable: Any, ax: Axes, scale: int, language:
     else:
         bar = fig.colorbar(mappable, ax=ax, shrink=shrink, pad=0.02, aspect=28, extend="both")
     bar.outline.set_visible(False)
+    ticks, labels = _colorbar_labels(scale, language)
+    bar.set_ticks(ticks, labels=labels)
+    bar.ax.tick_params(length=2, labelsize=8)
+    bar.set_label(t("figure.mixing.label", language), fontsize=9)
+    return bar
+
+
+def _colorbar_labels(scale: int, language: str) -> tuple[list[int], list[str]]:
+    """Ticks of the colour bar (powers of two) and their labels, the ends and the middle in words."""
     step = 1 if scale <= 4 else 2
     ticks = sorted({*range(-scale, scale + 1, step), -scale, 0, scale})
     labels = [_times(p) for p in ticks]
     labels[ticks.index(scale)] += "  " + t("figure.mixing.more", language)
     labels[ticks.index(0)] += "  " + t("figure.mixing.same", language)
     labels[ticks.index(-scale)] += "  " + t("figure.mixing.fewer", language)
-    bar.set_ticks(ticks, labels=labels)
-    bar.ax.tick_params(length=2, labelsize=8)
-    bar.set_label(t("figure.mixing.label", language), fontsize=9)
-    return bar
+    return ticks, labels
 
 
 def _ratio_text(r: float) -> str:
@@ -147,7 +153,7 @@ def plot_department_mixing(
         :attr:`CommunicationResult.mixing` or :func:`orgkit.areas.communication.department_mixing`
         (small departments already pooled or dropped; drawn in its order).
     silos : iterable of str
-        Silo departments: their names in red, marked "(silo)", their own cell outlined.
+        Silo departments: their names in red, marked "(silo)", their own cell outlined in black.
     language : {"en", "zh"}
     annotate : bool, optional
         Write each cell's ratio (default: up to 12 departments).
@@ -172,16 +178,22 @@ def plot_department_mixing(
     size = _label_size(k)
     names = [truncate(_other(n, language), 30) for n in labels]
     names = [t("figure.silo_name", language, name=nm) if n in silo_set else nm for n, nm in zip(labels, names)]
+    ratio = mixing.ratio.to_numpy(dtype=float)
+    empty = k == 0 or not np.isfinite(ratio).any()
+    scale = mixing_scale(ratio) if not empty else 1
+    cax = None
     with plot_style():
         side = float(np.clip(2.6 + 0.2 * k, 3.2, 7.2))
-        label = _text_inches(names, size)
-        fig, ax = new_figure(ax, figsize=(side + label + 2.4, side + label + 0.3))
-        if k == 0 or not np.isfinite(mixing.ratio.to_numpy(dtype=float)).any():
+        if ax is None and not empty:  # its own figure: places measured once, no layout pass
+            fig, ax, cax = _matrix_figure(side, names, size, k <= 10, _colorbar_labels(scale, language)[1],
+                                          t("figure.mixing.label", language))
+        else:
+            label = _text_inches(names, size)
+            fig, ax = new_figure(ax, figsize=(side + label + 2.4, side + label + 0.3))
+        if empty:
             ax.text(0.5, 0.5, t("figure.no_data", language), ha="center", va="center", transform=ax.transAxes)
             ax.set_axis_off()
             return fig
-        ratio = mixing.ratio.to_numpy(dtype=float)
-        scale = mixing_scale(ratio)
         x, cmap, norm = _mixing_colours(ratio, scale)
         im = ax.imshow(np.ma.masked_invalid(x), cmap=cmap, norm=norm, aspect="equal", interpolation="nearest")
         ax.set_xticks(range(k), names, rotation=45 if k <= 10 else 90, ha="right" if k <= 10 else "center",
@@ -204,7 +216,7 @@ def plot_department_mixing(
 
         for i, name in enumerate(labels):
             if name in silo_set:
-                ax.add_patch(Rectangle((i - 0.5, i - 0.5), 1, 1, fill=False, edgecolor=STATUS_COLORS["red"],
+                ax.add_patch(Rectangle((i - 0.5, i - 0.5), 1, 1, fill=False, edgecolor="#1f2933",  # dark on red
                                        linewidth=2.0, zorder=4, clip_on=False))
         if annotate if annotate is not None else k <= 12:
             for (i, j), r in np.ndenumerate(ratio):
@@ -212,8 +224,40 @@ def plot_department_mixing(
                     strong = abs(x[i, j]) > 0.55 * scale
                     ax.text(j, i, _ratio_text(r), ha="center", va="center", fontsize=7.5 if k <= 8 else 6.5,
                             color="white" if strong else "#1f2933", in_layout=False)  # inside its cell
-        _mixing_colorbar(fig, im, ax, scale, language)
+        _mixing_colorbar(fig, im, ax, scale, language, cax=cax)
     return fig
+
+
+def _matrix_figure(side: float, names: Sequence[str], size: float, slanted: bool, bar_ticks: Sequence[str],
+                   bar_label: str) -> tuple[Figure, Axes, Axes]:
+    """A figure sized for a ``side``-inch square matrix with its labels, and the matrix and colour-bar axes.
+
+    The labels are measured once with this figure's renderer (bold, the widest style a label takes) and the
+    margins set from them: the same fit as constrained layout, without its extra drawing pass.
+    """
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.font_manager import FontProperties
+
+    fig = Figure(figsize=(side + 4.0, side + 2.0))
+    renderer = FigureCanvasAgg(fig).get_renderer()
+
+    def extent(texts: Sequence[str], points: float, weight: str = "normal") -> tuple[float, float]:
+        font = FontProperties(size=points, weight=weight)
+        sizes = [renderer.get_text_width_height_descent(str(x), font, ismath=False)[:2] for x in texts] or [(0, 0)]
+        return max(w for w, _ in sizes) / fig.dpi, max(h for _, h in sizes) / fig.dpi
+
+    width, height = extent(names, size, "bold")
+    below = (width + height) * 0.7072 if slanted else width  # labels at 45 degrees, or upright
+    bar_w, bar_h = extent(bar_ticks, 8)
+    _, line = extent([bar_label], 9)
+    pad, tick = 0.12, 0.08
+    left, bottom, top = pad + width + tick, pad + below + tick, 0.15
+    right = 0.15 + 0.16 + 0.06 + bar_w + 0.1 + line + pad
+    w, h = left + side + right, bottom + side + top
+    fig.set_size_inches(w, h)
+    ax = fig.add_axes((left / w, bottom / h, side / w, side / h))
+    cax = fig.add_axes(((left + side + 0.15) / w, (bottom + 0.1 * side) / h, 0.16 / w, 0.8 * side / h))
+    return fig, ax, cax
 
 
 def plot_department_heatmap(
@@ -429,14 +473,15 @@ def _broker_marks(ax: Axes, xy: np.ndarray, ranks: Sequence[int], *, offset: flo
     ]
 
 
-def _broker_handles(labels: Sequence[str], language: str) -> list[Any]:
-    """Legend entries ``1  E0042 (Head of Sales)`` for the numbered brokers."""
+def _broker_handles(labels: Sequence[str], language: str, ranks: Sequence[int] | None = None) -> list[Any]:
+    """Legend entries ``1  E0042 (Head of Sales)`` for the numbered brokers (numbers ``ranks``, default 1, 2, ...)."""
     from matplotlib.lines import Line2D
 
     if not labels:
         return []
+    ranks = list(range(1, len(labels) + 1)) if ranks is None else list(ranks)
     head = Line2D([], [], ls="", label=t("figure.brokers_legend", language))
-    return [head] + [Line2D([], [], ls="", label=f"{i}  {truncate(label, 34)}") for i, label in enumerate(labels, 1)]
+    return [head] + [Line2D([], [], ls="", label=f"{i}  {truncate(label, 34)}") for i, label in zip(ranks, labels)]
 
 
 def left_out_text(components: NetworkComponents, language: str) -> str:
@@ -494,7 +539,8 @@ def plot_network(
         (``communication.network.max_people``).
     seed : int
     brokers : sequence of str, optional
-        Ids of the brokers to mark, most central first: a ring and a number, explained in the legend.
+        Ids of the brokers to mark, most central first: a ring and their number in this list (1 for the
+        first), explained in the legend; one outside the largest group is not drawn and its number skipped.
     broker_labels : mapping, optional
         How each broker is named in the legend (id and role, :func:`orgkit.privacy.person_label`);
         default the id.
@@ -561,17 +607,18 @@ def plot_network(
         ax.add_collection(LineCollection(segs, colors="#9aa5b1", linewidths=0.4, alpha=0.35, zorder=1))
         deg = pd.concat([e["u"], e["v"]]).value_counts().reindex(nodes, fill_value=0).to_numpy()
         ax.scatter(pos["x"], pos["y"], s=12 + 5 * np.sqrt(deg), c=node_color.to_numpy(), linewidths=0, zorder=2)
-        marked = [b for b in (brokers or []) if b in pos.index]
+        ranked = [(rank, b) for rank, b in enumerate(brokers or [], 1) if b in pos.index]  # numbers as in the table
+        marked = [b for _, b in ranked]
         if marked:
             b = pos.loc[marked]
             ax.scatter(b["x"], b["y"], s=90, facecolors="none", edgecolors="#1f2933", linewidths=1.2, zorder=3)
-            marks = _broker_marks(ax, b[["x", "y"]].to_numpy(), range(1, len(marked) + 1))
+            marks = _broker_marks(ax, b[["x", "y"]].to_numpy(), [rank for rank, _ in ranked])
         labels = [str((broker_labels or {}).get(i, i)) for i in marked]
         handles = [Line2D([], [], marker="o", ls="", color=colors[d], label=truncate(d, 26))
                    for d in top if (shown_dept == d).any()]
         if (shown_dept == other).any():
             handles.append(Line2D([], [], marker="o", ls="", color="#c3c9d1", label=other))
-        handles += _broker_handles(labels, language)
+        handles += _broker_handles(labels, language, [rank for rank, _ in ranked])
         note = left_out_text(components, language)
         if note:
             handles.append(Line2D([], [], ls="", label="\n".join(_wrap(note, 34))))

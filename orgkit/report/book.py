@@ -873,8 +873,15 @@ class ReportBook:
         b = c.brokers.copy()
         b["person"] = self._person(b["employee_id"])
         b["department"] = self._dept(b["department"], ids=b["employee_id"])
+        ids = self._network_brokers()[0]
+        comp = c.components
+        limit = int(self.assessment.thresholds["communication.network.max_people"])
+        drawn = set(ids) if len(comp.largest) > limit else set(ids) & set(comp.largest.astype("str"))
+        # the number each carries in the network figure (people outside the largest group are not drawn)
+        b["mark"] = [str(i + 1) if str(e) in drawn else "" for i, e in enumerate(b["employee_id"])]
         notes = [f.text(self.language) for f in self.findings if f.key == "broker"]
-        tbl = table(b, {"person": self._t("column.person"), "department": self._t("column.department"),
+        tbl = table(b, {"mark": self._t("column.network_mark"), "person": self._t("column.person"),
+                        "department": self._t("column.department"),
                         "betweenness": self._t("column.betweenness"), "departments_reached": self._t("column.reached"),
                         "degree": self._t("column.degree")}, formats={"betweenness": ".3"}, language=self.language)
         return head + interpretation(self._t("interpret.brokers"), *notes) + tbl
