@@ -810,7 +810,7 @@ def plot_department_graph(
         pad = 0.18
         ax.set_xlim(xy[:, 0].min() - pad, xy[:, 0].max() + pad)
         ax.set_ylim(xy[:, 1].min() - pad - 0.08, xy[:, 1].max() + pad)
-        ax.set_aspect("equal", adjustable="datalim")
+        ax.set_aspect("equal", adjustable="box")  # the limits stay: the box fits them
         bar = _mixing_colorbar(fig, ScalarMappable(norm=norm, cmap=cmap), ax, scale, language, shrink=0.6,
                                cax=fig.add_axes((0.76, 0.3, 0.018, 0.55)) if own else None)
         bar.set_label(t("figure.network.line_colour", language), fontsize=9)
