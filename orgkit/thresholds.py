@@ -281,6 +281,15 @@ _REGISTRY: tuple[Threshold, ...] = (
               "score.", judgement=_COMMUNICATION_WEIGHTS),
     Threshold("communication.weight.connectedness", 0.1, "weight", "Weight of connectedness in the "
               "communication score.", judgement=_COMMUNICATION_WEIGHTS),
+    Threshold("communication.figure.max_departments", 30, "departments", "The figure of ties between departments "
+              "shows at most this many rows: the silos and the largest departments, the others counted together "
+              "in one row.", judgement="Thirty names still read at 7 points on an A4 page, one row each; more "
+              "rows turn the matrix into texture.", minimum=3),
+    Threshold("communication.network.max_people", 300, "people", "The network of people is drawn only when its "
+              "largest connected group has at most this many people; a larger network is drawn as departments "
+              "(their ties against random mixing).", judgement="A force-directed drawing of a few hundred dots "
+              "still shows groups and bridges; beyond that the lines become a blot in which no silo or broker can "
+              "be seen."),
     *_pair("communication.openness", 0.6, 0.35, "share", "Openness (cross-department ties achieved relative to "
            "random mixing)", "Some inwardness is normal; below 60 % of random mixing departments start to "
            "work apart, below about a third they have."),

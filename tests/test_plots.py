@@ -268,8 +268,8 @@ def test_png_with_chinese_text_without_a_cjk_font_warns_once(no_cjk_font, caplog
 
 
 def test_figure_labels_come_from_the_catalogue():
-    assert t("figure.sampled", "en", n=3, total=10) == "sample of 3 of 10 people"
-    assert t("figure.sampled", "zh", n=3, total=10) == "抽样 3 / 10 人"
+    assert t("figure.network.drawn", "en", n=3, total=10) == "largest connected group: 3 of 10 people"
+    assert t("figure.network.drawn", "zh", n=3, total=10) == "最大连通群体：10 人中的 3 人"
 
 
 def test_truncate_counts_cjk_double():

@@ -660,34 +660,75 @@ class ReportBook:
 
     # ---------------------------------------------------------------- communication
     def communication_heatmap(self) -> "HTML":
-        """Department-to-department tie density."""
+        """Ties between departments against random mixing: a symmetric matrix in clustered order, silos marked;
+        the caption says what the colours mean and which departments are not shown."""
         from orgkit.report.blocks import interpretation, subheading
-        from orgkit.plots.communication import plot_department_heatmap
+        from orgkit.plots.communication import plot_department_mixing
 
         c = self.assessment.communication
-        if not self._available("communication") or c.matrix.empty:
+        if not self._available("communication") or c.mixing.empty or c.metrics.get("edges", 0) == 0:
             return self._empty()
-        label = self._t("figure.tie_density")
-        fig = plot_department_heatmap(c.matrix, language=self.language, value_label=label)
+        silos = c.metrics.get("silos") or []
+        fig = plot_department_mixing(c.mixing, silos=silos, language=self.language)
+        caption = self._join([self._t("caption.mixing"), *self._mixing_notes()])
         return (subheading(self._t("heading.heatmap"), "heatmap")
-                + self._figure(fig, "department_heatmap", self._t("caption.heatmap"))
-                + interpretation(self._t("interpret.heatmap")))
+                + self._figure(fig, "department_heatmap", caption)
+                + interpretation(self._t("interpret.mixing")))
+
+    def _mixing_notes(self) -> list[str]:
+        """What the department figures leave out: small departments (pooled or not shown) and, with many
+        departments, the ones counted together."""
+        from orgkit.areas.communication import OTHER_GROUP
+
+        m = self.assessment.communication.mixing
+        small = sorted(set(self.client.department_sizes().index.astype(str)) - self.visible)
+        notes = []
+        if m.pooled:
+            notes.append(self._tn("caption.mixing.rest", m.pooled, n=m.pooled, k=self.min_group_size,
+                                  other=self._t("group.other_departments")))
+        elif small:
+            notes.append(self._hidden_note(small))
+            if OTHER_GROUP in m.labels:
+                notes.append(self._t("privacy.mixing.pooled_small", other=self._t("group.other")))
+        return notes
+
+    def _network_brokers(self) -> tuple[list[str], dict[str, str]]:
+        """The brokers a network figure marks (the five most central) and how each is named: id and role,
+        never a name unless ``show_names``, never the role of someone in a small department."""
+        b = self.assessment.communication.brokers.head(5)
+        ids = b["employee_id"].astype("str")
+        return ids.tolist(), dict(zip(ids, self._person(ids)))
 
     def network(self) -> "HTML":
-        """The network coloured by department (sampled above 300 people), brokers circled."""
+        """The network: its largest connected group person by person when it has at most
+        ``communication.network.max_people`` people, else departments against random mixing; brokers numbered
+        and named by id or role; the people not drawn counted."""
         from orgkit.report.blocks import subheading
-        from orgkit.plots.communication import network_layout, plot_network, sample_people
+        from orgkit.plots.communication import left_out_text, network_layout, plot_department_graph, plot_network
 
         c = self.assessment.communication
         if not self._available("communication") or c.edges.empty:
             return self._empty()
-        nodes = sample_people(self.client.people, c.edges, 300, seed=0)
-        if self._layout is None:
-            self._layout = network_layout(c.edges, nodes, seed=0)
-        fig = plot_network(self.client.people, c.edges, layout=self._layout, min_group_size=self.min_group_size,
-                           brokers=c.brokers["employee_id"].head(5).tolist(), language=self.language)
-        return subheading(self._t("heading.network"), "network") + self._figure(fig, "network",
-                                                                                self._t("caption.network"))
+        limit = int(self.assessment.thresholds["communication.network.max_people"])
+        ids, labels = self._network_brokers()
+        silos = c.metrics.get("silos") or []
+        comp = c.components
+        people = len(self.client.people)
+        if len(comp.largest) <= limit:
+            if self._layout is None:
+                self._layout = network_layout(c.edges, comp.largest, seed=0)
+            fig = plot_network(self.client.people, c.edges, components=comp, layout=self._layout,
+                               min_group_size=self.min_group_size, max_people=limit, brokers=ids,
+                               broker_labels=labels, language=self.language)
+            texts = [self._t("caption.network.people", n=f"{len(comp.largest):,}", total=f"{people:,}"),
+                     left_out_text(comp, self.language)]
+        else:  # the brokers' departments as the analysis gives them: a small one is "Other (small groups)"
+            brokers = pd.DataFrame({"employee_id": ids, "label": [labels[i] for i in ids],
+                                    "department": c.brokers.head(5)["department"].astype("str").to_numpy()})
+            fig = plot_department_graph(c.mixing, silos=silos, brokers=brokers, language=self.language)
+            texts = [self._t("caption.network.departments", n=f"{len(comp.largest):,}", max=f"{limit:,}"),
+                     *self._mixing_notes()]
+        return subheading(self._t("heading.network"), "network") + self._figure(fig, "network", self._join(texts))
 
     def ei_index(self) -> "HTML":
         """E-I per department against the random-mixing baseline; silos named; the departments table."""
@@ -865,8 +906,15 @@ class ReportBook:
         b = c.brokers.copy()
         b["person"] = self._person(b["employee_id"])
         b["department"] = self._dept(b["department"], ids=b["employee_id"])
+        ids = self._network_brokers()[0]
+        comp = c.components
+        limit = int(self.assessment.thresholds["communication.network.max_people"])
+        drawn = set(ids) if len(comp.largest) > limit else set(ids) & set(comp.largest.astype("str"))
+        # the number each carries in the network figure (people outside the largest group are not drawn)
+        b["mark"] = [str(i + 1) if str(e) in drawn else "" for i, e in enumerate(b["employee_id"])]
         notes = [f.text(self.language) for f in self.findings if f.key == "broker"]
-        tbl = table(b, {"person": self._t("column.person"), "department": self._t("column.department"),
+        tbl = table(b, {"mark": self._t("column.network_mark"), "person": self._t("column.person"),
+                        "department": self._t("column.department"),
                         "betweenness": self._t("column.betweenness"), "departments_reached": self._t("column.reached"),
                         "degree": self._t("column.degree")}, formats={"betweenness": ".3"}, language=self.language)
         return head + interpretation(self._t("interpret.brokers"), *notes) + tbl
