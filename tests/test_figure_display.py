@@ -30,7 +30,18 @@ def _format(fig) -> dict:
 
 
 #: Plot functions the report book does not call, with small inputs.
+def _tiny_mixing():
+    from orgkit.areas.communication import department_mixing
+
+    people = pd.DataFrame({"employee_id": [f"p{i}" for i in range(10)], "department": ["A"] * 5 + ["B"] * 5})
+    edges = pd.DataFrame({"u": ["p0", "p1", "p2", "p5", "p6", "p0"], "v": ["p1", "p2", "p3", "p6", "p7", "p5"], "weight": 1})
+    return department_mixing(people, edges, min_group_size=5)
+
+
 DIRECT = {
+    "plot_department_heatmap": lambda: plots.plot_department_heatmap(
+        pd.DataFrame([[0.5, 0.1], [0.1, 0.4]], index=["A", "B"], columns=["A", "B"])),
+    "plot_department_graph": lambda: plots.plot_department_graph(_tiny_mixing()),
     "plot_partner_departments": lambda: plots.plot_partner_departments(
         pd.DataFrame({"department": ["A", "Other (small groups)"], "ties": [3, 1], "ratio": [1.2, 0.4]}), "B"),
     "plot_dimension_comparison": lambda: plots.plot_dimension_comparison(

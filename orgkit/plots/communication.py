@@ -20,7 +20,15 @@ from matplotlib.figure import Figure
 from orgkit.areas.communication import OTHER_DEPARTMENTS, OTHER_GROUP, DepartmentMixing, NetworkComponents
 from orgkit.errors import ConfigError
 from orgkit.i18n import t, tn
-from orgkit.plots.style import STATUS_COLORS, department_colors, new_figure, plot_style, truncate
+from orgkit.plots.style import (
+    HIDDEN_COLOR,
+    STATUS_COLORS,
+    department_colors,
+    make_figure,
+    new_figure,
+    plot_style,
+    truncate,
+)
 
 __all__ = ["plot_department_mixing", "plot_department_graph", "department_graph_layout", "plot_department_heatmap",
            "network_layout", "sample_people", "plot_network", "plot_ei_index", "mixing_scale", "left_out_text"]
@@ -238,7 +246,7 @@ def _matrix_figure(side: float, names: Sequence[str], size: float, slanted: bool
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.font_manager import FontProperties
 
-    fig = Figure(figsize=(side + 4.0, side + 2.0))
+    fig = make_figure((side + 4.0, side + 2.0), layout=None)  # margins measured here, no layout engine
     renderer = FigureCanvasAgg(fig).get_renderer()
 
     def extent(texts: Sequence[str], points: float, weight: str = "normal") -> tuple[float, float]:
@@ -597,7 +605,7 @@ def plot_network(
         colors = _colors(visible.index)
         other = t("figure.others", language)
         shown_dept = dept.where(dept.isin(top), other)
-        node_color = shown_dept.map(colors).fillna("#c3c9d1")
+        node_color = shown_dept.map(colors).fillna(HIDDEN_COLOR)
         keep = edges["u"].isin(nodes) & edges["v"].isin(nodes)
         e = edges.loc[keep]
         from matplotlib.collections import LineCollection
@@ -617,7 +625,7 @@ def plot_network(
         handles = [Line2D([], [], marker="o", ls="", color=colors[d], label=truncate(d, 26))
                    for d in top if (shown_dept == d).any()]
         if (shown_dept == other).any():
-            handles.append(Line2D([], [], marker="o", ls="", color="#c3c9d1", label=other))
+            handles.append(Line2D([], [], marker="o", ls="", color=HIDDEN_COLOR, label=other))
         handles += _broker_handles(labels, language, [rank for rank, _ in ranked])
         note = left_out_text(components, language)
         if note:
@@ -744,7 +752,7 @@ def plot_department_graph(
     own = ax is None
     with plot_style():
         if own:  # fixed places for graph, colour bar and legends: no layout pass, labels measured once
-            fig = Figure(figsize=(9.0, 6.8))
+            fig = make_figure((9.0, 6.8), layout=None)
             ax = fig.add_axes((0.02, 0.2, 0.7, 0.74))
         else:
             fig = ax.get_figure(root=True) if hasattr(ax, "get_figure") else ax.figure
@@ -776,7 +784,7 @@ def plot_department_graph(
         people = mixing.size.to_numpy(dtype=float)
         area = 80 + 2200 * people / people.max()
         colors = _colors([n for n in labels if n not in (OTHER_GROUP, OTHER_DEPARTMENTS)])
-        face = [colors.get(n, "#c3c9d1") for n in labels]
+        face = [colors.get(n, HIDDEN_COLOR) for n in labels]
         is_silo = np.array([n in silo_set for n in labels])
         ax.scatter(xy[:, 0], xy[:, 1], s=area, c=face, edgecolors=np.where(is_silo, STATUS_COLORS["red"], "white"),
                    linewidths=np.where(is_silo, 3.0, 1.0), zorder=2)
@@ -881,7 +889,7 @@ def plot_ei_index(
         silo = d["silo"].fillna(False).astype(bool).to_numpy() if "silo" in d else np.zeros(len(d), bool)
         obs = d["ei_index"].to_numpy(dtype=float)
         exp = d["ei_index_expected"].to_numpy(dtype=float)
-        ax.hlines(y, np.minimum(obs, exp), np.maximum(obs, exp), color="#c3c9d1", lw=2, zorder=1)
+        ax.hlines(y, np.minimum(obs, exp), np.maximum(obs, exp), color=HIDDEN_COLOR, lw=2, zorder=1)
         ax.scatter(exp, y, marker="|", s=160, color="#5f6b7a", zorder=2, label=t("figure.expected", language))
         ax.scatter(obs, y, s=42, color=np.where(silo, STATUS_COLORS["red"], "#2b5d8a"), zorder=3,
                    label=t("figure.ei_ties" if messages else "figure.observed", language))
