@@ -16,6 +16,7 @@ import base64
 import functools
 import numbers
 import os
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -55,6 +56,8 @@ __all__ = [
 #: The report's conventions shown in the appendix, in order: ``definition.<term>.term`` and ``.text``
 #: in the catalogue. (The keys of ``metrics.json`` are defined in :mod:`orgkit.method`.)
 CONVENTIONS: tuple[str, ...] = ("score", "finding_status", "tie", "broker", "escalated", "min_group_size")
+#: A word too long for a table column (a hash, a link): its cell is marked ``ok-long`` and may break anywhere.
+_LONG_WORD = re.compile(r"\S{30,}")
 
 
 @functools.cache
@@ -315,7 +318,8 @@ def table(
     Returns
     -------
     HTML
-        Numeric columns are right-aligned; missing values show as ``–``.
+        Numeric columns are right-aligned; missing values show as ``–``; a cell holding a word of 30 or more
+        characters (a hash, a link) is marked ``ok-long``, so that print may break it anywhere.
     """
     df = frame
     hidden = 0
@@ -339,6 +343,8 @@ def table(
             shown = fmts[c](v)
             na = shown == "–"
             cls = "ok-num ok-na" if numeric[c] and na else "ok-num" if numeric[c] else "ok-na" if na else ""
+            if not numeric[c] and _LONG_WORD.search(shown):
+                cls = f"{cls} ok-long".lstrip()
             cells.append((shown, cls))
         rows.append(cells)
     return render_block(
