@@ -15,7 +15,6 @@ from orgkit.report import blocks, chromium, pdf, render
 CHROMIUM = pytest.mark.skipif(render.find_chromium() is None,
                               reason="headless Chromium not found: apt-get install chromium (or set ORGKIT_CHROMIUM)")
 PIPE = pytest.mark.skipif(not chromium.pipe_supported(), reason="the DevTools pipe needs a POSIX system")
-BROWSER = [pytest.mark.browser, CHROMIUM, PIPE]
 
 
 def _cjk_font() -> bool:
@@ -25,6 +24,8 @@ def _cjk_font() -> bool:
 
 
 NO_CJK_FONT = pytest.mark.skipif(not _cjk_font(), reason="no CJK font: apt-get install fonts-noto-cjk")
+#: Kangxi radicals and the CJK Radicals Supplement: never in orgkit's text, so never in a PDF's text layer.
+RADICAL = re.compile("[\u2e80-\u2fdf]")
 
 
 def _norm(text: str) -> str:
@@ -32,7 +33,8 @@ def _norm(text: str) -> str:
     return " ".join(unicodedata.normalize("NFKC", text).split())
 
 
-def _notebook_html(body: str, *, lang: str, cover: bool) -> str:
+def _notebook_html(body: str, *, lang: str, cover: bool) -> nbformat.NotebookNode:
+    """An executed notebook whose outputs are a cover (optional) and ``body``."""
     nb = nbformat.v4.new_notebook()
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     cells = []
@@ -212,8 +214,10 @@ def test_chinese_pdf_says_di_n_ye_and_its_contents_links_match_its_numbers(zh_pd
     n = len(reader.pages)
     assert zh_pdf.pages == n and zh_pdf.prints in (2, 3)
     for i, page in enumerate(reader.pages[1:], start=2):
-        # Chromium maps some CJK glyphs to their radicals (页 as ⻚) in the text layer; the page shows 页
-        assert re.search(rf"第\s*{i}\s*[页⻚]，共\s*{n}\s*[页⻚]", page.extract_text()), i
+        text = page.extract_text()
+        assert re.search(rf"第\s*{i}\s*页，共\s*{n}\s*页", text), i
+        assert not RADICAL.search(text), (i, RADICAL.findall(text))  # searchable: 部门, not 部⻔
+    assert "目录" in reader.pages[1].extract_text() and "部门" in reader.pages[6].extract_text()
     # every link of the contents page goes to the page its line says
     page = reader.pages[1]
     numbers = [int(m.group(1)) for line in page.extract_text().splitlines()
@@ -258,6 +262,40 @@ def test_a_short_report_prints_twice_and_its_numbers_hold(tmp_path):
     # each area starts a page of its own
     assert len({done.contents[f"area-{i}"] for i in (1, 2, 3)}) == 3
     assert not (tmp_path / "r.pdf.part.pdf").exists()
+
+
+@pytest.mark.browser
+@CHROMIUM
+@PIPE
+@NO_CJK_FONT
+def test_chinese_text_layer_is_made_searchable_and_nothing_else_changes(tmp_path):
+    body = (blocks.section_head("structure", "组织结构", "部门、人数与管理层级。").markup
+            + blocks.subheading("一页之内", "one-page").markup + "<p>人力资源部门的长期目标；第 1 页，共 2 页。</p>")
+    html = _render(tmp_path, body, lang="zh")
+    raw = tmp_path / "raw.pdf"
+    with chromium.Browser(timeout=60) as browser:
+        browser.open(html)
+        browser.print_pdf(raw, footer=pdf.footer_template("甲", "zh"))
+    from pypdf import PdfReader
+
+    before = PdfReader(raw)
+    text_before = "".join(p.extract_text() for p in before.pages)
+    if not RADICAL.search(text_before):
+        pytest.skip("this machine's CJK font gives Chromium no radicals to fix")
+    outline, dests = pdf.outline_pages(before), pdf.destination_pages(before)
+    original = raw.read_bytes()
+    assert pdf.repair_cjk_text(raw) > 0
+    repaired = raw.read_bytes()
+    assert repaired.startswith(original) and len(repaired) > len(original)  # an update appended, nothing rewritten
+    after = PdfReader(raw)
+    text_after = "".join(p.extract_text() for p in after.pages)
+    assert not RADICAL.search(text_after)
+    for phrase in ("组织结构", "部门、人数与管理层级", "一页之内", "人力资源部门的长期目标", "目录"):
+        assert phrase in text_after.replace("\n", ""), phrase
+    # the same text but for the radicals, the same outline and links
+    assert len(text_after) == len(text_before)
+    assert pdf.outline_pages(after) == outline and pdf.destination_pages(after) == dests
+    assert pdf.repair_cjk_text(raw) == 0  # nothing left to do
 
 
 # ------------------------------------------------------------------------------------------ clipping

@@ -15,8 +15,10 @@ heading and with an empty page number of reserved width. It shows only in print 
    second print's destinations and outline are compared with the first's, and if anything moved the
    numbers are written again and the page is printed once more.
 
-Finally the print layout is checked for clipping (:func:`clipped_in_print`): a table or figure wider than the
-text column of the page is logged as a warning, naming it.
+The print layout is then checked for clipping (:func:`clipped_in_print`): a table or figure wider than the
+text column of the page is logged as a warning, naming it. Last, Chinese text is made searchable
+(:func:`repair_cjk_text`: Chromium writes the text of some characters as radicals that look the same, 页
+as ⻚, so that a search for 页 would find nothing).
 
 The footer and the contents' numbers need the pipe, which runs on POSIX systems; elsewhere
 :func:`orgkit.report.render.print_pdf` prints with Chromium's command line and says what is missing.
@@ -25,6 +27,7 @@ The footer and the contents' numbers need the pipe, which runs on POSIX systems;
 from __future__ import annotations
 
 import html as htmllib
+import io
 import json
 import logging
 import os
@@ -46,6 +49,7 @@ __all__ = [
     "footer_template",
     "outline_pages",
     "print_report",
+    "repair_cjk_text",
 ]
 
 logger = logging.getLogger(__name__)
@@ -245,6 +249,179 @@ def outline_pages(pdf: str | os.PathLike[str] | Any) -> list[tuple[int, str, int
 
     walk(reader.outline, 0)
     return out
+
+
+# ---------------------------------------------------------------------------------------------- Chinese text layer
+#: CJK Radicals Supplement characters whose glyph is that of a unified ideograph (Unicode's
+#: EquivalentUnifiedIdeograph.txt); the Kangxi Radicals (U+2F00-U+2FD5) are mapped by NFKC.
+_SUPPLEMENT = {
+    0x2E9F: "母", 0x2EA0: "民", 0x2EB0: "纟", 0x2EC4: "西", 0x2EC5: "见", 0x2EC6: "角", 0x2EC8: "讠", 0x2EC9: "贝",
+    0x2ECB: "车", 0x2ED0: "钅", 0x2ED1: "長", 0x2ED3: "长", 0x2ED4: "门", 0x2ED7: "雨", 0x2ED8: "青", 0x2ED9: "韦",
+    0x2EDA: "页", 0x2EDB: "风", 0x2EDC: "飞", 0x2EDD: "食", 0x2EE0: "饣", 0x2EE2: "马", 0x2EE3: "骨", 0x2EE4: "鬼",
+    0x2EE5: "鱼", 0x2EE6: "鸟", 0x2EE7: "卤", 0x2EE8: "麦", 0x2EE9: "黄", 0x2EEA: "黾", 0x2EEC: "齐", 0x2EEE: "齿",
+    0x2EF0: "龙", 0x2EF3: "龟",
+}
+_RADICAL = re.compile("[\u2e80-\u2fdf]")
+_RADICAL_CODE = re.compile(rb"<2[EFef][0-9A-Fa-f]{2}>")
+_CMAP_BLOCK = re.compile(rb"\d+\s+begin(bfchar|bfrange)(.*?)end\1", re.S)
+_CMAP_TOKEN = re.compile(rb"<([0-9A-Fa-f]*)>|(\[)|(\])")
+
+
+def _ideograph(radical: str) -> str:
+    """The ideograph a radical's glyph stands for (the radical itself when there is none)."""
+    import unicodedata
+
+    code = ord(radical)
+    if 0x2F00 <= code <= 0x2FDF:
+        return unicodedata.normalize("NFKC", radical)
+    return _SUPPLEMENT.get(code, radical)
+
+
+def _utf16(hexcode: bytes) -> str:
+    return bytes.fromhex(hexcode.decode("ascii")).decode("utf-16-be", errors="surrogatepass")
+
+
+def _cmap_entries(data: bytes) -> list[tuple[bytes, str]] | None:
+    """The (character code, text) pairs of a ToUnicode CMap, ranges expanded; ``None`` if it cannot be read."""
+    out: list[tuple[bytes, str]] = []
+    for kind, body in _CMAP_BLOCK.findall(data):
+        tokens = _CMAP_TOKEN.findall(body)
+        if kind == b"bfchar":
+            codes = [t[0] for t in tokens]
+            if len(codes) % 2 or any(t[1] or t[2] for t in tokens):
+                return None
+            out += [(src, _utf16(dst)) for src, dst in zip(codes[::2], codes[1::2])]
+            continue
+        i = 0
+        while i + 2 < len(tokens):
+            lo, hi = tokens[i][0], tokens[i + 1][0]
+            first, last, width = int(lo, 16), int(hi, 16), len(lo)
+            if tokens[i + 2][1]:  # [<dst> <dst> ...]
+                j = i + 3
+                targets = []
+                while j < len(tokens) and not tokens[j][2]:
+                    targets.append(_utf16(tokens[j][0]))
+                    j += 1
+                i = j + 1
+            else:
+                start = _utf16(tokens[i + 2][0])
+                if not start:
+                    return None
+                targets = [start[:-1] + chr(ord(start[-1]) + k) for k in range(last - first + 1)]
+                i += 3
+            out += [(b"%0*X" % (width, first + k), text) for k, text in enumerate(targets[: last - first + 1])]
+        if i != len(tokens):
+            return None
+    return out
+
+
+def _cmap_without_radicals(data: bytes) -> bytes | None:
+    """A ToUnicode CMap with every radical replaced by its ideograph (all entries as bfchar), or ``None``
+    when it has none (or cannot be read)."""
+    if not _RADICAL_CODE.search(data):
+        return None
+    entries = _cmap_entries(data)
+    blocks = list(_CMAP_BLOCK.finditer(data))
+    if not entries or not blocks:
+        return None
+    fixed = [(src, _RADICAL.sub(lambda m: _ideograph(m.group()), text)) for src, text in entries]
+    if fixed == entries:
+        return None
+    lines = []
+    for i in range(0, len(fixed), 100):  # at most 100 entries per block (PDF 32000-1, 9.10.3)
+        chunk = fixed[i:i + 100]
+        lines.append(b"%d beginbfchar\n" % len(chunk) + b"\n".join(
+            b"<%s> <%s>" % (src.upper(), text.encode("utf-16-be", errors="surrogatepass").hex().upper().encode())
+            for src, text in chunk) + b"\nendbfchar")
+    return data[:blocks[0].start()] + b"\n".join(lines) + data[blocks[-1].end():]
+
+
+def _to_unicode_streams(reader: Any) -> dict[tuple[int, int], Any]:
+    """Every font's ToUnicode stream in the document (pages, forms and Type 3 fonts), by object number."""
+    found: dict[tuple[int, int], Any] = {}
+    seen: set[int] = set()
+
+    def resources(res: Any) -> None:
+        res = res.get_object() if res is not None else None
+        if not res or id(res) in seen:
+            return
+        seen.add(id(res))
+        for font in (res.get("/Font") or {}).values():
+            font = font.get_object()
+            unicode = font.get("/ToUnicode")
+            if unicode is not None and hasattr(unicode, "idnum"):
+                found[(unicode.idnum, unicode.generation)] = unicode.get_object()
+            if font.get("/Resources") is not None:
+                resources(font["/Resources"])
+        for xobject in (res.get("/XObject") or {}).values():
+            xobject = xobject.get_object()
+            if xobject.get("/Subtype") == "/Form" and xobject.get("/Resources") is not None:
+                resources(xobject["/Resources"])
+
+    for page in reader.pages:
+        resources(page.get("/Resources"))
+    return found
+
+
+def repair_cjk_text(pdf: str | os.PathLike[str]) -> int:
+    """Make the Chinese text of a printed PDF searchable and copyable: radicals in its text layer become the
+    ideographs they stand for.
+
+    Fonts such as Noto Sans CJK draw 门 and the radical ⻔ (or 人 and ⼈) with one glyph. Chromium's PDF
+    writer gives each glyph one character in the font's ToUnicode map and often picks the radical, so the
+    page shows 部门 but a search for 部门 finds nothing and a copy pastes 部⻔. This rewrites those maps:
+    a Kangxi radical (U+2F00-U+2FD5) becomes its NFKC ideograph, a CJK Radicals Supplement character its
+    equivalent unified ideograph. The file is changed by an incremental update (PDF 32000-1, 7.5.6): the
+    new maps are appended and nothing already written is touched (outline, links and tags stay).
+
+    Parameters
+    ----------
+    pdf : path
+        A PDF with a classic cross-reference table (as Chromium writes); others are left as they are.
+
+    Returns
+    -------
+    int
+        How many ToUnicode maps were rewritten (0: nothing to do; the file is unchanged).
+
+    References
+    ----------
+    Unicode Standard Annex #15 (NFKC); Unicode's EquivalentUnifiedIdeograph.txt; ISO 32000-1, 9.10.3
+    (ToUnicode CMaps) and 7.5.6 (incremental updates).
+    """
+    import zlib
+
+    from pypdf.generic import DictionaryObject, NameObject, NumberObject
+
+    path = Path(pdf)
+    raw = path.read_bytes()
+    tail = re.search(rb"startxref\s+(\d+)\s+%%EOF\s*$", raw[-1024:])
+    if tail is None or not raw[int(tail.group(1)):].startswith(b"xref"):
+        return 0  # a cross-reference stream: not what Chromium writes; leave it
+    reader = _reader(path)
+    changed = {key: fixed for key, stream in _to_unicode_streams(reader).items()
+               if (fixed := _cmap_without_radicals(stream.get_data())) is not None}
+    if not changed:
+        return 0
+    out = bytearray(raw if raw.endswith(b"\n") else raw + b"\n")
+    offsets = []
+    for (number, generation), data in sorted(changed.items()):
+        packed = zlib.compress(data)
+        offsets.append((number, generation, len(out)))
+        out += b"%d %d obj\n<< /Length %d /Filter /FlateDecode >>\nstream\n" % (number, generation, len(packed))
+        out += packed + b"\nendstream\nendobj\n"
+    start = len(out)
+    out += b"xref\n" + b"".join(b"%d 1\n%010d %05d n \n" % (n, offset, g) for n, g, offset in offsets)
+    trailer = DictionaryObject({NameObject(k): v for k, v in reader.trailer.items()
+                                if k in ("/Size", "/Root", "/Info", "/ID")})
+    trailer[NameObject("/Prev")] = NumberObject(int(tail.group(1)))
+    buffer = io.BytesIO()
+    trailer.write_to_stream(buffer)
+    out += b"trailer\n" + buffer.getvalue() + b"\nstartxref\n%d\n%%%%EOF\n" % start
+    part = path.with_name(path.name + ".text")
+    part.write_bytes(bytes(out))
+    os.replace(part, path)
+    return len(changed)
 
 
 # ---------------------------------------------------------------------------------------------- the browser side
@@ -449,6 +626,7 @@ def print_report(
             anchors = browser.evaluate(_ANCHORS_JS) or []
             prints, written, pages = _print_until_settled(browser, tmp, footer, anchors, out.name)
             clipped = clipped_in_print(browser) if check_clipping else []
+        repair_cjk_text(tmp)
         for line in clipped:
             logger.warning("%s: wider than the page, cut off on paper: %s", out.name, line)
         os.replace(tmp, out)

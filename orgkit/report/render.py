@@ -175,7 +175,7 @@ def print_pdf(
         When Chromium runs but writes no PDF.
     """
     from orgkit.report import chromium
-    from orgkit.report.pdf import print_report
+    from orgkit.report.pdf import print_report, repair_cjk_text
 
     html = Path(html_path).resolve()
     out = Path(pdf_path).resolve()
@@ -189,6 +189,7 @@ def print_pdf(
         tmp = out.with_name(out.name + ".part.pdf")
         tmp.unlink(missing_ok=True)
         _run_chromium([f"--print-to-pdf={tmp}", html.as_uri()], tmp, timeout)
+        repair_cjk_text(tmp)
         os.replace(tmp, out)
         logger.warning("%s has no page numbers and its contents no page numbers: they need Chromium driven "
                        "over its DevTools pipe, which orgkit does on Linux and macOS only.", out.name)
