@@ -57,6 +57,8 @@ __all__ = [
 #: The report's conventions shown in the appendix, in order: ``definition.<term>.term`` and ``.text``
 #: in the catalogue. (The keys of ``metrics.json`` are defined in :mod:`orgkit.method`.)
 CONVENTIONS: tuple[str, ...] = ("score", "finding_status", "tie", "broker", "escalated", "min_group_size")
+#: A word too long for a table column (a hash, a link): its cell is marked ``ok-long`` and may break anywhere.
+_LONG_WORD = re.compile(r"\S{30,}")
 
 
 @functools.cache

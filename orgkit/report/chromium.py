@@ -10,6 +10,8 @@ websocket library is needed. :class:`Browser` opens one page, loads a local file
   fail on any console error or on any request that leaves the file.
 
 POSIX only (the pipe needs two inherited descriptors); :func:`pipe_supported` says whether it can run here.
+:func:`find_chromium` finds the executable and :func:`chromium_command` builds the headless command line
+(also used by :mod:`orgkit.report.render` for the command-line print and screenshots).
 
 References
 ----------
@@ -23,6 +25,7 @@ import base64
 import json
 import os
 import select
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -33,10 +36,80 @@ from typing import Any
 
 from orgkit.errors import DependencyMissingError, ReportError
 
-__all__ = ["Browser", "PageEvents", "pipe_supported", "LOCAL_SCHEMES"]
+__all__ = ["Browser", "PageEvents", "pipe_supported", "find_chromium", "chromium_command", "CHROMIUM_INSTALL_HINT",
+           "LOCAL_SCHEMES"]
 
 #: URL schemes a self-contained report may load from: anything else is a network request.
 LOCAL_SCHEMES = ("file:", "data:", "blob:", "about:", "chrome-error:", "devtools:")
+
+
+#: How to get Chromium, per platform; part of the error raised when it is missing.
+CHROMIUM_INSTALL_HINT = (
+    "Install Chromium or Google Chrome, or point ORGKIT_CHROMIUM at its executable: "
+    "Debian/Ubuntu `sudo apt-get install chromium`; macOS `brew install --cask chromium` (or Google Chrome "
+    "in /Applications); Windows: install Google Chrome or Microsoft Edge (found under "
+    r"C:\Program Files\Google\Chrome\Application\chrome.exe or ...\Microsoft\Edge\Application\msedge.exe)."
+)
+
+_CANDIDATES = (
+    "/usr/lib/chromium/chromium",  # Debian: the /usr/bin wrapper prints a shell error in some shells
+    "chromium",
+    "chromium-browser",
+    "google-chrome",
+    "google-chrome-stable",
+    "/Applications/Chromium.app/Contents/MacOS/Chromium",
+    "/Applications/Google Chrome.app/Contents/MacOS/Google Chrome",
+    r"C:\Program Files\Google\Chrome\Application\chrome.exe",
+    r"C:\Program Files (x86)\Google\Chrome\Application\chrome.exe",
+    r"C:\Program Files (x86)\Microsoft\Edge\Application\msedge.exe",
+    r"C:\Program Files\Microsoft\Edge\Application\msedge.exe",
+)
+
+def find_chromium() -> str | None:
+    """The Chromium (or Chrome/Edge) executable: ``$ORGKIT_CHROMIUM``, then the usual places; ``None``."""
+    env = os.environ.get("ORGKIT_CHROMIUM")
+    if env:
+        return env if (Path(env).is_file() or shutil.which(env)) else None
+    for c in _CANDIDATES:
+        if os.path.isabs(c) or "\\" in c:
+            if Path(c).is_file() and os.access(c, os.X_OK):
+                return c
+        else:
+            found = shutil.which(c)
+            if found:
+                return found
+    return None
+
+
+def chromium_command(chromium: str, user_data_dir: str | os.PathLike[str], *args: str) -> list[str]:
+    """A headless Chromium command line that touches no network and no user profile.
+
+    Parameters
+    ----------
+    chromium : str
+        The executable (see :func:`find_chromium`).
+    user_data_dir : path
+        A fresh, empty folder for the profile.
+    *args : str
+        Further flags and the URL.
+    """
+    return [
+        chromium,
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--no-first-run",
+        "--no-default-browser-check",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-quic",
+        "--disable-extensions",
+        "--hide-scrollbars",
+        "--no-pdf-header-footer",
+        f"--user-data-dir={user_data_dir}",
+        *args,
+    ]
 
 
 def pipe_supported() -> bool:
@@ -98,7 +171,7 @@ class Browser:
     Parameters
     ----------
     chromium : str, optional
-        The executable (default: :func:`orgkit.report.render.find_chromium`).
+        The executable (default: :func:`find_chromium`).
     timeout : float
         Seconds any one command or wait may take before :class:`~orgkit.errors.ReportError`.
     width, height : int
@@ -115,8 +188,6 @@ class Browser:
 
     def __init__(self, chromium: str | None = None, *, timeout: float = 120.0, width: int = 1280,
                  height: int = 900) -> None:
-        from orgkit.report.render import CHROMIUM_INSTALL_HINT, find_chromium
-
         if not pipe_supported():
             raise DependencyMissingError("driving Chromium needs a POSIX system (Linux or macOS).")
         self.chromium = chromium or find_chromium()
@@ -144,8 +215,6 @@ class Browser:
 
     def start(self) -> None:
         """Start Chromium and open one blank page."""
-        from orgkit.report.render import chromium_command
-
         self._profile = tempfile.TemporaryDirectory(prefix="orgkit-chromium-")
         to_child_r, to_child_w = os.pipe()
         from_child_r, from_child_w = os.pipe()

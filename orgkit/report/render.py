@@ -1,21 +1,24 @@
 """Turn an executed notebook into the report: self-contained HTML, and PDF through headless Chromium.
 
 HTML uses nbconvert's ``HTMLExporter`` in-process with the ``orgkit`` template (``templates/orgkit``),
-which extends JupyterLab's, hides every input and prompt and loads nothing from a CDN. PDF prints that
-HTML with Chromium (``--print-to-pdf``; the page size comes from the template's ``@page`` rule).
+which extends JupyterLab's, hides every input and prompt and loads nothing from a CDN; a contents list for
+print follows the cover (:func:`orgkit.report.pdf.add_contents`). PDF prints that HTML with Chromium, driven
+over the DevTools pipe (:func:`orgkit.report.pdf.print_report`: page numbers, the title in the footer, the
+contents' page numbers); where the pipe cannot run (Windows) with Chromium's ``--print-to-pdf``, without
+them. The page size and margins come from the ``@page`` rule of ``static/print.css``.
 """
 
 from __future__ import annotations
 
 import logging
 import os
-import shutil
 import subprocess
 import tempfile
 from pathlib import Path
 from typing import Any
 
 from orgkit.errors import DependencyMissingError, ReportError
+from orgkit.report.chromium import CHROMIUM_INSTALL_HINT, chromium_command, find_chromium
 
 __all__ = [
     "render_html",
@@ -27,28 +30,6 @@ __all__ = [
 ]
 
 logger = logging.getLogger(__name__)
-
-#: How to get Chromium, per platform; part of the error raised when it is missing.
-CHROMIUM_INSTALL_HINT = (
-    "Install Chromium or Google Chrome, or point ORGKIT_CHROMIUM at its executable: "
-    "Debian/Ubuntu `sudo apt-get install chromium`; macOS `brew install --cask chromium` (or Google Chrome "
-    "in /Applications); Windows: install Google Chrome or Microsoft Edge (found under "
-    r"C:\Program Files\Google\Chrome\Application\chrome.exe or ...\Microsoft\Edge\Application\msedge.exe)."
-)
-
-_CANDIDATES = (
-    "/usr/lib/chromium/chromium",  # Debian: the /usr/bin wrapper prints a shell error in some shells
-    "chromium",
-    "chromium-browser",
-    "google-chrome",
-    "google-chrome-stable",
-    "/Applications/Chromium.app/Contents/MacOS/Chromium",
-    "/Applications/Google Chrome.app/Contents/MacOS/Google Chrome",
-    r"C:\Program Files\Google\Chrome\Application\chrome.exe",
-    r"C:\Program Files (x86)\Google\Chrome\Application\chrome.exe",
-    r"C:\Program Files (x86)\Microsoft\Edge\Application\msedge.exe",
-    r"C:\Program Files\Microsoft\Edge\Application\msedge.exe",
-)
 
 _LANG_CODES = {"en": "en", "zh": "zh"}
 
@@ -80,6 +61,8 @@ def render_html(
 
     Notes
     -----
+    The page carries a contents list after the cover, shown only in print: every section and its
+    sub-headings, linked, with room for the page numbers that :func:`print_pdf` fills in.
     Inputs, input prompts and output prompts are excluded; cells tagged ``remove-cell`` are dropped,
     outputs tagged ``remove-output`` too. ``stderr`` streams (warnings a library printed in the kernel)
     never reach the reader; each is logged at WARNING level instead so it is not lost.
@@ -88,6 +71,7 @@ def render_html(
     from nbconvert import HTMLExporter
     from nbconvert.preprocessors import TagRemovePreprocessor
 
+    from orgkit.report.pdf import add_contents
     from orgkit.report.resources import template_path
 
     nb = nbformat.read(os.fspath(notebook), as_version=4) if not hasattr(notebook, "cells") else notebook
@@ -111,6 +95,7 @@ def render_html(
     )
     exporter.register_preprocessor(remover, enabled=True)
     body, _ = exporter.from_notebook_node(nb, resources={"orgkit": {"language": language}})
+    body = add_contents(body, language)
     out = Path(html_path)
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(out.name + ".part")
@@ -134,53 +119,6 @@ def _strip_stderr(nb: Any) -> Any:
             kept.append(out)
         cell["outputs"] = kept
     return nb
-
-
-def find_chromium() -> str | None:
-    """The Chromium (or Chrome/Edge) executable: ``$ORGKIT_CHROMIUM``, then the usual places; ``None``."""
-    env = os.environ.get("ORGKIT_CHROMIUM")
-    if env:
-        return env if (Path(env).is_file() or shutil.which(env)) else None
-    for c in _CANDIDATES:
-        if os.path.isabs(c) or "\\" in c:
-            if Path(c).is_file() and os.access(c, os.X_OK):
-                return c
-        else:
-            found = shutil.which(c)
-            if found:
-                return found
-    return None
-
-
-def chromium_command(chromium: str, user_data_dir: str | os.PathLike[str], *args: str) -> list[str]:
-    """A headless Chromium command line that touches no network and no user profile.
-
-    Parameters
-    ----------
-    chromium : str
-        The executable (see :func:`find_chromium`).
-    user_data_dir : path
-        A fresh, empty folder for the profile.
-    *args : str
-        Further flags and the URL.
-    """
-    return [
-        chromium,
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--no-first-run",
-        "--no-default-browser-check",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--disable-quic",
-        "--disable-extensions",
-        "--hide-scrollbars",
-        "--no-pdf-header-footer",
-        f"--user-data-dir={user_data_dir}",
-        *args,
-    ]
 
 
 def _run_chromium(args: list[str], output: Path, timeout: float) -> subprocess.CompletedProcess[str]:
@@ -207,8 +145,27 @@ def print_pdf(
     pdf_path: str | os.PathLike[str],
     *,
     timeout: float = 120,
+    language: str | None = None,
 ) -> Path:
-    """Print an HTML file to PDF with headless Chromium (A4, the template's page breaks).
+    """Print a report page to an A4 PDF with headless Chromium: page numbers, contents, the template's breaks.
+
+    Parameters
+    ----------
+    html_path : path
+        The page (from :func:`render_html`).
+    pdf_path : path
+        Where to write the PDF (written whole, under a temporary name first).
+    timeout : float
+        Seconds Chromium may take for any one step.
+    language : {"en", "zh"}, optional
+        The language of the footer ("Page 3 of 19", 「第 3 页，共 19 页」); default: the page's ``<html lang>``.
+
+    Notes
+    -----
+    On Linux and macOS Chromium is driven over the DevTools pipe (:func:`orgkit.report.pdf.print_report`):
+    every page has a footer with the report's title and its page number, and the contents page lists the
+    page of each section. Where the pipe cannot run (Windows), the PDF is printed with Chromium's command
+    line instead, without footer and without the contents' page numbers, and a warning says so.
 
     Raises
     ------
@@ -217,12 +174,25 @@ def print_pdf(
     ReportError
         When Chromium runs but writes no PDF.
     """
+    from orgkit.report import chromium
+    from orgkit.report.pdf import print_report, repair_cjk_text
+
     html = Path(html_path).resolve()
     out = Path(pdf_path).resolve()
-    tmp = out.with_name(out.name + ".part.pdf")
-    tmp.unlink(missing_ok=True)
-    _run_chromium([f"--print-to-pdf={tmp}", html.as_uri()], tmp, timeout)
-    os.replace(tmp, out)
+    if chromium.pipe_supported():
+        executable = find_chromium()
+        if executable is None:
+            raise DependencyMissingError(
+                f"headless Chromium is needed for this step and was not found. {CHROMIUM_INSTALL_HINT}")
+        print_report(html, out, language=language, timeout=timeout, chromium=executable)
+    else:
+        tmp = out.with_name(out.name + ".part.pdf")
+        tmp.unlink(missing_ok=True)
+        _run_chromium([f"--print-to-pdf={tmp}", html.as_uri()], tmp, timeout)
+        repair_cjk_text(tmp)
+        os.replace(tmp, out)
+        logger.warning("%s has no page numbers and its contents no page numbers: they need Chromium driven "
+                       "over its DevTools pipe, which orgkit does on Linux and macOS only.", out.name)
     _warn_if_cjk_cannot_print(html, out)
     return out
 

@@ -568,7 +568,7 @@ def run_client(
         if pdf:
             step("printing report.pdf with Chromium")
             t = time.perf_counter()
-            print_pdf(staging / "report.html", staging / "report.pdf")
+            print_pdf(staging / "report.html", staging / "report.pdf", language=settings.language)
             timings["pdf"] = time.perf_counter() - t
 
         step(f"publishing to {final}")
