@@ -100,6 +100,17 @@ def test_contents_in_chinese_escapes_titles_and_is_added_once():
     assert '<span class="ok-toc-title">R&amp;D &lt;x&gt;</span>' in once
 
 
+def test_contents_leave_out_the_heading_of_a_part_that_is_not_printed():
+    page = ('<main class="ok-report"><header class="ok-cover"><h1>x</h1></header>'
+            + blocks.section_head("structure", "Structure", "Who reports to whom.").markup
+            + blocks.subheading("The org chart", "org-chart").markup
+            + blocks.subheading("Explore the organisation", "org-explorer", screen_only=True).markup
+            + blocks.subheading("Spans", "spans").markup + "</main>")
+    assert 'class="ok-sub ok-interactive" id="org-explorer"' in page
+    assert pdf.contents_entries(page) == [(1, "structure", "Structure"), (2, "org-chart", "The org chart"),
+                                          (2, "spans", "Spans")]
+
+
 def test_page_without_sections_gets_no_contents():
     page = '<main class="ok-report"><header class="ok-cover"><h1>x</h1></header><p>text</p></main>'
     assert pdf.add_contents(page) == page

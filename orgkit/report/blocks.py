@@ -226,9 +226,10 @@ def section_head(
                         status_label=status_label)
 
 
-def subheading(title: str, anchor: str | None = None) -> HTML:
-    """A third-level heading inside a section."""
-    return render_block("subheading", "subheading", title=title, anchor=anchor)
+def subheading(title: str, anchor: str | None = None, *, screen_only: bool = False) -> HTML:
+    """A third-level heading inside a section (``screen_only``: the heading of a part that is not printed,
+    left out of the PDF's contents)."""
+    return render_block("subheading", "subheading", title=title, anchor=anchor, screen_only=screen_only)
 
 
 def paragraphs(*texts: str, cls: str = "ok-block") -> HTML:

@@ -485,7 +485,8 @@ class ReportBook:
         sizes = self.client.department_sizes()  # the figures' colours: every department of at least k people
         data = explorer_json(tree, language=self.language, min_group_size=self.min_group_size,
                              colors=department_colors(sizes[sizes >= self.min_group_size]))
-        return org_explorer(data, head=subheading(self._t("heading.org_explorer"), "org-explorer"),
+        head = subheading(self._t("heading.org_explorer"), "org-explorer", screen_only=True)
+        return org_explorer(data, head=head,
                             note=interpretation(self._t("interpret.org_explorer", k=self.min_group_size)),
                             language=self.language)
 

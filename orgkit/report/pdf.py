@@ -126,6 +126,8 @@ def _scan(html: str, start: int) -> tuple[list[_Entry], list[tuple[int, str]]]:
             last_summary = summary
             entries.append(_Entry(level, section, _text(m.group("h2"))))
             continue
+        if "ok-interactive" in (c.group(1).split() if (c := _CLASS.search(m.group("hattrs"))) else []):
+            continue  # the heading of a part that is not printed (the org chart explorer)
         n_sub += 1
         anchor = i.group(1) if (i := _ATTR_ID.search(m.group("hattrs"))) else ""
         if not anchor:
