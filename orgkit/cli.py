@@ -177,6 +177,64 @@ def report(client_dir: Path, output_dir: Path, pdf: bool, language: str | None, 
         click.echo(f"deck:   {result.pptx}")
 
 
+def _comparison_done(result) -> None:
+    click.echo(f"report: {result.html}")
+    if result.pdf:
+        click.echo(f"pdf:    {result.pdf}")
+    click.echo(f"data:   {result.metrics}")
+
+
+@main.command()
+@click.argument("client_dir", type=click.Path(path_type=Path))
+@click.argument("plan", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("-o", "--output", "output_dir", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("reports"), show_default=True,
+              help="The report goes to OUTPUT/<client-slug>-scenario-<plan-name>/.")
+@click.option("--pdf", is_flag=True, help="Also print report.pdf with headless Chromium.")
+@click.option("--language", type=_LANGUAGES, default=None, help="Override the language of client.yml.")
+@click.option("--min-group-size", type=click.IntRange(min=1), default=None,
+              help="Override the minimum group size of client.yml.")
+@click.option("--show-names", is_flag=True, default=None, help="Show people's names beside their ids.")
+@click.option("--timeout", type=click.IntRange(min=10), default=600, show_default=True,
+              help="Seconds a notebook cell may run.")
+@_friendly
+def scenario(client_dir: Path, plan: Path, output_dir: Path, pdf: bool, language: str | None,
+             min_group_size: int | None, show_names: bool | None, timeout: int) -> None:
+    """Apply PLAN (a YAML plan) to CLIENT_DIR and write what it would change: every area before and after.
+
+    A plan that cannot be applied is refused with the number of its step, before anything is written.
+    """
+    from orgkit.report.run import run_comparison
+
+    _comparison_done(run_comparison(client_dir, plan, output_dir=output_dir, language=language,
+                                    min_group_size=min_group_size, show_names=bool(show_names), pdf=pdf,
+                                    timeout=timeout))
+
+
+@main.command()
+@click.argument("old_dir", type=click.Path(path_type=Path))
+@click.argument("new_dir", type=click.Path(path_type=Path))
+@click.option("-o", "--output", "output_dir", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("reports"), show_default=True, help="The report goes to OUTPUT/<old>-to-<new>/.")
+@click.option("--pdf", is_flag=True, help="Also print report.pdf with headless Chromium.")
+@click.option("--language", type=_LANGUAGES, default=None, help="Override the language of client.yml.")
+@click.option("--min-group-size", type=click.IntRange(min=1), default=None,
+              help="Override the minimum group size of client.yml (default: the larger of the two).")
+@click.option("--show-names", is_flag=True, default=None, help="Show people's names beside their ids.")
+@click.option("--timeout", type=click.IntRange(min=10), default=600, show_default=True,
+              help="Seconds a notebook cell may run.")
+@_friendly
+def compare(old_dir: Path, new_dir: Path, output_dir: Path, pdf: bool, language: str | None,
+            min_group_size: int | None, show_names: bool | None, timeout: int) -> None:
+    """Compare two snapshots of one client (OLD_DIR earlier, NEW_DIR later): who joined, left and moved, which
+    departments were renamed, merged or split, and every area before and after, survey waves included."""
+    from orgkit.report.run import run_comparison
+
+    _comparison_done(run_comparison(old_dir=old_dir, new_dir=new_dir, output_dir=output_dir, language=language,
+                                    min_group_size=min_group_size, show_names=bool(show_names), pdf=pdf,
+                                    timeout=timeout))
+
+
 @main.command()
 @click.argument("source", type=click.Path(exists=True, path_type=Path))
 @click.option("-o", "--output", "output_dir", type=click.Path(file_okay=False, path_type=Path),

@@ -367,6 +367,18 @@ _REGISTRY: tuple[Threshold, ...] = (
               "span for the survey side of the span comparison to be poor.",
               judgement="Ten percentage points is a difference a manager notices; smaller gaps between groups "
               "of a few dozen respondents are within noise."),
+    # ---------------------------------------------------------------------- comparing two snapshots
+    Threshold("compare.department.renamed_min", 0.5, "share", "Jaccard overlap (people in both snapshots who "
+              "are in both departments, over those in either) at or above which a department found only in the "
+              "old snapshot and one found only in the new are the same department renamed, when each is the "
+              "other's best match.", judgement="Half of the people of either team in both is a team that kept "
+              "its core under another name; below half, more of it changed than stayed, and the report says "
+              "removed and created instead."),
+    Threshold("compare.department.part_min", 0.5, "share", "Share of a department's people (those in both "
+              "snapshots) at or above which it went into another department (a merge), or share of a new "
+              "department's people at or above which it came out of an old one (a split).",
+              judgement="Most of a team moving together is a structural change, not individual moves; a "
+              "majority is the lowest share that cannot hold for two departments at once."),
 )
 
 #: Every threshold and weight, by key, in the order above (by area).

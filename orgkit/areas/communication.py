@@ -39,6 +39,7 @@ from orgkit.thresholds import DEFAULTS, Thresholds
 __all__ = [
     "OTHER_GROUP",
     "CommunicationResult",
+    "TieGraph",
     "build_edges",
     "density",
     "ei_index",
@@ -1698,6 +1699,47 @@ def department_communities(people: pd.DataFrame, communities: pd.Series | Sequen
 # --------------------------------------------------------------------------------------------------
 # The analysis
 # --------------------------------------------------------------------------------------------------
+@dataclass(frozen=True, eq=False)
+class TieGraph:
+    """The department-free part of a communication analysis: who is tied to whom, and what follows from that
+    alone (betweenness, Louvain communities), kept so an analysis of the same ties under other department
+    boundaries (a reorganisation) need not compute it again.
+
+    Attributes
+    ----------
+    ids : ndarray of object
+        ``employee_id`` per person code (the ``people`` row order).
+    u, v : ndarray of int64
+        The ties as code pairs.
+    seed : int
+        Seed of the betweenness sample and of Louvain.
+    sources : int or None
+        The betweenness sample size asked for (``None``: exact, ``0``: skipped).
+    betweenness : ndarray of float64
+        Betweenness per person code.
+    sampled : bool
+    n_sources : int
+    communities : ndarray of int64 or None
+        Louvain community per person code (``-1`` without ties); ``None`` when communities were not detected.
+    """
+
+    ids: np.ndarray
+    u: np.ndarray
+    v: np.ndarray
+    seed: int
+    sources: int | None
+    betweenness: np.ndarray
+    sampled: bool
+    n_sources: int
+    communities: np.ndarray | None
+
+    def same_graph(self, ids: np.ndarray, u: np.ndarray, v: np.ndarray, seed: int, sources: int | None) -> bool:
+        """Whether the ties, people (in order), seed and sample are these: then betweenness and communities are."""
+        return (self.seed == seed and self.sources == sources and self.u.shape == u.shape
+                and self.ids.shape == ids.shape and np.array_equal(self.u, u) and np.array_equal(self.v, v)
+                and np.array_equal(self.ids, ids))
+
+
 @dataclass
 class CommunicationResult:
     """The communication analysis of one client.
@@ -1735,6 +1777,10 @@ class CommunicationResult:
         detected.
     timings : dict
         Seconds spent per step (for logs and benchmarks).
+    graph : TieGraph or None
+        The tie graph's people and ties with the betweenness and communities computed on it, which another
+        analysis of the same graph under other department boundaries reuses (``previous`` of
+        :func:`analyze_communication`).
     """
 
     metrics: dict[str, Any]
@@ -1751,6 +1797,7 @@ class CommunicationResult:
     timings: dict[str, float] = field(default_factory=dict)
     mixing: DepartmentMixing = field(default_factory=lambda: _empty_mixing())
     components: NetworkComponents = field(default_factory=lambda: NetworkComponents(pd.Index([]), 0, 0, 0))
+    graph: "TieGraph | None" = field(default=None, repr=False)
 
     @property
     def available(self) -> bool:
@@ -1912,6 +1959,7 @@ def analyze_communication(
     betweenness_sample: int | None = None,
     seed: int = 0,
     max_community_edges: int = MAX_COMMUNITY_EDGES,
+    previous: CommunicationResult | None = None,
 ) -> CommunicationResult:
     """Assess the client's communication graph: density, department mixing, silos, brokers.
 
@@ -1936,6 +1984,12 @@ def analyze_communication(
         Louvain communities (and ``community_department_nmi``) are skipped above this many edges,
         because networkx's pure-Python Louvain takes about 35 s at 10^6 edges; ``metrics
         ["communities_method"]`` then says ``"skipped"``.
+    previous : CommunicationResult, optional
+        An analysis of the same people and ties under other department boundaries (a reorganisation's
+        before state): when its :class:`TieGraph` is this one (same people in the same order, same ties,
+        seed and sample), its betweenness and communities are taken as they are, since neither depends on
+        departments; every number that does (E-I, silos, brokers' departments reached, how communities
+        follow departments) is computed again. The same numbers either way.
 
     Returns
     -------
@@ -2000,7 +2054,8 @@ def analyze_communication(
 
     **Speed**: 100,000 people and 10^6 rows take about 5.5 s of CPU time (4 s of it betweenness; the
     rest mostly mapping the rows' ids to people); betweenness is sampled above 2,000 people and Louvain
-    skipped above ``max_community_edges``. With a second CPU (Linux, ``ORGKIT_PARALLEL`` not ``0``), a
+    skipped above ``max_community_edges``. With ``previous`` on the same ties (a reorganisation), both are
+    taken from it and the analysis costs a few tenths of a second at 10,000 people. With a second CPU (Linux, ``ORGKIT_PARALLEL`` not ``0``), a
     forked child computes half of the betweenness sources, or, when Louvain runs (from 20,000 ties),
     the communities while this process computes the betweenness; the numbers are the same either way.
 
@@ -2102,13 +2157,19 @@ def analyze_communication(
     method = "none" if g.m == 0 else "skipped" if g.m > max_community_edges else "louvain"
     if method == "skipped":
         logger.info("communities skipped: %d edges > max_community_edges=%d", g.m, max_community_edges)
+    ids = g.ids.to_numpy(dtype=object)
+    known = previous.graph if previous is not None else None
+    if known is not None and not known.same_graph(ids, g.u, g.v, seed, k):
+        known = None
     louvain = None  # Louvain (pure Python) in a forked child while this process computes betweenness
     big = g.m >= _FORK_COMMUNITIES_MIN_EDGES and g.n > BATCHED_BFS_MAX_NODES
-    if method == "louvain" and k != 0 and big:
+    if method == "louvain" and k != 0 and big and known is None:
         if fork_available():
             louvain = ForkedCall(_communities, g, seed)
     try:
-        if k == 0:
+        if known is not None:  # the same ties: betweenness does not depend on departments
+            sampled, n_sources, bc = known.sampled, known.n_sources, known.betweenness
+        elif k == 0:
             sampled, n_sources = False, 0
             bc = np.zeros(g.n)
         else:
@@ -2127,8 +2188,11 @@ def analyze_communication(
     n_communities: int | None = None
     n_large: int | None = None
     by_community = _community_table(g, np.full(g.n, -1, dtype=np.int64)).iloc[0:0]
+    labels = None
     if method == "louvain":
-        labels = louvain.result() if louvain is not None else None
+        labels = known.communities if known is not None else None
+        if labels is None and louvain is not None:
+            labels = louvain.result()
         if labels is None:
             labels = _communities(g, seed)
         has = labels >= 0
@@ -2247,4 +2311,6 @@ def analyze_communication(
         timings=timings,
         mixing=mixing,
         components=reachable,
+        graph=TieGraph(ids=ids, u=g.u, v=g.v, seed=seed, sources=k, betweenness=bc, sampled=sampled,
+                       n_sources=n_sources, communities=labels),
     )

@@ -183,7 +183,8 @@ _FONTS = ("system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial
 _SAFE_LENGTH = re.compile(r"^\d+(\.\d+)?(mm|cm|in|pt|px|pc|q)$")
 
 
-def footer_template(title: str, language: str = "en", *, left: str = "13mm", right: str = "13mm") -> str:
+def footer_template(title: str, language: str = "en", *, left: str = "13mm", right: str = "13mm",
+                    report: str = "") -> str:
     """Chromium's footer: the title on the left, "Page 3 of 19" (「第 3 页，共 19 页」) on the right; small, grey.
 
     Parameters
@@ -193,10 +194,12 @@ def footer_template(title: str, language: str = "en", *, left: str = "13mm", rig
     language : {"en", "zh"}
     left, right : str
         The page's side margins (CSS lengths), so the footer lines up with the text.
+    report : str
+        What the report is, as its cover's kicker says ("What-if analysis"); default: the assessment's.
     """
     left = left if _SAFE_LENGTH.match(left or "") else "13mm"
     right = right if _SAFE_LENGTH.match(right or "") else "13mm"
-    report = t("cover.kicker", language)
+    report = report.strip() or t("cover.kicker", language)
     label = t("pdf.footer_title", language, client=title, report=report) if title else report
     page_of = htmllib.escape(t("pdf.page_of", language, page="\x01", pages="\x02"))
     page_of = page_of.replace("\x01", '<span class="pageNumber"></span>').replace("\x02", '<span class="totalPages"></span>')
@@ -624,7 +627,9 @@ def print_report(
             lang = _language(browser, language)
             rule = browser.evaluate(_PAGE_RULE_JS) or {}
             title = str(browser.evaluate("document.title || ''"))
-            footer = footer_template(title, lang, left=rule.get("left") or "13mm", right=rule.get("right") or "13mm")
+            kicker = str(browser.evaluate("(document.querySelector('.ok-cover .ok-kicker') || {}).textContent || ''"))
+            footer = footer_template(title, lang, left=rule.get("left") or "13mm", right=rule.get("right") or "13mm",
+                                     report=kicker)
             anchors = browser.evaluate(_ANCHORS_JS) or []
             prints, written, pages = _print_until_settled(browser, tmp, footer, anchors, out.name)
             clipped = clipped_in_print(browser) if check_clipping else []

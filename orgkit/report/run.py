@@ -24,6 +24,11 @@ written (:class:`~orgkit.errors.OutputError`).
 
 The notebook opens its :class:`~orgkit.report.book.ReportBook` with :func:`open_report`, one call per
 cell after that.
+
+:func:`run_comparison` (``orgkit scenario`` and ``orgkit compare``) runs the second notebook,
+``comparison.ipynb``, through the same staging, rendering and publishing: ``reports/<slug>/`` then holds
+``report.html`` (and ``report.pdf``), the executed ``comparison.ipynb``, ``comparison.json`` and
+``figures/``, with a marker of kind ``comparison`` (:func:`comparison_slug` names the folder).
 """
 
 from __future__ import annotations
@@ -53,6 +58,9 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = [
     "ReportResult",
     "run_client",
+    "run_comparison",
+    "comparison_slug",
+    "COMPARISON_PARAMETERS",
     "execute_notebook",
     "OrgkitKernelManager",
     "client_slug",
@@ -355,7 +363,8 @@ def _load(client_dir: Path, **overrides: Any) -> "Client":
         raise unreadable_input(client_dir, exc) from exc
 
 
-def _keep_failed(out_root: Path, slug: str, staging: Path, error: Exception) -> Path | None:
+def _keep_failed(out_root: Path, slug: str, staging: Path, error: Exception,
+                 executed_name: str = "assessment.ipynb") -> Path | None:
     """Keep the executed notebook of a failed run (and error.txt) in ``<slug>.failed/`` beside the previous
     report, swapped in whole; ``None`` when it cannot be kept (the run's own error matters more).
 
@@ -370,9 +379,9 @@ def _keep_failed(out_root: Path, slug: str, staging: Path, error: Exception) -> 
             record = Path(tempfile.mkdtemp(prefix=f".{slug}.failed.", suffix=".tmp", dir=out_root))
             try:
                 mark(record, "failed", slug)
-                executed = staging / "assessment.ipynb"
+                executed = staging / executed_name
                 if executed.is_file():
-                    os.replace(executed, record / "assessment.ipynb")
+                    os.replace(executed, record / executed_name)
                 (record / "error.txt").write_text(f"{type(error).__name__}: {error}\n", encoding="utf-8")
                 swap_in(record, failed)
             finally:
@@ -380,7 +389,123 @@ def _keep_failed(out_root: Path, slug: str, staging: Path, error: Exception) -> 
     except OrgkitError as exc:
         logger.warning("%s: could not keep the failed run's notebook: %s", slug, exc)
         return None
-    return failed / "assessment.ipynb" if (failed / "assessment.ipynb").is_file() else failed
+    return failed / executed_name if (failed / executed_name).is_file() else failed
+
+
+def _staging(out_root: Path, slug: str, kind: str) -> Path:
+    """A hidden staging folder ``out_root/.<slug>.*.tmp`` carrying the marker of ``kind``, readable as the
+    published folder will be."""
+    with output_errors(out_root):
+        out_root.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{slug}.", suffix=".tmp", dir=out_root))
+    try:
+        with output_errors(staging):
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(staging, 0o777 & ~umask)
+            mark(staging, kind, slug)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return staging
+
+
+def _execute_and_publish(
+    nb_in: Path,
+    parameters: dict[str, Any],
+    *,
+    staging: Path,
+    out_root: Path,
+    slug: str,
+    final: Path,
+    executed_name: str,
+    record_name: str,
+    language: str,
+    title: str,
+    pdf: bool,
+    show: bool,
+    timeout: float,
+    timings: dict[str, float],
+    step: Any,
+    after_execute: Any = None,
+    before_publish: Any = None,
+) -> dict[str, Any]:
+    """Execute ``nb_in`` into ``staging``, render ``report.html`` (and ``report.pdf``), then swap ``staging``
+    in as ``final``: what every report run does after its inputs were accepted.
+
+    Returns the content of ``record_name`` (the JSON the notebook's last cell wrote). On a failing cell the
+    executed notebook is kept in ``<slug>.failed/``; on any error ``staging`` is removed and ``final`` is
+    untouched.
+    """
+    executed = staging / executed_name
+    try:
+        step(f"executing {nb_in.name}")
+        t = time.perf_counter()
+        execute_notebook(nb_in, executed, parameters, progress=show, timeout=timeout, description=slug)
+        timings["execute"] = time.perf_counter() - t
+
+        record_path = staging / record_name
+        if not record_path.is_file():
+            raise ReportError(
+                f"{nb_in.name} ran but wrote no {record_name} to its output_dir; its last cell must call "
+                "book.record()."
+            )
+        record_data = json.loads(record_path.read_text(encoding="utf-8"))
+        if after_execute is not None:
+            after_execute()
+
+        step("rendering report.html")
+        t = time.perf_counter()
+        from orgkit.report.render import print_pdf, render_html
+
+        render_html(executed, staging / "report.html", language=language, title=title)
+        timings["render"] = time.perf_counter() - t
+        if pdf:
+            step("printing report.pdf with Chromium")
+            t = time.perf_counter()
+            print_pdf(staging / "report.html", staging / "report.pdf", language=language)
+            timings["pdf"] = time.perf_counter() - t
+
+        step(f"publishing to {final}")
+        t = time.perf_counter()
+        if before_publish is not None:
+            before_publish()
+        swap_in(staging, final)
+        remove_folder(out_root / f"{slug}.failed", "failed")
+        timings["publish"] = time.perf_counter() - t
+    except NotebookCellError as err:
+        err.notebook_path = out_root / f"{slug}.failed" / executed_name
+        if _keep_failed(out_root, slug, staging, err, executed_name) is None:
+            err.notebook_path = None
+        err.args = (str(err),)
+        shutil.rmtree(staging, ignore_errors=True)
+        logger.error("%s: %s", slug, err)
+        raise
+    except ReportError as err:
+        if executed.is_file():
+            _keep_failed(out_root, slug, staging, err, executed_name)
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    except OSError as err:  # the write boundary: a read-only folder, a full disk while the report is written
+        shutil.rmtree(staging, ignore_errors=True)
+        from orgkit.files.atomic import output_error
+
+        raise output_error(err, final) from err
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return record_data
+
+
+def _reporter(slug: str, show: bool) -> Any:
+    """A run's step logger: each step logged, and on stderr when ``show``."""
+
+    def step(name: str) -> None:
+        logger.info("%s: %s", slug, name)
+        if show:
+            print(f"orgkit [{slug}] {name}", file=sys.stderr, flush=True)
+
+    return step
 
 
 def run_client(
@@ -495,11 +620,7 @@ def run_client(
     if is_orgkit_folder(final, "report"):
         check_not_edited(final)  # a deck reworked in PowerPoint inside the report folder is someone's work
 
-    def step(name: str) -> None:
-        logger.info("%s: %s", slug, name)
-        if show:
-            print(f"orgkit [{slug}] {name}", file=sys.stderr, flush=True)
-
+    step = _reporter(slug, show)
     step("loading and validating the client folder")
     client = _load(
         client_path,
@@ -514,19 +635,7 @@ def run_client(
     nb_in = Path(notebook) if notebook is not None else notebook_path()
     if not nb_in.is_file():
         raise ReportError(f"notebook not found: {nb_in}")
-    with output_errors(out_root):
-        out_root.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=f".{slug}.", suffix=".tmp", dir=out_root))
-    try:
-        with output_errors(staging):
-            umask = os.umask(0)
-            os.umask(umask)
-            os.chmod(staging, 0o777 & ~umask)
-            mark(staging, "report", slug)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-
+    staging = _staging(out_root, slug, "report")
     parameters = {
         "client_dir": str(client_path),
         "output_dir": str(staging),
@@ -539,66 +648,23 @@ def run_client(
         from orgkit.report.deck import DECK_NAME
 
         parameters.update(pptx_path=str(staging / DECK_NAME), pptx_template=str(template) if template else "")
-    executed = staging / "assessment.ipynb"
-    try:
-        step(f"executing {nb_in.name}")
-        t = time.perf_counter()
-        execute_notebook(nb_in, executed, parameters, progress=show, timeout=timeout, description=slug)
-        timings["execute"] = time.perf_counter() - t
 
-        metrics_path = staging / "metrics.json"
-        if not metrics_path.is_file():
-            raise ReportError(
-                f"{nb_in.name} ran but wrote no metrics.json to its output_dir; its last cell must call "
-                "book.record()."
-            )
-        metrics_data = json.loads(metrics_path.read_text(encoding="utf-8"))
+    def deck_written() -> None:
         if pptx and not Path(parameters["pptx_path"]).is_file():
             raise ReportError(
                 f"{nb_in.name} ran but wrote no report.pptx; a cell must call book.deck(pptx_path, "
                 "template=pptx_template)."
             )
 
-        step("rendering report.html")
-        t = time.perf_counter()
-        from orgkit.report.render import print_pdf, render_html
-
-        render_html(executed, staging / "report.html", language=settings.language, title=settings.name)
-        timings["render"] = time.perf_counter() - t
-        if pdf:
-            step("printing report.pdf with Chromium")
-            t = time.perf_counter()
-            print_pdf(staging / "report.html", staging / "report.pdf", language=settings.language)
-            timings["pdf"] = time.perf_counter() - t
-
-        step(f"publishing to {final}")
-        t = time.perf_counter()
+    def deck_not_edited() -> None:
         if is_orgkit_folder(final, "report"):
             check_not_edited(final)  # the deck may have been opened and saved while the report ran
-        swap_in(staging, final)
-        remove_folder(out_root / f"{slug}.failed", "failed")
-        timings["publish"] = time.perf_counter() - t
-    except NotebookCellError as err:
-        err.notebook_path = out_root / f"{slug}.failed" / "assessment.ipynb"
-        if _keep_failed(out_root, slug, staging, err) is None:
-            err.notebook_path = None
-        err.args = (str(err),)
-        shutil.rmtree(staging, ignore_errors=True)
-        logger.error("%s: %s", slug, err)
-        raise
-    except ReportError as err:
-        if executed.is_file():
-            _keep_failed(out_root, slug, staging, err)
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    except OSError as err:  # the write boundary: a read-only folder, a full disk while the report is written
-        shutil.rmtree(staging, ignore_errors=True)
-        from orgkit.files.atomic import output_error
 
-        raise output_error(err, final) from err
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
+    metrics_data = _execute_and_publish(
+        nb_in, parameters, staging=staging, out_root=out_root, slug=slug, final=final,
+        executed_name="assessment.ipynb", record_name="metrics.json", language=settings.language,
+        title=settings.name, pdf=pdf, show=show, timeout=timeout, timings=timings, step=step,
+        after_execute=deck_written, before_publish=deck_not_edited)
 
     seconds = time.perf_counter() - t0
     step(f"done in {seconds:.1f} s: {final / 'report.html'}")
@@ -614,6 +680,201 @@ def run_client(
         figures=sorted((final / "figures").glob("*.svg")),
         timings=timings,
         pptx=final / "report.pptx" if pptx else None,
+    )
+
+
+# --------------------------------------------------------------------------------------------------
+# The comparison report: a plan applied to a client, or two snapshots of one client
+# --------------------------------------------------------------------------------------------------
+#: Parameters the comparison notebook declares, with their types; papermill overrides these.
+COMPARISON_PARAMETERS: dict[str, type] = {
+    "client_dir": str,
+    "plan": str,
+    "old_dir": str,
+    "new_dir": str,
+    "output_dir": str,
+    "language": str,
+    "min_group_size": int,
+    "show_names": bool,
+}
+
+
+def comparison_slug(*, client_dir: str | os.PathLike[str] | None = None, plan_name: str = "",
+                    old_dir: str | os.PathLike[str] | None = None,
+                    new_dir: str | os.PathLike[str] | None = None) -> str:
+    """The report folder of a comparison: ``<client>-scenario-<plan>`` or ``<old>-to-<new>``.
+
+    Examples
+    --------
+    >>> comparison_slug(client_dir="clients/Acme", plan_name="Delegate budgets")
+    'acme-scenario-delegate-budgets'
+    >>> comparison_slug(old_dir="exports/acme-2024", new_dir="exports/acme-2025")
+    'acme-2024-to-acme-2025'
+    """
+    from orgkit.assessment import slugify
+
+    if client_dir is not None:
+        return f"{client_slug(client_dir)}-scenario-{slugify(plan_name or 'plan')}"
+    return f"{client_slug(old_dir or '')}-to-{client_slug(new_dir or '')}"
+
+
+def run_comparison(
+    client_dir: str | os.PathLike[str] | None = None,
+    plan: str | os.PathLike[str] | None = None,
+    *,
+    old_dir: str | os.PathLike[str] | None = None,
+    new_dir: str | os.PathLike[str] | None = None,
+    output_dir: str | os.PathLike[str] = "reports",
+    language: str | None = None,
+    min_group_size: int | None = None,
+    show_names: bool = False,
+    pdf: bool = False,
+    progress: bool | None = None,
+    timeout: float = 600,
+    notebook: str | os.PathLike[str] | None = None,
+    slug: str | None = None,
+) -> ReportResult:
+    """Produce a comparison report: a plan applied to a client (``orgkit scenario``) or two snapshots of one
+    client (``orgkit compare``), executed by Papermill through ``comparison.ipynb`` like the main report.
+
+    Parameters
+    ----------
+    client_dir, plan : path
+        A scenario: the client folder and the plan file.
+    old_dir, new_dir : path
+        A reassessment: the earlier and the later snapshot.
+    output_dir : path
+        The reports folder; the report goes to ``output_dir/<slug>/`` (:func:`comparison_slug`).
+    language : {"en", "zh"}, optional
+        Overrides ``client.yml`` (a reassessment's default: the later snapshot's).
+    min_group_size : int, optional
+        Overrides ``client.yml`` (a reassessment's default: the larger of the two).
+    show_names : bool
+        Show people's names beside their ids.
+    pdf : bool
+        Also print ``report.pdf`` with headless Chromium.
+    progress : bool or None
+        Steps and cells on stderr; ``None``: only when stderr is a terminal.
+    timeout : float
+        Seconds any one notebook cell may run.
+    notebook : path, optional
+        Run this notebook instead of the bundled ``comparison.ipynb`` (it receives the same parameters).
+    slug : str, optional
+        The report folder's name (default: :func:`comparison_slug`).
+
+    Returns
+    -------
+    ReportResult
+        ``metrics`` is ``comparison.json`` and ``notebook`` the executed ``comparison.ipynb``.
+
+    Raises
+    ------
+    ValidationError
+        A client folder cannot be assessed (before any kernel starts).
+    PlanError
+        The plan is refused (a step naming an unknown id or department, a cycle, ...), with its step
+        number; nothing is written.
+    ConfigError
+        Neither or both of a plan and two snapshots, the same folder given twice, a bad language or minimum
+        group size.
+    OutputError, NotebookCellError, DependencyMissingError, ReportError
+        As :func:`run_client`: the output folder is checked before anything is written, a failing cell's
+        notebook is kept in ``output_dir/<slug>.failed/``, and the previous report is untouched.
+
+    Notes
+    -----
+    The inputs are validated in this process first (the client folders loaded, the plan loaded and applied),
+    so a bad input is refused before a kernel starts; the notebook then does the same work again in its
+    kernel, where it is the record of the run. The report folder carries the marker of kind
+    ``comparison``; only such a folder is ever replaced.
+    """
+    from orgkit.data.contract import LANGUAGES
+    from orgkit.files.outputs import check_can_be_folder, check_outside_clients
+
+    t0 = time.perf_counter()
+    timings: dict[str, float] = {}
+    if language not in (None, "") and language not in LANGUAGES:
+        raise ConfigError(f"language must be one of {set(LANGUAGES)}. Got {language!r} instead.")
+    if min_group_size is not None and (isinstance(min_group_size, bool) or int(min_group_size) < 1):
+        raise ConfigError(f"min_group_size must be a whole number of at least 1. Got {min_group_size!r} instead.")
+    scenario = client_dir is not None or plan is not None
+    if scenario and (old_dir is not None or new_dir is not None):
+        raise ConfigError("give a client folder and a plan (a scenario) or two snapshot folders (a reassessment), "
+                          "not both.")
+    if scenario and (client_dir is None or plan is None):
+        raise ConfigError("a scenario needs a client folder and a plan file.")
+    if not scenario and (old_dir is None or new_dir is None):
+        raise ConfigError("a reassessment needs two snapshot folders: the earlier one and the later one.")
+    show = _want_progress(progress)
+    overrides = {"language": language or None, "min_group_size": min_group_size, "show_names": show_names or None}
+    if scenario:
+        client_path = resolve_client_dir(client_dir)
+        plan_path = Path(plan).expanduser().resolve()
+        inputs = [client_path]
+    else:
+        old_path, new_path = resolve_client_dir(old_dir), resolve_client_dir(new_dir)
+        if old_path == new_path:
+            raise ConfigError(f"{old_path} is given as both snapshots; give the earlier and the later folder.")
+        inputs = [old_path, new_path]
+    out_root = Path(output_dir).expanduser().resolve()
+    check_outside_clients(output_dir, inputs)
+    check_can_be_folder(out_root)
+
+    if scenario:
+        from orgkit.scenario.apply import apply_plan
+        from orgkit.scenario.plan import load_plan
+
+        step = _reporter(client_slug(client_path), show)
+        step("loading and validating the client folder and the plan")
+        client = _load(client_path, **overrides)
+        the_plan = load_plan(plan_path)
+        apply_plan(client, the_plan)  # a bad step is refused here, before anything is written
+        plan_name = str(getattr(the_plan, "name", "") or plan_path.stem)
+        slug = slug or comparison_slug(client_dir=client_path, plan_name=plan_name)
+        settings = client.settings
+        k = int(settings.min_group_size)
+        parameters = {"client_dir": str(client_path), "plan": str(plan_path), "old_dir": "", "new_dir": ""}
+        title = settings.name
+    else:
+        step = _reporter(comparison_slug(old_dir=old_path, new_dir=new_path), show)
+        step("loading and validating both snapshots")
+        old, new = _load(old_path, **overrides), _load(new_path, **overrides)
+        slug = slug or comparison_slug(old_dir=old_path, new_dir=new_path)
+        settings = new.settings
+        k = int(min_group_size) if min_group_size is not None else max(int(old.settings.min_group_size),
+                                                                          int(settings.min_group_size))
+        parameters = {"client_dir": "", "plan": "", "old_dir": str(old_path), "new_dir": str(new_path)}
+        title = settings.name
+    timings["load"] = time.perf_counter() - t0
+    final = out_root / slug
+    if (final.exists() or final.is_symlink()) and not is_orgkit_folder(final, "comparison"):
+        raise not_ours(final)
+
+    nb_in = Path(notebook) if notebook is not None else notebook_path("comparison.ipynb")
+    if not nb_in.is_file():
+        raise ReportError(f"notebook not found: {nb_in}")
+    staging = _staging(out_root, slug, "comparison")
+    parameters.update(output_dir=str(staging), language=settings.language, min_group_size=k,
+                      show_names=bool(settings.show_names))
+    from orgkit.report.comparison import COMPARISON_JSON
+
+    data = _execute_and_publish(
+        nb_in, parameters, staging=staging, out_root=out_root, slug=slug, final=final,
+        executed_name="comparison.ipynb", record_name=COMPARISON_JSON, language=settings.language, title=title,
+        pdf=pdf, show=show, timeout=timeout, timings=timings, step=step)
+    seconds = time.perf_counter() - t0
+    step(f"done in {seconds:.1f} s: {final / 'report.html'}")
+    return ReportResult(
+        client_dir=client_path if scenario else new_path,
+        out_dir=final,
+        html=final / "report.html",
+        pdf=final / "report.pdf" if pdf else None,
+        notebook=final / "comparison.ipynb",
+        metrics=final / COMPARISON_JSON,
+        metrics_data=data,
+        seconds=seconds,
+        figures=sorted((final / "figures").glob("*.svg")),
+        timings=timings,
     )
 
 
