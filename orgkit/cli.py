@@ -249,15 +249,18 @@ def compare(old_dir: Path, new_dir: Path, output_dir: Path, pdf: bool, language:
 @click.option("--pptx", is_flag=True, help="Also write every client's report.pptx (an editable slide deck).")
 @click.option("--pptx-template", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Build every deck on this .pptx (the firm's masters, layouts, fonts and colours); implies --pptx.")
+@click.option("--compare-waves/--no-compare-waves", default=True, show_default=True,
+              help="Compare each wave of a client with its previous wave (linked from the overview).")
 @_friendly
 def batch(source: Path, output_dir: Path, workers: int | None, scheduler: str | None, force: bool,
-          pdf: bool, overview_language: str, pptx: bool, pptx_template: Path | None) -> None:
+          pdf: bool, overview_language: str, pptx: bool, pptx_template: Path | None, compare_waves: bool) -> None:
     """Build every client's report from SOURCE (a folder of client folders, or a CSV/YAML manifest)."""
     from orgkit.batch.run import BatchInterrupted, run_batch
 
     try:
         summary = run_batch(source, output_dir, workers=workers, scheduler=scheduler, force=force, pdf=pdf,
-                            overview_language=overview_language, pptx=pptx, pptx_template=pptx_template)
+                            overview_language=overview_language, pptx=pptx, pptx_template=pptx_template,
+                            compare_waves=compare_waves)
     except BatchInterrupted as exc:  # finished reports are kept; the next run picks up the rest
         click.echo(exc.summary.describe(), err=True)
         sys.exit(exc.exit_code)

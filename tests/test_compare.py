@@ -169,8 +169,11 @@ def test_who_is_affected_by_department(scenario):
     assert list(a.index) == ["B", "A", "Other (small groups)"]  # Exec (1) and Legal (3) pooled: 4 people
     other = a.loc["Other (small groups)"]
     assert pd.isna(other["headcount_before"]) and pd.isna(other["headcount_after"]) and other["affected"] == 0
-    assert (a.at["A", "headcount_before"], a.at["A", "headcount_after"], a.at["A", "moved_out"]) == (10, 5, 5)
-    assert (a.at["B", "headcount_after"], a.at["B", "moved_in"], a.at["B", "affected"]) == (15, 5, 5)
+    # the pool of 4 would be the total (24, on the cover) minus A and B: A, the next smallest, is hidden too
+    assert pd.isna(a.at["A", "headcount_before"]) and pd.isna(a.at["A", "headcount_after"])
+    assert (a.at["A", "moved_out"], a.at["A", "moved_in"], a.at["A", "affected"]) == (5, 0, 5)
+    assert (a.at["B", "headcount_before"], a.at["B", "headcount_after"]) == (10, 15)
+    assert (a.at["B", "moved_in"], a.at["B", "affected"]) == (5, 5)
     moved = scenario.moved_people(language="en")
     assert set(moved["employee_id"]) == {f"a{i}" for i in range(5, 10)} and set(moved["step"]) == {1}
 

@@ -179,3 +179,31 @@ def test_notebook_runs_as_committed_under_nbval():
         cwd=ROOT, capture_output=True, text=True, timeout=600, env=env,
     )
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-2000:]
+
+
+def test_batch_compares_each_wave_with_the_previous_one(folders, tmp_path):
+    """A manifest listing two waves of one client: the batch writes their comparison beside the reports, the
+    overview's trend table links it, and a rerun with nothing changed skips it."""
+    from orgkit.batch.run import run_batch
+    from orgkit.files.atomic import read_marker
+
+    old, new, _ = folders
+    manifest = tmp_path / "batch.yml"
+    manifest.write_text("clients:\n"
+                        f"  - {{folder: {old}, name: Acme, wave: 2024}}\n"
+                        f"  - {{folder: {new}, name: Acme, wave: 2025}}\n", encoding="utf-8")
+    out = tmp_path / "reports"
+    summary = run_batch(manifest, out, workers=1, progress=False)
+    assert summary.exit_code == 0, summary.describe()
+    assert [(c["slug"], c["status"]) for c in summary.comparisons] == [("acme-2024-to-acme-2025", "done")]
+    folder = out / "acme-2024-to-acme-2025"
+    assert read_marker(folder)["kind"] == "comparison" and (folder / "report.html").is_file()
+    data = json.loads((folder / "comparison.json").read_text(encoding="utf-8"))
+    assert data["batch"]["previous"] == "acme-2024" and data["people"]["joined"] == 7
+    page = (out / "index.html").read_text(encoding="utf-8")
+    trend = page.split('id="trends"')[1]
+    assert 'href="acme-2024-to-acme-2025/report.html"' in trend and "What changed since 2024" in trend
+    assert json.loads((out / "batch.json").read_text())["comparisons"][0]["status"] == "done"
+    again = run_batch(manifest, out, workers=1, progress=False)
+    assert [c["status"] for c in again.comparisons] == ["skipped"] and "1 skipped" in again.describe()
+    assert not (out / ".orgkit-batch-tmp").exists()

@@ -33,6 +33,7 @@ __all__ = [
     "summary_table",
     "score_status",
     "wave_sort_key",
+    "comparison_folder",
     "OverviewPaths",
     "SCORE_AREAS",
     "STATUS_WORDS",
@@ -69,6 +70,18 @@ STATUS_WORDS: dict[str, str] = {
     "earlier run": "overview.status.earlier_run",
 }
 _CHANGE_EPS = 0.05
+
+
+def comparison_folder(previous_slug: str, slug: str) -> str:
+    """The folder of a wave's comparison with its previous wave, beside their reports
+    (:func:`orgkit.batch.waves.run_wave_comparisons` writes it; the trend table links it).
+
+    Examples
+    --------
+    >>> comparison_folder("acme-2025-q1", "acme-2025-q2")
+    'acme-2025-q1-to-acme-2025-q2'
+    """
+    return f"{previous_slug}-to-{slug}"
 
 
 @dataclass(frozen=True)
@@ -310,6 +323,18 @@ def _row_cells(r: Mapping[str, Any], *, waves: int = 1, language: str = "en") ->
     return cells
 
 
+def _comparison_cell(root: Path, previous: Mapping[str, Any] | None, wave: Mapping[str, Any],
+                     language: str) -> dict[str, Any]:
+    """A trend row's link to the comparison of its wave with the previous one, when it was written."""
+    if previous is None:
+        return _cell("–", "")
+    folder = comparison_folder(str(previous["slug"]), str(wave["slug"]))
+    if not (root / folder / "report.html").is_file():
+        return _cell("–", "")
+    text = t("overview.comparison", language, previous=previous.get("wave") or previous["slug"])
+    return _cell(text, folder, href=f"{folder}/report.html")
+
+
 def build_overview(
     output_dir: str | os.PathLike[str],
     outcomes: Iterable[Mapping[str, Any]] | None = None,
@@ -338,7 +363,8 @@ def build_overview(
     Notes
     -----
     One row per client in the main table: its latest wave, each score with its change from the previous
-    wave (▲/▼). Clients with several waves get a trend table with every wave in order. Scores are
+    wave (▲/▼). Clients with several waves get a trend table with every wave in order, each linked to its
+    comparison with the previous wave when the batch wrote one (:func:`comparison_folder`). Scores are
     coloured green from 70, amber from 50, red below. The page is one self-contained file (inline CSS
     and a few lines of JavaScript to sort a table by clicking its header; nothing from a network), and
     every text from the data is HTML-escaped by the template. Both files are written atomically;
@@ -384,7 +410,8 @@ def build_overview(
                 "anchor": _anchor(str(latest["client"])),
                 "rows": [{"cells": _row_cells(w, language=language)[1:2]
                           + [_cell(w["slug"], w["slug"], href=w.get("report"))]
-                          + _row_cells(w, language=language)[3 + len(HEADLINES):]} for w in waves],
+                          + [_comparison_cell(root, waves[i - 1] if i else None, w, language)]
+                          + _row_cells(w, language=language)[3 + len(HEADLINES):]} for i, w in enumerate(waves)],
                 "first": waves[0].get("wave"), "last": latest.get("wave"),
             })
     for r in singles:
@@ -406,7 +433,8 @@ def build_overview(
         + score_columns
     )
     trend_columns = ([{"label": t("overview.column.wave", language), "type": "text"},
-                      {"label": t("overview.column.report", language), "type": "text"}] + score_columns)
+                      {"label": t("overview.column.report", language), "type": "text"},
+                      {"label": t("overview.column.comparison", language), "type": "text"}] + score_columns)
     counts = {s: int((table["status"] == s).sum()) for s in ("done", "skipped", "failed", "not run")} \
         if len(table) else {}
     env = jinja2.Environment(

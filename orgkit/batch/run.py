@@ -11,6 +11,9 @@ Layout of ``output_dir`` after a run::
     <slug>/report.html, metrics.json, ...  one folder per client, swapped in whole when it is complete
     <slug>.failed/error.txt               only for a client whose last run failed (and the executed
                                           notebook when a cell failed); removed by its next success
+    <previous>-to-<slug>/report.html, comparison.json, ...
+                                          a wave compared with the client's previous wave
+                                          (:mod:`orgkit.batch.waves`), linked from the overview
     index.html, summary.csv               the overview of every report in the folder
     batch.json                            what the last run did to each client (read by the overview)
     batch.log                             every run's start, end, per-client status, timing, tracebacks
@@ -38,7 +41,7 @@ import sys
 import time
 import traceback
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -127,6 +130,9 @@ class BatchSummary:
         Whether the run was stopped (Ctrl-C or SIGTERM) before every client was handled.
     stopped_by : str or None
         ``"SIGTERM"`` when a SIGTERM stopped it (``None`` for Ctrl-C or a finished run).
+    comparisons : list of dict
+        Each wave's comparison with the previous wave of its client
+        (:func:`orgkit.batch.waves.run_wave_comparisons`): ``slug``, ``status``, ``reason``, ...
     """
 
     outcomes: list[ClientOutcome]
@@ -140,6 +146,7 @@ class BatchSummary:
     interrupted: bool = False
     started_at: str = ""
     stopped_by: str | None = None
+    comparisons: list[dict[str, Any]] = field(default_factory=list)
 
     def _with(self, status: str) -> list[ClientOutcome]:
         return [o for o in self.outcomes if o.status == status]
@@ -184,6 +191,11 @@ class BatchSummary:
         if self.failed:
             lines.append("failed:")
             lines += [f"  {o.slug}: {o.reason}" for o in self.failed]
+        if self.comparisons:
+            done = {s: sum(c["status"] == s for c in self.comparisons) for s in ("done", "skipped", "failed")}
+            lines.append(f"waves compared with the previous wave: {done['done']} done, {done['skipped']} skipped "
+                         f"(unchanged), {done['failed']} failed")
+            lines += [f"  {c['slug']}: {c['reason']}" for c in self.comparisons if c["status"] == "failed"]
         if self.interrupted:
             lines.append("Run the same command again to continue: finished reports are kept and skipped.")
         if self.overview is not None:
@@ -205,6 +217,7 @@ class BatchSummary:
             "exit_code": self.exit_code,
             "counts": {s: len(self._with(s)) for s in ("done", "skipped", "failed", "not run")},
             "clients": [o.to_dict() for o in self.outcomes],
+            "comparisons": list(self.comparisons),
         }
 
 
@@ -423,6 +436,7 @@ def run_batch(
     _run: RunFn | None = None,
     pptx: bool = False,
     pptx_template: str | os.PathLike[str] | None = None,
+    compare_waves: bool = True,
 ) -> BatchSummary:
     """Build every client's report from ``source``, skipping those whose inputs have not changed.
 
@@ -459,6 +473,11 @@ def run_batch(
         Also write every client's ``report.pptx`` (an editable slide deck); the overview links them.
     pptx_template : path, optional
         The firm's ``.pptx`` template for every deck (implies ``pptx``); checked before anything runs.
+    compare_waves : bool
+        When a client has several waves, compare each wave with the previous one (the comparison report of
+        ``orgkit compare``, :mod:`orgkit.batch.waves`) after the reports, in this process; the overview links
+        them. A comparison whose two reports did not change is skipped (unless ``force``); one that fails is
+        listed in :attr:`BatchSummary.comparisons` and the log, and never fails the batch.
 
     Returns
     -------
@@ -581,6 +600,11 @@ def run_batch(
                     with dask_client(scheduler, local_cluster, n_workers) as (client, n):
                         summary.workers = n
                         run_dask(to_run, str(out), timeout, on_result, fn, client)
+            if compare_waves:
+                from orgkit.batch.waves import run_wave_comparisons
+
+                summary.comparisons = run_wave_comparisons(out, out / TMP_DIR, pdf=pdf, force=force, timeout=timeout,
+                                                           log=runlog.log)
         except KeyboardInterrupt as exc:
             interrupted = True
             summary.stopped_by = "SIGTERM" if isinstance(exc, _Terminated) else None

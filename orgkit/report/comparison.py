@@ -470,8 +470,8 @@ class ComparisonBook:
         lines = [self._t("compare.decisions.matched", common=formatting.integer(s["common"]),
                          rerouted=formatting.integer(s["rerouted"]), changed=formatting.integer(s["path_changed"]))]
         if s["path_changed"]:
-            lines.append(self._t("compare.decisions.hops", before=formatting.number(s["hops_median_before"], 1),
-                                 after=formatting.number(s["hops_median_after"], 1)))
+            lines.append(self._t("compare.decisions.hops", before=formatting.decimals(s["hops_median_before"], 1),
+                                 after=formatting.decimals(s["hops_median_after"], 1)))
         columns = {"decision_type": self._t("column.type"), "decisions": self._t("compare.column.decisions"),
                    "rerouted": self._t("compare.column.rerouted"), "path_changed": self._t("compare.column.path_changed"),
                    "hops_mean_before": self._t("compare.column.hops_side", side=self.labels[0]),

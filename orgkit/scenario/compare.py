@@ -803,7 +803,9 @@ class Comparison:
         Notes
         -----
         A count between 1 and ``min_group_size - 1`` is never shown (``<NA>``): a headcount so small, or a
-        handful of people who moved, is a small group. A row shows its breakdown (joined ... manager
+        handful of people who moved, is a small group; and a headcount is hidden too where the hidden ones
+        could otherwise be worked out from the organisation's total (:func:`orgkit.privacy.complementary_suppression`
+        per side). A row shows its breakdown (joined ... manager
         changed) only when none of its parts is so small, so no part can be worked out from the others; and
         when only one row hides its breakdown another is hidden too (:func:`orgkit.privacy.complementary_suppression`
         on the ``affected`` counts), so the organisation's totals do not give it away.
@@ -847,8 +849,11 @@ class Comparison:
                                                        k).to_numpy(), index=shown.index)
         out = shown[["department", "headcount_before", "headcount_after", "affected", *flows]].astype(
             {c: "Int64" for c in ["headcount_before", "headcount_after", "affected", *flows]})
-        for c in ("headcount_before", "headcount_after", "affected"):
-            out.loc[small(shown[c]), c] = pd.NA
+        for c in ("headcount_before", "headcount_after"):  # the cover gives the totals: hide complementarily
+            heads = pd.Series(shown[c].to_numpy(), index=sizes.index)
+            hide = complementary_suppression(heads, pd.Series(small(heads).to_numpy(), index=sizes.index), k)
+            out.loc[hide.to_numpy(), c] = pd.NA
+        out.loc[small(shown["affected"]), "affected"] = pd.NA
         for c in flows:
             out.loc[hide_row, c] = pd.NA
         out["suppressed"] = hide_row.to_numpy()
@@ -953,7 +958,9 @@ class Comparison:
         language = language or self.language
         c = self.counts
         out = []
-        key = "compare.summary.people.scenario" if self.kind == "scenario" else "compare.summary.people.reassessment"
+        key = "compare.summary.people.reassessment"
+        if self.kind == "scenario":
+            key = "compare.summary.people.scenario_growth" if c["joined"] or c["left"] else "compare.summary.people.scenario"
         out.append(t(key, language, before=formatting.integer(c["before"]), after=formatting.integer(c["after"]),
                      moved=formatting.integer(c["moved"]), joined=formatting.integer(c["joined"]),
                      left=formatting.integer(c["left"])))
@@ -972,8 +979,8 @@ class Comparison:
             s = d.summary
             out.append(t("compare.summary.decisions", language, n=formatting.integer(s["path_changed"]),
                          total=formatting.integer(s["common"]),
-                         before=formatting.number(s["hops_median_before"], 1),
-                         after=formatting.number(s["hops_median_after"], 1)))
+                         before=formatting.decimals(s["hops_median_before"], 1),
+                         after=formatting.decimals(s["hops_median_after"], 1)))
         appeared = sum(1 for f in self.findings if f.change == "appeared")
         gone = sum(1 for f in self.findings if f.change == "disappeared")
         changed = sum(1 for f in self.findings if f.change == "status")
