@@ -94,8 +94,9 @@ def scenario() -> Comparison:
                             "old_manager_id": ["a0"] + ["a5"] * 4, "new_manager_id": ["b0"] + ["a5"] * 4,
                             "old_department": ["A"] * 5, "new_department": ["B"] * 5})
     rerouted = pd.DataFrame({"decision_id": ["d3"], "old_decider": ["c"], "new_decider": ["b0"],
-                             "rule": ["department_head"]})
-    plan = StandInPlanResult(after, changes, rerouted, ["Step 1: moved the team of a5 (5 people) to B under b0."])
+                             "rule": ["delegated_to_department_head"]})
+    plan = StandInPlanResult(after, changes, rerouted, ["Step 1: moved the team of a5 (5 people) to B under b0.",
+                                                        "Step 2: kept Legal as it is."])
     return compare_states(before, after, kind="scenario", plan=plan, plan_name="Team to B", parallel=False)
 
 
@@ -203,6 +204,8 @@ def test_small_departments_never_appear(scenario):
     html = "".join(b.markup for b in blocks)
     assert "Legal" not in html and ">Exec<" not in html
     assert "Team to B" in html and "Step 1: moved the team" in html
+    assert "Step 2: kept Other (small groups) as it is." in html  # the plan's log names no small department
+    assert "Delegated to the initiator's department head" in html
 
 
 def test_a_plan_that_changes_nothing_changes_nothing():

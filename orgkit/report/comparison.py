@@ -277,7 +277,9 @@ class ComparisonBook:
         if c.kind != "scenario":
             return self._empty()
         out = section_head("plan", self._t("compare.plan.title", plan=c.plan_name or "–"), self._t("compare.plan.lead"))
-        log = [str(x) for x in (getattr(c.plan, "log", None) or [])]
+        from orgkit.privacy import OTHER_GROUP
+
+        log = [line.replace(OTHER_GROUP, self._t("group.other")) for line in c.plan_log()]
         out = out + (render_block("log", "log", items=log) if log else empty_note(self._t("compare.plan.no_log")))
         changes = getattr(c.plan, "changes", None)
         if isinstance(changes, pd.DataFrame) and not changes.empty and "step" in changes.columns:
@@ -287,8 +289,12 @@ class ComparisonBook:
                 language=self.language)
         rerouted = getattr(c.plan, "decisions_rerouted", None)
         if isinstance(rerouted, pd.DataFrame) and not rerouted.empty:
+            from orgkit.i18n import has
+
             rules = rerouted.groupby("rule", sort=True).size().rename("decisions").reset_index() \
                 if "rule" in rerouted.columns else pd.DataFrame({"rule": ["–"], "decisions": [len(rerouted)]})
+            rules["rule"] = [self._t(f"compare.rule.{r}") if has(f"compare.rule.{r}") else str(r)
+                             for r in rules["rule"]]
             out = out + subheading(self._t("compare.plan.rerouted"), "plan-rerouted") + table(
                 rules, {"rule": self._t("compare.column.rule"), "decisions": self._t("compare.column.decisions")},
                 language=self.language)

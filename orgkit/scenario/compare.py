@@ -758,6 +758,23 @@ class Comparison:
         sizes = (self.before if side == "before" else self.after).client.department_sizes()
         return set(sizes[sizes >= self.min_group_size].index.astype(str))
 
+    def hidden_names(self) -> set[str]:
+        """The departments that may not be named anywhere: under :attr:`min_group_size` people in both states."""
+        every = set(self.before.client.department_sizes().index.astype(str)) | set(
+            self.after.client.department_sizes().index.astype(str))
+        return every - self.visible("before") - self.visible("after")
+
+    def plan_log(self) -> list[str]:
+        """The plan's log lines, in the comparison's language where the plan result offers it (``log_in``), with
+        every department under the minimum group size in both states replaced by "Other (small groups)"
+        (:func:`orgkit.privacy.scrub_names`: a safety net, the plan's log names none itself)."""
+        from orgkit.privacy import scrub_names
+
+        hidden = self.hidden_names()
+        log_in = getattr(self.plan, "log_in", None)
+        lines = log_in(self.language) if callable(log_in) else (getattr(self.plan, "log", None) or [])
+        return [scrub_names(str(line), hidden) for line in lines]
+
     # ---------------------------------------------------------------- areas
     def area_state(self, area: str) -> str:
         """Whether an area is compared: ``compared``, ``before_only``, ``after_only``, ``not_assessed`` or
@@ -1061,7 +1078,7 @@ def _plan_block(comparison: Comparison) -> dict[str, Any]:
     plan = comparison.plan
     changes = getattr(plan, "changes", None)
     rerouted = getattr(plan, "decisions_rerouted", None)
-    block: dict[str, Any] = {"name": comparison.plan_name, "log": [str(x) for x in getattr(plan, "log", []) or []]}
+    block: dict[str, Any] = {"name": comparison.plan_name, "log": comparison.plan_log()}
     if isinstance(changes, pd.DataFrame) and not changes.empty and "kind" in changes.columns:
         block["changes"] = {str(k): int(v) for k, v in changes["kind"].value_counts().items()}
     else:
