@@ -205,7 +205,7 @@ def test_small_departments_never_appear(scenario):
     assert "Legal" not in html and ">Exec<" not in html
     assert "Team to B" in html and "Step 1: moved the team" in html
     assert "Step 2: kept Other (small groups) as it is." in html  # the plan's log names no small department
-    assert "Delegated to the initiator's department head" in html
+    assert "Delegated to the initiator&#39;s department head" in html  # the rule in words
 
 
 def test_a_plan_that_changes_nothing_changes_nothing():
@@ -214,6 +214,17 @@ def test_a_plan_that_changes_nothing_changes_nothing():
     assert set(compared["reading"]) <= {"same", ""} and c.counts["moved"] == 0
     assert all(f.change == "unchanged" for f in c.findings)
     assert c.ties.counts["internal_to_cross"] == 0 and c.decisions.summary["path_changed"] == 0
+
+
+def test_new_positions_count_without_ties_and_without_judgement():
+    grown = pd.concat([_people(), pd.DataFrame({"employee_id": ["new-1", "new-2"], "department": ["B", "B"],
+                                                "manager_id": ["b0", "b0"]})], ignore_index=True)
+    c = compare_states(_client(_people()), _client(grown), kind="scenario", parallel=False)
+    isolates = _row(c, "communication.isolates")
+    assert (isolates["before"], isolates["after"], isolates["reading"]) == (1, 3, "")  # l3 has no tie either
+    assert "placeholders" in c.unpredictable and c.counts["joined"] == 2
+    assert "2 new positions have no ties" in " ".join(c.unpredictable_texts("en"))
+    assert _row(c, "communication.ei_index")["change"] == pytest.approx(0.0)  # ties as they were
 
 
 def test_bad_arguments_are_refused():
@@ -435,8 +446,8 @@ def test_scenario_cli_refuses_a_bad_plan_before_writing_anything(tmp_path, plan_
     if plan_modules:
         plan.write_text("name: Bad\nrefuse: 2\n")
     else:  # the real plan engine: a move to a department that does not exist
-        plan.write_text("name: Bad\nsteps:\n  - move: {person: a1, department: B}\n"
-                        "  - move: {person: a2, department: Nowhere}\n")
+        plan.write_text("name: Bad\nsteps:\n  - {action: move, person: a1, department: B}\n"
+                        "  - {action: move, person: a2, department: Nowhere}\n")
     reports = tmp_path / "reports"
     r = _run("scenario", client, plan, "-o", reports)
     assert r.exit_code == 2 and "Traceback" not in r.output and re.search(r"step\W*2", r.output, re.I), r.output

@@ -1097,8 +1097,13 @@ def _threshold_differences(before: Assessment, after: Assessment) -> list[str]:
     return [k for k in REGISTRY if before.thresholds[k] != after.thresholds[k]]
 
 
+#: The communication rows that count people without ties: in a scenario that adds positions (which have no
+#: ties yet) their change is shown without a judgement (the new positions are isolated by construction).
+_COUNTS_PEOPLE_WITHOUT_TIES = frozenset({"isolates", "density", "largest_component_share", "score"})
+
+
 def _metric_rows(kind: str, before: Assessment, after: Assessment, compared: Sequence[str],
-                 area_state: Callable[[str], str], rerouted: int) -> pd.DataFrame:
+                 area_state: Callable[[str], str], rerouted: int, placeholders: int = 0) -> pd.DataFrame:
     rows = []
     for spec in headline_specs(before, after):
         b, a = spec.get(before), spec.get(after)
@@ -1126,6 +1131,9 @@ def _metric_rows(kind: str, before: Assessment, after: Assessment, compared: Seq
                     reading = "better" if (change > 0) == (spec.better == "higher") else "worse"
             elif spec.fmt == "text":
                 reading = "" if change else "same"
+            if (kind == "scenario" and placeholders and spec.area == "communication"
+                    and spec.key in _COUNTS_PEOPLE_WITHOUT_TIES and reading in ("better", "worse")):
+                reading = ""  # new positions have no ties yet: no judgement on what counts them
         rows.append({"area": spec.area, "key": spec.key, "subject": spec.subject, "ident": spec.ident,
                      "fmt": spec.fmt, "better": spec.better, "before": _plain(b), "after": _plain(a),
                      "change": change, "state": state, "reading": reading})
@@ -1251,7 +1259,8 @@ def compare_states(
     rerouted = int(decisions.summary["rerouted"]) if decisions is not None else 0
     partial = Comparison(kind, b, a, language, k, pd.DataFrame(), [], people, ties, decisions, ())
     compared = partial.compared_areas
-    metrics = _metric_rows(kind, b, a, compared, partial.area_state, rerouted)
+    joined = int((people["status"] == "joined").sum())
+    metrics = _metric_rows(kind, b, a, compared, partial.area_state, rerouted, joined)
     unpredictable: list[str] = []
     if kind == "scenario":
         if b.survey.metrics.get("available", True):
@@ -1260,7 +1269,7 @@ def compare_states(
             unpredictable.append("communication")
         if rerouted and b.decisions.metrics.get("latency_decisions"):
             unpredictable.append("latency")
-        if int((people["status"] == "joined").sum()):
+        if joined:
             unpredictable.append("placeholders")
     else:
         if partial.area_state("survey") in ("before_only", "after_only"):
