@@ -150,6 +150,9 @@ def test_rerun_replaces_its_own_report(folders, tmp_path):
     (first.out_dir / "stale.txt").write_text("from the first run")
     second = run_comparison(old_dir=old, new_dir=new, output_dir=tmp_path, progress=False)
     assert second.out_dir == first.out_dir and not (second.out_dir / "stale.txt").exists()
+    from orgkit.files.outputs import clean
+
+    assert clean(tmp_path, dry_run=True).removed == [second.out_dir]  # orgkit clean removes it, and only it
 
 
 def test_pdf_footer_names_the_comparison(folders, tmp_path):

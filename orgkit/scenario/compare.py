@@ -666,33 +666,73 @@ def _same_ties(before: Client, after: Client) -> bool:
                            for c in ("source_id", "target_id"))
 
 
-def _assess_both(before: Client | Assessment, after: Client | Assessment, parallel: bool) -> tuple[Assessment, Assessment]:
-    """Both assessments, as fast as the two states allow; the same numbers every way.
+def _assessed(client: Client) -> tuple[Assessment, list[Finding]]:
+    """An assessment and its findings (what a forked child returns)."""
+    a = assess(client)
+    return a, derive_findings(a)
 
-    With the same people and ties on both sides (a plan), the before state is assessed first and the after
-    state reuses its betweenness and communities (``communication_previous``, see
-    :func:`orgkit.areas.communication.analyze_communication`): most of an assessment's time, and independent
-    of departments. Otherwise, with ``parallel``, the before state is assessed in a forked child while this
-    process assesses the after state (:class:`orgkit.areas.betweenness.ForkedCall`).
+
+def _assess_reusing(after: Client, before: Client | Assessment, child: Any, parallel: bool
+                    ) -> tuple[Assessment, Assessment, list[Finding] | None]:
+    """The after state of a plan: structure, decisions and survey while ``child`` (when given) assesses the
+    before state, then communication reusing the before state's tie graph."""
+    from orgkit.areas.communication import analyze_communication
+    from orgkit.areas.decisions import analyze_decisions
+    from orgkit.areas.structure import analyze_structure
+    from orgkit.areas.survey import analyze_survey
+
+    th = after.settings.thresholds
+    try:
+        structure = analyze_structure(after, thresholds=th)
+        decisions = analyze_decisions(after, thresholds=th)
+        survey = analyze_survey(after, thresholds=th)
+    except BaseException:
+        if child is not None:
+            child.cancel()
+        raise
+    found = child.result() if child is not None else None
+    b, fb = found if found is not None else (None, None)
+    if b is None:
+        b = before if isinstance(before, Assessment) else assess(before, parallel=parallel)
+    communication = analyze_communication(after, thresholds=th, previous=b.communication)
+    a = Assessment(client=after, structure=structure, communication=communication, decisions=decisions,
+                   survey=survey, thresholds=th)
+    return b, a, fb
+
+
+def _assess_both(before: Client | Assessment, after: Client | Assessment, parallel: bool
+                 ) -> tuple[Assessment, Assessment, list[Finding] | None]:
+    """Both assessments (and the before state's findings when a child computed them), as fast as the two
+    states allow; the same numbers every way.
+
+    With the same people and ties on both sides (a plan), the after state reuses the before state's
+    betweenness and communities (``previous`` of :func:`orgkit.areas.communication.analyze_communication`):
+    most of an assessment's time, and independent of departments. With ``parallel`` a forked child assesses
+    the before state (and derives its findings) while this process analyses the after state's structure,
+    decisions and survey; its communication follows, on the child's tie graph. Two states with different ties
+    (two snapshots) are assessed side by side, the before state in the child
+    (:class:`orgkit.areas.betweenness.ForkedCall`).
     """
     from orgkit.areas.betweenness import ForkedCall, fork_available
 
-    if isinstance(before, Assessment) or isinstance(after, Assessment) or _same_ties(before, after):
+    if isinstance(after, Assessment):
         b = before if isinstance(before, Assessment) else assess(before, parallel=parallel)
-        a = after if isinstance(after, Assessment) else assess(after, parallel=parallel,
-                                                                communication_previous=b.communication)
-        return b, a
-    child = ForkedCall(assess, before) if parallel and fork_available() else None
+        return b, after, None
+    fork = parallel and fork_available() and isinstance(before, Client)
+    if isinstance(before, Assessment) or _same_ties(before, after):
+        child = ForkedCall(_assessed, before) if fork else None
+        return _assess_reusing(after, before, child, parallel)
+    child = ForkedCall(_assessed, before) if fork else None
     try:
         a = assess(after, parallel=parallel and child is None)
     except BaseException:
         if child is not None:
             child.cancel()
         raise
-    b = child.result() if child is not None else None
-    if b is None:
-        b = assess(before, parallel=parallel)
-    return b, a
+    found = child.result() if child is not None else None
+    if found is not None:
+        return found[0], a, found[1]
+    return assess(before, parallel=parallel), a, None
 
 
 @dataclass(frozen=True, eq=False)
@@ -1223,8 +1263,10 @@ def compare_states(
     row is the mean of the area scores over the areas compared on both sides (in a scenario, never the
     survey), so the two numbers cover the same areas. Cost: two assessments. A plan leaves the ties as they
     are, so the after state reuses the before state's betweenness and communities (most of an assessment's
-    time, and independent of departments); two snapshots are assessed side by side on two CPUs. The
-    comparison itself is vectorised (merges on ids and tie pairs) and takes a fraction of a second.
+    time, and independent of departments), and its other areas are analysed while a second CPU assesses the
+    before state; two snapshots are assessed side by side. The comparison itself is vectorised (merges on ids
+    and tie pairs) and takes a fraction of a second: at 10,000 people a plan's comparison costs about one
+    assessment and a second (``benchmarks/bench_compare.py``).
     """
     if kind not in KINDS:
         raise ConfigError(f"kind must be one of {set(KINDS)}. Got {kind!r} instead.")
@@ -1245,10 +1287,10 @@ def compare_states(
             return x
         return fixed
 
-    b, a = _assess_both(ready(before), ready(after), parallel)
+    b, a, fb = _assess_both(ready(before), ready(after), parallel)
     timings["assess"] = time.perf_counter() - t0
     t = time.perf_counter()
-    fb, fa = derive_findings(b), derive_findings(a)
+    fb, fa = fb if fb is not None else derive_findings(b), derive_findings(a)
     skip = _rests_on_survey if kind == "scenario" else None
     changes = finding_changes(fb, fa, skip=skip)
     timings["findings"] = time.perf_counter() - t
