@@ -23,8 +23,7 @@ from orgkit.cli import main
 from orgkit.data.loading import from_frames
 from orgkit.errors import ConfigError
 from orgkit.findings import Finding
-from orgkit.scenario.compare import (Comparison, compare_states, decision_changes, finding_changes, people_changes,
-                                     tie_changes)
+from orgkit.scenario.compare import Comparison, compare_states, finding_changes, people_changes
 from orgkit.scenario.snapshots import compare_snapshots, id_format_matches, later_snapshot, match_departments
 from orgkit.thresholds import DEFAULTS
 

@@ -20,8 +20,7 @@ import pandas as pd
 
 from orgkit.data.client import Client
 from orgkit.files.jsonsafe import to_jsonable
-from orgkit.privacy import OTHER_GROUP
-from orgkit.thresholds import DEFAULTS, Thresholds
+from orgkit.thresholds import Thresholds
 
 __all__ = [
     "DEPARTMENT_CHANGES",
