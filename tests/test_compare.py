@@ -340,6 +340,15 @@ def test_snapshot_privacy_small_department_never_named(snapshots):
     assert "Tiny" not in html and "Revenue" in html and "People &amp; Finance" in html
 
 
+def test_ties_matched_between_snapshots_by_the_people_they_link():
+    old = _client(_people())
+    ties = pd.concat([_ties().iloc[1:], pd.DataFrame({"source_id": ["b3"], "target_id": ["b2"]})])  # a5-a6 faded
+    new = from_frames(_people(), communication=ties, decisions=_decisions(), settings=SETTINGS)
+    c = compare_snapshots(old, new, parallel=False)
+    assert (c.ties.counts["common"], c.ties.counts["before_only"], c.ties.counts["after_only"]) == (30, 1, 1)
+    assert c.ties.counts["internal_to_cross"] == c.ties.counts["cross_to_internal"] == 0
+
+
 def test_people_changes_with_a_rename_map():
     old = from_frames(pd.DataFrame({"employee_id": ["1", "2"], "department": ["A", "A"],
                                     "manager_id": [None, "1"]}), settings={"min_group_size": 1})

@@ -471,7 +471,9 @@ def tie_changes(before: Assessment, after: Assessment,
     -----
     Ties are matched as unordered pairs of ids (the tie rule of each state applied first). In a scenario the
     ties are the same people's ties, so ``common`` is every tie between people in both states and
-    ``internal_to_cross`` counts exactly the ties the new boundaries cut. ``department_map`` (renamed
+    ``internal_to_cross`` counts exactly the ties the new boundaries cut; when the two analyses share their
+    tie graph (:class:`orgkit.areas.communication.TieGraph`) the ends' departments are compared by code,
+    without matching pairs of ids. ``department_map`` (renamed
     departments) names the before rows of :attr:`TieChanges.by_department` by their new names, so a renamed
     department is one row. Vectorised: one merge on the pairs, then department lookups by id.
 
@@ -492,22 +494,33 @@ def tie_changes(before: Assessment, after: Assessment,
     cb, ca = before.communication, after.communication
     if not cb.available or not ca.available:
         return None
-    pb, pa = _pairs(cb.edges), _pairs(ca.edges)
-    merged = pb.merge(pa, on=["a", "b"], how="outer", indicator=True)
-    common = merged[merged["_merge"] == "both"]
-    db = before.client.people.set_index("employee_id")["department"]
-    da = after.client.people.set_index("employee_id")["department"]
-    a_b, b_b = db.reindex(common["a"]).to_numpy(), db.reindex(common["b"]).to_numpy()
-    a_a, b_a = da.reindex(common["a"]).to_numpy(), da.reindex(common["b"]).to_numpy()
-    inside_before, inside_after = a_b == b_b, a_a == b_a
+    gb, ga = cb.graph, ca.graph
+    if gb is not None and ga is not None and gb.same_graph(ga.ids, ga.u, ga.v, ga.seed, ga.sources):
+        # the same people and ties (a plan): compare department codes of the two ends, no merge needed
+        db = pd.factorize(before.client.people["department"])[0]
+        da = pd.factorize(after.client.people["department"])[0]
+        a_b = before.client.people["department"].to_numpy(dtype=object)[gb.u]
+        a_a = after.client.people["department"].to_numpy(dtype=object)[ga.u]
+        inside_before, inside_after = db[gb.u] == db[gb.v], da[ga.u] == da[ga.v]
+        only = (0, 0)
+    else:
+        pb, pa = _pairs(cb.edges), _pairs(ca.edges)
+        merged = pb.merge(pa, on=["a", "b"], how="outer", indicator=True)
+        common = merged[merged["_merge"] == "both"]
+        dbs = before.client.people.set_index("employee_id")["department"]
+        das = after.client.people.set_index("employee_id")["department"]
+        a_b, b_b = dbs.reindex(common["a"]).to_numpy(), dbs.reindex(common["b"]).to_numpy()
+        a_a, b_a = das.reindex(common["a"]).to_numpy(), das.reindex(common["b"]).to_numpy()
+        inside_before, inside_after = a_b == b_b, a_a == b_a
+        only = (int((merged["_merge"] == "left_only").sum()), int((merged["_merge"] == "right_only").sum()))
     counts = {
-        "common": int(len(common)),
+        "common": int(inside_before.size),
         "internal_to_cross": int((inside_before & ~inside_after).sum()),
         "cross_to_internal": int((~inside_before & inside_after).sum()),
         "internal_kept": int((inside_before & inside_after).sum()),
         "cross_kept": int((~inside_before & ~inside_after).sum()),
-        "before_only": int((merged["_merge"] == "left_only").sum()),
-        "after_only": int((merged["_merge"] == "right_only").sum()),
+        "before_only": only[0],
+        "after_only": only[1],
     }
     names_before = a_b[inside_before]
     if department_map:
@@ -672,45 +685,16 @@ def _assessed(client: Client) -> tuple[Assessment, list[Finding]]:
     return a, derive_findings(a)
 
 
-def _assess_reusing(after: Client, before: Client | Assessment, child: Any, parallel: bool
-                    ) -> tuple[Assessment, Assessment, list[Finding] | None]:
-    """The after state of a plan: structure, decisions and survey while ``child`` (when given) assesses the
-    before state, then communication reusing the before state's tie graph."""
-    from orgkit.areas.communication import analyze_communication
-    from orgkit.areas.decisions import analyze_decisions
-    from orgkit.areas.structure import analyze_structure
-    from orgkit.areas.survey import analyze_survey
-
-    th = after.settings.thresholds
-    try:
-        structure = analyze_structure(after, thresholds=th)
-        decisions = analyze_decisions(after, thresholds=th)
-        survey = analyze_survey(after, thresholds=th)
-    except BaseException:
-        if child is not None:
-            child.cancel()
-        raise
-    found = child.result() if child is not None else None
-    b, fb = found if found is not None else (None, None)
-    if b is None:
-        b = before if isinstance(before, Assessment) else assess(before, parallel=parallel)
-    communication = analyze_communication(after, thresholds=th, previous=b.communication)
-    a = Assessment(client=after, structure=structure, communication=communication, decisions=decisions,
-                   survey=survey, thresholds=th)
-    return b, a, fb
-
-
 def _assess_both(before: Client | Assessment, after: Client | Assessment, parallel: bool
                  ) -> tuple[Assessment, Assessment, list[Finding] | None]:
     """Both assessments (and the before state's findings when a child computed them), as fast as the two
     states allow; the same numbers every way.
 
-    With the same people and ties on both sides (a plan), the after state reuses the before state's
-    betweenness and communities (``previous`` of :func:`orgkit.areas.communication.analyze_communication`):
-    most of an assessment's time, and independent of departments. With ``parallel`` a forked child assesses
-    the before state (and derives its findings) while this process analyses the after state's structure,
-    decisions and survey; its communication follows, on the child's tie graph. Two states with different ties
-    (two snapshots) are assessed side by side, the before state in the child
+    With the same people and ties on both sides (a plan), the before state is assessed first (on two CPUs
+    with ``parallel``) and the after state reuses its tie graph, betweenness and communities (``previous`` of
+    :func:`orgkit.areas.communication.analyze_communication`): most of an assessment's time, and independent
+    of departments. Two states with different ties (two snapshots) are assessed side by side with
+    ``parallel``: the before state, and its findings, in a forked child
     (:class:`orgkit.areas.betweenness.ForkedCall`).
     """
     from orgkit.areas.betweenness import ForkedCall, fork_available
@@ -718,11 +702,10 @@ def _assess_both(before: Client | Assessment, after: Client | Assessment, parall
     if isinstance(after, Assessment):
         b = before if isinstance(before, Assessment) else assess(before, parallel=parallel)
         return b, after, None
-    fork = parallel and fork_available() and isinstance(before, Client)
     if isinstance(before, Assessment) or _same_ties(before, after):
-        child = ForkedCall(_assessed, before) if fork else None
-        return _assess_reusing(after, before, child, parallel)
-    child = ForkedCall(_assessed, before) if fork else None
+        b = before if isinstance(before, Assessment) else assess(before, parallel=parallel)
+        return b, assess(after, parallel=parallel, communication_previous=b.communication), None
+    child = ForkedCall(_assessed, before) if parallel and fork_available() else None
     try:
         a = assess(after, parallel=parallel and child is None)
     except BaseException:
@@ -1262,11 +1245,10 @@ def compare_states(
     count in one direction (:attr:`MetricSpec.better`), *same* when the two numbers shown are the same. The overall
     row is the mean of the area scores over the areas compared on both sides (in a scenario, never the
     survey), so the two numbers cover the same areas. Cost: two assessments. A plan leaves the ties as they
-    are, so the after state reuses the before state's betweenness and communities (most of an assessment's
-    time, and independent of departments), and its other areas are analysed while a second CPU assesses the
-    before state; two snapshots are assessed side by side. The comparison itself is vectorised (merges on ids
-    and tie pairs) and takes a fraction of a second: at 10,000 people a plan's comparison costs about one
-    assessment and a second (``benchmarks/bench_compare.py``).
+    are, so the after state reuses the before state's tie graph, betweenness and communities (most of an
+    assessment's time, and independent of departments); two snapshots are assessed side by side. The
+    comparison itself is vectorised (merges on ids and tie pairs) and takes a fraction of a second: a plan's
+    comparison costs about one assessment and a second at 10,000 people (``benchmarks/bench_compare.py``).
     """
     if kind not in KINDS:
         raise ConfigError(f"kind must be one of {set(KINDS)}. Got {kind!r} instead.")
