@@ -2,13 +2,13 @@
 
 The **floor** is assessing the two states one after the other (``orgkit.assess`` twice, in this process):
 what any comparison must at least compute. The **comparison** is ``compare_states(before, after)``: both
-assessments (side by side on two CPUs when the machine has them), the findings of both, the people, ties and
-decisions matched, the headline table. ``--snapshots`` also times ``compare_snapshots`` (people and
+assessments (the state after the plan reusing today's tie graph, betweenness and communities), the findings
+of both, the people, ties and decisions matched, the headline table. ``--snapshots`` also times ``compare_snapshots`` (people and
 departments matched first). The after state moves the largest manager's team (that manager and everyone under
 them) to another department and a new manager, as a plan would; a plan engine is not needed.
 
 Both run ``--repeat`` times, alternating, and the medians are compared; the load average is printed before and
-after (the comparison gains from an idle second core).
+after (both use a second core inside each assessment, so both slow down when another job keeps it busy).
 
 Usage::
 

@@ -577,7 +577,7 @@ def open_comparison(
     language: str = "",
     min_group_size: int = 0,
     show_names: bool = False,
-    parallel: bool = True,
+    parallel: bool = False,
 ) -> ComparisonBook:
     """Load, apply or match, assess both states and compare, for the comparison notebook.
 
@@ -596,7 +596,7 @@ def open_comparison(
     show_names : bool
         Show people's names beside their ids.
     parallel : bool
-        Assess the two states side by side on two CPUs.
+        ``parallel`` of :func:`orgkit.scenario.compare.compare_states`.
 
     Returns
     -------

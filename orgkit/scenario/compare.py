@@ -665,57 +665,21 @@ def _with_settings(client: Client, language: str | None, min_group_size: int | N
     return replace(client, settings=replace(s, **changes)) if changes else client
 
 
-def _same_ties(before: Client, after: Client) -> bool:
-    """Whether two clients have the same people in the same order and the same communication rows: then the
-    after state's betweenness and communities are the before state's (a plan moves people between
-    departments, not their ties)."""
-    cb, ca = before.communication, after.communication
-    if cb is None or ca is None or len(before.people) != len(after.people) or len(cb) != len(ca):
-        return False
-    if not np.array_equal(before.people["employee_id"].to_numpy(dtype=object),
-                          after.people["employee_id"].to_numpy(dtype=object)):
-        return False
-    return cb is ca or all(np.array_equal(cb[c].to_numpy(dtype=object), ca[c].to_numpy(dtype=object))
-                           for c in ("source_id", "target_id"))
-
-
-def _assessed(client: Client) -> tuple[Assessment, list[Finding]]:
-    """An assessment and its findings (what a forked child returns)."""
-    a = assess(client)
-    return a, derive_findings(a)
-
-
 def _assess_both(before: Client | Assessment, after: Client | Assessment, parallel: bool
-                 ) -> tuple[Assessment, Assessment, list[Finding] | None]:
-    """Both assessments (and the before state's findings when a child computed them), as fast as the two
-    states allow; the same numbers every way.
+                 ) -> tuple[Assessment, Assessment]:
+    """Both assessments, the after state reusing what it can of the before state's; the same numbers either way.
 
-    With the same people and ties on both sides (a plan), the before state is assessed first (on two CPUs
-    with ``parallel``) and the after state reuses its tie graph, betweenness and communities (``previous`` of
-    :func:`orgkit.areas.communication.analyze_communication`): most of an assessment's time, and independent
-    of departments. Two states with different ties (two snapshots) are assessed side by side with
-    ``parallel``: the before state, and its findings, in a forked child
-    (:class:`orgkit.areas.betweenness.ForkedCall`).
+    The before state is assessed first. The after state's communication analysis is given it as ``previous``
+    (:func:`orgkit.areas.communication.analyze_communication`): for a plan, which leaves people's ties as
+    they are, it takes the before state's tie graph, betweenness and communities (most of an assessment's
+    time, and independent of departments); for two snapshots it finds other rows and computes its own.
+    Each assessment uses a second CPU inside (betweenness shared with a forked child, Louvain beside it);
+    assessing the two states side by side as well would only make them wait for each other.
     """
-    from orgkit.areas.betweenness import ForkedCall, fork_available
-
+    b = before if isinstance(before, Assessment) else assess(before, parallel=parallel)
     if isinstance(after, Assessment):
-        b = before if isinstance(before, Assessment) else assess(before, parallel=parallel)
-        return b, after, None
-    if isinstance(before, Assessment) or _same_ties(before, after):
-        b = before if isinstance(before, Assessment) else assess(before, parallel=parallel)
-        return b, assess(after, parallel=parallel, communication_previous=b.communication), None
-    child = ForkedCall(_assessed, before) if parallel and fork_available() else None
-    try:
-        a = assess(after, parallel=parallel and child is None)
-    except BaseException:
-        if child is not None:
-            child.cancel()
-        raise
-    found = child.result() if child is not None else None
-    if found is not None:
-        return found[0], a, found[1]
-    return assess(before, parallel=parallel), a, None
+        return b, after
+    return b, assess(after, parallel=parallel, communication_previous=b.communication)
 
 
 @dataclass(frozen=True, eq=False)
@@ -1198,7 +1162,7 @@ def compare_states(
     plan_name: str = "",
     department_map: Mapping[str, str] | None = None,
     snapshots: Any = None,
-    parallel: bool = True,
+    parallel: bool = False,
 ) -> Comparison:
     """Assess two states of one organisation and say what differs: every headline metric before, after and
     changed, the findings that appear or disappear, who is affected, and what cannot be predicted.
@@ -1225,8 +1189,9 @@ def compare_states(
     snapshots : SnapshotMatch, optional
         The people and department matches of a reassessment (:func:`orgkit.scenario.snapshots.compare_snapshots`).
     parallel : bool
-        Use a second CPU (Linux): within each assessment, and for two states with different ties (two
-        snapshots) by assessing them side by side. The same numbers either way.
+        Assess each state's communication in a forked child while this process analyses its other areas
+        (``orgkit.assess(..., parallel=True)``). The same numbers either way; each assessment already shares
+        its slowest part (betweenness, Louvain) with a second CPU without it.
 
     Returns
     -------
@@ -1246,9 +1211,9 @@ def compare_states(
     row is the mean of the area scores over the areas compared on both sides (in a scenario, never the
     survey), so the two numbers cover the same areas. Cost: two assessments. A plan leaves the ties as they
     are, so the after state reuses the before state's tie graph, betweenness and communities (most of an
-    assessment's time, and independent of departments); two snapshots are assessed side by side. The
-    comparison itself is vectorised (merges on ids and tie pairs) and takes a fraction of a second: a plan's
-    comparison costs about one assessment and a second at 10,000 people (``benchmarks/bench_compare.py``).
+    assessment's time, and independent of departments). The comparison itself is vectorised (merges on ids
+    and tie pairs, or department codes of shared ties) and takes a fraction of a second: a plan's comparison
+    costs about one assessment and a second at 10,000 people (``benchmarks/bench_compare.py``).
     """
     if kind not in KINDS:
         raise ConfigError(f"kind must be one of {set(KINDS)}. Got {kind!r} instead.")
@@ -1269,10 +1234,10 @@ def compare_states(
             return x
         return fixed
 
-    b, a, fb = _assess_both(ready(before), ready(after), parallel)
+    b, a = _assess_both(ready(before), ready(after), parallel)
     timings["assess"] = time.perf_counter() - t0
     t = time.perf_counter()
-    fb, fa = fb if fb is not None else derive_findings(b), derive_findings(a)
+    fb, fa = derive_findings(b), derive_findings(a)
     skip = _rests_on_survey if kind == "scenario" else None
     changes = finding_changes(fb, fa, skip=skip)
     timings["findings"] = time.perf_counter() - t

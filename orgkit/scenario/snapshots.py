@@ -266,7 +266,7 @@ def compare_snapshots(
     *,
     language: str | None = None,
     min_group_size: int | None = None,
-    parallel: bool = True,
+    parallel: bool = False,
 ) -> Any:
     """Compare two snapshots of one client: people and departments matched, then every area before and after.
 
@@ -279,7 +279,7 @@ def compare_snapshots(
     min_group_size : int, optional
         Default: the larger of the two snapshots' (the stricter).
     parallel : bool
-        Assess the two snapshots side by side on two CPUs.
+        ``parallel`` of :func:`orgkit.scenario.compare.compare_states`.
 
     Returns
     -------
