@@ -140,6 +140,8 @@ def test_merges_can_follow_one_another_and_reuse_a_name():
             {"action": "merge", "departments": ["Commercial", "Research"], "into": "Sales"})
     assert set(departments(r).values()) == {"Exec", "Sales"}
     assert set(r.client.responsibilities["department"]) == {"Sales"}  # Marketing -> Commercial -> Sales
+    r = run({"action": "merge", "departments": ["Research"], "into": "Lab"})  # a merge of one: a rename
+    assert [d for d in departments(r).values() if d in ("Lab", "Research")] == ["Lab"] * 3
 
 
 def test_merge_carries_the_functions_given_in_client_yml():
@@ -522,6 +524,15 @@ def test_the_log_in_english_and_chinese():
     assert zh[1] == "第 1 步（调动）：s1 带领的团队（2 人）改为向 r 汇报。"
     assert apply_plan(tiny(), {"steps": [{"action": "remove_layer", "layer": 3}]}, language="zh").log[0].startswith(
         "方案“plan”")
+
+
+def test_delegating_needs_decision_records():
+    people = pd.DataFrame(PEOPLE, columns=["employee_id", "department", "manager_id", "location"])
+    client = from_frames(people, settings={"min_group_size": 1})
+    e = refused({"action": "delegate", "types": "all", "to": "department_head"}, client=client)
+    assert e.step == 1 and "no decision records" in str(e)
+    r = run({"action": "remove_layer", "layer": 2}, client=client)  # other steps need none
+    assert r.client.decisions is None and r.decisions_rerouted.empty
 
 
 def test_the_client_needs_reporting_lines():
