@@ -238,6 +238,21 @@ def test_headcount_adds_placeholders_under_the_head_and_removes_them():
     assert r.summary["added"] == 3 and r.summary["left"] == 2  # a position added then removed counts in both
 
 
+def test_people_affected_from_before_the_plan_to_after_it():
+    r = run({"action": "move", "person": "s2", "manager": "m"},
+            {"action": "move", "person": "s2", "department": "Marketing"},
+            {"action": "headcount", "department": "Sales", "add": 1},
+            {"action": "headcount", "department": "Sales", "remove": 1},
+            {"action": "remove_layer", "manager": "r"})
+    a = r.people_affected().set_index("employee_id")
+    assert a.loc["s2"].tolist() == ["changed", "s", "m", "Sales", "Marketing", 2]
+    assert a.loc["NEW-3-1", "kind"] == "added_and_left" and a.loc["r", "kind"] == "left"
+    assert a.loc["r1"].tolist() == ["changed", "r", "ceo", "Research", "Research", 1]
+    assert sorted(a.index) == ["NEW-3-1", "r", "r1", "r2", "s2"]
+    assert a.attrs["audience"] == "analyst"
+    assert run({"action": "set_function", "department": "Exec", "function": "executive"}).people_affected().empty
+
+
 def test_new_ids_never_clash_with_existing_ones():
     people = pd.DataFrame({"employee_id": ["a", "NEW-1-1", "NEW-1-2"], "department": ["X", "X", "X"],
                            "manager_id": [None, "a", "a"]})

@@ -133,6 +133,39 @@ class PlanResult:
             lines.append(line)
         return lines
 
+    def people_affected(self) -> pd.DataFrame:
+        """One row per person the plan changed, from before the plan to after it (for analysts, like
+        :attr:`changes`).
+
+        Returns
+        -------
+        DataFrame
+            ``employee_id``, ``kind`` (``changed``, ``added``, ``left``, or ``added_and_left`` for a new
+            position a later step removed), ``old_manager_id`` and ``old_department`` before the first step
+            that changed them, ``new_manager_id`` and ``new_department`` after the last, ``steps`` (how many
+            steps changed them), in the order they were first changed. A person moved and moved back is
+            ``changed`` with equal old and new values.
+        """
+        cols = ["employee_id", "kind", "old_manager_id", "new_manager_id", "old_department", "new_department",
+                "steps"]
+        ch = self.changes
+        if ch.empty:
+            out = pd.DataFrame({c: pd.Series(dtype="int64" if c == "steps" else "str") for c in cols})
+        else:
+            first = ch.drop_duplicates("employee_id", keep="first").set_index("employee_id")
+            last = ch.drop_duplicates("employee_id", keep="last").set_index("employee_id").loc[first.index]
+            added, left = (first["kind"] == "added").to_numpy(), (last["kind"] == "left").to_numpy()
+            kind = np.where(added & left, "added_and_left", np.where(added, "added", np.where(left, "left", "changed")))
+            out = pd.DataFrame({"employee_id": first.index, "kind": kind,
+                                "old_manager_id": first["old_manager_id"].to_numpy(),
+                                "new_manager_id": last["new_manager_id"].to_numpy(),
+                                "old_department": first["old_department"].to_numpy(),
+                                "new_department": last["new_department"].to_numpy(),
+                                "steps": ch.groupby("employee_id", sort=False).size().loc[first.index].to_numpy()})
+            out = out.astype({c: "str" for c in cols if c != "steps"})
+        out.attrs.update(self.changes.attrs)
+        return out
+
     @property
     def summary(self) -> dict[str, int]:
         """Counts: ``people_before``, ``people_after``, ``changed`` (people whose manager or department the
