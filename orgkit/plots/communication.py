@@ -21,13 +21,13 @@ from orgkit.areas.communication import OTHER_DEPARTMENTS, OTHER_GROUP, Departmen
 from orgkit.errors import ConfigError
 from orgkit.i18n import t, tn
 from orgkit.plots.style import (
-    _quiet_missing_glyphs,
     HIDDEN_COLOR,
     STATUS_COLORS,
     department_colors,
     make_figure,
     new_figure,
     plot_style,
+    quiet_missing_glyphs,
     text_width,
     truncate,
 )
@@ -439,7 +439,7 @@ def _declutter(fig: Figure, texts: list[Any], *, passes: int = 40, pad: float = 
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
     canvas = fig.canvas if isinstance(fig.canvas, FigureCanvasAgg) else FigureCanvasAgg(fig)
-    with _quiet_missing_glyphs():  # CJK labels on a machine without a CJK font: the browser draws the SVG's text
+    with quiet_missing_glyphs():  # CJK labels on a machine without a CJK font: the browser draws the SVG's text
         if fig.get_layout_engine() is not None:
             fig.draw_without_rendering()  # the layout engine places the axes: labels where they will be drawn
         else:
