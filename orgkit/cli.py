@@ -240,5 +240,46 @@ def clean(reports_dir: Path, dry_run: bool) -> None:
     click.echo(f"{verb} {len(done.removed)} item(s) from {reports_dir}; kept {len(done.kept)}.")
 
 
+@main.command()
+@click.argument("client_dir", type=click.Path(path_type=Path))
+@click.argument("plan", type=click.Path(dir_okay=False, path_type=Path), required=False)
+@click.option("--suggest", is_flag=True,
+              help="Write the plans the framework suggests for CLIENT_DIR, each with its computed effect.")
+@click.option("-o", "--output", "output_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Folder for the plan files (default: reports/<client>/plans).")
+@click.option("--language", type=_LANGUAGES, default=None, help="Override the language of client.yml.")
+@_friendly
+def scenario(client_dir: Path, plan: Path | None, suggest: bool, output_dir: Path | None,
+             language: str | None) -> None:
+    """What-if reorganisations of CLIENT_DIR: with --suggest, write candidate plans as editable YAML files.
+
+    \b
+    Each file's header says why the plan is suggested and what it would do, computed by applying it:
+      orgkit scenario clients/acme --suggest -o plans/
+    """
+    from orgkit.i18n import t
+    from orgkit.scenario.suggest import write_suggestions
+
+    if not suggest:
+        if plan is None:
+            raise OrgkitError("give a plan file (PLAN) or --suggest: orgkit scenario CLIENT_DIR --suggest")
+        raise OrgkitError("comparison reports are not available in this build: use --suggest to write suggested "
+                          "plans, or orgkit.apply_plan(client, plan) in Python to apply a plan.")
+    if plan is not None:
+        raise OrgkitError(f"--suggest writes new plans: leave out the plan file {plan}.")
+    try:
+        written = write_suggestions(client_dir, output_dir, language)
+    except OSError as exc:  # the read boundary
+        from orgkit.files.outputs import unreadable_input
+
+        raise unreadable_input(client_dir, exc) from exc
+    lang = written[0][0].language if written else language or "en"
+    if not written:
+        click.echo(t("suggest.cli.none", lang))
+    for s, path in written:
+        click.echo(t("suggest.cli.written", lang, name=s.name, path=str(path)))
+        click.echo(f"  {s.effect_text(lang)}")
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()
