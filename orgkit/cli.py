@@ -267,6 +267,10 @@ def scenario(client_dir: Path, plan: Path | None, suggest: bool, output_dir: Pat
                           "plans, or orgkit.apply_plan(client, plan) in Python to apply a plan.")
     if plan is not None:
         raise OrgkitError(f"--suggest writes new plans: leave out the plan file {plan}.")
+    if output_dir is None:
+        from orgkit.report.run import client_slug
+
+        output_dir = Path("reports") / client_slug(client_dir) / "plans"
     try:
         written = write_suggestions(client_dir, output_dir, language)
     except OSError as exc:  # the read boundary

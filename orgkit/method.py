@@ -609,7 +609,7 @@ def _simulated_delayering() -> list[Metric]:
 
 def _simulated_delegation() -> list[Metric]:
     k = "simulated_delegation"
-    types = "of the types delegated"
+    types = "that change"
     out = [Metric(k, "object | null", "The computed effect of delegating the decision types escalated at or above "
                   "`decisions.escalated_share.amber` (at most three) to the initiator's department head, quoted by "
                   "the recommendation `delegate`.",
@@ -620,7 +620,7 @@ def _simulated_delegation() -> list[Metric]:
            Metric(f"{k}.text", "str", "The sentence the recommendation ends with, in the report's language."),
            Metric(f"{k}.types", "list[str]", "The decision types delegated."),
            Metric(f"{k}.decisions", "int", "Recorded decisions."),
-           Metric(f"{k}.of_types", "int", f"Recorded decisions {types}."),
+           Metric(f"{k}.of_types", "int", "Recorded decisions of the types delegated."),
            Metric(f"{k}.changed", "int", "Recorded decisions given a new decider or fewer approvals.")]
     for name, typ, what in (("hops_median", "float | null", f"Median hops of the decisions {types}"),
                             ("approvals_mean", "float | null", f"Mean approvals of the decisions {types}"),

@@ -66,9 +66,9 @@ def test_a_type_that_always_escalates_is_delegated_with_its_effect_by_hand():
     assert e["hops_median_before"] == 2 and e["hops_median_after"] == 1
     assert e["approvals_mean_before"] == pytest.approx(2 / 3) and e["approvals_mean_after"] == 0
     assert e["escalated_share_before"] == pytest.approx(3 / 5) and e["escalated_share_after"] == 0
-    assert s.effect_text("en") == ("Simulated: delegating budget decisions to department heads would bring the "
-                                   "median hops of these decisions from 2 to 1 and their mean approvals from 0.7 "
-                                   "to 0, for 3 of the 5 recorded decisions.")
+    assert s.effect_text("en") == ("Simulated: delegating budget decisions to department heads would change 3 of "
+                                   "the 5 recorded decisions, bringing their median hops from 2 to 1 and their "
+                                   "mean approvals from 0.7 to 0.")
     assert "模拟结果" in s.effect_text("zh") and "budget" in s.effect_text("zh")
     assert "budget 100% escalated" in s.rationale and "process" not in s.rationale
 
@@ -101,7 +101,14 @@ def test_healthy_spans_are_not_delayered():
     assert suggest_plans(client(HEALTHY_PEOPLE), language="en") == []
 
 
-def test_a_wider_max_span_takes_more_managers(tmp_path):
+def test_no_delayering_when_another_chain_as_deep_keeps_the_layers():
+    # ceo -> e -> e1 -> f1 -> g1..g4: as deep as the narrow chain, with spans of 3 and 4 all the way down
+    wide = [("e", "Exec", "ceo"), *[(f"e{i}", "Exec", "e") for i in (1, 2, 3)],
+            *[(f"f{i}", "Exec", "e1") for i in (1, 2, 3)], *[(f"g{i}", "Exec", "f1") for i in (1, 2, 3, 4)]]
+    assert suggest_plans(client(DEEP_PEOPLE + wide), language="en") == []
+
+
+def test_a_wider_max_span_takes_more_managers():
     c = client(DEEP_PEOPLE, thresholds={"scenario.delayer.max_span": 4})
     (s,) = suggest_plans(c, language="en")
     # a2 (4 reports) is on the deep chain too now
@@ -182,9 +189,14 @@ def test_the_delegate_recommendation_quotes_its_simulated_effect(sample):
     # the numbers are those of the plan: applying it measures the same
     from orgkit.areas.decisions import decision_paths
 
-    after = decision_paths(apply_plan(c, s.plan).client)
-    mask = after["decision_type"].isin(s.effect["types"])
-    assert float(pd.to_numeric(after.loc[mask, "hops"]).median()) == block["hops_median_after"]
+    result = apply_plan(c, s.plan)
+    changed = set(result.decisions_rerouted["decision_id"])
+    assert len(changed) == block["changed"]
+    after = decision_paths(result.client)
+    before = a.decisions.paths
+    for frame, when in ((before, "before"), (after, "after")):
+        hops = pd.to_numeric(frame.loc[frame["decision_id"].isin(changed), "hops"])
+        assert float(hops.median()) == block[f"hops_median_{when}"]
 
 
 def test_the_layering_recommendation_quotes_its_simulated_effect():

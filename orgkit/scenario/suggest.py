@@ -3,8 +3,8 @@
 :func:`suggest_plans` reads an assessment and proposes, only where the records show the problem:
 
 * **delegate** the decision types that escalate most (escalated share at or above
-  ``decisions.escalated_share.amber``) to the initiator's department head — effect: the median hops and
-  mean approvals of those types before and after, and how many recorded decisions change;
+  ``decisions.escalated_share.amber``) to the initiator's department head — effect: how many recorded
+  decisions change, and their median hops and mean approvals before and after;
 * **delayer** where layers exceed the minimum the headcount needs (``excess_layers`` > 0): remove the
   managers with at most ``scenario.delayer.max_span`` direct reports on the chains that go deeper than that
   minimum — effect: layers, median span and managers per person before and after.
@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 
 from orgkit.errors import OutputError, PlanError
-from orgkit.i18n import is_plural, t, tn
+from orgkit.i18n import format_list, is_plural, t, tn
 from orgkit.scenario.apply import apply_plan
 from orgkit.scenario.plan import Plan, load_plan
 
@@ -108,8 +108,8 @@ def _mean(values: pd.Series) -> float | None:
     return float(v.mean()) if len(v) else None
 
 
-def decision_effect(before: pd.DataFrame, after: pd.DataFrame, types: list[str], changed: int) -> dict[str, Any]:
-    """What a delegation does to the decision paths of ``types``.
+def decision_effect(before: pd.DataFrame, after: pd.DataFrame, types: list[str], changed: Any) -> dict[str, Any]:
+    """What a delegation does to the decision paths it changes.
 
     Parameters
     ----------
@@ -117,33 +117,35 @@ def decision_effect(before: pd.DataFrame, after: pd.DataFrame, types: list[str],
         :func:`orgkit.areas.decisions.decision_paths` of the organisation before and after the plan.
     types : list of str
         The decision types delegated.
-    changed : int
-        The recorded decisions the plan gave a new decider or fewer approvals.
+    changed : iterable of str
+        The ids of the recorded decisions the plan gave a new decider or fewer approvals.
 
     Returns
     -------
     dict
-        ``types``; ``decisions`` (all recorded), ``of_types`` (those of ``types``), ``changed``;
-        ``hops_median_before``/``_after`` and ``approvals_mean_before``/``_after`` over the decisions of
-        ``types`` (where known; ``None`` over none); ``escalated_share_before``/``_after`` over all decisions
-        (the mean of ``escalated`` where known).
+        ``types``; ``decisions`` (all recorded), ``of_types`` (those of ``types``), ``changed`` (how many
+        changed); ``hops_median_before``/``_after`` and ``approvals_mean_before``/``_after`` over the decisions
+        that changed (where known; ``None`` over none); ``escalated_share_before``/``_after`` over all
+        decisions (the mean of ``escalated`` where known).
 
     Examples
     --------
-    >>> b = pd.DataFrame({"decision_type": ["x", "x", "y"], "hops": [4, 4, 1], "approvals": [2, 1, 0],
-    ...                   "escalated": [True, True, False]})
-    >>> a = b.assign(hops=[2, 1, 1], approvals=[0, 0, 0], escalated=[False, False, False])
-    >>> e = decision_effect(b, a, ["x"], 2)
-    >>> e["hops_median_before"], e["hops_median_after"], e["of_types"], e["escalated_share_before"]
-    (4.0, 1.5, 2, 0.6666666666666666)
+    >>> b = pd.DataFrame({"decision_id": ["1", "2", "3"], "decision_type": ["x", "x", "y"], "hops": [4, 4, 1],
+    ...                   "approvals": [2, 1, 0], "escalated": [True, True, False]})
+    >>> a = b.assign(hops=[2, 4, 1], approvals=[0, 1, 0], escalated=[False, True, False])
+    >>> e = decision_effect(b, a, ["x"], ["1"])
+    >>> e["hops_median_before"], e["hops_median_after"], e["of_types"], e["changed"], e["escalated_share_after"]
+    (4.0, 2.0, 2, 1, 0.3333333333333333)
     """
-    mb = before["decision_type"].astype("str").isin(types)
-    ma = after["decision_type"].astype("str").isin(types)
+    changed = set(map(str, changed))
+    mb = before["decision_id"].astype("str").isin(changed)
+    ma = after["decision_id"].astype("str").isin(changed)
 
     def esc(frame: pd.DataFrame) -> float | None:
         return _mean(frame["escalated"].astype("boolean").astype("Float64"))
 
-    return {"types": list(types), "decisions": int(len(before)), "of_types": int(mb.sum()), "changed": int(changed),
+    return {"types": list(types), "decisions": int(len(before)),
+            "of_types": int(before["decision_type"].astype("str").isin(types).sum()), "changed": int(mb.sum()),
             "hops_median_before": _median(before.loc[mb, "hops"]), "hops_median_after": _median(after.loc[ma, "hops"]),
             "approvals_mean_before": _mean(before.loc[mb, "approvals"]),
             "approvals_mean_after": _mean(after.loc[ma, "approvals"]),
@@ -190,9 +192,7 @@ def _fmt(x: float | None) -> str:
 
 
 def _join(items: list[str], language: str) -> str:
-    from orgkit.findings import _join as join
-
-    return join(items, language, limit=len(items))
+    return format_list(items, language, len(items))
 
 
 def _delegate(client: Any, assessment: Any, th: Any, language: str) -> Suggestion | None:
@@ -219,8 +219,8 @@ def _delegate(client: Any, assessment: Any, th: Any, language: str) -> Suggestio
                       "steps": [{"action": "delegate", "types": types, "to": "department_head"}]})
     result = apply_plan(client, plan, language=language)
     rerouted = result.decisions_rerouted
-    changed = int(rerouted["decision_id"].nunique()) if rerouted is not None and len(rerouted) else 0
-    if not changed:
+    changed = rerouted["decision_id"].astype("str").unique() if rerouted is not None and len(rerouted) else []
+    if not len(changed):
         return None  # the department heads decide them already: nothing to suggest
     after = decision_paths(result.client)
     effect = decision_effect(paths, after, types, changed)
@@ -235,7 +235,7 @@ def _delegate(client: Any, assessment: Any, th: Any, language: str) -> Suggestio
             "hops_before": _fmt(effect["hops_median_before"]), "hops_after": _fmt(effect["hops_median_after"]),
             "approvals_before": _fmt(effect["approvals_mean_before"]),
             "approvals_after": _fmt(effect["approvals_mean_after"]),
-            "changed": changed, "decisions": effect["decisions"], "of_types": effect["of_types"]}
+            "changed": effect["changed"], "decisions": effect["decisions"], "of_types": effect["of_types"]}
     return Suggestion("delegate", t("suggest.name.delegate", language),
                       _say("suggest.rationale.delegate", language, values[language]), plan, effect, values,
                       language)
@@ -291,6 +291,8 @@ def _delayer(client: Any, assessment: Any, th: Any, language: str) -> Suggestion
     result = apply_plan(client, plan, language=language)
     effect = {"managers_removed": len(ids), "max_span": max_span, "min_layers": int(ml),
               **structure_effect(people, result.client.people)}
+    if effect["layers_after"] >= effect["layers_before"]:
+        return None  # other chains as deep keep the layers: removing these managers would not flatten
     values = {}
     for lang in ("en", "zh"):
         values[lang] = {
@@ -323,8 +325,8 @@ def suggest_plans(client: Any, assessment: Any = None, *, language: str | None =
     list of Suggestion
         In order: delegate (when decision records show types escalated at or above
         ``decisions.escalated_share.amber``, and delegating them changes some decision), delayer (when the
-        layers exceed the minimum the headcount needs and managers with at most ``scenario.delayer.max_span``
-        reports sit on the chains deeper than it). Nothing is suggested from absent data: no decision
+        layers exceed the minimum the headcount needs, managers with at most ``scenario.delayer.max_span``
+        reports sit on the chains deeper than it, and removing them takes away at least one layer). Nothing is suggested from absent data: no decision
         records, no delegation; no reporting lines, no delayering.
 
     Notes
@@ -364,7 +366,7 @@ def _file_text(s: Suggestion, language: str) -> str:
     return "\n".join(lines) + "\n" + s.plan.to_yaml()
 
 
-def write_suggestions(client_dir: str | os.PathLike[str], out_dir: str | os.PathLike[str] | None = None,
+def write_suggestions(client_dir: str | os.PathLike[str], out_dir: str | os.PathLike[str],
                       language: str | None = None) -> list[tuple[Suggestion, Path]]:
     """Assess a client, suggest plans and write each as an editable YAML file ``suggested-<kind>.yml``.
 
@@ -372,8 +374,9 @@ def write_suggestions(client_dir: str | os.PathLike[str], out_dir: str | os.Path
     ----------
     client_dir : path
         The client folder.
-    out_dir : path, optional
-        Where the files go (default ``reports/<client slug>/plans``); never inside the client folder.
+    out_dir : path
+        Where the files go (``orgkit scenario --suggest`` without ``-o``: ``reports/<client>/plans``); never
+        inside the client folder.
     language : str, optional
         Of the comments and names (default: the client's).
 
@@ -388,14 +391,13 @@ def write_suggestions(client_dir: str | os.PathLike[str], out_dir: str | os.Path
         write or that was edited since (an edited plan is the consultant's: it is never replaced). Nothing is
         written then.
     """
-    from orgkit.assessment import client_slug
     from orgkit.data.loading import load_client
     from orgkit.files.editable import is_edited, write_editable
     from orgkit.files.outputs import check_can_be_folder, check_outside_clients
 
     client = load_client(client_dir)
     language = language or client.settings.language
-    out = Path(out_dir) if out_dir is not None else Path("reports") / client_slug(client) / "plans"
+    out = Path(out_dir)
     check_outside_clients(out, [client_dir])
     check_can_be_folder(out)
     suggestions = suggest_plans(client, None, language=language)
