@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import logging
 import os
+import weakref
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -38,6 +39,9 @@ logger = logging.getLogger(__name__)
 
 #: The first line of every plan file :func:`write_suggestions` writes.
 FILE_TAG = "# orgkit suggested plan"
+
+#: Suggestions already computed for an assessment of its own client (an assessment never changes).
+_CACHE: "weakref.WeakKeyDictionary[Any, dict[Any, tuple[Suggestion, ...]]]" = weakref.WeakKeyDictionary()
 
 #: The recommendation (:func:`orgkit.findings.recommend`) each kind of suggestion backs, in order of preference.
 BACKS = {"delegate": ("delegate",), "delayer": ("flatten", "rebalance", "widen_spans")}
@@ -336,6 +340,9 @@ def suggest_plans(client: Any, assessment: Any = None, *, language: str | None =
     """
     language = language or client.settings.language
     th = assessment.thresholds if assessment is not None else client.settings.thresholds
+    key = (tuple(kinds) if kinds is not None else None, language)
+    if assessment is not None and key in _CACHE.get(assessment, {}):
+        return list(_CACHE[assessment][key])  # the report asks twice: its recommendations and metrics.json
     out = []
     builders = {"delegate": _delegate, "delayer": _delayer}
     for kind, build in builders.items():
@@ -348,6 +355,8 @@ def suggest_plans(client: Any, assessment: Any = None, *, language: str | None =
             continue
         if s is not None:
             out.append(s)
+    if assessment is not None and assessment.client is client:
+        _CACHE.setdefault(assessment, {})[key] = tuple(out)
     return out
 
 
@@ -355,14 +364,14 @@ def suggest_plans(client: Any, assessment: Any = None, *, language: str | None =
 # files
 # --------------------------------------------------------------------------------------------------
 def _file_text(s: Suggestion, language: str) -> str:
+    """The plan file: orgkit's tag, how to use it, the rationale and the effect as comments, then the plan."""
     import textwrap
 
+    why = t("suggest.file.why", language) + ("" if language == "zh" else " ") + s.rationale_in(language)
     lines = [FILE_TAG, f"# {t('suggest.file.edit', language)}"]
-    for label, text in ((t("suggest.file.why", language), s.rationale_in(language)),
-                        (t("suggest.file.effect", language), s.effect_text(language))):
-        wrapped = textwrap.wrap(f"{label} {text}", 100) if language == "en" else [
-            f"{label} {text}"[i:i + 50] for i in range(0, len(f"{label} {text}"), 50)]
-        lines += [f"# {w}" for w in wrapped]
+    for text in (why, s.effect_text(language)):
+        # Chinese has no spaces to break at: one comment line per paragraph
+        lines += [f"# {w}" for w in (textwrap.wrap(text, 100) if language == "en" else [text])]
     return "\n".join(lines) + "\n" + s.plan.to_yaml()
 
 
