@@ -7,11 +7,12 @@ The public API is small and stable::
     result = orgkit.assess(client)                   # every area's metrics and tables
     result.to_dict()                                 # what metrics.json holds
     orgkit.department_view(result, "Sales")          # one department beside the organisation
+    what_if = orgkit.apply_plan(client, "plan.yml")  # a reorganisation plan applied: a new validated client
 
 Everything else lives in its subpackage or module: :mod:`orgkit.data` (reading and loading a client),
 :mod:`orgkit.areas` (structure, communication, decisions, survey), :mod:`orgkit.assessment`,
 :mod:`orgkit.findings`, :mod:`orgkit.interpretation`, :mod:`orgkit.report`, :mod:`orgkit.batch`,
-:mod:`orgkit.files`, :mod:`orgkit.plots`.
+:mod:`orgkit.files`, :mod:`orgkit.plots`, :mod:`orgkit.scenario` (what-if reorganisations).
 """
 
 from __future__ import annotations
@@ -37,10 +38,12 @@ __all__ = [
     "OrgkitError",
     "Settings",
     "ValidationError",
+    "apply_plan",
     "assess",
     "department_view",
     "from_frames",
     "load_client",
+    "load_plan",
     "sample",
 ]
 
@@ -57,3 +60,17 @@ def department_view(source, name=None, **options):
     from orgkit.drilldown import department_view as _department_view
 
     return _department_view(source, name, **options)
+
+
+def apply_plan(client: Client, plan, **options):
+    """Apply a reorganisation plan to a client; see :func:`orgkit.scenario.apply.apply_plan`."""
+    from orgkit.scenario.apply import apply_plan as _apply_plan
+
+    return _apply_plan(client, plan, **options)
+
+
+def load_plan(source):
+    """Read and check a reorganisation plan; see :func:`orgkit.scenario.plan.load_plan`."""
+    from orgkit.scenario.plan import load_plan as _load_plan
+
+    return _load_plan(source)

@@ -111,7 +111,8 @@ class Assessment:
 
         scores = self.scores
         evidence = self.evidence
-        statuses = area_statuses(self, derive_findings(self))
+        findings = derive_findings(self)
+        statuses = area_statuses(self, findings)
         for area in AREAS:
             result = getattr(self, area)
             block = dict(result.metrics)
@@ -123,6 +124,15 @@ class Assessment:
             block["not_assessed_reason"] = evidence[area]["reason"]
             block["status"] = statuses[area]
             out[area] = block
+        from orgkit.findings import recommend, simulated_block
+
+        out["structure"]["simulated_delayering"] = None
+        out["decisions"]["simulated_delegation"] = None
+        for r in recommend(findings, self):
+            block = simulated_block(r, s.language)
+            if block is not None:
+                name = "simulated_delegation" if block["kind"] == "delegate" else "simulated_delayering"
+                out["decisions" if block["kind"] == "delegate" else "structure"][name] = block
         from orgkit.triangulation import triangulation_metrics
 
         out["triangulation"] = triangulation_metrics(self)

@@ -185,33 +185,6 @@ def _comparison_done(result) -> None:
 
 
 @main.command()
-@click.argument("client_dir", type=click.Path(path_type=Path))
-@click.argument("plan", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("-o", "--output", "output_dir", type=click.Path(file_okay=False, path_type=Path),
-              default=Path("reports"), show_default=True,
-              help="The report goes to OUTPUT/<client-slug>-scenario-<plan-name>/.")
-@click.option("--pdf", is_flag=True, help="Also print report.pdf with headless Chromium.")
-@click.option("--language", type=_LANGUAGES, default=None, help="Override the language of client.yml.")
-@click.option("--min-group-size", type=click.IntRange(min=1), default=None,
-              help="Override the minimum group size of client.yml.")
-@click.option("--show-names", is_flag=True, default=None, help="Show people's names beside their ids.")
-@click.option("--timeout", type=click.IntRange(min=10), default=600, show_default=True,
-              help="Seconds a notebook cell may run.")
-@_friendly
-def scenario(client_dir: Path, plan: Path, output_dir: Path, pdf: bool, language: str | None,
-             min_group_size: int | None, show_names: bool | None, timeout: int) -> None:
-    """Apply PLAN (a YAML plan) to CLIENT_DIR and write what it would change: every area before and after.
-
-    A plan that cannot be applied is refused with the number of its step, before anything is written.
-    """
-    from orgkit.report.run import run_comparison
-
-    _comparison_done(run_comparison(client_dir, plan, output_dir=output_dir, language=language,
-                                    min_group_size=min_group_size, show_names=bool(show_names), pdf=pdf,
-                                    timeout=timeout))
-
-
-@main.command()
 @click.argument("old_dir", type=click.Path(path_type=Path))
 @click.argument("new_dir", type=click.Path(path_type=Path))
 @click.option("-o", "--output", "output_dir", type=click.Path(file_okay=False, path_type=Path),
@@ -299,6 +272,68 @@ def clean(reports_dir: Path, dry_run: bool) -> None:
     for p in done.kept:
         click.echo(f"kept {p} (not written by orgkit)")
     click.echo(f"{verb} {len(done.removed)} item(s) from {reports_dir}; kept {len(done.kept)}.")
+
+
+@main.command()
+@click.argument("client_dir", type=click.Path(path_type=Path))
+@click.argument("plan", type=click.Path(dir_okay=False, path_type=Path), required=False)
+@click.option("--suggest", is_flag=True,
+              help="Write the plans the framework suggests for CLIENT_DIR, each with its computed effect.")
+@click.option("-o", "--output", "output_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="With PLAN: the reports folder, the report going to OUTPUT/<client-slug>-scenario-<plan-name>/ "
+                   "(default: reports). With --suggest: the folder for the plan files (default: "
+                   "reports/<client>/plans).")
+@click.option("--pdf", is_flag=True, help="With PLAN: also print report.pdf with headless Chromium.")
+@click.option("--language", type=_LANGUAGES, default=None, help="Override the language of client.yml.")
+@click.option("--min-group-size", type=click.IntRange(min=1), default=None,
+              help="With PLAN: override the minimum group size of client.yml.")
+@click.option("--show-names", is_flag=True, default=None, help="With PLAN: show people's names beside their ids.")
+@click.option("--timeout", type=click.IntRange(min=10), default=600, show_default=True,
+              help="With PLAN: seconds a notebook cell may run.")
+@_friendly
+def scenario(client_dir: Path, plan: Path | None, suggest: bool, output_dir: Path | None, pdf: bool,
+             language: str | None, min_group_size: int | None, show_names: bool | None, timeout: int) -> None:
+    """What-if reorganisations of CLIENT_DIR: apply PLAN and report what it would change, or (--suggest) write
+    candidate plans as editable YAML files.
+
+    \b
+    With PLAN, every area before and after, the findings that appear or disappear, who is affected; a plan
+    that cannot be applied is refused with the number of its step, before anything is written:
+      orgkit scenario clients/acme plans/delegate.yml --pdf
+    With --suggest, each file's header says why the plan is suggested and what it would do:
+      orgkit scenario clients/acme --suggest -o plans/
+    """
+    if not suggest:
+        if plan is None:
+            raise OrgkitError("give a plan file (PLAN) or --suggest: orgkit scenario CLIENT_DIR PLAN.yml, or "
+                              "orgkit scenario CLIENT_DIR --suggest")
+        from orgkit.report.run import run_comparison
+
+        _comparison_done(run_comparison(client_dir, plan, output_dir=output_dir or Path("reports"),
+                                        language=language, min_group_size=min_group_size,
+                                        show_names=bool(show_names), pdf=pdf, timeout=timeout))
+        return
+    if plan is not None:
+        raise OrgkitError(f"--suggest writes new plans: leave out the plan file {plan}.")
+    from orgkit.i18n import t
+    from orgkit.scenario.suggest import write_suggestions
+
+    if output_dir is None:
+        from orgkit.report.run import client_slug
+
+        output_dir = Path("reports") / client_slug(client_dir) / "plans"
+    try:
+        written = write_suggestions(client_dir, output_dir, language)
+    except OSError as exc:  # the read boundary
+        from orgkit.files.outputs import unreadable_input
+
+        raise unreadable_input(client_dir, exc) from exc
+    lang = written[0][0].language if written else language or "en"
+    if not written:
+        click.echo(t("suggest.cli.none", lang))
+    for s, path in written:
+        click.echo(t("suggest.cli.written", lang, name=s.name, path=str(path)))
+        click.echo(f"  {s.effect_text(lang)}")
 
 
 if __name__ == "__main__":  # pragma: no cover

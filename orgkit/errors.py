@@ -19,6 +19,7 @@ __all__ = [
     "NotebookCellError",
     "DependencyMissingError",
     "ManifestError",
+    "PlanError",
     "MissingTextError",
     "OutputError",
 ]
@@ -121,6 +122,49 @@ class GroupTooSmallError(ConfigError):
 
 class ManifestError(ConfigError):
     """A batch manifest that cannot be read or names clients that do not exist."""
+
+
+class PlanError(ConfigError):
+    """A reorganisation plan that cannot be applied: nothing was changed or written.
+
+    Parameters
+    ----------
+    message : str
+        What is wrong with the plan or the step, in one sentence.
+    hint : str
+        What to do about it.
+    step : int or None
+        The step (1-based) that is refused; ``None`` when the plan as a whole is (a file that cannot be
+        read, a key of the plan itself).
+    action : str or None
+        The step's action (``move``, ``merge``, ...), when known.
+    file : str
+        The plan file's name (``"plan"`` for a plan given in Python).
+    line : int or None
+        The line of the plan file where the step starts.
+    """
+
+    def __init__(self, message: str, *, hint: str = "", step: int | None = None, action: str | None = None,
+                 file: str = "plan", line: int | None = None):
+        self.reason = message
+        self.hint = hint
+        self.step = step
+        self.action = action
+        self.file = file
+        self.line = line
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.step is not None:
+            where += f", step {self.step}"
+            details = [d for d in (self.action, f"line {self.line}" if self.line else None) if d]
+            if details:
+                where += f" ({', '.join(details)})"
+        text = f"{where}: {self.reason}"
+        if self.hint:
+            text += f" {self.hint}"
+        return text
 
 
 class OutputError(OrgkitError):

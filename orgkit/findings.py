@@ -194,6 +194,10 @@ class Recommendation:
         there are (the key messages show them).
     impact : float
         People affected times the severity weight of its status (:func:`impact`).
+    simulated : dict
+        The effect of the plan that carries it out, computed by applying it
+        (:func:`orgkit.scenario.suggest.suggest_plans`): ``kind``, ``effect`` (the numbers before and after)
+        and ``text`` (per language, the sentence :meth:`text` ends with); empty when no plan backs it.
     """
 
     key: str
@@ -207,6 +211,7 @@ class Recommendation:
     units: tuple[str, ...] = ()
     evidence: dict[str, tuple[str, ...]] = field(default_factory=dict)
     impact: float = 0.0
+    simulated: dict[str, Any] = field(default_factory=dict)
 
     def _values(self, language: str) -> dict[str, Any]:
         return self.values.get(language, self.values.get("en", {}))
@@ -223,8 +228,11 @@ class Recommendation:
         return self._say(f"recommendation.{self.key}.title", language)
 
     def text(self, language: str = "en") -> str:
-        """What to do, in a sentence or two, with the numbers that single out whom or what."""
-        return self._say(f"recommendation.{self.key}.text", language)
+        """What to do, in a sentence or two, with the numbers that single out whom or what; then, where a plan
+        backs it, its simulated effect ("Simulated: delegating … would bring the median hops from 4 to 2 …")."""
+        text = self._say(f"recommendation.{self.key}.text", language)
+        sim = (self.simulated.get("text") or {}).get(language)
+        return join_sentences([text, sim], language) if sim else text
 
     def headline(self, language: str = "en") -> str:
         """The problem as a key message's headline (``storyline.headline.<key>``), naming its units."""
@@ -272,7 +280,30 @@ class Recommendation:
         return {"key": self.key, "area": self.area, "status": self.status, "title": self.title(language),
                 "text": self.text(language), "because": [f.ident or f.key for f in self.findings],
                 "owner": self.owner_text(language), "effort": self.effort or "medium",
-                "progress": self.progress(language), "people": self.people, "units": list(self.units)}
+                "progress": self.progress(language), "people": self.people, "units": list(self.units),
+                "simulated": simulated_block(self, language)}
+
+
+def simulated_block(r: Recommendation, language: str = "en") -> dict[str, Any] | None:
+    """A recommendation's simulated effect for JSON: ``kind``, its numbers and its sentence (``None``: no plan)."""
+    if not r.simulated:
+        return None
+    return {"recommendation": r.key, "kind": r.simulated["kind"], **r.simulated["effect"],
+            "text": r.simulated["text"].get(language, r.simulated["text"].get("en", ""))}
+
+
+def _simulate(out: dict[str, Recommendation], assessment: Any) -> None:
+    """Attach to each structural recommendation a suggested plan backs its computed effect (in place)."""
+    from orgkit.scenario.suggest import BACKS, suggest_plans
+
+    wanted = [kind for kind, keys in BACKS.items() if any(k in out for k in keys)]
+    client = getattr(assessment, "client", None)
+    if not wanted or client is None or getattr(client, "people", None) is None:
+        return
+    for s in suggest_plans(client, assessment, kinds=wanted):
+        key = next(k for k in BACKS[s.kind] if k in out)
+        out[key] = replace(out[key], simulated={"kind": s.kind, "effect": dict(s.effect),
+                                                "text": {lang: s.effect_text(lang) for lang in ("en", "zh")}})
 
 
 #: The effort an action takes, a judgement by the kind of change: ``low`` needs a decision and a routine
@@ -1356,6 +1387,7 @@ def recommend(findings: Sequence[Finding], assessment: Any) -> list[Recommendati
         if r is not None and not any(f is g for g in r.findings):
             status = _worst([r.status, f.status])
             out[r.key] = replace(r, findings=(*r.findings, f), status=status, impact=impact(r.people, status, th))
+    _simulate(out, assessment)
     order = {s: i for i, s in enumerate(STATUS_ORDER)}
     return sorted(out.values(), key=lambda r: (-r.impact, order[r.status]))
 

@@ -581,7 +581,53 @@ def _structure() -> list[Metric]:
         Metric("score_components[].available", "bool", "Whether `value` is not null."),
         Metric("score_components[].measures", "str", "What the component measures, in a sentence."),
         _headline("structure", "score", "float | null", "As `fit_score`.", ("oecd2008",)),
+        *_simulated_delayering(),
     ]
+
+
+def _simulated_delayering() -> list[Metric]:
+    k = "simulated_delayering"
+    after = "after the suggested delayering (orgkit.scenario.suggest)"
+    none = "null when no layering recommendation is made, or no manager qualifies."
+    out = [Metric(k, "object | null", "The computed effect of removing the managers with at most "
+                  "`scenario.delayer.max_span` direct reports on the reporting chains deeper than `min_layers`, "
+                  "quoted by the layering recommendation (`flatten`, `rebalance` or `widen_spans`).",
+                  "the plan applied (orgkit.apply_plan), the reporting tree measured again", none),
+           Metric(f"{k}.recommendation", "str", "The recommendation that quotes it."),
+           Metric(f"{k}.kind", "str", "`delayer`."),
+           Metric(f"{k}.text", "str", "The sentence the recommendation ends with, in the report's language."),
+           Metric(f"{k}.managers_removed", "int", "Managers the plan removes."),
+           Metric(f"{k}.max_span", "int", "`scenario.delayer.max_span`."),
+           Metric(f"{k}.min_layers", "int", "As `min_layers`.")]
+    for name, typ, what in (("people", "int", "People"), ("layers", "int", "Layers (longest reporting chain)"),
+                            ("managers", "int", "Managers (people with direct reports)"),
+                            ("span_median", "float | null", "Median span of control over managers"),
+                            ("manager_ratio", "float | null", "Managers / people")):
+        out += [Metric(f"{k}.{name}_before", typ, f"{what}, now."), Metric(f"{k}.{name}_after", typ, f"{what}, {after}.")]
+    return out
+
+
+def _simulated_delegation() -> list[Metric]:
+    k = "simulated_delegation"
+    types = "that change"
+    out = [Metric(k, "object | null", "The computed effect of delegating the decision types escalated at or above "
+                  "`decisions.escalated_share.amber` (at most three) to the initiator's department head, quoted by "
+                  "the recommendation `delegate`.",
+                  "the plan applied (orgkit.apply_plan), every decision path measured again",
+                  "null without that recommendation, or when delegating changes no recorded decision."),
+           Metric(f"{k}.recommendation", "str", "`delegate`."),
+           Metric(f"{k}.kind", "str", "`delegate`."),
+           Metric(f"{k}.text", "str", "The sentence the recommendation ends with, in the report's language."),
+           Metric(f"{k}.types", "list[str]", "The decision types delegated."),
+           Metric(f"{k}.decisions", "int", "Recorded decisions."),
+           Metric(f"{k}.of_types", "int", "Recorded decisions of the types delegated."),
+           Metric(f"{k}.changed", "int", "Recorded decisions given a new decider or fewer approvals.")]
+    for name, typ, what in (("hops_median", "float | null", f"Median hops of the decisions {types}"),
+                            ("approvals_mean", "float | null", f"Mean approvals of the decisions {types}"),
+                            ("escalated_share", "float | null", "Share of all decisions escalated")):
+        out += [Metric(f"{k}.{name}_before", typ, f"{what}, now."),
+                Metric(f"{k}.{name}_after", typ, f"{what}, after the suggested delegation.")]
+    return out
 
 
 def _communication() -> list[Metric]:
@@ -887,6 +933,7 @@ def _decisions() -> list[Metric]:
                   "carry less than `score.evidence.min_share` of the weight.", ("galbraith1974",),
                   values=lambda lang, th: {"with_records": targets(th.targets("decisions.weight"), lang),
                                            "min_share": th.text("score.evidence.min_share")}),
+        *_simulated_delegation(),
     ]
 
 

@@ -172,6 +172,11 @@ _REGISTRY: tuple[Threshold, ...] = (
     Threshold("structure.span.healthy_max", 12, "reports", "Most direct reports of a healthy span of control; "
               "a manager with more has a wide span (the classical 4-8 widened to the 8-12 of modern practice).",
               ("vanfleet1977", "desmet2017", "zoller2020")),
+    Threshold("scenario.delayer.max_span", 2, "reports", "A suggested delayering removes managers with at most "
+              "this many direct reports on the reporting chains deeper than the minimum the headcount needs.",
+              judgement="A manager of one or two people is the layer whose removal costs least: their reports "
+                        "move up to a manager who keeps a healthy span; wider teams are better given team leads.",
+              minimum=1),
     Threshold("structure.layers.excess_zero_at", 3, "layers", "Layers beyond the minimum at which the "
               "layer_excess score component reaches 0 (each surplus layer costs 1 / this).",
               judgement="Each surplus layer adds a hand-off to every path through it; three are read as no fit.",

@@ -210,3 +210,26 @@ def test_batch_compares_each_wave_with_the_previous_one(folders, tmp_path):
     again = run_batch(manifest, out, workers=1, progress=False)
     assert [c["status"] for c in again.comparisons] == ["skipped"] and "1 skipped" in again.describe()
     assert not (out / ".orgkit-batch-tmp").exists()
+
+
+def test_a_suggested_plan_is_applied_and_reported(tmp_path):
+    """``orgkit scenario CLIENT --suggest`` writes plans; ``orgkit scenario CLIENT PLAN`` reports one's effect, and
+    the report's numbers are those the suggestion promised."""
+    from click.testing import CliRunner
+
+    from orgkit.cli import main
+    from orgkit.data.sample import sample_client_path
+
+    runner = CliRunner()
+    plans = tmp_path / "plans"
+    assert runner.invoke(main, ["scenario", str(sample_client_path()), "--suggest", "-o", str(plans)]).exit_code == 0
+    plan = plans / "suggested-delegate.yml"
+    res = runner.invoke(main, ["scenario", str(sample_client_path()), str(plan), "-o", str(tmp_path / "reports")])
+    assert res.exit_code == 0, res.output
+    folder = next((tmp_path / "reports").iterdir())
+    assert folder.name.startswith("sample-client-scenario-") and (folder / "report.html").is_file()
+    data = json.loads((folder / "comparison.json").read_text(encoding="utf-8"))
+    assert data["kind"] == "scenario" and data["plan"]["decisions_rerouted"]
+    assert 0 < data["decisions"]["rerouted"] <= sum(data["plan"]["decisions_rerouted"].values())
+    html = (folder / "report.html").read_text(encoding="utf-8")
+    assert 'id="plan"' in html and "not predicted" in html

@@ -85,6 +85,14 @@ def _one_person() -> orgkit.Client:
     return orgkit.from_frames(people, settings={"name": "solo", "min_group_size": 1})
 
 
+def _deep_chain() -> orgkit.Client:
+    # managers of one report each on a chain deeper than the headcount needs: a delayering is simulated
+    ids = ["ceo", "a", "a1", "a2", "w1", "w2", "w3", "w4", "b", "c", "d"]
+    managers = [None, "ceo", "a", "a1", "a2", "a2", "a2", "a2", "ceo", "ceo", "ceo"]
+    people = pd.DataFrame({"employee_id": ids, "department": ["Ops"] * 11, "manager_id": managers})
+    return orgkit.from_frames(people, settings={"name": "deep", "min_group_size": 1})
+
+
 @pytest.fixture(scope="module")
 def produced(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[orgkit.Client, dict[str, Any]]]:
     """Client name -> (client, metrics.json content)."""
@@ -107,12 +115,14 @@ def produced(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[orgkit
         "large_with_units": _large_with_units(),
         "survey_below_min_group_size": _tiny_survey(),
         "one_person": _one_person(),
+        "deep_chain": _deep_chain(),
     }
     return {name: (c, assess(c).to_dict()) for name, c in clients.items()}
 
 
 CLIENT_NAMES = ["sample", "sample_previous_wave", "people_with_managers", "people_without_managers",
-                "all_tables_without_managers", "large_with_units", "survey_below_min_group_size", "one_person"]
+                "all_tables_without_managers", "large_with_units", "survey_below_min_group_size", "one_person",
+                "deep_chain"]
 
 
 # --------------------------------------------------------------------------------------------------

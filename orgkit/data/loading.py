@@ -46,7 +46,7 @@ from orgkit.thresholds import client_thresholds
 from orgkit.data.reading import (READ_KEYS, detect_encoding, find_files, load_settings_file, read_settings, read_source,
                       read_table)
 
-__all__ = ["load_client", "from_frames", "read_table", "detect_encoding"]
+__all__ = ["load_client", "from_frames", "read_table", "detect_encoding", "validate_people"]
 
 log = logging.getLogger(__name__)
 
@@ -1169,13 +1169,8 @@ def _validate(folder: Path, settings: Settings, raw: dict[str, pd.DataFrame], ou
                                         header_map)
         if table == "people":
             tables[table] = _people(frame, file, settings.min_group_size, out, opts)
-            if settings.functions and tables[table] is not None:
-                named = pd.Index(list(settings.functions))
-                unknown = named[~named.isin(tables[table]["department"])]
-                if len(unknown):
-                    yml = "client.yml"
-                    out.warn("functions_unknown_department", yml, "warning.functions_unknown_department",
-                             len(unknown), groups=unknown, n=len(unknown))
+            if tables[table] is not None:
+                _functions_departments(tables[table], settings.functions, out)
         elif table == "communication":
             tables[table] = _communication(frame, file, known, out, opts)
         elif table == "decisions":
@@ -1193,6 +1188,65 @@ def _validate(folder: Path, settings: Settings, raw: dict[str, pd.DataFrame], ou
                   survey_items=tables.get("survey_items"), survey_previous=tables.get("survey_previous"),
                   decisions=tables.get("decisions"), responsibilities=tables.get("responsibilities"),
                   warnings=tuple(out.warnings), sources=sources, dropped=out.dropped)
+
+
+def _functions_departments(people: pd.DataFrame, functions: Mapping[str, Any], out: _Collector) -> None:
+    """Warn about departments that ``client.yml``'s ``functions:`` names and people does not have."""
+    if not functions:
+        return
+    named = pd.Index(list(functions))
+    unknown = named[~named.isin(people["department"])]
+    if len(unknown):
+        yml = "client.yml"
+        out.warn("functions_unknown_department", yml, "warning.functions_unknown_department",
+                 len(unknown), groups=unknown, n=len(unknown))
+
+
+def validate_people(people: pd.DataFrame, *, min_group_size: int = 5, functions: Mapping[str, Any] | None = None,
+                    file: str = "people.csv") -> tuple[pd.DataFrame, list[DataWarning]]:
+    """The checks :func:`load_client` makes on the people file, on an in-memory reporting structure.
+
+    Parameters
+    ----------
+    people : DataFrame
+        ``employee_id``, ``department`` and ``manager_id`` (missing or ``""`` at the top); other columns are
+        ignored (they are checked where they are read).
+    min_group_size : int
+        For the ``small_department`` warning.
+    functions : mapping, optional
+        ``client.yml``'s ``functions:`` (department -> function codes), for the
+        ``functions_unknown_department`` warning.
+    file : str
+        The name problems and warnings are reported under.
+
+    Returns
+    -------
+    (people, warnings)
+        The three columns as a loaded client holds them (``str``; ``manager_id`` missing at the top) and the
+        warnings a loaded people file gets about its structure: ``several_tops``, ``self_manager``,
+        ``unknown_manager``, ``placeholder_department``, ``small_department``, ``functions_unknown_department``.
+
+    Raises
+    ------
+    ValidationError
+        What :func:`load_client` refuses: repeated or malformed ids, blank departments, reporting cycles.
+
+    Examples
+    --------
+    >>> people, warnings = validate_people(pd.DataFrame({"employee_id": ["a", "b"], "department": ["X", "X"],
+    ...                                                  "manager_id": [None, "a"]}), min_group_size=1)
+    >>> people["manager_id"].isna().tolist(), warnings
+    ([True, False], [])
+    """
+    out = _Collector()
+    columns = [c for c in ("employee_id", "department", "manager_id") if c in people.columns]
+    frame = pd.DataFrame({c: _as_text(people[c].reset_index(drop=True)) for c in columns})
+    checked = _people(frame, file, min_group_size, out)
+    if checked is not None:
+        _functions_departments(checked, functions or {}, out)
+    if out.problems:
+        raise ValidationError(Path(file), out.problems)
+    return checked, out.warnings
 
 
 def _person_references(raw: dict[str, pd.DataFrame], settings: Settings) -> list[tuple[str, pd.Series]]:

@@ -27,6 +27,8 @@ from orgkit.plots.style import (
     make_figure,
     new_figure,
     plot_style,
+    quiet_missing_glyphs,
+    text_width,
     truncate,
 )
 
@@ -243,16 +245,13 @@ def _matrix_figure(side: float, names: Sequence[str], size: float, slanted: bool
     The labels are measured once with this figure's renderer (bold, the widest style a label takes) and the
     margins set from them: the same fit as constrained layout, without its extra drawing pass.
     """
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.font_manager import FontProperties
-
     fig = make_figure((side + 4.0, side + 2.0), layout=None)  # margins measured here, no layout engine
-    renderer = FigureCanvasAgg(fig).get_renderer()
 
     def extent(texts: Sequence[str], points: float, weight: str = "normal") -> tuple[float, float]:
-        font = FontProperties(size=points, weight=weight)
-        sizes = [renderer.get_text_width_height_descent(str(x), font, ismath=False)[:2] for x in texts] or [(0, 0)]
-        return max(w for w, _ in sizes) / fig.dpi, max(h for _, h in sizes) / fig.dpi
+        # text_width: DejaVu's advances, a CJK character one em, the same on every machine (whether or not
+        # it has a CJK font: the report's SVG text is drawn by the reader's browser)
+        widest = max((text_width(str(x), points, bold=weight == "bold") for x in texts), default=0.0)
+        return widest / 72.0, (points * 1.17 / 72.0) if texts else 0.0
 
     width, height = extent(names, size, "bold")
     below = (width + height) * 0.7072 if slanted else width  # labels at 45 degrees, or upright
@@ -440,13 +439,14 @@ def _declutter(fig: Figure, texts: list[Any], *, passes: int = 40, pad: float = 
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
     canvas = fig.canvas if isinstance(fig.canvas, FigureCanvasAgg) else FigureCanvasAgg(fig)
-    if fig.get_layout_engine() is not None:
-        fig.draw_without_rendering()  # the layout engine places the axes: labels where they will be drawn
-    else:
-        for ax in {tx.axes for tx in texts}:
-            ax.apply_aspect()
-    renderer = canvas.get_renderer()
-    boxes = np.array([tx.get_window_extent(renderer).extents for tx in texts]) + [-pad, -pad, pad, pad]  # pixels
+    with quiet_missing_glyphs():  # CJK labels on a machine without a CJK font: the browser draws the SVG's text
+        if fig.get_layout_engine() is not None:
+            fig.draw_without_rendering()  # the layout engine places the axes: labels where they will be drawn
+        else:
+            for ax in {tx.axes for tx in texts}:
+                ax.apply_aspect()
+        renderer = canvas.get_renderer()
+        boxes = np.array([tx.get_window_extent(renderer).extents for tx in texts]) + [-pad, -pad, pad, pad]  # px
     start = boxes[:, 1].copy()
     for _ in range(passes):
         overlap = ((boxes[:, None, 0] < boxes[None, :, 2]) & (boxes[None, :, 0] < boxes[:, None, 2])

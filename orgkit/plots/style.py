@@ -575,7 +575,7 @@ def figure_png(fig: Figure, dpi: int = FIGURE_DPI) -> bytes:
         _latin_only(fig)
     elif not register_cjk_fonts():
         _warn_png_boxes()  # once, with the fix, instead of matplotlib's warning per missing glyph
-    with plot_style(cjk), _quiet_missing_glyphs(cjk and not register_cjk_fonts()):
+    with plot_style(cjk), quiet_missing_glyphs(cjk and not register_cjk_fonts()):
         canvas = fig.canvas
         opaque = fig.patch.get_facecolor()[3] >= 1  # the RGB PNG below has no alpha to show through
         if fig.get_layout_engine() is None or type(canvas) not in (FigureCanvasBase, FigureCanvasAgg) or not opaque:
@@ -600,7 +600,7 @@ def figure_png(fig: Figure, dpi: int = FIGURE_DPI) -> bytes:
 
 
 @contextlib.contextmanager
-def _quiet_missing_glyphs(quiet: bool = True) -> Iterator[None]:
+def quiet_missing_glyphs(quiet: bool = True) -> Iterator[None]:
     """Silence matplotlib's "Glyph ... missing from font" warnings (when orgkit has said it once itself)."""
     import warnings
 
@@ -653,7 +653,7 @@ def figure_svg(fig: Figure, *, salt: str = "orgkit", dpi: int = FIGURE_DPI) -> s
     rc = {"svg.fonttype": "none", "svg.hashsalt": salt, "svg.image_inline": True}
     try:
         # the text is drawn by the browser: a glyph this machine lacks is not missing from the figure
-        with plot_style(cjk), mpl.rc_context(rc), _quiet_missing_glyphs():
+        with plot_style(cjk), mpl.rc_context(rc), quiet_missing_glyphs():
             fig.savefig(buf, format="svg", dpi=dpi, facecolor="white",
                         metadata={"Date": None, "Creator": None, "Format": None, "Type": None})
     finally:

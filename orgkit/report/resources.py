@@ -2,8 +2,8 @@
 
 Everything orgkit reads besides a client's data ships as package data in ``orgkit/resources/`` and is
 found here with :mod:`importlib.resources`: the report notebook, the ``orgkit`` nbconvert template and the
-report's block templates, the batch overview's template, the bundled sample client, the bundled survey
-questionnaire and the questionnaire files handed to clients. A source checkout reads the same files (the
+report's block templates, the batch overview's template, the bundled sample client and its example
+reorganisation plans, the bundled survey questionnaire and the questionnaire files handed to clients. A source checkout reads the same files (the
 top-level ``notebooks/assessment.ipynb`` and ``templates/`` are links to them), so there is one copy of
 each.
 """
@@ -21,6 +21,7 @@ __all__ = [
     "block_template_loader",
     "notebook_path",
     "overview_template_dir",
+    "plans_dir",
     "questionnaire_csv",
     "resource_dir",
     "sample_client_dir",
@@ -91,6 +92,11 @@ def block_template_loader() -> Any:
 def sample_client_dir() -> Path:
     """The bundled sample client folder (``orgkit/resources/sample_client``)."""
     return _resource("sample_client", what="the sample client", directory=True)
+
+
+def plans_dir() -> Path:
+    """The example reorganisation plans for the bundled sample client (``orgkit/resources/plans``)."""
+    return _resource("plans", what="the example plans", directory=True)
 
 
 def questionnaire_csv() -> Path:
