@@ -8,6 +8,9 @@ The public API is small and stable::
     result.to_dict()                                 # what metrics.json holds
     orgkit.department_view(result, "Sales")          # one department beside the organisation
     what_if = orgkit.apply_plan(client, "plan.yml")  # a reorganisation plan applied: a new validated client
+    orgkit.compare_states(client, what_if.client, plan=what_if)  # before, after and change, every area
+    orgkit.compare_snapshots(last_year, this_year)   # reassessment: joined, left, moved, departments matched
+    orgkit.suggest_plans(client)                     # candidate plans from the framework, with their effect
 
 Everything else lives in its subpackage or module: :mod:`orgkit.data` (reading and loading a client),
 :mod:`orgkit.areas` (structure, communication, decisions, survey), :mod:`orgkit.assessment`,
@@ -40,11 +43,14 @@ __all__ = [
     "ValidationError",
     "apply_plan",
     "assess",
+    "compare_snapshots",
+    "compare_states",
     "department_view",
     "from_frames",
     "load_client",
     "load_plan",
     "sample",
+    "suggest_plans",
 ]
 
 
@@ -74,3 +80,25 @@ def load_plan(source):
     from orgkit.scenario.plan import load_plan as _load_plan
 
     return _load_plan(source)
+
+
+def compare_states(before, after, **options):
+    """Two states of one organisation compared; see :func:`orgkit.scenario.compare.compare_states`."""
+    from orgkit.scenario.compare import compare_states as _compare_states
+
+    return _compare_states(before, after, **options)
+
+
+def compare_snapshots(old: Client, new: Client, **options):
+    """Two snapshots of one client (a reassessment); see :func:`orgkit.scenario.snapshots.compare_snapshots`."""
+    from orgkit.scenario.snapshots import compare_snapshots as _compare_snapshots
+
+    return _compare_snapshots(old, new, **options)
+
+
+def suggest_plans(client: Client, assessment=None, **options):
+    """Candidate reorganisation plans from the framework, each with its computed effect; see
+    :func:`orgkit.scenario.suggest.suggest_plans`."""
+    from orgkit.scenario.suggest import suggest_plans as _suggest_plans
+
+    return _suggest_plans(client, assessment, **options)
