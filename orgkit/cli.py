@@ -182,6 +182,8 @@ def _comparison_done(result) -> None:
     if result.pdf:
         click.echo(f"pdf:    {result.pdf}")
     click.echo(f"data:   {result.metrics}")
+    if result.pptx:
+        click.echo(f"deck:   {result.pptx}")
 
 
 @main.command()
@@ -196,16 +198,20 @@ def _comparison_done(result) -> None:
 @click.option("--show-names", is_flag=True, default=None, help="Show people's names beside their ids.")
 @click.option("--timeout", type=click.IntRange(min=10), default=600, show_default=True,
               help="Seconds a notebook cell may run.")
+@click.option("--pptx", is_flag=True, help="Also write report.pptx, the comparison as an editable slide deck.")
+@click.option("--pptx-template", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Build the deck on this .pptx (the firm's masters, layouts, fonts and colours); implies --pptx.")
 @_friendly
 def compare(old_dir: Path, new_dir: Path, output_dir: Path, pdf: bool, language: str | None,
-            min_group_size: int | None, show_names: bool | None, timeout: int) -> None:
+            min_group_size: int | None, show_names: bool | None, timeout: int, pptx: bool,
+            pptx_template: Path | None) -> None:
     """Compare two snapshots of one client (OLD_DIR earlier, NEW_DIR later): who joined, left and moved, which
     departments were renamed, merged or split, and every area before and after, survey waves included."""
     from orgkit.report.run import run_comparison
 
     _comparison_done(run_comparison(old_dir=old_dir, new_dir=new_dir, output_dir=output_dir, language=language,
                                     min_group_size=min_group_size, show_names=bool(show_names), pdf=pdf,
-                                    timeout=timeout))
+                                    timeout=timeout, pptx=pptx, pptx_template=pptx_template))
 
 
 @main.command()
@@ -290,9 +296,15 @@ def clean(reports_dir: Path, dry_run: bool) -> None:
 @click.option("--show-names", is_flag=True, default=None, help="With PLAN: show people's names beside their ids.")
 @click.option("--timeout", type=click.IntRange(min=10), default=600, show_default=True,
               help="With PLAN: seconds a notebook cell may run.")
+@click.option("--pptx", is_flag=True,
+              help="With PLAN: also write report.pptx, the comparison as an editable slide deck.")
+@click.option("--pptx-template", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="With PLAN: build the deck on this .pptx (the firm's masters, layouts, fonts and colours); "
+                   "implies --pptx.")
 @_friendly
 def scenario(client_dir: Path, plan: Path | None, suggest: bool, output_dir: Path | None, pdf: bool,
-             language: str | None, min_group_size: int | None, show_names: bool | None, timeout: int) -> None:
+             language: str | None, min_group_size: int | None, show_names: bool | None, timeout: int,
+             pptx: bool, pptx_template: Path | None) -> None:
     """What-if reorganisations of CLIENT_DIR: apply PLAN and report what it would change, or (--suggest) write
     candidate plans as editable YAML files.
 
@@ -311,10 +323,14 @@ def scenario(client_dir: Path, plan: Path | None, suggest: bool, output_dir: Pat
 
         _comparison_done(run_comparison(client_dir, plan, output_dir=output_dir or Path("reports"),
                                         language=language, min_group_size=min_group_size,
-                                        show_names=bool(show_names), pdf=pdf, timeout=timeout))
+                                        show_names=bool(show_names), pdf=pdf, timeout=timeout, pptx=pptx,
+                                        pptx_template=pptx_template))
         return
     if plan is not None:
         raise OrgkitError(f"--suggest writes new plans: leave out the plan file {plan}.")
+    if pptx or pptx_template:
+        raise OrgkitError("--suggest writes plan files, not a report: leave out --pptx and --pptx-template (run "
+                          "orgkit scenario CLIENT_DIR PLAN.yml --pptx on a plan it writes).")
     from orgkit.i18n import t
     from orgkit.scenario.suggest import write_suggestions
 

@@ -561,6 +561,28 @@ class ComparisonBook:
             write_json(self.output_dir / COMPARISON_JSON, self.data)
             logger.info("wrote %s", self.output_dir / COMPARISON_JSON)
 
+    def deck(self, path: str | os.PathLike[str] | None, template: str | os.PathLike[str] | None = None) -> None:
+        """Write the comparison as an editable PowerPoint deck
+        (:func:`orgkit.report.comparison_deck.write_comparison_deck`): what was compared, the headline metrics
+        before and after, the findings that appear or disappear, who is affected, what cannot be predicted and,
+        for a scenario, the plan's log.
+
+        Parameters
+        ----------
+        path : path or None
+            The ``.pptx`` to write (replaced only when orgkit wrote it and nobody changed it since); empty or
+            ``None`` writes nothing, so the notebook calls this whether a deck was asked for or not.
+        template : path, optional
+            A firm's ``.pptx`` template whose masters, layouts, fonts and colours the slides use.
+
+        Returns nothing, so the cell shows nothing; :attr:`deck_path` is the file written.
+        """
+        from orgkit.report.comparison_deck import write_comparison_deck
+
+        if not path:
+            return
+        self.deck_path = write_comparison_deck(self, path, template=template or None)
+
     def __repr__(self) -> str:
         c = self.comparison
         return (f"<ComparisonBook {c.kind} {c.after.client.settings.name!r}: {c.before.client.n_people} -> "

@@ -829,6 +829,24 @@ def _text_slides(w: _Writer, title: str, groups: Sequence[Sequence[Para]], *, no
         _remove_empty(slide)
 
 
+def _cover_slide(w: _Writer, title: str, paras: Sequence[Para], *, notes: str = "") -> Any:
+    """The title slide: ``title`` and ``paras`` in the subtitle (given the room below it when they need it)."""
+    cover = w.slide(w.layouts.title, title, notes=notes, title_size=36.0)
+    phs = w.text_placeholders(cover)
+    if phs:
+        sub = max(phs, key=lambda p: int(p.width) * int(p.height))
+        box = Box(sub.left, sub.top, sub.width, sub.height)
+        inner = _inner(box, w._insets(sub.text_frame))
+        fitted = _flow([paras], w.metrics, inner, inner, bullets=False, min_size=9.0)
+        if len(fitted) > 1:  # the scope must stay on the cover: give it the room below the subtitle
+            _place(sub, Box(box.left, box.top, box.width, int(w.prs.slide_height) - box.top - w.margin))
+        w._fill(sub.text_frame, paras, bullets=False)
+    else:
+        w.text_in(cover, w.body_box(cover), paras)
+    _remove_empty(cover)
+    return cover
+
+
 def _drop_last_slide(prs: Any) -> None:
     ids = prs.slides._sldIdLst
     last = ids[-1]
@@ -1042,21 +1060,9 @@ def write_deck(book: "ReportBook", path: str | os.PathLike[str], template: str |
     content = _content(book)
 
     # the title slide
-    cover = w.slide(layouts.title, content.client, notes=content.privacy, title_size=36.0)
-    phs = w.text_placeholders(cover)
     paras = [_para(content.scope[0], 18.0, bold=True)] + [_para(s, 14.0, space_before=4.0) for s in content.scope[1:]]
     paras.append(_para(content.privacy, 11.0, space_before=8.0, italic=True))
-    if phs:
-        sub = max(phs, key=lambda p: int(p.width) * int(p.height))
-        box = Box(sub.left, sub.top, sub.width, sub.height)
-        inner = _inner(box, w._insets(sub.text_frame))
-        fitted = _flow([paras], w.metrics, inner, inner, bullets=False, min_size=9.0)
-        if len(fitted) > 1:  # the scope must stay on the cover: give it the room below the subtitle
-            _place(sub, Box(box.left, box.top, box.width, int(prs.slide_height) - box.top - w.margin))
-        w._fill(sub.text_frame, paras, bullets=False)
-    else:
-        w.text_in(cover, w.body_box(cover), paras)
-    _remove_empty(cover)
+    _cover_slide(w, content.client, paras, notes=content.privacy)
 
     # the key messages
     groups = content.messages or [[_para(content.none_text, 16.0)]]

@@ -696,6 +696,8 @@ COMPARISON_PARAMETERS: dict[str, type] = {
     "language": str,
     "min_group_size": int,
     "show_names": bool,
+    "pptx_path": str,
+    "pptx_template": str,
 }
 
 
@@ -733,6 +735,8 @@ def run_comparison(
     timeout: float = 600,
     notebook: str | os.PathLike[str] | None = None,
     slug: str | None = None,
+    pptx: bool = False,
+    pptx_template: str | os.PathLike[str] | None = None,
 ) -> ReportResult:
     """Produce a comparison report: a plan applied to a client (``orgkit scenario``) or two snapshots of one
     client (``orgkit compare``), executed by Papermill through ``comparison.ipynb`` like the main report.
@@ -761,6 +765,11 @@ def run_comparison(
         Run this notebook instead of the bundled ``comparison.ipynb`` (it receives the same parameters).
     slug : str, optional
         The report folder's name (default: :func:`comparison_slug`).
+    pptx : bool
+        Also write ``report.pptx``, the comparison as an editable slide deck (built in the kernel from the
+        comparison the report used: :meth:`ComparisonBook.deck`). Needs ``orgkit[pptx]``.
+    pptx_template : path, optional
+        A firm's ``.pptx`` template for the deck (implies ``pptx``): its masters, layouts, fonts and colours.
 
     Returns
     -------
@@ -805,6 +814,13 @@ def run_comparison(
         raise ConfigError("a scenario needs a client folder and a plan file.")
     if not scenario and (old_dir is None or new_dir is None):
         raise ConfigError("a reassessment needs two snapshot folders: the earlier one and the later one.")
+    template = None
+    if pptx or pptx_template:
+        from orgkit.report.deck import check_template, require_pptx
+
+        require_pptx()
+        pptx = True
+        template = check_template(pptx_template) if pptx_template else None
     show = _want_progress(progress)
     overrides = {"language": language or None, "min_group_size": min_group_size, "show_names": show_names or None}
     if scenario:
@@ -849,6 +865,10 @@ def run_comparison(
     final = out_root / slug
     if (final.exists() or final.is_symlink()) and not is_orgkit_folder(final, "comparison"):
         raise not_ours(final)
+    from orgkit.files.editable import check_not_edited
+
+    if is_orgkit_folder(final, "comparison"):
+        check_not_edited(final)  # a deck reworked in PowerPoint inside the report folder is someone's work
 
     nb_in = Path(notebook) if notebook is not None else notebook_path("comparison.ipynb")
     if not nb_in.is_file():
@@ -856,12 +876,27 @@ def run_comparison(
     staging = _staging(out_root, slug, "comparison")
     parameters.update(output_dir=str(staging), language=settings.language, min_group_size=k,
                       show_names=bool(settings.show_names))
+    if pptx:
+        from orgkit.report.deck import DECK_NAME
+
+        parameters.update(pptx_path=str(staging / DECK_NAME), pptx_template=str(template) if template else "")
+
+    def deck_written() -> None:
+        if pptx and not Path(parameters["pptx_path"]).is_file():
+            raise ReportError(f"{nb_in.name} ran but wrote no report.pptx; a cell must call "
+                              "book.deck(pptx_path, template=pptx_template).")
+
+    def deck_not_edited() -> None:
+        if is_orgkit_folder(final, "comparison"):
+            check_not_edited(final)  # the deck may have been opened and saved while the report ran
+
     from orgkit.report.comparison import COMPARISON_JSON
 
     data = _execute_and_publish(
         nb_in, parameters, staging=staging, out_root=out_root, slug=slug, final=final,
         executed_name="comparison.ipynb", record_name=COMPARISON_JSON, language=settings.language, title=title,
-        pdf=pdf, show=show, timeout=timeout, timings=timings, step=step)
+        pdf=pdf, show=show, timeout=timeout, timings=timings, step=step,
+        after_execute=deck_written, before_publish=deck_not_edited)
     seconds = time.perf_counter() - t0
     step(f"done in {seconds:.1f} s: {final / 'report.html'}")
     return ReportResult(
@@ -875,6 +910,7 @@ def run_comparison(
         seconds=seconds,
         figures=sorted((final / "figures").glob("*.svg")),
         timings=timings,
+        pptx=final / "report.pptx" if pptx else None,
     )
 
 
