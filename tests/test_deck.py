@@ -327,7 +327,7 @@ def test_layouts_are_chosen_by_placeholder_types_not_position(tmp_path):
     lst.append(ids[3])
     for n, layout in enumerate(prs.slide_layouts):
         layout.name = f"Layout {n}"
-    found = deckmod._Layouts.find(prs)
+    found = deckmod.DeckLayouts.find(prs)
     kinds = {k: sorted(str(p.placeholder_format.type).split(".")[-1].split(" ")[0]
                        for p in getattr(found, k).placeholders) for k in ("title", "content", "figure")}
     assert "CENTER_TITLE" in kinds["title"][0] or "CENTER_TITLE" in " ".join(kinds["title"])

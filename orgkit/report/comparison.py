@@ -76,6 +76,9 @@ class ComparisonBook:
         Show people's names beside their ids (default: the client's ``show_names``).
     """
 
+    #: The headline metrics of the summary table (and of the deck's headline slide), in order.
+    SUMMARY_ROWS = _SUMMARY_ROWS
+
     def __init__(self, comparison: "Comparison", output_dir: str | os.PathLike[str] | None = None, *,
                  labels: tuple[str, str] | None = None, show_names: bool | None = None):
         from orgkit.plots import register_cjk_fonts

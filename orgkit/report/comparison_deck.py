@@ -26,14 +26,11 @@ import logging
 import os
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from orgkit import formatting
-from orgkit.report.deck import (_EMU_PER_INCH, _EMU_PER_PT, Box, Para, _cover_slide, _Layouts, _para,
-                                _presentation, _text_slides, _theme_fonts, _Writer, require_pptx)
-
-if TYPE_CHECKING:  # pragma: no cover
-    from orgkit.report.comparison import ComparisonBook
+from orgkit.report.deck import (EMU_PER_INCH, EMU_PER_PT, Box, Para, cover_slide, DeckLayouts, make_para,
+                                new_presentation, text_slides, theme_fonts, DeckWriter, require_pptx)
 
 __all__ = ["write_comparison_deck"]
 
@@ -54,7 +51,7 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
-def _table_slides(w: _Writer, title: str, continued: str, header: Sequence[str], rows: Sequence[Sequence[str]],
+def _table_slides(w: DeckWriter, title: str, continued: str, header: Sequence[str], rows: Sequence[Sequence[str]],
                   shares: Sequence[float], *, notes: str = "", closing: str = "", size: float = 11.0) -> None:
     """``rows`` as a table under ``header`` over as many title-and-content slides as they need (each row's
     height measured, the header repeated); ``closing`` is a note under the table on the last slide."""
@@ -67,15 +64,15 @@ def _table_slides(w: _Writer, title: str, continued: str, header: Sequence[str],
     widths[-1] = box.width - sum(widths[:-1])
 
     def row_height(cells: Sequence[Para]) -> float:
-        return max(m.height(p, wd / _EMU_PER_PT - 2 * cell_in[0]) for p, wd in zip(cells, widths)) \
+        return max(m.height(p, wd / EMU_PER_PT - 2 * cell_in[0]) for p, wd in zip(cells, widths)) \
             + 2 * cell_in[1] + 4.0
 
-    head = [_para(h, size, bold=True) for h in header]
-    body = [[_para(c, size) for c in r] for r in rows]
+    head = [make_para(h, size, bold=True) for h in header]
+    body = [[make_para(c, size) for c in r] for r in rows]
     head_h = row_height(head)
-    close = [_para(closing, 10.0, italic=True)] if closing else []
-    close_h = m.height(close[0], box.width / _EMU_PER_PT - 14.4) + 14.0 if close else 0.0
-    limit = box.height / _EMU_PER_PT
+    close = [make_para(closing, 10.0, italic=True)] if closing else []
+    close_h = m.height(close[0], box.width / EMU_PER_PT - 14.4) + 14.0 if close else 0.0
+    limit = box.height / EMU_PER_PT
     pages: list[list[int]] = [[]]
     used = head_h
     for i, cells in enumerate(body):
@@ -86,7 +83,7 @@ def _table_slides(w: _Writer, title: str, continued: str, header: Sequence[str],
         pages[-1].append(i)
         used += h
     # the note may use the slide's bottom margin below the content box (no footer is placed there)
-    below = max(0.0, (int(w.prs.slide_height) - box.top - box.height - w.margin // 2) / _EMU_PER_PT)
+    below = max(0.0, (int(w.prs.slide_height) - box.top - box.height - w.margin // 2) / EMU_PER_PT)
     if close and used + close_h > limit + below:
         pages.append([])
     for n, idx in enumerate(pages):
@@ -96,12 +93,12 @@ def _table_slides(w: _Writer, title: str, continued: str, header: Sequence[str],
         top = box.top
         if idx:
             heights = [head_h] + [row_height(body[i]) for i in idx]
-            total = int(sum(heights) * _EMU_PER_PT)
+            total = int(sum(heights) * EMU_PER_PT)
             table = slide.shapes.add_table(len(idx) + 1, len(widths), box.left, box.top, box.width, total).table
             for j, wd in enumerate(widths):
                 table.columns[j].width = Emu(wd)
             for r, h in enumerate(heights):
-                table.rows[r].height = Emu(int(h * _EMU_PER_PT))
+                table.rows[r].height = Emu(int(h * EMU_PER_PT))
             for r, cells in enumerate([head] + [body[i] for i in idx]):
                 for j, para in enumerate(cells):
                     cell = table.cell(r, j)
@@ -110,12 +107,12 @@ def _table_slides(w: _Writer, title: str, continued: str, header: Sequence[str],
                     w._fill(cell.text_frame, [para], bullets=False)
             top = box.top + total
         if close and n == len(pages) - 1:
-            gap = int(0.1 * _EMU_PER_INCH)
+            gap = int(0.1 * EMU_PER_INCH)
             bottom = int(w.prs.slide_height) - w.margin // 2
             w.text_in(slide, Box(box.left, top + gap, box.width, max(bottom - top - gap, gap)), close)
 
 
-def _cover(w: _Writer, book: "ComparisonBook", tt: Any) -> str:
+def _cover(w: DeckWriter, book: Any, tt: Any) -> str:
     """The title slide; returns the deck's title (for the file's properties)."""
     from orgkit.i18n import format_date
 
@@ -130,19 +127,19 @@ def _cover(w: _Writer, book: "ComparisonBook", tt: Any) -> str:
         return tt("compare.deck.meta", label=tt(label), value=tt("compare.cover.pair", before=x, after=y))
 
     privacy = tt("cover.note", k=book.min_group_size, names=tt("cover.names_shown") if book.show_names else "")
-    paras = [_para(what, 18.0, bold=True),
-             _para(f"{kind} · {format_date(book.date, book.language)}", 14.0, space_before=4.0),
-             _para(pair("compare.cover.states", *book.labels), 14.0, space_before=4.0),
-             _para(pair("cover.headcount", formatting.integer(b.n_people), formatting.integer(a.n_people)), 14.0,
+    paras = [make_para(what, 18.0, bold=True),
+             make_para(f"{kind} · {format_date(book.date, book.language)}", 14.0, space_before=4.0),
+             make_para(pair("compare.cover.states", *book.labels), 14.0, space_before=4.0),
+             make_para(pair("cover.headcount", formatting.integer(b.n_people), formatting.integer(a.n_people)), 14.0,
                    space_before=4.0),
-             _para(pair("cover.departments", formatting.integer(b.people["department"].nunique()),
+             make_para(pair("cover.departments", formatting.integer(b.people["department"].nunique()),
                         formatting.integer(a.people["department"].nunique())), 14.0, space_before=4.0),
-             _para(privacy, 11.0, space_before=8.0, italic=True)]
-    _cover_slide(w, client, paras, notes=privacy)
+             make_para(privacy, 11.0, space_before=8.0, italic=True)]
+    cover_slide(w, client, paras, notes=privacy)
     return f"{client} · {kind}"
 
 
-def write_comparison_deck(book: "ComparisonBook", path: str | os.PathLike[str],
+def write_comparison_deck(book: Any, path: str | os.PathLike[str],
                           template: str | os.PathLike[str] | None = None) -> Path:
     """Write the comparison report as an editable PowerPoint deck.
 
@@ -175,7 +172,6 @@ def write_comparison_deck(book: "ComparisonBook", path: str | os.PathLike[str],
     from orgkit.i18n import format_list, t
     from orgkit.plots.style import STATUS_COLORS
     from orgkit.privacy import OTHER_GROUP
-    from orgkit.report.comparison import _SUMMARY_ROWS
     from orgkit.report.deck import Run
 
     require_pptx()
@@ -191,9 +187,9 @@ def write_comparison_deck(book: "ComparisonBook", path: str | os.PathLike[str],
         return tt("deck.continued", title=title)
 
     template_path = Path(template).expanduser().resolve() if template else None
-    prs = _presentation(template_path)
-    layouts = _Layouts.find(prs)
-    w = _Writer(prs, lang, layouts, _theme_fonts(prs, template_path is not None))
+    prs = new_presentation(template_path)
+    layouts = DeckLayouts.find(prs)
+    w = DeckWriter(prs, lang, layouts, theme_fonts(prs, template_path is not None))
     deck_title = _cover(w, book, tt)
 
     # the summary in sentences, then the headline metrics
@@ -201,10 +197,10 @@ def write_comparison_deck(book: "ComparisonBook", path: str | os.PathLike[str],
     areas = [tt(f"compare.area.{x}") for x in c.compared_areas]
     compared = tt("compare.summary.areas", areas=format_list(areas, lang)) if areas else tt("compare.summary.no_areas")
     lead = tt(f"compare.summary.lead.{c.kind}")
-    _text_slides(w, title, [[_para(s, 16.0, space_before=8.0)] for s in [*c.summary(lang), compared] if s],
+    text_slides(w, title, [[make_para(s, 16.0, space_before=8.0)] for s in [*c.summary(lang), compared] if s],
                  notes=lead, continued=more(title))
     frame = c.headline_table(lang)
-    keep = c.metrics["ident"].isin(_SUMMARY_ROWS).to_numpy()
+    keep = c.metrics["ident"].isin(book.SUMMARY_ROWS).to_numpy()
     frame = frame[keep]
     title = tt("compare.deck.headline")
     header = [tt("compare.column.area"), tt("compare.column.metric"), book.labels[0], book.labels[1],
@@ -220,22 +216,22 @@ def write_comparison_deck(book: "ComparisonBook", path: str | os.PathLike[str],
         mine = [f for f in c.findings if f.change == change]
         if not mine:
             continue
-        groups.append([_para(tt(key), 16.0, bold=True, space_before=10.0)])
+        groups.append([make_para(tt(key), 16.0, bold=True, space_before=10.0)])
         for f in mine:
             status = Run(tt("deck.status", status=status_label(f.status, lang)), True, STATUS_COLORS.get(f.status))
             groups.append([Para((status, Run(f.text(lang))), 13.0, 0, 4.0)])
     if not groups:
-        groups = [[_para(tt("compare.findings.none"), 16.0)]]
-    _text_slides(w, title, groups, notes=tt("compare.findings.lead"), continued=more(title))
+        groups = [[make_para(tt("compare.findings.none"), 16.0)]]
+    text_slides(w, title, groups, notes=tt("compare.findings.lead"), continued=more(title))
 
     # who is affected, by department (small departments pooled, small counts hidden, as in the HTML report)
     counts = c.counts
     title = tt("compare.affected.title")
-    _text_slides(w, title, [[_para(tt(
+    text_slides(w, title, [[make_para(tt(
         "compare.affected.counts", moved=formatting.integer(counts["moved"]),
         department=formatting.integer(counts["department_changed"]),
         manager=formatting.integer(counts["manager_changed"]), joined=formatting.integer(counts["joined"]),
-        left=formatting.integer(counts["left"])), 16.0)], [_para(tt("compare.deck.people_in_report"), 13.0,
+        left=formatting.integer(counts["left"])), 16.0)], [make_para(tt("compare.deck.people_in_report"), 13.0,
                                                                 space_before=10.0, italic=True)]],
                  notes=tt(f"compare.affected.lead.{c.kind}"), continued=more(title))
     affected = c.affected()
@@ -259,14 +255,14 @@ def write_comparison_deck(book: "ComparisonBook", path: str | os.PathLike[str],
     # what cannot be predicted
     title = tt("compare.limits.title")
     items = [tt(f"compare.limits.{c.kind}"), *c.unpredictable_texts(lang)]
-    _text_slides(w, title, [[_para(x, 14.0, space_before=6.0)] for x in items], continued=more(title))
+    text_slides(w, title, [[make_para(x, 14.0, space_before=6.0)] for x in items], continued=more(title))
 
     # a scenario's plan, step by step
     if c.kind == "scenario":
         title = tt("compare.plan.title", plan=c.plan_name or "–")
         log = [line.replace(OTHER_GROUP, tt("group.other")) for line in c.plan_log()]
-        groups = [[_para(x, 13.0, space_before=4.0)] for x in log] or [[_para(tt("compare.plan.no_log"), 16.0)]]
-        _text_slides(w, title, groups, notes=tt("compare.plan.lead"), continued=more(title))
+        groups = [[make_para(x, 13.0, space_before=4.0)] for x in log] or [[make_para(tt("compare.plan.no_log"), 16.0)]]
+        text_slides(w, title, groups, notes=tt("compare.plan.lead"), continued=more(title))
 
     props = prs.core_properties
     props.title = deck_title

@@ -68,8 +68,8 @@ _DRAWN_BY = {"structure": "org_chart", "communication": "communication_heatmap",
 _KEPT = frozenset(n for names in HEADLINE_FIGURES.values() for n in names)
 #: Pixels per inch of a figure as the slide shows it (a projector or a 4K screen shows it sharp).
 FIGURE_PPI = 200
-_EMU_PER_PT = 12700
-_EMU_PER_INCH = 914400
+EMU_PER_PT = 12700
+EMU_PER_INCH = 914400
 
 
 # --------------------------------------------------------------------------------------------------
@@ -215,7 +215,7 @@ def _default_presentation() -> Any:
     return prs
 
 
-def _presentation(template: Path | None) -> Any:
+def new_presentation(template: Path | None) -> Any:
     """The presentation to build on: the template without its own slides (masters and layouts kept), or the
     default."""
     if template is None:
@@ -228,7 +228,7 @@ def _presentation(template: Path | None) -> Any:
     return prs
 
 
-def _theme_fonts(prs: Any, template: bool) -> dict[str, str]:
+def theme_fonts(prs: Any, template: bool) -> dict[str, str]:
     """The theme's East Asian typefaces, ``major`` and ``minor``: its ``ea`` font, else (a firm's template) its
     ``Hans`` script font, else Microsoft YaHei, which PowerPoint and LibreOffice replace by a CJK font the
     machine has. The default template's ``Hans`` font, SimSun, is a serif face that reads poorly on slides."""
@@ -279,7 +279,7 @@ class Para:
         return "".join(r.text for r in self.runs)
 
 
-def _para(text: str, size: float = 14.0, level: int = 0, *, bold: bool = False, color: str | None = None,
+def make_para(text: str, size: float = 14.0, level: int = 0, *, bold: bool = False, color: str | None = None,
           space_before: float = 0.0, italic: bool = False) -> Para:
     return Para((Run(text, bold, color, italic),), size, level, space_before)
 
@@ -397,7 +397,7 @@ _FILL = 0.97
 def _inner(box: Box, insets: tuple[int, int, int, int]) -> tuple[float, float]:
     """Inner width and height of ``box`` in points, without its insets (left, top, right, bottom)."""
     left, top, right, bottom = insets
-    return (box.width - left - right) / _EMU_PER_PT, (box.height - top - bottom) / _EMU_PER_PT
+    return (box.width - left - right) / EMU_PER_PT, (box.height - top - bottom) / EMU_PER_PT
 
 
 def _flow(groups: Sequence[Sequence[Para]], metrics: _Metrics, first: tuple[float, float],
@@ -470,7 +470,7 @@ def _flow(groups: Sequence[Sequence[Para]], metrics: _Metrics, first: tuple[floa
 # Layouts, chosen by their placeholder types
 # --------------------------------------------------------------------------------------------------
 @dataclass
-class _Layouts:
+class DeckLayouts:
     """The template's layouts the deck uses, found by placeholder types (never by position or name)."""
 
     width: int
@@ -482,7 +482,7 @@ class _Layouts:
     names: dict[str, str] = field(default_factory=dict)
 
     @classmethod
-    def find(cls, prs: Any) -> "_Layouts":
+    def find(cls, prs: Any) -> "DeckLayouts":
         from pptx.enum.shapes import PP_PLACEHOLDER as PH
 
         text_types = (PH.BODY, PH.OBJECT)
@@ -547,16 +547,16 @@ class _Layouts:
 # --------------------------------------------------------------------------------------------------
 # Writing slides
 # --------------------------------------------------------------------------------------------------
-class _Writer:
+class DeckWriter:
     """Adds slides to a presentation: titles, text in placeholders, pictures, tables, speaker notes."""
 
-    def __init__(self, prs: Any, language: str, layouts: _Layouts, east_asian: dict[str, str]):
+    def __init__(self, prs: Any, language: str, layouts: DeckLayouts, east_asian: dict[str, str]):
         self.prs = prs
         self.language = language
         self.layouts = layouts
         self.ea = east_asian
         self.metrics = _Metrics(language)
-        self.margin = int(0.5 * _EMU_PER_INCH)
+        self.margin = int(0.5 * EMU_PER_INCH)
         self._content_box: tuple[Box, tuple[int, int, int, int], bool] | None = None
 
     # ---------------------------------------------------------------- runs
@@ -597,7 +597,7 @@ class _Writer:
             if p.space_before:
                 paragraph.space_before = Pt(p.space_before)
             if not bullets and p.level:
-                paragraph._p.get_or_add_pPr().set("marL", str(int(18 * p.level * _EMU_PER_PT)))
+                paragraph._p.get_or_add_pPr().set("marL", str(int(18 * p.level * EMU_PER_PT)))
             for run in p.runs:
                 self._run(paragraph, run, p.size, major=major)
 
@@ -616,13 +616,13 @@ class _Writer:
         box = Box(ph.left, ph.top, ph.width, ph.height)
         w, h = _inner(box, self._insets(ph.text_frame))
         size = title_size
-        para = _para(title, size, bold=False)
+        para = make_para(title, size, bold=False)
         while size > 16 and (len(self.metrics.wrap(para, w)) > 2 or self.metrics.height(para, w) > h):
             size -= 2
             para = replace(para, size=size)
         self._fill(ph.text_frame, [para], major=True, bullets=False)
         if notes:
-            self._fill(slide.notes_slide.notes_text_frame, [_para(notes, 12)], bullets=False)
+            self._fill(slide.notes_slide.notes_text_frame, [make_para(notes, 12)], bullets=False)
         return slide
 
     @staticmethod
@@ -656,7 +656,7 @@ class _Writer:
     def body_box(self, slide: Any) -> Box:
         """Where content goes on a slide whose layout has no content placeholder: below the title."""
         t = slide.shapes.title
-        top = int(t.top + t.height) + int(0.15 * _EMU_PER_INCH) if t is not None else self.margin
+        top = int(t.top + t.height) + int(0.15 * EMU_PER_INCH) if t is not None else self.margin
         return Box(self.margin, top, int(self.prs.slide_width) - 2 * self.margin,
                    int(self.prs.slide_height) - top - self.margin)
 
@@ -675,7 +675,7 @@ class _Writer:
         from orgkit.plots.style import figure_png
 
         fig_w, fig_h = fig.get_size_inches()
-        scale = min(box.width / (fig_w * _EMU_PER_INCH), box.height / (fig_h * _EMU_PER_INCH))
+        scale = min(box.width / (fig_w * EMU_PER_INCH), box.height / (fig_h * EMU_PER_INCH))
         shown_w = fig_w * scale  # inches on the slide
         dpi = int(min(300, max(100, round(FIGURE_PPI * shown_w / fig_w))))
         data = figure_png(fig, dpi=dpi)
@@ -759,9 +759,9 @@ def _content(book: "ReportBook") -> _Content:
     for m in book.messages:
         group = [Para((Run(tt("deck.message", number=m.rank), True, colors.get(m.status)),
                        Run(m.headline(lang), True)), 15.0, 0, 10.0)]
-        group += [_para(e, 11.0, 1, space_before=2.0) for e in m.evidence(lang)]
-        group += [_para(m.action(lang), 11.0, 1, space_before=2.0, bold=True),
-                  _para(m.progress(lang), 11.0, 1, space_before=2.0, italic=True)]
+        group += [make_para(e, 11.0, 1, space_before=2.0) for e in m.evidence(lang)]
+        group += [make_para(m.action(lang), 11.0, 1, space_before=2.0, bold=True),
+                  make_para(m.progress(lang), 11.0, 1, space_before=2.0, italic=True)]
         messages.append(group)
 
     statuses = area_statuses(a, book.findings)
@@ -779,7 +779,7 @@ def _content(book: "ReportBook") -> _Content:
             notes = [n for n in (cards[area]["note"], decisions_context(a, lang) if area == "decisions" else None) if n]
         areas.append({"area": area, "title": tt("deck.area_title", area=tt(f"area.{area}"), status=label),
                       "assessed": score is not None, "status": statuses[area], "findings": findings,
-                      "not_assessed": [[_para(n, 16.0, 0, space_before=6.0)] for n in notes],
+                      "not_assessed": [[make_para(n, 16.0, 0, space_before=6.0)] for n in notes],
                       "intro": tt(f"area.{area}.intro")})
 
     header = [tt("deck.column.action"), tt("deck.column.owner"), tt("deck.column.effort"),
@@ -787,14 +787,14 @@ def _content(book: "ReportBook") -> _Content:
     recs = []
     for i, r in enumerate(book.recommendations, start=1):
         recs.append([
-            [_para(tt("recommendations.item", number=i, title=r.title(lang)), 11.0, bold=True),
-             _para(r.text(lang), 10.0, space_before=3.0)],
-            [_para(r.owner_text(lang), 11.0)],
-            [_para(r.effort_text(lang), 11.0)],
-            [_para(tt("deck.impact", people=tn("count.people", r.people, lang, n=f"{r.people:,}")), 11.0),
-             _para(tt("deck.priority", status=status_label(r.status, lang)), 11.0, bold=True,
+            [make_para(tt("recommendations.item", number=i, title=r.title(lang)), 11.0, bold=True),
+             make_para(r.text(lang), 10.0, space_before=3.0)],
+            [make_para(r.owner_text(lang), 11.0)],
+            [make_para(r.effort_text(lang), 11.0)],
+            [make_para(tt("deck.impact", people=tn("count.people", r.people, lang, n=f"{r.people:,}")), 11.0),
+             make_para(tt("deck.priority", status=status_label(r.status, lang)), 11.0, bold=True,
                    color=colors.get(r.status), space_before=3.0)],
-            [_para(r.progress(lang), 11.0)],
+            [make_para(r.progress(lang), 11.0)],
         ])
     return _Content(
         language=lang, client=str(book.client.name), date=book.date, scope=scope, privacy=privacy,
@@ -812,7 +812,7 @@ def _continued(content: _Content, title: str) -> str:
     return _text(content, "deck.continued", title=title)
 
 
-def _text_slides(w: _Writer, title: str, groups: Sequence[Sequence[Para]], *, notes: str = "",
+def text_slides(w: DeckWriter, title: str, groups: Sequence[Sequence[Para]], *, notes: str = "",
                  continued: str = "") -> None:
     """``groups`` on as many title-and-content slides as they need."""
     box, insets, bullets = w.content_box()
@@ -829,7 +829,7 @@ def _text_slides(w: _Writer, title: str, groups: Sequence[Sequence[Para]], *, no
         _remove_empty(slide)
 
 
-def _cover_slide(w: _Writer, title: str, paras: Sequence[Para], *, notes: str = "") -> Any:
+def cover_slide(w: DeckWriter, title: str, paras: Sequence[Para], *, notes: str = "") -> Any:
     """The title slide: ``title`` and ``paras`` in the subtitle (given the room below it when they need it)."""
     cover = w.slide(w.layouts.title, title, notes=notes, title_size=36.0)
     phs = w.text_placeholders(cover)
@@ -854,15 +854,15 @@ def _drop_last_slide(prs: Any) -> None:
     ids.remove(last)
 
 
-def _area_slides(w: _Writer, content: _Content, area: dict[str, Any], figure: tuple[Any, str] | None) -> None:
+def _area_slides(w: DeckWriter, content: _Content, area: dict[str, Any], figure: tuple[Any, str] | None) -> None:
     """An area's slide (figure and findings) and its continuation slides."""
     title, notes = area["title"], area["intro"]
     if not area["assessed"]:
-        _text_slides(w, title, area["not_assessed"], notes=notes)
+        text_slides(w, title, area["not_assessed"], notes=notes)
         return
-    groups = area["findings"] or [[_para(_text(content, "deck.no_findings"), 14.0)]]
+    groups = area["findings"] or [[make_para(_text(content, "deck.no_findings"), 14.0)]]
     if figure is None:
-        _text_slides(w, title, groups, notes=notes, continued=_continued(content, title))
+        text_slides(w, title, groups, notes=notes, continued=_continued(content, title))
         return
     fig, caption = figure
     notes = notes + ("\n" + caption if caption else "")
@@ -886,10 +886,10 @@ def _area_slides(w: _Writer, content: _Content, area: dict[str, Any], figure: tu
     elif phs:  # one content placeholder: the figure takes its left part, the text the rest
         text_ph = max(phs, key=lambda p: int(p.width) * int(p.height))
         whole = Box(text_ph.left, text_ph.top, text_ph.width, text_ph.height)
-        fig_box, text_box = whole.split(0.58, int(0.25 * _EMU_PER_INCH))
+        fig_box, text_box = whole.split(0.58, int(0.25 * EMU_PER_INCH))
         _place(text_ph, text_box)
     else:
-        fig_box, text_box = w.body_box(slide).split(0.58, int(0.25 * _EMU_PER_INCH))
+        fig_box, text_box = w.body_box(slide).split(0.58, int(0.25 * EMU_PER_INCH))
     w.picture(slide, fig_box, fig, caption)
     insets = w._insets(text_ph.text_frame) if text_ph is not None else _TEXTBOX_INSETS
     first = _inner(text_box, insets)
@@ -920,13 +920,13 @@ def _text(content: _Content, key: str, **values: Any) -> str:
 _REC_COLUMNS = (0.38, 0.14, 0.10, 0.13, 0.25)
 
 
-def _recommendation_slides(w: _Writer, content: _Content) -> None:
+def _recommendation_slides(w: DeckWriter, content: _Content) -> None:
     """The recommendations as a table over as many slides as it needs; the reassess line closes the last."""
     from pptx.util import Emu, Pt
 
-    closing = [_para(content.closing, 13.0, bold=True)]
+    closing = [make_para(content.closing, 13.0, bold=True)]
     if not content.recs:
-        _text_slides(w, content.recs_title, [[_para(content.none_text, 16.0)], closing], notes=content.recs_lead)
+        text_slides(w, content.recs_title, [[make_para(content.none_text, 16.0)], closing], notes=content.recs_lead)
         return
     box = w.content_box()[0]
     m = w.metrics
@@ -935,18 +935,18 @@ def _recommendation_slides(w: _Writer, content: _Content) -> None:
     widths[-1] = box.width - sum(widths[:-1])
 
     def cell_height(paras: Sequence[Para], width_emu: int) -> float:
-        w_pt = width_emu / _EMU_PER_PT - 2 * cell_in[0]
+        w_pt = width_emu / EMU_PER_PT - 2 * cell_in[0]
         return sum(m.height(p, w_pt) for p in paras) + 2 * cell_in[1]
 
     def row_height(cells: Sequence[Sequence[Para]]) -> float:
         return max(cell_height(c, wd) for c, wd in zip(cells, widths)) + 4.0
 
-    header = [[_para(h, 11.0, bold=True)] for h in content.recs_header]
+    header = [[make_para(h, 11.0, bold=True)] for h in content.recs_header]
     head_h = row_height(header)
-    closing_h = m.height(closing[0], box.width / _EMU_PER_PT - 14.4) + 14.0
-    limit = box.height / _EMU_PER_PT  # the rows are set to their measured heights: no margin needed
+    closing_h = m.height(closing[0], box.width / EMU_PER_PT - 14.4) + 14.0
+    limit = box.height / EMU_PER_PT  # the rows are set to their measured heights: no margin needed
     # the closing line may use the slide's bottom margin below the content box (no footer is placed there)
-    below = max(0.0, (int(w.prs.slide_height) - box.top - box.height - w.margin // 2) / _EMU_PER_PT)
+    below = max(0.0, (int(w.prs.slide_height) - box.top - box.height - w.margin // 2) / EMU_PER_PT)
     pages: list[list[int]] = [[]]
     used = head_h
     for i, cells in enumerate(content.recs):
@@ -960,7 +960,7 @@ def _recommendation_slides(w: _Writer, content: _Content) -> None:
         if used + closing_h <= limit + below:
             break
         closing = [replace(closing[0], size=size)]
-        closing_h = m.height(closing[0], box.width / _EMU_PER_PT - 14.4) + 14.0
+        closing_h = m.height(closing[0], box.width / EMU_PER_PT - 14.4) + 14.0
     if used + closing_h > limit + below:
         pages.append([])
     for n, rows in enumerate(pages):
@@ -971,13 +971,13 @@ def _recommendation_slides(w: _Writer, content: _Content) -> None:
         top = box.top
         if rows:
             heights = [head_h] + [row_height(content.recs[i]) for i in rows]
-            total = int(sum(heights) * _EMU_PER_PT)
+            total = int(sum(heights) * EMU_PER_PT)
             shape = slide.shapes.add_table(len(rows) + 1, len(widths), box.left, box.top, box.width, total)
             table = shape.table
             for j, wd in enumerate(widths):
                 table.columns[j].width = Emu(wd)
             for r, h in enumerate(heights):
-                table.rows[r].height = Emu(int(h * _EMU_PER_PT))
+                table.rows[r].height = Emu(int(h * EMU_PER_PT))
             for r, cells in enumerate([header] + [content.recs[i] for i in rows]):
                 for j, paras in enumerate(cells):
                     cell = table.cell(r, j)
@@ -988,7 +988,7 @@ def _recommendation_slides(w: _Writer, content: _Content) -> None:
         if n == len(pages) - 1:
             from pptx.enum.text import MSO_ANCHOR
 
-            gap = int(0.1 * _EMU_PER_INCH)
+            gap = int(0.1 * EMU_PER_INCH)
             bottom = int(w.prs.slide_height) - w.margin // 2
             w.text_in(slide, Box(box.left, top + gap, box.width, bottom - top - gap), closing)
             if rows:
@@ -1054,19 +1054,19 @@ def write_deck(book: "ReportBook", path: str | os.PathLike[str], template: str |
     path = Path(path)
     check_not_edited(path)
     template_path = Path(template).expanduser().resolve() if template else None
-    prs = _presentation(template_path)
-    layouts = _Layouts.find(prs)
-    w = _Writer(prs, book.language, layouts, _theme_fonts(prs, template_path is not None))
+    prs = new_presentation(template_path)
+    layouts = DeckLayouts.find(prs)
+    w = DeckWriter(prs, book.language, layouts, theme_fonts(prs, template_path is not None))
     content = _content(book)
 
     # the title slide
-    paras = [_para(content.scope[0], 18.0, bold=True)] + [_para(s, 14.0, space_before=4.0) for s in content.scope[1:]]
-    paras.append(_para(content.privacy, 11.0, space_before=8.0, italic=True))
-    _cover_slide(w, content.client, paras, notes=content.privacy)
+    paras = [make_para(content.scope[0], 18.0, bold=True)] + [make_para(s, 14.0, space_before=4.0) for s in content.scope[1:]]
+    paras.append(make_para(content.privacy, 11.0, space_before=8.0, italic=True))
+    cover_slide(w, content.client, paras, notes=content.privacy)
 
     # the key messages
-    groups = content.messages or [[_para(content.none_text, 16.0)]]
-    _text_slides(w, content.messages_title, groups, notes=content.messages_lead,
+    groups = content.messages or [[make_para(content.none_text, 16.0)]]
+    text_slides(w, content.messages_title, groups, notes=content.messages_lead,
                  continued=_continued(content, content.messages_title))
 
     # one slide per area
