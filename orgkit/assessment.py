@@ -126,13 +126,15 @@ class Assessment:
             out[area] = block
         from orgkit.findings import recommend, simulated_block
 
-        out["structure"]["simulated_delayering"] = None
-        out["decisions"]["simulated_delegation"] = None
+        where = {"delegate": ("decisions", "simulated_delegation"), "delayer": ("structure", "simulated_delayering"),
+                 "split": ("structure", "simulated_split"), "units": ("structure", "simulated_units")}
+        for area, name in where.values():
+            out[area][name] = None
         for r in recommend(findings, self):
             block = simulated_block(r, s.language)
             if block is not None:
-                name = "simulated_delegation" if block["kind"] == "delegate" else "simulated_delayering"
-                out["decisions" if block["kind"] == "delegate" else "structure"][name] = block
+                area, name = where[block["kind"]]
+                out[area][name] = block
         from orgkit.triangulation import triangulation_metrics
 
         out["triangulation"] = triangulation_metrics(self)

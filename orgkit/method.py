@@ -582,6 +582,8 @@ def _structure() -> list[Metric]:
         Metric("score_components[].measures", "str", "What the component measures, in a sentence."),
         _headline("structure", "score", "float | null", "As `fit_score`.", ("oecd2008",)),
         *_simulated_delayering(),
+        *_simulated_split(),
+        *_simulated_units(),
     ]
 
 
@@ -605,6 +607,66 @@ def _simulated_delayering() -> list[Metric]:
                             ("manager_ratio", "float | null", "Managers / people")):
         out += [Metric(f"{k}.{name}_before", typ, f"{what}, now."), Metric(f"{k}.{name}_after", typ, f"{what}, {after}.")]
     return out
+
+
+def _simulated_split() -> list[Metric]:
+    k = "simulated_split"
+    return [Metric(k, "object | null", "The computed effect of giving the second business function of each "
+                   "department whose job titles show two (each held by at least the minimum group size and "
+                   "`scenario.split.min_share` of the department) a department of its own, quoted by the "
+                   "recommendation `split_department`.",
+                   "the plan applied (orgkit.apply_plan), the job titles of each department read again",
+                   "null without that recommendation, at the startup stage, without job titles, or when no "
+                   "function gains a department of its own."),
+            Metric(f"{k}.recommendation", "str", "`split_department`."),
+            Metric(f"{k}.kind", "str", "`split`."),
+            Metric(f"{k}.text", "str", "The sentence the recommendation ends with, in the report's language."),
+            Metric(f"{k}.min_share", "float", "`scenario.split.min_share`."),
+            Metric(f"{k}.splits", "list[object]", "One per department split."),
+            Metric(f"{k}.splits[].department", "str", "The department split (never one under the minimum group "
+                   "size)."),
+            Metric(f"{k}.splits[].new", "str", "The new department (\"Department – Function\")."),
+            Metric(f"{k}.splits[].function", "str", "The function whose people form it."),
+            Metric(f"{k}.splits[].kept", "str", "The function that stays (the name's, else the largest)."),
+            Metric(f"{k}.splits[].size", "int", "People moved (at least the minimum group size)."),
+            Metric(f"{k}.splits[].has_head", "bool", "Whether one of them manages another of them."),
+            Metric(f"{k}.splits[].head_span", "int", "That head's direct reports among them (0 without a head)."),
+            Metric(f"{k}.separate_before", "int", "Functions some department's titles show alone, now."),
+            Metric(f"{k}.separate_after", "int", "Functions some department's titles show alone, after the split."),
+            Metric(f"{k}.separate_functions_before", "list[str]", "Those functions, now."),
+            Metric(f"{k}.separate_functions_after", "list[str]", "Those functions, after the split."),
+            Metric(f"{k}.departments_before", "int", "Departments, now."),
+            Metric(f"{k}.departments_after", "int", "Departments, after the split.")]
+
+
+def _simulated_units() -> list[Metric]:
+    k = "simulated_units"
+    return [Metric(k, "object | null", "The computed effect of a layer of business units or regions between the "
+                   "top manager and the departments their direct reports head, when the organisation is large and "
+                   "they are more than `structure.span.healthy_max`, grouped by the location most of each "
+                   "department's people have, else by communities of the department tie graph; quoted by the "
+                   "recommendation `add_units`.",
+                   "the plan applied (orgkit.apply_plan), the reporting tree and the existing ties measured again",
+                   "null without that recommendation, or with fewer than two groups of two departments."),
+            Metric(f"{k}.recommendation", "str", "`add_units`."),
+            Metric(f"{k}.kind", "str", "`units`."),
+            Metric(f"{k}.text", "str", "The sentence the recommendation ends with, in the report's language."),
+            Metric(f"{k}.basis", "str", "`location` or `communication`."),
+            Metric(f"{k}.department_heads", "int", "Departments headed by the top manager's direct reports."),
+            Metric(f"{k}.max_span", "int", "`structure.span.healthy_max`."),
+            Metric(f"{k}.top_span_before", "int", "The top manager's direct reports, now."),
+            Metric(f"{k}.top_span_after", "int", "The top manager's direct reports, with the units."),
+            Metric(f"{k}.layers_before", "int", "Layers (longest reporting chain), now."),
+            Metric(f"{k}.layers_after", "int", "Layers, with the units."),
+            Metric(f"{k}.units", "list[object]", "One per proposed unit."),
+            Metric(f"{k}.units[].unit", "str", "Its name (\"Region <location>\" or \"Business unit <n>\")."),
+            Metric(f"{k}.units[].departments", "list[str]", "Its departments (none under the minimum group size)."),
+            Metric(f"{k}.units[].people", "int", "People in its departments."),
+            Metric(f"{k}.units[].ties", "int", "Ties with at least one end in the unit (absent without ties)."),
+            Metric(f"{k}.units[].inside", "int", "Ties with both ends in the unit."),
+            Metric(f"{k}.units[].inside_share", "float | null", "inside / ties; null without ties."),
+            Metric(f"{k}.units[].ei", "float | null", "(ties - 2 inside) / ties, the E-I index of the unit "
+                   "(Krackhardt & Stern); null without ties.")]
 
 
 def _simulated_delegation() -> list[Metric]:

@@ -177,6 +177,11 @@ _REGISTRY: tuple[Threshold, ...] = (
               judgement="A manager of one or two people is the layer whose removal costs least: their reports "
                         "move up to a manager who keeps a healthy span; wider teams are better given team leads.",
               minimum=1),
+    Threshold("scenario.split.min_share", 0.2, "share", "A suggested split gives a department's second business "
+              "function a department of its own when the people whose job titles show it are at least this share "
+              "of the department (and at least the minimum group size).",
+              judgement="A fifth of a department is a team of its own, not a few people helping out; below it the "
+                        "function is better served from the department that carries it."),
     Threshold("structure.layers.excess_zero_at", 3, "layers", "Layers beyond the minimum at which the "
               "layer_excess score component reaches 0 (each surplus layer costs 1 / this).",
               judgement="Each surplus layer adds a hand-off to every path through it; three are read as no fit.",

@@ -93,6 +93,30 @@ def _deep_chain() -> orgkit.Client:
     return orgkit.from_frames(people, settings={"name": "deep", "min_group_size": 1})
 
 
+def _shared_department() -> orgkit.Client:
+    # a mid-size company's Sales & Marketing whose titles show both functions: a split is simulated
+    rows = ([("ceo", "Executive Office", None, "Chief Executive Officer"),
+             ("h", "Sales & Marketing", "ceo", "Sales Director")]
+            + [(f"s{i}", "Sales & Marketing", "h", "Sales Manager") for i in (1, 2, 3)]
+            + [("m", "Sales & Marketing", "h", "Marketing Manager")]
+            + [(f"m{i}", "Sales & Marketing", "m", "Marketing Specialist") for i in (1, 2)])
+    people = pd.DataFrame(rows, columns=["employee_id", "department", "manager_id", "title"])
+    return orgkit.from_frames(people, settings={"name": "shared", "min_group_size": 2, "stage": "mid"})
+
+
+def _wide_top() -> orgkit.Client:
+    # a large company whose top leads 13 department heads in two locations: regional units are simulated
+    names = ["Sales", "Marketing", "Product", "R&D", "Technical Support", "Customer Service", "Finance", "HR",
+             "Operations", "IT", "Legal", "Procurement", "Quality"]
+    rows = [("ceo", "Executive Office", None, "HQ")]
+    for i, d in enumerate(names):
+        rows += [(f"h{i}", d, "ceo", "North" if i < 7 else "South"), (f"p{i}", d, f"h{i}", "North" if i < 7 else "South")]
+    people = pd.DataFrame(rows, columns=["employee_id", "department", "manager_id", "location"])
+    ties = pd.DataFrame([(f"h{i}", f"p{i}") for i in range(13)] + [("h0", "h7")], columns=["source_id", "target_id"])
+    return orgkit.from_frames(people, communication=ties, settings={"name": "wide", "min_group_size": 1,
+                                                                    "stage": "large"})
+
+
 @pytest.fixture(scope="module")
 def produced(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[orgkit.Client, dict[str, Any]]]:
     """Client name -> (client, metrics.json content)."""
@@ -116,13 +140,15 @@ def produced(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[orgkit
         "survey_below_min_group_size": _tiny_survey(),
         "one_person": _one_person(),
         "deep_chain": _deep_chain(),
+        "shared_department": _shared_department(),
+        "wide_top": _wide_top(),
     }
     return {name: (c, assess(c).to_dict()) for name, c in clients.items()}
 
 
 CLIENT_NAMES = ["sample", "sample_previous_wave", "people_with_managers", "people_without_managers",
                 "all_tables_without_managers", "large_with_units", "survey_below_min_group_size", "one_person",
-                "deep_chain"]
+                "deep_chain", "shared_department", "wide_top"]
 
 
 # --------------------------------------------------------------------------------------------------

@@ -738,7 +738,10 @@ class _Run:
         new = self.new_department(step.get("new"), "new")
         inside = org.in_department(dept)
         if step.get("people"):
-            pos = np.array([self.person(p, "people") for p in step.get("people")], dtype=np.int64)
+            listed = list(step.get("people"))
+            pos = org.pos(listed)  # one lookup for the whole list (a split of thousands of people)
+            for j in np.flatnonzero(pos < 0)[:1]:
+                self.person(listed[j], "people")  # refused with why the id is unknown
             outside = pos[~inside[pos]]
             if outside.size:
                 raise self.fail(f"people: {org.ids[outside[0]]!r} is not in {dept!r} (they are in "
