@@ -14,7 +14,7 @@ import logging
 import math
 import os
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -117,6 +117,25 @@ def _number(value: Any) -> float | None:
     return None
 
 
+def report_metrics(root: Path) -> Iterator[tuple[str, dict[str, Any]]]:
+    """``(folder name, metrics.json)`` of every report folder in ``root``, in name order.
+
+    Hidden folders, ``*.failed`` folders and files that cannot be read as a JSON object are skipped (an
+    unreadable file with a warning).
+    """
+    for metrics in sorted(root.glob("*/metrics.json")):
+        slug = metrics.parent.name
+        if slug.startswith(".") or slug.endswith(".failed"):
+            continue
+        try:
+            data = json.loads(metrics.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            logger.warning("skipping %s: %s", metrics, exc)
+            continue
+        if isinstance(data, dict):
+            yield slug, data
+
+
 def read_reports(output_dir: str | os.PathLike[str]) -> list[dict[str, Any]]:
     """One flat dict per report folder ``output_dir/<slug>/metrics.json``, in slug order.
 
@@ -137,25 +156,15 @@ def read_reports(output_dir: str | os.PathLike[str]) -> list[dict[str, Any]]:
     rows = []
     if not root.is_dir():
         return rows
-    for metrics in sorted(root.glob("*/metrics.json")):
-        slug = metrics.parent.name
-        if slug.startswith(".") or slug.endswith(".failed"):
-            continue
-        try:
-            data = json.loads(metrics.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as exc:
-            logger.warning("skipping %s: %s", metrics, exc)
-            continue
-        if not isinstance(data, dict):
-            continue
+    for slug, data in report_metrics(root):
         client = data.get("client") or {}
         batch = data.get("batch") or {}
         row: dict[str, Any] = {
             "client": batch.get("name") or client.get("name") or slug,
             "wave": batch.get("wave"),
             "slug": slug,
-            "report": f"{slug}/report.html" if (metrics.parent / "report.html").is_file() else None,
-            "deck": f"{slug}/report.pptx" if (metrics.parent / "report.pptx").is_file() else None,
+            "report": f"{slug}/report.html" if (root / slug / "report.html").is_file() else None,
+            "deck": f"{slug}/report.pptx" if (root / slug / "report.pptx").is_file() else None,
             "stage": client.get("stage"),
             "language": client.get("language"),
             "generated_at": data.get("generated_at"),

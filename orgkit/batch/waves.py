@@ -26,7 +26,7 @@ from typing import Any
 from orgkit._version import __version__
 from orgkit.errors import OrgkitError
 
-from orgkit.batch.overview import comparison_folder, wave_sort_key
+from orgkit.batch.overview import comparison_folder, report_metrics, wave_sort_key
 
 __all__ = ["WavePair", "wave_pairs", "comparison_fingerprint", "run_wave_comparisons", "comparison_folder"]
 
@@ -59,16 +59,10 @@ class WavePair:
 def _waves(output_dir: Path) -> dict[str, list[dict[str, Any]]]:
     """Per client (case-folded name), its batch reports that have a wave and a folder, in wave order."""
     groups: dict[str, list[dict[str, Any]]] = {}
-    for metrics in sorted(output_dir.glob("*/metrics.json")):
-        slug = metrics.parent.name
-        if slug.startswith(".") or slug.endswith(".failed") or not (metrics.parent / "report.html").is_file():
+    for slug, data in report_metrics(output_dir):
+        if not (output_dir / slug / "report.html").is_file():
             continue
-        try:
-            data = json.loads(metrics.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as exc:
-            logger.warning("skipping %s: %s", metrics, exc)
-            continue
-        batch = data.get("batch") if isinstance(data, dict) else None
+        batch = data.get("batch")
         if not isinstance(batch, dict) or not batch.get("wave") or not batch.get("folder"):
             continue
         client = data.get("client") or {}
