@@ -22,6 +22,7 @@ __all__ = [
     "PlanError",
     "MissingTextError",
     "OutputError",
+    "ExportFormatError",
 ]
 
 
@@ -170,6 +171,31 @@ class PlanError(ConfigError):
 class OutputError(OrgkitError):
     """A place orgkit cannot or may not write to: an output inside a client folder, a folder orgkit did not
     write, a read-only folder, a full disk. Nothing of the user's was changed."""
+
+
+class ExportFormatError(OrgkitError):
+    """A file given to ``orgkit import`` that is not the export named (wrong headers, a sheet missing, an
+    HTML error page saved as ``.xlsx``, a truncated JSON). Nothing was written.
+
+    Parameters
+    ----------
+    file : str
+        The file name as the user gave it.
+    expected : str
+        What the format needs.
+    found : str
+        What the file holds instead (never its content beyond headers, keys and sheet names).
+    hint : str
+        What to do.
+    """
+
+    def __init__(self, file: str, expected: str, found: str, hint: str = ""):
+        self.file, self.expected, self.found, self.hint = file, expected, found, hint
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        text = f"{self.file}: expected {self.expected}; found {self.found}. Nothing was written."
+        return f"{text} {self.hint}" if self.hint else text
 
 
 class DependencyMissingError(OrgkitError):

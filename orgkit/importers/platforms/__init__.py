@@ -1,0 +1,1 @@
+"""One module per platform export; each registers its format(s) with :func:`orgkit.importers.base.register`."""

@@ -1,0 +1,212 @@
+"""Reading export files safely: workbooks (every sheet), CSV in any of the usual encodings, JSON, zip archives.
+
+Tables come back as orgkit's reader gives them (:func:`orgkit.data.reading.read_source`: every cell a
+trimmed ``str``, the encoding decided from evidence, hostile files refused); JSON is read with a size
+limit and a truncated or broken file is refused with where it breaks. Every refusal is an
+:class:`~orgkit.errors.ExportFormatError` naming the file, what the format needs and what was found.
+"""
+
+from __future__ import annotations
+
+import codecs
+import json
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from orgkit.data.reading import MAX_TABLE_BYTES, ReadOptions, read_source
+from orgkit.errors import ExportFormatError, ValidationError
+from orgkit.importers.base import ImportLog, refuse
+
+__all__ = ["sniff", "read_json", "read_table_file", "read_sheets", "Table", "zip_members", "iter_files",
+           "MAX_JSON_BYTES", "read_zip_json"]
+
+#: Largest JSON file read whole (API pages are small; a Slack day file is at most a few MB). Judgement.
+MAX_JSON_BYTES = 1024 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Table:
+    """One table read from a file: its frame of strings, where it came from and how it was decoded."""
+
+    frame: pd.DataFrame
+    file: str
+    sheet: str | None
+    encoding: str | None
+    sha256: str
+
+
+def sniff(path: Path) -> str:
+    """What a file holds, from its first bytes: ``zip``, ``xlsx``, ``json``, ``html``, ``xls``, ``parquet`` or ``text``."""
+    with open(path, "rb") as fh:
+        head = fh.read(4096)
+    if head.startswith(b"PAR1"):
+        return "parquet"
+    if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
+        try:
+            with zipfile.ZipFile(path) as z:
+                names = z.namelist()
+        except zipfile.BadZipFile:
+            return "zip"
+        return "xlsx" if any(n.lower().endswith("workbook.xml") for n in names) else "zip"
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        return "xls"
+    text = _decode_head(head).lstrip("\ufeff \t\r\n").lower()
+    if text.startswith(("<!doctype html", "<html", "<?xml", "<head", "<body")):
+        return "html"
+    if text.startswith(("{", "[")):
+        return "json"
+    return "text"
+
+
+def _decode_head(head: bytes) -> str:
+    for bom, codec in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
+                       (codecs.BOM_UTF16_BE, "utf-16")):
+        if head.startswith(bom):
+            return head.decode(codec, errors="ignore")
+    if len(head) > 3 and head[1:2] == b"\x00" and head[3:4] == b"\x00":
+        return head.decode("utf-16-le", errors="ignore")
+    return head.decode("utf-8", errors="ignore")
+
+
+def _found(kind: str) -> str:
+    return {"html": "a web page (an HTML error or login page saved under this name)",
+            "xls": "an old-style .xls workbook (or a password-protected one)",
+            "zip": "a zip archive", "xlsx": "an Excel workbook", "json": "JSON", "parquet": "a Parquet file",
+            "text": "text"}[kind]
+
+
+def read_json(path: Path, expected: str, *, max_bytes: int = MAX_JSON_BYTES) -> Any:
+    """Read a JSON file (UTF-8 with or without BOM, or UTF-16) or refuse it.
+
+    A file that is not JSON, is cut off (a truncated download) or is larger than ``max_bytes`` is refused
+    with where it breaks; the message never quotes the content.
+    """
+    path = Path(path)
+    kind = sniff(path)
+    if kind != "json":
+        raise refuse(path, expected, _found(kind))
+    size = path.stat().st_size
+    if size > max_bytes:
+        raise refuse(path, expected, f"a file of {size / 2**20:,.0f} MB, more than the "
+                     f"{max_bytes / 2**20:,.0f} MB a JSON file may have", "Split the export into pages.")
+    data = path.read_bytes()
+    return _loads(data, path, expected)
+
+
+def _loads(data: bytes, path: Path | str, expected: str) -> Any:
+    text = _decode_head(data) if len(data) <= 4096 else None
+    if text is None:
+        for bom, codec in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
+                           (codecs.BOM_UTF16_BE, "utf-16")):
+            if data.startswith(bom):
+                text = data.decode(codec, errors="strict")
+                break
+        else:
+            try:
+                text = data.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                raise refuse(path, expected, f"bytes that are not UTF-8 at byte {exc.start:,}") from None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        end = exc.pos >= len(text.rstrip()) - 1
+        what = ("JSON that stops before it is complete (a truncated download?)" if end
+                else f"JSON that breaks at line {exc.lineno}, column {exc.colno}")
+        raise refuse(path, expected, what, "Download or export the file again.") from None
+
+
+def read_table_file(path: Path, expected: str, *, sheet: str | None = None, log: ImportLog | None = None,
+                    max_bytes: int = MAX_TABLE_BYTES) -> Table:
+    """Read one sheet of a workbook or a CSV/TSV text file (any of the usual encodings) as strings."""
+    path = Path(path)
+    kind = sniff(path)
+    if kind in ("html", "xls", "zip", "json", "parquet"):
+        raise refuse(path, expected, _found(kind))
+    if kind == "xlsx" and path.suffix.lower() != ".xlsx":
+        raise refuse(path, expected, "an Excel workbook named " + path.suffix, "Rename it to .xlsx.")
+    try:
+        read = read_source(path, ReadOptions(sheet=sheet, max_bytes=max_bytes))
+    except ValidationError as exc:
+        problem = exc.problems[0] if exc.problems else None
+        raise refuse(path, expected, (problem.message if problem else str(exc)).rstrip("."),
+                     problem.hint if problem else "") from None
+    if log is not None:
+        how = f"sheet {read.sheet!r}" if read.sheet else f"encoding {read.encoding}"
+        log.read(path, f"{expected} ({how})", len(read.frame), read.sha256)
+        if read.encoding and read.reason:
+            log.decided(f"encoding of {path.name}", f"{read.encoding}: {read.reason}")
+    return Table(read.frame, path.name, read.sheet, read.encoding, read.sha256)
+
+
+def read_sheets(path: Path, expected: str, *, log: ImportLog | None = None) -> list[Table]:
+    """Every non-empty sheet of a workbook (a CSV file is one table), in workbook order."""
+    path = Path(path)
+    first = read_table_file(path, expected)
+    if sniff(path) != "xlsx":
+        if log is not None:
+            log.read(path, f"{expected} (encoding {first.encoding})", len(first.frame), first.sha256)
+        return [first]
+    from openpyxl import load_workbook
+
+    wb = load_workbook(path, read_only=True)
+    try:
+        names = [ws.title for ws in wb.worksheets if getattr(ws, "sheet_state", "visible") == "visible"]
+    finally:
+        wb.close()
+    tables = []
+    for name in names:
+        try:
+            tables.append(read_table_file(path, expected, sheet=name))
+        except ExportFormatError:
+            continue  # an empty sheet (DingTalk adds blank sheets); the format checks what it needs
+    if log is not None:
+        for t in tables:
+            log.read(path, f"{expected} (sheet {t.sheet!r})", len(t.frame), t.sha256)
+    return tables
+
+
+def zip_members(path: Path, expected: str, *, max_bytes: int = MAX_TABLE_BYTES,
+                max_members: int = 500_000) -> zipfile.ZipFile:
+    """Open a zip archive (a Slack export) after checking it is no zip bomb; the caller closes it."""
+    try:
+        archive = zipfile.ZipFile(path)
+    except zipfile.BadZipFile:
+        raise refuse(path, expected, _found(sniff(path))) from None
+    infos = archive.infolist()
+    total = sum(i.file_size for i in infos)
+    if len(infos) > max_members or total > max_bytes * 8:
+        archive.close()
+        raise refuse(path, expected, f"an archive of {len(infos):,} files unpacking to {total / 2**20:,.0f} MB, "
+                     "beyond what orgkit unpacks", "Unpack it yourself and give the folder.")
+    for i in infos:
+        if i.flag_bits & 0x1 or (i.file_size > 2**20 and i.file_size > 200 * max(i.compress_size, 1)):
+            archive.close()
+            raise refuse(path, expected, "an encrypted archive or one that looks like a zip bomb")
+    return archive
+
+
+def read_zip_json(archive: zipfile.ZipFile, name: str, expected: str) -> Any:
+    """Read one JSON member of an archive opened with :func:`zip_members`."""
+    with archive.open(name) as fh:
+        data = fh.read(MAX_JSON_BYTES + 1)
+    return _loads(data, f"{Path(archive.filename or '').name}:{name}", expected)
+
+
+def iter_files(paths: list[Path] | tuple[Path, ...]) -> Iterator[Path]:
+    """The files given, with folders expanded (sorted, hidden files skipped), each once."""
+    seen: set[Path] = set()
+    for p in paths:
+        p = Path(p)
+        items = sorted(q for q in p.rglob("*") if q.is_file() and not any(
+            part.startswith(".") for part in q.relative_to(p).parts)) if p.is_dir() else [p]
+        for q in items:
+            r = q.resolve()
+            if r not in seen:
+                seen.add(r)
+                yield q
+
