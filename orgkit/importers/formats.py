@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 import pkgutil
 
-from orgkit.importers import platforms
+from orgkit.importers import directory, platforms  # noqa: F401  (directory registers hris)
 
 __all__ = ["load_all"]
 
