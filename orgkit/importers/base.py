@@ -26,7 +26,6 @@ __all__ = [
     "Format",
     "FORMATS",
     "register",
-    "get_format",
     "check_timezone",
     "refuse",
     "require_columns",
@@ -234,23 +233,6 @@ def register(name: str, title: str, sources: str, produces: Sequence[str]) -> Ca
         return reader
 
     return deco
-
-
-def get_format(name: str) -> Format:
-    """The registered format ``name`` (case-insensitive; ``-``/``_`` alike).
-
-    Raises
-    ------
-    ConfigError
-        No such format; the message lists them.
-    """
-    from orgkit.importers import formats  # noqa: F401  (registers every format)
-
-    key = str(name).strip().lower().replace("_", "-")
-    if key not in FORMATS:
-        raise ConfigError(f"{name!r} is not a format orgkit imports. Use one of: {', '.join(sorted(FORMATS))} "
-                          "(orgkit import --list says what each reads).")
-    return FORMATS[key]
 
 
 def refuse(file: str | Path, expected: str, found: str, hint: str = "") -> ExportFormatError:
