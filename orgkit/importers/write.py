@@ -242,10 +242,18 @@ def _csv(frame: pd.DataFrame, table: str) -> str:
             frame[col] = frame[col].fillna("").astype("str")
     keys = {"people": ["employee_id"], "decisions": ["decision_id"],
             "communication": [c for c in ("source_id", "target_id", "channel") if c in frame.columns]}[table]
-    frame = frame.sort_values(keys, kind="stable").reset_index(drop=True)
+    frame = frame.sort_values(keys, kind="stable", key=_natural).reset_index(drop=True)
     if "other_departments" in frame.columns and (frame["other_departments"] == "").all():
         frame = frame.drop(columns="other_departments")
     return frame.to_csv(index=False, lineterminator="\n")
+
+
+def _natural(values: pd.Series) -> pd.Series:
+    """Sort key: numeric ids in numeric order (2 before 10), other ids as text."""
+    if pd.api.types.is_string_dtype(values.dtype) or values.dtype == object:
+        text = values.astype("str")
+        return text.str.len().astype("str").str.zfill(6) + ":" + text if text.str.isdigit().all() else text
+    return values
 
 
 def _sha(data: bytes) -> str:
