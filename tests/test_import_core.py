@@ -284,3 +284,15 @@ def test_cli_import(hr, tmp_path):
     assert zone.exit_code == 2 and "time zone" in zone.output
     unknown = runner.invoke(main, ["import", "nosuch", str(hr), "-o", str(tmp_path / "d")])
     assert unknown.exit_code == 2 and "hris" in unknown.output
+
+
+@pytest.mark.parametrize("encoding, sep", [("utf-16", "\t"), ("gb18030", ","), ("utf-8-sig", ",")])
+def test_chinese_directory_in_excel_encodings(tmp_path, encoding, sep):
+    rows = ["工号", "姓名", "部门", "直属上级"], *[[str(i), f"员工{i}", "销售部", "1" if i > 1 else ""] for i in range(1, 8)]
+    path = tmp_path / "通讯录.txt"
+    path.write_bytes("\n".join(sep.join(r) for r in rows).encode(encoding))
+    result = import_client("hris", [path], tmp_path / "acme")
+    people = pd.read_csv(tmp_path / "acme" / "people.csv", dtype=str, keep_default_na=False)
+    assert people["department"].tolist() == ["销售部"] * 7 and people["manager_id"].tolist()[1:] == ["1"] * 6
+    assert "language: zh" in (tmp_path / "acme" / "client.yml").read_text(encoding="utf-8")
+    assert encoding.split("-sig")[0] in result.log

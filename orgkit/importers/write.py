@@ -154,6 +154,13 @@ def read_export(format: str, sources: Sequence[str | os.PathLike[str]], options:
         imported.people = read_directory(options.directory, options, log).people
     if options.timezone:
         imported.settings.setdefault("timezone", options.timezone)
+    if "language" not in imported.settings and imported.people is not None and len(imported.people):
+        names = pd.Series(pd.unique(imported.people["department"].astype("str")))
+        share = float(names.str.contains(r"[\u4e00-\u9fff]", regex=True).mean())
+        if share >= 0.5:
+            imported.settings["language"] = "zh"
+            log.decided("report language", f"zh: {share:.0%} of the department names are Chinese (change "
+                        "language: in client.yml)")
     return imported
 
 
