@@ -296,3 +296,26 @@ def test_chinese_directory_in_excel_encodings(tmp_path, encoding, sep):
     assert people["department"].tolist() == ["销售部"] * 7 and people["manager_id"].tolist()[1:] == ["1"] * 6
     assert "language: zh" in (tmp_path / "acme" / "client.yml").read_text(encoding="utf-8")
     assert encoding.split("-sig")[0] in result.log
+
+
+def test_small_department_never_named_in_the_log(tmp_path):
+    """Even a reader that names a department in its log: the writer scrubs groups below the minimum size."""
+    from orgkit.importers.base import FORMATS, Imported, register
+    from orgkit.importers.directory import read_directory
+
+    def leaky(paths, options, log):
+        directory = read_directory(paths, options, log)
+        log.note("departments seen: Sales, Secret Lab")
+        return Imported(people=directory.people, log=log)
+
+    path = tmp_path / "hr.csv"
+    rows = ["Employee ID,Department,Manager ID"] + [f"{i},Sales,1" for i in range(1, 8)] + ["8,Secret Lab,1"]
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    register("test-leaky", "a test reader", "hr.csv", ("people",))(leaky)
+    try:
+        result = import_client("test-leaky", [path], tmp_path / "acme")
+    finally:
+        FORMATS.pop("test-leaky")
+    text = (tmp_path / "acme" / "import.log").read_text(encoding="utf-8")
+    assert "Secret Lab" not in result.log and "Secret Lab" not in text
+    assert "departments seen: Sales, Other (small groups)" in text

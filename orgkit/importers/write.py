@@ -41,6 +41,7 @@ from orgkit.errors import ConfigError, OutputError, ValidationError
 from orgkit.files.atomic import IMPORT_MARKER, output_errors, write_text
 from orgkit.importers.base import ImportLog, ImportOptions, Imported, check_timezone
 from orgkit.importers.formats import get_format
+from orgkit.privacy import scrub_names
 
 __all__ = ["import_client", "read_export", "ImportResult", "pseudonymise_ids", "TABLE_FILES", "PERSON_ID_COLUMNS"]
 
@@ -391,6 +392,12 @@ def import_client(format: str, sources: Sequence[str | os.PathLike[str]], out: s
         except ValidationError as exc:
             raise ValidationError(out, [p for p in exc.problems]) from None
         warnings = tuple(w.message for w in client.warnings)
+        # safety net: no department below the minimum group size is named in the log, whatever wrote it
+        sizes = client.people["department"].value_counts()
+        small = [str(d) for d in sizes.index[sizes < client.settings.min_group_size]
+                 if not str(d).strip().isdigit()]
+        for k in imports:
+            imports[k]["log"] = scrub_names(imports[k]["log"], small)
         body = "\n".join(imports[k]["log"].rstrip("\n") for k in imports)
         tail = ["", "## validation", f"the folder validates: {client.n_people:,} people"]
         tail += [f"warning: {w}" for w in warnings]
