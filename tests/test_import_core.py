@@ -319,3 +319,17 @@ def test_small_department_never_named_in_the_log(tmp_path):
     text = (tmp_path / "acme" / "import.log").read_text(encoding="utf-8")
     assert "Secret Lab" not in result.log and "Secret Lab" not in text
     assert "departments seen: Sales, Other (small groups)" in text
+
+
+def test_ambiguous_dates_stop_the_import_until_settled(tmp_path):
+    path = tmp_path / "hr.csv"
+    path.write_text("id,department,hire date\n" + "".join(f"{i},A,0{i}/0{i + 1}/2024\n" for i in range(1, 6)),
+                    encoding="utf-8")
+    runner = CliRunner()
+    out = tmp_path / "acme"
+    stopped = runner.invoke(main, ["import", "hris", str(path), "-o", str(out)])
+    assert stopped.exit_code == 2 and "--dayfirst or --monthfirst" in stopped.output and not out.exists()
+    ok = runner.invoke(main, ["import", "hris", str(path), "-o", str(out), "--monthfirst"])
+    assert ok.exit_code == 0, ok.output
+    people = pd.read_csv(out / "people.csv", dtype=str)
+    assert people["hire_date"].tolist()[0] == "2024-01-02"
