@@ -13,16 +13,19 @@ Rules (each counted in the import log):
   bodies are never selected, so never read into memory.
 * **Copies of one message** (same message id, e.g. the sender's Sent Items and each recipient's Inbox)
   count once, when the log has a message id.
-* **Time window** ``[since, until)``, compared in the client's time zone: times with ``Z`` or an offset and
-  epoch numbers (UTC) are converted to it first; times without a zone are read as local time as exported.
-  Messages without a readable time are left out.
+* **Time window** ``[since, until)``, in the client's time zone: for times given as instants (epoch
+  numbers, ``Z`` or an offset) the bounds are converted from the client's zone to UTC (one conversion, not
+  one per message); times without a zone are local time as exported. Messages without a readable time
+  are left out.
 * **Mass messages**: a message with more than ``max_recipients`` distinct recipients (the sender not
   counted) creates no ties; exactly ``max_recipients`` still does.
 * **Self-messages**: a recipient who is the sender (after mapping) creates no tie.
 * **Directory**: with a :class:`~orgkit.importers.people.Directory`, senders and recipients (ids, account
   ids, e-mail addresses, phone numbers, compared without case and surrounding spaces) are mapped to
   employee ids inside DuckDB; a message whose sender is nobody in the directory, and a recipient who is
-  nobody in it, create no tie. Without a directory the ids are kept as exported (e-mail addresses in lower case).
+  nobody in it, create no tie. Without a directory the ids are kept as exported, trimmed (all in lower
+  case when the senders are e-mail addresses).
+* **Repeats**: a recipient listed twice in one message (``To`` and ``Cc``) counts once.
 
 With ``ImportOptions.scheduler`` the same query runs on a Dask cluster: the files (or, when messages
 have ids, the hash partitions of the ids) are split across the workers, each aggregates its share with

@@ -101,7 +101,11 @@ def _documents(path: Path) -> Iterator[Any]:
         return
     with open(path, "rb") as fh:
         for number, raw in enumerate(fh, start=1):
-            text = raw.decode("utf-8-sig" if number == 1 else "utf-8", errors="strict").strip()
+            try:
+                text = raw.decode("utf-8-sig" if number == 1 else "utf-8", errors="strict").strip()
+            except UnicodeDecodeError:
+                raise refuse(path, _EXPECTED, f"JSON lines where line {number:,} is not UTF-8",
+                             "Export the file again as UTF-8.") from None
             if not text:
                 continue
             try:
