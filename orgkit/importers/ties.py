@@ -223,7 +223,7 @@ def _reader(src: EventSource) -> str:
         return f"read_parquet({files}, union_by_name = true, filename = true)"
     return (f"read_csv({files}, header = true, delim = {_lit(src.delimiter or ',')}, quote = '\"', "
             "escape = '\"', all_varchar = true, union_by_name = true, filename = true, "
-            "max_line_size = 16777216)")
+            "max_line_size = 4194304)")
 
 
 def _columns(src: EventSource) -> list[str]:
@@ -239,6 +239,8 @@ def _duck_error(exc: Exception, src: EventSource) -> ExportFormatError:
     cols = re.search(r"Expected Number of Columns:\s*([0-9]+)\s*Found:\s*([0-9]+)", text)
     if "parquet" in text.lower() or src.kind == "parquet":
         found = "a Parquet file that cannot be read (truncated or not Parquet)"
+    elif "line size" in text.lower():
+        found = "a line longer than 4 MB" + (f" (line {where.group(1)})" if where else "")
     else:
         found = "rows that do not parse as CSV" + (f" (line {where.group(1)}" if where else "")
         found += (f", {cols.group(2)} fields where the header has {cols.group(1)}" if cols else "")
@@ -597,9 +599,13 @@ def aggregate_events(sources: Sequence[EventSource], options: ImportOptions, log
     settings = duckdb_settings(options)
     with _connection(settings, Path(workdir or tempfile.gettempdir())) as con:
         plan = _plan(con, sources, options, log, directory=directory is not None, default_channel=default_channel)
-    log.decided("DuckDB", f"memory limit {settings['memory_limit']} (then it spills to a temporary folder outside "
-                "the client folder), " + f"{settings['threads']} thread(s); only the sender, recipient, time, "
-                "channel and message id columns are read")
+    if options.scheduler:
+        where = ("on each Dask worker: its threads, and " + (f"memory limit {settings['memory_limit']}"
+                 if "memory_limit" in (options.extra or {}) else "a quarter of the worker's memory (at most 8 GiB)"))
+    else:
+        where = f"memory limit {settings['memory_limit']}, {settings['threads']} thread(s)"
+    log.decided("DuckDB", f"{where}; beyond the limit it spills to a temporary folder outside the client folder; "
+                "only the sender, recipient, time, channel and message id columns are read")
     if options.scheduler:
         partial = _on_dask(plan, sources, aliases, options, log)
     else:
