@@ -329,3 +329,19 @@ def test_dask_equals_local(tmp_path, cluster, with_ids):
 
     assert same(dask_log.lines) == same(local_log.lines)
     assert ("by a hash of their message id" in dask_log.text()) == with_ids
+
+
+def test_gzip_csv_and_temp_dir(tmp_path):
+    import gzip
+
+    raw = (HEADER + "a,b,,2024-03-05 10:00,x\n").encode("gb18030")
+    (tmp_path / "log.csv.gz").write_bytes(gzip.compress(raw))
+    spill = tmp_path / "spill"
+    spill.mkdir()
+    imported = read_export("events", [tmp_path / "log.csv.gz"],
+                           ImportOptions(pseudonymise=True, extra={"temp_dir": str(spill)}))
+    assert _ties(imported.communication) == {("a", "b", 1, "message")}
+    assert list(spill.iterdir()) == []  # the temporary copies and DuckDB's spill folder are removed
+    with pytest.raises(ConfigError, match="temp_dir"):
+        aggregate_events([_source(tmp_path / "x.csv")], ImportOptions(extra={"temp_dir": str(tmp_path / "no")}),
+                         ImportLog())

@@ -167,3 +167,10 @@ def test_graph_on_dask_equals_local(tmp_path, export):
                                                               scheduler=cluster.scheduler_address))
     pd.testing.assert_frame_equal(local.communication, remote.communication)
     assert "decided Dask" in remote.log.text()
+
+
+def test_json_lines_not_utf8_refused(tmp_path):
+    good = json.dumps(_msg("<a>", "ann@acme.example", to=["bo@acme.example"])).encode("utf-8")
+    (tmp_path / "mail.jsonl").write_bytes(good + b"\n" + '{"from": "王芳"}'.encode("gb18030") + b"\n")
+    with pytest.raises(ExportFormatError, match="line 2 is not UTF-8"):
+        read_export("graph", [tmp_path / "mail.jsonl"], ImportOptions(pseudonymise=True))
