@@ -294,3 +294,41 @@ def test_import_writes_a_valid_folder_twice_the_same(tmp_path):
     import_client("feishu", [src], out, SH)
     assert {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()} == before
     assert first.counts == {"people": 5, "decisions": 3}
+
+
+# --------------------------------------------------------------------------------------------------
+# other shapes of the same export
+# --------------------------------------------------------------------------------------------------
+def test_single_user_responses_plain_lists_and_other_id_types(tmp_path):
+    """user_id_type=open_id and department_id_type=department_id: the same people come out."""
+    p1, p2 = users_pages()
+    users = json.loads(json.dumps(p1["data"]["items"] + p2["data"]["items"]))  # u2 twice: two copies
+    for u in users:
+        u["leader_user_id"] = f"ou_{u['leader_user_id']}" if u["leader_user_id"] else ""
+        back = {"od-r1": "d_rd", "od-s1": "d_sales", "od-e1": "d_east", "od-f1": "d_fin"}
+        u["department_ids"] = [back[d] for d in u["department_ids"]]
+        for o in u.get("orders", []):
+            o["department_id"] = back[o["department_id"]]
+    folder = tmp_path / "export"
+    folder.mkdir()
+    # the first user as a users/:user_id response, the rest as a plain list
+    (folder / "one.json").write_text(json.dumps({"code": 0, "msg": "success", "data": {"user": users[0]}},
+                                                ensure_ascii=False), encoding="utf-8")
+    (folder / "rest.json").write_text(json.dumps(users[1:], ensure_ascii=False), encoding="utf-8")
+    (folder / "departments.json").write_text(json.dumps(departments_page()["data"]["items"], ensure_ascii=False),
+                                             encoding="utf-8")
+    out = read_export("feishu", [folder], SH)
+    people = out.people.set_index("employee_id")
+    assert people["department"].to_dict() == {"E001": "研发部", "E002": "销售部", "E003": "研发部",
+                                              "E004": "销售部 / 华东区", "E006": "财务部"}
+    assert people["manager_id"].to_dict() == {"E001": "", "E002": "E001", "E003": "E002", "E004": "E002",
+                                              "E006": ""}
+
+
+def test_pages_that_all_say_has_more_are_reported(tmp_path):
+    p1, _ = users_pages()
+    f = tmp_path / "users_1.json"
+    f.write_text(json.dumps(p1, ensure_ascii=False), encoding="utf-8")
+    out = read_export("feishu", [f], SH)
+    assert "later pages seem to be missing" in out.log.text()
+    assert len(out.people) == 4

@@ -322,3 +322,20 @@ def test_import_writes_a_valid_folder_twice_the_same(tmp_path):
     before = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
     import_client("wecom", sources, out, SH)
     assert {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()} == before
+
+
+def test_user_get_responses_and_lists_of_records(tmp_path):
+    p1, p2 = users_responses()
+    folder = tmp_path / "api"
+    folder.mkdir()
+    for u in p1["userlist"]:  # user/get: the member's fields at the top of the response
+        (folder / f"user_{u['userid']}.json").write_text(json.dumps({"errcode": 0, "errmsg": "ok", **u},
+                                                                    ensure_ascii=False), encoding="utf-8")
+    (folder / "more.json").write_text(json.dumps(p2["userlist"], ensure_ascii=False), encoding="utf-8")
+    (folder / "departments.json").write_text(json.dumps(departments_response()["department"], ensure_ascii=False),
+                                             encoding="utf-8")
+    out = read_export("wecom", [folder], SH)
+    people = out.people.set_index("employee_id")
+    assert people.loc["lina", "department"] == "销售部 / 华东区"
+    assert people.loc["lina", "manager_id"] == "wangfang"
+    assert len(people) == 6
