@@ -235,6 +235,7 @@ def test_approvals_without_users_keep_platform_ids(tmp_path):
     assert d.loc["202403050001", "approvers"] == "u2;u1"
     assert d.loc["202403100006", "initiator_id"] == "u5"  # nobody to resolve against: kept
     assert "no users given" in out.log.text()
+    assert out.settings["language"] == "zh"  # from the approval names, as there are no departments
 
 
 def test_open_id_links_when_user_id_is_missing(tmp_path):

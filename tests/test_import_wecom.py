@@ -285,6 +285,7 @@ def test_approvals_alone_keep_userids(tmp_path):
     assert out.people is None
     assert out.decisions.set_index("decision_id").loc["202403070003", "initiator_id"] == "sunli"
     assert "no members given" in out.log.text()
+    assert out.settings["language"] == "zh" and "of the approval names are Chinese" in out.log.text()
 
 
 # --------------------------------------------------------------------------------------------------

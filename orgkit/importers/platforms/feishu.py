@@ -544,7 +544,6 @@ def read_feishu(paths: Sequence[Path], options: ImportOptions, log: ImportLog) -
                      "departments only" if found["department"] else "no users, departments or instances",
                      "Give the users' pages and/or the approval instances' details.")
     result = Imported(log=log)
-    text = []
     directory: Directory | None = None
     lookups: dict[str, pd.Series] | None = None
     if found["user"]:
@@ -553,9 +552,6 @@ def read_feishu(paths: Sequence[Path], options: ImportOptions, log: ImportLog) -
         directory, lookups, _ = _users(found["user"], paths_by_id, options, log, ", ".join(sorted(set(
             names["user"]))))
         result.people = directory.people
-        text.append(result.people["department"])
-        if "name" in result.people.columns:
-            text.append(result.people["name"])
     elif options.directory:
         from orgkit.importers.directory import read_directory
 
@@ -569,7 +565,12 @@ def read_feishu(paths: Sequence[Path], options: ImportOptions, log: ImportLog) -
                      "same folder (or give --directory) so that they match the people")
         result.decisions = _approvals(found["instance"], options, log, ", ".join(sorted(set(names["instance"]))),
                                       lookups, directory if lookups is None else None)
-        text.append(result.decisions["decision_type"])
-    if text and pd.concat(text).astype("str").str.contains(r"[\u4e00-\u9fff]", regex=True).mean() >= 0.3:
-        result.settings["language"] = "zh"
+    if result.people is None and result.decisions is not None and len(result.decisions):
+        # without people the writer cannot judge the language from department names: the approval names tell
+        types = pd.Series(pd.unique(result.decisions["decision_type"].astype("str")))
+        share = float(types.str.contains(r"[\u4e00-\u9fff]", regex=True).mean())
+        if share >= 0.5:
+            result.settings["language"] = "zh"
+            log.decided("report language", f"zh: {share:.0%} of the approval names are Chinese (change language: "
+                        "in client.yml)")
     return result

@@ -662,9 +662,13 @@ def read_wecom(paths: Sequence[Path], options: ImportOptions, log: ImportLog) ->
             def resolve(values: pd.Series) -> pd.Series:
                 return values.astype("str")
         result.decisions = _approvals(found["approval"], options, log, files, resolve)
-    texts = [frame[col] for frame, col in ((result.people, "department"), (result.decisions, "decision_type"))
-             if frame is not None]
-    if texts and pd.concat(texts).astype("str").str.contains(r"[\u4e00-\u9fff]", regex=True).mean() >= 0.3:
-        result.settings["language"] = "zh"
+    if result.people is None and result.decisions is not None and len(result.decisions):
+        # without people the writer cannot judge the language from department names: the approval names tell
+        types = pd.Series(pd.unique(result.decisions["decision_type"].astype("str")))
+        share = float(types.str.contains(r"[\u4e00-\u9fff]", regex=True).mean())
+        if share >= 0.5:
+            result.settings["language"] = "zh"
+            log.decided("report language", f"zh: {share:.0%} of the approval names are Chinese (change language: "
+                        "in client.yml)")
     return result
 
