@@ -340,3 +340,28 @@ def test_user_get_responses_and_lists_of_records(tmp_path):
     assert people.loc["lina", "department"] == "销售部 / 华东区"
     assert people.loc["lina", "manager_id"] == "wangfang"
     assert len(people) == 6
+
+
+def test_command_line_with_pseudonyms_keeps_approvals_consistent(tmp_path):
+    from click.testing import CliRunner
+
+    from orgkit.cli import main
+
+    book, sp = write_book_xlsx(tmp_path / "book.xlsx"), write_approvals(tmp_path / "sp")
+    out = tmp_path / "client"
+    listed = CliRunner().invoke(main, ["import", "--list"])
+    assert "wecom" in listed.output and "feishu" in listed.output
+    run = CliRunner().invoke(main, ["import", "wecom", str(book), str(sp), "-o", str(out), "--timezone",
+                                    "Asia/Shanghai", "--pseudonymise"])
+    assert run.exit_code == 0, run.output
+    people = pd.read_csv(out / "people.csv", dtype=str, keep_default_na=False)
+    decisions = pd.read_csv(out / "decisions.csv", dtype=str, keep_default_na=False)
+    ids = set(people["employee_id"])
+    assert all(i.startswith("P") for i in ids) and "zhangwei" not in (out / "people.csv").read_text("utf-8")
+    assert set(decisions["initiator_id"]) <= ids and set(decisions["decider_id"]) <= ids
+    assert set(";".join(decisions["approvers"]).split(";")) <= ids
+    bad = tmp_path / "err.json"
+    bad.write_text('{"errcode": 42001, "errmsg": "access_token expired"}', encoding="utf-8")
+    refused = CliRunner().invoke(main, ["import", "wecom", str(bad), "-o", str(tmp_path / "other")])
+    assert refused.exit_code == 2 and "error code 42001" in refused.output
+    assert not (tmp_path / "other").exists()

@@ -129,9 +129,8 @@ def _records(obj: Any, path: Path, pages: dict[str, list[bool]]) -> list[dict[st
             raise refuse(path, _EXPECTED, f"a response whose data is {_shown_keys(data)}")
         if "items" in data:
             items = data.get("items") or []
-            kinds = {_kind(i) for i in items}
-            key = next(iter(kinds)) if len(kinds) == 1 else "mixed"
-            pages.setdefault(str(key), []).append(bool(data.get("has_more")))
+            if items:
+                pages.setdefault(str(_kind(items[0])), []).append(bool(data.get("has_more")))
             return _records(items, path, pages) if items else []
         for single in ("user", "department"):
             if isinstance(data.get(single), dict):
@@ -339,7 +338,10 @@ def _users(users: list[dict[str, Any]], paths: dict[str, str], options: ImportOp
         return [paths.get(d, d) for d in ids if d and d != "0"]
 
     departments = dept_lists.map(lambda ds: ";".join(named(ds)))
-    primary_named = primary.map(lambda d: paths.get(d, d) if d else "")
+    primary_named = primary.map(lambda d: paths.get(d, d) if d and d != "0" else "")
+    top = int(dept_lists.map(lambda ds: bool(ds) and all(d == "0" for d in ds)).sum())
+    if top:
+        log.note(f"{top:,} members are only in the top-level department (0), which has no name of its own")
     # --- managers
     leader = _col(frame, "leader_user_id")
     manager = pd.Series("", index=frame.index, dtype="str")
@@ -526,12 +528,14 @@ def read_feishu(paths: Sequence[Path], options: ImportOptions, log: ImportLog) -
         n_files += 1
         obj = read_json(path, _EXPECTED)
         records = _records(obj, path, pages)
-        kinds = {_kind(r) for r in records}
-        for k in kinds:
-            chunk = [r for r in records if _kind(r) == k]
-            found[str(k)].extend(chunk)
-            names[str(k)].append(path.name)
-        what = ", ".join(f"{sum(1 for r in records if _kind(r) == k):,} {k}s" for k in sorted(map(str, kinds)))
+        counts: dict[str, int] = {}
+        for r in records:  # every record was classified already; once more to file it
+            k = str(_kind(r))
+            found[k].append(r)
+            counts[k] = counts.get(k, 0) + 1
+        for k in counts:
+            names[k].append(path.name)
+        what = ", ".join(f"{v:,} {k}s" for k, v in sorted(counts.items()))
         log.read(path, f"Feishu API JSON ({what or 'no records'})", len(records))
     if n_files == 0:
         raise refuse(", ".join(map(str, paths)) or "(none)", _EXPECTED, "no file")
