@@ -333,3 +333,35 @@ def test_pages_that_all_say_has_more_are_reported(tmp_path):
     out = read_export("feishu", [f], SH)
     assert "later pages seem to be missing" in out.log.text()
     assert len(out.people) == 4
+
+
+# --------------------------------------------------------------------------------------------------
+# a real organisation, exported as Feishu would
+# --------------------------------------------------------------------------------------------------
+def test_manufacturer_tree_round_trips_through_a_feishu_export(shared_data, tmp_path):
+    """The manufacturer's reports-to tree (Michalski et al.) as contact/v3 pages: the same tree comes back."""
+    from realdata import manufacturer_people
+
+    tree = manufacturer_people(shared_data)
+    ceo = tree.loc[tree["ID"] == tree["ReportsToID"], "ID"].tolist()
+    heads = sorted(set(tree["Department"]))
+    dept_id = {d: f"od-{i}" for i, d in enumerate(heads)}
+    users = [{"user_id": f"m{r.ID}", "open_id": f"ou_m{r.ID}", "employee_no": str(r.ID),
+              "department_ids": [dept_id[r.Department]], "status": {"is_resigned": False},
+              "leader_user_id": "" if r.ID == r.ReportsToID else f"m{r.ReportsToID}"} for r in tree.itertuples()]
+    folder = tmp_path / "export"
+    folder.mkdir()
+    for k in range(0, len(users), 50):  # pages of 50, the API's page size
+        page = {"code": 0, "data": {"has_more": k + 50 < len(users), "items": users[k:k + 50]}}
+        (folder / f"users_{k // 50}.json").write_text(json.dumps(page), encoding="utf-8")
+    (folder / "departments.json").write_text(json.dumps({"code": 0, "data": {"items": [
+        {"department_id": v, "open_department_id": v, "name": d, "parent_department_id": "0"}
+        for d, v in dept_id.items()]}}), encoding="utf-8")
+    result = import_client("feishu", [folder], tmp_path / "client", SH)
+    people = pd.read_csv(tmp_path / "client" / "people.csv", dtype=str, keep_default_na=False)
+    assert len(people) == len(tree) == result.counts["people"]
+    expected = {str(i): ("" if i == m else str(m)) for i, m in zip(tree["ID"], tree["ReportsToID"])}
+    assert dict(zip(people["employee_id"], people["manager_id"])) == expected
+    assert dict(zip(people["employee_id"], people["department"])) == dict(zip(tree["ID"].astype(str),
+                                                                              tree["Department"]))
+    assert len(ceo) == 1
