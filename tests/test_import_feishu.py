@@ -260,6 +260,7 @@ def test_open_id_links_when_user_id_is_missing(tmp_path):
     ('{"code":0,"msg":"success","data":{"has_more":false,"items":[{"user_id":"u1","na', "truncated"),
     ("<!DOCTYPE html><html><body>登录</body></html>", "web page"),
     ('{"code":0,"data":{"instance_code_list":["A","B"]}}', "instance codes"),
+    ('{"code":0,"data":{"count":1,"instance_list":[{"instance":{"code":"A","title":"x"}}]}}', "no approval steps"),
     ('{"errcode":0,"userlist":[]}', "keys errcode, userlist"),
     ("[1, 2, 3]", "a list holding"),
 ])

@@ -46,15 +46,23 @@ def book_rows():
     ]
 
 
-def write_book_xlsx(path: Path, header=HEADER, rows=None) -> Path:
+def write_book_xlsx(path: Path, header=HEADER, rows=None, split=False) -> Path:
+    """The export as the admin console writes it; ``split``: the members over two sheets, and a notes sheet."""
+    rows = rows if rows is not None else book_rows()
     wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = "成员列表"
-    ws.append(["成员列表（导出时间：2024-03-05 10:00）"])
-    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(header))
-    ws.append(header)
-    for r in rows if rows is not None else book_rows():
-        ws.append(r)
+    parts = [rows[:4], rows[4:]] if split else [rows]
+    for k, part in enumerate(parts):
+        ws = wb.active if k == 0 else wb.create_sheet()
+        ws.title = f"成员列表{k + 1}"
+        ws.append(["成员列表（导出时间：2024-03-05 10:00）"])
+        ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(header))
+        ws.append(header)
+        for r in part:
+            ws.append(r)
+    if split:
+        notes = wb.create_sheet("填写说明")
+        notes.append(["说明"])
+        notes.append(["部门为完整路径"])
     wb.save(path)
     return path
 
@@ -187,6 +195,12 @@ def test_address_book_xlsx_with_title_row(tmp_path):
     out = read_export("wecom", [write_book_xlsx(tmp_path / "通讯录.xlsx")], SH)
     _check_book(out)
     assert "decided header row of 通讯录.xlsx: row 2" in out.log.text()
+
+
+def test_address_book_over_several_sheets(tmp_path):
+    out = read_export("wecom", [write_book_xlsx(tmp_path / "通讯录.xlsx", split=True)], SH)
+    _check_book(out)
+    assert out.log.text().count("read 通讯录.xlsx: WeCom address book") == 2
 
 
 def test_address_book_csv_gb18030_with_two_title_lines(tmp_path):

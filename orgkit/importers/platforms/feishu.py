@@ -135,6 +135,10 @@ def _records(obj: Any, path: Path, pages: dict[str, list[bool]]) -> list[dict[st
         for single in ("user", "department"):
             if isinstance(data.get(single), dict):
                 return _records(data[single], path, pages)
+        if "instance_list" in data:
+            raise refuse(path, _EXPECTED, "an instance search result (approval/v4/instances/query), which has no "
+                         "approval steps", "Fetch each instance's detail (approval/v4/instances/:instance_id) "
+                         "and give those responses.")
         if "instance_code_list" in data:
             raise refuse(path, _EXPECTED, "a list of approval instance codes (approval/v4/instances) without "
                          "their details", "Fetch each instance's detail (approval/v4/instances/:instance_id) "

@@ -233,7 +233,8 @@ def _is_header(headers: Sequence[Any]) -> bool:
 
 
 def _book_frame(path: Path, log: ImportLog) -> pd.DataFrame | None:
-    """The address book's rows with canonical columns, or ``None`` when the table has no address-book header."""
+    """The address book's rows with canonical columns (every sheet with an address-book header, in order), or
+    ``None`` when no table has one."""
     kind = sniff(path)
     frames: list[tuple[pd.DataFrame, str, int]] = []  # table, how it was read, lines above its first row
     if kind == "xlsx":
@@ -247,6 +248,7 @@ def _book_frame(path: Path, log: ImportLog) -> pd.DataFrame | None:
             if "fields" not in exc.found:  # not a title line shorter than the header: a real refusal
                 raise
             frames.append(_csv_after_title(path))
+    found: list[pd.DataFrame] = []
     for frame, how, above in frames:
         headers: list[Any] = list(frame.columns)
         body = frame
@@ -268,8 +270,8 @@ def _book_frame(path: Path, log: ImportLog) -> pd.DataFrame | None:
                         "export's title and notes")
         for c, pos in cols.items():
             log.mapped(f"{path.name}: {headers[pos]}", c)
-        return out
-    return None
+        found.append(out)
+    return pd.concat(found, ignore_index=True) if found else None
 
 
 def _csv_after_title(path: Path) -> tuple[pd.DataFrame, str, int]:
