@@ -285,3 +285,52 @@ def test_cli_import(hr, tmp_path):
     assert zone.exit_code == 2 and "time zone" in zone.output
     unknown = runner.invoke(main, ["import", "nosuch", str(hr), "-o", str(tmp_path / "d")])
     assert unknown.exit_code == 2 and "hris" in unknown.output
+
+
+@pytest.mark.parametrize("encoding, sep", [("utf-16", "\t"), ("gb18030", ","), ("utf-8-sig", ",")])
+def test_chinese_directory_in_excel_encodings(tmp_path, encoding, sep):
+    rows = ["工号", "姓名", "部门", "直属上级"], *[[str(i), f"员工{i}", "销售部", "1" if i > 1 else ""] for i in range(1, 8)]
+    path = tmp_path / "通讯录.txt"
+    path.write_bytes("\n".join(sep.join(r) for r in rows).encode(encoding))
+    result = import_client("hris", [path], tmp_path / "acme")
+    people = pd.read_csv(tmp_path / "acme" / "people.csv", dtype=str, keep_default_na=False)
+    assert people["department"].tolist() == ["销售部"] * 7 and people["manager_id"].tolist()[1:] == ["1"] * 6
+    assert "language: zh" in (tmp_path / "acme" / "client.yml").read_text(encoding="utf-8")
+    assert encoding.split("-sig")[0] in result.log
+
+
+def test_small_department_never_named_in_the_log(tmp_path):
+    """Even a reader that names a department in its log: the writer scrubs groups below the minimum size."""
+    from orgkit.importers.base import FORMATS, Imported, register
+    from orgkit.importers.directory import read_directory
+
+    def leaky(paths, options, log):
+        directory = read_directory(paths, options, log)
+        log.note("departments seen: Sales, Secret Lab")
+        return Imported(people=directory.people, log=log)
+
+    path = tmp_path / "hr.csv"
+    rows = ["Employee ID,Department,Manager ID"] + [f"{i},Sales,1" for i in range(1, 8)] + ["8,Secret Lab,1"]
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    register("test-leaky", "a test reader", "hr.csv", ("people",))(leaky)
+    try:
+        result = import_client("test-leaky", [path], tmp_path / "acme")
+    finally:
+        FORMATS.pop("test-leaky")
+    text = (tmp_path / "acme" / "import.log").read_text(encoding="utf-8")
+    assert "Secret Lab" not in result.log and "Secret Lab" not in text
+    assert "departments seen: Sales, Other (small groups)" in text
+
+
+def test_ambiguous_dates_stop_the_import_until_settled(tmp_path):
+    path = tmp_path / "hr.csv"
+    path.write_text("id,department,hire date\n" + "".join(f"{i},A,0{i}/0{i + 1}/2024\n" for i in range(1, 6)),
+                    encoding="utf-8")
+    runner = CliRunner()
+    out = tmp_path / "acme"
+    stopped = runner.invoke(main, ["import", "hris", str(path), "-o", str(out)])
+    assert stopped.exit_code == 2 and "--dayfirst or --monthfirst" in stopped.output and not out.exists()
+    ok = runner.invoke(main, ["import", "hris", str(path), "-o", str(out), "--monthfirst"])
+    assert ok.exit_code == 0, ok.output
+    people = pd.read_csv(out / "people.csv", dtype=str)
+    assert people["hire_date"].tolist()[0] == "2024-01-02"
