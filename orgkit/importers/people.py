@@ -21,7 +21,8 @@ Rules, each written to the import log when it applies:
   order, in ``other_departments``.
 * **Department paths** (``Company-Sales-East``, ``总公司/销售部/华东``) are split on the separator (given by
   the format, or decided from the values by :func:`detect_path_separator`); a first level shared by every
-  path (the company itself) is dropped; ``department_level`` keeps that many levels below it (2:
+  path (the company itself) is dropped, except for people whose path is the company alone (they keep its
+  name); ``department_level`` keeps that many levels below it (2:
   ``Sales / East``); without it the whole path below the company is the department.
 * **Managers by e-mail, phone or name.** ``manager_ref`` is looked up among every person's id, account id,
   e-mail address (case-insensitive, ``Name <a@b.c>`` and ``mailto:`` read), phone number (digits only, the
@@ -449,7 +450,7 @@ def _path_names(distinct: pd.Series, sep: str | None, options: ImportOptions, lo
     flat = flat[flat != ""]
     n_parts = flat.groupby(level=0).size().reindex(values.index, fill_value=0)
     firsts = flat.groupby(level=0).first()
-    drop_root = len(firsts) > 0 and firsts.nunique() == 1 and int(n_parts.min()) > 1
+    drop_root = len(firsts) > 0 and firsts.nunique() == 1 and int(n_parts.max()) > 1
     rank = flat.groupby(level=0).cumcount()
     if drop_root:
         flat, rank = flat[rank > 0], rank[rank > 0] - 1
@@ -457,6 +458,8 @@ def _path_names(distinct: pd.Series, sep: str | None, options: ImportOptions, lo
     if level:
         flat = flat[(rank < level).to_numpy()]
     names = flat.groupby(level=0).agg(" / ".join).reindex(values.index).fillna("")
+    if drop_root:  # a path that is the company alone (its head office): the company's name
+        names = names.where(n_parts.to_numpy() > 1, firsts.reindex(values.index).fillna(""))
     if log is not None:
         log.decided("department levels", ("the first level, shared by every path (the company), dropped; "
                                           if drop_root else "")
