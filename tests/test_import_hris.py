@@ -173,3 +173,14 @@ def test_manufacturer_branches_under_the_ceo(shared_data):
     dept = people.set_index("employee_id")["department"]
     assert (dept[with_reports].to_numpy() != "Leadership").all()
     assert np.array_equal(np.sort(people["department"].value_counts().to_numpy())[::-1][:1], [83])
+
+
+def test_id_preferred_by_header_meaning_not_position(tmp_path):
+    hr = _write(tmp_path / "hr.csv", "ID,Employee Number,Department\n1,E7,A\n2,E8,A\n", "utf-8")
+    assert read_export("hris", [hr]).people["employee_id"].tolist() == ["E7", "E8"]
+
+
+def test_manager_id_holes_filled_from_names(tmp_path):
+    hr = _write(tmp_path / "hr.csv", "Employee ID,Name,Department,Manager ID,Manager Name\n"
+                "1,Ann,A,,\n2,Bo,A,1,\n3,Cy,A,,Bo\n", "utf-8")
+    assert read_export("hris", [hr]).people["manager_id"].tolist() == ["", "1", "2"]

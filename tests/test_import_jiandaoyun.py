@@ -280,3 +280,9 @@ def test_truncated_and_html_refused(tmp_path):
     page.write_text("<!DOCTYPE html><html><body>登录已过期</body></html>", encoding="utf-8")
     with pytest.raises(ExportFormatError, match="web page"):
         read_export("jiandaoyun", [page])
+
+
+def test_empty_page_is_read_not_refused(export, tmp_path):
+    empty = _write(tmp_path / "more", page2={"data": []})
+    imported = read_export("jiandaoyun", export + empty, SH)
+    assert len(imported.decisions) == 5 and "an empty page" in imported.log.text()

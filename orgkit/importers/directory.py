@@ -135,10 +135,10 @@ def map_directory_headers(frame: pd.DataFrame) -> dict[str, str]:
 def _id_candidates(frame: pd.DataFrame, cols: dict[str, str]) -> list[tuple[str, str]]:
     """(header, kind) of the columns that could be the id, in order of preference."""
     out: list[tuple[str, str]] = []
-    spellings = {normalise_header(s) for s in DIRECTORY_SYNONYMS["employee_id"]}
-    for c in frame.columns:
-        if normalise_header(c) in spellings:
-            out.append((c, "employee id"))
+    rank = {normalise_header(s): i for i, s in reversed(list(enumerate(DIRECTORY_SYNONYMS["employee_id"])))}
+    named = sorted((rank[normalise_header(c)], i, c) for i, c in enumerate(frame.columns)
+                   if normalise_header(c) in rank)
+    out += [(c, "employee id") for _, _, c in named]
     for kind in ("user_id", "email"):
         if kind in cols and all(cols[kind] != h for h, _ in out):
             out.append((cols[kind], kind.replace("_", " ")))

@@ -371,7 +371,8 @@ def build_people(frame: pd.DataFrame, *, file: str, options: ImportOptions, log:
     # --- managers --------------------------------------------------------------------------------------
     directory = Directory.from_frame(df)
     ids = df["employee_id"]
-    if "manager_ref" in df.columns and ("manager_id" not in df.columns or (df["manager_id"] == "").all()):
+    refs_only = "manager_ref" in df.columns and ("manager_id" not in df.columns or (df["manager_id"] == "").all())
+    if refs_only:
         _resolve_manager_refs(df, directory, file, log)
     elif "manager_id" in df.columns:
         known = df["manager_id"].isin(ids) | (df["manager_id"] == "")
@@ -386,6 +387,12 @@ def build_people(frame: pd.DataFrame, *, file: str, options: ImportOptions, log:
                          f"({df.loc[outside, 'manager_id'].nunique():,} distinct, e.g. a post outside the "
                          "organisation); their manager is left empty")
                 df.loc[outside, "manager_id"] = ""
+    if not refs_only and "manager_ref" in df.columns and "manager_id" in df.columns:
+        gap = ((df["manager_id"] == "") & (df["manager_ref"] != "")).to_numpy()
+        if gap.any():  # an id column with holes and a name/e-mail column: the names fill the holes
+            part = df.loc[gap].copy()
+            _resolve_manager_refs(part, directory, file, log)
+            df.loc[gap, "manager_id"] = part["manager_id"].to_numpy()
     if "manager_id" in df.columns:
         own = (df["manager_id"] == df["employee_id"]).to_numpy()
         if own.any():

@@ -87,6 +87,7 @@ _HEAD_KEYS = ("managers", "manager", "leaders", "leader", "dept_manager", "dept_
               "owner", "主管", "部门主管", "负责人")
 _LOG_KEYS = ("logs", "approveCommentList", "approve_comments", "approval_comments", "tasks")
 _FORM_KEYS = ("form_name", "entry_name", "formName", "entryName", "form_title", "entry_title")
+_EMPTY_PAGE = {"users", "departments", "data", "logs", "approveCommentList", "forms", "tasks"}
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
@@ -196,6 +197,9 @@ def _read_all(paths: Sequence[Path], log: ImportLog) -> _Collected:
         data = read_json(path, _EXPECTED)
         before = (len(into.members), len(into.departments), len(into.records), len(into.instances), len(into.logs))
         n = _classify(data, path, into)
+        if n == 0 and isinstance(data, dict) and _EMPTY_PAGE & set(data):
+            log.read(path, "Jiandaoyun response with nothing in it (an empty page)", 0)
+            continue
         if n == 0:
             keys = list(data)[:10] if isinstance(data, dict) else [type(data).__name__]
             raise refuse(path, _EXPECTED + " (keys such as users, departments, data, instance_id, logs)",
