@@ -184,3 +184,15 @@ def test_manager_id_holes_filled_from_names(tmp_path):
     hr = _write(tmp_path / "hr.csv", "Employee ID,Name,Department,Manager ID,Manager Name\n"
                 "1,Ann,A,,\n2,Bo,A,1,\n3,Cy,A,,Bo\n", "utf-8")
     assert read_export("hris", [hr]).people["manager_id"].tolist() == ["", "1", "2"]
+
+
+def test_workbook_sheet_chosen_by_content(tmp_path):
+    path = tmp_path / "北森导出.xlsx"
+    with pd.ExcelWriter(path) as w:
+        pd.DataFrame({"说明": ["本表由系统导出", "请勿修改"]}).to_excel(w, sheet_name="说明", index=False)
+        pd.DataFrame({"工号": ["1", "2", "3"], "部门": ["A", "A", "B"]}).to_excel(w, sheet_name="花名册", index=False)
+    imported = read_export("hris", [path])
+    assert imported.people["employee_id"].tolist() == ["1", "2", "3"]
+    assert "'花名册': the first of 2 sheets" in imported.log.text()
+    with pytest.raises(ExportFormatError, match="id column"):
+        read_export("hris", [path], ImportOptions(extra={"sheet": "说明"}))

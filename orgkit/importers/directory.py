@@ -36,7 +36,7 @@ import pandas as pd
 from orgkit.data.contract import TABLES, normalise_header
 from orgkit.importers.base import ImportLog, ImportOptions, Imported, refuse, register
 from orgkit.importers.people import INTERNAL_SEPARATOR, Directory, build_people
-from orgkit.importers.sources import iter_files, read_table_file
+from orgkit.importers.sources import Table, iter_files, read_sheets, read_table_file, sniff
 
 __all__ = ["read_directory", "DIRECTORY_SYNONYMS", "map_directory_headers", "choose_id_column",
            "INACTIVE_WORDS", "ACTIVE_WORDS"]
@@ -241,6 +241,31 @@ def _level_paths(frame: pd.DataFrame) -> tuple[pd.Series | None, list[str]]:
     return path.str.strip(INTERNAL_SEPARATOR), [c for _, c in levels]
 
 
+def _directory_table(path: Path, options: ImportOptions, log: ImportLog) -> Table:
+    """The table of ``path`` holding the directory: the CSV, or the workbook's sheet that looks like one.
+
+    In a workbook with several sheets (an instructions sheet, a dictionary of codes, the roster), the first
+    sheet with an id column and a department or manager column is read (``--set sheet=NAME`` chooses).
+    """
+    expected = "an HR directory (CSV or XLSX)"
+    sheet = options.extra.get("sheet")
+    if sheet or sniff(path) != "xlsx":
+        return read_table_file(path, expected, sheet=str(sheet) if sheet else None, log=log)
+    tables = read_sheets(path, expected)
+    for t in tables:
+        cols = map_directory_headers(t.frame)
+        if _id_candidates(t.frame, cols) and ({"department", "departments", "manager_id", "manager_ref"} & set(cols)
+                                               or _level_paths(t.frame)[0] is not None):
+            log.read(path, f"{expected} (sheet {t.sheet!r})", len(t.frame), t.sha256)
+            if len(tables) > 1:
+                log.decided(f"sheet of {path.name}", f"{t.sheet!r}: the first of {len(tables)} sheets with an id "
+                            "and a department or manager column (--set sheet=NAME chooses another)")
+            return t
+    raise refuse(path, "a sheet with an id column and a department or manager column",
+                 "the sheets " + ", ".join(f"{t.sheet!r} ({', '.join(map(str, t.frame.columns[:6]))})" for t in tables),
+                 "Choose the sheet with --set sheet=NAME, or rename its columns.")
+
+
 def read_directory(paths: Sequence[Path], options: ImportOptions, log: ImportLog) -> Directory:
     """Read HR files into a :class:`Directory` (people plus the aliases logs use).
 
@@ -253,7 +278,7 @@ def read_directory(paths: Sequence[Path], options: ImportOptions, log: ImportLog
     names = []
     separators = set()
     for path in iter_files(list(paths)):
-        table = read_table_file(path, "an HR directory (CSV or XLSX)", log=log)
+        table = _directory_table(path, options, log)
         raw = table.frame
         cols = map_directory_headers(raw)
         id_header = choose_id_column(raw, cols, file=table.file, log=log, given=options.extra.get("id_column"))

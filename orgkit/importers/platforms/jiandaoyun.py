@@ -110,6 +110,10 @@ def _user(v: Any) -> str:
     return _text(v)
 
 
+def _dept_no(v: Any) -> str:
+    return _text(v.get("dept_no")) if isinstance(v, dict) else _text(v)
+
+
 class _Collected:
     def __init__(self) -> None:
         self.members: list[dict] = []
@@ -255,8 +259,8 @@ def _people(col: _Collected, options: ImportOptions, log: ImportLog) -> tuple[pd
         "name": [_text(x.get("name")) for x in members],
         "user_id": [_text(x.get("integrate_id")) for x in members],
         "type": [_text(x.get("type")) for x in members],
-        "status": [_text(x.get("status")) for x in members],
-        "depts": [[_text(d) for d in (x.get("departments") or []) if _text(d)] for x in members],
+        "status": [_text(x.get("status", x.get("state"))) for x in members],
+        "depts": [[_dept_no(d) for d in (x.get("departments") or []) if _dept_no(d)] for x in members],
     })
     n = len(m)
     m = m.drop_duplicates("employee_id")
