@@ -188,3 +188,11 @@ def test_derive_departments_replaces_the_column():
     d, text = _people(frame, derive_departments=1)
     assert set(d.people["department"]) == {LEADERSHIP, "VP (1)", "VP (2)", "Chief of Staff"}
     assert "replace the export's departments" in text
+
+
+def test_primary_flag_given_as_a_path_and_manager_id_in_another_case():
+    frame = {"employee_id": ["E1", "E2", "E3"], "department": ["Co/Sales;Co/R&D", "Co/R&D", "Co/HR"],
+             "primary_department": ["Co/R&D", "", ""], "manager_id": ["", "e1", "Ｅ1"]}
+    p = _people(frame, sep="auto")[0].people.set_index("employee_id")
+    assert p.loc["E1", "department"] == "R&D" and p.loc["E1", "other_departments"] == "Sales"
+    assert p.loc["E2", "manager_id"] == "E1" and p.loc["E3", "manager_id"] == "E1"   # case and width folded

@@ -377,9 +377,9 @@ def build_people(frame: pd.DataFrame, *, file: str, options: ImportOptions, log:
     elif "manager_id" in df.columns:
         known = df["manager_id"].isin(ids) | (df["manager_id"] == "")
         if not known.all():
-            # a manager id may be the platform's account id or e-mail of the manager: translate those
+            # a manager id may differ in case or width, or be the manager's account id or e-mail: translate
             via = directory.resolve(df.loc[~known, "manager_id"], what=f"{file}: managers", log=None,
-                                    kinds=("user_id", "email"))
+                                    kinds=("id", "user_id", "email"))
             df.loc[via.index[via != ""], "manager_id"] = via[via != ""]
             outside = ~df["manager_id"].isin(ids) & (df["manager_id"] != "")
             if outside.any():
@@ -478,17 +478,17 @@ def _path_names(distinct: pd.Series, sep: str | None, options: ImportOptions, lo
 def _assign_departments(df: pd.DataFrame, long: pd.DataFrame, sep: str | None, primary_flag: pd.Series | None,
                         options: ImportOptions, log: ImportLog) -> None:
     """Fill ``department`` and ``other_departments`` of ``df`` (one row per person) from the long lists."""
-    raw = pd.Series(pd.unique(long["dept"]))
+    flagged = None
+    if primary_flag is not None:
+        flagged = primary_flag[primary_flag.str.strip() != ""]
+    raw = pd.Series(pd.unique(pd.concat([long["dept"], flagged]) if flagged is not None else long["dept"]))
     names = _path_names(raw, sep, options, log)
     long = long.assign(name=long["dept"].map(names).fillna(""))
     long = long[long["name"] != ""].drop_duplicates(["person", "name"], keep="first")
     primary = long.drop_duplicates("person", keep="first").set_index("person")["name"]
     primary = pd.Series(primary.reindex(np.arange(len(df))).fillna("").to_numpy(), index=df.index, dtype="str")
-    if primary_flag is not None:
-        flagged = primary_flag.where(primary_flag.str.strip() != "", None).dropna()
-        mapped = _path_names(pd.Series(pd.unique(flagged)), sep, options, None) if len(flagged) else pd.Series(
-            dtype="str")
-        flagged_names = flagged.map(mapped).fillna("")
+    if flagged is not None:
+        flagged_names = flagged.map(names).fillna("")
         flagged_names = flagged_names[flagged_names != ""]
         primary.loc[flagged_names.index] = flagged_names
         log.decided("primary department", f"the export's primary flag for {len(flagged_names):,} people; the first "
