@@ -196,3 +196,19 @@ def test_workbook_sheet_chosen_by_content(tmp_path):
     assert "'花名册': the first of 2 sheets" in imported.log.text()
     with pytest.raises(ExportFormatError, match="id column"):
         read_export("hris", [path], ImportOptions(extra={"sheet": "说明"}))
+
+
+def test_title_rows_above_the_header(tmp_path):
+    path = tmp_path / "roster.xlsx"
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    for row in (["星河科技员工花名册"], ["导出时间：2024-03-01"], ["工号", "姓名", "部门", "直属上级"],
+                ["1", "张伟", "总经办", ""], ["2", "王芳", "销售部", "张伟"], ["", "李娜", "销售部", "王芳"]):
+        ws.append(row)
+    wb.save(path)
+    imported = read_export("hris", [path], ImportOptions(extra={"id_column": "工号"}))
+    assert imported.people["manager_id"].tolist() == ["", "1"]
+    text = imported.log.text()
+    assert "header row of roster.xlsx: row 3" in text and "no id (roster.xlsx row 6)" in text

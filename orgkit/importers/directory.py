@@ -253,9 +253,7 @@ def _directory_table(path: Path, options: ImportOptions, log: ImportLog) -> Tabl
         return read_table_file(path, expected, sheet=str(sheet) if sheet else None, log=log)
     tables = read_sheets(path, expected)
     for t in tables:
-        cols = map_directory_headers(t.frame)
-        if _id_candidates(t.frame, cols) and ({"department", "departments", "manager_id", "manager_ref"} & set(cols)
-                                               or _level_paths(t.frame)[0] is not None):
+        if _looks_like_directory(t.frame) or _promote_header(t, ImportLog())[1]:
             log.read(path, f"{expected} (sheet {t.sheet!r})", len(t.frame), t.sha256)
             if len(tables) > 1:
                 log.decided(f"sheet of {path.name}", f"{t.sheet!r}: the first of {len(tables)} sheets with an id "
@@ -264,6 +262,30 @@ def _directory_table(path: Path, options: ImportOptions, log: ImportLog) -> Tabl
     raise refuse(path, "a sheet with an id column and a department or manager column",
                  "the sheets " + ", ".join(f"{t.sheet!r} ({', '.join(map(str, t.frame.columns[:6]))})" for t in tables),
                  "Choose the sheet with --set sheet=NAME, or rename its columns.")
+
+
+def _looks_like_directory(frame: pd.DataFrame) -> bool:
+    cols = map_directory_headers(frame)
+    return bool(_id_candidates(frame, cols)) and bool(
+        {"department", "departments", "manager_id", "manager_ref"} & set(cols) or _level_paths(frame)[0] is not None)
+
+
+def _promote_header(table: Table, log: ImportLog, max_rows: int = 10) -> tuple[pd.DataFrame, int]:
+    """The table with its real header row when title rows come first (``员工花名册`` above the headers).
+
+    Returns the frame and how many rows were above the header (0 when the first row is the header).
+    """
+    frame = table.frame
+    if _looks_like_directory(frame):
+        return frame, 0
+    for i in range(min(max_rows, len(frame))):
+        header = [str(v).strip() or f"column {j + 1}" for j, v in enumerate(frame.iloc[i].tolist())]
+        candidate = pd.DataFrame(frame.iloc[i + 1:].to_numpy(), columns=header).reset_index(drop=True)
+        if _looks_like_directory(candidate):
+            log.decided(f"header row of {table.file}", f"row {i + 2}: the row(s) above it are a title, not "
+                        "headers (it is the first row naming an id and a department or manager)")
+            return candidate, i + 1
+    return frame, 0
 
 
 def read_directory(paths: Sequence[Path], options: ImportOptions, log: ImportLog) -> Directory:
@@ -279,7 +301,7 @@ def read_directory(paths: Sequence[Path], options: ImportOptions, log: ImportLog
     separators = set()
     for path in iter_files(list(paths)):
         table = _directory_table(path, options, log)
-        raw = table.frame
+        raw, skipped = _promote_header(table, log)
         cols = map_directory_headers(raw)
         id_header = choose_id_column(raw, cols, file=table.file, log=log, given=options.extra.get("id_column"))
         cols["employee_id"] = id_header
@@ -297,7 +319,7 @@ def read_directory(paths: Sequence[Path], options: ImportOptions, log: ImportLog
             frame["department"] = level_path
         if status is not None:
             frame["resigned"] = status
-        frame["_row"] = [f"{table.file} row {i + 2}" for i in range(len(frame))]
+        frame["_row"] = [f"{table.file} row {i + 2 + skipped}" for i in range(len(frame))]
         unused = [str(c) for c in raw.columns if c not in set(cols.values()) and c not in level_headers]
         if unused:
             log.note(f"{table.file}: {len(unused):,} column(s) not used: "
