@@ -19,6 +19,9 @@ Decisions, each written to the import log:
 * **Status.** A status column (``Status``, ``Employment Status``, ``在职状态``) drops the people it marks as
   gone (:data:`INACTIVE_WORDS`: Terminated, Inactive, 离职...); values it does not know are kept and listed.
   A yes/no ``Active`` column drops the ``no`` rows.
+* **Sheet and header row.** In a workbook, the first sheet with an id column and a department or manager
+  column (``--set sheet=NAME`` chooses); title rows above the headers are skipped (the header is the first
+  of the first ten rows that names an id and a department or manager).
 * **Department paths** (``/``, ``>``, ``-``, ``\\``, `` | ``) are decided from the values
   (:func:`~orgkit.importers.people.detect_path_separator`; ``--set department_separator=/`` or ``none``
   overrides); separate level columns (``一级部门``, ``二级部门``... or ``Department Level 1``...) are joined
