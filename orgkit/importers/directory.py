@@ -311,7 +311,8 @@ def read_directory(paths: Sequence[Path], options: ImportOptions, log: ImportLog
         level_path, level_headers = _level_paths(raw)
         if level_path is not None:
             cols.pop("department", None)
-            log.mapped(f"{table.file}: {' + '.join(map(str, level_headers))}", "department (a path, one level a column)")
+            log.mapped(f"{table.file}: {' + '.join(map(str, level_headers))}",
+                       "department (a path, one level a column)")
             separators.add(INTERNAL_SEPARATOR)
         status = _status_flags(raw, cols, table.file, log)
         for canonical, header in cols.items():

@@ -518,8 +518,8 @@ def _resolve_manager_refs(df: pd.DataFrame, directory: Directory, file: str, log
     log.decided("managers", f"{found:,} of {int(given.sum()):,} managers given by id, account, e-mail, phone or "
                 "name were found in the directory")
     if amb.any():
-        log.note(f"{file}: {int(amb.sum()):,} people name their manager by a name shared by several people; their manager "
-                 f"is left empty, never guessed ({row_list(df.loc[amb, '_row'])}). Give the manager's id or "
+        log.note(f"{file}: {int(amb.sum()):,} people name their manager by a name shared by several people; "
+                 f"their manager is left empty, never guessed ({row_list(df.loc[amb, '_row'])}). Give the manager's id or "
                  "e-mail address in those rows to settle them.")
     if unknown.any():
         log.note(f"{file}: {int(unknown.sum()):,} people name a manager nobody in the directory has as id, "
