@@ -286,3 +286,11 @@ def test_empty_page_is_read_not_refused(export, tmp_path):
     empty = _write(tmp_path / "more", page2={"data": []})
     imported = read_export("jiandaoyun", export + empty, SH)
     assert len(imported.decisions) == 5 and "an empty page" in imported.log.text()
+
+
+def test_logs_of_instances_not_given_are_counted(tmp_path):
+    files = _write(tmp_path / "j", members=MEMBERS, departments=DEPARTMENTS, data={"data": DATA["data"][:1]},
+                   forms=FORMS, comments=COMMENTS)
+    imported = read_export("jiandaoyun", files)
+    assert len(imported.decisions) == 1
+    assert "dropped 2 approval log entries: their instance (1 distinct ids)" in imported.log.text()

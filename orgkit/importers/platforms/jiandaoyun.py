@@ -443,6 +443,11 @@ def _decisions(col: _Collected, options: ImportOptions, log: ImportLog, director
     status = status.where(~((status == "approved") & rejected), "rejected")
     st = pd.DataFrame(steps, columns=["decision_id", "actor", "node", "at", "raw", "pending", "started"])
     st = st.drop_duplicates(["decision_id", "actor", "node", "at", "raw"])
+    orphan = ~st["decision_id"].isin(inst["decision_id"])
+    n_ids = st.loc[orphan, "decision_id"].nunique()
+    log.dropped(int(orphan.sum()), "approval log entries", f"their instance ({n_ids:,} distinct ids) is in "
+                "neither the flow records nor the workflow instances given")
+    st = st[~orphan]
     st["at"] = parse_times(st["at"], zone, what="Jiandaoyun approval log times", log=log)
     current = st[st["pending"]].groupby("decision_id")["actor"].last()
     st = st[~st["pending"]]
