@@ -294,3 +294,19 @@ def test_logs_of_instances_not_given_are_counted(tmp_path):
     imported = read_export("jiandaoyun", files)
     assert len(imported.decisions) == 1
     assert "dropped 2 approval log entries: their instance (1 distinct ids)" in imported.log.text()
+
+
+def test_command_line(export, tmp_path):
+    from click.testing import CliRunner
+
+    from orgkit.cli import main
+
+    runner = CliRunner()
+    listed = runner.invoke(main, ["import", "--list"])
+    assert listed.exit_code == 0 and "jiandaoyun" in listed.output
+    folder = export[0].parent
+    ok = runner.invoke(main, ["import", "jiandaoyun", str(folder), "-o", str(tmp_path / "acme"),
+                              "--timezone", "Asia/Shanghai", "--department-level", "1"])
+    assert ok.exit_code == 0, ok.output
+    people = pd.read_csv(tmp_path / "acme" / "people.csv", dtype=str, keep_default_na=False)
+    assert sorted(set(people["department"])) == ["星河科技", "研发部", "销售部"]

@@ -87,10 +87,18 @@ def _fold(u: pd.Series) -> pd.Series:
     if not u.str.isascii().all():
         u = u.map(lambda v: unicodedata.normalize("NFKC", v))  # once per distinct value
     u = u.str.strip().str.lower()
-    spaced = u.str.contains(r"\s\s|[\t\r\n\u3000]", regex=True)
+    spaced = _any_literal(u, ("  ", "\t", "\r", "\n", "\u3000"))
     if spaced.any():
         u = u.where(~spaced, u.str.replace(r"\s+", " ", regex=True))
     return u
+
+
+def _any_literal(u: pd.Series, needles: tuple[str, ...]) -> pd.Series:
+    """Which values contain any of ``needles`` (plain substring scans, much faster than one regex)."""
+    hit = pd.Series(False, index=u.index)
+    for n in needles:
+        hit |= u.str.contains(n, regex=False)
+    return hit
 
 
 def _per_distinct(values: pd.Series, fold) -> pd.Series:
@@ -116,7 +124,9 @@ def _email(u: pd.Series) -> pd.Series:
 
 def _phone(u: pd.Series) -> pd.Series:
     s = _fold(u)
-    ext = s.str.contains(r"(?:ext\.?|x|#|转|分机)\s*\d{1,6}$", regex=True)
+    ext = _any_literal(s, ("x", "#", "转", "分机"))
+    if ext.any():
+        ext &= s.str.contains(r"(?:ext\.?|x|#|转|分机)\s*\d{1,6}$", regex=True)
     if ext.any():
         s = s.where(~ext, s.str.replace(r"(?:ext\.?|x|#|转|分机)\s*\d{1,6}$", "", regex=True))
     digits = s.str.replace(r"\D", "", regex=True)
@@ -248,6 +258,8 @@ class Directory:
             if kind == "email":
                 pos = pos[_as_text(values.iloc[pos]).str.contains("@", regex=False).to_numpy()]
             elif kind == "phone":
+                text = _as_text(values.iloc[pos])
+                pos = pos[~text.str.contains("@", regex=False).to_numpy()]
                 pos = pos[_as_text(values.iloc[pos]).str.count(r"\d").to_numpy() >= 7]
             if len(pos) == 0:
                 continue
