@@ -212,3 +212,13 @@ def test_title_rows_above_the_header(tmp_path):
     assert imported.people["manager_id"].tolist() == ["", "1"]
     text = imported.log.text()
     assert "header row of roster.xlsx: row 3" in text and "no id (roster.xlsx row 6)" in text
+
+
+def test_person_names_removed_from_department_names(tmp_path):
+    hr = _write(tmp_path / "workers.csv", "Employee ID,Legal Name,Supervisory Organization,Manager ID\n"
+                "1,Ann Lee,Executive (Ann Lee),\n2,Bo Chen,Sales East (Bo Chen),1\n3,Cy Wu,Sales East (Bo Chen),2\n"
+                "4,Di Xu,Research (Lab 2),1\n", "utf-8")
+    imported = read_export("hris", [hr])
+    assert imported.people["department"].tolist() == ["Executive", "Sales East", "Sales East", "Research (Lab 2)"]
+    text = imported.log.text()
+    assert "2 department names ended with a person's name" in text and "Bo Chen" not in text

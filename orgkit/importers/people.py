@@ -31,6 +31,8 @@ Rules, each written to the import log when it applies:
   is ambiguous: the manager is left empty and the rows affected are reported (row numbers, never names),
   never guessed. Managers given by an id nobody has (``XX``: someone outside the export) are left empty
   and counted; so is a person named as their own manager (the top of the tree).
+* **A person's name in a department name** (Workday: ``Sales East (Jane Doe)``) is removed when the
+  parenthesis is exactly the name of someone in the directory.
 * **Departments from the reporting tree** (no department column, or ``derive_departments`` given): see
   :func:`tree_departments`.
 """
@@ -382,6 +384,8 @@ def build_people(frame: pd.DataFrame, *, file: str, options: ImportOptions, log:
         _assign_departments(df, long, sep, primary_flag, options, log)
     # --- managers --------------------------------------------------------------------------------------
     directory = Directory.from_frame(df)
+    if "department" in df.columns and "name" in df.columns:
+        _strip_person_names(df, directory, log)
     ids = df["employee_id"]
     refs_only = "manager_ref" in df.columns and ("manager_id" not in df.columns or (df["manager_id"] == "").all())
     if refs_only:
@@ -517,6 +521,32 @@ def _assign_departments(df: pd.DataFrame, long: pd.DataFrame, sep: str | None, p
                     "none as primary: the first one listed is used, the others are kept in other_departments")
     elif multi:
         log.note(f"{multi:,} people are in several departments: the others are kept in other_departments")
+
+
+def _strip_person_names(df: pd.DataFrame, directory: Directory, log: ImportLog) -> None:
+    """Remove a person's name in parentheses from department names (Workday: ``Sales East (Jane Doe)``).
+
+    Department names appear in reports; a manager's name inside one would put a name where no name may be.
+    Only a trailing parenthesis that is exactly the name of someone in the directory is removed.
+    """
+    names = set(directory.aliases.loc[directory.aliases["kind"] == "name", "alias"]) | set(directory.ambiguous)
+    if not names:
+        return
+    cols = [c for c in ("department", "other_departments") if c in df.columns]
+    values = pd.Series(pd.unique(pd.concat([df[c] for c in cols]).str.split(";").explode().dropna()), dtype="str")
+    inner = values.str.extract(r"^(.*?)\s*[(（]\s*([^()（）]+?)\s*[)）]\s*$")
+    person = fold_alias(inner[1].fillna("")).isin(names).to_numpy() & (inner[0].fillna("") != "").to_numpy()
+    if not person.any():
+        return
+    fix = dict(zip(values[person], inner.loc[person, 0]))
+    df["department"] = df["department"].replace(fix)
+    if "other_departments" in df.columns:
+        has = (df["other_departments"] != "").to_numpy()
+        if has.any():  # only people in several departments
+            parts = df.loc[has, "other_departments"].str.split(";").explode().replace(fix)
+            df.loc[has, "other_departments"] = parts.groupby(level=0).agg(lambda xs: ";".join(dict.fromkeys(xs)))
+    log.note(f"{int(person.sum()):,} department names ended with a person's name in parentheses (a manager's, as "
+             "Workday names supervisory organisations); the name was removed")
 
 
 def _resolve_manager_refs(df: pd.DataFrame, directory: Directory, file: str, log: ImportLog) -> None:
