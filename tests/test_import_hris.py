@@ -222,3 +222,14 @@ def test_person_names_removed_from_department_names(tmp_path):
     assert imported.people["department"].tolist() == ["Executive", "Sales East", "Sales East", "Research (Lab 2)"]
     text = imported.log.text()
     assert "2 department names ended with a person's name" in text and "Bo Chen" not in text
+
+
+def test_directory_settings_do_not_mix_with_the_formats_own(tmp_path):
+    from orgkit.importers.base import ImportLog
+    from orgkit.importers.directory import read_directory
+
+    hr = _write(tmp_path / "hr.csv", "Employee ID,Name,Department\n1,Ann,A\n,Bo,A\n", "utf-8")
+    with pytest.raises(ExportFormatError, match="id_column"):   # the format's own id_column is not the directory's
+        read_directory([hr], ImportOptions(extra={"id_column": "Employee ID"}), ImportLog())
+    d = read_directory([hr], ImportOptions(extra={"directory_id_column": "Employee ID"}), ImportLog())
+    assert d.people["employee_id"].tolist() == ["1"]

@@ -30,6 +30,7 @@ Decisions, each written to the import log:
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Sequence
 from pathlib import Path
@@ -41,7 +42,7 @@ from orgkit.importers.base import ImportLog, ImportOptions, Imported, refuse, re
 from orgkit.importers.people import INTERNAL_SEPARATOR, Directory, build_people
 from orgkit.importers.sources import Table, iter_files, read_sheets, read_table_file, sniff
 
-__all__ = ["read_directory", "DIRECTORY_SYNONYMS", "map_directory_headers", "choose_id_column",
+__all__ = ["read_directory", "DIRECTORY_SETTINGS", "DIRECTORY_SYNONYMS", "map_directory_headers", "choose_id_column",
            "INACTIVE_WORDS", "ACTIVE_WORDS"]
 
 _PEOPLE = TABLES["people"].synonyms
@@ -291,14 +292,29 @@ def _promote_header(table: Table, log: ImportLog, max_rows: int = 10) -> tuple[p
     return frame, 0
 
 
-def read_directory(paths: Sequence[Path], options: ImportOptions, log: ImportLog) -> Directory:
+#: The ``--set`` settings of a directory file. Given to ``orgkit import hris`` as they are; for an HR file
+#: given with ``--directory`` to another format they take the prefix ``directory_`` (``directory_sheet``),
+#: so that they never mix with that format's own settings (a DingTalk ``sheet``).
+DIRECTORY_SETTINGS = ("id_column", "sheet", "department_separator")
+
+
+def read_directory(paths: Sequence[Path], options: ImportOptions, log: ImportLog, *,
+                   settings_prefix: str = "directory_") -> Directory:
     """Read HR files into a :class:`Directory` (people plus the aliases logs use).
+
+    ``settings_prefix``: the prefix of this directory's ``--set`` settings (:data:`DIRECTORY_SETTINGS`);
+    ``""`` when the directory is the export itself (the ``hris`` format).
 
     Raises
     ------
     ExportFormatError
         A file without a usable id column, or without any department, manager or e-mail column.
     """
+    if settings_prefix:
+        extra = {k: v for k, v in options.extra.items() if k not in DIRECTORY_SETTINGS}
+        extra.update({k: options.extra[settings_prefix + k] for k in DIRECTORY_SETTINGS
+                      if settings_prefix + k in options.extra})
+        options = dataclasses.replace(options, extra=extra)
     frames = []
     names = []
     separators = set()
@@ -348,7 +364,7 @@ def read_directory(paths: Sequence[Path], options: ImportOptions, log: ImportLog
           ("people",))
 def read_hris(paths: Sequence[Path], options: ImportOptions, log: ImportLog) -> Imported:
     log.section("people")
-    directory = read_directory(paths, options, log)
+    directory = read_directory(paths, options, log, settings_prefix="")
     people = directory.people
     if "other_departments" in people.columns and (people["other_departments"] == "").all():
         people = people.drop(columns="other_departments")
