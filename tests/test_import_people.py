@@ -23,8 +23,8 @@ def _people(frame, **options):
 # folding
 # --------------------------------------------------------------------------------------------------
 def test_fold_alias_unicode_and_spaces():
-    got = fold_alias(pd.Series(["  Ａｎｎ   LEE ", "王芳", None, "Ann\tLee", "ann lee"]))
-    assert got.tolist() == ["ann lee", "王芳", "", "ann lee", "ann lee"]
+    got = fold_alias(pd.Series(["  Ａｎｎ   LEE ", "王芳", None, "Ann\tLee", "ann lee", "王　芳", "Wang 芳"]))
+    assert got.tolist() == ["ann lee", "王芳", "", "ann lee", "ann lee", "王芳", "wang 芳"]
 
 
 def test_fold_email_forms():

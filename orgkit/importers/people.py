@@ -72,14 +72,15 @@ def _as_text(values: pd.Series) -> pd.Series:
 
 
 def fold_alias(values: pd.Series) -> pd.Series:
-    """Fold ids and names for matching: NFKC, trimmed, lower case, inner spaces collapsed.
+    """Fold ids and names for matching: NFKC, trimmed, lower case, inner spaces collapsed (none between Chinese
+    characters).
 
     The work is done once per distinct value (a directory of 100,000 people has far fewer distinct
     department or manager names than rows), so whole columns fold in vectorised time.
 
     Examples
     --------
-    >>> fold_alias(pd.Series(["  Ａｎｎ   LEE ", "王芳"])).tolist()
+    >>> fold_alias(pd.Series(["  Ａｎｎ   LEE ", "王 芳"])).tolist()
     ['ann lee', '王芳']
     """
     return _per_distinct(values, _fold)
@@ -92,6 +93,8 @@ def _fold(u: pd.Series) -> pd.Series:
     spaced = _any_literal(u, ("  ", "\t", "\r", "\n", "\u3000"))
     if spaced.any():
         u = u.where(~spaced, u.str.replace(r"\s+", " ", regex=True))
+    if not u.str.isascii().all():  # 张 伟 is 张伟: no spaces between Chinese characters
+        u = u.str.replace(r"(?<=[\u3400-\u9fff])\s+(?=[\u3400-\u9fff])", "", regex=True)
     return u
 
 
