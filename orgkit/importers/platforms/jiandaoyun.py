@@ -222,7 +222,8 @@ def _read_all(paths: Sequence[Path], log: ImportLog) -> _Collected:
 # ------------------------------------------------------------------------------------------------------
 # people
 # ------------------------------------------------------------------------------------------------------
-def _dept_paths(departments: list[dict], log: ImportLog) -> tuple[dict[str, str], dict[str, str], dict[str, list[str]]]:
+def _dept_paths(departments: list[dict], log: ImportLog) -> tuple[dict[str, str], dict[str, str],
+                                                                 dict[str, list[str]]]:
     """dept_no -> path (below the root, joined by the internal separator), dept_no -> parent, dept_no -> heads."""
     frame = pd.DataFrame({"no": [_text(d.get("dept_no")) for d in departments],
                           "name": [_text(d.get("name")) for d in departments],
@@ -289,11 +290,13 @@ def _managers_from_directory(members: pd.DataFrame, options: ImportOptions, log:
     members = members[members["resigned"] != "true"].reset_index(drop=True)
     log.section("managers (from --directory)")
     hr = read_directory(options.directory, options, log)
-    key = hr.resolve(members["employee_id"], what="Jiandaoyun usernames in the directory", log=None)
-    for alt in ("user_id", "name"):
+    ids = ("id", "user_id", "email")
+    key = hr.resolve(members["employee_id"], what="Jiandaoyun usernames in the directory", log=None, kinds=ids)
+    for alt, kinds in (("user_id", ids), ("name", ("name",))):  # a username is never matched to a name
         todo = key == ""
-        if todo.any() and alt in members.columns:
-            key[todo] = hr.resolve(members.loc[todo, alt], what="Jiandaoyun members in the directory", log=None)
+        if todo.any():
+            key[todo] = hr.resolve(members.loc[todo, alt], what="Jiandaoyun members in the directory", log=None,
+                                   kinds=kinds)
     matched = int((key != "").sum())
     log.decided("managers", f"from the linked directory: {matched:,} of {len(members):,} members found in it "
                 "(by username, integrate_id, then a unique name)")
