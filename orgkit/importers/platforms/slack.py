@@ -441,9 +441,10 @@ def _message_ties(messages: pd.DataFrame, mentions: pd.DataFrame, listed: pd.Dat
         pairs = _pairs(members, conv.index)
         sent = m.loc[dm_rows, ["conv", "user"]].reset_index(drop=True)
         dm = sent.merge(pairs, left_on=["conv", "user"], right_on=["conv", "source"])
-        no_members = int(dm_rows.sum()) - int(sent.merge(pairs[["conv", "source"]].drop_duplicates(),
-                                                          left_on=["conv", "user"], right_on=["conv", "source"]).shape[0])
-        log.dropped(no_members, "DM messages", "the conversation's members are not in the export (dms.json, mpims.json)")
+        listed_members = pd.MultiIndex.from_arrays([pairs["conv"], pairs["source"]])
+        no_members = ~pd.MultiIndex.from_arrays([sent["conv"], sent["user"]]).isin(listed_members)
+        log.dropped(int(no_members.sum()), "DM messages", "the author is not a member of the conversation in the "
+                    "export (dms.json, mpims.json)")
         parts.append(pd.DataFrame({"source": dm["source"].to_numpy(), "target": dm["target"].to_numpy(),
                                    "channel": CHANNELS["dm"]}))
     ties = pd.concat(parts, ignore_index=True)
