@@ -256,3 +256,11 @@ def test_refuses_a_day_file_that_is_not_a_list(tmp_path):
 def test_refuses_an_export_without_day_files(tmp_path):
     with pytest.raises(ExportFormatError, match="no day files"):
         read_slack([write_export(tmp_path, {})], ImportOptions(), ImportLog())
+
+
+def test_empty_day_files_give_no_ties(tmp_path):
+    log = ImportLog()
+    got = read_slack([write_export(tmp_path, {"general/2024-03-04.json": []})], ImportOptions(), log)
+    assert got.communication.empty and list(got.communication.columns) == ["source_id", "target_id", "weight",
+                                                                           "channel"]
+    assert "0 of 0 messages" in log.text()

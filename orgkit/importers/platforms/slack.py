@@ -64,12 +64,11 @@ CHANNELS = {"reply": "slack-reply", "mention": "slack-mention", "dm": "slack-dm"
 _CONVERSATION_FILES = (("channels.json", "channel"), ("groups.json", "private"), ("mpims.json", "mpim"),
                        ("dms.json", "dm"))
 _DAY = re.compile(r"^(?P<folder>[^/]+)/(?P<day>\d{4}-\d{2}-\d{2})\.json$")
-_MENTION = r"<@([UWB][A-Z0-9]+)(?:\|[^>]*)?>"
-_BLOCK_USER = r'"user_id":\s*"([UWB][A-Z0-9]+)"'
+_MENTION_RE = re.compile(r"<@([UWB][A-Z0-9]+)(?:\|[^>]*)?>")
 _SLACKBOT = "USLACKBOT"
 #: Messages held before they are reduced to ids and times (bounds memory on exports of millions of messages).
 CHUNK_MESSAGES = 200_000
-_COLUMNS = ["type", "subtype", "user", "bot_id", "ts", "thread_ts", "parent_user_id", "replies", "text", "blocks"]
+_FIELDS = ("type", "subtype", "user", "bot_id", "ts", "thread_ts", "parent_user_id")
 
 
 class _Export:
@@ -89,9 +88,8 @@ class _Export:
                                                "xls": "an old-style .xls workbook"}.get(kind, kind), _HINT)
             self.archive = zip_members(path, _EXPECTED)
             files = [n for n in self.archive.namelist() if not n.endswith("/")]
-        files = [f for f in files if not any(p.startswith((".", "__MACOSX")) for p in PurePosixPath(f).parts)]
-        users = sorted((f for f in files if PurePosixPath(f).name == "users.json"),
-                       key=lambda f: (len(PurePosixPath(f).parts), f))
+        files = [f for f in files if not any(p.startswith((".", "__MACOSX")) for p in f.split("/"))]
+        users = sorted((f for f in files if f.rsplit("/", 1)[-1] == "users.json"), key=lambda f: (f.count("/"), f))
         if not users:
             self.close()
             what = "an archive" if self.archive is not None else "a folder"
@@ -161,35 +159,84 @@ def _conversations(export: _Export, log: ImportLog) -> pd.DataFrame:
     return conv.drop_duplicates("folder", keep="first").reset_index(drop=True)
 
 
-def _scan_chunk(buf: list[dict[str, Any]], conv: list[int]) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """Reduce raw messages to ids and times; the text and blocks are dropped here, after the mention scan."""
-    frame = pd.DataFrame.from_records(buf, columns=_COLUMNS)
-    frame["conv"] = np.asarray(conv, dtype=np.int32)
-    # mentions: user ids only, from the text tokens and the rich-text blocks
-    found = [frame["text"].where(frame["text"].map(type) == str, "").str.extractall(_MENTION)]
-    blocks = frame["blocks"]
-    has_blocks = blocks.map(lambda b: isinstance(b, list) and len(b) > 0).to_numpy(dtype=bool)
-    if has_blocks.any():
-        found.append(blocks[has_blocks].map(json.dumps).str.extractall(_BLOCK_USER))
-    frame = frame.drop(columns=["text", "blocks"])
-    mentions = pd.concat(found)
-    mentions = pd.DataFrame({"row": mentions.index.get_level_values(0).to_numpy(dtype=np.int64),
-                             "target": mentions[0].to_numpy(dtype=object)}).drop_duplicates()
+def _block_users(blocks: Any) -> set[str]:
+    """User ids of the rich-text ``user`` elements of a message's blocks (nothing else is looked at)."""
+    out: set[str] = set()
+    stack = [blocks]
+    while stack:
+        x = stack.pop()
+        if isinstance(x, list):
+            stack.extend(x)
+        elif isinstance(x, dict):
+            if x.get("type") == "user" and isinstance(x.get("user_id"), str):
+                out.add(x["user_id"])
+            inner = x.get("elements")
+            if inner:
+                stack.append(inner)
+    return out
+
+
+def _scan_chunk(buf: list[dict[str, Any]], conv: list[int], ids: pd.Index
+                ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.Series]:
+    """Reduce raw messages to integer codes, times and flags; text and blocks are read for mention ids only.
+
+    The messages are Python dicts once ``json.loads`` has read a day file, so each field is taken out in one
+    pass over the chunk (what ``DataFrame.from_records`` does, without its per-cell conversions); from there
+    on everything is columnar. People become their position in ``users.json`` (``ids``; -1: not in it), times
+    float seconds: about 30 bytes a message, so millions of messages fit in memory.
+
+    Returns
+    -------
+    messages, mentions (``row``, ``target``), listed replies (``conv``, ``thread_ts``, ``user``, ``ts``),
+    and the count of each subtype of system messages.
+    """
+    col = {k: np.array([v if type(v := m.get(k)) is str else "" for m in buf], dtype=object) for k in _FIELDS}
+    subtype = col["subtype"]
+    human = np.isin(col["type"], ["", "message"]) & np.isin(subtype, list(HUMAN_SUBTYPES))
+    bot_sub = np.isin(subtype, ["bot_message", "bot_add", "bot_remove"])
+    system = ~human & ~bot_sub
+    counts = pd.Series(subtype[system]).replace("", "(no subtype)").value_counts()
+    frame = pd.DataFrame({
+        "conv": np.asarray(conv, dtype=np.int32),
+        "ts": np.asarray(pd.to_numeric(col["ts"], errors="coerce"), dtype=np.float64),  # "": NaN
+        "thread_ts": np.asarray(pd.to_numeric(col["thread_ts"], errors="coerce"), dtype=np.float64),
+        "user": ids.get_indexer(col["user"]).astype(np.int32),
+        "no_user": col["user"] == "",
+        "parent": ids.get_indexer(col["parent_user_id"]).astype(np.int32),
+        "has_parent": col["parent_user_id"] != "",
+        "system": system,
+        "bot_sub": bot_sub,
+        "bot_id": col["bot_id"] != "",
+    })
+    # mentions: user ids only, from the text's <@U...> tokens and the rich-text blocks; the text goes here
+    rows: list[int] = []
+    targets: list[str] = []
+    find = _MENTION_RE.findall
+    for i, m in enumerate(buf):
+        text = m.get("text")
+        named = set(find(text)) if type(text) is str and "<@" in text else set()
+        blocks = m.get("blocks")
+        if blocks:
+            named |= _block_users(blocks)
+        if named:
+            rows.extend([i] * len(named))
+            targets.extend(named)
+    mentions = pd.DataFrame({"row": np.asarray(rows, dtype=np.int64),
+                             "target": ids.get_indexer(np.array(targets, dtype=object)).astype(np.int32)})
     # replies listed in a parent's "replies" array: (user, ts) each
-    rep = frame.loc[frame["replies"].map(lambda r: isinstance(r, list) and len(r) > 0), ["conv", "ts", "replies"]]
-    listed = pd.DataFrame(columns=["conv", "thread_ts", "user", "ts"])
-    if len(rep):
-        ex = rep.explode("replies")
-        ok = ex["replies"].map(lambda r: isinstance(r, dict))
-        ex = ex[ok]
-        listed = pd.DataFrame({"conv": ex["conv"].to_numpy(), "thread_ts": ex["ts"].astype("str").to_numpy(),
-                               "user": ex["replies"].map(lambda r: str(r.get("user") or "")).to_numpy(),
-                               "ts": ex["replies"].map(lambda r: str(r.get("ts") or "")).to_numpy()})
-    frame = frame.drop(columns=["replies"])
-    for col in ("type", "subtype", "user", "bot_id", "ts", "thread_ts", "parent_user_id"):
-        s = frame[col]
-        frame[col] = s.where(s.map(type) == str, "").astype("str")
-    return frame, mentions, listed
+    listed_rows = [(conv[i], m["ts"], r.get("user"), r.get("ts")) for i, m in enumerate(buf)
+                   if type(m.get("replies")) is list and type(m.get("ts")) is str
+                   for r in m["replies"] if isinstance(r, dict)]
+    raw = pd.DataFrame(listed_rows, columns=["conv", "thread_ts", "user", "ts"], dtype=object)
+    who = raw["user"].where(raw["user"].map(type) == str, "").to_numpy(dtype=object)
+    listed = pd.DataFrame({
+        "conv": raw["conv"].to_numpy(dtype=np.int32),
+        "thread_ts": pd.to_numeric(raw["thread_ts"], errors="coerce").to_numpy(np.float64),
+        "user": ids.get_indexer(who).astype(np.int32),
+        "ts": pd.to_numeric(raw["ts"].where(raw["ts"].map(type) == str), errors="coerce").to_numpy(np.float64),
+    })
+    listed = listed[(who != "") & ~np.isnan(listed["ts"].to_numpy())]
+    return frame, mentions, listed, counts
 
 
 def _pairs(members: pd.Series, index: pd.Index) -> pd.DataFrame:
@@ -215,14 +262,15 @@ def read_slack(paths: Sequence[Path], options: ImportOptions, log: ImportLog) ->
     try:
         users = _users(export, log)
         conv = _conversations(export, log)
-        conv, messages, mentions, listed, n_files, skipped = _read_days(export, conv, options, log)
+        ids = pd.Index(users["id"].to_numpy(dtype=object), dtype=object)  # object: fast lookups of raw JSON strings
+        conv, messages, mentions, listed, system, n_files, skipped = _read_days(export, conv, ids, options, log)
     finally:
         export.close()
     log.read(export.path, f"Slack day files of {conv['folder'].nunique():,} conversations ({n_files:,} files)",
              len(messages))
     if skipped:
         log.note(f"{skipped:,} day files dated after --until were not read")
-    ties = _message_ties(messages, mentions, listed, conv, users, options, log)
+    ties = _message_ties(messages, mentions, listed, system, conv, users, options, log)
     if options.channel_weight:
         ties = pd.concat([ties, _member_ties(conv, users, options, log)], ignore_index=True)
     else:
@@ -266,29 +314,30 @@ def read_slack(paths: Sequence[Path], options: ImportOptions, log: ImportLog) ->
     return Imported(people=people, communication=out.reset_index(drop=True), log=log)
 
 
-def _read_days(export: _Export, conv: pd.DataFrame, options: ImportOptions, log: ImportLog):
-    """Every day file, in chunks: messages (ids, times, kinds), mentions and listed replies."""
+def _read_days(export: _Export, conv: pd.DataFrame, ids: pd.Index, options: ImportOptions, log: ImportLog):
+    """Every day file, in chunks: messages (codes, times, flags), mentions and listed replies."""
     code = {f: i for i, f in enumerate(conv["folder"])}
     extra_rows: list[tuple[str, str, list[str], bool]] = []
     last_day = None
     if options.until is not None:
         last_day = (pd.Timestamp(options.until) + pd.Timedelta(days=1)).strftime("%Y-%m-%d")
-    frames, mention_parts, listed_parts = [], [], []
+    frames, mention_parts, listed_parts, count_parts = [], [], [], []
     buf: list[dict[str, Any]] = []
     convs: list[int] = []
     base = 0
     n_files = skipped = not_messages = 0
 
-    def flush() -> None:
+    def flush(always: bool = False) -> None:
         nonlocal base, buf, convs
-        if not buf:
+        if not buf and not always:
             return
-        f, m, li = _scan_chunk(buf, convs)
+        f, m, li, counts = _scan_chunk(buf, convs, ids)
         f.index = np.arange(base, base + len(f))
         m["row"] += base
         frames.append(f)
         mention_parts.append(m)
         listed_parts.append(li)
+        count_parts.append(counts)
         base += len(f)
         buf, convs = [], []
 
@@ -312,9 +361,10 @@ def _read_days(export: _Export, conv: pd.DataFrame, options: ImportOptions, log:
         n_files += 1
         buf.extend(msgs)
         convs.extend([code[folder]] * len(msgs))
+        del data, msgs
         if len(buf) >= CHUNK_MESSAGES:
             flush()
-    flush()
+    flush(always=not frames)  # the last chunk; an export of empty day files gives empty tables
     if n_files == 0:
         raise refuse(export.path, _EXPECTED, "users.json and the conversation lists, but no day files "
                      "(YYYY-MM-DD.json in a folder per channel)", _HINT)
@@ -323,143 +373,153 @@ def _read_days(export: _Export, conv: pd.DataFrame, options: ImportOptions, log:
         extra = pd.DataFrame(extra_rows, columns=["folder", "kind", "members", "archived"])
         conv = pd.concat([conv, extra], ignore_index=True)
         log.note(f"{len(extra_rows):,} folders of day files are not in the conversation lists: read as channels")
-    empty = pd.DataFrame(columns=["type", "subtype", "user", "bot_id", "ts", "thread_ts", "parent_user_id", "conv"])
-    messages = pd.concat(frames) if frames else empty
-    mentions = pd.concat(mention_parts, ignore_index=True) if mention_parts else pd.DataFrame(columns=["row",
-                                                                                                       "target"])
+    messages = pd.concat(frames)
+    mentions = pd.concat(mention_parts, ignore_index=True)
     listed = pd.concat(listed_parts, ignore_index=True)
-    return conv, messages, mentions, listed, n_files, skipped
+    system = pd.concat(count_parts).groupby(level=0).sum().sort_index() if count_parts else pd.Series(dtype=int)
+    return conv, messages, mentions, listed, system, n_files, skipped
 
 
-def _message_ties(messages: pd.DataFrame, mentions: pd.DataFrame, listed: pd.DataFrame, conv: pd.DataFrame,
-                  users: pd.DataFrame, options: ImportOptions, log: ImportLog) -> pd.DataFrame:
-    """Reply, mention and DM ties (``source``, ``target``, ``channel``, ``weight`` 1 per message)."""
+#: Target codes besides positions in users.json: not in users.json (another workspace), thread start unknown.
+_FOREIGN, _NO_ROOT = -1, -2
+
+
+def _window(secs: np.ndarray, options: ImportOptions) -> np.ndarray:
+    """Which epoch-second times fall in ``[since, until)``, compared in the client's time zone."""
+    inside = ~np.isnan(secs)
+    if options.since is None and options.until is None:
+        return inside
+    local = pd.to_datetime(pd.Series(secs), unit="s", utc=True).dt.tz_convert(options.zone).dt.tz_localize(None)
+    if options.since is not None:
+        inside &= (local >= pd.Timestamp(options.since)).to_numpy()
+    if options.until is not None:
+        inside &= (local < pd.Timestamp(options.until)).to_numpy()
+    return inside
+
+
+def _message_ties(messages: pd.DataFrame, mentions: pd.DataFrame, listed: pd.DataFrame, system_counts: pd.Series,
+                  conv: pd.DataFrame, users: pd.DataFrame, options: ImportOptions, log: ImportLog) -> pd.DataFrame:
+    """Reply, mention and DM ties (``source``, ``target`` as Slack ids, ``channel``, ``weight`` 1 per message)."""
     kinds = conv["kind"].to_numpy()
     m = messages
     n = len(m)
-    is_message = m["type"].isin(["", "message"]).to_numpy()
-    human = m["subtype"].isin(HUMAN_SUBTYPES).to_numpy()
-    bot_sub = m["subtype"].isin(["bot_message", "bot_add", "bot_remove"]).to_numpy()
-    system = ~(is_message & human) & ~bot_sub
+    bot_u = users["bot"].to_numpy(dtype=bool)
+    gone_u = users["deleted"].to_numpy(dtype=bool)
+    user = m["user"].to_numpy()
+    known = user >= 0
+    system = m["system"].to_numpy()
     if system.any():
-        by = m.loc[system, "subtype"].replace("", "(no subtype)").value_counts().sort_index()
         log.dropped(int(system.sum()), "system messages", "joins, leaves, topic changes and other events that are "
-                    "not a person writing (" + ", ".join(f"{k} {v:,}" for k, v in by.items()) + ")")
-    user = m["user"]
-    bots = set(users.index[users["bot"]])
-    deleted = set(users.index[users["deleted"]])
-    is_bot = ~system & (bot_sub | user.isin(bots).to_numpy() | ((user == "") & (m["bot_id"] != "")).to_numpy())
+                    "not a person writing (" + ", ".join(f"{k} {v:,}" for k, v in system_counts.items()) + ")")
+    is_bot = ~system & (m["bot_sub"].to_numpy() | (known & bot_u[np.maximum(user, 0)])
+                        | (m["no_user"].to_numpy() & m["bot_id"].to_numpy()))
     log.dropped(int(is_bot.sum()), "messages", "written by bots or apps")
     ok = ~system & ~is_bot
-    no_user = ok & (user == "").to_numpy()
+    no_user = ok & m["no_user"].to_numpy()
     log.dropped(int(no_user.sum()), "messages", "without an author")
-    ok &= ~no_user
-    gone = ok & user.isin(deleted).to_numpy()
+    ok = ok & ~no_user
+    gone = ok & known & gone_u[np.maximum(user, 0)]
     log.dropped(int(gone.sum()), "messages", "written by deleted users (people who left)")
-    ok &= ~gone
-    foreign = ok & ~user.isin(users.index).to_numpy()
+    ok = ok & ~gone
+    foreign = ok & ~known
     log.dropped(int(foreign.sum()), "messages", "written by people from other workspaces (not in users.json)")
-    ok &= ~foreign
+    ok = ok & ~foreign
     written = ok.copy()  # by a person, whenever: a thread's first message may precede the window
-    # the time window, on ts (epoch seconds, UTC) in the client's zone
-    secs = pd.to_numeric(m["ts"], errors="coerce").to_numpy(dtype=np.float64)
-    zone = options.zone
-    log.decided("times of Slack messages", f"ts is epoch seconds, UTC; the window is applied in {zone.key}")
+    secs = m["ts"].to_numpy()
+    log.decided("times of Slack messages", f"ts is epoch seconds, UTC; the window is applied in {options.zone.key}")
     if options.since is not None or options.until is not None:
-        local = (pd.to_datetime(pd.Series(secs), unit="s", utc=True).dt.tz_convert(zone).dt.tz_localize(None)
-                 .to_numpy())
-        inside = ~np.isnan(secs)
-        if options.since is not None:
-            inside &= local >= np.datetime64(pd.Timestamp(options.since).to_datetime64())
-        if options.until is not None:
-            inside &= local < np.datetime64(pd.Timestamp(options.until).to_datetime64())
+        inside = _window(secs, options)
         log.dropped(int((ok & ~inside).sum()), "messages", "outside the time window")
-        ok &= inside
-    else:
-        inside = np.ones(n, dtype=bool)
+        ok = ok & inside
     log.note(f"{int(ok.sum()):,} of {n:,} messages written by people in the window")
-    conv_kind = kinds[m["conv"].to_numpy(dtype=np.int64)] if n else np.array([], dtype=object)
-    in_dm = np.isin(conv_kind, ["dm", "mpim"])
-    parts = []
+    conv_code = m["conv"].to_numpy(dtype=np.int64)
+    in_dm = np.isin(kinds[conv_code], ["dm", "mpim"]) if n else np.zeros(0, dtype=bool)
+    sources: list[np.ndarray] = []
+    targets: list[np.ndarray] = []
+    channels: list[np.ndarray] = []
+
+    def add(src: np.ndarray, tgt: np.ndarray, channel: str) -> None:
+        sources.append(np.asarray(src, dtype=np.int64))
+        targets.append(np.asarray(tgt, dtype=np.int64))
+        channels.append(np.full(len(src), channel, dtype=object))
+
     # replies -> the thread's first author
-    is_reply = ok & ~in_dm & (m["thread_ts"] != "").to_numpy() & (m["thread_ts"] != m["ts"]).to_numpy()
-    roots = m.loc[m["user"] != "", ["conv", "ts", "user"]].drop_duplicates(["conv", "ts"])
-    root_of = pd.Series(roots["user"].to_numpy(), index=pd.MultiIndex.from_arrays([roots["conv"], roots["ts"]]))
-    rep = m.loc[is_reply, ["conv", "thread_ts", "user", "parent_user_id"]]
-    parent = rep["parent_user_id"].copy()
-    need = parent == ""
+    thread = m["thread_ts"].to_numpy()
+    is_reply = ok & ~in_dm & ~np.isnan(thread) & (thread != secs)
+    authored = ~m["no_user"].to_numpy()
+    roots = m.loc[authored, ["conv", "ts", "user"]].drop_duplicates(["conv", "ts"])
+    root_of = pd.Series(roots["user"].to_numpy(np.int64), index=pd.MultiIndex.from_arrays([roots["conv"],
+                                                                                             roots["ts"]]))
+    parent = m["parent"].to_numpy(np.int64)[is_reply].copy()
+    need = ~m["has_parent"].to_numpy()[is_reply]
     if need.any():
-        key = pd.MultiIndex.from_arrays([rep.loc[need, "conv"], rep.loc[need, "thread_ts"]])
-        parent.loc[need] = root_of.reindex(key).fillna("").to_numpy()
-    log.dropped(int((parent == "").sum()), "replies", "their thread's first message is not in the export")
-    parts.append(pd.DataFrame({"source": rep["user"].to_numpy(), "target": parent.to_numpy(),
-                               "channel": CHANNELS["reply"]}))
+        key = pd.MultiIndex.from_arrays([conv_code[is_reply][need], thread[is_reply][need]])
+        parent[need] = root_of.reindex(key).fillna(_NO_ROOT).to_numpy(np.int64)
+    log.dropped(int((parent == _NO_ROOT).sum()), "replies", "their thread's first message is not in the export")
+    add(user[is_reply], parent, CHANNELS["reply"])
     n_replies = int(is_reply.sum())
     # replies listed only in a parent's "replies" array (the reply itself is not in the export)
     if len(listed):
-        have = pd.MultiIndex.from_arrays([m["conv"], m["ts"]])
-        lk = pd.MultiIndex.from_arrays([listed["conv"], listed["ts"]])
-        extra = listed[~lk.isin(have) & (listed["user"] != "") & ~np.isin(kinds[listed["conv"].to_numpy(
-            dtype=np.int64)], ["dm", "mpim"])]
+        have = pd.MultiIndex.from_arrays([conv_code, secs])
+        lconv = listed["conv"].to_numpy(np.int64)
+        extra = listed[~pd.MultiIndex.from_arrays([lconv, listed["ts"].to_numpy()]).isin(have)
+                       & ~np.isin(kinds[lconv], ["dm", "mpim"])]
         if len(extra):
-            pk = pd.MultiIndex.from_arrays([extra["conv"], extra["thread_ts"]])
+            pk = pd.MultiIndex.from_arrays([extra["conv"].to_numpy(np.int64), extra["thread_ts"].to_numpy()])
             parent_ok = pd.Series(written, index=have)
             parent_ok = parent_ok[~parent_ok.index.duplicated()]
-            good = parent_ok.reindex(pk).fillna(False).to_numpy(dtype=bool).copy()
-            good &= ~extra["user"].isin(bots | deleted).to_numpy() & extra["user"].isin(users.index).to_numpy()
-            secs_x = pd.to_numeric(extra["ts"], errors="coerce")
-            if options.since is not None or options.until is not None:
-                lx = pd.to_datetime(secs_x, unit="s", utc=True).dt.tz_convert(zone).dt.tz_localize(None)
-                if options.since is not None:
-                    good &= (lx >= pd.Timestamp(options.since)).to_numpy()
-                if options.until is not None:
-                    good &= (lx < pd.Timestamp(options.until)).to_numpy()
-            extra = extra[good]
-            parts.append(pd.DataFrame({"source": extra["user"].to_numpy(),
-                                       "target": root_of.reindex(pk[good]).fillna("").to_numpy(),
-                                       "channel": CHANNELS["reply"]}))
-            n_replies += len(extra)
-            if len(extra):
-                log.note(f"{len(extra):,} replies are listed only in their thread's first message (the reply "
+            good = parent_ok.reindex(pk).fillna(False).to_numpy(dtype=bool)
+            who = extra["user"].to_numpy(np.int64)
+            good = good & (who >= 0) & ~bot_u[np.maximum(who, 0)] & ~gone_u[np.maximum(who, 0)]
+            good = good & _window(extra["ts"].to_numpy(), options)
+            add(who[good], root_of.reindex(pk[good]).fillna(_NO_ROOT).to_numpy(np.int64), CHANNELS["reply"])
+            n_replies += int(good.sum())
+            if good.any():
+                log.note(f"{int(good.sum()):,} replies are listed only in their thread's first message (the reply "
                          "itself is not in the export); counted once each")
     # mentions
-    ok_rows = pd.Series(ok & ~in_dm, index=m.index)
-    men = mentions[ok_rows.reindex(mentions["row"]).fillna(False).to_numpy(dtype=bool)]
-    parts.append(pd.DataFrame({"source": m.loc[men["row"], "user"].to_numpy(), "target": men["target"].to_numpy(),
-                               "channel": CHANNELS["mention"]}))
+    rows = mentions["row"].to_numpy(np.int64)
+    keep = (ok & ~in_dm)[rows] if len(rows) else np.zeros(0, dtype=bool)
+    add(user[rows[keep]], mentions["target"].to_numpy(np.int64)[keep], CHANNELS["mention"])
+    n_mentions = int(keep.sum())
     # direct messages and group DMs -> every other member
     dm_rows = ok & in_dm
     n_dm = int(dm_rows.sum())
     if n_dm:
         members = conv["members"]
         size = members.str.len().to_numpy()
-        big = conv.index[(conv["kind"] == "mpim").to_numpy() & (size - 1 > options.max_recipients)]
-        mass = dm_rows & np.isin(m["conv"].to_numpy(), big)
+        big = np.flatnonzero((kinds == "mpim") & (size - 1 > options.max_recipients))
+        mass = dm_rows & np.isin(conv_code, big)
         log.dropped(int(mass.sum()), "group DM messages", f"the group has more than {options.max_recipients} other "
                     "members (--max-recipients)")
-        dm_rows &= ~mass
+        dm_rows = dm_rows & ~mass
         pairs = _pairs(members, conv.index)
-        sent = m.loc[dm_rows, ["conv", "user"]].reset_index(drop=True)
+        pairs = pd.DataFrame({"conv": pairs["conv"].to_numpy(np.int64),
+                              "source": users.index.get_indexer(pairs["source"].to_numpy(dtype=object)),
+                              "target": users.index.get_indexer(pairs["target"].to_numpy(dtype=object))})
+        pairs = pairs[pairs["source"] >= 0]
+        sent = pd.DataFrame({"conv": conv_code[dm_rows], "user": user[dm_rows].astype(np.int64)})
         dm = sent.merge(pairs, left_on=["conv", "user"], right_on=["conv", "source"])
-        listed_members = pd.MultiIndex.from_arrays([pairs["conv"], pairs["source"]])
-        no_members = ~pd.MultiIndex.from_arrays([sent["conv"], sent["user"]]).isin(listed_members)
-        log.dropped(int(no_members.sum()), "DM messages", "the author is not a member of the conversation in the "
+        member_of = pd.MultiIndex.from_arrays([pairs["conv"], pairs["source"]])
+        outside = ~pd.MultiIndex.from_arrays([sent["conv"], sent["user"]]).isin(member_of)
+        log.dropped(int(outside.sum()), "DM messages", "the author is not a member of the conversation in the "
                     "export (dms.json, mpims.json)")
-        parts.append(pd.DataFrame({"source": dm["source"].to_numpy(), "target": dm["target"].to_numpy(),
-                                   "channel": CHANNELS["dm"]}))
-    ties = pd.concat(parts, ignore_index=True)
-    log.note(f"read {n_replies:,} replies, {len(men):,} mentions, {n_dm:,} direct messages")
-    ties = ties[ties["target"] != ""]
-    own = ties["source"] == ties["target"]
+        add(dm["source"].to_numpy(), dm["target"].to_numpy(), CHANNELS["dm"])
+    log.note(f"read {n_replies:,} replies, {n_mentions:,} mentions, {n_dm:,} direct messages")
+    src = np.concatenate(sources)
+    tgt = np.concatenate(targets)
+    chan = np.concatenate(channels)
+    valid = tgt >= 0
+    own = valid & (src == tgt)
     log.dropped(int(own.sum()), "ties", "to oneself (replies in one's own thread, self-mentions)")
-    ties = ties[~own]
-    to_bot = ties["target"].isin(bots)
+    to_bot = valid & ~own & bot_u[np.maximum(tgt, 0)]
     log.dropped(int(to_bot.sum()), "ties", "to bots or apps")
-    to_gone = ~to_bot & ties["target"].isin(deleted)
+    to_gone = valid & ~own & ~to_bot & gone_u[np.maximum(tgt, 0)]
     log.dropped(int(to_gone.sum()), "ties", "to deleted users (people who left)")
-    to_foreign = ~to_bot & ~to_gone & ~ties["target"].isin(users.index)
-    log.dropped(int(to_foreign.sum()), "ties", "to people from other workspaces (not in users.json)")
-    ties = ties[~(to_bot | to_gone | to_foreign)]
+    log.dropped(int((tgt == _FOREIGN).sum()), "ties", "to people from other workspaces (not in users.json)")
+    keep = valid & ~own & ~to_bot & ~to_gone
+    ids = users.index.to_numpy(dtype=object)
+    ties = pd.DataFrame({"source": ids[src[keep]], "target": ids[tgt[keep]], "channel": chan[keep]})
     return ties.assign(weight=1.0)
 
 

@@ -87,7 +87,7 @@ def _network(text: str) -> str | None:
 def _channel(options: ImportOptions, header: str | None, file: str) -> tuple[str, str]:
     given = str(options.extra.get("network") or "").strip()
     if given:
-        return given, "given with --option network"
+        return given, "given with --set network"
     if header is not None:
         hit = _network(header)
         if hit:
@@ -97,7 +97,7 @@ def _channel(options: ImportOptions, header: str | None, file: str) -> tuple[str
     hit = _network(Path(file).stem.replace("-", " ").replace("_", " "))
     if hit:
         return hit, "from the file name"
-    return "survey", "no network word in the headers or the file name (--option network=NAME names it)"
+    return "survey", "no network word in the headers or the file name (--set network=NAME names it)"
 
 
 @register("network-survey", "Network survey: adjacency matrix, dyad list or answer sheet",
@@ -326,7 +326,7 @@ def _answers(path: Path, frame: pd.DataFrame, options: ImportOptions, log: Impor
         keys = {normalise_header(q) for q in asked}
         candidates = [h for h in candidates if normalise_header(h) in keys or normalise_header(_stem(h)) in keys]
         if not candidates:
-            raise refuse(path, f"the answer columns {', '.join(asked)} (--option questions)",
+            raise refuse(path, f"the answer columns {', '.join(asked)} (--set questions)",
                          f"the columns {', '.join(headers[:12])}")
     known_ids = set(fold_alias(frame[who].astype("str")))
     parts = []
@@ -365,7 +365,7 @@ def _answers(path: Path, frame: pd.DataFrame, options: ImportOptions, log: Impor
     if not parts:
         raise refuse(path, "a network-survey answer sheet with columns naming colleagues",
                      "no column whose entries name people", "Check the ids, or give --directory to resolve e-mail "
-                     "addresses and names, or --option questions=Q1,Q2 to name the answer columns.")
+                     "addresses and names, or --set questions=Q1,Q2 to name the answer columns.")
     ties = pd.concat(parts, ignore_index=True)
     blank = (ties["source_id"] == "") | (ties["target_id"] == "")
     log.dropped(int(blank.sum()), "answers", f"{path.name}: naming nobody the survey or directory knows")

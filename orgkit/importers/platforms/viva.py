@@ -14,7 +14,7 @@ Two kinds of file, told apart by their headers (CSV as Viva Insights downloads t
 * **Person-to-person query** (``PrimaryCollaborator_PersonId``, ``SecondaryCollaborator_PersonId``, a weekly
   ``MetricDate`` or ``Date``, and metrics): one directed tie primary -> secondary per pair, its ``weight`` the
   chosen metric summed over the weeks in ``since``/``until``. The metric: ``extra["metric"]`` when given
-  (``orgkit import viva --option metric=Meeting_hours``), else the first of :data:`DEFAULT_METRICS` the file
+  (``orgkit import viva --set metric=Meeting_hours``), else the first of :data:`DEFAULT_METRICS` the file
   has; without any, each row (a pair in a week) counts 1. ``channel`` is the metric's name in lower case.
 
 Person ids in Viva exports are already pseudonymised hashes; they are kept as they are. A person query
@@ -203,9 +203,9 @@ def _ties(files: list[tuple[str, pd.DataFrame]], options: ImportOptions, log: Im
             if metric is None:
                 numeric = [h for h in headers if h not in (src, tgt, date)
                            and pd.to_numeric(frame[h].replace("", np.nan), errors="coerce").notna().any()]
-                raise ConfigError(f"{file}: the metric {wanted!r} (--option metric=...) is not a column of this "
+                raise ConfigError(f"{file}: the metric {wanted!r} (--set metric=...) is not a column of this "
                                   f"query. Use one of: {', '.join(map(str, numeric)) or '(no metric columns)'}.")
-            how = "chosen with --option metric"
+            how = "chosen with --set metric"
         else:
             metric = _find(headers, tuple(_fold(m) for m in DEFAULT_METRICS))
             how = f"the first of {', '.join(DEFAULT_METRICS)} the query has"
@@ -225,7 +225,7 @@ def _ties(files: list[tuple[str, pd.DataFrame]], options: ImportOptions, log: Im
         else:
             weight = pd.Series(1.0, index=frame.index)
             log.decided("tie weight", "the number of weeks a pair collaborated: the query has none of "
-                        f"{', '.join(DEFAULT_METRICS)} (choose a column with --option metric=...)")
+                        f"{', '.join(DEFAULT_METRICS)} (choose a column with --set metric=...)")
             channel = "viva"
         part = pd.DataFrame({"source_id": frame[src].to_numpy(), "target_id": frame[tgt].to_numpy(),
                              "weight": weight.astype("float64").to_numpy(), "channel": channel})
