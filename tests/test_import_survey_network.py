@@ -57,6 +57,8 @@ def test_unlabelled_matrix_and_dyad_list(tmp_path):
     assert ties(got) == {("1", "2", "friendship"): 1.0, ("2", "1", "friendship"): 1.0,
                          ("2", "3", "friendship"): 1.0, ("4", "1", "friendship"): 1.0,
                          ("4", "2", "friendship"): 1.0, ("4", "3", "friendship"): 1.0}
+    as_csv = write(tmp_path, "friends.csv", "0,1,0,0\n1,0,1,\n0,0,0,0\n1,1,1,1\n")
+    assert ties(read_network_survey([as_csv], ImportOptions(), ImportLog())) == ties(got)
     dyads = write(tmp_path, "x.txt", " 1 1 1\n 1 2 1\n 2 1 0\n 3 1 2\n")
     got = read_network_survey([dyads], ImportOptions(), ImportLog())
     assert ties(got) == {("1", "2", "survey"): 1.0, ("3", "1", "survey"): 2.0}
@@ -188,3 +190,10 @@ def test_refuses_an_html_page(tmp_path):
     p = write(tmp_path, "s.xlsx", "<html><body>expired</body></html>")
     with pytest.raises(ExportFormatError, match="web page"):
         read_network_survey([p], ImportOptions(), ImportLog())
+
+
+def test_labelled_matrix_with_numeric_ids(tmp_path):
+    # columns 3, 1, 2: row 1 names 3 and 2; row 2 names 1 (its own cell, 5, is the diagonal)
+    p = write(tmp_path, "advice.csv", ",3,1,2\n1,1,0,1\n2,0,1,5\n3,0,0,0\n")
+    assert ties(read_network_survey([p], ImportOptions(), ImportLog())) == {
+        ("1", "3", "advice"): 1.0, ("1", "2", "advice"): 1.0, ("2", "1", "advice"): 1.0}

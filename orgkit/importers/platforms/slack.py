@@ -37,7 +37,6 @@ can be written: the log says so.
 
 from __future__ import annotations
 
-import json
 import re
 import zipfile
 from collections.abc import Sequence

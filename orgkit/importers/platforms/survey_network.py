@@ -7,7 +7,7 @@ Reads, told apart by content (several files may be given; each is one network or
   no tie). The diagonal is ignored. A matrix that is not square, whose row and column ids differ, repeats an
   id, or holds a cell that is not a number (or is negative) is refused with where.
 * **A matrix without labels** (UCINET/SIENA ``.dat``/``.txt``: ``n`` lines of ``n`` numbers separated by spaces
-  or tabs): the ids are ``1..n`` in line order (said in the log).
+  or tabs, or a CSV of numbers only): the ids are ``1..n`` in line order (said in the log).
 * **A dyad list** (text lines ``ego alter [value]``, as the Krackhardt and many teaching data sets are
   published, or a CSV with ``ego``/``alter`` or ``source``/``target`` headers and an optional weight): one
   tie per line with a non-zero value (no value: 1); ``ego == alter`` ignored.
@@ -60,7 +60,7 @@ NETWORK_WORDS = (
 ANSWER_SEPARATORS = r"\s*[;,、；，\n|]\s*"
 #: Largest numeric text file read (a 10,000-person matrix is about 200 MB). Judgement.
 MAX_TEXT_BYTES = 512 * 1024 * 1024
-_NUMERIC_TEXT = re.compile(rb"^[\s0-9.eE+\-]*$")
+_NUMERIC_TEXT = re.compile(rb"^[\s0-9.+\-,;]*$")
 _RESPONDENT = ("respondent", "respondent id", "respondent employee id", "employee id", "employee", "employee no",
                "staff id", "person id", "ego", "rater", "rater id", "工号", "员工编号", "答题人", "受访者", "答卷人",
                "填写人", "填写人工号")
@@ -182,7 +182,13 @@ def _numeric_text(path: Path) -> np.ndarray | None:
     data = path.read_bytes().lstrip(codecs.BOM_UTF8)
     if not _NUMERIC_TEXT.match(data):
         return None
-    lines = [ln.split() for ln in data.splitlines() if ln.strip()]  # per line: survey-sized files
+    sep = b"," if b"," in data else b";" if b";" in data else None
+    if sep is not None and data.lstrip(b" \t").startswith(sep):
+        return None  # a blank first header cell: a labelled matrix with numeric ids, read as a table
+    if sep is None:
+        lines = [ln.split() for ln in data.splitlines() if ln.strip()]  # per line: survey-sized files
+    else:  # a CSV of numbers without labels: a blank cell is 0
+        lines = [[c.strip() or b"0" for c in ln.split(sep)] for ln in data.splitlines() if ln.strip()]
     if not lines:
         raise refuse(path, _EXPECTED, "an empty file")
     widths = {len(ln) for ln in lines}
@@ -191,8 +197,8 @@ def _numeric_text(path: Path) -> np.ndarray | None:
                      "A matrix has as many numbers on each line as it has lines; a dyad list 2 or 3 per line.")
     try:
         return np.array(lines, dtype=np.float64)
-    except ValueError:
-        raise refuse(path, _EXPECTED, "text that is not only numbers") from None
+    except ValueError:  # "1.2.3", "-": not a numeric matrix; read as a table instead
+        return None
 
 
 def _numeric(path: Path, rows: np.ndarray, options: ImportOptions, log: ImportLog,
