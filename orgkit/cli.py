@@ -392,6 +392,9 @@ def _when(value: str | None, option: str):
 @click.option("--channel-weight", type=float, default=None,
               help="Slack: count shared channel membership as ties of this weight (default: not counted).")
 @click.option("--scheduler", default=None, help="Aggregate message events on this Dask scheduler.")
+@click.option("--dayfirst/--monthfirst", "dayfirst", default=None,
+              help="Read dates such as 03/04/2024 day first (3 April) or month first (4 March) when the "
+                   "data cannot tell.")
 @click.option("--set", "extra", multiple=True, metavar="KEY=VALUE",
               help="A format-specific setting (e.g. --set manager_field=直属上级; see docs/importing.md).")
 @_friendly
@@ -399,7 +402,7 @@ def import_(format_name: str | None, sources: tuple[Path, ...], out: Path | None
             timezone: str | None, since: str | None, until: str | None, max_recipients: int | None,
             keep_names: bool, pseudonymise: bool, key_file: Path | None, department_level: int | None,
             derive_departments: int | None, directory: tuple[Path, ...], channel_weight: float | None,
-            scheduler: str | None, extra: tuple[str, ...]) -> None:
+            scheduler: str | None, dayfirst: bool | None, extra: tuple[str, ...]) -> None:
     """Read a platform's export (FORMAT SOURCE...) into the client folder -o CLIENT_DIR, with import.log.
 
     \b
@@ -435,7 +438,8 @@ def import_(format_name: str | None, sources: tuple[Path, ...], out: Path | None
                             max_recipients=max_recipients or MAX_RECIPIENTS, keep_names=keep_names,
                             pseudonymise=pseudonymise, key_file=key_file, department_level=department_level,
                             derive_departments=derive_departments, directory=tuple(directory),
-                            channel_weight=channel_weight, scheduler=scheduler, extra=settings)
+                            channel_weight=channel_weight, scheduler=scheduler, dayfirst=dayfirst,
+                            extra=settings)
     result = import_client(format_name, sources, out, options)
     counts = ", ".join(f"{n:,} {t}" for t, n in result.counts.items())
     click.echo(f"wrote {result.folder}: {counts}; see {result.folder / 'import.log'}")

@@ -103,6 +103,9 @@ class ImportOptions:
         Slack: also count shared channel membership as ties of this weight (``None``: not counted).
     scheduler : str or None
         Dask scheduler address: aggregate message events on that cluster.
+    dayfirst : bool or None
+        The order of ``a/b/yyyy`` dates when a column cannot settle it (``None``: decided from the values,
+        or the import stops and asks).
     extra : dict
         Format-specific settings (``manager_field`` for form-based platforms, ``sheet``...).
     """
@@ -119,6 +122,7 @@ class ImportOptions:
     directory: tuple[Path, ...] = ()
     channel_weight: float | None = None
     scheduler: str | None = None
+    dayfirst: bool | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property

@@ -41,6 +41,7 @@ from orgkit.errors import ConfigError, OutputError, ValidationError
 from orgkit.files.atomic import IMPORT_MARKER, output_errors, write_text
 from orgkit.importers.base import ImportLog, ImportOptions, Imported, check_timezone
 from orgkit.importers.formats import get_format
+from orgkit.privacy import scrub_names
 
 __all__ = ["import_client", "read_export", "ImportResult", "pseudonymise_ids", "TABLE_FILES", "PERSON_ID_COLUMNS"]
 
@@ -154,6 +155,13 @@ def read_export(format: str, sources: Sequence[str | os.PathLike[str]], options:
         imported.people = read_directory(options.directory, options, log).people
     if options.timezone:
         imported.settings.setdefault("timezone", options.timezone)
+    if "language" not in imported.settings and imported.people is not None and len(imported.people):
+        names = pd.Series(pd.unique(imported.people["department"].astype("str")))
+        share = float(names.str.contains(r"[\u4e00-\u9fff]", regex=True).mean())
+        if share >= 0.5:
+            imported.settings["language"] = "zh"
+            log.decided("report language", f"zh: {share:.0%} of the department names are Chinese (change "
+                        "language: in client.yml)")
     return imported
 
 
@@ -242,10 +250,18 @@ def _csv(frame: pd.DataFrame, table: str) -> str:
             frame[col] = frame[col].fillna("").astype("str")
     keys = {"people": ["employee_id"], "decisions": ["decision_id"],
             "communication": [c for c in ("source_id", "target_id", "channel") if c in frame.columns]}[table]
-    frame = frame.sort_values(keys, kind="stable").reset_index(drop=True)
+    frame = frame.sort_values(keys, kind="stable", key=_natural).reset_index(drop=True)
     if "other_departments" in frame.columns and (frame["other_departments"] == "").all():
         frame = frame.drop(columns="other_departments")
     return frame.to_csv(index=False, lineterminator="\n")
+
+
+def _natural(values: pd.Series) -> pd.Series:
+    """Sort key: numeric ids in numeric order (2 before 10), other ids as text."""
+    if pd.api.types.is_string_dtype(values.dtype) or values.dtype == object:
+        text = values.astype("str")
+        return text.str.len().astype("str").str.zfill(6) + ":" + text if text.str.isdigit().all() else text
+    return values
 
 
 def _sha(data: bytes) -> str:
@@ -376,6 +392,12 @@ def import_client(format: str, sources: Sequence[str | os.PathLike[str]], out: s
         except ValidationError as exc:
             raise ValidationError(out, [p for p in exc.problems]) from None
         warnings = tuple(w.message for w in client.warnings)
+        # safety net: no department below the minimum group size is named in the log, whatever wrote it
+        sizes = client.people["department"].value_counts()
+        small = [str(d) for d in sizes.index[sizes < client.settings.min_group_size]
+                 if not str(d).strip().isdigit()]
+        for k in imports:
+            imports[k]["log"] = scrub_names(imports[k]["log"], small)
         body = "\n".join(imports[k]["log"].rstrip("\n") for k in imports)
         tail = ["", "## validation", f"the folder validates: {client.n_people:,} people"]
         tail += [f"warning: {w}" for w in warnings]

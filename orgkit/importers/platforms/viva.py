@@ -121,12 +121,12 @@ def read_viva(paths: Sequence[Path], options: ImportOptions, log: ImportLog) -> 
 
 
 def _times(values: pd.Series, options: ImportOptions, what: str, log: ImportLog) -> pd.Series:
-    """Viva dates: the day/month order from the column's own values; when none settles it, month first
-    (Viva Insights writes ``MM/DD/YYYY``), said in the log."""
+    """Viva dates: the day/month order from ``--dayfirst``/``--monthfirst``, else the column's own values; when
+    none settles it, month first (Viva Insights writes ``MM/DD/YYYY``), said in the log."""
     text = values.astype("str").fillna("").str.strip()
     scan = scan_dates(text.reset_index(drop=True))
-    dayfirst = None
-    if scan.ab is not None and not scan.day_first.any() and not scan.month_first.any() and scan.ambiguous.any():
+    dayfirst = options.dayfirst  # --dayfirst/--monthfirst, when given, decide
+    if dayfirst is None and scan.ab is not None and not scan.day_first.any() and not scan.month_first.any() and scan.ambiguous.any():
         dayfirst = False
         log.decided(f"order of {what}", "month/day: no value settles it and Viva Insights writes MM/DD/YYYY")
     return parse_times(text, options.zone, what=what, log=log, dayfirst=dayfirst)
