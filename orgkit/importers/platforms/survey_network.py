@@ -41,7 +41,7 @@ from orgkit.importers.base import TIE_COLUMNS, ImportLog, ImportOptions, Importe
 from orgkit.importers.people import Directory, fold_alias
 from orgkit.importers.sources import iter_files, read_table_file, sniff
 
-__all__ = ["read_network_survey", "NETWORK_WORDS", "ANSWER_SEPARATORS"]
+__all__ = ["read_network_survey", "NETWORK_WORDS", "ANSWER_SEPARATORS", "ANSWER_COLUMN_MIN_SHARE"]
 
 _EXPECTED = ("a network survey: an adjacency matrix (ids in the first column and the header row), a dyad list "
              "(ego alter value) or an answer sheet (a respondent column and columns naming colleagues)")
@@ -56,6 +56,10 @@ NETWORK_WORDS = (
     (("energ",), "energy"),
     (("innovat", "idea", "创新"), "innovation"),
 )
+#: A column of an answer sheet is read as answers when at least this share of its entries name people (ids
+#: of the survey or the directory). Judgement: a question naming colleagues is mostly filled with them even
+#: when some answers are typos or outsiders; a Likert, tenure or comment column almost never is.
+ANSWER_COLUMN_MIN_SHARE = 0.5
 #: Separators of several colleagues in one answer cell.
 ANSWER_SEPARATORS = r"\s*[;,、；，\n|]\s*"
 #: Largest numeric text file read (a 10,000-person matrix is about 200 MB). Judgement.
@@ -131,7 +135,7 @@ def read_network_survey(paths: Sequence[Path], options: ImportOptions, log: Impo
         ids = pd.unique(np.concatenate([sub["source_id"].to_numpy(), sub["target_id"].to_numpy()]))
         n = len(ids)
         dens = len(sub) / (n * (n - 1)) if n > 1 else 0.0
-        log.note(f"network {ch!r}: {len(sub):,} directed ties among {n:,} people named (density {dens:.4f})")
+        log.note(f"network {ch!r}: {len(sub):,} directed ties among the {n:,} people who named or were named (density {dens:.4f})")
     if directory is None:
         log.note("no --directory: ids are written as the survey gives them; give --directory HR_FILE to resolve "
                  "e-mail addresses and names and to write people.csv")
@@ -352,10 +356,10 @@ def _answers(path: Path, frame: pd.DataFrame, options: ImportOptions, log: Impor
             share = float(is_id.mean())
             named = named[is_id.to_numpy()]
             got = named
-            if asked or share >= 0.5:
+            if asked or share >= ANSWER_COLUMN_MIN_SHARE:
                 log.dropped(int((~is_id).sum()), "answers", f"{path.name}: {h}: names or words that are not ids "
                             "(without --directory names are not resolved)")
-        if not asked and share < 0.5:
+        if not asked and share < ANSWER_COLUMN_MIN_SHARE:
             ignored.append(h)
             continue
         if directory is not None:
