@@ -152,3 +152,11 @@ def test_refuses_an_html_page(tmp_path):
     p.write_text("<!DOCTYPE html><html><body>Sign in</body></html>", encoding="utf-8")
     with pytest.raises(ExportFormatError, match="web page"):
         read_viva([p], ImportOptions(), ImportLog())
+
+
+def test_day_first_when_asked(tmp_path):
+    org = f"PersonId,ManagerId,Organization,HireDate\n{A},,HQ,3/4/2019\n{B},{A},Sales,5/6/2020\n"
+    month = read_viva(files(tmp_path, org=org, p2p=None), ImportOptions(), ImportLog()).people
+    day = read_viva(files(tmp_path, org=org, p2p=None), ImportOptions(dayfirst=True), ImportLog()).people
+    assert month.set_index("employee_id").loc[A, "hire_date"] == pd.Timestamp("2019-03-04")
+    assert day.set_index("employee_id").loc[A, "hire_date"] == pd.Timestamp("2019-04-03")

@@ -135,7 +135,8 @@ def read_network_survey(paths: Sequence[Path], options: ImportOptions, log: Impo
         ids = pd.unique(np.concatenate([sub["source_id"].to_numpy(), sub["target_id"].to_numpy()]))
         n = len(ids)
         dens = len(sub) / (n * (n - 1)) if n > 1 else 0.0
-        log.note(f"network {ch!r}: {len(sub):,} directed ties among the {n:,} people who named or were named (density {dens:.4f})")
+        log.note(f"network {ch!r}: {len(sub):,} directed ties among the {n:,} people who named or were named "
+                 f"(density {dens:.4f})")
     if directory is None:
         log.note("no --directory: ids are written as the survey gives them; give --directory HR_FILE to resolve "
                  "e-mail addresses and names and to write people.csv")

@@ -126,7 +126,8 @@ def _times(values: pd.Series, options: ImportOptions, what: str, log: ImportLog)
     text = values.astype("str").fillna("").str.strip()
     scan = scan_dates(text.reset_index(drop=True))
     dayfirst = options.dayfirst  # --dayfirst/--monthfirst, when given, decide
-    if dayfirst is None and scan.ab is not None and not scan.day_first.any() and not scan.month_first.any() and scan.ambiguous.any():
+    unsettled = scan.ab is not None and not scan.day_first.any() and not scan.month_first.any()
+    if dayfirst is None and unsettled and scan.ambiguous.any():
         dayfirst = False
         log.decided(f"order of {what}", "month/day: no value settles it and Viva Insights writes MM/DD/YYYY")
     return parse_times(text, options.zone, what=what, log=log, dayfirst=dayfirst)
