@@ -197,3 +197,13 @@ def test_labelled_matrix_with_numeric_ids(tmp_path):
     p = write(tmp_path, "advice.csv", ",3,1,2\n1,1,0,1\n2,0,1,5\n3,0,0,0\n")
     assert ties(read_network_survey([p], ImportOptions(), ImportLog())) == {
         ("1", "3", "advice"): 1.0, ("1", "2", "advice"): 1.0, ("2", "1", "advice"): 1.0}
+
+
+def test_chinese_answer_sheet_workbook(tmp_path):
+    p = tmp_path / "组织网络调研.xlsx"
+    pd.DataFrame({"提交时间": ["2024-03-01 10:00", "2024-03-01 11:00"], "工号": ["E1", "E2"],
+                  "请教对象1": ["E2、E3", "E1"], "请教对象2": ["E3", ""], "信任对象1": ["E2", "E3；E1"]}).to_excel(
+        p, index=False)
+    got = ties(read_network_survey([p], ImportOptions(), ImportLog()))
+    assert got == {("E1", "E2", "advice"): 1.0, ("E1", "E3", "advice"): 2.0, ("E2", "E1", "advice"): 1.0,
+                   ("E1", "E2", "trust"): 1.0, ("E2", "E3", "trust"): 1.0, ("E2", "E1", "trust"): 1.0}
