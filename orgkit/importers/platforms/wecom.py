@@ -263,7 +263,11 @@ def _book_frame(path: Path, log: ImportLog) -> pd.DataFrame | None:
                 continue
         cols = _header_map(headers)
         out = pd.DataFrame({c: body.iloc[:, pos].astype("str").str.strip().to_numpy() for c, pos in cols.items()})
-        out = out[(out != "").any(axis=1)].reset_index(drop=True)
+        # where each row is in the file, for messages (row numbers as a spreadsheet shows them, never names)
+        first = above + skipped + 2
+        where = f"{path.name} {how.split(' ', 1)[1]}" if how.startswith("sheet") and len(frames) > 1 else path.name
+        out["_row"] = [f"{where} row {first + j}" for j in range(len(out))]
+        out = out[(out.drop(columns="_row") != "").any(axis=1)].reset_index(drop=True)
         log.read(path, f"WeCom address book ({how})", len(out))
         if above + skipped:
             log.decided(f"header row of {path.name}", f"row {above + skipped + 1}: the row(s) above it are the "
@@ -450,7 +454,7 @@ def _people(frame: pd.DataFrame, options: ImportOptions, log: ImportLog, files: 
     lookup = pd.Series(emp.to_numpy(), index=frame["user_id"].to_numpy())
     lookup = lookup[~lookup.index.duplicated()]
     people_in = pd.DataFrame({"employee_id": emp.to_numpy(), "user_id": frame["user_id"].to_numpy()})
-    for col in ("name", "email", "phone", "departments", "title", "primary_department", "hire_date"):
+    for col in ("name", "email", "phone", "departments", "title", "primary_department", "hire_date", "_row"):
         if col in frame.columns:
             people_in[col] = frame[col].to_numpy()
     if "manager_userid" in frame.columns:
