@@ -355,7 +355,8 @@ def _api_people(users: list[dict[str, Any]], depts: pd.DataFrame, log: ImportLog
     dept_ids = _lists(frame, "department")
     main = _col(frame, "main_department")
     has_main = (main != "") & (main != "0")
-    ordered = [([m] if m else []) + [d for d in ds if d != m] for ds, m in zip(dept_ids, main.where(has_main, ""))]
+    mains = main.where(has_main, "").tolist()
+    ordered = [([m] if m else []) + [d for d in ds if d != m] for ds, m in zip(dept_ids.tolist(), mains)]
     if len(depts):
         unnamed = {d for ds in ordered for d in ds} - set(depts.index)
         if unnamed:
@@ -364,7 +365,7 @@ def _api_people(users: list[dict[str, Any]], depts: pd.DataFrame, log: ImportLog
     else:
         log.note("no department list given: departments are written as their ids; give department/list to name "
                  "them")
-    paths = depts["path"] if len(depts) else pd.Series(dtype="str")
+    paths = depts["path"].to_dict() if len(depts) else {}
     named = [";".join(paths.get(d, d) for d in ds) for ds in ordered]
     log.decided("primary department (WeCom)", f"main_department for {int(has_main.sum()):,} members; the first "
                 f"department listed for {int((~has_main).sum()):,}")
@@ -372,7 +373,7 @@ def _api_people(users: list[dict[str, Any]], depts: pd.DataFrame, log: ImportLog
     direct = _lists(frame, "direct_leader").str[0].fillna("")
     leaders = []
     flags = _lists(frame, "is_leader_in_dept")
-    for uid, ds, fs in zip(frame["userid"], dept_ids, flags):  # per member: their (few) departments
+    for uid, ds, fs in zip(frame["userid"].tolist(), dept_ids.tolist(), flags.tolist()):  # their (few) departments
         leaders.extend((d, uid) for d, f in zip(ds, fs) if f == "1")
     dept_leader = pd.Series(dict(reversed(leaders)), dtype="str") if leaders else pd.Series(dtype="str")
     if len(depts):
@@ -401,7 +402,7 @@ def _api_people(users: list[dict[str, Any]], depts: pd.DataFrame, log: ImportLog
         "phone": _col(frame, "mobile"), "departments": named, "manager_userid": manager,
         "title": _col(frame, "position"), "status": _col(frame, "status"),
     })
-    out["primary_department"] = [paths.get(m, m) if m else "" for m in main.where(has_main, "")]
+    out["primary_department"] = [paths.get(m, m) if m else "" for m in mains]
     return out
 
 
