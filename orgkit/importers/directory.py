@@ -26,6 +26,12 @@ Decisions, each written to the import log:
   (:func:`~orgkit.importers.people.detect_path_separator`; ``--set department_separator=/`` or ``none``
   overrides); separate level columns (``一级部门``, ``二级部门``... or ``Department Level 1``...) are joined
   into a path.
+* **A reports-to relation** given as numbers only — a square 0/1 matrix (row ``i`` has a 1 in column ``j``
+  when ``i`` reports to ``j``; ids 1..n) or pairs ``i j [value]`` (UCINET triple lists: value 0 means no
+  tie) — gives managers. A person with two managers stops the import (never guessed).
+* **Several files about the same people** (attributes in one, reports-to in another): a file whose ids
+  are at least half of those already read adds its columns to them (blanks filled, nothing overwritten);
+  otherwise its rows are more people (a second region's extract).
 """
 
 from __future__ import annotations
@@ -40,7 +46,7 @@ import pandas as pd
 from orgkit.data.contract import TABLES, normalise_header
 from orgkit.importers.base import ImportLog, ImportOptions, Imported, refuse, register
 from orgkit.importers.people import INTERNAL_SEPARATOR, Directory, build_people
-from orgkit.importers.sources import Table, iter_files, read_sheets, read_table_file, sniff
+from orgkit.importers.sources import Table, iter_files, numeric_rows, read_sheets, read_table_file, sniff
 
 __all__ = ["read_directory", "DIRECTORY_SETTINGS", "DIRECTORY_SYNONYMS", "map_directory_headers", "choose_id_column",
            "INACTIVE_WORDS", "ACTIVE_WORDS"]
@@ -319,6 +325,11 @@ def read_directory(paths: Sequence[Path], options: ImportOptions, log: ImportLog
     names = []
     separators = set()
     for path in iter_files(list(paths)):
+        relation = _reports_to(path, log) if sniff(path) == "text" else None
+        if relation is not None:
+            frames.append(relation)
+            names.append(path.name)
+            continue
         table = _directory_table(path, options, log)
         raw, skipped = _promote_header(table, log)
         cols = map_directory_headers(raw)
@@ -352,11 +363,83 @@ def read_directory(paths: Sequence[Path], options: ImportOptions, log: ImportLog
         names.append(table.file)
     if not frames:
         raise refuse(", ".join(map(str, paths)) or "(none)", "an HR directory file", "no file")
-    frame = pd.concat(frames, ignore_index=True).fillna("")
+    frame = _combine(frames, names, log).fillna("")
     sep = INTERNAL_SEPARATOR if separators else "auto"
     if sep == INTERNAL_SEPARATOR and len(frames) > 1 and not all("department" in f.columns for f in frames):
         sep = "auto"
     return build_people(frame, file=", ".join(names), options=options, log=log, path_separator=sep)
+
+
+#: A file whose ids are at least this share of the people already read describes the same people (its
+#: columns are added to theirs); below it, its rows are more people. Judgement: an attributes file and a
+#: reports-to file of one organisation share nearly all ids; two regional extracts share almost none.
+SAME_PEOPLE_SHARE = 0.5
+
+
+def _reports_to(path: Path, log: ImportLog) -> pd.DataFrame | None:
+    """A numbers-only reports-to matrix or pair list as ``employee_id``/``manager_id``; ``None`` otherwise."""
+    expected = "a reports-to relation: a square matrix or pairs 'person manager [value]'"
+    rows = numeric_rows(path, expected)
+    if rows is None:
+        return None
+    n, width = rows.shape
+
+    def ids(values):
+        whole = (values == values.round())
+        return pd.Series(values).map(lambda v: str(int(v))).where(whole, pd.Series(values).astype(str)).to_numpy()
+
+    if n == width and n > 3:
+        person, manager = rows.nonzero()
+        person, manager = (person + 1).astype(float), (manager + 1).astype(float)
+        everyone = [str(i) for i in range(1, n + 1)]
+        log.read(path, f"a reports-to matrix without labels ({n} x {n}; ids 1 to {n} in line order)", n)
+    elif width in (2, 3):
+        keep = rows[:, 2] != 0 if width == 3 else slice(None)
+        person, manager = rows[keep, 0], rows[keep, 1]
+        everyone = list(pd.unique(ids(rows[:, :2].ravel())))
+        log.read(path, "a reports-to list (person, manager" + (", value: 0 is no tie)" if width == 3 else ")"), n)
+    else:
+        raise refuse(path, expected, f"{n} lines of {width} numbers")
+    frame = pd.DataFrame({"employee_id": ids(person), "manager_id": ids(manager)})
+    frame = frame[frame["employee_id"] != frame["manager_id"]]
+    twice = frame["employee_id"].duplicated(keep=False)
+    if twice.any():
+        raise refuse(path, expected, f"{frame.loc[twice, 'employee_id'].nunique():,} people with more than one "
+                     "manager", "Keep one manager per person (the solid line), then import again.")
+    out = pd.DataFrame({"employee_id": everyone})
+    out["manager_id"] = out["employee_id"].map(frame.set_index("employee_id")["manager_id"]).fillna("")
+    out["_row"] = [f"{path.name} person {e}" for e in everyone]
+    log.note(f"{path.name}: {int((out['manager_id'] != '').sum()):,} of {len(out):,} people have a manager")
+    return out
+
+
+def _combine(frames: list[pd.DataFrame], names: list[str], log: ImportLog) -> pd.DataFrame:
+    """Frames of several files: the same people's columns joined, or more people appended."""
+    merged = frames[0]
+    for frame, name in zip(frames[1:], names[1:]):
+        known = frame["employee_id"].isin(merged["employee_id"])
+        share = float(known.mean()) if len(frame) else 0.0
+        if share < SAME_PEOPLE_SHARE:
+            merged = pd.concat([merged, frame], ignore_index=True)
+            log.decided(f"{name}", f"more people ({share:.0%} of its ids were already read): rows appended")
+            continue
+        first = frame.drop_duplicates("employee_id").set_index("employee_id")
+        for col in first.columns:
+            if col == "_row":
+                continue
+            values = merged["employee_id"].map(first[col]).fillna("")
+            if col in merged.columns:
+                blank = merged[col].fillna("").astype("str") == ""
+                merged.loc[blank, col] = values[blank]
+            else:
+                merged[col] = values
+        extra = frame[~known]
+        if len(extra):
+            merged = pd.concat([merged, extra], ignore_index=True)
+        log.decided(f"{name}", f"the same people ({share:.0%} of its ids were already read): its columns "
+                    f"({', '.join(c for c in first.columns if c != '_row')}) added to theirs"
+                    + (f"; {len(extra):,} more people" if len(extra) else ""))
+    return merged
 
 
 @register("hris", "HR directory from any HRIS (CSV or XLSX)",

@@ -28,7 +28,6 @@ network word in the question header (``Advice 1`` -> ``advice``) or in the file 
 
 from __future__ import annotations
 
-import codecs
 import re
 from collections.abc import Sequence
 from pathlib import Path
@@ -39,7 +38,7 @@ import pandas as pd
 from orgkit.data.contract import TABLES, normalise_header
 from orgkit.importers.base import TIE_COLUMNS, ImportLog, ImportOptions, Imported, refuse, register
 from orgkit.importers.people import Directory, fold_alias
-from orgkit.importers.sources import iter_files, read_table_file, sniff
+from orgkit.importers.sources import iter_files, numeric_rows, read_table_file, sniff
 
 __all__ = ["read_network_survey", "NETWORK_WORDS", "ANSWER_SEPARATORS", "ANSWER_COLUMN_MIN_SHARE"]
 
@@ -62,9 +61,6 @@ NETWORK_WORDS = (
 ANSWER_COLUMN_MIN_SHARE = 0.5
 #: Separators of several colleagues in one answer cell.
 ANSWER_SEPARATORS = r"\s*[;,、；，\n|]\s*"
-#: Largest numeric text file read (a 10,000-person matrix is about 200 MB). Judgement.
-MAX_TEXT_BYTES = 512 * 1024 * 1024
-_NUMERIC_TEXT = re.compile(rb"^[\s0-9.+\-,;]*$")
 _RESPONDENT = ("respondent", "respondent id", "respondent employee id", "employee id", "employee", "employee no",
                "staff id", "person id", "ego", "rater", "rater id", "工号", "员工编号", "答题人", "受访者", "答卷人",
                "填写人", "填写人工号")
@@ -147,7 +143,7 @@ def read_network_survey(paths: Sequence[Path], options: ImportOptions, log: Impo
 def _read_file(path: Path, options: ImportOptions, log: ImportLog, directory: Directory | None) -> pd.DataFrame:
     kind = sniff(path)
     if kind == "text":
-        numeric = _numeric_text(path)
+        numeric = numeric_rows(path, _EXPECTED)
         if numeric is not None:
             return _numeric(path, numeric, options, log, directory)
     table = read_table_file(path, _EXPECTED)
@@ -171,39 +167,6 @@ def _read_file(path: Path, options: ImportOptions, log: ImportLog, directory: Di
         return _dyads(path, frame[src], frame[tgt], weight, options, log, directory)
     log.read(path, "network survey answer sheet", len(frame), table.sha256)
     return _answers(path, frame, options, log, directory)
-
-
-def _numeric_text(path: Path) -> np.ndarray | None:
-    """The rows of a text file made only of numbers (a matrix or dyad list), or ``None``."""
-    size = path.stat().st_size
-    with open(path, "rb") as fh:
-        head = fh.read(65536)
-    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or not _NUMERIC_TEXT.match(head.lstrip(
-            codecs.BOM_UTF8)):
-        return None
-    if size > MAX_TEXT_BYTES:
-        raise refuse(path, _EXPECTED, f"a numeric text file of {size / 2**20:,.0f} MB, more than "
-                     f"{MAX_TEXT_BYTES / 2**20:,.0f} MB")
-    data = path.read_bytes().lstrip(codecs.BOM_UTF8)
-    if not _NUMERIC_TEXT.match(data):
-        return None
-    sep = b"," if b"," in data else b";" if b";" in data else None
-    if sep is not None and data.lstrip(b" \t").startswith(sep):
-        return None  # a blank first header cell: a labelled matrix with numeric ids, read as a table
-    if sep is None:
-        lines = [ln.split() for ln in data.splitlines() if ln.strip()]  # per line: survey-sized files
-    else:  # a CSV of numbers without labels: a blank cell is 0
-        lines = [[c.strip() or b"0" for c in ln.split(sep)] for ln in data.splitlines() if ln.strip()]
-    if not lines:
-        raise refuse(path, _EXPECTED, "an empty file")
-    widths = {len(ln) for ln in lines}
-    if len(widths) != 1:
-        raise refuse(path, _EXPECTED, f"lines of {min(widths)} to {max(widths)} numbers",
-                     "A matrix has as many numbers on each line as it has lines; a dyad list 2 or 3 per line.")
-    try:
-        return np.array(lines, dtype=np.float64)
-    except ValueError:  # "1.2.3", "-": not a numeric matrix; read as a table instead
-        return None
 
 
 def _numeric(path: Path, rows: np.ndarray, options: ImportOptions, log: ImportLog,
