@@ -113,7 +113,7 @@ def build_decisions(instances: pd.DataFrame, steps: pd.DataFrame | None, *, file
     decider = decider.where(~pending, waiting)
     decider = decider.where(decider != "", ids.map(last_any["actor"]).fillna(""))
     no_decider = (decider == "").to_numpy()
-    decided_at = inst["finished_at"].where(inst["finished_at"].notna(), ids.map(last["at"]))
+    decided_at = inst["finished_at"].where(inst["finished_at"].notna(), pd.to_datetime(ids.map(last["at"])))
     decided_at = decided_at.where(~pending, pd.NaT)
     out = pd.DataFrame({
         "decision_id": ids.astype("str").to_numpy(),
