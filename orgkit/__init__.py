@@ -11,11 +11,13 @@ The public API is small and stable::
     orgkit.compare_states(client, what_if.client, plan=what_if)  # before, after and change, every area
     orgkit.compare_snapshots(last_year, this_year)   # reassessment: joined, left, moved, departments matched
     orgkit.suggest_plans(client)                     # candidate plans from the framework, with their effect
+    orgkit.import_client("hris", ["hr.xlsx"], "clients/acme")  # a platform export -> a client folder
 
 Everything else lives in its subpackage or module: :mod:`orgkit.data` (reading and loading a client),
 :mod:`orgkit.areas` (structure, communication, decisions, survey), :mod:`orgkit.assessment`,
 :mod:`orgkit.findings`, :mod:`orgkit.interpretation`, :mod:`orgkit.report`, :mod:`orgkit.batch`,
-:mod:`orgkit.files`, :mod:`orgkit.plots`, :mod:`orgkit.scenario` (what-if reorganisations).
+:mod:`orgkit.files`, :mod:`orgkit.plots`, :mod:`orgkit.scenario` (what-if reorganisations),
+:mod:`orgkit.importers` (platform exports: ``read_export`` for the tables alone).
 """
 
 from __future__ import annotations
@@ -47,6 +49,7 @@ __all__ = [
     "compare_states",
     "department_view",
     "from_frames",
+    "import_client",
     "load_client",
     "load_plan",
     "sample",
@@ -59,6 +62,13 @@ def assess(client: Client, **options):
     from orgkit.assessment import assess as _assess
 
     return _assess(client, **options)
+
+
+def import_client(format, sources, out, options=None):
+    """Read a platform export into a client folder; see :func:`orgkit.importers.write.import_client`."""
+    from orgkit.importers.write import import_client as _import_client
+
+    return _import_client(format, sources, out, options)
 
 
 def department_view(source, name=None, **options):

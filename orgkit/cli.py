@@ -351,6 +351,103 @@ def scenario(client_dir: Path, plan: Path | None, suggest: bool, output_dir: Pat
         click.echo(t("suggest.cli.written", lang, name=s.name, path=str(path)))
         click.echo(f"  {s.effect_text(lang)}")
 
+def _when(value: str | None, option: str):
+    """A --since/--until value: a date or date-time, read as the client's local time."""
+    if value is None:
+        return None
+    import datetime as _dt
+
+    try:
+        return _dt.datetime.fromisoformat(value.strip())
+    except ValueError:
+        from orgkit.errors import ConfigError
+
+        raise ConfigError(f"{option} {value!r} is not a date; use yyyy-mm-dd or yyyy-mm-dd HH:MM.") from None
+
+
+@main.command("import")
+@click.argument("format_name", metavar="FORMAT", required=False)
+@click.argument("sources", nargs=-1, type=click.Path(path_type=Path))
+@click.option("-o", "--output", "out", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="The client folder to write (new, empty, or one an earlier import wrote).")
+@click.option("--list", "list_formats", is_flag=True, help="List the formats orgkit imports and exit.")
+@click.option("--timezone", default=None,
+              help="The client's time zone (IANA, e.g. Asia/Shanghai); default: client.yml's timezone, else UTC.")
+@click.option("--since", default=None, help="Only events and approvals from this date (client time).")
+@click.option("--until", default=None, help="Only events and approvals before this date (client time).")
+@click.option("--max-recipients", type=click.IntRange(min=1), default=None,
+              help="Messages with more recipients create no ties [default: 25].")
+@click.option("--keep-names", is_flag=True, help="Write people's names into people.csv (default: left out).")
+@click.option("--pseudonymise", "--pseudonymize", "pseudonymise", is_flag=True,
+              help="Replace person ids by keyed pseudonyms; the key is kept outside the client folder.")
+@click.option("--key-file", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="The pseudonymisation key [default: CLIENT_DIR.orgkit-key.json beside the folder].")
+@click.option("--department-level", type=click.IntRange(min=1), default=None,
+              help="For department paths: how many levels below the company to keep.")
+@click.option("--derive-departments", type=click.IntRange(min=1), default=None,
+              help="Derive departments from the reporting tree, N levels below the top.")
+@click.option("--directory", "directory", multiple=True, type=click.Path(exists=True, path_type=Path),
+              help="An HR file giving people and mapping the log's e-mails or accounts to employee ids "
+                   "(repeatable).")
+@click.option("--channel-weight", type=float, default=None,
+              help="Slack: count shared channel membership as ties of this weight (default: not counted).")
+@click.option("--scheduler", default=None, help="Aggregate message events on this Dask scheduler.")
+@click.option("--dayfirst/--monthfirst", "dayfirst", default=None,
+              help="Read dates such as 03/04/2024 day first (3 April) or month first (4 March) when the "
+                   "data cannot tell.")
+@click.option("--set", "extra", multiple=True, metavar="KEY=VALUE",
+              help="A format-specific setting (e.g. --set manager_field=直属上级; see docs/importing.md).")
+@_friendly
+def import_(format_name: str | None, sources: tuple[Path, ...], out: Path | None, list_formats: bool,
+            timezone: str | None, since: str | None, until: str | None, max_recipients: int | None,
+            keep_names: bool, pseudonymise: bool, key_file: Path | None, department_level: int | None,
+            derive_departments: int | None, directory: tuple[Path, ...], channel_weight: float | None,
+            scheduler: str | None, dayfirst: bool | None, extra: tuple[str, ...]) -> None:
+    """Read a platform's export (FORMAT SOURCE...) into the client folder -o CLIENT_DIR, with import.log.
+
+    \b
+    Examples:
+      orgkit import --list
+      orgkit import dingtalk 审批记录.xlsx --directory hr.xlsx --timezone Asia/Shanghai -o clients/acme
+      orgkit import hris workday_export.csv -o clients/acme
+    """
+    from orgkit.errors import ConfigError
+    from orgkit.importers.base import FORMATS, MAX_RECIPIENTS, ImportOptions
+    from orgkit.importers.formats import load_all
+    from orgkit.importers.write import import_client
+
+    load_all()
+    if list_formats:
+        for name in sorted(FORMATS):
+            f = FORMATS[name]
+            click.echo(f"{name:16} {f.title} -> {', '.join(f.produces)}")
+            click.echo(f"{'':16} give: {f.sources}")
+        return
+    if not format_name:
+        raise ConfigError("give a FORMAT and its files, e.g. orgkit import hris hr.xlsx -o clients/acme "
+                          "(orgkit import --list shows the formats).")
+    if out is None:
+        raise ConfigError("give the client folder to write with -o CLIENT_DIR. Nothing was written.")
+    settings = {}
+    for item in extra:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise ConfigError(f"--set {item!r}: use KEY=VALUE.")
+        settings[key.strip()] = value.strip()
+    options = ImportOptions(timezone=timezone, since=_when(since, "--since"), until=_when(until, "--until"),
+                            max_recipients=max_recipients or MAX_RECIPIENTS, keep_names=keep_names,
+                            pseudonymise=pseudonymise, key_file=key_file, department_level=department_level,
+                            derive_departments=derive_departments, directory=tuple(directory),
+                            channel_weight=channel_weight, scheduler=scheduler, dayfirst=dayfirst,
+                            extra=settings)
+    result = import_client(format_name, sources, out, options)
+    counts = ", ".join(f"{n:,} {t}" for t, n in result.counts.items())
+    click.echo(f"wrote {result.folder}: {counts}; see {result.folder / 'import.log'}")
+    for w in result.warnings:
+        click.echo(f"  warning: {w}")
+    if result.key_file is not None:
+        click.echo(f"pseudonymisation key: {result.key_file} (keep it away from the client folder)")
+
 
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -63,7 +63,7 @@ _SETTINGS_KEYS = {"name", "stage", "language", "min_group_size", "comment_min_gr
 OPTION_KEYS = frozenset({"stage_thresholds", "thresholds"})
 #: ``client.yml`` keys the loader itself reads (kept in ``options`` too): how dates and labelled survey
 #: answers are written.
-LOADER_KEYS = frozenset({"dayfirst", "date_format", "survey_scale"})
+LOADER_KEYS = frozenset({"dayfirst", "date_format", "survey_scale", "timezone"})
 # Patterns are RE2 (pyarrow compute), applied to whole columns.
 _BAD_ID = (r"(?i)[\s\x{00A0}\x{3000};,；，、]|^(?:#N/A|#REF!|#VALUE!|#NAME\?|nan|none|null|n/a|na|-)$")
 _SCIENTIFIC = r"^[0-9]+(?:\.[0-9]+)?[eE][+-]?[0-9]+$"
@@ -1114,6 +1114,14 @@ def _settings(folder: Path, raw: Mapping[str, Any], overrides: Mapping[str, Any]
         out.error(f, f"columns names unknown file(s): {', '.join(map(str, unknown_tables))}.",
                   f"Use one of: {', '.join(TABLES)}.", column="columns")
     options = {k: v for k, v in data.items() if k not in _SETTINGS_KEYS}
+    if "timezone" in options:  # the zone imported times are written in (orgkit import); checked here once
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(str(options["timezone"]))
+        except (ZoneInfoNotFoundError, ValueError):
+            out.error(f, f"timezone must be an IANA time zone. Got {options['timezone']!r} instead.",
+                      "Use a name such as Asia/Shanghai, Europe/London or America/New_York.", column="timezone")
     known = sorted(_SETTINGS_KEYS | OPTION_KEYS | LOADER_KEYS)
     for key in options:
         if key not in OPTION_KEYS | LOADER_KEYS:

@@ -32,6 +32,7 @@ __all__ = [
     "swap_in",
     "MARKER",
     "SAMPLE_MARKER",
+    "IMPORT_MARKER",
     "mark",
     "read_marker",
     "is_orgkit_folder",
@@ -45,6 +46,9 @@ __all__ = [
 MARKER = ".orgkit-report"
 #: The marker file of a synthetic client folder written by :func:`orgkit.data.sample.generate_client`.
 SAMPLE_MARKER = ".orgkit-sample"
+#: The marker of a client folder written by ``orgkit import``: it lists each file the import wrote and its
+#: sha256, so a re-import replaces only those files, and only while they are as the import left them.
+IMPORT_MARKER = ".orgkit-import"
 #: What a report folder of orgkit versions before the marker held (a folder holding only these is orgkit's).
 _LEGACY_REPORT = {"report.html", "report.pdf", "assessment.ipynb", "metrics.json", "figures"}
 _LEGACY_FAILED = {"assessment.ipynb", "error.txt"}

@@ -26,7 +26,6 @@ __all__ = [
     "Format",
     "FORMATS",
     "register",
-    "get_format",
     "check_timezone",
     "refuse",
     "require_columns",
@@ -104,6 +103,9 @@ class ImportOptions:
         Slack: also count shared channel membership as ties of this weight (``None``: not counted).
     scheduler : str or None
         Dask scheduler address: aggregate message events on that cluster.
+    dayfirst : bool or None
+        The order of ``a/b/yyyy`` dates when a column cannot settle it (``None``: decided from the values,
+        or the import stops and asks).
     extra : dict
         Format-specific settings (``manager_field`` for form-based platforms, ``sheet``...).
     """
@@ -120,6 +122,7 @@ class ImportOptions:
     directory: tuple[Path, ...] = ()
     channel_weight: float | None = None
     scheduler: str | None = None
+    dayfirst: bool | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -234,23 +237,6 @@ def register(name: str, title: str, sources: str, produces: Sequence[str]) -> Ca
         return reader
 
     return deco
-
-
-def get_format(name: str) -> Format:
-    """The registered format ``name`` (case-insensitive; ``-``/``_`` alike).
-
-    Raises
-    ------
-    ConfigError
-        No such format; the message lists them.
-    """
-    from orgkit.importers import formats  # noqa: F401  (registers every format)
-
-    key = str(name).strip().lower().replace("_", "-")
-    if key not in FORMATS:
-        raise ConfigError(f"{name!r} is not a format orgkit imports. Use one of: {', '.join(sorted(FORMATS))} "
-                          "(orgkit import --list says what each reads).")
-    return FORMATS[key]
 
 
 def refuse(file: str | Path, expected: str, found: str, hint: str = "") -> ExportFormatError:

@@ -235,7 +235,8 @@ def build_people(frame: pd.DataFrame, *, file: str, options: ImportOptions, log:
             df.loc[empty, "department"] = "Unassigned"
             log.note(f"{int(empty.sum()):,} people have no department; written as 'Unassigned'")
     if "hire_date" in df.columns:
-        hired = parse_times(df["hire_date"], options.zone, what=f"{file}: hire date", log=log)
+        hired = parse_times(df["hire_date"], options.zone, what=f"{file}: hire date", log=log,
+                            dayfirst=options.dayfirst)
         df["hire_date"] = hired.dt.normalize()
     cols = [c for c in ("employee_id", "department", "manager_id", "name", "title", "level", "location",
                         "hire_date", "other_departments") if c in df.columns]

@@ -138,8 +138,8 @@ def read_table_file(path: Path, expected: str, *, sheet: str | None = None, log:
     if log is not None:
         how = f"sheet {read.sheet!r}" if read.sheet else f"encoding {read.encoding}"
         log.read(path, f"{expected} ({how})", len(read.frame), read.sha256)
-        if read.encoding and read.reason:
-            log.decided(f"encoding of {path.name}", f"{read.encoding}: {read.reason}")
+        if read.encoding and read.encoding_reason:
+            log.decided(f"encoding of {path.name}", f"{read.encoding}: {read.encoding_reason}")
     return Table(read.frame, path.name, read.sheet, read.encoding, read.sha256)
 
 

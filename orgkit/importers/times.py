@@ -70,8 +70,8 @@ def parse_times(values: pd.Series, zone: ZoneInfo, *, what: str, log: ImportLog 
     --------
     >>> from zoneinfo import ZoneInfo
     >>> s = pd.Series(["1709619780000", "2024-03-05T06:23:00Z", "2024年3月5日 14:23", "0"])
-    >>> parse_times(s, ZoneInfo("Asia/Shanghai"), what="t").astype(str).tolist()
-    ['2024-03-05 14:23:00', '2024-03-05 14:23:00', '2024-03-05 14:23:00', 'NaT']
+    >>> parse_times(s, ZoneInfo("Asia/Shanghai"), what="t").dt.strftime("%Y-%m-%d %H:%M").tolist()
+    ['2024-03-05 14:23', '2024-03-05 14:23', '2024-03-05 14:23', nan]
     """
     out = pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]")
     if values.empty:

@@ -1,0 +1,424 @@
+"""Write an import as a client folder: privacy first, deterministic, validated, and never over the user's files.
+
+:func:`import_client` reads the export (:func:`read_export`), then
+
+1. **privacy** — people's names are left out unless ``keep_names``; e-mail addresses and phone numbers are
+   never written; with ``pseudonymise`` every person id becomes a keyed pseudonym (HMAC-SHA256), the key
+   kept in a file *outside* the client folder and reused, so re-imports and later waves match;
+2. **determinism** — rows sorted, times written ``yyyy-mm-dd HH:MM:SS`` in the client's time zone, no
+   clock time anywhere: the same files give the same folder, byte for byte;
+3. **a staging folder** beside the output receives every file, together with copies of the files already
+   there that the import keeps (a survey the consultant added), and is validated with
+   :func:`orgkit.load_client`. Only a folder that validates is published: nothing is half-written;
+4. **publishing** replaces only files the import wrote before, and only while they are unchanged since
+   (their sha256 is in the folder's :data:`~orgkit.files.atomic.IMPORT_MARKER`); a file the user wrote or
+   edited is never replaced. Tables the export does not have (a Slack import writes no people) are kept.
+
+``import.log`` says, per format imported into the folder, what was read, how it was mapped, what was
+dropped and why, followed by what validation found.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import os
+import secrets
+import shutil
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import yaml
+
+from orgkit._version import __version__
+from orgkit.data.reading import load_settings_file
+from orgkit.errors import ConfigError, OutputError, ValidationError
+from orgkit.files.atomic import IMPORT_MARKER, output_errors, write_text
+from orgkit.importers.base import ImportLog, ImportOptions, Imported, check_timezone
+from orgkit.importers.formats import get_format
+from orgkit.privacy import scrub_names
+
+__all__ = ["import_client", "read_export", "ImportResult", "pseudonymise_ids", "TABLE_FILES", "PERSON_ID_COLUMNS"]
+
+#: The file each imported table is written to.
+TABLE_FILES = {"people": "people.csv", "decisions": "decisions.csv", "communication": "communication.csv"}
+#: Columns holding person ids, per table (``approvers`` is a ``;``-separated list of them).
+PERSON_ID_COLUMNS = {"people": ("employee_id", "manager_id"), "decisions": ("initiator_id", "decider_id"),
+                     "communication": ("source_id", "target_id")}
+_PRIVATE = ("name", "email", "phone")
+_SETTINGS = "client.yml"
+_LOG = "import.log"
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    """What :func:`import_client` wrote.
+
+    Attributes
+    ----------
+    folder : Path
+        The client folder.
+    written : tuple of str
+        The files written or replaced.
+    kept : tuple of str
+        Files already in the folder that were left as they were.
+    log : str
+        The text of ``import.log``.
+    warnings : tuple of str
+        What validating the folder reported (also at the end of the log).
+    counts : dict
+        Rows written per table.
+    key_file : Path or None
+        The pseudonymisation key used (outside the folder).
+    """
+
+    folder: Path
+    written: tuple[str, ...]
+    kept: tuple[str, ...]
+    log: str
+    warnings: tuple[str, ...] = ()
+    counts: dict[str, int] = field(default_factory=dict)
+    key_file: Path | None = None
+
+
+def _zone_from(out: Path | None, options: ImportOptions, log: ImportLog) -> ImportOptions:
+    """Options with the client's time zone settled: ``--timezone``, else ``client.yml``, else UTC (logged)."""
+    import dataclasses
+
+    if options.timezone:
+        check_timezone(options.timezone)
+        log.decided("time zone", f"{options.timezone} (given with --timezone)")
+        return options
+    if out is not None and out.is_dir():
+        raw, _ = load_settings_file(out)
+        zone = raw.get("timezone") if isinstance(raw, dict) else None
+        if zone:
+            check_timezone(str(zone), where=f"{out / _SETTINGS}: timezone")
+            log.decided("time zone", f"{zone} (timezone: in client.yml)")
+            return dataclasses.replace(options, timezone=str(zone))
+    log.decided("time zone", "UTC: no --timezone and no timezone: in client.yml; times with a zone are written "
+                "in UTC (give --timezone Asia/Shanghai, for example, to write them in the client's local time)")
+    return options
+
+
+def read_export(format: str, sources: Sequence[str | os.PathLike[str]], options: ImportOptions | None = None, *,
+                out: str | os.PathLike[str] | None = None) -> Imported:
+    """Read one platform's export and map it onto orgkit's tables, without writing anything.
+
+    Parameters
+    ----------
+    format : str
+        A registered format (``orgkit import --list``).
+    sources : sequence of path
+        The export's files or folders.
+    options : ImportOptions, optional
+    out : path, optional
+        The client folder it is meant for (its ``client.yml`` may give the time zone).
+
+    Returns
+    -------
+    Imported
+        The tables (names still in them: the writer applies the privacy rules) and the log.
+
+    Raises
+    ------
+    ConfigError
+        An unknown format, a missing source, a bad option.
+    ExportFormatError
+        A file that is not the export named.
+    """
+    fmt = get_format(format)
+    options = options or ImportOptions()
+    paths = [Path(s).expanduser() for s in sources]
+    if not paths:
+        raise ConfigError(f"orgkit import {fmt.name}: give the export's files ({fmt.sources}).")
+    missing = [str(p) for p in paths if not p.exists()]
+    missing += [str(p) for p in options.directory if not Path(p).exists()]
+    if missing:
+        raise ConfigError(f"{', '.join(missing)}: no such file or folder. Nothing was written.")
+    log = ImportLog()
+    log.section(f"{fmt.name}: {fmt.title}")
+    options = _zone_from(Path(out) if out is not None else None, options, log)
+    if options.max_recipients < 1:
+        raise ConfigError(f"--max-recipients must be at least 1. Got {options.max_recipients}.")
+    imported = fmt.reader(paths, options, log)
+    imported.log = log
+    if imported.people is None and options.directory:
+        from orgkit.importers.directory import read_directory
+
+        log.section("people (from --directory)")
+        imported.people = read_directory(options.directory, options, log).people
+    if options.timezone:
+        imported.settings.setdefault("timezone", options.timezone)
+    if "language" not in imported.settings and imported.people is not None and len(imported.people):
+        names = pd.Series(pd.unique(imported.people["department"].astype("str")))
+        share = float(names.str.contains(r"[\u4e00-\u9fff]", regex=True).mean())
+        if share >= 0.5:
+            imported.settings["language"] = "zh"
+            log.decided("report language", f"zh: {share:.0%} of the department names are Chinese (change "
+                        "language: in client.yml)")
+    return imported
+
+
+# --------------------------------------------------------------------------------------------------
+# privacy
+# --------------------------------------------------------------------------------------------------
+def _key(path: Path) -> bytes:
+    if path.exists():
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            return bytes.fromhex(data["orgkit_pseudonym_key"])
+        except (OSError, ValueError, KeyError, TypeError):
+            raise ConfigError(f"{path}: not an orgkit pseudonymisation key file. Give another --key-file; "
+                              "nothing was written.") from None
+    key = secrets.token_bytes(32)
+    text = json.dumps({"orgkit_pseudonym_key": key.hex(), "algorithm": "HMAC-SHA256, first 16 hex digits",
+                       "note": "Keep this file away from the client folder: with it, pseudonyms can be "
+                               "matched to the ids of the export."}, indent=2) + "\n"
+    write_text(path, text)
+    os.chmod(path, 0o600)
+    return key
+
+
+def pseudonymise_ids(values: pd.Series, key: bytes) -> pd.Series:
+    """Keyed pseudonyms ``P`` + 16 hex digits of HMAC-SHA256(key, id); ``""`` stays ``""``.
+
+    One hash per distinct id; the same key and id always give the same pseudonym.
+    """
+    distinct = pd.unique(values[values != ""])
+    table = {v: "P" + hmac.new(key, str(v).encode("utf-8"), hashlib.sha256).hexdigest()[:16] for v in distinct}
+    table[""] = ""
+    return values.map(table).astype("str")
+
+
+def _looks_private(values: pd.Series) -> int:
+    s = values[values != ""].astype("str")
+    return int(s.str.contains("@", regex=False).sum() + s.str.fullmatch(r"\+?[0-9][0-9 \-]{9,}").sum())
+
+
+def _privacy(tables: dict[str, pd.DataFrame], options: ImportOptions, key_file: Path | None,
+             log: ImportLog) -> dict[str, pd.DataFrame]:
+    out = {}
+    for name, frame in tables.items():
+        frame = frame.copy()
+        drop = [c for c in _PRIVATE if c in frame.columns and not (c == "name" and options.keep_names)]
+        if drop:
+            frame = frame.drop(columns=drop)
+            log.note(f"{name}: not written: {', '.join(drop)} (privacy; --keep-names writes names)")
+        out[name] = frame
+    if options.pseudonymise:
+        assert key_file is not None
+        key = _key(key_file)
+        for name, frame in out.items():
+            for col in PERSON_ID_COLUMNS[name]:
+                if col in frame.columns:
+                    frame[col] = pseudonymise_ids(frame[col].astype("str"), key)
+            if name == "decisions" and "approvers" in frame.columns:
+                parts = frame["approvers"].astype("str").str.split(";").explode()
+                parts = pseudonymise_ids(parts.fillna(""), key)
+                frame["approvers"] = parts.groupby(level=0).agg(";".join).reindex(frame.index).fillna("")
+        log.note("person ids pseudonymised with the key in the key file (kept outside the client folder)")
+    elif not options.keep_names:
+        for name, frame in out.items():
+            for col in PERSON_ID_COLUMNS[name]:
+                if col in frame.columns and _looks_private(frame[col].astype("str")):
+                    raise ConfigError(
+                        f"{name}: the ids in {col} are e-mail addresses or phone numbers, which orgkit does "
+                        "not write into a client folder unless asked. Give --directory HR_FILE to map them to "
+                        "employee ids, or --pseudonymise to replace them by pseudonyms (or --keep-names to "
+                        "write them as they are). Nothing was written.")
+    return out
+
+
+# --------------------------------------------------------------------------------------------------
+# writing
+# --------------------------------------------------------------------------------------------------
+def _csv(frame: pd.DataFrame, table: str) -> str:
+    frame = frame.copy()
+    for col in frame.columns:
+        if pd.api.types.is_datetime64_any_dtype(frame[col]):
+            fmt = "%Y-%m-%d" if col == "hire_date" else "%Y-%m-%d %H:%M:%S"
+            frame[col] = frame[col].dt.strftime(fmt).fillna("")
+        elif pd.api.types.is_float_dtype(frame[col]):
+            frame[col] = frame[col].map(lambda v: "" if pd.isna(v) else f"{v:.6g}")
+        else:
+            frame[col] = frame[col].fillna("").astype("str")
+    keys = {"people": ["employee_id"], "decisions": ["decision_id"],
+            "communication": [c for c in ("source_id", "target_id", "channel") if c in frame.columns]}[table]
+    frame = frame.sort_values(keys, kind="stable", key=_natural).reset_index(drop=True)
+    if "other_departments" in frame.columns and (frame["other_departments"] == "").all():
+        frame = frame.drop(columns="other_departments")
+    return frame.to_csv(index=False, lineterminator="\n")
+
+
+def _natural(values: pd.Series) -> pd.Series:
+    """Sort key: numeric ids in numeric order (2 before 10), other ids as text."""
+    if pd.api.types.is_string_dtype(values.dtype) or values.dtype == object:
+        text = values.astype("str")
+        return text.str.len().astype("str").str.zfill(6) + ":" + text if text.str.isdigit().all() else text
+    return values
+
+
+def _sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _marker(out: Path) -> dict[str, Any] | None:
+    path = out / IMPORT_MARKER
+    if not path.is_file() or path.is_symlink():
+        return None
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) and data.get("kind") == "import" else None
+
+
+def _default_key_file(out: Path) -> Path:
+    return out.parent / f"{out.name}.orgkit-key.json"
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    p, f = Path(os.path.realpath(path)), Path(os.path.realpath(folder))
+    return p == f or f in p.parents
+
+
+def import_client(format: str, sources: Sequence[str | os.PathLike[str]], out: str | os.PathLike[str],
+                  options: ImportOptions | None = None) -> ImportResult:
+    """Import a platform export into client folder ``out``, write ``import.log`` and validate the folder.
+
+    Parameters
+    ----------
+    format : str
+        A registered format (``orgkit import --list``).
+    sources : sequence of path
+        The export's files or folders.
+    out : path
+        The client folder: new, empty, or one an earlier import wrote (other files in it are kept).
+    options : ImportOptions, optional
+
+    Returns
+    -------
+    ImportResult
+
+    Raises
+    ------
+    ExportFormatError
+        A file is not the export named; nothing was written.
+    ValidationError
+        The folder the import would give does not validate (the problems are listed); nothing was written.
+    OutputError
+        ``out`` holds a file the import would replace that orgkit did not write (or that was edited since).
+    """
+    options = options or ImportOptions()
+    out = Path(out).expanduser()
+    if out.exists() and (out.is_symlink() or not out.is_dir()):
+        raise OutputError(f"{out} exists and is not a folder; choose another -o. Nothing was written.")
+    for src in list(sources) + list(options.directory):
+        if _inside(out, Path(src)) and Path(src).is_dir():
+            raise OutputError(f"{out} is inside the export folder {src}; write the client folder elsewhere. "
+                              "Nothing was written.")
+    key_file = None
+    if options.pseudonymise:
+        key_file = Path(options.key_file).expanduser() if options.key_file else _default_key_file(out)
+        if _inside(key_file, out):
+            raise ConfigError(f"--key-file {key_file} is inside the client folder {out}; keep the key elsewhere "
+                              "(the folder is what you share). Nothing was written.")
+    imported = read_export(format, sources, options, out=out)
+    log = imported.log
+    fmt = get_format(format)
+    tables = {name: frame for name, frame in (("people", imported.people), ("decisions", imported.decisions),
+                                              ("communication", imported.communication)) if frame is not None}
+    if not tables:
+        raise ConfigError(f"the {fmt.name} export gave no people, decisions or messages; nothing was written.")
+    log.section("writing")
+    tables = _privacy(tables, options, key_file, log)
+    files: dict[str, bytes] = {TABLE_FILES[t]: ("\ufeff" + _csv(f, t)).encode("utf-8") for t, f in tables.items()}
+    for t, f in tables.items():
+        log.note(f"{TABLE_FILES[t]}: {len(f):,} rows")
+    marker = _marker(out) if out.is_dir() else None
+    owned: dict[str, str] = dict((marker or {}).get("files", {}))
+    existing = {p.name for p in out.iterdir()} if out.is_dir() else set()
+    if out.is_dir() and marker is None and existing - {".DS_Store", "Thumbs.db"}:
+        clash = sorted(existing & (set(files) | {_LOG}))
+        if clash:
+            raise OutputError(f"{out} holds {', '.join(clash)}, which orgkit import did not write; move them or "
+                              "import into another folder. Nothing was written.")
+    # client.yml: the import writes it only when there is none, or when it wrote the one there
+    settings_ours = _SETTINGS not in existing or _SETTINGS in owned
+    if settings_ours:
+        settings = {"name": out.name, **{k: v for k, v in sorted(imported.settings.items())}}
+        files[_SETTINGS] = ("# Written by orgkit import; edit it freely (an edited file is kept).\n"
+                            + yaml.safe_dump(settings, allow_unicode=True, sort_keys=False)).encode("utf-8")
+    # which files may be replaced
+    for name in sorted(set(files) | {_LOG}):
+        path = out / name
+        if name not in existing:
+            continue
+        if name not in owned:
+            raise OutputError(f"{path} was not written by orgkit import; move it or import into another folder. "
+                              "Nothing was written.")
+        if _sha(path.read_bytes()) != owned[name]:
+            if name == _SETTINGS:
+                files.pop(name)  # an edited client.yml is the user's now: kept
+                continue
+            raise OutputError(f"{path} was changed after orgkit import wrote it; move it (or your changes) "
+                              "and import again. Nothing was written.")
+    # the log: one section per format imported here, then validation
+    imports: dict[str, Any] = dict((marker or {}).get("imports", {}))
+    imports[fmt.name] = {"sources": sorted(Path(s).name for s in sources), "tables": sorted(tables),
+                         "log": log.text()}
+    stage = out.parent / f".{out.name}.import-{uuid.uuid4().hex[:10]}"
+    with output_errors(stage):
+        stage.mkdir(parents=True)
+    try:
+        for name, data in files.items():
+            (stage / name).write_bytes(data)
+        kept = []
+        for name in sorted(existing - set(files) - {_LOG, IMPORT_MARKER}):
+            src = out / name
+            if src.is_file() and not src.is_symlink():
+                shutil.copy2(src, stage / name)
+                kept.append(name)
+        from orgkit.data.loading import load_client
+
+        try:
+            client = load_client(stage)
+        except ValidationError as exc:
+            raise ValidationError(out, [p for p in exc.problems]) from None
+        warnings = tuple(w.message for w in client.warnings)
+        # safety net: no department below the minimum group size is named in the log, whatever wrote it
+        sizes = client.people["department"].value_counts()
+        small = [str(d) for d in sizes.index[sizes < client.settings.min_group_size]
+                 if not str(d).strip().isdigit()]
+        for k in imports:
+            imports[k]["log"] = scrub_names(imports[k]["log"], small)
+        body = "\n".join(imports[k]["log"].rstrip("\n") for k in imports)
+        tail = ["", "## validation", f"the folder validates: {client.n_people:,} people"]
+        tail += [f"warning: {w}" for w in warnings]
+        log_text = (f"# orgkit {__version__} import into {out.name}\n\n" + body + "\n" + "\n".join(tail) + "\n")
+        files[_LOG] = log_text.encode("utf-8")
+        (stage / _LOG).write_bytes(files[_LOG])
+        owned.update({name: _sha(data) for name, data in files.items()})
+        record = {"orgkit": __version__, "kind": "import", "files": dict(sorted(owned.items())), "imports": imports}
+        marker_bytes = (json.dumps(record, indent=2, ensure_ascii=False, sort_keys=True) + "\n").encode("utf-8")
+        (stage / IMPORT_MARKER).write_bytes(marker_bytes)
+        # publish
+        with output_errors(out):
+            if not out.exists():
+                for name in kept:
+                    (stage / name).unlink()
+                os.replace(stage, out)
+            else:
+                for name in list(files) + [IMPORT_MARKER]:
+                    os.replace(stage / name, out / name)
+    finally:
+        if stage.exists():
+            shutil.rmtree(stage, ignore_errors=True)
+    counts = {t: len(f) for t, f in tables.items()}
+    return ImportResult(out, tuple(sorted(files)), tuple(kept), log_text, warnings, counts, key_file)
