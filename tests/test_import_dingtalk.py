@@ -15,7 +15,7 @@ import pytest
 openpyxl = pytest.importorskip("openpyxl")
 
 from orgkit.errors import ExportFormatError  # noqa: E402
-from orgkit.importers.base import ImportLog, ImportOptions, get_format  # noqa: E402
+from orgkit.importers import ImportLog, ImportOptions, get_format, import_client  # noqa: E402
 from orgkit.importers.platforms.dingtalk import parse_records, read_dingtalk  # noqa: E402
 
 SH = ImportOptions(timezone="Asia/Shanghai")
@@ -455,6 +455,9 @@ def test_directory_option_reads_user_json(tmp_path):
     opts = ImportOptions(timezone="Asia/Shanghai", directory=(users,))
     out, _ = run([export(tmp_path)], opts)
     assert by_id(out.decisions)[A2]["approvers"] == "E002;E006;E003"
+    # the people of the directory are the folder's people (the writer does not read a JSON directory itself)
+    result = import_client("dingtalk", [export(tmp_path)], tmp_path / "client", opts)
+    assert result.counts == {"people": 6, "decisions": 4}  # u9 too: no resigned-members file given here
 
 
 def test_instances_without_template_are_typed_by_code(tmp_path):
@@ -541,17 +544,21 @@ def test_names_only_records_need_a_directory(tmp_path):
 # --------------------------------------------------------------------------------------------------
 # end to end: the tables load as a client folder
 # --------------------------------------------------------------------------------------------------
-def test_tables_load_as_a_client_folder(tmp_path):
-    import orgkit
-
-    out, _ = run(api_files(tmp_path))
-    folder = tmp_path / "client"
-    folder.mkdir()
-    out.people.drop(columns=["name"]).to_csv(folder / "people.csv", index=False)
-    out.decisions.to_csv(folder / "decisions.csv", index=False)
-    client = orgkit.load_client(folder)
-    assert len(client.decisions) == 3
-    assert len(client.people) == 5
+def test_import_client_writes_a_valid_folder(tmp_path):
+    (tmp_path / "src").mkdir()
+    files = api_files(tmp_path / "src")
+    result = import_client("dingtalk", files, tmp_path / "client", SH)
+    assert result.counts == {"people": 5, "decisions": 3}
+    decisions = pd.read_csv(tmp_path / "client" / "decisions.csv", dtype=str, keep_default_na=False)
+    assert decisions["decision_id"].tolist() == [A1, A2, A3]  # 21 digits, whole
+    assert decisions.loc[2, "decided_at"] == ""  # the open decision
+    people = (tmp_path / "client" / "people.csv").read_text(encoding="utf-8-sig")
+    assert "张伟" not in people and "13800000001" not in people  # names and phones left out
+    assert "language: zh" in (tmp_path / "client" / "client.yml").read_text(encoding="utf-8")
+    # the same import twice gives the same folder
+    first = {p.name: p.read_bytes() for p in (tmp_path / "client").iterdir() if p.is_file()}
+    import_client("dingtalk", files, tmp_path / "client", SH)
+    assert {p.name: p.read_bytes() for p in (tmp_path / "client").iterdir() if p.is_file()} == first
 
 
 def test_an_approval_in_the_export_and_the_api_is_read_once(tmp_path):
@@ -560,3 +567,36 @@ def test_an_approval_in_the_export_and_the_api_is_read_once(tmp_path):
     # A1, A3 and A5 are in both: read from the export only, so their approvers are not doubled
     pd.testing.assert_frame_equal(both.decisions, alone.decisions)
     assert "3 approvals appear in more than one file or sheet" in log.text()
+
+
+def test_approval_export_as_directory_writes_nothing(tmp_path):
+    opts = ImportOptions(timezone="Asia/Shanghai", directory=(export(tmp_path, "people.xlsx"),))
+    with pytest.raises(ExportFormatError):
+        import_client("dingtalk", [export(tmp_path)], tmp_path / "client", opts)
+    assert not (tmp_path / "client").exists()
+
+
+def test_address_book_as_directory(tmp_path):
+    # the DingTalk address book export (通讯录导出), saved as CSV in GB18030
+    book = tmp_path / "通讯录.csv"
+    pd.DataFrame({"姓名": ["张伟", "王芳", "李娜", "刘洋", "陈静"], "工号": ["E001", "E002", "E003", "E004", "E006"],
+                  "UserId": ["u1", "u2", "u3", "u4", "u6"], "部门": ["销售部", "销售部", "财务部", "财务部", "销售部"],
+                  "职位": ["经理", "总监", "会计", "出纳", "主管"]}).to_csv(book, index=False, encoding="gb18030")
+    out, log = run([export(tmp_path)], ImportOptions(timezone="Asia/Shanghai", directory=(book,)))
+    d = by_id(out.decisions)
+    assert d[A2]["initiator_id"] == "E004" and d[A2]["approvers"] == "E002;E006;E003"
+    assert d[A3]["decider_id"] == "E003"  # 当前处理人姓名 李娜, unique in the directory
+    assert sorted(out.people["employee_id"]) == ["E001", "E002", "E003", "E004", "E006"]
+
+
+def test_terminated_by_an_administrator_is_not_withdrawn(tmp_path):
+    inst = old_instances()[2]
+    inst["process_instance"]["operation_records"][1]["userid"] = "u2"  # someone else terminated it
+    inst["process_instance"]["operation_records"].insert(1, {
+        "userid": "u3", "date": "2024-03-09 13:02:00", "operation_type": "EXECUTE_TASK_NORMAL",
+        "operation_result": "AGREE"})
+    out, log = run([dump(tmp_path / "i.json", [inst])])
+    d = by_id(out.decisions)
+    # kept (not withdrawn): u3's approval is its last approve; decided when DingTalk closed it
+    assert d[A5]["decider_id"] == "u3" and d[A5]["approvers"] == "u3"
+    assert d[A5]["decided_at"] == ts("2024-03-09 13:05:00")

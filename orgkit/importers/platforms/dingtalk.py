@@ -707,6 +707,7 @@ def read_dingtalk(paths: Sequence[Path], options: ImportOptions, log: ImportLog)
     elif options.directory:
         log.section("people (--directory)")
         directory = _directory_from(options.directory, options, log)
+        people = directory.people
     elif gone or depts:
         log.note("departments or resigned members were given without users: not used")
     # --- decisions -------------------------------------------------------------------------------------------
