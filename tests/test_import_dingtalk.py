@@ -600,3 +600,15 @@ def test_terminated_by_an_administrator_is_not_withdrawn(tmp_path):
     # kept (not withdrawn): u3's approval is its last approve; decided when DingTalk closed it
     assert d[A5]["decider_id"] == "u3" and d[A5]["approvers"] == "u3"
     assert d[A5]["decided_at"] == ts("2024-03-09 13:05:00")
+
+
+def test_type_from_the_file_name_when_titles_are_custom(tmp_path):
+    rows = expense_rows()
+    for r in rows:
+        r[1] = "报销单 " + r[0][-4:]  # a custom title formula: not '<applicant>提交的<template>'
+    out, log = run([write_xlsx(tmp_path / "差旅报销_20240305.xlsx", {"Sheet1": (HEADERS, rows)})])
+    assert set(out.decisions["decision_type"]) == {"差旅报销"}
+    assert "the file name without its date" in log.text()
+    # a generic file name too: nothing names the type, and the title is still not used
+    out, log = run([write_xlsx(tmp_path / "export.xlsx", {"Sheet1": (HEADERS, rows)})])
+    assert set(out.decisions["decision_type"]) == {"unnamed form"}

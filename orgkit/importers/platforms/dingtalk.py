@@ -257,11 +257,6 @@ def _sheet_type(table: Table, cols: dict[str, str], frame: pd.DataFrame, n_sheet
                else "the sheet is named after the template")
         log.decided(f"decision type ({file}, sheet {sheet})", f"the sheet name, because {why}")
         return pd.Series(sheet, index=frame.index, dtype="str")
-    stem = re.sub(r"[-_ ]*(?:\(\d+\)|\d{6,}[\d_-]*|导出|审批数据|数据导出)*$", "", Path(file).stem).strip(" -_")
-    if stem and not _GENERIC_SHEET.fullmatch(stem) and _CJK.search(stem):
-        log.decided(f"decision type ({file})", "the file name without its date: the export holds one template "
-                    "and names neither it nor the sheet after it")
-        return pd.Series(stem, index=frame.index, dtype="str")
     if "title" in cols and "name" in cols:
         title, name = frame[cols["title"]], frame[cols["name"]]
         prefix = name + "提交的"
@@ -270,8 +265,13 @@ def _sheet_type(table: Table, cols: dict[str, str], frame: pd.DataFrame, n_sheet
         if len(frame) and bool(ok.all()):
             log.decided(f"decision type ({file}, sheet {sheet or '-'})",
                         "DingTalk's standard title '<applicant>提交的<template>' with the applicant's name "
-                        "removed (no template column, sheet or file name gives it)")
+                        "removed (no template column or sheet name gives it)")
             return title.str.split("提交的", n=1).str[1].astype("str")
+    stem = re.sub(r"[-_ ]*(?:\(\d+\)|\d{6,}[\d_-]*|导出|审批数据|数据导出)*$", "", Path(file).stem).strip(" -_")
+    if stem and not _GENERIC_SHEET.fullmatch(stem) and _CJK.search(stem):
+        log.decided(f"decision type ({file})", "the file name without its date: the export holds one template "
+                    "and names neither it nor the sheet after it")
+        return pd.Series(stem, index=frame.index, dtype="str")
     log.note(f"{file}: no template name (审批单名称), sheet name or file name names the approval type; "
              "typed 'unnamed form' (the title is never used: it holds the applicant's name)")
     return pd.Series("", index=frame.index, dtype="str")
