@@ -612,3 +612,29 @@ def test_type_from_the_file_name_when_titles_are_custom(tmp_path):
     # a generic file name too: nothing names the type, and the title is still not used
     out, log = run([write_xlsx(tmp_path / "export.xlsx", {"Sheet1": (HEADERS, rows)})])
     assert set(out.decisions["decision_type"]) == {"unnamed form"}
+
+
+def test_single_user_get_responses(tmp_path):
+    # topapi/v2/user/get, one response per file; the older shape lists departments under "department"
+    files = [dump(tmp_path / f"user_{u['userid']}.json", {"errcode": 0, "errmsg": "ok", "result": u})
+             for u in users_json()["result"]["list"]]
+    old = dict(users_json()["result"]["list"][0])
+    old["department"] = old.pop("dept_id_list")
+    files[0] = dump(tmp_path / "user_u1.json", {"errcode": 0, "result": old})
+    out, log = run(files + [dump(tmp_path / "d.json", depts_json())])
+    p = out.people.set_index("employee_id")
+    assert len(p) == 6 and p.loc["E001", "department"] == "销售部 / 华东"
+
+
+def test_header_below_a_title_line(tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "费用报销"
+    ws.append(["审批数据导出 2024-03-01 至 2024-03-31"])
+    ws.append(HEADERS)
+    for r in expense_rows():
+        ws.append(r)
+    wb.save(tmp_path / "a.xlsx")
+    out, log = run([tmp_path / "a.xlsx"])
+    assert sorted(out.decisions["decision_id"]) == [A1, A2, A3]
+    assert "the header is on row 2, below a title line" in log.text()

@@ -277,13 +277,31 @@ def _sheet_type(table: Table, cols: dict[str, str], frame: pd.DataFrame, n_sheet
     return pd.Series("", index=frame.index, dtype="str")
 
 
+def _header_below(table: Table, path: Path, log: ImportLog, rows: int = 5) -> tuple[Table, dict[str, str]]:
+    """A sheet whose header row sits below a title line (审批数据导出 in a merged first row): found and used."""
+    head = table.frame.head(rows)
+    for k in range(len(head)):
+        values = [str(v) for v in head.iloc[k].tolist()]
+        if any(_fold(v) == _fold("审批编号") for v in values):
+            frame = table.frame.iloc[k + 1:].reset_index(drop=True)
+            frame.columns = [v if v else f"column {j + 1}" for j, v in enumerate(values)]
+            log.note(f"{path.name}" + (f", sheet {table.sheet}" if table.sheet else "")
+                     + f": the header is on row {k + 2}, below a title line")
+            found = Table(frame, table.file, table.sheet, table.encoding, table.sha256)
+            return found, _columns(frame)
+    return table, _columns(table.frame)
+
+
 def _read_workbook(path: Path, options: ImportOptions, log: ImportLog) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Approval rows and their records from one export file: (rows, records)."""
     tables = read_sheets(path, _WORKBOOK, log=log)
     approval: list[tuple[Table, dict[str, str]]] = []
     other: list[str] = []
-    for t in tables:
+    for i, t in enumerate(tables):
         cols = _columns(t.frame)
+        if not _is_approval_sheet(cols):
+            t, cols = _header_below(t, path, log)
+            tables[i] = t
         if _is_approval_sheet(cols):
             approval.append((t, cols))
         else:
@@ -394,6 +412,9 @@ def _records_of(data: Any, path: Path) -> list[dict[str, Any]]:
                 outer = {k: v for k, v in x.items() if k not in (*_NESTED, "errcode", "errmsg", "request_id")}
                 out.append({**outer, **x[key]})
                 return
+        if _kind(x) != "unknown":  # a record itself (a user's "department" is a list of ids, not an envelope)
+            out.append(x)
+            return
         if "data_list" in x and isinstance(x["data_list"], list):
             walk(x["data_list"], depth + 1)
             return
