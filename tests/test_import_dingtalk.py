@@ -621,9 +621,11 @@ def test_single_user_get_responses(tmp_path):
     old = dict(users_json()["result"]["list"][0])
     old["department"] = old.pop("dept_id_list")
     files[0] = dump(tmp_path / "user_u1.json", {"errcode": 0, "result": old})
-    out, log = run(files + [dump(tmp_path / "d.json", depts_json())])
+    # the user list as well: every user twice
+    out, log = run(files + [dump(tmp_path / "d.json", depts_json()), dump(tmp_path / "all.json", users_json())])
     p = out.people.set_index("employee_id")
     assert len(p) == 6 and p.loc["E001", "department"] == "销售部 / 华东"
+    assert "6 user records repeat a userid" in log.text() and "job_number (工号): every user has one" in log.text()
 
 
 def test_header_below_a_title_line(tmp_path):

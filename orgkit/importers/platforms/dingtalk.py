@@ -395,10 +395,7 @@ def _records_of(data: Any, path: Path) -> list[dict[str, Any]]:
             return
         if isinstance(x, list):
             for item in x:
-                if isinstance(item, str) and depth > 0:
-                    out.append({"_dimission_userid": item})
-                else:
-                    walk(item, depth + 1)
+                walk(item, depth + 1)
             return
         if not isinstance(x, dict):
             return
@@ -415,8 +412,9 @@ def _records_of(data: Any, path: Path) -> list[dict[str, Any]]:
         if _kind(x) != "unknown":  # a record itself (a user's "department" is a list of ids, not an envelope)
             out.append(x)
             return
-        if "data_list" in x and isinstance(x["data_list"], list):
-            walk(x["data_list"], depth + 1)
+        if "data_list" in x and isinstance(x["data_list"], list):  # querydimission: resigned members' userids
+            out.extend({"_dimission_userid": str(u)} for u in x["data_list"] if isinstance(u, (str, int)))
+            walk([u for u in x["data_list"] if isinstance(u, dict)], depth + 1)
             return
         for key in ("result", "list", "userlist", "users", "department", "departments", "dept_list",
                     "instances", "process_instances", "processInstances", "process_list", "processList",
@@ -502,6 +500,11 @@ _SEP = "\u001f"
 def _users_frame(users: list[dict[str, Any]], depts: list[dict[str, Any]], gone: set[str], file: str,
                  log: ImportLog) -> pd.DataFrame:
     uid = _text(_get(users, "userid", "userId"))
+    first = ~uid.duplicated().to_numpy()
+    if not first.all():  # the same user on two pages, or in two files
+        log.note(f"{int((~first).sum()):,} user records repeat a userid; each user read once")
+        users = [u for u, keep in zip(users, first) if keep]
+        uid = uid[first].reset_index(drop=True)
     job = _text(_get(users, "job_number", "jobNumber", "jobnumber"))
     complete = bool(len(job)) and bool((job != "").all()) and not job.duplicated().any()
     if complete:
