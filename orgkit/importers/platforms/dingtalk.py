@@ -36,7 +36,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from orgkit.errors import ExportFormatError
 from orgkit.importers.approvals import HOP_ACTIONS, build_decisions
 from orgkit.importers.base import ImportLog, ImportOptions, Imported, refuse, register
 from orgkit.importers.directory import read_directory
@@ -292,6 +291,10 @@ def _header_below(table: Table, path: Path, log: ImportLog, rows: int = 5) -> tu
     return table, _columns(table.frame)
 
 
+def _times(values: pd.Series, what: str, options: ImportOptions, log: ImportLog) -> pd.Series:
+    return parse_times(values, options.zone, what=what, log=log, dayfirst=options.dayfirst)
+
+
 def _read_workbook(path: Path, options: ImportOptions, log: ImportLog) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Approval rows and their records from one export file: (rows, records)."""
     tables = read_sheets(path, _WORKBOOK, log=log)
@@ -336,12 +339,14 @@ def _read_workbook(path: Path, options: ImportOptions, log: ImportLog) -> tuple[
             empty &= (f[cols["status"]] == "").to_numpy()
         cont = int(empty.sum())
         if cont:
-            log.note(f"{where}: {cont:,} rows continue a detail sub-table (no approval cells); read with their approval")
+            log.note(f"{where}: {cont:,} rows continue a detail sub-table (no approval cells); read with their "
+                     "approval")
         f = f[~empty]
         ids = ids[~empty]
         dup = ids.duplicated().to_numpy()
         if dup.any():
-            log.note(f"{where}: {int(dup.sum()):,} rows repeat an approval (a detail sub-table); each approval read once")
+            log.note(f"{where}: {int(dup.sum()):,} rows repeat an approval (a detail sub-table); each approval "
+                     "read once")
         f, ids = f[~dup], ids[~dup]
         get = lambda k: f[cols[k]].str.strip() if k in cols else pd.Series("", index=f.index, dtype="str")  # noqa: E731
         part = pd.DataFrame({
@@ -376,7 +381,8 @@ def _status(frame: pd.DataFrame, log: ImportLog) -> pd.Series:
     unknown = status.isna() & ((word != "") | (result != ""))
     if unknown.any():
         pairs = (word[unknown] + "/" + result[unknown]).value_counts()
-        log.note("approval status words read as 'other': " + ", ".join(f"{w} ({n:,})" for w, n in pairs.head(10).items()))
+        log.note("approval status words read as 'other': "
+                 + ", ".join(f"{w} ({n:,})" for w, n in pairs.head(10).items()))
     return status.fillna("other")
 
 
@@ -748,9 +754,9 @@ def read_dingtalk(paths: Sequence[Path], options: ImportOptions, log: ImportLog)
     for recs_, name in inst_recs:
         log.section(f"approvals ({name})")
         inst, steps = _instances_json(recs_, templates, name, log)
-        inst["raised_at"] = parse_times(inst.pop("raised"), zone, what=f"{name}: create_time", log=log)
-        inst["finished_at"] = parse_times(inst.pop("finished"), zone, what=f"{name}: finish_time", log=log)
-        steps["at"] = parse_times(steps["at"], zone, what=f"{name}: operation dates", log=log)
+        inst["raised_at"] = _times(inst.pop("raised"), f"{name}: create_time", options, log)
+        inst["finished_at"] = _times(inst.pop("finished"), f"{name}: finish_time", options, log)
+        steps["at"] = _times(steps["at"], f"{name}: operation dates", options, log)
         steps = steps.rename(columns={"uid": "actor"})[["decision_id", "actor", "node", "at", "action"]]
         check_approval_ids(inst["decision_id"], name, log=log,
                            accept=str(options.extra.get("ids_as_numbers", "")).lower() in ("1", "true", "yes"))
@@ -768,7 +774,8 @@ def read_dingtalk(paths: Sequence[Path], options: ImportOptions, log: ImportLog)
         if len(inst) < n:
             log.note(f"{n - len(inst):,} approvals appear in more than one file or sheet; each read from the "
                      "first (the export before JSON, then in the order given)")
-            kept = steps["_src"].to_numpy() == steps["decision_id"].map(inst.set_index("decision_id")["_src"]).to_numpy()
+            source = steps["decision_id"].map(inst.set_index("decision_id")["_src"])
+            kept = steps["_src"].to_numpy() == source.to_numpy()
             steps = steps[kept]
         inst, steps = inst.drop(columns="_src"), steps.drop(columns="_src")
         if directory is None and people is None and not sheets:
@@ -785,7 +792,6 @@ def read_dingtalk(paths: Sequence[Path], options: ImportOptions, log: ImportLog)
 def _export_tables(rows: pd.DataFrame, recs: pd.DataFrame, directory: Directory | None, options: ImportOptions,
                    log: ImportLog) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame | None]:
     """Instances and steps of the approval export, people keyed consistently; and people derived from it."""
-    zone = options.zone
     status = _status(rows, log)
     action = _map_words(recs["word"], RECORD_ACTIONS, "审批记录 actions", log)
     n_uid = int((recs["uid"] != "").sum())
@@ -854,11 +860,11 @@ def _export_tables(rows: pd.DataFrame, recs: pd.DataFrame, directory: Directory 
                      "--directory")
     inst = pd.DataFrame({
         "decision_id": rows["decision_id"], "decision_type": rows["decision_type"], "initiator": initiator,
-        "raised_at": parse_times(rows["raised"], zone, what="审批发起时间", log=log),
-        "finished_at": parse_times(rows["finished"], zone, what="审批完成时间", log=log),
+        "raised_at": _times(rows["raised"], "审批发起时间", options, log),
+        "finished_at": _times(rows["finished"], "审批完成时间", options, log),
         "status": status, "current": current.fillna(""),
     })
     steps = pd.DataFrame({"decision_id": recs["decision_id"].astype("str"), "actor": actor.fillna("").astype("str"),
-                          "node": recs["node"], "at": parse_times(recs["at"], zone, what="审批记录 times", log=log),
+                          "node": recs["node"], "at": _times(recs["at"], "审批记录 times", options, log),
                           "action": action})
     return inst, steps, derived
