@@ -640,3 +640,14 @@ def test_header_below_a_title_line(tmp_path):
     out, log = run([tmp_path / "a.xlsx"])
     assert sorted(out.decisions["decision_id"]) == [A1, A2, A3]
     assert "the header is on row 2, below a title line" in log.text()
+
+
+def test_set_sheet_and_template(tmp_path):
+    path = export(tmp_path)
+    out, log = run([path], ImportOptions(timezone="Asia/Shanghai", extra={"sheet": "请假"}))
+    assert out.decisions["decision_id"].tolist() == [A4]
+    with pytest.raises(ExportFormatError, match="a sheet named '年假'"):
+        run([path], ImportOptions(timezone="Asia/Shanghai", extra={"sheet": "年假"}))
+    generic = write_xlsx(tmp_path / "export.xlsx", {"Sheet1": (HEADERS, expense_rows())})
+    out, log = run([generic], ImportOptions(timezone="Asia/Shanghai", extra={"template": "差旅报销"}))
+    assert set(out.decisions["decision_type"]) == {"差旅报销"}

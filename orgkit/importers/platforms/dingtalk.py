@@ -242,13 +242,16 @@ def _map_words(words: pd.Series, table: dict[str, str], what: str, log: ImportLo
 
 
 def _sheet_type(table: Table, cols: dict[str, str], frame: pd.DataFrame, n_sheets: int, file: str,
-                log: ImportLog) -> pd.Series:
+                log: ImportLog, given: str = "") -> pd.Series:
     """The decision type of each row of one approval sheet (see the module docstring)."""
+    sheet = (table.sheet or "").strip()
     if "template" in cols:
-        log.decided(f"decision type ({file}, sheet {table.sheet or '-'})",
+        log.decided(f"decision type ({file}, sheet {sheet or '-'})",
                     f"the template name column {cols['template']}")
         return frame[cols["template"]]
-    sheet = (table.sheet or "").strip()
+    if given:
+        log.decided(f"decision type ({file}, sheet {sheet or '-'})", "the template given with --set template=")
+        return pd.Series(given, index=frame.index, dtype="str")
     if sheet and not _GENERIC_SHEET.fullmatch(sheet):
         why = ("the export holds one sheet per template" if n_sheets > 1
                else "the sheet is named after the template")
@@ -296,6 +299,15 @@ def _times(values: pd.Series, what: str, options: ImportOptions, log: ImportLog)
 def _read_workbook(path: Path, options: ImportOptions, log: ImportLog) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Approval rows and their records from one export file: (rows, records)."""
     tables = read_sheets(path, _WORKBOOK, log=log)
+    wanted = str(options.extra.get("sheet", "")).strip()
+    if wanted and sniff(path) == "xlsx":
+        chosen = [t for t in tables if (t.sheet or "").strip().lower() == wanted.lower()]
+        if not chosen:
+            raise refuse(path, f"a sheet named {wanted!r} (--set sheet=)",
+                         "the sheets " + ", ".join(repr(t.sheet) for t in tables[:12]),
+                         "Name one of them, or leave --set sheet out to read every approval sheet.")
+        log.decided(f"sheets of {path.name}", f"only {chosen[0].sheet!r}, as --set sheet= asks")
+        tables = chosen
     approval: list[tuple[Table, dict[str, str]]] = []
     other: list[str] = []
     for i, t in enumerate(tables):
@@ -348,7 +360,8 @@ def _read_workbook(path: Path, options: ImportOptions, log: ImportLog) -> tuple[
         f, ids = f[~dup], ids[~dup]
         get = lambda k: f[cols[k]].str.strip() if k in cols else pd.Series("", index=f.index, dtype="str")  # noqa: E731
         part = pd.DataFrame({
-            "decision_id": ids, "decision_type": _sheet_type(t, cols, f, len(approval), path.name, log),
+            "decision_id": ids, "decision_type": _sheet_type(t, cols, f, len(approval), path.name, log,
+                                                                  str(options.extra.get("template", "")).strip()),
             "status_word": get("status"), "result_word": get("result"), "raised": get("raised"),
             "finished": get("finished"), "job": get("job"), "uid": get("uid"), "name": get("name"),
             "dept": get("dept"), "current_uid": get("current_uid"), "current_name": get("current"),
