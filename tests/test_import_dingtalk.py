@@ -651,3 +651,9 @@ def test_set_sheet_and_template(tmp_path):
     generic = write_xlsx(tmp_path / "export.xlsx", {"Sheet1": (HEADERS, expense_rows())})
     out, log = run([generic], ImportOptions(timezone="Asia/Shanghai", extra={"template": "差旅报销"}))
     assert set(out.decisions["decision_type"]) == {"差旅报销"}
+
+
+def test_a_list_of_ids_is_not_the_instances(tmp_path):
+    path = dump(tmp_path / "ids.json", {"errcode": 0, "result": {"list": ["pi-1", "pi-2"], "next_cursor": 2}})
+    with pytest.raises(ExportFormatError, match="a list of ids only"):
+        run([path])

@@ -710,6 +710,12 @@ def read_dingtalk(paths: Sequence[Path], options: ImportOptions, log: ImportLog)
         counts = pd.Series(kinds, dtype="str").value_counts()
         if not recs or counts.get("unknown", 0) == len(recs):
             keys = sorted({k for r in recs[:20] for k in r})[:12]
+            inner = data.get("result", data) if isinstance(data, dict) else data
+            listed = inner.get("list") if isinstance(inner, dict) else None
+            if isinstance(listed, list) and listed and all(isinstance(v, str) for v in listed):
+                raise refuse(path, _EXPORT + " (users, departments or approval instances)",
+                             "a list of ids only (such as processinstance/listids or user/listid)",
+                             "Fetch each instance or user with its get API and give those responses.")
             raise refuse(path, _EXPORT + " (users, departments or approval instances)",
                          f"JSON with the keys {', '.join(keys)}" if keys else "JSON without records",
                          "Save the API's response body as it is, one response or a list of them per file.")
