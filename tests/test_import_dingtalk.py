@@ -657,3 +657,13 @@ def test_a_list_of_ids_is_not_the_instances(tmp_path):
     path = dump(tmp_path / "ids.json", {"errcode": 0, "result": {"list": ["pi-1", "pi-2"], "next_cursor": 2}})
     with pytest.raises(ExportFormatError, match="a list of ids only"):
         run([path])
+
+
+def test_derived_department_is_the_latest_application(tmp_path):
+    expense, leave = expense_rows(), leave_rows()
+    for r in expense[:2]:
+        r[4] = "2024/3/5 14:23"  # as Excel rewrites a date: later than '2024-03-09...' as text, earlier as a time
+    leave[1][9] = "示例公司-销售部-华南"  # A5, u1's latest application (withdrawn, but it still says where u1 is)
+    out, log = run([write_xlsx(tmp_path / "a.xlsx", {"费用报销": (HEADERS, expense), "请假": (HEADERS, leave)})])
+    assert out.people.set_index("employee_id").loc["u1", "department"] == "销售部 / 华南"
+    assert by_id(out.decisions)[A1]["raised_at"] == ts("2024-03-05 14:23:00")

@@ -810,6 +810,7 @@ def _export_tables(rows: pd.DataFrame, recs: pd.DataFrame, directory: Directory 
                    log: ImportLog) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame | None]:
     """Instances and steps of the approval export, people keyed consistently; and people derived from it."""
     status = _status(rows, log)
+    raised = _times(rows["raised"], "审批发起时间", options, log)
     action = _map_words(recs["word"], RECORD_ACTIONS, "审批记录 actions", log)
     n_uid = int((recs["uid"] != "").sum())
     derived = None
@@ -856,11 +857,11 @@ def _export_tables(rows: pd.DataFrame, recs: pd.DataFrame, directory: Directory 
             log.dropped(int((~keep_rows).sum()), "approvals", "an approver's UserID is paired with no 工号 in the "
                         "export (give the DingTalk user list or --directory to identify them)")
             rows = rows[keep_rows]
-            status = status[keep_rows]
+            status, raised = status[keep_rows], raised[keep_rows]
             initiator, current = rows["job"], current_uid[keep_rows].map(pair).astype("object").fillna("")
         if (rows["dept"] != "").any():
             frame = pd.DataFrame({"employee_id": initiator.to_numpy(), "department": rows["dept"].to_numpy(),
-                                  "name": rows["name"].to_numpy(), "_raised": rows["raised"].to_numpy()})
+                                  "name": rows["name"].to_numpy(), "_raised": raised.to_numpy()})
             frame = frame[(frame["employee_id"] != "") & (frame["department"] != "")]
             # the department of each applicant's latest approval
             frame = frame.sort_values("_raised", kind="stable").drop_duplicates("employee_id", keep="last")
@@ -877,7 +878,7 @@ def _export_tables(rows: pd.DataFrame, recs: pd.DataFrame, directory: Directory 
                      "--directory")
     inst = pd.DataFrame({
         "decision_id": rows["decision_id"], "decision_type": rows["decision_type"], "initiator": initiator,
-        "raised_at": _times(rows["raised"], "审批发起时间", options, log),
+        "raised_at": raised,
         "finished_at": _times(rows["finished"], "审批完成时间", options, log),
         "status": status, "current": current.fillna(""),
     })
