@@ -114,7 +114,7 @@ def _loads(data: bytes, path: Path | str, expected: str) -> Any:
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
-        end = exc.pos >= len(text.rstrip()) - 1
+        end = exc.pos >= len(text.rstrip()) - 1 or exc.msg.startswith("Unterminated string")  # EOF in a string
         what = ("JSON that stops before it is complete (a truncated download?)" if end
                 else f"JSON that breaks at line {exc.lineno}, column {exc.colno}")
         raise refuse(path, expected, what, "Download or export the file again.") from None
