@@ -36,9 +36,10 @@ def test_krackhardt_from_its_published_files(tmp_path):
     people = import_client("hris", [kr / "Krack-High-Tec-Attributes.csv", kr / "Krack-High-Tec-edgelist-ReportsTo.txt"],
                            out)
     assert people.counts == {"people": 21}
-    for network in ("Advice", "Friendship"):
-        import_client("network-survey", [kr / f"Krack-High-Tec-edgelist-{network}.txt"], out,
-                      ImportOptions(extra={"network": network.lower()}))
+    import_client("network-survey", [kr / "Krack-High-Tec-edgelist-Advice.txt"], out)
+    # another format's ties join them (by channel) instead of replacing them
+    import_client("edge-list", [kr / "Krack-High-Tec-edgelist-Friendship.txt"], out,
+                  ImportOptions(extra={"channel": "friendship"}))
     client = load_client(out)
     assert _layers(client.people) == [1, 4, 16]                       # the tree rooted at the CEO (#7)
     assert pd.isna(client.people.set_index("employee_id").loc["7", "manager_id"])
@@ -48,7 +49,12 @@ def test_krackhardt_from_its_published_files(tmp_path):
 
     assert message_log_evidence(client.communication) == []            # two named networks, not a message log
     log = (out / "import.log").read_text(encoding="utf-8")
-    assert "## hris" in log and "## network-survey" in log             # one section per format
+    assert "## hris" in log and "## network-survey" in log and "## edge-list" in log  # one section per format
+    assert "190 ties of the network-survey import kept" in log
+    # re-importing one format replaces its own ties only
+    import_client("edge-list", [kr / "Krack-High-Tec-edgelist-Friendship.txt"], out,
+                  ImportOptions(extra={"channel": "friendship"}))
+    assert load_client(out).communication.groupby("channel").size().to_dict() == ties
 
 
 def test_reports_to_relation_rules(tmp_path):
