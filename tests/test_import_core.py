@@ -102,8 +102,9 @@ def test_build_people_levels_and_tree():
     assert people["department"].tolist() == ["Leadership", "VP Sales", "VP R&D", "VP Sales", "VP Sales", "VP R&D"]
     people = build_people(frame, file="hr.csv", options=ImportOptions(derive_departments=2), log=ImportLog()).people
     by_id = people.set_index("employee_id")["department"]
-    assert by_id["4"] == "Unit 4" and by_id["5"] == "Unit 5"   # two heads titled "Rep": named by id
-    assert by_id["6"] == "Eng" and by_id["2"] == "Leadership"
+    # 4, 5 and 6 head nobody: no one-person units; they stay with their manager's unit one level up
+    assert by_id["4"] == "VP Sales" and by_id["5"] == "VP Sales"
+    assert by_id["6"] == "VP R&D" and by_id["2"] == "Leadership"
 
 
 def test_directory_resolves_emails_case_insensitively():

@@ -1407,6 +1407,22 @@ def _evidence(communication: pd.DataFrame | None, repeated: bool) -> list[str]:
     return out
 
 
+def _repeated_in_a_channel(communication: pd.DataFrame) -> bool | None:
+    """Whether a directed pair has several rows in one channel; ``None`` when there are not two channels.
+
+    Several named networks in one table (advice and friendship, imported as channels) repeat pairs across
+    channels without being a message log; within one channel a repeated pair is a message.
+    """
+    if "channel" not in communication.columns:
+        return None
+    channel = communication["channel"].astype("str")
+    if channel.nunique() < 2:
+        return None
+    s, t = communication["source_id"].astype("str"), communication["target_id"].astype("str")
+    rows = pd.DataFrame({"s": s, "t": t, "c": channel})[s != t]
+    return bool(rows.duplicated().any())
+
+
 def message_log_evidence(communication: pd.DataFrame | None) -> list[str]:
     """What shows that the communication rows are individual messages rather than one row per tie.
 
@@ -1419,7 +1435,8 @@ def message_log_evidence(communication: pd.DataFrame | None) -> list[str]:
     -------
     list of str
         In this order, those that hold: ``"timestamps"`` (a ``timestamp`` column with at least one
-        value), ``"repeated_pairs"`` (some sender-recipient pair, in that direction, has several rows)
+        value), ``"repeated_pairs"`` (some sender-recipient pair, in that direction, has several rows; in
+        the same channel when there are several channels)
         and ``"weights"`` (every ``weight`` is a whole number and some are 2 or more: message counts).
         Empty for a network-survey table (one row per named tie, each direction at most once,
         no dates, weights absent or all 1) and for no rows.
@@ -1446,9 +1463,16 @@ def message_log_evidence(communication: pd.DataFrame | None) -> list[str]:
     ...                     "timestamp": pd.to_datetime(["2024-01-02", "2024-01-05"])})
     >>> message_log_evidence(log)
     ['timestamps', 'repeated_pairs']
+    >>> two_networks = pd.DataFrame({"source_id": ["a", "a"], "target_id": ["b", "b"],
+    ...                              "channel": ["advice", "friendship"]})
+    >>> message_log_evidence(two_networks)
+    []
     """
     if communication is None or len(communication) == 0:
         return []
+    by_channel = _repeated_in_a_channel(communication)
+    if by_channel is not None:
+        return _evidence(communication, by_channel)
     s, t = communication["source_id"].astype("str"), communication["target_id"].astype("str")
     rows = pd.DataFrame({"s": s, "t": t})[s != t]
     return _evidence(communication, bool(rows.duplicated().any()))
@@ -2132,7 +2156,9 @@ def analyze_communication(
         directions = known.directions
     else:
         everything, directions = _build(people, comm, "source_id", "target_id", "communication")
-    evidence = _evidence(comm, bool((everything.n_rows > directions.sum(axis=1)).any()))
+    by_channel = _repeated_in_a_channel(comm)
+    repeated = by_channel if by_channel is not None else bool((everything.n_rows > directions.sum(axis=1)).any())
+    evidence = _evidence(comm, repeated)
     tie_keys = ("communication.tie.min_messages", "communication.tie.reciprocated")
     by_client = any(k in th.overridden for k in tie_keys)
     basis = "messages" if evidence else "rows"

@@ -98,7 +98,7 @@ def build_decisions(instances: pd.DataFrame, steps: pd.DataFrame | None, *, file
     # a person once per run of consecutive steps
     same = (hops["decision_id"] == hops["decision_id"].shift()) & (hops["actor"] == hops["actor"].shift())
     hops = hops[~same.to_numpy()]
-    approvers = hops.groupby("decision_id", sort=False)["actor"].agg(";".join)
+    approvers = _join_runs(hops["decision_id"], hops["actor"])
     decisive = st[st["action"].isin(DECISIVE_ACTIONS).to_numpy() & (st["actor"] != "").to_numpy()]
     finished = inst.set_index("decision_id")["finished_at"]
     # steps after completion (a late comment, a late approve in a parallel node) do not decide
@@ -113,7 +113,7 @@ def build_decisions(instances: pd.DataFrame, steps: pd.DataFrame | None, *, file
     decider = decider.where(~pending, waiting)
     decider = decider.where(decider != "", ids.map(last_any["actor"]).fillna(""))
     no_decider = (decider == "").to_numpy()
-    decided_at = inst["finished_at"].where(inst["finished_at"].notna(), ids.map(last["at"]))
+    decided_at = inst["finished_at"].where(inst["finished_at"].notna(), pd.to_datetime(ids.map(last["at"])))
     decided_at = decided_at.where(~pending, pd.NaT)
     out = pd.DataFrame({
         "decision_id": ids.astype("str").to_numpy(),
@@ -139,3 +139,15 @@ def build_decisions(instances: pd.DataFrame, steps: pd.DataFrame | None, *, file
              f"{out['decision_type'].nunique():,} types")
     log.count("decisions", len(out))
     return out[list(DECISION_COLUMNS)].sort_values("decision_id", kind="stable").reset_index(drop=True)
+
+
+def _join_runs(keys: pd.Series, values: pd.Series) -> pd.Series:
+    """``values`` joined by ``;`` per run of equal ``keys`` (rows grouped by key), indexed by key."""
+    if keys.empty:
+        return pd.Series([], dtype="str")
+    k = keys.to_numpy()
+    starts = np.flatnonzero(np.r_[True, k[1:] != k[:-1]])
+    text = (values.astype("str") + ";").to_numpy(dtype=object)
+    joined = pd.Series(np.add.reduceat(text, starts), index=k[starts], dtype="str")
+    return joined.str[:-1]
+

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import codecs
 import json
+import re
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from orgkit.data.reading import MAX_TABLE_BYTES, ReadOptions, read_source
@@ -23,10 +25,13 @@ from orgkit.errors import ExportFormatError, ValidationError
 from orgkit.importers.base import ImportLog, refuse
 
 __all__ = ["sniff", "read_json", "read_table_file", "read_sheets", "Table", "zip_members", "iter_files",
-           "MAX_JSON_BYTES", "read_zip_json"]
+           "MAX_JSON_BYTES", "read_zip_json", "numeric_rows", "MAX_TEXT_BYTES"]
 
 #: Largest JSON file read whole (API pages are small; a Slack day file is at most a few MB). Judgement.
 MAX_JSON_BYTES = 1024 * 1024 * 1024
+#: Largest numeric text file read whole (a 10,000-person matrix is about 200 MB). Judgement.
+MAX_TEXT_BYTES = 512 * 1024 * 1024
+_NUMERIC_TEXT = re.compile(rb"^[\s0-9.+\-,;]*$")
 
 
 @dataclass(frozen=True)
@@ -114,7 +119,7 @@ def _loads(data: bytes, path: Path | str, expected: str) -> Any:
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
-        end = exc.pos >= len(text.rstrip()) - 1
+        end = exc.pos >= len(text.rstrip()) - 1 or exc.msg.startswith("Unterminated string")  # EOF in a string
         what = ("JSON that stops before it is complete (a truncated download?)" if end
                 else f"JSON that breaks at line {exc.lineno}, column {exc.colno}")
         raise refuse(path, expected, what, "Download or export the file again.") from None
@@ -210,3 +215,39 @@ def iter_files(paths: list[Path] | tuple[Path, ...]) -> Iterator[Path]:
                 seen.add(r)
                 yield q
 
+
+def numeric_rows(path: Path, expected: str) -> np.ndarray | None:
+    """The rows of a text file made only of numbers (a matrix or a dyad list), or ``None``.
+
+    Spaces, tabs, commas or semicolons separate the numbers; every line must have as many (else the file is
+    refused as ``expected``). ``None``: the file holds something besides numbers (read it as a table).
+    """
+    size = path.stat().st_size
+    with open(path, "rb") as fh:
+        head = fh.read(65536)
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or not _NUMERIC_TEXT.match(head.lstrip(
+            codecs.BOM_UTF8)):
+        return None
+    if size > MAX_TEXT_BYTES:
+        raise refuse(path, expected, f"a numeric text file of {size / 2**20:,.0f} MB, more than "
+                     f"{MAX_TEXT_BYTES / 2**20:,.0f} MB")
+    data = path.read_bytes().lstrip(codecs.BOM_UTF8)
+    if not _NUMERIC_TEXT.match(data):
+        return None
+    sep = b"," if b"," in data else b";" if b";" in data else None
+    if sep is not None and data.lstrip(b" \t").startswith(sep):
+        return None  # a blank first header cell: a labelled matrix with numeric ids, read as a table
+    if sep is None:
+        lines = [ln.split() for ln in data.splitlines() if ln.strip()]  # per line: survey-sized files
+    else:  # a CSV of numbers without labels: a blank cell is 0
+        lines = [[c.strip() or b"0" for c in ln.split(sep)] for ln in data.splitlines() if ln.strip()]
+    if not lines:
+        raise refuse(path, expected, "an empty file")
+    widths = {len(ln) for ln in lines}
+    if len(widths) != 1:
+        raise refuse(path, expected, f"lines of {min(widths)} to {max(widths)} numbers",
+                     "A matrix has as many numbers on each line as it has lines; a dyad list 2 or 3 per line.")
+    try:
+        return np.array(lines, dtype=np.float64)
+    except ValueError:  # "1.2.3", "-": not a numeric matrix; read as a table instead
+        return None

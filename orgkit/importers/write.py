@@ -264,6 +264,31 @@ def _natural(values: pd.Series) -> pd.Series:
     return values
 
 
+def _with_other_channels(ties: pd.DataFrame, out: Path, fmt: str, imports: dict[str, Any], owned: dict[str, str],
+                         existing: set[str], log: ImportLog) -> pd.DataFrame:
+    """This import's ties plus those other formats wrote into the folder before (Slack and e-mail together).
+
+    Rows are kept by channel: the channels each earlier import recorded, except this format's own (a
+    re-import replaces them). Only a ``communication.csv`` the imports wrote and nobody changed is read.
+    """
+    name = TABLE_FILES["communication"]
+    others = {k: set(v.get("channels", ())) for k, v in imports.items() if k != fmt and v.get("channels")}
+    if not others or name not in existing or name not in owned:
+        return ties
+    path = out / name
+    if _sha(path.read_bytes()) != owned[name]:
+        return ties  # edited: the check below stops the import with a message
+    keep = set().union(*others.values()) - set(ties["channel"].astype("str"))
+    old = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    old = old[old["channel"].isin(keep)]
+    if old.empty:
+        return ties
+    old["weight"] = pd.to_numeric(old["weight"], errors="coerce").fillna(1.0) if "weight" in old else 1.0
+    log.note(f"{name}: {len(old):,} ties of the {', '.join(sorted(others))} import kept beside these "
+             f"(channels {', '.join(sorted(keep))})")
+    return pd.concat([old[[c for c in ties.columns if c in old.columns]], ties], ignore_index=True)
+
+
 def _sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
@@ -338,12 +363,19 @@ def import_client(format: str, sources: Sequence[str | os.PathLike[str]], out: s
         raise ConfigError(f"the {fmt.name} export gave no people, decisions or messages; nothing was written.")
     log.section("writing")
     tables = _privacy(tables, options, key_file, log)
-    files: dict[str, bytes] = {TABLE_FILES[t]: ("\ufeff" + _csv(f, t)).encode("utf-8") for t, f in tables.items()}
-    for t, f in tables.items():
-        log.note(f"{TABLE_FILES[t]}: {len(f):,} rows")
     marker = _marker(out) if out.is_dir() else None
     owned: dict[str, str] = dict((marker or {}).get("files", {}))
     existing = {p.name for p in out.iterdir()} if out.is_dir() else set()
+    imports: dict[str, Any] = dict((marker or {}).get("imports", {}))
+    if "communication" in tables:
+        tables["communication"] = _with_other_channels(tables["communication"], out, fmt.name, imports, owned,
+                                                       existing, log)
+    files: dict[str, bytes] = {TABLE_FILES[t]: ("\ufeff" + _csv(f, t)).encode("utf-8") for t, f in tables.items()}
+    for t, f in tables.items():
+        earlier = sorted(k for k, v in imports.items() if k != fmt.name and t in v.get("tables", ())
+                         and t != "communication")
+        note = f" (replacing the one the {', '.join(earlier)} import wrote)" if earlier else ""
+        log.note(f"{TABLE_FILES[t]}: {len(f):,} rows{note}")
     if out.is_dir() and marker is None and existing - {".DS_Store", "Thumbs.db"}:
         clash = sorted(existing & (set(files) | {_LOG}))
         if clash:
@@ -352,7 +384,12 @@ def import_client(format: str, sources: Sequence[str | os.PathLike[str]], out: s
     # client.yml: the import writes it only when there is none, or when it wrote the one there
     settings_ours = _SETTINGS not in existing or _SETTINGS in owned
     if settings_ours:
-        settings = {"name": out.name, **{k: v for k, v in sorted(imported.settings.items())}}
+        merged: dict[str, Any] = {}
+        for k, v in imports.items():  # every import's settings, this one's last
+            if k != fmt.name:
+                merged.update(v.get("settings", {}))
+        merged.update(imported.settings)
+        settings = {"name": out.name, **{k: v for k, v in sorted(merged.items())}}
         files[_SETTINGS] = ("# Written by orgkit import; edit it freely (an edited file is kept).\n"
                             + yaml.safe_dump(settings, allow_unicode=True, sort_keys=False)).encode("utf-8")
     # which files may be replaced
@@ -370,9 +407,10 @@ def import_client(format: str, sources: Sequence[str | os.PathLike[str]], out: s
             raise OutputError(f"{path} was changed after orgkit import wrote it; move it (or your changes) "
                               "and import again. Nothing was written.")
     # the log: one section per format imported here, then validation
-    imports: dict[str, Any] = dict((marker or {}).get("imports", {}))
     imports[fmt.name] = {"sources": sorted(Path(s).name for s in sources), "tables": sorted(tables),
-                         "log": log.text()}
+                         "log": log.text(), "settings": {k: v for k, v in sorted(imported.settings.items())}}
+    if "communication" in tables and "channel" in imported.communication.columns:
+        imports[fmt.name]["channels"] = sorted(set(imported.communication["channel"].astype("str")))
     stage = out.parent / f".{out.name}.import-{uuid.uuid4().hex[:10]}"
     with output_errors(stage):
         stage.mkdir(parents=True)
