@@ -211,6 +211,10 @@ def test_events_format_folders_globs_and_layouts(tmp_path):
     text = imported.log.text()
     assert "dropped 1 files in the folders given" in text
     assert "read 2024-01.csv ... 2024-02.csv (2 files): message events (CSV, 2 files), 3 records" in text
+    quoted = read_export("events", [str(logs / "2024-0*.csv")], ImportOptions(pseudonymise=True))  # a glob
+    assert _ties(quoted.communication) == {("a", "b", 2, "message"), ("b", "a", 1, "message")}
+    with pytest.raises(ConfigError, match="no such file"):
+        read_export("events", [str(logs / "2023-*.csv")], ImportOptions(pseudonymise=True))
     from orgkit.importers.platforms.events import event_files
 
     assert [p.name for p in event_files([tmp_path / "logs" / "2024-0*.csv"], ImportLog())] == ["2024-01.csv",

@@ -20,6 +20,7 @@ dropped and why, followed by what validation found.
 
 from __future__ import annotations
 
+import glob as _glob
 import hashlib
 import hmac
 import json
@@ -137,7 +138,9 @@ def read_export(format: str, sources: Sequence[str | os.PathLike[str]], options:
     paths = [Path(s).expanduser() for s in sources]
     if not paths:
         raise ConfigError(f"orgkit import {fmt.name}: give the export's files ({fmt.sources}).")
-    missing = [str(p) for p in paths if not p.exists()]
+    # a quoted glob pattern (logs/2024-*.csv, for more files than a command line takes) is a source when it matches
+    missing = [str(p) for p in paths if not p.exists() and not (any(ch in str(p) for ch in "*?[")
+                                                                 and _glob.glob(str(p), recursive=True))]
     missing += [str(p) for p in options.directory if not Path(p).exists()]
     if missing:
         raise ConfigError(f"{', '.join(missing)}: no such file or folder. Nothing was written.")
