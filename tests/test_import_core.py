@@ -334,3 +334,13 @@ def test_ambiguous_dates_stop_the_import_until_settled(tmp_path):
     assert ok.exit_code == 0, ok.output
     people = pd.read_csv(out / "people.csv", dtype=str)
     assert people["hire_date"].tolist()[0] == "2024-01-02"
+
+
+def test_person_names_scrubbed_from_the_log():
+    from orgkit.importers.write import scrub_person_names
+
+    names = pd.Series(["王伟", "Ann Lee", "Bo", "X"])
+    text = "type from title 王伟提交的费用报销\nmanager Ann Lee not found; Bob stays; X stays\nBo left"
+    assert scrub_person_names(text, names) == ("type from title [name]提交的费用报销\nmanager [name] not found; "
+                                               "Bob stays; X stays\n[name] left")
+    assert scrub_person_names(text, None) == text

@@ -25,6 +25,7 @@ import hashlib
 import hmac
 import json
 import os
+import re
 import secrets
 import shutil
 import uuid
@@ -44,7 +45,7 @@ from orgkit.importers.base import ImportLog, ImportOptions, Imported, check_time
 from orgkit.importers.formats import get_format
 from orgkit.privacy import scrub_names
 
-__all__ = ["import_client", "read_export", "ImportResult", "pseudonymise_ids", "TABLE_FILES", "PERSON_ID_COLUMNS"]
+__all__ = ["import_client", "read_export", "ImportResult", "pseudonymise_ids", "scrub_person_names", "TABLE_FILES", "PERSON_ID_COLUMNS"]
 
 #: The file each imported table is written to.
 TABLE_FILES = {"people": "people.csv", "decisions": "decisions.csv", "communication": "communication.csv"}
@@ -267,6 +268,44 @@ def _natural(values: pd.Series) -> pd.Series:
     return values
 
 
+_CJK_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]{2,}")
+_WORD = re.compile(r"[^\W_]+(?:[-'.][^\W_]+)*")
+
+
+def scrub_person_names(text: str, names: pd.Series | None) -> str:
+    """``text`` with every person's name from ``names`` replaced by ``[name]`` (a safety net for logs).
+
+    The log is small and the directory may be large, so the log's candidate spans are looked up in the
+    set of names, not the other way round: runs of one to three words, and every 2-4 character span of a
+    run of Chinese characters (a Chinese name sits inside a sentence without spaces).
+    """
+    if names is None or not text:
+        return text
+    known = set(names.astype("str").str.strip())
+    known = {n for n in known if len(n) >= 2}
+    if not known:
+        return text
+    found: set[str] = set()
+    for line in text.splitlines():
+        words = _WORD.findall(line)
+        for k in (1, 2, 3):
+            for i in range(len(words) - k + 1):
+                span = " ".join(words[i:i + k])
+                if span in known:
+                    found.add(span)
+        for run in _CJK_RUN.findall(line):
+            for k in (2, 3, 4):
+                for i in range(len(run) - k + 1):
+                    if run[i:i + k] in known:
+                        found.add(run[i:i + k])
+    for name in sorted(found, key=len, reverse=True):
+        if _CJK_RUN.fullmatch(name):
+            text = text.replace(name, "[name]")
+        else:  # whole words only: "Bo" is not in "Bob"
+            text = re.sub(rf"(?<![^\W_]){re.escape(name)}(?![^\W_])", "[name]", text)
+    return text
+
+
 def _with_other_channels(ties: pd.DataFrame, out: Path, fmt: str, imports: dict[str, Any], owned: dict[str, str],
                          existing: set[str], log: ImportLog) -> pd.DataFrame:
     """This import's ties plus those other formats wrote into the folder before (Slack and e-mail together).
@@ -365,6 +404,7 @@ def import_client(format: str, sources: Sequence[str | os.PathLike[str]], out: s
     if not tables:
         raise ConfigError(f"the {fmt.name} export gave no people, decisions or messages; nothing was written.")
     log.section("writing")
+    person_names = imported.people["name"] if imported.people is not None and "name" in imported.people else None
     tables = _privacy(tables, options, key_file, log)
     marker = _marker(out) if out.is_dir() else None
     owned: dict[str, str] = dict((marker or {}).get("files", {}))
@@ -439,6 +479,8 @@ def import_client(format: str, sources: Sequence[str | os.PathLike[str]], out: s
                  if not str(d).strip().isdigit()]
         for k in imports:
             imports[k]["log"] = scrub_names(imports[k]["log"], small)
+        if not options.keep_names:
+            imports[fmt.name]["log"] = scrub_person_names(imports[fmt.name]["log"], person_names)
         body = "\n".join(imports[k]["log"].rstrip("\n") for k in imports)
         tail = ["", "## validation", f"the folder validates: {client.n_people:,} people"]
         tail += [f"warning: {w}" for w in warnings]
