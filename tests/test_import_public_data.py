@@ -83,3 +83,18 @@ def test_regional_extracts_are_appended(tmp_path):
                     encoding="utf-8")
     result = import_client("hris", [east, west], tmp_path / "c")
     assert result.counts == {"people": 12} and "rows appended" in result.log
+
+
+@needs_data
+def test_manufacturing_company_from_its_published_files(tmp_path):
+    mf = DATA / "manufacturing_email_hierarchy"
+    out = tmp_path / "manufacturer"
+    import_client("hris", [mf / "reportsto.csv"], out)          # no department column: from the tree
+    result = import_client("events", [mf / "communication.csv"], out)
+    assert result.counts == {"communication": 5_783}           # Michalski et al.: 5,783 directed e-mail pairs
+    client = load_client(out)
+    assert len(client.people) == 154
+    assert _layers(client.people) == [1, 11, 64, 33, 44, 1]     # the published reports-to tree
+    assert client.people["department"].nunique() == 11          # 10 branches with people under the 11 directors + leadership
+    log = (out / "import.log").read_text(encoding="utf-8")
+    assert "82,927 records" in log and "dropped 51 message-recipient pairs" in log

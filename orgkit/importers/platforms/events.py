@@ -32,7 +32,9 @@ EVENT_SYNONYMS: dict[str, tuple[str, ...]] = {
            "接收者", "收件人邮箱", "接收人工号"),
     "cc": ("cc", "cc recipients", "cc addresses", "抄送", "抄送人"),
     "timestamp": ("timestamp", "sent", "sent at", "sent time", "sent date time", "sentdatetime", "time",
-                  "datetime", "date time", "date", "event time", "created", "created at", "发送时间", "时间",
+                  "datetime", "date time", "date", "event time", "event date", "eventdate", "event datetime",
+                  "sent date", "delivered", "delivered at", "received", "received at", "created", "created at",
+                  "发送时间", "发送日期", "时间",
                   "日期"),
     "channel": ("channel", "medium", "message type", "kind", "渠道", "方式", "类型"),
     "message_id": ("message id", "messageid", "internet message id", "internetmessageid", "msg id", "mail id",
@@ -98,7 +100,7 @@ def _map(headers: Sequence[str], options: ImportOptions, file: Path) -> dict[str
         raise refuse(file, f"{_EXPECTED} with the column(s) {'; '.join(missing)}",
                      f"the columns {shown}" if headers else "no header row",
                      "Rename the columns, or name them with --set sender=COLUMN --set recipients=To,Cc "
-                     "--set timestamp=COLUMN.")
+                     "--set timestamp=COLUMN (a list of ties without times is the edge-list format).")
     return found
 
 
