@@ -390,6 +390,10 @@ def import_client(format: str, sources: Sequence[str | os.PathLike[str]], out: s
         if _inside(out, Path(src)) and Path(src).is_dir():
             raise OutputError(f"{out} is inside the export folder {src}; write the client folder elsewhere. "
                               "Nothing was written.")
+    temp_dir = options.extra.get("temp_dir")
+    if temp_dir and _inside(Path(str(temp_dir)).expanduser(), out):
+        raise ConfigError(f"--set temp_dir={temp_dir} is inside the client folder {out}; give a folder elsewhere "
+                          "(temporary copies of the export must not land in the client folder). Nothing was written.")
     key_file = None
     if options.pseudonymise:
         key_file = Path(options.key_file).expanduser() if options.key_file else _default_key_file(out)
