@@ -344,3 +344,40 @@ def test_person_names_scrubbed_from_the_log():
     assert scrub_person_names(text, names) == ("type from title [name]提交的费用报销\nmanager [name] not found; "
                                                "Bob stays; X stays\n[name] left")
     assert scrub_person_names(text, None) == text
+
+
+def test_ids_of_imports_into_one_folder_must_match(hr, tmp_path):
+    """People pseudonymised and ties with raw ids would share no id: the second import is refused."""
+    ties = tmp_path / "ties.csv"
+    ties.write_text("from,to\n" + "".join(f"{i},{i + 1}\n" for i in range(1, 15)), encoding="utf-8")
+    out = tmp_path / "acme"
+    import_client("hris", [hr], out, ImportOptions(pseudonymise=True))
+    before = _snapshot(out)
+    with pytest.raises(ConfigError, match="pseudonymised ids.*same --key-file"):
+        import_client("edge-list", [ties], out)
+    assert _snapshot(out) == before
+    other_key = tmp_path / "other.key.json"
+    with pytest.raises(ConfigError, match="give the --key-file that import used"):
+        import_client("edge-list", [ties], out, ImportOptions(pseudonymise=True, key_file=other_key))
+    result = import_client("edge-list", [ties], out, ImportOptions(pseudonymise=True))
+    assert result.counts == {"communication": 14}
+    client_ties = pd.read_csv(out / "communication.csv", dtype=str)
+    people = pd.read_csv(out / "people.csv", dtype=str)
+    assert set(client_ties["source_id"]) <= set(people["employee_id"])   # the same pseudonyms
+
+
+def test_unwritable_output_is_an_output_error(hr, tmp_path, monkeypatch):
+    import pathlib
+
+    real = pathlib.Path.write_bytes
+
+    def full_disk(self, data):
+        if self.name == "people.csv":
+            raise OSError(28, "No space left on device")
+        return real(self, data)
+
+    monkeypatch.setattr(pathlib.Path, "write_bytes", full_disk)
+    with pytest.raises(OutputError, match="space"):
+        import_client("hris", [hr], tmp_path / "acme")
+    assert not (tmp_path / "acme").exists()
+    assert [p.name for p in tmp_path.iterdir()] == ["export"]

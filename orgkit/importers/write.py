@@ -205,7 +205,7 @@ def _looks_private(values: pd.Series) -> int:
     return int(s.str.contains("@", regex=False).sum() + s.str.fullmatch(r"\+?[0-9][0-9 \-]{9,}").sum())
 
 
-def _privacy(tables: dict[str, pd.DataFrame], options: ImportOptions, key_file: Path | None,
+def _privacy(tables: dict[str, pd.DataFrame], options: ImportOptions, key: bytes | None,
              log: ImportLog) -> dict[str, pd.DataFrame]:
     out = {}
     for name, frame in tables.items():
@@ -215,9 +215,7 @@ def _privacy(tables: dict[str, pd.DataFrame], options: ImportOptions, key_file: 
             frame = frame.drop(columns=drop)
             log.note(f"{name}: not written: {', '.join(drop)} (privacy; --keep-names writes names)")
         out[name] = frame
-    if options.pseudonymise:
-        assert key_file is not None
-        key = _key(key_file)
+    if key is not None:
         for name, frame in out.items():
             for col in PERSON_ID_COLUMNS[name]:
                 if col in frame.columns:
@@ -304,6 +302,30 @@ def scrub_person_names(text: str, names: pd.Series | None) -> str:
         else:  # whole words only: "Bo" is not in "Bob"
             text = re.sub(rf"(?<![^\W_]){re.escape(name)}(?![^\W_])", "[name]", text)
     return text
+
+
+def _check_same_ids(imports: dict[str, Any], fmt: str, fingerprint: str | None) -> None:
+    """Refuse an import whose ids would not match those earlier imports wrote into the folder.
+
+    People written with pseudonyms and ties written with raw ids (or with another key) share no id: the
+    folder would validate with every tie dropped. ``fingerprint`` is the first 16 hex digits of the key's
+    SHA-256 (``None``: ids as exported).
+    """
+    for other, record in imports.items():
+        if other == fmt:
+            continue
+        theirs = record.get("pseudonym_key")
+        if theirs == fingerprint:
+            continue
+        if theirs and not fingerprint:
+            hint = "give --pseudonymise with the same --key-file as that import"
+        elif fingerprint and not theirs:
+            hint = f"import without --pseudonymise, or import {other} again with it first"
+        else:
+            hint = "give the --key-file that import used"
+        raise ConfigError(f"the folder's {other} import wrote " + ("pseudonymised ids" if theirs else
+                          "ids as exported") + f", so this import's ids would not match them: {hint}. "
+                          "Nothing was written.")
 
 
 def _with_other_channels(ties: pd.DataFrame, out: Path, fmt: str, imports: dict[str, Any], owned: dict[str, str],
@@ -409,11 +431,14 @@ def import_client(format: str, sources: Sequence[str | os.PathLike[str]], out: s
         raise ConfigError(f"the {fmt.name} export gave no people, decisions or messages; nothing was written.")
     log.section("writing")
     person_names = imported.people["name"] if imported.people is not None and "name" in imported.people else None
-    tables = _privacy(tables, options, key_file, log)
     marker = _marker(out) if out.is_dir() else None
     owned: dict[str, str] = dict((marker or {}).get("files", {}))
     existing = {p.name for p in out.iterdir()} if out.is_dir() else set()
     imports: dict[str, Any] = dict((marker or {}).get("imports", {}))
+    key = _key(key_file) if key_file is not None else None
+    fingerprint = hashlib.sha256(key).hexdigest()[:16] if key is not None else None
+    _check_same_ids(imports, fmt.name, fingerprint)
+    tables = _privacy(tables, options, key, log)
     if "communication" in tables:
         tables["communication"] = _with_other_channels(tables["communication"], out, fmt.name, imports, owned,
                                                        existing, log)
@@ -455,21 +480,23 @@ def import_client(format: str, sources: Sequence[str | os.PathLike[str]], out: s
                               "and import again. Nothing was written.")
     # the log: one section per format imported here, then validation
     imports[fmt.name] = {"sources": sorted(Path(s).name for s in sources), "tables": sorted(tables),
-                         "log": log.text(), "settings": {k: v for k, v in sorted(imported.settings.items())}}
+                         "log": log.text(), "settings": {k: v for k, v in sorted(imported.settings.items())},
+                         "pseudonym_key": fingerprint}
     if "communication" in tables and "channel" in imported.communication.columns:
         imports[fmt.name]["channels"] = sorted(set(imported.communication["channel"].astype("str")))
     stage = out.parent / f".{out.name}.import-{uuid.uuid4().hex[:10]}"
     with output_errors(stage):
         stage.mkdir(parents=True)
     try:
-        for name, data in files.items():
-            (stage / name).write_bytes(data)
         kept = []
-        for name in sorted(existing - set(files) - {_LOG, IMPORT_MARKER}):
-            src = out / name
-            if src.is_file() and not src.is_symlink():
-                shutil.copy2(src, stage / name)
-                kept.append(name)
+        with output_errors(stage):  # a full disk or a read-only folder: an OutputError naming the path
+            for name, data in files.items():
+                (stage / name).write_bytes(data)
+            for name in sorted(existing - set(files) - {_LOG, IMPORT_MARKER}):
+                src = out / name
+                if src.is_file() and not src.is_symlink():
+                    shutil.copy2(src, stage / name)
+                    kept.append(name)
         from orgkit.data.loading import load_client
 
         try:
@@ -490,11 +517,12 @@ def import_client(format: str, sources: Sequence[str | os.PathLike[str]], out: s
         tail += [f"warning: {w}" for w in warnings]
         log_text = (f"# orgkit {__version__} import into {out.name}\n\n" + body + "\n" + "\n".join(tail) + "\n")
         files[_LOG] = log_text.encode("utf-8")
-        (stage / _LOG).write_bytes(files[_LOG])
         owned.update({name: _sha(data) for name, data in files.items()})
         record = {"orgkit": __version__, "kind": "import", "files": dict(sorted(owned.items())), "imports": imports}
         marker_bytes = (json.dumps(record, indent=2, ensure_ascii=False, sort_keys=True) + "\n").encode("utf-8")
-        (stage / IMPORT_MARKER).write_bytes(marker_bytes)
+        with output_errors(stage):
+            (stage / _LOG).write_bytes(files[_LOG])
+            (stage / IMPORT_MARKER).write_bytes(marker_bytes)
         # publish
         with output_errors(out):
             if not out.exists():
