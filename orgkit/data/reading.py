@@ -53,6 +53,8 @@ __all__ = [
     "read_source",
     "detect_encoding",
     "guess_encoding",
+    "utf16_without_bom",
+    "CUT_OFF",
     "find_files",
     "load_settings_file",
     "bounded_yaml_load",
@@ -477,6 +479,8 @@ _BOMS = (  # longest first: the UTF-32 LE mark starts with the UTF-16 LE one
     (codecs.BOM_UTF16_BE, "utf-16", "a UTF-16 byte-order mark"),
 )
 _BLANK = re.compile(rb"\s*")
+#: What is wrong with UTF-16/UTF-32 text whose last character lacks bytes, in words for a refusal.
+CUT_OFF = "that ends in the middle of a character: it was cut off (an interrupted download or copy)"
 _HIGH_RUN = re.compile(rb"[\x80-\xff]+")
 _C1 = re.compile(rb"[\x80-\x9f]")
 _ASCII_LETTERS = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
@@ -526,8 +530,14 @@ def _latin_run(run: bytes, codec: str) -> str:
     return "foreign"
 
 
-def _utf16_without_bom(data: bytes) -> str | None:
-    """``utf-16-le``/``utf-16-be`` when every other byte of the start is zero (ASCII text in UTF-16)."""
+def utf16_without_bom(data: bytes) -> str | None:
+    """``utf-16-le``/``utf-16-be`` when every other byte of the start is zero (ASCII text in UTF-16).
+
+    Examples
+    --------
+    >>> utf16_without_bom("employee_id,department".encode("utf-16-le")), utf16_without_bom(b"id,dept")
+    ('utf-16-le', None)
+    """
     head = data[:4096]
     even, odd = head[0::2], head[1::2]
     if len(odd) < 16:  # a header line at least: too few bytes say nothing
@@ -567,14 +577,16 @@ def guess_encoding(data: bytes) -> EncodingGuess:
         if data.startswith(bom):
             return EncodingGuess(name, f"the file starts with {why}", {"key": "warning.encoding.bom"})
     if b"\x00" in data:
-        utf16 = _utf16_without_bom(data)
+        utf16 = utf16_without_bom(data)
         if utf16 is not None:
             try:
                 data.decode(utf16)
                 return EncodingGuess(utf16, "every other byte is zero, as in UTF-16 text without a byte-order "
                                             "mark", {"key": "warning.encoding.utf16"})
             except UnicodeDecodeError:
-                pass
+                if len(data) % 2:
+                    raise UndecidedEncoding(data, "it looks like UTF-16 text without a byte-order mark (every "
+                                            "other byte is zero) " + CUT_OFF, len(data) - 1) from None
         raise UndecidedEncoding(data, "it contains NUL bytes, so it is not CSV text (a binary file, or UTF-16 "
                                       "without a byte-order mark?)", data.index(b"\x00"))
     if data.isascii():
@@ -811,8 +823,15 @@ def _decode(data: bytes | mmap.mmap, options: ReadOptions, table: str
         raise _Refused(f"cannot tell which text encoding the file uses: {exc.detail}.", hint) from None
     if guess.encoding in ("utf-8", "utf-8-sig"):
         return data, bom if guess.encoding == "utf-8-sig" else 0, guess.encoding, guess.reason, False, False
+    try:
+        text = raw.decode(guess.encoding)
+    except UnicodeDecodeError as exc:  # a byte-order mark, then bytes that are not that encoding
+        what = (CUT_OFF if exc.reason == "truncated data"
+                else f"but byte {exc.start:,} cannot be decoded as {guess.encoding}")
+        raise _Refused(f"is {guess.encoding} text ({guess.reason}) {what}.", "Export or copy the file again; "
+                       "if it is whole, save it from Excel as 'CSV UTF-8'.") from None
     # "detected" is the evidence as a catalogue text, for the encoding_detected warning
-    return raw.decode(guess.encoding).encode("utf-8"), 0, guess.encoding, guess.reason, guess.evidence or True, False
+    return text.encode("utf-8"), 0, guess.encoding, guess.reason, guess.evidence or True, False
 
 
 def _parse_arrow(buf: pa.Buffer, sep: str, n_columns: int, quoted: bool, threads: bool,
@@ -996,13 +1015,23 @@ def _check_zip(data: bytes, max_bytes: int) -> zipfile.ZipFile:
 
 
 def _cell_text(v: Any) -> str:
-    """A cell value as text, as it was typed: whole numbers without ``.0``."""
+    """A cell value as text, as it was typed: whole numbers without ``.0``.
+
+    A number cell beyond 2**53 has lost digits (a workbook keeps 15-17 significant ones): it is written in
+    scientific notation, as Excel shows it, so that an id stored as a number is seen for what it is rather
+    than read as digits nobody typed.
+
+    Examples
+    --------
+    >>> _cell_text(42.0), _cell_text(202403061000000654321.0), _cell_text(None)
+    ('42', '2.0240306100000067e+20', '')
+    """
     if v is None:
         return ""
     if isinstance(v, str):
         return v
     if isinstance(v, float) and v.is_integer():
-        return str(int(v))
+        return str(int(v)) if abs(v) < 2**53 else repr(v)
     return str(v)
 
 

@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from orgkit.data.reading import MAX_TABLE_BYTES, ReadOptions, read_source
+from orgkit.data.reading import CUT_OFF, MAX_TABLE_BYTES, ReadOptions, guess_encoding, read_source, utf16_without_bom
 from orgkit.errors import ExportFormatError, ValidationError
 from orgkit.importers.base import ImportLog, refuse
 
@@ -32,6 +32,7 @@ MAX_JSON_BYTES = 1024 * 1024 * 1024
 #: Largest numeric text file read whole (a 10,000-person matrix is about 200 MB). Judgement.
 MAX_TEXT_BYTES = 512 * 1024 * 1024
 _NUMERIC_TEXT = re.compile(rb"^[\s0-9.+\-,;]*$")
+_TEXT_BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
 
 
 @dataclass(frozen=True)
@@ -69,13 +70,13 @@ def sniff(path: Path) -> str:
 
 
 def _decode_head(head: bytes) -> str:
-    for bom, codec in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
-                       (codecs.BOM_UTF16_BE, "utf-16")):
+    """The start of a file as text, only to tell what it holds (bytes that do not decode become U+FFFD)."""
+    for bom, codec in _TEXT_BOMS:
         if head.startswith(bom):
-            return head.decode(codec, errors="ignore")
-    if len(head) > 3 and head[1:2] == b"\x00" and head[3:4] == b"\x00":
-        return head.decode("utf-16-le", errors="ignore")
-    return head.decode("utf-8", errors="ignore")
+            return head.decode(codec, errors="replace")
+    utf16 = utf16_without_bom(head)
+    # invalid bytes replaced, not dropped: UTF-16 "审" (A1 5B) must not read as "["
+    return head.decode(utf16 or "utf-8", errors="replace")
 
 
 def _found(kind: str) -> str:
@@ -104,25 +105,50 @@ def read_json(path: Path, expected: str, *, max_bytes: int = MAX_JSON_BYTES) -> 
 
 
 def _loads(data: bytes, path: Path | str, expected: str) -> Any:
-    text = _decode_head(data) if len(data) <= 4096 else None
-    if text is None:
-        for bom, codec in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
-                           (codecs.BOM_UTF16_BE, "utf-16")):
-            if data.startswith(bom):
-                text = data.decode(codec, errors="strict")
-                break
-        else:
-            try:
-                text = data.decode("utf-8")
-            except UnicodeDecodeError as exc:
-                raise refuse(path, expected, f"bytes that are not UTF-8 at byte {exc.start:,}") from None
+    """The JSON of a file: one document, or several (JSON lines, or documents one after another) as a list."""
+    codec = next((c for bom, c in _TEXT_BOMS if data.startswith(bom)), None) or utf16_without_bom(data) or "utf-8"
     try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        end = exc.pos >= len(text.rstrip()) - 1 or exc.msg.startswith("Unterminated string")  # EOF in a string
-        what = ("JSON that stops before it is complete (a truncated download?)" if end
-                else f"JSON that breaks at line {exc.lineno}, column {exc.colno}")
-        raise refuse(path, expected, what, "Download or export the file again.") from None
+        text = data.decode(codec)
+    except UnicodeDecodeError as exc:
+        if exc.reason == "truncated data":
+            raise refuse(path, expected, f"{codec.upper()} text {CUT_OFF}", "Download or export the file again.") \
+                from None
+        raise refuse(path, expected, _not_utf8(data, exc.start),
+                     "Save the API's response unchanged, or save the file again as UTF-8.") from None
+    decoder = json.JSONDecoder()
+    documents: list[Any] = []
+    at, end = _skip_blank(text, 0), len(text)
+    while at < end or not documents:
+        try:
+            doc, at = decoder.raw_decode(text, at)
+        except json.JSONDecodeError as exc:
+            cut = exc.pos >= len(text.rstrip()) - 1 or exc.msg.startswith("Unterminated string")  # EOF in a string
+            line = text.count("\n", 0, at) + 1  # where the document that breaks starts
+            where = f"JSON lines (a document per line) whose document on line {line:,} " if documents else "JSON that "
+            what = (f"{where}stops before it is complete (a truncated download?)" if cut
+                    else f"{where}breaks at line {exc.lineno:,}, column {exc.colno:,}")
+            raise refuse(path, expected, what, "Download or export the file again.") from None
+        documents.append(doc)
+        at = _skip_blank(text, at)
+    return documents[0] if len(documents) == 1 else documents
+
+
+def _skip_blank(text: str, at: int) -> int:
+    while at < len(text) and text[at] in " \t\r\n\ufeff":
+        at += 1
+    return at
+
+
+def _not_utf8(data: bytes, start: int) -> str:
+    """What a JSON file that is not UTF-8 holds, for a refusal (JSON is UTF-8; an editor may re-save it)."""
+    try:
+        guess = guess_encoding(data).encoding
+    except UnicodeDecodeError:
+        guess = None
+    if guess == "gb18030":
+        return ("text in GB18030 (the encoding editors on Chinese Windows save in), not UTF-8 as JSON must be "
+                "(a response re-saved by an editor?)")
+    return f"bytes that are not UTF-8 at byte {start:,}"
 
 
 def read_table_file(path: Path, expected: str, *, sheet: str | None = None, log: ImportLog | None = None,

@@ -243,11 +243,17 @@ def _book_frame(path: Path, log: ImportLog) -> pd.DataFrame | None:
     else:
         try:
             table = read_table_file(path, _EXPECTED_BOOK)
-            frames.append((table.frame, f"encoding {table.encoding}", 0))
         except ExportFormatError as exc:
             if "fields" not in exc.found:  # not a title line shorter than the header: a real refusal
                 raise
             frames.append(_csv_after_title(path))
+        else:
+            head = [list(table.frame.columns)] + table.frame.head(_HEADER_SCAN).values.tolist()
+            read = (table.frame, f"encoding {table.encoding}", 0)
+            try:  # a title line without the header's separator (tab-separated text): each line split on its own
+                frames.append(read if any(_is_header(row) for row in head) else _csv_after_title(path))
+            except ExportFormatError:  # no header in any line either: refused below with the columns found
+                frames.append(read)
     found: list[pd.DataFrame] = []
     for frame, how, above in frames:
         headers: list[Any] = list(frame.columns)
