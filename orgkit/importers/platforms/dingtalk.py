@@ -36,6 +36,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from orgkit.data.client import Settings
 from orgkit.importers.approvals import HOP_ACTIONS, build_decisions
 from orgkit.importers.base import ImportLog, ImportOptions, Imported, refuse, register
 from orgkit.importers.directory import read_directory
@@ -119,6 +120,8 @@ _RECORD = re.compile(RECORD_RE)
 _GENERIC_SHEET = re.compile(r"^(sheet|工作表|表|page|data|数据|导出|导出数据|审批数据|审批记录|明细|export)\s*\d*$",
                             re.IGNORECASE)
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+#: Longest word of an export cell quoted in the log (DingTalk's action and status words have at most 9).
+_WORD_CHARS = 10
 
 
 def _fold(text: str) -> str:
@@ -148,7 +151,7 @@ def _is_approval_sheet(cols: dict[str, str]) -> bool:
 # ---------------------------------------------------------------------------------------------------------
 # ids
 # ---------------------------------------------------------------------------------------------------------
-def check_approval_ids(ids: pd.Series, file: str, *, log: ImportLog, accept: bool = False) -> None:
+def check_approval_ids(ids: pd.Series, file: str, *, log: ImportLog, accept: bool = False) -> pd.Series:
     """Refuse approval numbers (审批编号, 21 digits) that a workbook stored as numbers.
 
     A 21-digit number does not fit a floating-point number: Excel keeps 15 significant digits (the rest
@@ -156,6 +159,11 @@ def check_approval_ids(ids: pd.Series, file: str, *, log: ImportLog, accept: boo
     of that: values in scientific notation (``2.02403E+20``), or long ids (16 digits or more) all of which
     are exactly what a floating-point number prints or end in Excel's zero padding. Such ids no longer tell
     approvals apart.
+
+    Returns
+    -------
+    Series
+        ``ids``; with ``accept``, those in scientific notation written out in digits (what the number holds).
 
     Raises
     ------
@@ -165,7 +173,7 @@ def check_approval_ids(ids: pd.Series, file: str, *, log: ImportLog, accept: boo
     text = ids.astype("str").str.strip()
     text = text[text != ""]
     if text.empty:
-        return
+        return ids
     sci = text.str.fullmatch(r"[0-9](?:\.[0-9]+)?[eE]\+?[0-9]+")
     long = text[text.str.fullmatch(r"[0-9]{16,}")]
     lost = pd.Series(False, index=long.index)
@@ -178,18 +186,20 @@ def check_approval_ids(ids: pd.Series, file: str, *, log: ImportLog, accept: boo
     if not damaged:
         if len(long):
             log.decided("审批编号", f"{len(long):,} approval numbers of 16 or more digits read as text, whole")
-        return
-    found = (f"{n_sci:,} approval numbers (审批编号) in scientific notation such as 2.02403E+20"
-             if n_sci else f"approval numbers (审批编号) stored as numbers: all {n_lost:,} of them end the way a "
-             "number that lost its last digits does")
+        return ids
+    found = (f"{n_sci:,} approval numbers (审批编号) stored as numbers, so in scientific notation such as "
+             "2.02403E+20" if n_sci else f"approval numbers (审批编号) stored as numbers: all {n_lost:,} of them "
+             "end the way a number that lost its last digits does")
     if accept:
         log.note(f"WARNING {file}: {found}; kept as read because ids_as_numbers was given, so two approvals "
                  "may share one number and be read as one")
-        return
+        out = ids.copy()
+        out.loc[text.index[sci]] = np.char.mod("%.0f", text[sci].astype("float64").to_numpy())
+        return out
     raise refuse(file, "审批编号 as text (21 digits, as DingTalk exports them)", found,
                  "Export the approvals from DingTalk again and give that file unchanged (opening and saving it "
                  "in Excel, or a CSV saved from Excel, turns the numbers into 15-digit approximations); or "
-                 "format the column as text before pasting. To import anyway, pass extra ids_as_numbers=true.")
+                 "format the column as text before pasting. To import anyway, pass --set ids_as_numbers=true.")
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -231,13 +241,30 @@ def parse_records(cells: pd.Series) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
+def _unknown_words(words: pd.Series) -> str:
+    """Words of export cells orgkit does not know, for the log: only those that look like the platform's.
+
+    A cell where a word is expected may hold free text instead (a record missing its 动作 puts the 意见
+    there, names and all): a word is quoted only when at least :attr:`Settings.min_group_size` records use it
+    and it is short; the others are counted.
+    """
+    counts = words.value_counts()
+    common = (counts >= Settings.min_group_size).to_numpy() & (counts.index.str.len() <= _WORD_CHARS)
+    text = ": " + ", ".join(f"{w} ({n:,})" for w, n in counts[common].head(12).items()) if common.any() else ""
+    rare = int((~common).sum())
+    if rare:
+        text += (f" ({rare:,} other word(s) not shown: used by fewer than {Settings.min_group_size} records or "
+                 f"longer than {_WORD_CHARS} characters, they may be free text such as a comment)")
+    return text
+
+
 def _map_words(words: pd.Series, table: dict[str, str], what: str, log: ImportLog) -> pd.Series:
     bare = words.str.replace(r"^已", "", regex=True)
     mapped = words.map(table).fillna(bare.map(table))
     unknown = mapped.isna() & (words != "")
     if unknown.any():
-        counts = words[unknown].value_counts()
-        log.note(f"{what}: words read as 'other': " + ", ".join(f"{w} ({n:,})" for w, n in counts.head(12).items()))
+        log.note(f"{what}: {int(unknown.sum()):,} record(s) with an action word orgkit does not know, read as "
+                 "'other'" + _unknown_words(words[unknown]))
     return mapped.fillna("other")
 
 
@@ -290,6 +317,10 @@ def _header_below(table: Table, path: Path, log: ImportLog, rows: int = 5) -> tu
             found = Table(frame, table.file, table.sheet, table.encoding, table.sha256)
             return found, _columns(frame)
     return table, _columns(table.frame)
+
+
+def _ids_as_numbers(options: ImportOptions) -> bool:
+    return str(options.extra.get("ids_as_numbers", "")).lower() in ("1", "true", "yes")
 
 
 def _times(values: pd.Series, what: str, options: ImportOptions, log: ImportLog) -> pd.Series:
@@ -371,8 +402,8 @@ def _read_workbook(path: Path, options: ImportOptions, log: ImportLog) -> tuple[
         part["has_job"] = "job" in cols
         rows.append(part)
     frame = pd.concat(rows, ignore_index=True)
-    check_approval_ids(frame["decision_id"], path.name, log=log,
-                       accept=str(options.extra.get("ids_as_numbers", "")).lower() in ("1", "true", "yes"))
+    frame["decision_id"] = check_approval_ids(frame["decision_id"], path.name, log=log,
+                                              accept=_ids_as_numbers(options))
     records = parse_records(frame["record"])
     if (frame["record"] != "").any() and records.empty:
         log.note(f"{path.name}: 审批记录 cells hold no record of the form 姓名|UserID|节点|时间|动作|意见")
@@ -391,9 +422,8 @@ def _status(frame: pd.DataFrame, log: ImportLog) -> pd.Series:
     status = status.fillna(result.map(_STATUS_WORDS))
     unknown = status.isna() & ((word != "") | (result != ""))
     if unknown.any():
-        pairs = (word[unknown] + "/" + result[unknown]).value_counts()
-        log.note("approval status words read as 'other': "
-                 + ", ".join(f"{w} ({n:,})" for w, n in pairs.head(10).items()))
+        log.note(f"{int(unknown.sum()):,} approval(s) with a status (审批状态/审批结果) orgkit does not know, read as "
+                 "'other'" + _unknown_words(word[unknown] + "/" + result[unknown]))
     return status.fillna("other")
 
 
@@ -418,7 +448,7 @@ def _records_of(data: Any, path: Path) -> list[dict[str, Any]]:
             return
         code = x.get("errcode", x.get("code"))
         if code not in (None, 0, "0") and ("errmsg" in x or "message" in x) and not any(
-                k in x for k in ("result", *_NESTED)):
+                x.get(k) for k in ("result", *_NESTED)):  # "result": null comes with an error too
             raise refuse(path, _EXPORT, f"a DingTalk API error response (errcode {code}), not data",
                          "Call the API again and save a successful response.")
         for key in _NESTED:
@@ -775,8 +805,7 @@ def read_dingtalk(paths: Sequence[Path], options: ImportOptions, log: ImportLog)
         inst["finished_at"] = _times(inst.pop("finished"), f"{name}: finish_time", options, log)
         steps["at"] = _times(steps["at"], f"{name}: operation dates", options, log)
         steps = steps.rename(columns={"uid": "actor"})[["decision_id", "actor", "node", "at", "action"]]
-        check_approval_ids(inst["decision_id"], name, log=log,
-                           accept=str(options.extra.get("ids_as_numbers", "")).lower() in ("1", "true", "yes"))
+        inst["decision_id"] = check_approval_ids(inst["decision_id"], name, log=log, accept=_ids_as_numbers(options))
         inst_parts.append(inst.assign(_src=len(inst_parts)))
         step_parts.append(steps.assign(_src=len(step_parts)))
     decisions = None

@@ -145,7 +145,8 @@ def _classify(obj: Any, file: Path, into: _Collected, depth: int = 0) -> int:
         return sum(_classify(x, file, into, depth + 1) for x in obj) if obj else 0
     if not isinstance(obj, dict):
         return 0
-    if "code" in obj and ("msg" in obj or "message" in obj) and not ({"users", "departments", "data"} & set(obj)):
+    if ("code" in obj and obj["code"] not in (0, "0") and ("msg" in obj or "message" in obj)
+            and not any(obj.get(k) for k in ("users", "departments", "data"))):  # "data": null comes with an error
         raise refuse(file, _EXPECTED, f"an API error response (code {_text(obj.get('code'))})",
                      "The call failed: check the API key and the app/form ids, call it again and save the answer.")
     n = 0
