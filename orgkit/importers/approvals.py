@@ -78,6 +78,11 @@ def build_decisions(instances: pd.DataFrame, steps: pd.DataFrame | None, *, file
             keep &= (inst["raised_at"] < pd.Timestamp(options.until)).to_numpy()
         log.dropped(int((~keep).sum()), "approvals", "raised outside --since/--until")
         inst = inst[keep]
+    if inst.empty:  # nothing to decide on: the writer reports it (and refuses a folder with nothing in it)
+        log.note("no decision to write: " + (log.left_out("approvals") or "the export holds no approval"))
+        log.count("decisions", 0)
+        return pd.DataFrame({c: pd.Series([], dtype="datetime64[ns]" if c.endswith("_at") else "str")
+                             for c in DECISION_COLUMNS})
     if steps is None:
         steps = pd.DataFrame({"decision_id": pd.Series([], dtype="str"), "actor": pd.Series([], dtype="str"),
                               "node": pd.Series([], dtype="str"), "at": pd.Series([], dtype="datetime64[ns]"),

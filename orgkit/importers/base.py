@@ -140,6 +140,7 @@ class ImportLog:
     def __init__(self) -> None:
         self.lines: list[str] = []
         self.counts: dict[str, int] = {}
+        self.drops: list[tuple[int, str, str]] = []  # (n, what, reason) of every dropped line
 
     def section(self, title: str) -> None:
         """Start a section (``## people``)."""
@@ -166,6 +167,19 @@ class ImportLog:
         if n:
             self.lines.append(f"dropped {n:,} {what}: {reason}")
             self.counts[f"dropped {what}"] = self.counts.get(f"dropped {what}", 0) + int(n)
+            self.drops.append((int(n), what, reason))
+
+    def left_out(self, what: str) -> str:
+        """Every ``dropped`` line of ``what`` as one phrase (``"2 withdrawn ...; 1 raised outside ..."``).
+
+        Examples
+        --------
+        >>> log = ImportLog()
+        >>> log.dropped(2, "approvals", "withdrawn by the applicant")
+        >>> log.left_out("approvals"), log.left_out("messages")
+        ('2 withdrawn by the applicant', '')
+        """
+        return "; ".join(f"{n:,} {reason}" for n, w, reason in self.drops if w == what)
 
     def note(self, text: str) -> None:
         """Record anything else the user should know."""

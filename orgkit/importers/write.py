@@ -41,7 +41,7 @@ from orgkit._version import __version__
 from orgkit.data.reading import load_settings_file
 from orgkit.errors import ConfigError, OutputError, ValidationError
 from orgkit.files.atomic import IMPORT_MARKER, output_errors, write_text
-from orgkit.importers.base import ImportLog, ImportOptions, Imported, check_timezone
+from orgkit.importers.base import ImportLog, ImportOptions, Imported, check_timezone, refuse
 from orgkit.importers.formats import get_format
 from orgkit.privacy import scrub_names
 
@@ -49,6 +49,9 @@ __all__ = ["import_client", "read_export", "ImportResult", "pseudonymise_ids", "
 
 #: The file each imported table is written to.
 TABLE_FILES = {"people": "people.csv", "decisions": "decisions.csv", "communication": "communication.csv"}
+#: The log's name for what a table's rows are made from (its ``dropped`` lines), and for one of its rows.
+_DROPPED = {"decisions": "approvals", "communication": "messages"}
+_ROW = {"decisions": "decision", "communication": "tie"}
 #: Columns holding person ids, per table (``approvers`` is a ``;``-separated list of them).
 PERSON_ID_COLUMNS = {"people": ("employee_id", "manager_id"), "decisions": ("initiator_id", "decider_id"),
                      "communication": ("source_id", "target_id")}
@@ -427,9 +430,22 @@ def import_client(format: str, sources: Sequence[str | os.PathLike[str]], out: s
     fmt = get_format(format)
     tables = {name: frame for name, frame in (("people", imported.people), ("decisions", imported.decisions),
                                               ("communication", imported.communication)) if frame is not None}
+    # a table with no row is not written (an earlier import's file stays); a folder with nothing is refused
+    empty = {t: log.left_out(_DROPPED[t]) for t, f in tables.items() if t in _DROPPED and f.empty}
+    for t in empty:
+        tables.pop(t)
     if not tables:
+        if empty:
+            t, why = next(iter(empty.items()))
+            raise refuse(", ".join(Path(s).name for s in sources), f"a {fmt.name} export with {t} to import",
+                         f"no {_ROW[t]} left to write" + (f": {why}" if why else ""),
+                         "Check the period (--since/--until) and that the export holds what you meant to give.")
         raise ConfigError(f"the {fmt.name} export gave no people, decisions or messages; nothing was written.")
     log.section("writing")
+    nothing = [f"{TABLE_FILES[t]} not written: the export gave no {_ROW[t]}" + (f" ({why})" if why else "")
+               for t, why in empty.items()]
+    for line in nothing:
+        log.note(line)
     person_names = imported.people["name"] if imported.people is not None and "name" in imported.people else None
     marker = _marker(out) if out.is_dir() else None
     owned: dict[str, str] = dict((marker or {}).get("files", {}))
@@ -503,7 +519,7 @@ def import_client(format: str, sources: Sequence[str | os.PathLike[str]], out: s
             client = load_client(stage)
         except ValidationError as exc:
             raise ValidationError(out, [p for p in exc.problems]) from None
-        warnings = tuple(w.message for w in client.warnings)
+        warnings = tuple(nothing) + tuple(w.message for w in client.warnings)
         # safety net: no department below the minimum group size is named in the log, whatever wrote it
         sizes = client.people["department"].value_counts()
         small = [str(d) for d in sizes.index[sizes < client.settings.min_group_size]

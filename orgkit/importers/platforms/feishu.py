@@ -475,10 +475,10 @@ def _approvals(instances: list[dict[str, Any]], options: ImportOptions, log: Imp
     pending_tasks = tasks[tasks["status"].str.upper() == "PENDING"].drop_duplicates("decision_id")
     current = person(pending_tasks) if len(pending_tasks) else pd.Series([], dtype="str")
     instances_out["current"] = instances_out["decision_id"].map(
-        pd.Series(current.to_numpy(), index=pending_tasks["decision_id"].to_numpy())).fillna("")
+        pd.Series(current.to_numpy(), index=pending_tasks["decision_id"].to_numpy())).astype("object").fillna("")
     # steps
     node = timeline["task_id"].map(pd.Series(tasks["node_name"].to_numpy(), index=tasks["id"].to_numpy())
-                                   .pipe(lambda s: s[~s.index.duplicated()])).fillna("")
+                                   .pipe(lambda s: s[~s.index.duplicated()])).astype("object").fillna("")
     action = timeline["type"].str.upper().map(TIMELINE_ACTIONS)
     odd = action.isna()
     if odd.any():
