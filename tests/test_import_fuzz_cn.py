@@ -240,3 +240,19 @@ def test_free_text_in_an_action_field_never_reaches_the_log(tmp_path):
         for person in ("陈静", "李娜", "王芳", "刘洋", "张伟"):
             assert person not in text, (name, person)
     assert "1 record(s) with an action word orgkit does not know" in result.log
+
+
+@pytest.mark.parametrize("encoding,sep", [("gb18030", ","), ("utf-16", "\t")])
+def test_approval_text_with_bare_title_lines(tmp_path, encoding, sep):
+    # the title and export-time lines alone on their lines (no separators), then the header
+    text = _table(dt.HEADERS, dt.expense_rows() + dt.leave_rows(), sep,
+                  above=("审批数据导出", "导出时间：2024-03-10 10:00:00"))
+    path = tmp_path / "审批.csv"
+    path.write_bytes(text.encode(encoding))
+    plain = tmp_path / "plain.csv"
+    plain.write_bytes(_approvals_text().encode("utf-8"))
+    expected, _ = dt.run([plain])
+    out, log = dt.run([path])
+    pd.testing.assert_frame_equal(out.decisions, expected.decisions)
+    assert "the header is on line 3" in log.text()
+    assert f"encoding of 审批.csv: {encoding}" in log.text()

@@ -9,10 +9,12 @@ limit and a truncated or broken file is refused with where it breaks. Every refu
 from __future__ import annotations
 
 import codecs
+import hashlib
+import io
 import json
 import re
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,12 +22,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from orgkit.data.reading import CUT_OFF, MAX_TABLE_BYTES, ReadOptions, guess_encoding, read_source, utf16_without_bom
+from orgkit.data.reading import (CUT_OFF, MAX_TABLE_BYTES, ReadOptions, UndecidedEncoding, guess_encoding, read_source,
+                                 utf16_without_bom)
 from orgkit.errors import ExportFormatError, ValidationError
 from orgkit.importers.base import ImportLog, refuse
 
-__all__ = ["sniff", "read_json", "read_table_file", "read_sheets", "Table", "zip_members", "iter_files",
-           "MAX_JSON_BYTES", "read_zip_json", "numeric_rows", "MAX_TEXT_BYTES"]
+__all__ = ["sniff", "read_json", "read_table_file", "read_sheets", "read_text_below_title", "Table", "zip_members",
+           "iter_files", "MAX_JSON_BYTES", "read_zip_json", "numeric_rows", "MAX_TEXT_BYTES"]
 
 #: Largest JSON file read whole (API pages are small; a Slack day file is at most a few MB). Judgement.
 MAX_JSON_BYTES = 1024 * 1024 * 1024
@@ -174,14 +177,66 @@ def read_table_file(path: Path, expected: str, *, sheet: str | None = None, log:
     return Table(read.frame, path.name, read.sheet, read.encoding, read.sha256)
 
 
+def read_text_below_title(path: Path, expected: str, is_header: Callable[[list[str]], bool], *,
+                          log: ImportLog | None = None, max_lines: int = 10) -> tuple[Table, int]:
+    """A text table whose header sits below title lines without its separators, read from the header line.
+
+    Excel pads a title row with separators when it saves CSV; other tools write ``审批数据导出`` alone on the
+    first line, which makes the title the header of a one-column table. The header is the first of the
+    first ``max_lines`` lines that ``is_header`` accepts once split on its most frequent separator.
+
+    Returns
+    -------
+    (Table, int)
+        The table (every cell a trimmed ``str``) and how many lines were above its header.
+
+    Raises
+    ------
+    ExportFormatError
+        The encoding cannot be decided, the text is cut off, no line is a header, or a row does not fit it.
+    """
+    path = Path(path)
+    size = path.stat().st_size
+    if size > MAX_TABLE_BYTES:
+        raise refuse(path, expected, f"a text file of {size / 2**20:,.0f} MB, more than {MAX_TABLE_BYTES / 2**20:,.0f}"
+                     " MB")
+    data = path.read_bytes()
+    try:
+        guess = guess_encoding(data)
+        text = data.decode(guess.encoding)
+    except UndecidedEncoding as exc:
+        raise refuse(path, expected, f"text whose encoding cannot be decided: {exc.detail}",
+                     "Save it again as 'CSV UTF-8' or export it as .xlsx.") from None
+    except UnicodeDecodeError as exc:
+        raise refuse(path, expected, f"{guess.encoding} text " + (CUT_OFF if exc.reason == "truncated data" else
+                                                                  f"that cannot be decoded at byte {exc.start:,}"),
+                     "Export or copy the file again.") from None
+    text = text.lstrip("\ufeff")
+    start = 0
+    for i, line in enumerate(text.split("\n", max_lines)[:max_lines]):
+        sep = max(("\t", ",", ";"), key=line.count)
+        if line.count(sep) and is_header([cell.strip().strip('"') for cell in line.rstrip("\r").split(sep)]):
+            try:
+                frame = pd.read_csv(io.StringIO(text[start:]), dtype=str, keep_default_na=False, sep=sep)
+            except pd.errors.ParserError as exc:
+                raise refuse(path, expected, f"rows that do not fit the header on line {i + 1} "
+                             f"({str(exc).split(':')[0]})", "Export the file again, unchanged.") from None
+            frame = frame.apply(lambda col: col.str.strip())
+            digest = hashlib.sha256(data).hexdigest()
+            if log is not None:
+                log.read(path, f"{expected} (encoding {guess.encoding})", len(frame), digest)
+                log.decided(f"encoding of {path.name}", f"{guess.encoding}: {guess.reason}")
+                log.note(f"{path.name}: the header is on line {i + 1}, below title lines")
+            return Table(frame, path.name, None, guess.encoding, digest), i
+        start += len(line) + 1
+    raise refuse(path, expected, f"no header row in its first {max_lines} lines")
+
+
 def read_sheets(path: Path, expected: str, *, log: ImportLog | None = None) -> list[Table]:
     """Every non-empty sheet of a workbook (a CSV file is one table), in workbook order."""
     path = Path(path)
-    first = read_table_file(path, expected)
     if sniff(path) != "xlsx":
-        if log is not None:
-            log.read(path, f"{expected} (encoding {first.encoding})", len(first.frame), first.sha256)
-        return [first]
+        return [read_table_file(path, expected, log=log)]  # logs the encoding and why
     from openpyxl import load_workbook
 
     wb = load_workbook(path, read_only=True)

@@ -38,10 +38,11 @@ import pandas as pd
 
 from orgkit.data.client import Settings
 from orgkit.importers.approvals import HOP_ACTIONS, build_decisions
+from orgkit.errors import ExportFormatError
 from orgkit.importers.base import ImportLog, ImportOptions, Imported, refuse, register
 from orgkit.importers.directory import read_directory
 from orgkit.importers.people import Directory, build_people
-from orgkit.importers.sources import Table, iter_files, read_json, read_sheets, sniff
+from orgkit.importers.sources import Table, iter_files, read_json, read_sheets, read_text_below_title, sniff
 from orgkit.importers.times import parse_times
 
 __all__ = ["read_dingtalk", "SHEET_COLUMNS", "RECORD_ACTIONS", "OPERATION_TYPES", "parse_records",
@@ -329,7 +330,16 @@ def _times(values: pd.Series, what: str, options: ImportOptions, log: ImportLog)
 
 def _read_workbook(path: Path, options: ImportOptions, log: ImportLog) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Approval rows and their records from one export file: (rows, records)."""
-    tables = read_sheets(path, _WORKBOOK, log=log)
+    try:
+        tables = read_sheets(path, _WORKBOOK, log=log)
+    except ExportFormatError as exc:
+        if sniff(path) != "text":
+            raise
+        try:  # title lines without the header's separators: the header is found below them
+            tables = [read_text_below_title(path, _WORKBOOK, lambda cells: _fold("审批编号") in map(_fold, cells),
+                                            log=log)[0]]
+        except ExportFormatError:
+            raise exc from None
     wanted = str(options.extra.get("sheet", "")).strip()
     if wanted and sniff(path) == "xlsx":
         chosen = [t for t in tables if (t.sheet or "").strip().lower() == wanted.lower()]

@@ -45,7 +45,6 @@ Rules (written to the import log when they apply; ``docs/importing.md`` has the 
 
 from __future__ import annotations
 
-import io
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -53,12 +52,11 @@ from typing import Any
 import pandas as pd
 
 from orgkit.data.contract import normalise_header
-from orgkit.data.reading import detect_encoding
 from orgkit.errors import ExportFormatError
 from orgkit.importers.approvals import build_decisions
 from orgkit.importers.base import ImportLog, ImportOptions, Imported, refuse, register
 from orgkit.importers.people import Directory, build_people
-from orgkit.importers.sources import iter_files, read_json, read_sheets, read_table_file, sniff
+from orgkit.importers.sources import iter_files, read_json, read_sheets, read_table_file, read_text_below_title, sniff
 from orgkit.importers.times import parse_times
 
 __all__ = ["read_wecom", "ADDRESS_BOOK_COLUMNS", "APPROVER_ACTIONS", "SP_STATUSES", "MEMBER_STATUSES"]
@@ -285,20 +283,9 @@ def _book_frame(path: Path, log: ImportLog) -> pd.DataFrame | None:
 
 
 def _csv_after_title(path: Path) -> tuple[pd.DataFrame, str, int]:
-    """A CSV export whose first lines are a title shorter than the header: read from the header line."""
-    data = path.read_bytes()
-    try:
-        text = data.decode(detect_encoding(data))
-    except UnicodeDecodeError:
-        raise refuse(path, _EXPECTED_BOOK, "text whose encoding cannot be decided",
-                     "Save it again as UTF-8 or export it as .xlsx.") from None
-    lines = text.lstrip("\ufeff").splitlines()
-    for i, line in enumerate(lines[:_HEADER_SCAN]):
-        sep = max(("\t", ",", ";"), key=line.count)
-        if line.count(sep) and _is_header([cell.strip().strip('"') for cell in line.split(sep)]):
-            frame = pd.read_csv(io.StringIO("\n".join(lines[i:])), dtype=str, keep_default_na=False, sep=sep)
-            return frame, f"encoding {detect_encoding(data)}", i
-    raise refuse(path, _EXPECTED_BOOK, "no header row with 帐号 and 部门 in its first lines")
+    """A text export whose first lines are a title shorter than the header: read from the header line."""
+    table, above = read_text_below_title(path, _EXPECTED_BOOK, _is_header, max_lines=_HEADER_SCAN)
+    return table.frame, f"encoding {table.encoding}", above
 
 
 def _book_people(frames: list[pd.DataFrame]) -> pd.DataFrame:
