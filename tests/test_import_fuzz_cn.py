@@ -256,3 +256,18 @@ def test_approval_text_with_bare_title_lines(tmp_path, encoding, sep):
     pd.testing.assert_frame_equal(out.decisions, expected.decisions)
     assert "the header is on line 3" in log.text()
     assert f"encoding of 审批.csv: {encoding}" in log.text()
+
+
+def test_excel_text_formulas_are_read_as_their_text(tmp_path):
+    # ="202403051423000123456": how a CSV made for Excel keeps a 21-digit number as text
+    rows = dt.expense_rows() + dt.leave_rows()
+    for r in rows:
+        r[0] = f'="{r[0]}"'
+    path = tmp_path / "审批.csv"
+    path.write_bytes(_table(dt.HEADERS, rows).encode("gb18030"))
+    plain = tmp_path / "plain.csv"
+    plain.write_bytes(_approvals_text().encode("gb18030"))
+    expected, _ = dt.run([plain])
+    out, log = dt.run([path])
+    pd.testing.assert_frame_equal(out.decisions, expected.decisions)
+    assert 'decided cells written ="…" in 审批.csv: 6 read as the text inside' in log.text()

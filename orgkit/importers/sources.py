@@ -169,12 +169,33 @@ def read_table_file(path: Path, expected: str, *, sheet: str | None = None, log:
         problem = exc.problems[0] if exc.problems else None
         raise refuse(path, expected, (problem.message if problem else str(exc)).rstrip("."),
                      problem.hint if problem else "") from None
+    frame = read.frame if kind == "xlsx" else _excel_text(read.frame, path.name, log)
     if log is not None:
         how = f"sheet {read.sheet!r}" if read.sheet else f"encoding {read.encoding}"
-        log.read(path, f"{expected} ({how})", len(read.frame), read.sha256)
+        log.read(path, f"{expected} ({how})", len(frame), read.sha256)
         if read.encoding and read.encoding_reason:
             log.decided(f"encoding of {path.name}", f"{read.encoding}: {read.encoding_reason}")
-    return Table(read.frame, path.name, read.sheet, read.encoding, read.sha256)
+    return Table(frame, path.name, read.sheet, read.encoding, read.sha256)
+
+
+def _excel_text(frame: pd.DataFrame, file: str, log: ImportLog | None) -> pd.DataFrame:
+    """Cells of a text table written ``="…"`` read as the text inside.
+
+    ``="00123"`` is how a CSV made for Excel keeps leading zeros or a 21-digit number as text (Excel shows
+    the formula's value, the text); the value, not the formula, is the data.
+    """
+    n = 0
+    out = frame
+    for col in frame.columns:
+        values = frame[col]
+        wrapped = values.str.startswith('="') & values.str.endswith('"') & (values.str.len() >= 3)
+        if wrapped.any():
+            out = out.copy() if out is frame else out
+            out[col] = values.where(~wrapped, values.str.slice(2, -1))
+            n += int(wrapped.sum())
+    if n and log is not None:
+        log.decided(f'cells written ="…" in {file}', f"{n:,} read as the text inside (Excel's way to keep text)")
+    return out
 
 
 def read_text_below_title(path: Path, expected: str, is_header: Callable[[list[str]], bool], *,
