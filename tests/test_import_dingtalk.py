@@ -625,7 +625,7 @@ def test_single_user_get_responses(tmp_path):
     out, log = run(files + [dump(tmp_path / "d.json", depts_json()), dump(tmp_path / "all.json", users_json())])
     p = out.people.set_index("employee_id")
     assert len(p) == 6 and p.loc["E001", "department"] == "销售部 / 华东"
-    assert "6 user records repeat a userid" in log.text() and "job_number (工号): every user has one" in log.text()
+    assert "6 user records repeat a member" in log.text() and "job_number (工号): every user has one" in log.text()
 
 
 def test_header_below_a_title_line(tmp_path):

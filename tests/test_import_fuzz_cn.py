@@ -271,3 +271,24 @@ def test_excel_text_formulas_are_read_as_their_text(tmp_path):
     out, log = dt.run([path])
     pd.testing.assert_frame_equal(out.decisions, expected.decisions)
     assert 'decided cells written ="…" in 审批.csv: 6 read as the text inside' in log.text()
+
+
+# --------------------------------------------------------------------------------------------------
+# people
+# --------------------------------------------------------------------------------------------------
+def test_pages_that_disagree_on_a_member_are_reported(tmp_path):
+    # u1 listed again on a page fetched after a move (another department and manager): the first is kept
+    users = dt.users_json()["result"]["list"]
+    moved = dict(users[0], dept_id_list=[20], manager_userid="u3")
+    (tmp_path / "p1.json").write_text(json.dumps({"errcode": 0, "result": {"list": users[:4]}}, ensure_ascii=False),
+                                      encoding="utf-8")
+    (tmp_path / "p2.json").write_text(json.dumps({"errcode": 0, "result": {"list": users[3:] + [moved]}},
+                                                 ensure_ascii=False), encoding="utf-8")
+    out, log = dt.run([tmp_path / "p1.json", tmp_path / "p2.json"])
+    people = out.people.set_index("employee_id")
+    assert people.loc["E001", "manager_id"] == "E002"  # as on the first page
+    assert "2 user records repeat a member" in log.text()
+    assert "1 of them differ from the first read" in log.text()
+    # Feishu: u2 repeats unchanged on page 2, nothing differs
+    out = read_export("feishu", [fs.write_export(tmp_path / "fs")], SH)
+    assert "1 user records repeat a member" in out.log.text() and "differ" not in out.log.text()

@@ -39,6 +39,7 @@ Rules, each written to the import log when it applies:
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -49,7 +50,7 @@ import pandas as pd
 from orgkit.importers.base import ImportLog, ImportOptions, refuse
 from orgkit.importers.times import parse_times
 
-__all__ = ["build_people", "Directory", "fold_alias", "fold_email", "phone_key", "TRUE_WORDS",
+__all__ = ["build_people", "first_of_each", "Directory", "fold_alias", "fold_email", "phone_key", "TRUE_WORDS",
            "detect_path_separator", "tree_departments", "PATH_SEPARATORS", "LEADERSHIP", "UNASSIGNED",
            "row_list"]
 
@@ -316,6 +317,35 @@ def detect_path_separator(values: pd.Series) -> tuple[str | None, str]:
     if best is None:
         return None, "no separator splits the values into a tree of paths; read as names"
     return best[2], best[3]
+
+
+def first_of_each(records: list[dict], key: pd.Series, log: ImportLog, what: str = "user records") -> np.ndarray:
+    """Which records to keep when pages repeat a member: the first of each ``key`` (a mask).
+
+    API pages per department list a member once per department; pages fetched at different times may
+    disagree (a member moved in between). The log counts the repeats and how many differ from the first.
+
+    Examples
+    --------
+    >>> log = ImportLog()
+    >>> recs = [{"id": "a", "dept": 1}, {"id": "a", "dept": 2}, {"id": "b"}, {"id": "b"}]
+    >>> first_of_each(recs, pd.Series(["a", "a", "b", "b"]), log).tolist()
+    [True, False, True, False]
+    >>> log.lines[0].split("; ")[:2]
+    ['2 user records repeat a member (pages per department)', 'each member read once']
+    >>> "1 of them differ from the first read" in log.lines[0]
+    True
+    """
+    key = key.reset_index(drop=True)
+    repeat = key.duplicated().to_numpy()
+    if repeat.any():
+        text = pd.Series([json.dumps(r, sort_keys=True, ensure_ascii=False, default=str) for r in records])
+        first = pd.Series(text[~repeat].to_numpy(), index=key[~repeat].to_numpy())
+        differ = int((text[repeat].to_numpy() != key[repeat].map(first).to_numpy()).sum())
+        log.note(f"{int(repeat.sum()):,} {what} repeat a member (pages per department); each member read once"
+                 + (f"; {differ:,} of them differ from the first read (pages fetched at different times?): the "
+                    "first is kept" if differ else ""))
+    return ~repeat
 
 
 def build_people(frame: pd.DataFrame, *, file: str, options: ImportOptions, log: ImportLog,

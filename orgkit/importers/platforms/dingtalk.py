@@ -41,7 +41,7 @@ from orgkit.importers.approvals import HOP_ACTIONS, build_decisions
 from orgkit.errors import ExportFormatError
 from orgkit.importers.base import ImportLog, ImportOptions, Imported, refuse, register
 from orgkit.importers.directory import read_directory
-from orgkit.importers.people import Directory, build_people
+from orgkit.importers.people import Directory, build_people, first_of_each
 from orgkit.importers.sources import Table, iter_files, read_json, read_sheets, read_text_below_title, sniff
 from orgkit.importers.times import parse_times
 
@@ -557,9 +557,8 @@ _SEP = "\u001f"
 def _users_frame(users: list[dict[str, Any]], depts: list[dict[str, Any]], gone: set[str], file: str,
                  log: ImportLog) -> pd.DataFrame:
     uid = _text(_get(users, "userid", "userId"))
-    first = ~uid.duplicated().to_numpy()
+    first = first_of_each(users, uid, log)
     if not first.all():  # the same user on two pages, or in two files
-        log.note(f"{int((~first).sum()):,} user records repeat a userid; each user read once")
         users = [u for u, keep in zip(users, first) if keep]
         uid = uid[first].reset_index(drop=True)
     job = _text(_get(users, "job_number", "jobNumber", "jobnumber"))

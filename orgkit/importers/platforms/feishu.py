@@ -49,7 +49,7 @@ import pandas as pd
 
 from orgkit.importers.approvals import build_decisions
 from orgkit.importers.base import ImportLog, ImportOptions, Imported, refuse, register
-from orgkit.importers.people import Directory, build_people
+from orgkit.importers.people import Directory, build_people, first_of_each
 from orgkit.importers.sources import iter_files, read_json
 from orgkit.importers.times import parse_times
 
@@ -249,10 +249,7 @@ def _users(users: list[dict[str, Any]], paths: dict[str, str], options: ImportOp
     for c in ("user_id", "open_id", "union_id"):
         frame[c] = _col(frame, c)
     key = frame["open_id"].where(frame["open_id"] != "", frame["user_id"])
-    n = len(frame)
-    frame = frame[~key.duplicated()].reset_index(drop=True)
-    if len(frame) < n:
-        log.note(f"{n - len(frame):,} user records repeat a member (pages per department); each member read once")
+    frame = frame[first_of_each([u for u in users if isinstance(u, dict)], key, log)].reset_index(drop=True)
     resigned = _col(frame, "status.is_resigned").str.lower().eq("true")
     exited = _col(frame, "status.is_exited").str.lower().eq("true") & ~resigned
     log.dropped(int(resigned.sum()), "people", "resigned (status.is_resigned)")

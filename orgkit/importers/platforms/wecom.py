@@ -55,7 +55,7 @@ from orgkit.data.contract import normalise_header
 from orgkit.errors import ExportFormatError
 from orgkit.importers.approvals import build_decisions
 from orgkit.importers.base import ImportLog, ImportOptions, Imported, refuse, register
-from orgkit.importers.people import Directory, build_people
+from orgkit.importers.people import Directory, build_people, first_of_each
 from orgkit.importers.sources import iter_files, read_json, read_sheets, read_table_file, read_text_below_title, sniff
 from orgkit.importers.times import parse_times
 
@@ -331,10 +331,7 @@ def _dept_table(departments: list[dict[str, Any]]) -> pd.DataFrame:
 def _api_people(users: list[dict[str, Any]], depts: pd.DataFrame, log: ImportLog) -> pd.DataFrame:
     frame = _flat(users, 0)
     frame["userid"] = _col(frame, "userid")
-    n = len(frame)
-    frame = frame.drop_duplicates("userid").reset_index(drop=True)
-    if len(frame) < n:
-        log.note(f"{n - len(frame):,} user records repeat a member (pages per department); each member read once")
+    frame = frame[first_of_each([u for u in users if isinstance(u, dict)], frame["userid"], log)].reset_index(drop=True)
     # left and disabled members first: they lead no department and manage nobody
     why = _col(frame, "status").map(MEMBER_STATUSES).fillna("")
     _log_left(why, log)
