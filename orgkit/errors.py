@@ -83,16 +83,19 @@ class ValidationError(OrgkitError):
         The client folder.
     problems : list of Problem
         Every problem found (loading goes on past the first one where it can).
+    outcome : str
+        What did not happen because of them (an import that would give such a folder writes nothing).
     """
 
-    def __init__(self, folder: str | Path, problems: list[Problem]):
+    def __init__(self, folder: str | Path, problems: list[Problem], outcome: str = "nothing was assessed"):
         self.folder = Path(folder)
         self.problems = list(problems)
+        self.outcome = outcome
         super().__init__(str(self))
 
     def __str__(self) -> str:
         n = len(self.problems)
-        head = f"{self.folder}: {n} problem{'s' if n != 1 else ''} found; nothing was assessed."
+        head = f"{self.folder}: {n} problem{'s' if n != 1 else ''} found; {self.outcome}."
         return "\n".join([head] + [f"  - {p}" for p in self.problems])
 
 

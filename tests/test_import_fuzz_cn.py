@@ -22,7 +22,7 @@ import test_import_feishu as fs  # noqa: E402
 import test_import_jiandaoyun as jdy  # noqa: E402
 import test_import_wecom as wc  # noqa: E402
 
-from orgkit.errors import ExportFormatError  # noqa: E402
+from orgkit.errors import ExportFormatError, ValidationError  # noqa: E402
 from orgkit.importers import ImportOptions, import_client, read_export  # noqa: E402
 from orgkit.importers.sources import sniff  # noqa: E402
 
@@ -292,3 +292,15 @@ def test_pages_that_disagree_on_a_member_are_reported(tmp_path):
     # Feishu: u2 repeats unchanged on page 2, nothing differs
     out = read_export("feishu", [fs.write_export(tmp_path / "fs")], SH)
     assert "1 user records repeat a member" in out.log.text() and "differ" not in out.log.text()
+
+
+def test_a_reporting_cycle_stops_the_import_and_says_nothing_was_written(tmp_path):
+    folder = fs.write_export(tmp_path / "fs")
+    p1, _ = fs.users_pages()
+    p1["data"]["items"][0]["leader_user_id"] = "u4"  # u1 -> u4 -> u2 -> u1
+    (folder / "users_1.json").write_text(json.dumps(p1, ensure_ascii=False), encoding="utf-8")
+    with pytest.raises(ValidationError) as err:
+        import_client("feishu", [folder], tmp_path / "client", SH)
+    assert "nothing was written" in str(err.value) and "assessed" not in str(err.value)
+    assert "reporting cycle of 3 people: E001 -> E004 -> E002 -> E001" in str(err.value)
+    assert not (tmp_path / "client").exists()

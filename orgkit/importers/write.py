@@ -518,7 +518,7 @@ def import_client(format: str, sources: Sequence[str | os.PathLike[str]], out: s
         try:
             client = load_client(stage)
         except ValidationError as exc:
-            raise ValidationError(out, [p for p in exc.problems]) from None
+            raise ValidationError(out, list(exc.problems), "nothing was written") from None
         warnings = tuple(nothing) + tuple(w.message for w in client.warnings)
         # safety net: no department below the minimum group size is named in the log, whatever wrote it
         sizes = client.people["department"].value_counts()
