@@ -304,3 +304,15 @@ def test_a_reporting_cycle_stops_the_import_and_says_nothing_was_written(tmp_pat
     assert "nothing was written" in str(err.value) and "assessed" not in str(err.value)
     assert "reporting cycle of 3 people: E001 -> E004 -> E002 -> E001" in str(err.value)
     assert not (tmp_path / "client").exists()
+
+
+def test_jiandaoyun_members_listed_twice_are_counted_like_the_others(tmp_path):
+    # the member list fetched per department: zhangwei twice, lina once more after a move to 研发部
+    users = jdy.MEMBERS["users"]
+    moved = dict(users[2], departments=[4])
+    files = jdy._write(tmp_path / "jdy", departments=jdy.DEPARTMENTS, members={"users": users},
+                       members2={"users": [users[0], moved]})
+    out = read_export("jiandaoyun", files, SH)
+    assert "2 member records repeat a member" in out.log.text()
+    assert "1 of them differ from the first read" in out.log.text()
+    assert out.people.set_index("employee_id").loc["lina", "department"] == "销售部 / 华东区"

@@ -57,7 +57,7 @@ import pandas as pd
 
 from orgkit.importers.approvals import build_decisions
 from orgkit.importers.base import ImportLog, ImportOptions, Imported, refuse, register
-from orgkit.importers.people import INTERNAL_SEPARATOR, Directory, build_people
+from orgkit.importers.people import INTERNAL_SEPARATOR, Directory, build_people, first_of_each
 from orgkit.importers.sources import iter_files, read_json
 from orgkit.importers.times import parse_times
 
@@ -264,10 +264,7 @@ def _people(col: _Collected, options: ImportOptions, log: ImportLog) -> tuple[pd
         "status": [_text(x.get("status", x.get("state"))) for x in members],
         "depts": [[_dept_no(d) for d in (x.get("departments") or []) if _dept_no(d)] for x in members],
     })
-    n = len(m)
-    m = m.drop_duplicates("employee_id")
-    if len(m) < n:
-        log.note(f"{n - len(m):,} member records repeat a username (pages or departments listed twice); read once")
+    m = m[first_of_each(members, m["employee_id"], log, "member records")]
     external = (m["type"] == "2").to_numpy()
     log.dropped(int(external.sum()), "members", "external contacts of connected companies (type 2), not staff")
     m = m[~external]
