@@ -316,3 +316,71 @@ def test_jiandaoyun_members_listed_twice_are_counted_like_the_others(tmp_path):
     assert "2 member records repeat a member" in out.log.text()
     assert "1 of them differ from the first read" in out.log.text()
     assert out.people.set_index("employee_id").loc["lina", "department"] == "销售部 / 华东区"
+
+
+def test_an_export_where_nobody_has_approved_yet(tmp_path):
+    # two approvals just submitted, each waiting on the other applicant: two open decisions, no hop yet
+    a3, a6 = dt.expense_rows()[3], list(dt.expense_rows()[3])
+    a3[11] = dt.rec(("张伟", "u1", "发起人", "2024-03-07 11:00:00", "提交申请", ""))
+    a3[12] = "王芳"
+    a6[0], a6[6], a6[7], a6[8], a6[12] = "202403071200000999888", "E002", "u2", "王芳", "张伟"
+    a6[11] = dt.rec(("王芳", "u2", "发起人", "2024-03-07 12:00:00", "提交申请", ""))
+    out, _ = dt.run([dt.write_xlsx(tmp_path / "a.xlsx", {"费用报销": (dt.HEADERS, [a3, a6])})])
+    d = dt.by_id(out.decisions)
+    assert set(d) == {dt.A3, "202403071200000999888"}
+    assert d[dt.A3]["decider_id"] == "u2" and d["202403071200000999888"]["decider_id"] == "u1"
+    assert d[dt.A3]["approvers"] == "" and pd.isna(d[dt.A3]["decided_at"])
+
+
+def _files(fmt: str) -> dict[str, object]:
+    if fmt == "dingtalk":
+        return {"users": dt.users_json(), "depts": dt.depts_json(), "tpl": dt.templates_json(),
+                "inst": dt.old_instances(), "v1": dt.v1_instance()}
+    if fmt == "feishu":
+        p1, p2 = fs.users_pages()
+        return {"u1": p1, "u2": p2, "d": fs.departments_page(),
+                **{f"i{k}": {"code": 0, "data": i} for k, i in enumerate(fs.instances())}}
+    if fmt == "wecom":
+        a, b = wc.users_responses()
+        return {"u1": a, "u2": b, "d": wc.departments_response(), **{f"a{k}": x for k, x in enumerate(wc.approvals())}}
+    return {"departments": jdy.DEPARTMENTS, "members": jdy.MEMBERS, "data": jdy.DATA, "instance": jdy.INSTANCE,
+            "comments": jdy.COMMENTS, "forms": jdy.FORMS}
+
+
+@pytest.mark.parametrize("fmt,change", [
+    # a value of the wrong JSON type where a platform puts an object or a list: read around, never a traceback
+    ("dingtalk", lambda f: f["v1"]["result"]["operationRecords"].__setitem__(1, [])),
+    ("dingtalk", lambda f: f["inst"][0]["process_instance"].__setitem__("tasks", 7)),
+    ("jiandaoyun", lambda f: f["members"]["users"][6].__setitem__("departments", 4)),
+    ("wecom", lambda f: f["a0"]["info"]["comments"][0].__setitem__("commentUserInfo", "zhoujie2")),
+    ("feishu", lambda f: f["i2"]["data"]["timeline"][1].__setitem__("ext", 3.5)),
+])
+def test_wrong_json_types_are_read_around(tmp_path, fmt, change):
+    files = _files(fmt)
+    expected = read_export(fmt, [jdy._write(tmp_path / "a", **files)[0].parent], SH)
+    files = json.loads(json.dumps(files))
+    change(files)
+    out = read_export(fmt, [jdy._write(tmp_path / "b", **files)[0].parent], SH)
+    assert len(out.people) == len(expected.people)
+    assert set(out.decisions["decision_id"]) == set(expected.decisions["decision_id"])
+
+
+def test_feishu_items_that_are_not_a_list_are_refused(tmp_path):
+    files = _files("feishu")
+    files["d"]["data"]["items"] = -1
+    with pytest.raises(ExportFormatError, match="data.items"):
+        read_export("feishu", [jdy._write(tmp_path / "a", **files)[0].parent], SH)
+
+
+def test_a_member_without_main_department_gets_the_first_listed(tmp_path):
+    # main_department null for one member: the column of numbers has a gap, which once became "nan"
+    files = _files("wecom")
+    files["u2"]["userlist"][4]["main_department"] = None  # sunli, in department 4 only
+    out = read_export("wecom", [jdy._write(tmp_path / "a", **files)[0].parent], SH)
+    sunli = out.people.set_index("employee_id").loc["sunli"]
+    assert sunli["department"] == "研发部" and sunli["other_departments"] == ""
+    files = _files("feishu")
+    files["u1"]["data"]["items"][0]["join_time"] = None  # u1: hire date unknown, the others' kept whole
+    out = read_export("feishu", [jdy._write(tmp_path / "b", **files)[0].parent], SH)
+    hired = out.people.set_index("employee_id")["hire_date"]
+    assert pd.isna(hired["E001"]) and str(hired["E002"])[:10] == "2024-03-05"

@@ -113,19 +113,19 @@ def build_decisions(instances: pd.DataFrame, steps: pd.DataFrame | None, *, file
     last_any = hops.groupby("decision_id", sort=False).tail(1).set_index("decision_id")
     ids = inst["decision_id"]
     pending = (inst["status"] == "pending").to_numpy()
-    decider = ids.map(last["actor"]).fillna("")
-    waiting = inst["current"].where(inst["current"] != "", ids.map(last_any["actor"]).fillna(""))
+    decider = _by_id(ids, last["actor"], "")
+    waiting = inst["current"].where(inst["current"] != "", _by_id(ids, last_any["actor"], ""))
     decider = decider.where(~pending, waiting)
-    decider = decider.where(decider != "", ids.map(last_any["actor"]).fillna(""))
+    decider = decider.where(decider != "", _by_id(ids, last_any["actor"], ""))
     no_decider = (decider == "").to_numpy()
-    decided_at = inst["finished_at"].where(inst["finished_at"].notna(), pd.to_datetime(ids.map(last["at"])))
+    decided_at = inst["finished_at"].where(inst["finished_at"].notna(), _by_id(ids, last["at"], pd.NaT))
     decided_at = decided_at.where(~pending, pd.NaT)
     out = pd.DataFrame({
         "decision_id": ids.astype("str").to_numpy(),
         "decision_type": inst["decision_type"].astype("str").to_numpy(),
         "initiator_id": inst["initiator"].astype("str").to_numpy(),
         "decider_id": decider.astype("str").to_numpy(),
-        "approvers": ids.map(approvers).fillna("").astype("str").to_numpy(),
+        "approvers": _by_id(ids, approvers, "").astype("str").to_numpy(),
         "raised_at": pd.to_datetime(inst["raised_at"]).to_numpy(),
         "decided_at": pd.to_datetime(decided_at).to_numpy(),
     })
@@ -144,6 +144,17 @@ def build_decisions(instances: pd.DataFrame, steps: pd.DataFrame | None, *, file
              f"{out['decision_type'].nunique():,} types")
     log.count("decisions", len(out))
     return out[list(DECISION_COLUMNS)].sort_values("decision_id", kind="stable").reset_index(drop=True)
+
+
+def _by_id(ids: pd.Series, values: pd.Series, missing: object) -> pd.Series:
+    """``values`` (indexed by decision id) for each of ``ids``; ``missing`` where there is none.
+
+    When nobody has approved or rejected anything yet, ``values`` is empty: mapping through an empty series
+    of times fails in pandas, so that case is built directly.
+    """
+    if values.empty:
+        return pd.Series(missing, index=ids.index, dtype=values.dtype)
+    return ids.map(values).fillna(missing)
 
 
 def _join_runs(keys: pd.Series, values: pd.Series) -> pd.Series:

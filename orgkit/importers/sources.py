@@ -28,7 +28,7 @@ from orgkit.errors import ExportFormatError, ValidationError
 from orgkit.importers.base import ImportLog, refuse
 
 __all__ = ["sniff", "read_json", "read_table_file", "read_sheets", "read_text_below_title", "Table", "zip_members",
-           "iter_files", "MAX_JSON_BYTES", "read_zip_json", "numeric_rows", "MAX_TEXT_BYTES"]
+           "iter_files", "json_text", "MAX_JSON_BYTES", "read_zip_json", "numeric_rows", "MAX_TEXT_BYTES"]
 
 #: Largest JSON file read whole (API pages are small; a Slack day file is at most a few MB). Judgement.
 MAX_JSON_BYTES = 1024 * 1024 * 1024
@@ -302,6 +302,33 @@ def read_zip_json(archive: zipfile.ZipFile, name: str, expected: str) -> Any:
     with archive.open(name) as fh:
         data = fh.read(MAX_JSON_BYTES + 1)
     return _loads(data, f"{Path(archive.filename or '').name}:{name}", expected)
+
+
+def json_text(values: pd.Series) -> pd.Series:
+    """JSON scalars as trimmed text, over the whole column: ``None``/NaN -> ``""``, ``True`` -> ``"true"``,
+    integral floats (a number column with gaps) without ``.0``.
+
+    Examples
+    --------
+    >>> json_text(pd.Series([11.0, None, 12.0])).tolist(), json_text(pd.Series([1.5, None])).tolist()
+    (['11', '', '12'], ['1.5', ''])
+    >>> json_text(pd.Series([" a ", None, True], dtype=object)).tolist()
+    ['a', '', 'true']
+    """
+    if pd.api.types.is_bool_dtype(values.dtype):
+        return values.map({True: "true", False: "false"}).astype("str")
+    if pd.api.types.is_float_dtype(values.dtype):
+        given = values.dropna()
+        whole = bool((given % 1 == 0).all() and (given.abs() < 2**53).all())
+        out = values.astype("Int64").astype("str") if whole else values.astype("str")
+        return out.where(values.notna(), "").astype("str")  # a gap is "", never "nan" or "<NA>"
+    if pd.api.types.is_integer_dtype(values.dtype):
+        return values.astype("str")
+    na = values.isna().to_numpy()
+    out = values.astype("str").str.strip()
+    out = out.where(~out.isin(["True", "False"]), out.str.lower())
+    out[na] = ""
+    return out.astype("str")
 
 
 def iter_files(paths: list[Path] | tuple[Path, ...]) -> Iterator[Path]:

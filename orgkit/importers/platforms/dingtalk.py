@@ -514,6 +514,11 @@ def _get(recs: list[dict[str, Any]], *keys: str) -> pd.Series:
     return pd.Series(vals, dtype="object")
 
 
+def _objects(value: Any) -> list[dict[str, Any]]:
+    """The objects of a JSON list (operation records, tasks); anything else in their place gives none."""
+    return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
+
+
 def _text(values: pd.Series) -> pd.Series:
     """Scalars as text (whole floats without .0); lists joined by ';'."""
     def one(v: Any) -> str:
@@ -635,17 +640,16 @@ def _instances_json(recs: list[dict[str, Any]], templates: dict[str, str], file:
     # steps: operation records (their remark is never read); tasks where an instance has none
     rows, task_rows, current = [], [], []
     for i, r in enumerate(recs):
-        ops = r.get("operation_records") or r.get("operationRecords") or []
-        tasks = r.get("tasks") or []
-        for o in ops if isinstance(ops, list) else []:
+        ops = _objects(r.get("operation_records") or r.get("operationRecords"))
+        tasks = _objects(r.get("tasks"))
+        for o in ops:
             rows.append((i, o.get("userid", o.get("userId", "")), o.get("showName", o.get("activityId", "")),
                          o.get("date", ""), o.get("operation_type", o.get("type", "")),
                          o.get("operation_result", o.get("result", ""))))
-        running = [t for t in tasks if isinstance(t, dict) and str(t.get("task_status", t.get("status", ""))).upper()
-                   in ("RUNNING", "NEW")]
+        running = [t for t in tasks if str(t.get("task_status", t.get("status", ""))).upper() in ("RUNNING", "NEW")]
         current.append(str(running[0].get("userid", running[0].get("userId", ""))) if running else "")
         if not ops:
-            for t in tasks if isinstance(tasks, list) else []:
+            for t in tasks:
                 res = str(t.get("task_result", t.get("result", ""))).upper()
                 if res in _RESULTS:
                     task_rows.append((i, t.get("userid", t.get("userId", "")), t.get("activityId", ""),

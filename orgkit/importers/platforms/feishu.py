@@ -50,7 +50,7 @@ import pandas as pd
 from orgkit.importers.approvals import build_decisions
 from orgkit.importers.base import ImportLog, ImportOptions, Imported, refuse, register
 from orgkit.importers.people import Directory, build_people, first_of_each
-from orgkit.importers.sources import iter_files, read_json
+from orgkit.importers.sources import iter_files, json_text, read_json
 from orgkit.importers.times import parse_times
 
 __all__ = ["read_feishu", "TIMELINE_ACTIONS", "INSTANCE_STATUSES", "ID_KINDS"]
@@ -129,6 +129,8 @@ def _records(obj: Any, path: Path, pages: dict[str, list[bool]]) -> list[dict[st
             raise refuse(path, _EXPECTED, f"a response whose data is {_shown_keys(data)}")
         if "items" in data:
             items = data.get("items") or []
+            if not isinstance(items, list):
+                raise refuse(path, _EXPECTED, f"a response whose data.items is {_shown_keys(items)}, not a list")
             if items:
                 pages.setdefault(str(_kind(items[0])), []).append(bool(data.get("has_more")))
             return _records(items, path, pages) if items else []
@@ -156,25 +158,6 @@ def _records(obj: Any, path: Path, pages: dict[str, list[bool]]) -> list[dict[st
                       "(orgkit import --list).")
 
 
-def _text(values: pd.Series) -> pd.Series:
-    """JSON scalars as trimmed text, over the whole column: ``None``/NaN -> ``""``, ``True`` -> ``"true"``,
-    integral floats (a number column with gaps) without ``.0``."""
-    if pd.api.types.is_bool_dtype(values.dtype):
-        return values.map({True: "true", False: "false"}).astype("str")
-    if pd.api.types.is_float_dtype(values.dtype):
-        given = values.dropna()
-        if (given % 1 == 0).all() and (given.abs() < 2**53).all():
-            return values.astype("Int64").astype("str").replace("<NA>", "")
-        return values.astype("str").replace("nan", "")
-    if pd.api.types.is_integer_dtype(values.dtype):
-        return values.astype("str")
-    na = values.isna().to_numpy()
-    out = values.astype("str").str.strip()
-    out = out.where(~out.isin(["True", "False"]), out.str.lower())
-    out[na] = ""
-    return out.astype("str")
-
-
 def _flat(records: list[Any], level: int = 1) -> pd.DataFrame:
     """Records (dicts) as a frame, nested dicts flattened ``level`` deep into ``a.b`` columns.
 
@@ -199,7 +182,7 @@ def _flat(records: list[Any], level: int = 1) -> pd.DataFrame:
 
 
 def _col(frame: pd.DataFrame, name: str) -> pd.Series:
-    return _text(frame[name]) if name in frame.columns else pd.Series("", index=frame.index, dtype="str")
+    return json_text(frame[name]) if name in frame.columns else pd.Series("", index=frame.index, dtype="str")
 
 
 # --------------------------------------------------------------------------------------------------
@@ -505,7 +488,7 @@ def _approvals(instances: list[dict[str, Any]], options: ImportOptions, log: Imp
 def _ext_ids(ext: str) -> tuple[str, str]:
     try:
         data = json.loads(ext)
-    except ValueError:
+    except (ValueError, TypeError):  # not JSON text
         return "", ""
     if not isinstance(data, dict):
         return "", ""

@@ -114,6 +114,11 @@ def _dept_no(v: Any) -> str:
     return _text(v.get("dept_no")) if isinstance(v, dict) else _text(v)
 
 
+def _listed(v: Any) -> list:
+    """A JSON list as it is, a single value as a list of one, nothing as none."""
+    return v if isinstance(v, list) else [] if v in (None, "") else [v]
+
+
 class _Collected:
     def __init__(self) -> None:
         self.members: list[dict] = []
@@ -262,7 +267,7 @@ def _people(col: _Collected, options: ImportOptions, log: ImportLog) -> tuple[pd
         "user_id": [_text(x.get("integrate_id")) for x in members],
         "type": [_text(x.get("type")) for x in members],
         "status": [_text(x.get("status", x.get("state"))) for x in members],
-        "depts": [[_dept_no(d) for d in (x.get("departments") or []) if _dept_no(d)] for x in members],
+        "depts": [[_dept_no(d) for d in _listed(x.get("departments")) if _dept_no(d)] for x in members],
     })
     m = m[first_of_each(members, m["employee_id"], log, "member records")]
     external = (m["type"] == "2").to_numpy()

@@ -56,7 +56,8 @@ from orgkit.errors import ExportFormatError
 from orgkit.importers.approvals import build_decisions
 from orgkit.importers.base import ImportLog, ImportOptions, Imported, refuse, register
 from orgkit.importers.people import Directory, build_people, first_of_each
-from orgkit.importers.sources import iter_files, read_json, read_sheets, read_table_file, read_text_below_title, sniff
+from orgkit.importers.sources import (iter_files, json_text, read_json, read_sheets, read_table_file, read_text_below_title,
+                                     sniff)
 from orgkit.importers.times import parse_times
 
 __all__ = ["read_wecom", "ADDRESS_BOOK_COLUMNS", "APPROVER_ACTIONS", "SP_STATUSES", "MEMBER_STATUSES"]
@@ -153,23 +154,6 @@ def _json_records(obj: Any, path: Path) -> list[dict[str, Any]]:
                       "(orgkit import --list).")
 
 
-def _text(values: pd.Series) -> pd.Series:
-    """JSON scalars as trimmed text over the whole column (``None`` -> ``""``; integral floats without ``.0``)."""
-    if pd.api.types.is_bool_dtype(values.dtype):
-        return values.map({True: "true", False: "false"}).astype("str")
-    if pd.api.types.is_float_dtype(values.dtype):
-        given = values.dropna()
-        if (given % 1 == 0).all() and (given.abs() < 2**53).all():
-            return values.astype("Int64").astype("str").replace("<NA>", "")
-        return values.astype("str").replace("nan", "")
-    if pd.api.types.is_integer_dtype(values.dtype):
-        return values.astype("str")
-    na = values.isna().to_numpy()
-    out = values.astype("str").str.strip()
-    out[na] = ""
-    return out.astype("str")
-
-
 def _flat(records: list[Any], level: int = 1) -> pd.DataFrame:
     """Records (dicts) as a frame, nested dicts flattened ``level`` deep into ``a.b`` columns.
 
@@ -194,7 +178,7 @@ def _flat(records: list[Any], level: int = 1) -> pd.DataFrame:
 
 
 def _col(frame: pd.DataFrame, name: str) -> pd.Series:
-    return _text(frame[name]) if name in frame.columns else pd.Series("", index=frame.index, dtype="str")
+    return json_text(frame[name]) if name in frame.columns else pd.Series("", index=frame.index, dtype="str")
 
 
 def _lists(frame: pd.DataFrame, name: str) -> pd.Series:
@@ -545,7 +529,8 @@ def _approvals(records: list[dict[str, Any]], options: ImportOptions, log: Impor
         cm = info[["sp_no", "comments"]].explode("comments")
         cm = cm[cm["comments"].map(lambda r: isinstance(r, dict))]
         if len(cm):
-            who = cm["comments"].map(lambda r: str((r.get("commentUserInfo") or {}).get("userid", "")))
+            who = cm["comments"].map(lambda r: str(r["commentUserInfo"].get("userid", ""))
+                                     if isinstance(r.get("commentUserInfo"), dict) else "")
             when = cm["comments"].map(lambda r: str(r.get("commenttime", "")))
             extra.append(pd.DataFrame({"decision_id": cm["sp_no"].to_numpy(),
                                        "actor": resolve(who.reset_index(drop=True)), "node": "",
