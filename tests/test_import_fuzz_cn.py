@@ -384,3 +384,15 @@ def test_a_member_without_main_department_gets_the_first_listed(tmp_path):
     out = read_export("feishu", [jdy._write(tmp_path / "b", **files)[0].parent], SH)
     hired = out.people.set_index("employee_id")["hire_date"]
     assert pd.isna(hired["E001"]) and str(hired["E002"])[:10] == "2024-03-05"
+
+
+def test_a_member_list_of_leavers_only_is_refused_saying_so(tmp_path):
+    users = dt.users_json()
+    gone = {"errcode": 0, "result": {"data_list": [u["userid"] for u in users["result"]["list"]]}}
+    with pytest.raises(ExportFormatError) as err:
+        dt.run([dt.dump(tmp_path / "u.json", users), dt.dump(tmp_path / "g.json", gone)])
+    assert "no person left: 6 marked as resigned or inactive in the export" in str(err.value)
+    leavers = [m for m in jdy.MEMBERS["users"] if m["type"] == 2 or m["status"] == -1]
+    with pytest.raises(ExportFormatError) as err:
+        read_export("jiandaoyun", jdy._write(tmp_path / "jdy", members={"users": leavers}), SH)
+    assert "no person left: 1 external contacts" in str(err.value) and "1 marked as resigned" in str(err.value)

@@ -391,6 +391,11 @@ def build_people(frame: pd.DataFrame, *, file: str, options: ImportOptions, log:
         gone = _flag(df["resigned"])
         log.dropped(int(gone.sum()), "people", "marked as resigned or inactive in the export")
         df = df[~gone]
+    if df.empty:  # everyone left out: say why, rather than that a column is missing
+        why = "; ".join(w for w in (log.left_out(k) for k in ("members", "people", "directory rows")) if w)
+        raise refuse(file, f"a {title} with at least one person who is still a member",
+                     "no person left" + (f": {why}" if why else ""),
+                     "Give the list of current members (the export of active members, not of those who left).")
     df = df.reset_index(drop=True)
     # --- one person per id; departments: lists, primary, paths ------------------------------------------
     first = ~df["employee_id"].duplicated(keep="first")
