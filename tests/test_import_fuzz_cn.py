@@ -396,3 +396,14 @@ def test_a_member_list_of_leavers_only_is_refused_saying_so(tmp_path):
     with pytest.raises(ExportFormatError) as err:
         read_export("jiandaoyun", jdy._write(tmp_path / "jdy", members={"users": leavers}), SH)
     assert "no person left: 1 external contacts" in str(err.value) and "1 marked as resigned" in str(err.value)
+
+
+def test_reader_refusals_read_as_import_messages(tmp_path):
+    # GB18030 bytes behind a UTF-8 byte-order mark (a file put together from two editors)
+    path = tmp_path / "审批.csv"
+    path.write_bytes(b"\xef\xbb\xbf" + _approvals_text().encode("gb18030"))
+    with pytest.raises(ExportFormatError) as err:
+        dt.run([path])
+    msg = str(err.value)
+    assert "found a file that is not valid UTF-8 text" in msg
+    assert "client.yml" not in msg and "Save it from Excel as 'CSV UTF-8'" in msg

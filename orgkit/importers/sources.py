@@ -167,8 +167,11 @@ def read_table_file(path: Path, expected: str, *, sheet: str | None = None, log:
         read = read_source(path, ReadOptions(sheet=sheet, max_bytes=max_bytes))
     except ValidationError as exc:
         problem = exc.problems[0] if exc.problems else None
-        raise refuse(path, expected, (problem.message if problem else str(exc)).rstrip("."),
-                     problem.hint if problem else "") from None
+        hint = problem.hint if problem else ""
+        if "client.yml" in hint:  # the client folder's settings: an import reads no client.yml for its sources
+            hint = "Save it from Excel as 'CSV UTF-8' (or as .xlsx) and import that file."
+        raise refuse(path, expected, _as_found((problem.message if problem else str(exc)).rstrip(".")), hint) \
+            from None
     frame = read.frame if kind == "xlsx" else _excel_text(read.frame, path.name, log)
     if log is not None:
         how = f"sheet {read.sheet!r}" if read.sheet else f"encoding {read.encoding}"
@@ -196,6 +199,13 @@ def _excel_text(frame: pd.DataFrame, file: str, log: ImportLog | None) -> pd.Dat
     if n and log is not None:
         log.decided(f'cells written ="…" in {file}', f"{n:,} read as the text inside (Excel's way to keep text)")
     return out
+
+
+def _as_found(message: str) -> str:
+    """The reader's words for a file ("is utf-16 text that ...", said of the file) as what was found."""
+    if message.startswith("cannot tell which text encoding the file uses"):
+        return "text whose encoding cannot be told" + message[len("cannot tell which text encoding the file uses"):]
+    return "a file that " + message if re.match(r"(is|has|contains)\b", message) else message
 
 
 def read_text_below_title(path: Path, expected: str, is_header: Callable[[list[str]], bool], *,
