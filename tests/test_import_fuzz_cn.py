@@ -130,6 +130,7 @@ def test_a_cut_off_utf16_json_is_refused(tmp_path):
 
 @pytest.mark.parametrize("fmt,body", [
     ("dingtalk", {"errcode": 40014, "errmsg": "invalid access_token", "result": None}),
+    ("dingtalk", {"errcode": 40014, "errmsg": "invalid access_token", "result": {"list": [], "has_more": False}}),
     ("jiandaoyun", {"code": 8301, "msg": "api key invalid", "data": None}),
     ("jiandaoyun", {"code": 8301, "msg": "api key invalid", "users": []}),
 ])
@@ -407,3 +408,20 @@ def test_reader_refusals_read_as_import_messages(tmp_path):
     msg = str(err.value)
     assert "found a file that is not valid UTF-8 text" in msg
     assert "client.yml" not in msg and "Save it from Excel as 'CSV UTF-8'" in msg
+
+
+def test_dingtalk_empty_pages_are_read_not_refused(tmp_path):
+    # user/list for a department without members: a successful response with an empty list
+    files = [dt.dump(tmp_path / "users.json", dt.users_json()), dt.dump(tmp_path / "depts.json", dt.depts_json())]
+    expected, _ = dt.run(files)
+    empty = dt.dump(tmp_path / "users_dept30.json", {"errcode": 0, "errmsg": "ok",
+                                                    "result": {"has_more": False, "list": []}})
+    out, log = dt.run(files + [empty])
+    pd.testing.assert_frame_equal(out.people, expected.people)
+    assert "read users_dept30.json: DingTalk API response with no records (an empty page), 0 records" in log.text()
+    with pytest.raises(ExportFormatError, match="no records"):
+        dt.run([empty])
+    # the same pages given with --directory
+    export = dt.export(tmp_path)
+    given = ImportOptions(timezone="Asia/Shanghai", directory=(files[0], empty))
+    assert len(dt.run([export], given)[0].people) == len(expected.people)

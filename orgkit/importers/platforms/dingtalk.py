@@ -457,8 +457,8 @@ def _records_of(data: Any, path: Path) -> list[dict[str, Any]]:
         if not isinstance(x, dict):
             return
         code = x.get("errcode", x.get("code"))
-        if code not in (None, 0, "0") and ("errmsg" in x or "message" in x) and not any(
-                x.get(k) for k in ("result", *_NESTED)):  # "result": null comes with an error too
+        if code not in (None, 0, "0") and ("errmsg" in x or "message" in x) and all(
+                _holds_nothing(x.get(k), 1) for k in ("result", *_NESTED)):  # "result": null may come with it
             raise refuse(path, _EXPORT, f"a DingTalk API error response (errcode {code}), not data",
                          "Call the API again and save a successful response.")
         for key in _NESTED:
@@ -488,6 +488,19 @@ def _records_of(data: Any, path: Path) -> list[dict[str, Any]]:
 
     walk(data, 0)
     return out
+
+
+def _holds_nothing(x: Any, depth: int = 0) -> bool:
+    """Whether a successful API response holds no record at all (every list in it empty).
+
+    >>> _holds_nothing({"errcode": 0, "result": {"has_more": False, "list": []}}), _holds_nothing([{"userid": 1}])
+    (True, False)
+    """
+    if isinstance(x, list):
+        return not x
+    if isinstance(x, dict):
+        return depth < 4 and all(_holds_nothing(v, depth + 1) for v in x.values())
+    return depth > 0  # a scalar beside the lists (errcode, has_more), not a file of a scalar
 
 
 def _kind(rec: dict[str, Any]) -> str:
@@ -694,7 +707,11 @@ def _directory_from(paths: Sequence[Path], options: ImportOptions, log: ImportLo
     for path in iter_files(list(paths)):
         kind = sniff(path)
         if kind == "json":
-            recs = _records_of(read_json(path, _USERS), path)
+            data = read_json(path, _USERS)
+            recs = _records_of(data, path)
+            if not recs and _holds_nothing(data):
+                log.read(path, "DingTalk API response with no records (an empty page)", 0)
+                continue
             kinds = pd.Series([_kind(r) for r in recs], dtype="str")
             if (kinds == "instance").any() or not kinds.isin(["user", "department", "dimission"]).any():
                 found = ("DingTalk approval instances" if (kinds == "instance").any()
@@ -739,6 +756,7 @@ def read_dingtalk(paths: Sequence[Path], options: ImportOptions, log: ImportLog)
     if not files:
         raise refuse(", ".join(map(str, paths)) or "(none)", _EXPORT, "no file")
     chinese = False
+    empty_pages = 0
     log.section("sources")
     for path in files:
         kind = sniff(path)
@@ -749,6 +767,10 @@ def read_dingtalk(paths: Sequence[Path], options: ImportOptions, log: ImportLog)
             continue
         data = read_json(path, _EXPORT)  # html, xls, zip, parquet, broken JSON: refused with what they are
         recs = _records_of(data, path)
+        if not recs and _holds_nothing(data):  # a department without members, the page after the last
+            log.read(path, "DingTalk API response with no records (an empty page)", 0)
+            empty_pages += 1
+            continue
         kinds = [_kind(r) for r in recs]
         counts = pd.Series(kinds, dtype="str").value_counts()
         if not recs or counts.get("unknown", 0) == len(recs):
@@ -843,7 +865,8 @@ def read_dingtalk(paths: Sequence[Path], options: ImportOptions, log: ImportLog)
         decisions = build_decisions(inst, steps, file="DingTalk approvals", options=options, log=log,
                                     directory=directory)
     if people is None and decisions is None:
-        raise refuse(", ".join(p.name for p in files), _EXPORT, "neither users nor approvals")
+        raise refuse(", ".join(p.name for p in files), _EXPORT, "neither users nor approvals"
+                     + (f": {empty_pages:,} response(s) with no records" if empty_pages else ""))
     settings = {"language": "zh"} if chinese else {}
     return Imported(people=people, decisions=decisions, settings=settings, log=log)
 
