@@ -1,9 +1,11 @@
 """Reading export files safely: workbooks (every sheet), CSV in any of the usual encodings, JSON, zip archives.
 
 Tables come back as orgkit's reader gives them (:func:`orgkit.data.reading.read_source`: every cell a
-trimmed ``str``, the encoding decided from evidence, hostile files refused); JSON is read with a size
-limit and a truncated or broken file is refused with where it breaks. Every refusal is an
-:class:`~orgkit.errors.ExportFormatError` naming the file, what the format needs and what was found.
+trimmed ``str``, the encoding decided from evidence, hostile files refused; a title line above the header is
+found); JSON is read with a size limit, as one document or several one after another (JSON lines, given
+back as a list), and a truncated or broken file, or one not in UTF-8/UTF-16, is refused with where it breaks.
+Every refusal is an :class:`~orgkit.errors.ExportFormatError` naming the file, what the format needs and what
+was found.
 """
 
 from __future__ import annotations

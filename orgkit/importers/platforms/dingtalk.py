@@ -493,6 +493,8 @@ def _records_of(data: Any, path: Path) -> list[dict[str, Any]]:
 def _holds_nothing(x: Any, depth: int = 0) -> bool:
     """Whether a successful API response holds no record at all (every list in it empty).
 
+    Examples
+    --------
     >>> _holds_nothing({"errcode": 0, "result": {"has_more": False, "list": []}}), _holds_nothing([{"userid": 1}])
     (True, False)
     """
