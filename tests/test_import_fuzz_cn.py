@@ -406,7 +406,8 @@ def test_reader_refusals_read_as_import_messages(tmp_path):
     with pytest.raises(ExportFormatError) as err:
         dt.run([path])
     msg = str(err.value)
-    assert "found a file that is not valid UTF-8 text" in msg
+    assert "found a file that is utf-8-sig text (the file starts with a UTF-8 byte-order mark) but byte" in msg
+    assert "but byte 3 cannot be decoded" in msg  # the first byte after the mark
     assert "client.yml" not in msg and "Save it from Excel as 'CSV UTF-8'" in msg
 
 
@@ -425,3 +426,13 @@ def test_dingtalk_empty_pages_are_read_not_refused(tmp_path):
     export = dt.export(tmp_path)
     given = ImportOptions(timezone="Asia/Shanghai", directory=(files[0], empty))
     assert len(dt.run([export], given)[0].people) == len(expected.people)
+
+
+def test_a_cut_off_utf8_file_with_a_byte_order_mark_is_refused_quietly(tmp_path, capsys):
+    # "CSV UTF-8" from Excel cut in the middle of a Chinese character: refused, nothing printed on the way
+    path = tmp_path / "成员.csv"
+    path.write_bytes(_table(wc.HEADER, wc.book_rows()).encode("utf-8-sig").rstrip(b",\r\n")[:-1])  # 杰, half
+    with pytest.raises(ExportFormatError) as err:
+        read_export("wecom", [path], SH)
+    assert "cut off" in str(err.value)
+    assert capsys.readouterr().err == ""

@@ -821,15 +821,18 @@ def _decode(data: bytes | mmap.mmap, options: ReadOptions, table: str
         guess = guess_encoding(raw)
     except UndecidedEncoding as exc:
         raise _Refused(f"cannot tell which text encoding the file uses: {exc.detail}.", hint) from None
-    if guess.encoding in ("utf-8", "utf-8-sig"):
-        return data, bom if guess.encoding == "utf-8-sig" else 0, guess.encoding, guess.reason, False, False
-    try:
+    if guess.encoding == "utf-8":  # decoded whole to be decided
+        return data, 0, guess.encoding, guess.reason, False, False
+    try:  # a byte-order mark says which encoding, not that the bytes after it are that encoding
         text = raw.decode(guess.encoding)
-    except UnicodeDecodeError as exc:  # a byte-order mark, then bytes that are not that encoding
-        what = (CUT_OFF if exc.reason == "truncated data"
-                else f"but byte {exc.start:,} cannot be decoded as {guess.encoding}")
-        raise _Refused(f"is {guess.encoding} text ({guess.reason}) {what}.", "Export or copy the file again; "
-                       "if it is whole, save it from Excel as 'CSV UTF-8'.") from None
+    except UnicodeDecodeError as exc:
+        cut = exc.reason in ("truncated data", "unexpected end of data")
+        what = (CUT_OFF if cut else f"but byte {exc.start + (bom if guess.encoding == 'utf-8-sig' else 0):,} "
+                f"cannot be decoded as {guess.encoding}")
+        raise _Refused(f"is {guess.encoding} text ({guess.reason}) {what}.",
+                       "Export or copy the file again." if cut else hint) from None
+    if guess.encoding == "utf-8-sig":
+        return data, bom, guess.encoding, guess.reason, False, False
     # "detected" is the evidence as a catalogue text, for the encoding_detected warning
     return text.encode("utf-8"), 0, guess.encoding, guess.reason, guess.evidence or True, False
 
