@@ -57,38 +57,49 @@ _MANAGER_WORDS = ("manager", "supervisor", "line manager", "直属上级", "上�
 DIRECTORY_SYNONYMS: dict[str, tuple[str, ...]] = {
     "employee_id": tuple(h for h in _PEOPLE["employee_id"] if h not in ("user id", "node")) + (
         "employee code", "worker number", "personnel number", "person number", "associate id", "badge id",
-        "post unique reference", "post id", "position id", "position number", "员工号", "人员工号"),
+        "post unique reference", "post id", "position id", "position number", "employee #", "emp #",
+        "employee no.", "员工号", "人员工号"),
     "user_id": ("user id", "userid", "account", "account id", "login", "login id", "username", "user name",
                 "network id", "帐号", "账号", "用户id", "用户名", "成员编号"),
     "email": ("email", "e mail", "email address", "e mail address", "work email", "business email",
-              "work email address", "primary work email", "contact email", "contact e mail", "mail", "邮箱",
+              "work email address", "primary work email", "email primary work", "email work", "primary email",
+              "work contact: work email", "contact email", "contact e mail", "mail", "邮箱",
               "企业邮箱", "工作邮箱", "电子邮箱", "邮件地址"),
     "phone": ("phone", "mobile", "mobile phone", "phone number", "mobile number", "work phone", "business phone",
               "contact phone", "手机", "手机号", "手机号码", "电话", "联系电话", "工作电话"),
     "name": _PEOPLE["name"] + ("preferred name", "legal name", "display name", "employee full name", "真实姓名"),
+    "first_name": ("first name", "firstname", "given name", "legal first name", "preferred first name", "forename"),
+    "last_name": ("last name", "lastname", "surname", "family name", "legal last name"),
     "primary_department": ("primary department", "main department", "home department", "主部门", "主属部门",
                            "主要部门", "所属主部门"),
     "other_departments": ("secondary department", "secondary departments", "other departments",
                           "additional departments", "兼职部门", "兼任部门", "其他部门", "副部门", "所属其他部门"),
     "departments": ("departments", "所有部门", "多部门"),
     "department": _PEOPLE["department"] + ("department path", "organization path", "organisation path",
-                                           "supervisory organization", "部门路径", "部门全路径", "所在部门"),
+                                           "supervisory organization", "home department description",
+                                           "department description", "organizational unit", "organisational unit",
+                                           "部门路径", "部门全路径", "所在部门"),
     "manager_id": tuple(h for h in _PEOPLE["manager_id"] if h not in _MANAGER_WORDS) + (
         "reports to senior post", "reporting senior post", "manager employee number", "manager worker id",
-        "supervisor employee id", "manager user id", "直属上级工号", "直属上级编号", "上级员工编号"),
+        "supervisor employee id", "manager user id", "reports to employee id", "reports to employee number",
+        "reports to worker id", "reports to associate id", "reports to position id", "manager associate id",
+        "manager position id", "直属上级工号", "直属上级编号", "上级员工编号"),
     "manager_ref": ("manager", "manager name", "manager email", "manager e mail", "manager email address",
                     "manager work email", "supervisor", "supervisor name", "supervisor email", "line manager",
                     "line manager name", "line manager email", "reports to name", "reports to email",
+                    "reporting to", "reports to full name", "manager full name", "supervisor full name",
                     "manager phone", "直属上级", "直属上级姓名", "上级", "上级姓名", "上级邮箱", "直属上级邮箱",
                     "汇报对象", "直接上级", "直接上级姓名", "汇报人", "直属领导", "上级领导"),
-    "title": _PEOPLE["title"] + ("business title", "position title", "job name", "岗位名称", "职位名称"),
+    "title": _PEOPLE["title"] + ("business title", "position title", "job title description", "job name", "岗位名称",
+                                 "职位名称"),
     "level": _PEOPLE["level"] + ("grade (or equivalent)", "job grade", "pay grade", "management level", "职等",
                                  "职层"),
-    "location": _PEOPLE["location"] + ("work location", "location name", "工作地点", "工作城市"),
+    "location": _PEOPLE["location"] + ("work location", "location name", "location description", "工作地点", "工作城市"),
     "hire_date": _PEOPLE["hire_date"] + ("original hire date", "latest hire date", "date of joining",
                                          "employment start date", "seniority date", "入司日期", "入职时间"),
     "status": ("status", "employment status", "employee status", "worker status", "active status",
-               "employment state", "在职状态", "员工状态", "状态", "人员状态", "任职状态", "是否在职"),
+               "employment state", "position status", "lifecycle status", "assignment status", "在职状态",
+               "员工状态", "状态", "人员状态", "任职状态", "是否在职"),
     "active": ("active", "is active", "active flag", "enabled", "是否激活"),
 }
 
@@ -101,7 +112,7 @@ INACTIVE_WORDS = frozenset({
 })
 #: Status values that mean a person is with the organisation.
 ACTIVE_WORDS = frozenset({
-    "active", "employed", "current", "on leave", "leave of absence", "leave", "probation", "intern",
+    "active", "employed", "current", "onboarding", "on leave", "leave of absence", "leave", "probation", "intern",
     "在职", "正式", "试用", "试用期", "实习", "实习期", "待离职", "休假", "停薪留职", "已激活", "激活", "正常", "启用",
     "1", "true", "yes", "y", "是",
 })
@@ -179,6 +190,7 @@ def choose_id_column(frame: pd.DataFrame, cols: dict[str, str], *, file: str, lo
                      "Rename the id column, or say which it is with --set id_column=HEADER.")
     person_cols = [cols[k] for k in ("name", "email", "user_id", "phone", "hire_date") if k in cols]
     verdicts = []
+    qualified: list[tuple[str, str, pd.Series]] = []
     for header, kind in candidates:
         values = frame[header].fillna("").astype("str").str.strip()
         blanks = int((values == "").sum())
@@ -194,10 +206,24 @@ def choose_id_column(frame: pd.DataFrame, cols: dict[str, str], *, file: str, lo
             shared = 0  # without any other personal column, rows sharing an id are one person on several rows
         verdicts.append((header, kind, blanks, shared))
         if blanks == 0 and shared == 0:
-            log.decided(f"id column of {file}", f"{header!r} ({kind}): a value in every one of the "
-                        f"{len(values):,} rows, never shared by two people"
-                        + ("".join(f"; {h!r} passed over ({_lack(b, s)})" for h, _, b, s in verdicts[:-1])))
-            return header
+            qualified.append((header, kind, values))
+    if qualified:
+        header, kind, values = qualified[0]
+        evidence = (f"{header!r} ({kind}): a value in every one of the {len(values):,} rows, never shared by "
+                    "two people" + "".join(f"; {h!r} passed over ({_lack(b, s)})"
+                                           for h, _, b, s in verdicts if b or s))
+        managers = (frame[cols["manager_id"]].fillna("").astype("str").str.strip()
+                    if "manager_id" in cols and len(qualified) > 1 else None)
+        if managers is not None and (managers != "").any():
+            given = managers[managers != ""]
+            cover = [float(given.isin(set(v)).mean()) for _, _, v in qualified]
+            best = max(range(len(qualified)), key=lambda i: (cover[i], -i))
+            if cover[best] > cover[0]:
+                header, kind, values = qualified[best]
+                evidence = (f"{header!r} ({kind}): complete and unique, and {cover[best]:.0%} of the managers in "
+                            f"{cols['manager_id']!r} are its values ({qualified[0][0]!r}: {cover[0]:.0%})")
+        log.decided(f"id column of {file}", evidence)
+        return header
     detail = "; ".join(f"{h!r} ({k}) {_lack(b, s)}" for h, k, b, s in verdicts)
     raise refuse(file, "an id column with a value in every row, never shared by two people",
                  f"no such column: {detail}",
@@ -335,6 +361,9 @@ def read_directory(paths: Sequence[Path], options: ImportOptions, log: ImportLog
         cols = map_directory_headers(raw)
         id_header = choose_id_column(raw, cols, file=table.file, log=log, given=options.extra.get("id_column"))
         cols["employee_id"] = id_header
+        first, last = cols.pop("first_name", None), cols.pop("last_name", None)
+        if "department" not in cols and "primary_department" in cols:
+            cols["department"] = cols.pop("primary_department")  # ADP's "Home Department" is the department
         level_path, level_headers = _level_paths(raw)
         if level_path is not None:
             cols.pop("department", None)
@@ -348,10 +377,15 @@ def read_directory(paths: Sequence[Path], options: ImportOptions, log: ImportLog
         frame = pd.DataFrame({c: raw[h] for c, h in cols.items() if c not in ("status", "active")})
         if level_path is not None:
             frame["department"] = level_path
+        if "name" not in frame.columns and first is not None and last is not None:
+            frame["name"] = (raw[first].fillna("").astype("str").str.strip() + " "
+                             + raw[last].fillna("").astype("str").str.strip()).str.strip()
+            log.mapped(f"{table.file}: {first} + {last}", "name")
         if status is not None:
             frame["resigned"] = status
         frame["_row"] = [f"{table.file} row {i + 2 + skipped}" for i in range(len(frame))]
-        unused = [str(c) for c in raw.columns if c not in set(cols.values()) and c not in level_headers]
+        unused = [str(c) for c in raw.columns if c not in set(cols.values()) and c not in level_headers
+                  and c not in (first, last)]
         if unused:
             log.note(f"{table.file}: {len(unused):,} column(s) not used: "
                      + ", ".join(unused[:15]) + (" ..." if len(unused) > 15 else ""))

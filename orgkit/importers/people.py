@@ -49,7 +49,7 @@ import pandas as pd
 from orgkit.importers.base import ImportLog, ImportOptions, refuse
 from orgkit.importers.times import parse_times
 
-__all__ = ["build_people", "Directory", "fold_alias", "fold_email", "phone_key", "TRUE_WORDS",
+__all__ = ["build_people", "Directory", "fold_alias", "fold_email", "fold_name", "phone_key", "TRUE_WORDS",
            "detect_path_separator", "tree_departments", "PATH_SEPARATORS", "LEADERSHIP", "UNASSIGNED",
            "row_list"]
 
@@ -157,7 +157,30 @@ def phone_key(values: pd.Series) -> pd.Series:
     return _per_distinct(values, _phone)
 
 
-_KEYS = {"email": fold_email, "phone": phone_key}
+def _name(u: pd.Series) -> pd.Series:
+    s = _fold(u)
+    if s.str.contains(",", regex=False).any():
+        inverted = s.str.extract(r"^([^,]+?)\s*,\s*([^,]+)$")
+        has = inverted[0].notna()
+        s = s.where(~has, inverted[1] + " " + inverted[0])
+    return s
+
+
+def fold_name(values: pd.Series) -> pd.Series:
+    """Names folded for matching: as :func:`fold_alias`, and ``Last, First`` read as ``First Last``.
+
+    HR systems (BambooHR, ADP, Workday reports) write a manager as ``Doe, Jane`` where the person's own row
+    has ``Jane`` and ``Doe`` or ``Jane Doe``. Done once per distinct value.
+
+    Examples
+    --------
+    >>> fold_name(pd.Series(["Doe, Jane", "JANE  Doe", "王芳"])).tolist()
+    ['jane doe', 'jane doe', '王芳']
+    """
+    return _per_distinct(values, _name)
+
+
+_KEYS = {"email": fold_email, "phone": phone_key, "name": fold_name}
 
 
 def _key(kind: str, values: pd.Series) -> pd.Series:
@@ -247,7 +270,7 @@ class Directory:
 
     def is_ambiguous(self, values: pd.Series) -> np.ndarray:
         """Which ``values`` are names shared by several people."""
-        return fold_alias(values).isin(self.ambiguous).to_numpy()
+        return fold_name(values).isin(self.ambiguous).to_numpy()
 
     def _lookup(self, values: pd.Series, kinds: tuple[str, ...]) -> tuple[pd.Series, np.ndarray]:
         out = pd.Series("", index=values.index, dtype="str")
@@ -396,10 +419,18 @@ def build_people(frame: pd.DataFrame, *, file: str, options: ImportOptions, log:
     elif "manager_id" in df.columns:
         known = df["manager_id"].isin(ids) | (df["manager_id"] == "")
         if not known.all():
-            # a manager id may differ in case or width, or be the manager's account id or e-mail: translate
-            via = directory.resolve(df.loc[~known, "manager_id"], what=f"{file}: managers", log=None,
-                                    kinds=("id", "user_id", "email"))
+            # a manager id may differ in case or width, or be the manager's account id, e-mail or name (HiBob's
+            # and BambooHR's "Reports to" holds names): translate, never guessing a name two people share
+            given = df.loc[~known, "manager_id"]
+            via = directory.resolve(given, what=f"{file}: managers", log=None)
             df.loc[via.index[via != ""], "manager_id"] = via[via != ""]
+            if (via != "").any():
+                log.decided("managers", f"{int((via != '').sum()):,} manager(s) given by account id, e-mail, "
+                            "phone or name rather than employee id were found in the directory")
+            amb = (via == "").to_numpy() & directory.is_ambiguous(given)
+            if amb.any():
+                _note_ambiguous_managers(df.loc[given.index[amb], "_row"], file, log)
+                df.loc[given.index[amb], "manager_id"] = ""
             outside = ~df["manager_id"].isin(ids) & (df["manager_id"] != "")
             if outside.any():
                 log.note(f"{file}: {int(outside.sum()):,} people report to an id that is not in the directory "
@@ -538,7 +569,7 @@ def _strip_person_names(df: pd.DataFrame, directory: Directory, log: ImportLog) 
     cols = [c for c in ("department", "other_departments") if c in df.columns]
     values = pd.Series(pd.unique(pd.concat([df[c] for c in cols]).str.split(";").explode().dropna()), dtype="str")
     inner = values.str.extract(r"^(.*?)\s*[(（]\s*([^()（）]+?)\s*[)）]\s*$")
-    person = fold_alias(inner[1].fillna("")).isin(names).to_numpy() & (inner[0].fillna("") != "").to_numpy()
+    person = fold_name(inner[1].fillna("")).isin(names).to_numpy() & (inner[0].fillna("") != "").to_numpy()
     if not person.any():
         return
     fix = dict(zip(values[person], inner.loc[person, 0]))
@@ -552,6 +583,12 @@ def _strip_person_names(df: pd.DataFrame, directory: Directory, log: ImportLog) 
              "Workday names supervisory organisations); the name was removed")
 
 
+def _note_ambiguous_managers(rows: pd.Series, file: str, log: ImportLog) -> None:
+    log.note(f"{file}: {len(rows):,} people name their manager by a name shared by several people; their manager "
+             f"is left empty, never guessed ({row_list(rows)}). Give the manager's id or e-mail address in those "
+             "rows to settle them.")
+
+
 def _resolve_manager_refs(df: pd.DataFrame, directory: Directory, file: str, log: ImportLog) -> None:
     ref = df["manager_ref"]
     df["manager_id"] = directory.resolve(ref, what=f"{file}: managers", log=None)
@@ -563,9 +600,7 @@ def _resolve_manager_refs(df: pd.DataFrame, directory: Directory, file: str, log
     log.decided("managers", f"{found:,} of {int(given.sum()):,} managers given by id, account, e-mail, phone or "
                 "name were found in the directory")
     if amb.any():
-        log.note(f"{file}: {int(amb.sum()):,} people name their manager by a name shared by several people; "
-                 f"their manager is left empty, never guessed ({row_list(df.loc[amb, '_row'])}). Give the manager's id or "
-                 "e-mail address in those rows to settle them.")
+        _note_ambiguous_managers(df.loc[amb, "_row"], file, log)
     if unknown.any():
         log.note(f"{file}: {int(unknown.sum()):,} people name a manager nobody in the directory has as id, "
                  f"e-mail, phone or name ({row_list(df.loc[unknown, '_row'])}); their manager is left empty")
