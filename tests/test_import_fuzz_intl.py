@@ -112,3 +112,33 @@ def test_reports_to_name_shared_by_two_people_never_guessed(tmp_path):
     text = imported.log.text()
     assert "1 people name their manager by a name shared by several people" in text and "bob.csv row 5" in text
     assert "Sam" not in text
+
+
+def test_leading_zeros_survive_and_manager_ids_written_without_them_still_match(tmp_path):
+    # ids typed "00101" in one place and 101 (Excel dropped the zeros) or 101.0 (a pandas export) in another
+    hr = _write(tmp_path / "hr.csv",
+                "Employee ID,Department,Manager ID\n"
+                "00101,Exec,\n00102,Sales,101\n00103,Sales,102.0\n00104,Sales,0102\n00105,Ops,999\n")
+    imported = read_export("hris", [hr], ImportOptions())
+    p = imported.people.set_index("employee_id")
+    assert sorted(p.index) == ["00101", "00102", "00103", "00104", "00105"]
+    assert p.loc[["00102", "00103", "00104", "00105"], "manager_id"].tolist() == ["00101", "00102", "00102", ""]
+
+
+def test_ids_equal_but_for_leading_zeros_are_never_merged(tmp_path):
+    # 0101 and 101 are both people: a manager "101" is the exact id, "00101" matches neither for sure
+    hr = _write(tmp_path / "hr.csv",
+                "Employee ID,Department,Manager ID\n0101,Exec,\n101,Exec,\n7,Sales,101\n8,Sales,00101\n")
+    p = read_export("hris", [hr], ImportOptions()).people.set_index("employee_id")
+    assert p.loc[["7", "8"], "manager_id"].tolist() == ["101", ""]
+
+
+def test_second_file_with_ids_stripped_of_zeros_describes_the_same_people(tmp_path):
+    a = _write(tmp_path / "a.csv", "Employee ID,Department\n00101,Exec\n00102,Sales\n00103,Sales\n")
+    b = _write(tmp_path / "b.csv", "Employee ID,Manager ID,Job Title\n101,,CEO\n102,101,VP\n103,102,Rep\n104,102,Rep\n")
+    imported = read_export("hris", [a, b], ImportOptions())
+    p = imported.people.set_index("employee_id")
+    assert sorted(p.index) == ["00101", "00102", "00103", "104"]
+    assert p.loc[["00101", "00102", "00103", "104"], "manager_id"].tolist() == ["", "00101", "00102", "00102"]
+    assert p.loc[["00101", "00102", "00103"], "title"].tolist() == ["CEO", "VP", "Rep"]
+    assert "ids equal but for leading zeros" in imported.log.text()

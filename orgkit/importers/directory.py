@@ -45,7 +45,7 @@ import pandas as pd
 
 from orgkit.data.contract import TABLES, normalise_header
 from orgkit.importers.base import ImportLog, ImportOptions, Imported, refuse, register
-from orgkit.importers.people import INTERNAL_SEPARATOR, Directory, build_people
+from orgkit.importers.people import INTERNAL_SEPARATOR, Directory, build_people, number_key
 from orgkit.importers.sources import Table, iter_files, numeric_rows, read_sheets, read_table_file, sniff
 
 __all__ = ["read_directory", "DIRECTORY_SETTINGS", "DIRECTORY_SYNONYMS", "map_directory_headers", "choose_id_column",
@@ -454,6 +454,10 @@ def _combine(frames: list[pd.DataFrame], names: list[str], log: ImportLog) -> pd
         known = frame["employee_id"].isin(merged["employee_id"])
         share = float(known.mean()) if len(frame) else 0.0
         if share < SAME_PEOPLE_SHARE:
+            frame = _same_numbers(frame, merged, name, log)
+            known = frame["employee_id"].isin(merged["employee_id"])
+            share = float(known.mean()) if len(frame) else 0.0
+        if share < SAME_PEOPLE_SHARE:
             merged = pd.concat([merged, frame], ignore_index=True)
             log.decided(f"{name}", f"more people ({share:.0%} of its ids were already read): rows appended")
             continue
@@ -474,6 +478,32 @@ def _combine(frames: list[pd.DataFrame], names: list[str], log: ImportLog) -> pd
                     f"({', '.join(c for c in first.columns if c != '_row')}) added to theirs"
                     + (f"; {len(extra):,} more people" if len(extra) else ""))
     return merged
+
+
+def _same_numbers(frame: pd.DataFrame, merged: pd.DataFrame, name: str, log: ImportLog) -> pd.DataFrame:
+    """``frame`` with its ids (and manager ids) spelled as in ``merged`` when they differ only by leading zeros.
+
+    One file keeps ``00123``, another (saved from Excel, where the id was a number) has ``123``. Used only
+    when the numeric keys are unique in both files and at least :data:`SAME_PEOPLE_SHARE` of ``frame``'s
+    ids match that way.
+    """
+    theirs, ours = number_key(merged["employee_id"]), number_key(frame["employee_id"])
+    if (ours == "").any() or ours.duplicated().any():
+        return frame
+    known = theirs[theirs != ""].drop_duplicates(keep=False)
+    spelled = pd.Series(merged["employee_id"].to_numpy(), index=theirs.to_numpy())
+    spelled = spelled[spelled.index.isin(set(known))]
+    hit = ours.isin(spelled.index)
+    if not len(frame) or float(hit.mean()) < SAME_PEOPLE_SHARE:
+        return frame
+    frame = frame.copy()
+    frame["employee_id"] = ours.map(spelled).fillna(frame["employee_id"])
+    if "manager_id" in frame.columns:
+        boss = number_key(frame["manager_id"])
+        frame["manager_id"] = boss.map(spelled).where(boss != "").fillna(frame["manager_id"])
+    log.decided(name, f"{int(hit.sum()):,} of its {len(frame):,} ids equal but for leading zeros to ids already "
+                "read (one file kept the zeros, the other did not): read as the same people")
+    return frame
 
 
 @register("hris", "HR directory from any HRIS (CSV or XLSX)",

@@ -180,7 +180,27 @@ def fold_name(values: pd.Series) -> pd.Series:
     return _per_distinct(values, _name)
 
 
-_KEYS = {"email": fold_email, "phone": phone_key, "name": fold_name}
+def _number(u: pd.Series) -> pd.Series:
+    s = _fold(u)
+    whole = s.str.extract(r"^0*(\d+?)(?:\.0+)?$", expand=False)
+    return whole.fillna("")
+
+
+def number_key(values: pd.Series) -> pd.Series:
+    """Numeric ids folded for matching: leading zeros and a trailing ``.0`` dropped; other values give ``""``.
+
+    Excel drops the zeros of ``00123`` typed as a number, and a column with blanks saved by pandas writes
+    ``123.0``; both still name the person whose id is ``00123``. Done once per distinct value.
+
+    Examples
+    --------
+    >>> number_key(pd.Series(["00123", "123.0", "0", "A-1"])).tolist()
+    ['123', '123', '0', '']
+    """
+    return _per_distinct(values, _number)
+
+
+_KEYS = {"email": fold_email, "phone": phone_key, "name": fold_name, "number": number_key}
 
 
 def _key(kind: str, values: pd.Series) -> pd.Series:
@@ -216,7 +236,7 @@ class Directory:
     aliases: pd.DataFrame
     ambiguous: frozenset[str] = frozenset()
 
-    KINDS = ("id", "user_id", "email", "phone", "name")
+    KINDS = ("id", "user_id", "email", "phone", "name", "number")
 
     @classmethod
     def from_frame(cls, people: pd.DataFrame, extra: pd.DataFrame | None = None) -> Directory:
@@ -225,10 +245,11 @@ class Directory:
                                "employee_id": people["employee_id"].to_numpy()})]
         ambiguous: set[str] = set()
         src = extra if extra is not None else people
-        for kind in ("user_id", "email", "phone", "name"):
-            if kind not in src.columns:
+        for kind in ("user_id", "email", "phone", "name", "number"):
+            column = "employee_id" if kind == "number" else kind
+            if column not in src.columns:
                 continue
-            a = pd.DataFrame({"alias": _key(kind, src[kind]).to_numpy(), "kind": kind,
+            a = pd.DataFrame({"alias": _key(kind, src[column]).to_numpy(), "kind": kind,
                               "employee_id": src["employee_id"].to_numpy()})
             a = a[a["alias"] != ""].drop_duplicates()
             counts = a.groupby("alias", sort=False)["employee_id"].transform("size")
