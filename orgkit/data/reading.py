@@ -899,10 +899,20 @@ def _parse_pandas(text: bytes, sep: str, n_columns: int) -> list[pa.Array]:
     return [pa.array(frame[c].fillna("").to_numpy(dtype=object), pa.large_string()) for c in frame.columns]
 
 
+def _cr_lines(head: bytes | mmap.mmap) -> bool:
+    """Whether the first line of the text ends with a CR alone (old Mac line endings)."""
+    cr = head.find(b"\r")
+    lf = head.find(b"\n")
+    return cr >= 0 and (lf < 0 or lf > cr + 1) and head[cr + 1:cr + 2] != b"\n"
+
+
 def _read_csv(data: bytes | mmap.mmap, options: ReadOptions, table: str, digest: _Digest | None = None
               ) -> tuple[pd.DataFrame, str, str, bool]:
     utf8, offset, encoding, reason, detected, ascii = _decode(data, options, table)
     head = utf8[offset:offset + MAX_HEADER_BYTES]
+    if _cr_lines(head):  # "CSV (Macintosh)" of old Excel: lines end with CR alone
+        utf8 = bytes(utf8).replace(b"\r", b"\n")
+        head = utf8[offset:offset + MAX_HEADER_BYTES]
     if len(utf8) - offset > MAX_HEADER_BYTES and b"\n" not in head and b"\r" not in head:
         raise _Refused(f"the header line is longer than {_amount(MAX_HEADER_BYTES)}, so the file was not read.",
                        "Check that it is a CSV export with one header row.")
