@@ -142,3 +142,42 @@ def test_second_file_with_ids_stripped_of_zeros_describes_the_same_people(tmp_pa
     assert p.loc[["00101", "00102", "00103", "104"], "manager_id"].tolist() == ["", "00101", "00102", "00102"]
     assert p.loc[["00101", "00102", "00103"], "title"].tolist() == ["CEO", "VP", "Rep"]
     assert "ids equal but for leading zeros" in imported.log.text()
+
+
+def test_hire_dates_with_a_zone_keep_their_calendar_day(tmp_path):
+    # Workday/SuccessFactors write dates as midnight with the tenant's offset, or xs:date with an offset;
+    # a hire date is a day on the calendar, never moved to another day by a time-zone conversion
+    hr = _write(tmp_path / "hr.csv",
+                "Employee ID,Department,Manager ID,Hire Date\n"
+                "1,A,,2016-02-01T00:00:00+08:00\n2,A,1,2017-04-03-08:00\n3,A,1,2018-06-05Z\n"
+                "4,A,1,1546300800000\n5,A,1,2020-07-01T00:00:00-05:00\n")
+    for zone in ("UTC", "America/New_York", "Asia/Shanghai"):
+        p = _people(hr, timezone=zone)
+        assert p["hire_date"].dt.strftime("%Y-%m-%d").tolist() == [
+            "2016-02-01", "2017-04-03", "2018-06-05", "2019-01-01", "2020-07-01"], zone
+
+
+def test_date_with_an_offset_is_a_zoned_midnight_for_event_times():
+    from zoneinfo import ZoneInfo
+
+    from orgkit.importers.times import parse_times
+    got = parse_times(pd.Series(["2017-04-03-08:00", "2017-04-03+01:00"]), ZoneInfo("UTC"), what="t")
+    assert got.dt.strftime("%Y-%m-%d %H:%M").tolist() == ["2017-04-03 08:00", "2017-04-02 23:00"]
+
+
+def test_ambiguous_slash_dates_stop_and_ask(tmp_path):
+    hr = _write(tmp_path / "hr.csv", "Employee ID,Department,Manager ID,Hire Date\n1,A,,01/02/2016\n2,A,1,03/04/2017\n")
+    with pytest.raises(Exception, match="--dayfirst or --monthfirst"):
+        _people(hr)
+    assert _people(hr, dayfirst=True)["hire_date"].dt.strftime("%Y-%m-%d").tolist() == ["2016-02-01", "2017-04-03"]
+    assert _people(hr, dayfirst=False)["hire_date"].dt.strftime("%Y-%m-%d").tolist() == ["2016-01-02", "2017-03-04"]
+
+
+def test_dotted_dates_are_day_first_by_convention(tmp_path):
+    # 01.02.2016 is German, Nordic, Russian... day.month.year; no locale writes month.day.year with dots
+    hr = _write(tmp_path / "hr.csv", "Employee ID,Department,Manager ID,Eintrittsdatum,Hire Date\n"
+                "1,A,,,01.02.2016\n2,A,1,,03.04.2017\n")
+    imported = read_export("hris", [hr], ImportOptions())
+    hired = imported.people["hire_date"].dt.strftime("%Y-%m-%d").tolist()
+    assert hired == ["2016-02-01", "2017-04-03"]
+    assert "day.month.year: dates written with dots" in imported.log.text()

@@ -489,7 +489,7 @@ def build_people(frame: pd.DataFrame, *, file: str, options: ImportOptions, log:
             log.note(f"{int(empty.sum()):,} people have no department; written as '{UNASSIGNED}'")
     if "hire_date" in df.columns:
         hired = parse_times(df["hire_date"], options.zone, what=f"{file}: hire date", log=log,
-                            dayfirst=options.dayfirst)
+                            dayfirst=options.dayfirst, calendar=True)
         df["hire_date"] = hired.dt.normalize()
     cols = [c for c in ("employee_id", "department", "manager_id", "name", "title", "level", "location",
                         "hire_date", "other_departments") if c in df.columns]

@@ -130,7 +130,7 @@ def _times(values: pd.Series, options: ImportOptions, what: str, log: ImportLog)
     if dayfirst is None and unsettled and scan.ambiguous.any():
         dayfirst = False
         log.decided(f"order of {what}", "month/day: no value settles it and Viva Insights writes MM/DD/YYYY")
-    return parse_times(text, options.zone, what=what, log=log, dayfirst=dayfirst)
+    return parse_times(text, options.zone, what=what, log=log, dayfirst=dayfirst, calendar=True)
 
 
 def _people(files: list[tuple[str, pd.DataFrame]], options: ImportOptions, log: ImportLog) -> pd.DataFrame:
