@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from orgkit.errors import ExportFormatError
+from orgkit.errors import ExportFormatError, OrgkitError
 from orgkit.importers import ImportOptions, import_client, read_export
 
 
@@ -181,3 +181,57 @@ def test_dotted_dates_are_day_first_by_convention(tmp_path):
     hired = imported.people["hire_date"].dt.strftime("%Y-%m-%d").tolist()
     assert hired == ["2016-02-01", "2017-04-03"]
     assert "day.month.year: dates written with dots" in imported.log.text()
+
+
+# --- Slack ------------------------------------------------------------------------------------------------
+def _slack(root: Path, days: dict, users: list, channels: list, *, zipped: bool = False) -> Path:
+    import json
+    import zipfile
+    files = {"users.json": users, "channels.json": channels, **days}
+    if zipped:
+        path = root / "export.zip"
+        with zipfile.ZipFile(path, "w") as z:
+            for name, content in files.items():
+                z.writestr(name, json.dumps(content))
+        return path
+    for name, content in files.items():
+        _write(root / "export" / name, json.dumps(content))
+    return root / "export"
+
+
+def _slack_ties(imported) -> dict:
+    c = imported.communication
+    return {(s, t, ch): w for s, t, ch, w in zip(c["source_id"], c["target_id"], c["channel"], c["weight"])}
+
+
+def test_slack_message_mentioning_more_than_max_recipients_makes_no_ties(tmp_path):
+    users = [{"id": f"U{i}", "deleted": False, "is_bot": False, "profile": {}} for i in range(40)]
+    crowd = " ".join(f"<@U{i}>" for i in range(1, 31))                       # 30 people named
+    few = " ".join(f"<@U{i}>" for i in range(1, 26))                          # 25: still ties
+    days = {"general/2024-03-04.json": [
+        {"type": "message", "user": "U0", "ts": "1709546400.000001", "text": crowd},
+        {"type": "message", "user": "U39", "ts": "1709546400.000002", "text": few}]}
+    export = _slack(tmp_path, days, users, [{"id": "C1", "name": "general", "members": []}])
+    imported = read_export("slack", [export], ImportOptions())
+    ties = _slack_ties(imported)
+    assert not any(s == "U0" for s, _, _ in ties)
+    assert sum(1 for s, _, _ in ties if s == "U39") == 25
+    assert "more than 25 people mentioned" in imported.log.text()
+
+
+def test_an_import_that_leaves_no_ties_says_why_and_writes_nothing(tmp_path):
+    users = [{"id": "U1", "deleted": False, "profile": {}}, {"id": "U2", "deleted": False, "profile": {}}]
+    days = {"general/2024-03-04.json": [
+        {"type": "message", "subtype": "channel_join", "user": "U1", "ts": "1709546400.000001", "text": "joined"},
+        {"type": "message", "user": "U1", "ts": "1709546400.000002", "text": "<@U2> hi"}]}
+    export = _slack(tmp_path, days, users, [{"id": "C1", "name": "general", "members": ["U1", "U2"]}])
+    with pytest.raises(OrgkitError, match=r"no rows in communication\.csv.*1 system messages.*outside the time window"):
+        import_client("slack", [export], tmp_path / "c", ImportOptions(since=pd.Timestamp("2025-01-01").to_pydatetime()))
+    assert not (tmp_path / "c").exists()
+
+
+def test_a_directory_where_everyone_has_left_is_refused(tmp_path):
+    hr = _write(tmp_path / "hr.csv", "Employee ID,Department,Status\n1,A,Terminated\n2,A,Inactive\n")
+    with pytest.raises(OrgkitError, match=r"no one left: dropped 2 people: marked as resigned"):
+        import_client("hris", [hr], tmp_path / "c", ImportOptions())
+    assert not (tmp_path / "c").exists()

@@ -405,6 +405,10 @@ def build_people(frame: pd.DataFrame, *, file: str, options: ImportOptions, log:
         gone = _flag(df["resigned"])
         log.dropped(int(gone.sum()), "people", "marked as resigned or inactive in the export")
         df = df[~gone]
+    if df.empty:
+        why = [line.removeprefix("dropped ") for line in log.lines if line.startswith("dropped ")]
+        raise refuse(file, f"a {title} with at least one person", "no one left: dropped " + "; ".join(why),
+                     "Check the status column and the ids of the export.")
     df = df.reset_index(drop=True)
     # --- one person per id; departments: lists, primary, paths ------------------------------------------
     first = ~df["employee_id"].duplicated(keep="first")

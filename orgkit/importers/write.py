@@ -377,6 +377,18 @@ def _inside(path: Path, folder: Path) -> bool:
     return p == f or f in p.parents
 
 
+def _refuse_empty(tables: dict[str, pd.DataFrame], name: str, log: ImportLog) -> None:
+    """Stop when a table the import gives has no rows: an empty table is no valid client, and the log says why."""
+    empty = [TABLE_FILES[t] for t, f in tables.items() if len(f) == 0]
+    if not empty:
+        return
+    why = [line.removeprefix("dropped ") for line in log.lines if line.startswith("dropped ")]
+    raise ConfigError(f"the {name} import left no rows in {', '.join(empty)}"
+                      + (": dropped " + "; ".join(why[:8]) if why else ": the export holds none")
+                      + ". Nothing was written. Check the time window (--since/--until), --directory and "
+                      "--max-recipients, or that the export holds the period and people you meant.")
+
+
 def import_client(format: str, sources: Sequence[str | os.PathLike[str]], out: str | os.PathLike[str],
                   options: ImportOptions | None = None) -> ImportResult:
     """Import a platform export into client folder ``out``, write ``import.log`` and validate the folder.
@@ -429,6 +441,7 @@ def import_client(format: str, sources: Sequence[str | os.PathLike[str]], out: s
                                               ("communication", imported.communication)) if frame is not None}
     if not tables:
         raise ConfigError(f"the {fmt.name} export gave no people, decisions or messages; nothing was written.")
+    _refuse_empty(tables, fmt.name, log)
     log.section("writing")
     person_names = imported.people["name"] if imported.people is not None and "name" in imported.people else None
     marker = _marker(out) if out.is_dir() else None

@@ -479,6 +479,12 @@ def _message_ties(messages: pd.DataFrame, mentions: pd.DataFrame, listed: pd.Dat
     # mentions
     rows = mentions["row"].to_numpy(np.int64)
     keep = (ok & ~in_dm)[rows] if len(rows) else np.zeros(0, dtype=bool)
+    if keep.any():  # a message naming a crowd says nothing about who works with whom, as a mass e-mail
+        named = np.bincount(rows[keep & (mentions["target"].to_numpy() != user[rows])], minlength=n)
+        crowd = keep & (named[rows] > options.max_recipients)
+        log.dropped(int((named > options.max_recipients).sum()), "messages",
+                    f"more than {options.max_recipients} people mentioned (--max-recipients): no mention ties")
+        keep &= ~crowd
     add(user[rows[keep]], mentions["target"].to_numpy(np.int64)[keep], CHANNELS["mention"])
     n_mentions = int(keep.sum())
     # direct messages and group DMs -> every other member
