@@ -235,3 +235,21 @@ def test_a_directory_where_everyone_has_left_is_refused(tmp_path):
     with pytest.raises(OrgkitError, match=r"no one left: dropped 2 people: marked as resigned"):
         import_client("hris", [hr], tmp_path / "c", ImportOptions())
     assert not (tmp_path / "c").exists()
+
+
+# --- events -----------------------------------------------------------------------------------------------
+def _comm(imported) -> dict:
+    c = imported.communication
+    return {(s, t): w for s, t, w in zip(c["source_id"], c["target_id"], c["weight"])}
+
+
+@pytest.mark.parametrize("cell", ['["B", "C"]', "['B', 'C']", '["B","C"]', "B;C", "B, C", "B，C"])
+def test_event_recipients_in_any_list_shape(tmp_path, cell):
+    import csv
+    path = tmp_path / "log.csv"
+    with path.open("w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(["sender", "recipients", "timestamp"])
+        w.writerow(["A", cell, "2024-03-04 10:00"])
+        w.writerow(["B", '["A"]', "2024-03-04 11:00"])
+    assert _comm(read_export("events", [path], ImportOptions())) == {("A", "B"): 1, ("A", "C"): 1, ("B", "A"): 1}

@@ -343,6 +343,7 @@ def _key_sql(expr: str, folded: bool) -> str:
 
 _ANGLE = r"<\s*([^<>]*?)\s*>"
 _SPACED_SEPARATORS = r"\s*" + RECIPIENT_SEPARATORS + r"\s*"
+_LIST_MARKS = r"^\[|\]$|[\"']"
 
 
 def _recipients_sql(col: str, dtype: str, folded: bool) -> str:
@@ -356,7 +357,11 @@ def _recipients_sql(col: str, dtype: str, folded: bool) -> str:
     # the common case (one separator, no spaces) takes the fast plain split; anything else the regex
     messy = " OR ".join(f"contains({v}, {ch})"
                         for ch in ("' '", "','", "'，'", "'；'", "chr(10)", "chr(9)", "chr(13)"))
+    # a JSON or Python list written into the cell (["a", "b"], ['a', 'b']): brackets and quotes removed
+    listed = f"regexp_replace(trim({fv}), {_lit(_LIST_MARKS)}, '', 'g')"
     split = (f"CASE WHEN {v} IS NULL THEN []::VARCHAR[] "
+             f"WHEN starts_with(trim({v}), '[') AND ends_with(trim({v}), ']') "
+             f"THEN string_split_regex(trim({listed}), {_lit(_SPACED_SEPARATORS)}) "
              f"WHEN contains({v}, '<') THEN regexp_extract_all({fv}, {_lit(_ANGLE)}, 1) "
              f"WHEN {messy} THEN string_split_regex(trim({fv}), {_lit(_SPACED_SEPARATORS)}) "
              f"ELSE string_split({fv}, ';') END")
