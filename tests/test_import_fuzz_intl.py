@@ -253,3 +253,37 @@ def test_event_recipients_in_any_list_shape(tmp_path, cell):
         w.writerow(["A", cell, "2024-03-04 10:00"])
         w.writerow(["B", '["A"]', "2024-03-04 11:00"])
     assert _comm(read_export("events", [path], ImportOptions())) == {("A", "B"): 1, ("A", "C"): 1, ("B", "A"): 1}
+
+
+# --- Viva ------------------------------------------------------------------------------------------------
+def test_viva_query_resaved_by_european_excel_keeps_decimal_commas(tmp_path):
+    q = _write(tmp_path / "p2p.csv",
+               "PersonId;MetricDate;PrimaryCollaborator_PersonId;SecondaryCollaborator_PersonId;Collaboration_hours\n"
+               "a;3/4/2024;a;b;1,5\na;3/11/2024;a;b;0,25\nb;3/4/2024;b;a;2\nb;3/4/2024;b;c;1.234,5\n")
+    imported = read_export("viva", [q], ImportOptions())
+    assert _comm(imported) == {("a", "b"): 1.75, ("b", "a"): 2.0, ("b", "c"): 1234.5}
+    assert "decimal comma" in imported.log.text()
+
+
+def test_viva_query_with_us_thousands_separators(tmp_path):
+    q = _write(tmp_path / "p2p.csv",
+               "PersonId,MetricDate,PrimaryCollaborator_PersonId,SecondaryCollaborator_PersonId,Emails_sent\n"
+               'a,3/4/2024,a,b,"1,500"\na,3/11/2024,a,b,0.5\n')
+    assert _comm(read_export("viva", [q], ImportOptions())) == {("a", "b"): 1500.5}
+
+
+def test_viva_query_mixing_decimal_marks_is_refused(tmp_path):
+    q = _write(tmp_path / "p2p.csv",
+               "PersonId;MetricDate;PrimaryCollaborator_PersonId;SecondaryCollaborator_PersonId;Collaboration_hours\n"
+               "a;3/4/2024;a;b;1,5\na;3/11/2024;a;b;0.25\n")
+    with pytest.raises(OrgkitError, match="decimal"):
+        read_export("viva", [q], ImportOptions())
+
+
+def test_viva_dates_resaved_with_dots_are_day_first(tmp_path):
+    q = _write(tmp_path / "p2p.csv",
+               "PersonId;MetricDate;PrimaryCollaborator_PersonId;SecondaryCollaborator_PersonId;Meetings\n"
+               "a;04.03.2024;a;b;1\na;11.03.2024;a;b;2\na;01.04.2024;a;b;4\n")
+    got = read_export("viva", [q], ImportOptions(since=pd.Timestamp("2024-03-01").to_pydatetime(),
+                                                 until=pd.Timestamp("2024-03-31").to_pydatetime()))
+    assert _comm(got) == {("a", "b"): 3.0}                 # 1 April is outside March
