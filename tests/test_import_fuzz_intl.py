@@ -287,3 +287,16 @@ def test_viva_dates_resaved_with_dots_are_day_first(tmp_path):
     got = read_export("viva", [q], ImportOptions(since=pd.Timestamp("2024-03-01").to_pydatetime(),
                                                  until=pd.Timestamp("2024-03-31").to_pydatetime()))
     assert _comm(got) == {("a", "b"): 3.0}                 # 1 April is outside March
+
+
+# --- network surveys and edge lists ---------------------------------------------------------------------
+def test_survey_matrix_with_decimal_commas(tmp_path):
+    m = _write(tmp_path / "advice.csv", ";A;B;C\nA;0;0,5;1\nB;1,25;0;0\nC;0;1;0\n")
+    assert _comm(read_export("network-survey", [m], ImportOptions())) == {
+        ("A", "B"): 0.5, ("A", "C"): 1.0, ("B", "A"): 1.25, ("C", "B"): 1.0}
+
+
+def test_survey_matrix_keeps_leading_zeros_of_ids(tmp_path):
+    m = _write(tmp_path / "advice.csv", ",00101,00102,00103\n00101,0,1,1\n00102,1,0,0\n00103,0,1,0\n")
+    assert _comm(read_export("network-survey", [m], ImportOptions())) == {
+        ("00101", "00102"): 1.0, ("00101", "00103"): 1.0, ("00102", "00101"): 1.0, ("00103", "00102"): 1.0}

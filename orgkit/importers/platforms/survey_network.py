@@ -38,7 +38,7 @@ import pandas as pd
 from orgkit.data.contract import TABLES, normalise_header
 from orgkit.importers.base import TIE_COLUMNS, ImportLog, ImportOptions, Imported, refuse, register
 from orgkit.importers.people import Directory, fold_alias
-from orgkit.importers.sources import iter_files, numeric_rows, read_table_file, sniff
+from orgkit.importers.sources import iter_files, numeric_rows, parse_numbers, read_table_file, sniff
 
 __all__ = ["read_network_survey", "NETWORK_WORDS", "ANSWER_SEPARATORS", "ANSWER_COLUMN_MIN_SHARE"]
 
@@ -200,7 +200,8 @@ def _numbers(cells: pd.DataFrame | pd.Series, path: Path, what: str) -> np.ndarr
     else:
         text = frame.astype("str").apply(lambda c: c.str.strip())
         text = text.mask(text.isin(["", "nan", "None"]), "0")
-        arr = text.apply(lambda c: pd.to_numeric(c, errors="coerce")).to_numpy(dtype=np.float64)
+        flat = parse_numbers(pd.Series(text.to_numpy().ravel(), dtype="str"), what=f"{path.name}: {what}")
+        arr = flat.to_numpy(dtype=np.float64).reshape(text.shape)
         bad = np.isnan(arr)
     bad |= arr < 0
     if bad.any():
