@@ -300,3 +300,21 @@ def test_survey_matrix_keeps_leading_zeros_of_ids(tmp_path):
     m = _write(tmp_path / "advice.csv", ",00101,00102,00103\n00101,0,1,1\n00102,1,0,0\n00103,0,1,0\n")
     assert _comm(read_export("network-survey", [m], ImportOptions())) == {
         ("00101", "00102"): 1.0, ("00101", "00103"): 1.0, ("00102", "00101"): 1.0, ("00103", "00102"): 1.0}
+
+
+def test_edge_list_first_line_is_a_tie_when_its_names_recur(tmp_path):
+    e = _write(tmp_path / "ties.txt", "Anna Bert\nBert Cleo\nCleo Anna\n")
+    assert _comm(read_export("edge-list", [e], ImportOptions())) == {
+        ("Anna", "Bert"): 1.0, ("Bert", "Cleo"): 1.0, ("Cleo", "Anna"): 1.0}
+
+
+def test_edge_list_unrecognised_header_is_still_a_header(tmp_path):
+    e = _write(tmp_path / "ties.csv", "Giver,Taker\nAnna,Bert\nBert,Cleo\n")
+    assert _comm(read_export("edge-list", [e], ImportOptions())) == {("Anna", "Bert"): 1.0, ("Bert", "Cleo"): 1.0}
+
+
+def test_edge_list_weights_with_decimal_commas(tmp_path):
+    e = _write(tmp_path / "ties.csv", "Source;Target;Weight\nA;B;0,5\nA;A;1\nB;C;2\nA;B;1,25\n")
+    got = read_export("edge-list", [e], ImportOptions())
+    assert _comm(got) == {("A", "B"): 1.75, ("B", "C"): 2.0}
+    assert "dropped 1 self-ties" in got.log.text()
