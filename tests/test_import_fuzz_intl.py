@@ -318,3 +318,45 @@ def test_edge_list_weights_with_decimal_commas(tmp_path):
     got = read_export("edge-list", [e], ImportOptions())
     assert _comm(got) == {("A", "B"): 1.75, ("B", "C"): 2.0}
     assert "dropped 1 self-ties" in got.log.text()
+
+
+def test_german_workbook_with_title_rows_numeric_ids_and_mixed_manager_forms(tmp_path):
+    from openpyxl import Workbook
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["Liste der Mitarbeiter"])
+    ws.append([])
+    ws.append(["Personalnummer", "Vorname", "Nachname", "Abteilung", "Vorgesetzter", "Eintrittsdatum", "Status"])
+    ws.append([101, "Jörg", "Weiß", "Vertrieb", None, "01.02.2016", "aktiv"])
+    ws.append([102, "Zoë", "Ødegård", "Vertrieb", "Weiß, Jörg", "03.04.2017", "aktiv"])
+    ws.append([103, "Ana", "Muñoz", "Technik", "00101", "05.06.2018", "aktiv"])
+    ws.append([104, "Åsa", "Næss", "Technik", "Jörg Weiß", "07.08.2019", "ausgetreten"])
+    wb.save(tmp_path / "mitarbeiter.xlsx")
+    imported = read_export("hris", [tmp_path / "mitarbeiter.xlsx"], ImportOptions(keep_names=True))
+    p = imported.people.set_index("employee_id")
+    assert list(p.index) == ["101", "102", "103"]
+    assert p["manager_id"].tolist() == ["", "101", "101"]
+    assert p["department"].tolist() == ["Vertrieb", "Vertrieb", "Technik"]
+    assert p["name"].tolist() == ["Jörg Weiß", "Zoë Ødegård", "Ana Muñoz"]
+    assert p["hire_date"].dt.strftime("%Y-%m-%d").tolist() == ["2016-02-01", "2017-04-03", "2018-06-05"]
+    assert "header row of mitarbeiter.xlsx: row 3" in imported.log.text()       # the blank row 2 counted
+
+
+def test_french_headers(tmp_path):
+    hr = _write(tmp_path / "salaries.csv",
+                "Matricule;Prénom;Nom de famille;Service;Responsable;Date d'entrée;Statut\n"
+                "A01;Élodie;Lefèvre;Direction;;01/09/2015;actif\n"
+                "A02;Benoît;Girard;Ventes;Élodie Lefèvre;15/03/2018;actif\n"
+                "A03;Chloé;Moreau;Ventes;A02;20/11/2019;inactif\n", "cp1252")
+    p = _people(hr)
+    assert list(p.index) == ["A01", "A02"]
+    assert p["manager_id"].tolist() == ["", "A01"] and p["department"].tolist() == ["Direction", "Ventes"]
+    assert p["hire_date"].dt.strftime("%Y-%m-%d").tolist() == ["2015-09-01", "2018-03-15"]
+
+
+def test_row_numbers_in_messages_are_the_spreadsheet_rows_despite_blank_rows(tmp_path):
+    hr = _write(tmp_path / "hr.csv", "Employee ID,Name,Department,Manager\n1,Ann Lee,A,\n,,,\n2,Bo Chen,A,Kim\n"
+                "3,Cy Wu,A,Ann Lee\n4,Ann Lee,B,\n5,Di Xu,B,Ann Lee\n")
+    text = read_export("hris", [hr], ImportOptions()).log.text()
+    assert "(hr.csv row 4)" in text                       # Kim: nobody; line 4 of the file
+    assert "hr.csv row 5, hr.csv row 7" in text           # "Ann Lee" is two people: never guessed

@@ -58,18 +58,24 @@ DIRECTORY_SYNONYMS: dict[str, tuple[str, ...]] = {
     "employee_id": tuple(h for h in _PEOPLE["employee_id"] if h not in ("user id", "node")) + (
         "employee code", "worker number", "personnel number", "person number", "associate id", "badge id",
         "post unique reference", "post id", "position id", "position number", "employee #", "emp #",
-        "employee no.", "员工号", "人员工号"),
+        "employee no.", "员工号", "人员工号",
+        # German, French, Spanish, Dutch HR systems (SAP, Personio, Lucca, Factorial, AFAS...)
+        "personalnummer", "pers nr", "mitarbeiternummer", "mitarbeiter id", "matricule", "numéro d'employé",
+        "número de empleado", "id empleado", "personeelsnummer"),
     "user_id": ("user id", "userid", "account", "account id", "login", "login id", "username", "user name",
                 "network id", "帐号", "账号", "用户id", "用户名", "成员编号"),
     "email": ("email", "e mail", "email address", "e mail address", "work email", "business email",
               "work email address", "primary work email", "email primary work", "email work", "primary email",
               "work contact: work email", "contact email", "contact e mail", "mail", "邮箱",
-              "企业邮箱", "工作邮箱", "电子邮箱", "邮件地址"),
+              "企业邮箱", "工作邮箱", "电子邮箱", "邮件地址", "dienstliche e mail", "courriel",
+              "adresse e mail", "correo", "correo electrónico"),
     "phone": ("phone", "mobile", "mobile phone", "phone number", "mobile number", "work phone", "business phone",
               "contact phone", "手机", "手机号", "手机号码", "电话", "联系电话", "工作电话"),
     "name": _PEOPLE["name"] + ("preferred name", "legal name", "display name", "employee full name", "真实姓名"),
-    "first_name": ("first name", "firstname", "given name", "legal first name", "preferred first name", "forename"),
-    "last_name": ("last name", "lastname", "surname", "family name", "legal last name"),
+    "first_name": ("first name", "firstname", "given name", "legal first name", "preferred first name", "forename",
+                   "vorname", "prénom", "voornaam"),
+    "last_name": ("last name", "lastname", "surname", "family name", "legal last name", "nachname", "familienname",
+                  "nom de famille", "apellidos", "apellido", "achternaam"),
     "primary_department": ("primary department", "main department", "home department", "主部门", "主属部门",
                            "主要部门", "所属主部门"),
     "other_departments": ("secondary department", "secondary departments", "other departments",
@@ -78,28 +84,37 @@ DIRECTORY_SYNONYMS: dict[str, tuple[str, ...]] = {
     "department": _PEOPLE["department"] + ("department path", "organization path", "organisation path",
                                            "supervisory organization", "home department description",
                                            "department description", "organizational unit", "organisational unit",
-                                           "部门路径", "部门全路径", "所在部门"),
+                                           "部门路径", "部门全路径", "所在部门", "abteilung", "organisationseinheit",
+                                           "org einheit", "service", "département", "departamento", "afdeling"),
     "manager_id": tuple(h for h in _PEOPLE["manager_id"] if h not in _MANAGER_WORDS) + (
         "reports to senior post", "reporting senior post", "manager employee number", "manager worker id",
         "supervisor employee id", "manager user id", "reports to employee id", "reports to employee number",
         "reports to worker id", "reports to associate id", "reports to position id", "manager associate id",
-        "manager position id", "直属上级工号", "直属上级编号", "上级员工编号"),
+        "manager position id", "直属上级工号", "直属上级编号", "上级员工编号", "personalnummer vorgesetzter",
+        "vorgesetzter personalnummer", "matricule manager", "matricule responsable"),
     "manager_ref": ("manager", "manager name", "manager email", "manager e mail", "manager email address",
                     "manager work email", "supervisor", "supervisor name", "supervisor email", "line manager",
                     "line manager name", "line manager email", "reports to name", "reports to email",
                     "reporting to", "reports to full name", "manager full name", "supervisor full name",
                     "manager phone", "直属上级", "直属上级姓名", "上级", "上级姓名", "上级邮箱", "直属上级邮箱",
-                    "汇报对象", "直接上级", "直接上级姓名", "汇报人", "直属领导", "上级领导"),
+                    "汇报对象", "直接上级", "直接上级姓名", "汇报人", "直属领导", "上级领导", "vorgesetzter",
+                    "vorgesetzte", "führungskraft", "responsable", "responsable hiérarchique", "jefe", "jefe directo",
+                    "responsable directo", "leidinggevende"),
     "title": _PEOPLE["title"] + ("business title", "position title", "job title description", "job name", "岗位名称",
-                                 "职位名称"),
+                                 "职位名称", "stelle", "stellenbezeichnung", "poste", "intitulé de poste", "puesto",
+                                 "functie"),
     "level": _PEOPLE["level"] + ("grade (or equivalent)", "job grade", "pay grade", "management level", "职等",
                                  "职层"),
-    "location": _PEOPLE["location"] + ("work location", "location name", "location description", "工作地点", "工作城市"),
+    "location": _PEOPLE["location"] + ("work location", "location name", "location description", "工作地点", "工作城市",
+                                       "standort", "arbeitsort", "ville", "ubicación", "sede", "locatie"),
     "hire_date": _PEOPLE["hire_date"] + ("original hire date", "latest hire date", "date of joining",
-                                         "employment start date", "seniority date", "入司日期", "入职时间"),
+                                         "employment start date", "seniority date", "入司日期", "入职时间",
+                                         "eintrittsdatum", "eintritt", "date d'entrée", "date d'embauche",
+                                         "fecha de alta", "fecha de ingreso", "datum in dienst"),
     "status": ("status", "employment status", "employee status", "worker status", "active status",
                "employment state", "position status", "lifecycle status", "assignment status", "在职状态",
-               "员工状态", "状态", "人员状态", "任职状态", "是否在职"),
+               "员工状态", "状态", "人员状态", "任职状态", "是否在职", "beschäftigungsstatus", "mitarbeiterstatus",
+               "statut", "estado"),
     "active": ("active", "is active", "active flag", "enabled", "是否激活"),
 }
 
@@ -108,12 +123,14 @@ INACTIVE_WORDS = frozenset({
     "terminated", "inactive", "resigned", "left", "leaver", "withdrawn", "retired", "deceased", "dismissed",
     "separated", "former", "former employee", "disabled", "deleted", "suspended",
     "离职", "已离职", "离职中", "停用", "已停用", "禁用", "已禁用", "冻结", "已冻结", "退休", "已退休", "辞退",
+    "inaktiv", "ausgetreten", "inactif", "sorti", "inactivo", "inactiva", "baja", "uit dienst",
     "-1", "0",
 })
 #: Status values that mean a person is with the organisation.
 ACTIVE_WORDS = frozenset({
     "active", "employed", "current", "onboarding", "on leave", "leave of absence", "leave", "probation", "intern",
     "在职", "正式", "试用", "试用期", "实习", "实习期", "待离职", "休假", "停薪留职", "已激活", "激活", "正常", "启用",
+    "aktiv", "actif", "activo", "activa", "actief", "in dienst",
     "1", "true", "yes", "y", "是",
 })
 _NO = frozenset({"no", "n", "false", "0", "否", "inactive"})
@@ -309,17 +326,18 @@ def _looks_like_directory(frame: pd.DataFrame) -> bool:
 def _promote_header(table: Table, log: ImportLog, max_rows: int = 10) -> tuple[pd.DataFrame, int]:
     """The table with its real header row when title rows come first (``员工花名册`` above the headers).
 
-    Returns the frame and how many rows were above the header (0 when the first row is the header).
+    Returns the frame and how many rows were above the header (0 when the first row is the header). The
+    index is the reader's: row ``i`` is spreadsheet row ``i + 2`` (blank rows, which the reader drops, counted).
     """
     frame = table.frame
     if _looks_like_directory(frame):
         return frame, 0
     for i in range(min(max_rows, len(frame))):
         header = [str(v).strip() or f"column {j + 1}" for j, v in enumerate(frame.iloc[i].tolist())]
-        candidate = pd.DataFrame(frame.iloc[i + 1:].to_numpy(), columns=header).reset_index(drop=True)
+        candidate = pd.DataFrame(frame.iloc[i + 1:].to_numpy(), columns=header, index=frame.index[i + 1:])
         if _looks_like_directory(candidate):
-            log.decided(f"header row of {table.file}", f"row {i + 2}: the row(s) above it are a title, not "
-                        "headers (it is the first row naming an id and a department or manager)")
+            log.decided(f"header row of {table.file}", f"row {int(frame.index[i]) + 2}: the row(s) above it are "
+                        "a title, not headers (it is the first row naming an id and a department or manager)")
             return candidate, i + 1
     return frame, 0
 
@@ -357,7 +375,7 @@ def read_directory(paths: Sequence[Path], options: ImportOptions, log: ImportLog
             names.append(path.name)
             continue
         table = _directory_table(path, options, log)
-        raw, skipped = _promote_header(table, log)
+        raw, _ = _promote_header(table, log)
         cols = map_directory_headers(raw)
         id_header = choose_id_column(raw, cols, file=table.file, log=log, given=options.extra.get("id_column"))
         cols["employee_id"] = id_header
@@ -383,7 +401,7 @@ def read_directory(paths: Sequence[Path], options: ImportOptions, log: ImportLog
             log.mapped(f"{table.file}: {first} + {last}", "name")
         if status is not None:
             frame["resigned"] = status
-        frame["_row"] = [f"{table.file} row {i + 2 + skipped}" for i in range(len(frame))]
+        frame["_row"] = [f"{table.file} row {int(i) + 2}" for i in raw.index]
         unused = [str(c) for c in raw.columns if c not in set(cols.values()) and c not in level_headers
                   and c not in (first, last)]
         if unused:
