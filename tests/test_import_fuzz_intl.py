@@ -360,3 +360,10 @@ def test_row_numbers_in_messages_are_the_spreadsheet_rows_despite_blank_rows(tmp
     text = read_export("hris", [hr], ImportOptions()).log.text()
     assert "(hr.csv row 4)" in text                       # Kim: nobody; line 4 of the file
     assert "hr.csv row 5, hr.csv row 7" in text           # "Ann Lee" is two people: never guessed
+
+
+def test_refusal_of_e_mail_ids_says_why_the_employee_id_was_passed_over(tmp_path):
+    hr = _write(tmp_path / "hr.csv", "Employee ID,Name,Email,Department\n1,Ann Lee,ann@x.example,A\n"
+                "2,Bo Chen,bo@x.example,A\n2,Cy Wu,cy@x.example,B\n")
+    with pytest.raises(OrgkitError, match=r"'Employee ID' passed over \(1 values shared by rows of different people"):
+        import_client("hris", [hr], tmp_path / "c", ImportOptions())

@@ -229,11 +229,14 @@ def _privacy(tables: dict[str, pd.DataFrame], options: ImportOptions, key: bytes
         for name, frame in out.items():
             for col in PERSON_ID_COLUMNS[name]:
                 if col in frame.columns and _looks_private(frame[col].astype("str")):
+                    chosen = [line.removeprefix("decided ") for line in log.lines
+                              if line.startswith("decided id column")]
                     raise ConfigError(
                         f"{name}: the ids in {col} are e-mail addresses or phone numbers, which orgkit does "
                         "not write into a client folder unless asked. Give --directory HR_FILE to map them to "
                         "employee ids, or --pseudonymise to replace them by pseudonyms (or --keep-names to "
-                        "write them as they are). Nothing was written.")
+                        "write them as they are). Nothing was written."
+                        + (f" (Why the e-mail is the id: {'; '.join(chosen)}.)" if chosen else ""))
     return out
 
 
