@@ -367,3 +367,10 @@ def test_refusal_of_e_mail_ids_says_why_the_employee_id_was_passed_over(tmp_path
                 "2,Bo Chen,bo@x.example,A\n2,Cy Wu,cy@x.example,B\n")
     with pytest.raises(OrgkitError, match=r"'Employee ID' passed over \(1 values shared by rows of different people"):
         import_client("hris", [hr], tmp_path / "c", ImportOptions())
+
+
+def test_answer_sheet_names_written_last_comma_first(tmp_path):
+    hr = _write(tmp_path / "hr.csv", "Employee ID,Name,Department\n1,Alex Doe,A\n2,Sam Roe,A\n3,Kim Poe,B\n")
+    answers = _write(tmp_path / "advice.csv", "Respondent,Advice 1,Advice 2\n1,\"Roe, Sam\",3\n2,\"Doe, Alex; Poe, Kim\",\n")
+    got = read_export("network-survey", [answers], ImportOptions(directory=(str(hr),)))
+    assert _comm(got) == {("1", "2"): 1.0, ("1", "3"): 1.0, ("2", "1"): 1.0, ("2", "3"): 1.0}

@@ -61,6 +61,8 @@ NETWORK_WORDS = (
 ANSWER_COLUMN_MIN_SHARE = 0.5
 #: Separators of several colleagues in one answer cell.
 ANSWER_SEPARATORS = r"\s*[;,、；，\n|]\s*"
+#: The same without commas: split on first, so that a name written ``Doe, Jane`` can be tried whole.
+_NOT_COMMAS = r"\s*[;、；\n|]\s*"
 _RESPONDENT = ("respondent", "respondent id", "respondent employee id", "employee id", "employee", "employee no",
                "staff id", "person id", "ego", "rater", "rater id", "工号", "员工编号", "答题人", "受访者", "答卷人",
                "填写人", "填写人工号")
@@ -308,7 +310,15 @@ def _answers(path: Path, frame: pd.DataFrame, options: ImportOptions, log: Impor
     ignored = []
     for h in candidates:
         cells = frame[h].astype("str").str.strip()
-        named = cells[cells != ""].str.split(ANSWER_SEPARATORS, regex=True).explode()
+        pieces = cells[cells != ""].str.split(_NOT_COMMAS, regex=True).explode()
+        pieces = pieces[pieces.notna() & (pieces != "")]
+        whole = pd.Series(False, index=pieces.index)
+        if directory is not None:  # "Doe, Jane" is one colleague when the directory knows that name
+            comma = pieces.str.contains(",", regex=False).to_numpy()
+            if comma.any():
+                whole[comma] = (directory.resolve(pieces[comma], what=h, log=None, kinds=("name",)) != "").to_numpy()
+        named = pd.concat([pieces[~whole.to_numpy()].str.split(ANSWER_SEPARATORS, regex=True).explode(),
+                           pieces[whole.to_numpy()]])
         named = named[named != ""]
         if named.empty:
             continue
