@@ -374,3 +374,13 @@ def test_answer_sheet_names_written_last_comma_first(tmp_path):
     answers = _write(tmp_path / "advice.csv", "Respondent,Advice 1,Advice 2\n1,\"Roe, Sam\",3\n2,\"Doe, Alex; Poe, Kim\",\n")
     got = read_export("network-survey", [answers], ImportOptions(directory=(str(hr),)))
     assert _comm(got) == {("1", "2"): 1.0, ("1", "3"): 1.0, ("2", "1"): 1.0, ("2", "3"): 1.0}
+
+
+def test_slack_times_saved_as_numbers_by_a_tool(tmp_path):
+    users = [{"id": "U1", "profile": {}}, {"id": "U2", "profile": {}}]
+    days = {"general/2024-03-04.json": [
+        {"type": "message", "user": "U1", "ts": 1709546400.000001, "text": "plan"},
+        {"type": "message", "user": "U2", "ts": "1709546401.000001", "thread_ts": 1709546400.000001, "text": "ok"}]}
+    export = _slack(tmp_path, days, users, [{"id": "C1", "name": "general"}], zipped=True)
+    got = read_export("slack", [export], ImportOptions(since=pd.Timestamp("2024-03-04").to_pydatetime()))
+    assert _slack_ties(got) == {("U2", "U1", "slack-reply"): 1.0}

@@ -68,6 +68,7 @@ _SLACKBOT = "USLACKBOT"
 #: Messages held before they are reduced to ids and times (bounds memory on exports of millions of messages).
 CHUNK_MESSAGES = 200_000
 _FIELDS = ("type", "subtype", "user", "bot_id", "ts", "thread_ts", "parent_user_id")
+_TIMES = ("ts", "thread_ts")
 
 
 class _Export:
@@ -189,7 +190,11 @@ def _scan_chunk(buf: list[dict[str, Any]], conv: list[int], ids: pd.Index
     messages, mentions (``row``, ``target``), listed replies (``conv``, ``thread_ts``, ``user``, ``ts``),
     and the count of each subtype of system messages.
     """
-    col = {k: np.array([v if type(v := m.get(k)) is str else "" for m in buf], dtype=object) for k in _FIELDS}
+    col = {k: np.array([v if type(v := m.get(k)) is str else "" for m in buf], dtype=object) for k in _FIELDS
+           if k not in _TIMES}
+    for k in _TIMES:  # text as Slack writes them, or numbers where a tool re-saved the export
+        col[k] = np.array([v if (t := type(v := m.get(k))) is str else repr(v) if t is float or t is int else ""
+                           for m in buf], dtype=object)
     subtype = col["subtype"]
     human = np.isin(col["type"], ["", "message"]) & np.isin(subtype, list(HUMAN_SUBTYPES))
     bot_sub = np.isin(subtype, ["bot_message", "bot_add", "bot_remove"])
