@@ -384,3 +384,14 @@ def test_slack_times_saved_as_numbers_by_a_tool(tmp_path):
     export = _slack(tmp_path, days, users, [{"id": "C1", "name": "general"}], zipped=True)
     got = read_export("slack", [export], ImportOptions(since=pd.Timestamp("2024-03-04").to_pydatetime()))
     assert _slack_ties(got) == {("U2", "U1", "slack-reply"): 1.0}
+
+
+def test_ties_without_people_anywhere_ask_for_a_directory(tmp_path):
+    e = _write(tmp_path / "ties.csv", "source,target\nA,B\nB,C\n")
+    with pytest.raises(OrgkitError, match=r"--directory HR_FILE.*orgkit import hris"):
+        import_client("edge-list", [e], tmp_path / "c", ImportOptions())
+    assert not (tmp_path / "c").exists()
+    hr = _write(tmp_path / "hr.csv", "Employee ID,Department\nA,X\nB,X\nC,Y\n")
+    import_client("hris", [hr], tmp_path / "c", ImportOptions())
+    import_client("edge-list", [e], tmp_path / "c", ImportOptions())        # the folder has people now
+    assert (tmp_path / "c" / "communication.csv").exists()

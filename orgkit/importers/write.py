@@ -38,7 +38,7 @@ import pandas as pd
 import yaml
 
 from orgkit._version import __version__
-from orgkit.data.reading import load_settings_file
+from orgkit.data.reading import find_files, load_settings_file
 from orgkit.errors import ConfigError, OutputError, ValidationError
 from orgkit.files.atomic import IMPORT_MARKER, output_errors, write_text
 from orgkit.importers.base import ImportLog, ImportOptions, Imported, check_timezone
@@ -445,6 +445,11 @@ def import_client(format: str, sources: Sequence[str | os.PathLike[str]], out: s
     if not tables:
         raise ConfigError(f"the {fmt.name} export gave no people, decisions or messages; nothing was written.")
     _refuse_empty(tables, fmt.name, log)
+    if "people" not in tables and "people" not in (find_files(out)[0] if out.is_dir() else {}):
+        raise ConfigError(f"the {fmt.name} import gives {' and '.join(tables)} but no people, and {out} has no "
+                          "people table. Give --directory HR_FILE (any HR export with the people's ids, and their "
+                          "e-mail addresses or accounts where the export names people by those), or import the "
+                          f"people first (orgkit import hris HR_FILE -o {out}), then this. Nothing was written.")
     log.section("writing")
     person_names = imported.people["name"] if imported.people is not None and "name" in imported.people else None
     marker = _marker(out) if out.is_dir() else None
