@@ -395,3 +395,9 @@ def test_ties_without_people_anywhere_ask_for_a_directory(tmp_path):
     import_client("hris", [hr], tmp_path / "c", ImportOptions())
     import_client("edge-list", [e], tmp_path / "c", ImportOptions())        # the folder has people now
     assert (tmp_path / "c" / "communication.csv").exists()
+
+
+def test_managers_by_account_id_keep_the_employee_id_as_id(tmp_path):
+    hr = _write(tmp_path / "hr.csv", "Employee ID,User ID,Department,Manager ID\n1001,ann,A,\n1002,bo,A,ann\n")
+    p = _people(hr)
+    assert list(p.index) == ["1001", "1002"] and p["manager_id"].tolist() == ["", "1001"]

@@ -226,15 +226,18 @@ def choose_id_column(frame: pd.DataFrame, cols: dict[str, str], *, file: str, lo
             qualified.append((header, kind, values))
     if qualified:
         header, kind, values = qualified[0]
+        before = verdicts[:[h for h, _, _, _ in verdicts].index(header)]
         evidence = (f"{header!r} ({kind}): a value in every one of the {len(values):,} rows, never shared by "
-                    "two people" + "".join(f"; {h!r} passed over ({_lack(b, s)})"
-                                           for h, _, b, s in verdicts if b or s))
+                    "two people" + "".join(f"; {h!r} passed over ({_lack(b, s)})" for h, _, b, s in before))
+        # several employee-id columns (a person id and a post id): the one the manager ids refer to
+        ids = [q for q in qualified if q[1] == "employee id"]
         managers = (frame[cols["manager_id"]].fillna("").astype("str").str.strip()
-                    if "manager_id" in cols and len(qualified) > 1 else None)
+                    if "manager_id" in cols and len(ids) > 1 and qualified[0] is ids[0] else None)
         if managers is not None and (managers != "").any():
             given = managers[managers != ""]
-            cover = [float(given.isin(set(v)).mean()) for _, _, v in qualified]
-            best = max(range(len(qualified)), key=lambda i: (cover[i], -i))
+            cover = [float(given.isin(set(v)).mean()) for _, _, v in ids]
+            best = max(range(len(ids)), key=lambda i: (cover[i], -i))
+            qualified = ids
             if cover[best] > cover[0]:
                 header, kind, values = qualified[best]
                 evidence = (f"{header!r} ({kind}): complete and unique, and {cover[best]:.0%} of the managers in "
