@@ -209,6 +209,8 @@ def choose_id_column(frame: pd.DataFrame, cols: dict[str, str], *, file: str, lo
     verdicts = []
     qualified: list[tuple[str, str, pd.Series]] = []
     for header, kind in candidates:
+        if qualified and ("manager_id" not in cols or kind != "employee id"):
+            break  # only more employee-id columns can still be chosen, by the manager ids
         values = frame[header].fillna("").astype("str").str.strip()
         blanks = int((values == "").sum())
         others = [c for c in person_cols if c != header]
