@@ -401,3 +401,24 @@ def test_managers_by_account_id_keep_the_employee_id_as_id(tmp_path):
     hr = _write(tmp_path / "hr.csv", "Employee ID,User ID,Department,Manager ID\n1001,ann,A,\n1002,bo,A,ann\n")
     p = _people(hr)
     assert list(p.index) == ["1001", "1002"] and p["manager_id"].tolist() == ["", "1001"]
+
+
+@pytest.mark.parametrize("times, options, expected", [
+    (["04.03.2024 10:00", "25.03.2024 09:30"], {}, {("A", "B"): 1, ("B", "A"): 1}),          # dots: day first
+    (["3/4/2024 10:00 PM", "3/25/2024 9:30 AM"], {}, {("A", "B"): 1, ("B", "A"): 1}),        # Outlook (US)
+    (["04/03/2024 10:00", "25/03/2024 09:30"], {}, {("A", "B"): 1, ("B", "A"): 1}),          # settled by 25
+    (["04/03/2024 10:00", "05/03/2024 09:30"], {"dayfirst": True}, {("A", "B"): 1, ("B", "A"): 1}),
+    (["04/03/2024 10:00", "05/03/2024 09:30"], {"dayfirst": False}, {}),                    # April, May
+])
+def test_event_times_written_day_month_year(tmp_path, times, options, expected):
+    import datetime as dt
+    log = _write(tmp_path / "log.csv", f"sender,recipients,timestamp\nA,B,{times[0]}\nB,A,{times[1]}\n")
+    got = read_export("events", [log], ImportOptions(since=dt.datetime(2024, 3, 1), until=dt.datetime(2024, 4, 1),
+                                                     **options))
+    assert _comm(got) == expected
+
+
+def test_event_times_that_cannot_tell_day_from_month_stop_and_ask(tmp_path):
+    log = _write(tmp_path / "log.csv", "sender,recipients,timestamp\nA,B,04/03/2024 10:00\nB,A,05/03/2024 09:30\n")
+    with pytest.raises(OrgkitError, match="--dayfirst or --monthfirst"):
+        read_export("events", [log], ImportOptions())

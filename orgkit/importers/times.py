@@ -21,11 +21,11 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import pandas as pd
 
-from orgkit.data.dates import parse_dates, scan_dates
+from orgkit.data.dates import DateScan, parse_dates, scan_dates
 from orgkit.errors import ConfigError
 from orgkit.importers.base import ImportLog
 
-__all__ = ["parse_times", "EPOCH_S_RANGE", "EPOCH_MS_RANGE", "EXCEL_RANGE"]
+__all__ = ["parse_times", "day_order", "EPOCH_S_RANGE", "EPOCH_MS_RANGE", "EXCEL_RANGE"]
 
 #: Numbers read as epoch seconds: 2001-09-09 to 2033-05-18 (10 digits, after 1e9).
 EPOCH_S_RANGE = (1e9, 2e9)
@@ -142,25 +142,9 @@ def parse_times(values: pd.Series, zone: ZoneInfo, *, what: str, log: ImportLog 
         if len(plain_idx):
             plain = text.iloc[plain_idx]
             scan = scan_dates(plain.reset_index(drop=True))
-            order = dayfirst
-            if order is None and scan.ab is not None:
-                day_first, month_first = bool(scan.day_first.any()), bool(scan.month_first.any())
-                if day_first and month_first:
-                    raise ConfigError(f"{what}: some dates have the day first (25/03/2024) and some the month "
-                                      "first (03/25/2024). Export the column again in one format "
-                                      "(yyyy-mm-dd is safest).")
-                if day_first or month_first:
-                    order = day_first
-                    shapes.append("a/b/yyyy read as " + ("day/month" if day_first else "month/day")
-                                  + " because some values only fit that order")
-                elif bool(scan.ambiguous.any()) and bool(
-                        plain.iloc[scan.ab.index].str.match(r"^[0-9]{1,2}\.[0-9]{1,2}\.[0-9]{2,4}").all()):
-                    order = True
-                    shapes.append("a.b.yyyy read as day.month.year: dates written with dots are day first "
-                                  "wherever that style is used (Germany, the Nordics, Russia...)")
-                elif bool(scan.ambiguous.any()):
-                    raise ConfigError(f"{what}: dates such as 03/04/2024 could be 3 April or 4 March and no value "
-                                      "in the column settles it. Give --dayfirst or --monthfirst.")
+            order, evidence = day_order(plain.reset_index(drop=True), what=what, dayfirst=dayfirst, scan=scan)
+            if evidence:
+                shapes.append(evidence)
             parsed = parse_dates(scan, dayfirst=order)
             ok = parsed.notna().to_numpy()
             take(_mask(len(out), plain_idx[ok]), parsed[ok], "local time as exported")
@@ -172,6 +156,45 @@ def parse_times(values: pd.Series, zone: ZoneInfo, *, what: str, log: ImportLog 
         if n_unread:
             log.note(f"unreadable times in {what}: {n_unread:,} value(s) left empty")
     return out
+
+
+def day_order(values: pd.Series, *, what: str, dayfirst: bool | None = None,
+              scan: DateScan | None = None) -> tuple[bool | None, str]:
+    """Whether the ``a/b/yyyy`` dates among ``values`` are day first, decided from the values, and the evidence.
+
+    A value that fits one order only (``25/03/2024``) decides; dates written with dots (``03.04.2024``) are
+    day first by convention; ``dayfirst`` (``--dayfirst``/``--monthfirst``), when given, decides.
+
+    Returns
+    -------
+    (bool or None, str)
+        The order (``None``: no ``a/b/yyyy`` values) and the evidence for the log (``""`` when given).
+
+    Raises
+    ------
+    ConfigError
+        Some values are day first and some month first; or no value settles an ambiguous column and
+        ``dayfirst`` is not given.
+    """
+    if dayfirst is not None:
+        return dayfirst, ""
+    scan = scan if scan is not None else scan_dates(values.reset_index(drop=True))
+    if scan.ab is None:
+        return None, ""
+    day_first, month_first = bool(scan.day_first.any()), bool(scan.month_first.any())
+    if day_first and month_first:
+        raise ConfigError(f"{what}: some dates have the day first (25/03/2024) and some the month first "
+                          "(03/25/2024). Export the column again in one format (yyyy-mm-dd is safest).")
+    if day_first or month_first:
+        return day_first, ("a/b/yyyy read as " + ("day/month" if day_first else "month/day")
+                           + " because some values only fit that order")
+    if not scan.ambiguous.any():
+        return None, ""
+    if values.iloc[scan.ab.index].str.match(r"^[0-9]{1,2}\.[0-9]{1,2}\.[0-9]{2,4}").all():
+        return True, ("a.b.yyyy read as day.month.year: dates written with dots are day first wherever that "
+                      "style is used (Germany, the Nordics, Russia...)")
+    raise ConfigError(f"{what}: dates such as 03/04/2024 could be 3 April or 4 March and no value in the column "
+                      "settles it. Give --dayfirst or --monthfirst.")
 
 
 def _mask(n: int, idx: np.ndarray) -> np.ndarray:
