@@ -422,3 +422,11 @@ def test_event_times_that_cannot_tell_day_from_month_stop_and_ask(tmp_path):
     log = _write(tmp_path / "log.csv", "sender,recipients,timestamp\nA,B,04/03/2024 10:00\nB,A,05/03/2024 09:30\n")
     with pytest.raises(OrgkitError, match="--dayfirst or --monthfirst"):
         read_export("events", [log], ImportOptions())
+
+
+def test_event_log_with_stray_quotes_is_described_not_called_a_long_line(tmp_path):
+    log = _write(tmp_path / "log.csv", 'From;To;Sent\n"Müller, Jörg" <j@x.example>;a@x.example;2024-03-04 10:00\n',
+                 "cp1252")
+    with pytest.raises(ExportFormatError, match="double quotes do not enclose whole cells") as err:
+        read_export("events", [log], ImportOptions(pseudonymise=True))
+    assert "4 MB" not in str(err.value) and "Müller" not in str(err.value)

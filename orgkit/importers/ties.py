@@ -246,8 +246,11 @@ def _duck_error(exc: Exception, src: EventSource) -> ExportFormatError:
     cols = re.search(r"Expected Number of Columns:\s*([0-9]+)\s*Found:\s*([0-9]+)", text)
     if "parquet" in text.lower() or src.kind == "parquet":
         found = "a Parquet file that cannot be read (truncated or not Parquet)"
-    elif "line size" in text.lower():
+    elif "maximum line size" in text.lower() and "exceeded" in text.lower():
         found = "a line longer than 4 MB" + (f" (line {where.group(1)})" if where else "")
+    elif "dialect" in text.lower():  # the sniffer found no reading of the quotes that fits every row
+        found = ("rows whose double quotes do not enclose whole cells (such as \"Doe, Jane\" <a@b.com> in an "
+                 "unquoted cell)")
     else:
         found = "rows that do not parse as CSV" + (f" (line {where.group(1)}" if where else "")
         found += (f", {cols.group(2)} fields where the header has {cols.group(1)}" if cols else "")
