@@ -430,3 +430,23 @@ def test_event_log_with_stray_quotes_is_described_not_called_a_long_line(tmp_pat
     with pytest.raises(ExportFormatError, match="double quotes do not enclose whole cells") as err:
         read_export("events", [log], ImportOptions(pseudonymise=True))
     assert "4 MB" not in str(err.value) and "Müller" not in str(err.value)
+
+
+# --- Graph ----------------------------------------------------------------------------------------------
+def _mail(sender: str, to: list[str], when: str = "2024-03-04T10:00:00Z") -> dict:
+    return {"from": {"emailAddress": {"address": sender}}, "sentDateTime": when,
+            "toRecipients": [{"emailAddress": {"address": a}} for a in to]}
+
+
+@pytest.mark.parametrize("shape", ["pages_list", "batch"])
+def test_graph_pages_saved_together(tmp_path, shape):
+    import json
+    pages = [{"value": [_mail("a@x.example", ["b@x.example"])], "@odata.nextLink": "https://graph.microsoft.com/n"},
+             {"value": [_mail("b@x.example", ["a@x.example", "c@x.example"])]}]
+    hr = _write(tmp_path / "hr.csv", "Employee ID,Email,Department\nA,a@x.example,X\nB,b@x.example,X\n"
+                "C,c@x.example,X\n")
+    data = pages if shape == "pages_list" else {"responses": [{"id": str(i), "status": 200, "body": p}
+                                                               for i, p in enumerate(pages)]}
+    f = _write(tmp_path / "mail.json", json.dumps(data))
+    got = read_export("graph", [f], ImportOptions(directory=(str(hr),)))
+    assert _comm(got) == {("A", "B"): 1, ("B", "A"): 1, ("B", "C"): 1}
