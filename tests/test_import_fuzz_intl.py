@@ -450,3 +450,11 @@ def test_graph_pages_saved_together(tmp_path, shape):
     f = _write(tmp_path / "mail.json", json.dumps(data))
     got = read_export("graph", [f], ImportOptions(directory=(str(hr),)))
     assert _comm(got) == {("A", "B"): 1, ("B", "A"): 1, ("B", "C"): 1}
+
+
+def test_two_digit_years_of_excel_csv_files(tmp_path):
+    hr = _write(tmp_path / "hr.csv", "Employee ID,Department,Manager ID,Hire Date\n1,A,,3/15/15\n2,A,1,12/1/29\n"
+                "3,A,1,1/2/85\n")
+    imported = read_export("hris", [hr], ImportOptions())
+    assert imported.people["hire_date"].dt.strftime("%Y-%m-%d").tolist() == ["2015-03-15", "2029-12-01", "1985-01-02"]
+    assert "3 two-digit year(s) read as Excel reads them" in imported.log.text()

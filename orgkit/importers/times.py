@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import pandas as pd
 
-from orgkit.data.dates import DateScan, parse_dates, scan_dates
+from orgkit.data.dates import TWO_DIGIT_YEAR_PIVOT, DateScan, parse_dates, scan_dates
 from orgkit.errors import ConfigError
 from orgkit.importers.base import ImportLog
 
@@ -145,6 +145,9 @@ def parse_times(values: pd.Series, zone: ZoneInfo, *, what: str, log: ImportLog 
             order, evidence = day_order(plain.reset_index(drop=True), what=what, dayfirst=dayfirst, scan=scan)
             if evidence:
                 shapes.append(evidence)
+            if scan.short_years:
+                shapes.append(f"{scan.short_years:,} two-digit year(s) read as Excel reads them (below "
+                              f"{TWO_DIGIT_YEAR_PIVOT}: 20yy; else 19yy)")
             parsed = parse_dates(scan, dayfirst=order)
             ok = parsed.notna().to_numpy()
             take(_mask(len(out), plain_idx[ok]), parsed[ok], "local time as exported")
