@@ -458,3 +458,9 @@ def test_two_digit_years_of_excel_csv_files(tmp_path):
     imported = read_export("hris", [hr], ImportOptions())
     assert imported.people["hire_date"].dt.strftime("%Y-%m-%d").tolist() == ["2015-03-15", "2029-12-01", "1985-01-02"]
     assert "3 two-digit year(s) read as Excel reads them" in imported.log.text()
+
+
+def test_client_folders_still_refuse_two_digit_years():
+    from orgkit.data.dates import parse_dates, scan_dates
+    scan = scan_dates(pd.Series(["3/15/15"], dtype="str"))
+    assert scan.ab is None and parse_dates(scan, dayfirst=False).isna().all()     # the data contract

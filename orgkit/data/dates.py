@@ -35,7 +35,8 @@ _TIME = (r"(?:(?:T|\s+)(?P<H>[0-9]{1,2}):(?P<M>[0-9]{2})(?::(?P<S>[0-9]{2})(?:[.
 _ISO = r"^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:$|[T ][0-9])"
 _YMD = r"^(?P<y>[0-9]{4})\s*[-/.年]\s*(?P<m>[0-9]{1,2})\s*[-/.月]\s*(?P<d>[0-9]{1,2})\s*日?" + _TIME.replace(
     r"(?:T|\s+)", r"(?:T|\s*)", 1)
-_AB = r"^(?P<a>[0-9]{1,2})[-/.](?P<b>[0-9]{1,2})[-/.](?P<y>[0-9]{4}|[0-9]{2})" + _TIME
+_AB = r"^(?P<a>[0-9]{1,2})[-/.](?P<b>[0-9]{1,2})[-/.](?P<y>[0-9]{4})" + _TIME
+_AB_SHORT_YEARS = _AB.replace("(?P<y>[0-9]{4})", "(?P<y>[0-9]{4}|[0-9]{2})", 1)
 #: Two-digit years below this are in the 2000s, the others in the 1900s: Excel's rule (``3/15/29`` is 2029,
 #: ``3/15/30`` is 1930), as the CSV files with such years come from Excel.
 TWO_DIGIT_YEAR_PIVOT = 30
@@ -118,13 +119,16 @@ def _parts(arr: pa.Array, pattern: str, fields: str) -> pd.DataFrame:
     return pd.DataFrame(cols, index=np.flatnonzero(hit))
 
 
-def scan_dates(values: pd.Series) -> DateScan:
+def scan_dates(values: pd.Series, *, two_digit_years: bool = False) -> DateScan:
     """Sort a column's values by shape and collect the evidence on the day/month order.
 
     Parameters
     ----------
     values : Series
         Text (``str``), trimmed, blanks as ``""``.
+    two_digit_years : bool
+        Also read ``a/b/yy`` (``3/15/15``), with :data:`TWO_DIGIT_YEAR_PIVOT`. Client folders do not
+        (their contract asks for four-digit years); importers of exports saved by Excel do, and log it.
 
     Examples
     --------
@@ -153,7 +157,7 @@ def scan_dates(values: pd.Series) -> DateScan:
         sub = arr.take(pa.array(positions))
         ymd = _parts(sub, _YMD, "ymdHMSfp")
         ymd.index = values.index[positions[ymd.index]]
-        ab = _parts(sub, _AB, "abyHMSfp")
+        ab = _parts(sub, _AB_SHORT_YEARS if two_digit_years else _AB, "abyHMSfp")
         ab.index = values.index[positions[ab.index]]
         short = ab["y"].to_numpy() < 100
         n_short = int(short.sum())

@@ -141,7 +141,7 @@ def parse_times(values: pd.Series, zone: ZoneInfo, *, what: str, log: ImportLog 
         plain_idx = np.flatnonzero(rest)[~zoned]
         if len(plain_idx):
             plain = text.iloc[plain_idx]
-            scan = scan_dates(plain.reset_index(drop=True))
+            scan = scan_dates(plain.reset_index(drop=True), two_digit_years=True)
             order, evidence = day_order(plain.reset_index(drop=True), what=what, dayfirst=dayfirst, scan=scan)
             if evidence:
                 shapes.append(evidence)
@@ -181,7 +181,7 @@ def day_order(values: pd.Series, *, what: str, dayfirst: bool | None = None,
     """
     if dayfirst is not None:
         return dayfirst, ""
-    scan = scan if scan is not None else scan_dates(values.reset_index(drop=True))
+    scan = scan if scan is not None else scan_dates(values.reset_index(drop=True), two_digit_years=True)
     if scan.ab is None:
         return None, ""
     day_first, month_first = bool(scan.day_first.any()), bool(scan.month_first.any())

@@ -124,7 +124,7 @@ def _times(values: pd.Series, options: ImportOptions, what: str, log: ImportLog)
     """Viva dates: the day/month order from ``--dayfirst``/``--monthfirst``, else the column's own values; when
     none settles it, month first (Viva Insights writes ``MM/DD/YYYY``), said in the log."""
     text = values.astype("str").fillna("").str.strip()
-    scan = scan_dates(text.reset_index(drop=True))
+    scan = scan_dates(text.reset_index(drop=True), two_digit_years=True)
     dayfirst = options.dayfirst  # --dayfirst/--monthfirst, when given, decide
     unsettled = scan.ab is not None and not scan.day_first.any() and not scan.month_first.any()
     slashed = unsettled and bool(text.iloc[scan.ab.index].str.contains("/", regex=False).all())
