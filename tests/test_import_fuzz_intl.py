@@ -464,3 +464,16 @@ def test_client_folders_still_refuse_two_digit_years():
     from orgkit.data.dates import parse_dates, scan_dates
     scan = scan_dates(pd.Series(["3/15/15"], dtype="str"))
     assert scan.ab is None and parse_dates(scan, dayfirst=False).isna().all()     # the data contract
+
+
+def test_survey_matrix_ids_typed_with_other_case_still_match(tmp_path):
+    m = _write(tmp_path / "advice.csv", "\ufeff;Zoë;Björn;Ana;\nzoë;0;1;1;\nBjörn ;1;0;0;\nANA;0;1;0;\n")
+    got = read_export("network-survey", [m], ImportOptions())
+    assert _comm(got) == {("zoë", "Björn"): 1.0, ("zoë", "ANA"): 1.0, ("Björn", "zoë"): 1.0, ("ANA", "Björn"): 1.0}
+    assert "2 header id(s) differ from the first column's only in case" in got.log.text()
+
+
+def test_survey_matrix_with_other_names_is_still_refused(tmp_path):
+    m = _write(tmp_path / "advice.csv", ",A,B,C\nA,0,1,1\nB,1,0,0\nD,0,1,0\n")
+    with pytest.raises(ExportFormatError, match="1 id\\(s\\) of the first column not in the header row"):
+        read_export("network-survey", [m], ImportOptions())

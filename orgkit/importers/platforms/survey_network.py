@@ -230,6 +230,15 @@ def _matrix(path: Path, rows: pd.Series, cols: list[str], cells: pd.DataFrame, o
     if rows.duplicated().any() or len(set(cols)) != len(cols):
         raise refuse(path, "a square adjacency matrix with each id once", "an id repeated in the first column or "
                      "the header row")
+    if set(rows) != set(cols):  # typed twice by hand: "zoë" in one place and "Zoë" in the other is one person
+        folded_rows, folded_cols = fold_alias(rows), fold_alias(pd.Series(cols, dtype="str"))
+        if (not folded_rows.duplicated().any() and not folded_cols.duplicated().any()
+                and set(folded_rows) == set(folded_cols)):
+            spelled = dict(zip(folded_rows, rows))
+            n = sum(c != spelled[f] for c, f in zip(cols, folded_cols))
+            cols = [spelled[f] for f in folded_cols]
+            log.decided(f"ids of {path.name}", f"{n:,} header id(s) differ from the first column's only in case or "
+                        "spaces; matched, spelled as in the first column")
     if set(rows) != set(cols):
         missing = len(set(rows) - set(cols))
         raise refuse(path, "a square adjacency matrix (the same ids in the first column and the header row)",
