@@ -124,6 +124,12 @@ def test_cr_only_line_endings_of_old_mac_excel(tmp_path, encoding):
     assert frame.to_dict("list") == {"a": ["1", "2"], "b": ["x\ny", "Zoë"]}
 
 
+@pytest.mark.parametrize("hint", ["sep=;\n", "sep=;\r\n", '"sep=;"\n', "SEP=;\n"])
+def test_excel_separator_hint_line(tmp_path, hint):
+    frame, _, _ = read_table(write(tmp_path / "people.csv", hint + "a;b\n1,5;x\n"))
+    assert frame.to_dict("list") == {"a": ["1,5"], "b": ["x"]}
+
+
 def test_short_rows_are_padded_with_blanks(tmp_path):
     frame, _, _ = read_table(write(tmp_path / "people.csv", "a,b,c\n1,2,3\n4,5\n6\n"))
     assert frame.to_dict("list") == {"a": ["1", "4", "6"], "b": ["2", "5", ""], "c": ["3", "", ""]}
