@@ -477,3 +477,9 @@ def test_survey_matrix_with_other_names_is_still_refused(tmp_path):
     m = _write(tmp_path / "advice.csv", ",A,B,C\nA,0,1,1\nB,1,0,0\nD,0,1,0\n")
     with pytest.raises(ExportFormatError, match="1 id\\(s\\) of the first column not in the header row"):
         read_export("network-survey", [m], ImportOptions())
+
+
+def test_edge_list_of_one_column_with_spaces_later_is_refused_not_a_crash(tmp_path):
+    e = _write(tmp_path / "ties.csv", "source\nA\n3/4/2024 10:00 PM\n")
+    with pytest.raises(ExportFormatError, match="line 3 has 3 fields where the first line has 1"):
+        read_export("edge-list", [e], ImportOptions())

@@ -77,8 +77,14 @@ def read_edge_list(path: Path, options: ImportOptions, log: ImportLog) -> pd.Dat
     sep = _separator(lines[0])
     first = [c.strip().strip('"') for c in (lines[0].split(sep) if sep else lines[0].split())]
     header = not all(_NUMBER.match(c) or c == "" for c in first) and not _looks_like_ids(first, lines[1:], sep)
-    frame = pd.read_csv(io.StringIO("\n".join(lines)), sep=sep if sep else r"\s+", header=0 if header else None,
-                        dtype=str, keep_default_na=False, engine="c" if sep else "python", skipinitialspace=True)
+    try:
+        frame = pd.read_csv(io.StringIO("\n".join(lines)), sep=sep if sep else r"\s+", header=0 if header else None,
+                            dtype=str, keep_default_na=False, engine="c" if sep else "python", skipinitialspace=True)
+    except pd.errors.ParserError as exc:  # its message may quote the file: describe instead
+        fields = re.search(r"Expected ([0-9]+) fields? in line ([0-9]+), saw ([0-9]+)", str(exc))
+        raise refuse(path, _EXPECTED, (f"line {fields.group(2)} has {fields.group(3)} fields where the first line "
+                                       f"has {fields.group(1)}") if fields else "lines that do not parse",
+                     "Give one tie per line, source and target separated the same way on every line.") from None
     frame.columns = [str(c).strip() for c in frame.columns]
     frame = frame.fillna("")  # short lines
     if header:
