@@ -483,3 +483,8 @@ def test_edge_list_of_one_column_with_spaces_later_is_refused_not_a_crash(tmp_pa
     e = _write(tmp_path / "ties.csv", "source\nA\n3/4/2024 10:00 PM\n")
     with pytest.raises(ExportFormatError, match="line 3 has 3 fields where the first line has 1"):
         read_export("edge-list", [e], ImportOptions())
+
+
+def test_active_column_answered_in_german(tmp_path):
+    hr = _write(tmp_path / "hr.csv", "Personalnummer;Abteilung;Aktiv\n1;A;Ja\n2;A;Nein\n3;B;ja\n")
+    assert list(_people(hr).index) == ["1", "3"]

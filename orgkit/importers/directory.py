@@ -115,7 +115,7 @@ DIRECTORY_SYNONYMS: dict[str, tuple[str, ...]] = {
                "employment state", "position status", "lifecycle status", "assignment status", "在职状态",
                "员工状态", "状态", "人员状态", "任职状态", "是否在职", "beschäftigungsstatus", "mitarbeiterstatus",
                "statut", "estado"),
-    "active": ("active", "is active", "active flag", "enabled", "是否激活"),
+    "active": ("active", "is active", "active flag", "enabled", "是否激活", "aktiv", "actif", "activo"),
 }
 
 #: Status values that mean a person has left (the row is dropped and counted).
@@ -133,7 +133,7 @@ ACTIVE_WORDS = frozenset({
     "aktiv", "actif", "activo", "activa", "actief", "in dienst",
     "1", "true", "yes", "y", "是",
 })
-_NO = frozenset({"no", "n", "false", "0", "否", "inactive"})
+_NO = frozenset({"no", "n", "false", "0", "否", "inactive", "nein", "non", "nee", "falsch", "faux"})
 
 _CN_DIGITS = "一二三四五六七八九十"
 _LEVEL_HEADER = re.compile(
