@@ -13,7 +13,8 @@ Decisions, each written to the import log:
 * **The id column.** Candidates in order: the headers that name an employee id (``Employee ID``, ``工号``,
   ``Post Unique Reference``...), then the account id, then the e-mail address. The first that is
   *complete* (a value in every row) and *unique* (a value never shared by rows of different people — the
-  same person on several rows, one per department, is allowed) is the id. When none is, the import stops
+  same person on several rows, one per department, is allowed) is the id; when several employee-id columns
+  qualify (a person id and a post id), the one most manager ids refer to. When none is, the import stops
   and says what each candidate lacks; ``--set id_column=HEADER`` settles it (rows without a value are then
   dropped and counted; rows sharing a value are one person, the first row kept).
 * **Status.** A status column (``Status``, ``Employment Status``, ``在职状态``) drops the people it marks as
@@ -31,7 +32,10 @@ Decisions, each written to the import log:
   tie) — gives managers. A person with two managers stops the import (never guessed).
 * **Several files about the same people** (attributes in one, reports-to in another): a file whose ids
   are at least half of those already read adds its columns to them (blanks filled, nothing overwritten);
-  otherwise its rows are more people (a second region's extract).
+  otherwise its rows are more people (a second region's extract). Ids that differ only by leading zeros
+  (``00123`` and ``123``, Excel having dropped them) are the same.
+* **Names.** Without a name column, ``First Name`` + ``Last Name`` give each person's name (used to resolve
+  managers written ``Doe, Jane``; written only with ``--keep-names``).
 """
 
 from __future__ import annotations
@@ -239,11 +243,10 @@ def choose_id_column(frame: pd.DataFrame, cols: dict[str, str], *, file: str, lo
             given = managers[managers != ""]
             cover = [float(given.isin(set(v)).mean()) for _, _, v in ids]
             best = max(range(len(ids)), key=lambda i: (cover[i], -i))
-            qualified = ids
             if cover[best] > cover[0]:
-                header, kind, values = qualified[best]
+                header, kind, values = ids[best]
                 evidence = (f"{header!r} ({kind}): complete and unique, and {cover[best]:.0%} of the managers in "
-                            f"{cols['manager_id']!r} are its values ({qualified[0][0]!r}: {cover[0]:.0%})")
+                            f"{cols['manager_id']!r} are its values ({ids[0][0]!r}: {cover[0]:.0%})")
         log.decided(f"id column of {file}", evidence)
         return header
     detail = "; ".join(f"{h!r} ({k}) {_lack(b, s)}" for h, k, b, s in verdicts)
