@@ -26,8 +26,11 @@ Rules, each written to the import log when it applies:
   ``Sales / East``); without it the whole path below the company is the department.
 * **Managers by e-mail, phone or name.** ``manager_ref`` is looked up among every person's id, account id,
   e-mail address (case-insensitive, ``Name <a@b.c>`` and ``mailto:`` read), phone number (digits only, the
-  last 10 compared, so ``+86 138 0013 8000`` and ``13800138000`` match) and name (Unicode-folded). A
-  value such as ``Jane Doe (10023)`` is also tried by the id in parentheses. A name shared by two people
+  last 10 compared, so ``+86 138 0013 8000`` and ``13800138000`` match), name (Unicode-folded; ``Doe, Jane``
+  is ``Jane Doe``) and, last, a numeric id without its leading zeros or ``.0`` (``123`` and ``123.0`` name
+  ``00123`` when no other id reads the same). A value such as ``Jane Doe (10023)`` is also tried by the id in
+  parentheses. A ``manager_id`` that is nobody's id is looked up the same way (a "Reports to" column of
+  names). A name shared by two people
   is ambiguous: the manager is left empty and the rows affected are reported (row numbers, never names),
   never guessed. Managers given by an id nobody has (``XX``: someone outside the export) are left empty
   and counted; so is a person named as their own manager (the top of the tree).
