@@ -488,3 +488,22 @@ def test_edge_list_of_one_column_with_spaces_later_is_refused_not_a_crash(tmp_pa
 def test_active_column_answered_in_german(tmp_path):
     hr = _write(tmp_path / "hr.csv", "Personalnummer;Abteilung;Aktiv\n1;A;Ja\n2;A;Nein\n3;B;ja\n")
     assert list(_people(hr).index) == ["1", "3"]
+
+
+QUALTRICS = ('StartDate,EndDate,ResponseId,RecipientEmail,ExternalReference,Q1_1,Q1_2,Q2\n'
+             'Start Date,End Date,Response ID,Recipient Email,External Data Reference,'
+             'Who do you go to for advice? - Colleague 1,Who do you go to for advice? - Colleague 2,Years here?\n'
+             '"{""ImportId"":""startDate""}","{""ImportId"":""endDate""}","{""ImportId"":""_recordId""}",'
+             '"{""ImportId"":""recipientEmail""}","{""ImportId"":""externalDataReference""}",'
+             '"{""ImportId"":""QID1_1""}","{""ImportId"":""QID1_2""}","{""ImportId"":""QID2""}"\n'
+             '2024-03-01 10:00,2024-03-01 10:05,R_1,a@x.example,E1,b@x.example,c@x.example,5\n'
+             '2024-03-01 11:00,2024-03-01 11:05,R_2,b@x.example,E2,a@x.example,,3\n')
+
+
+def test_qualtrics_answer_sheet_with_its_two_label_rows(tmp_path):
+    hr = _write(tmp_path / "hr.csv", "Employee ID,Email,Department\nE1,a@x.example,X\nE2,b@x.example,X\n"
+                "E3,c@x.example,Y\n")
+    sheet = _write(tmp_path / "qualtrics.csv", QUALTRICS)
+    got = read_export("network-survey", [sheet], ImportOptions(directory=(str(hr),)))
+    assert _comm(got) == {("E1", "E2"): 1.0, ("E1", "E3"): 1.0, ("E2", "E1"): 1.0}
+    assert "Qualtrics" in got.log.text() and set(got.communication["channel"]) == {"advice"}
