@@ -291,8 +291,9 @@ def parse_numbers(values: pd.Series, *, what: str, log: ImportLog | None = None)
     if comma.any() and point.any():
         first_comma = int(np.flatnonzero(comma.to_numpy())[0]) + 1
         first_point = int(np.flatnonzero(point.to_numpy())[0]) + 1
-        raise ConfigError(f"{what}: some numbers have a decimal comma (value {first_comma}) and some a decimal "
-                          f"point (value {first_point}). Export the file again with one decimal mark.")
+        raise ConfigError(f"{what}: some numbers have a decimal comma (the first is value {first_comma:,} of the "
+                          f"column) and some a decimal point (value {first_point:,}). Export the file again with one "
+                          "decimal mark.")
     if comma.any():
         text = text.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
         if log is not None:
