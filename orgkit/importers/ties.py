@@ -387,9 +387,9 @@ def _recipients_sql(col: str, dtype: str, folded: bool) -> str:
     # a JSON or Python list written into the cell (["a", "b"], ['a', 'b']): brackets and quotes removed
     listed = f"regexp_replace(trim({fv}), {_lit(_LIST_MARKS)}, '', 'g')"
     split = (f"CASE WHEN {v} IS NULL THEN []::VARCHAR[] "
-             f"WHEN starts_with(trim({v}), '[') AND ends_with(trim({v}), ']') "
-             f"THEN string_split_regex(trim({listed}), {_lit(_SPACED_SEPARATORS)}) "
              f"WHEN contains({v}, '<') THEN regexp_extract_all({fv}, {_lit(_ANGLE)}, 1) "
+             f"WHEN contains({v}, '[') AND starts_with(trim({v}), '[') AND ends_with(trim({v}), ']') "
+             f"THEN string_split_regex(trim({listed}), {_lit(_SPACED_SEPARATORS)}) "
              f"WHEN {messy} THEN string_split_regex(trim({fv}), {_lit(_SPACED_SEPARATORS)}) "
              f"ELSE string_split({fv}, ';') END")
     return f"list_filter({split}, lambda x: x <> '')"
