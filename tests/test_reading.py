@@ -117,6 +117,19 @@ def test_crlf_and_no_final_newline(tmp_path):
     assert frame.to_dict("list") == {"a": ["1", "3"], "b": ["2", "4"]}
 
 
+@pytest.mark.parametrize("encoding", ["utf-8", "cp1252"])
+def test_cr_only_line_endings_of_old_mac_excel(tmp_path, encoding):
+    text = 'a;b\r1;"x\ry"\r2;Zoë\r'                # "CSV (Macintosh)": CR ends lines, also inside quotes
+    frame, _, _ = read_table(write(tmp_path / "people.csv", text.encode(encoding)))
+    assert frame.to_dict("list") == {"a": ["1", "2"], "b": ["x\ny", "Zoë"]}
+
+
+@pytest.mark.parametrize("hint", ["sep=;\n", "sep=;\r\n", '"sep=;"\n', "SEP=;\n"])
+def test_excel_separator_hint_line(tmp_path, hint):
+    frame, _, _ = read_table(write(tmp_path / "people.csv", hint + "a;b\n1,5;x\n"))
+    assert frame.to_dict("list") == {"a": ["1,5"], "b": ["x"]}
+
+
 def test_short_rows_are_padded_with_blanks(tmp_path):
     frame, _, _ = read_table(write(tmp_path / "people.csv", "a,b,c\n1,2,3\n4,5\n6\n"))
     assert frame.to_dict("list") == {"a": ["1", "4", "6"], "b": ["2", "5", ""], "c": ["3", "", ""]}

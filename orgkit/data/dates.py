@@ -28,7 +28,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-__all__ = ["DateScan", "scan_dates", "parse_dates", "check_date_format"]
+__all__ = ["DateScan", "scan_dates", "parse_dates", "check_date_format", "TWO_DIGIT_YEAR_PIVOT"]
 
 _TIME = (r"(?:(?:T|\s+)(?P<H>[0-9]{1,2}):(?P<M>[0-9]{2})(?::(?P<S>[0-9]{2})(?:[.,](?P<f>[0-9]{1,9}))?)?"
          r"\s*(?P<p>[AaPp]\.?[Mm]\.?)?)?\s*$")
@@ -36,6 +36,10 @@ _ISO = r"^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:$|[T ][0-9])"
 _YMD = r"^(?P<y>[0-9]{4})\s*[-/.年]\s*(?P<m>[0-9]{1,2})\s*[-/.月]\s*(?P<d>[0-9]{1,2})\s*日?" + _TIME.replace(
     r"(?:T|\s+)", r"(?:T|\s*)", 1)
 _AB = r"^(?P<a>[0-9]{1,2})[-/.](?P<b>[0-9]{1,2})[-/.](?P<y>[0-9]{4})" + _TIME
+_AB_SHORT_YEARS = _AB.replace("(?P<y>[0-9]{4})", "(?P<y>[0-9]{4}|[0-9]{2})", 1)
+#: Two-digit years below this are in the 2000s, the others in the 1900s: Excel's rule (``3/15/29`` is 2029,
+#: ``3/15/30`` is 1930), as the CSV files with such years come from Excel.
+TWO_DIGIT_YEAR_PIVOT = 30
 _LETTERS = r"[A-Za-z]{3}"
 #: Spellings with English month names, tried in order on what is left (each is unambiguous).
 _NAMED_FORMATS = tuple(
@@ -77,6 +81,8 @@ class DateScan:
     ambiguous: np.ndarray
     #: The whole column parsed already, when every value is blank or naive ISO 8601 (the usual export).
     parsed: pd.Series | None = None
+    #: How many ``a/b/yy`` values have a two-digit year (read by :data:`TWO_DIGIT_YEAR_PIVOT`).
+    short_years: int = 0
 
     def rows(self, mask: np.ndarray) -> pd.Index:
         """Index labels (of :attr:`values`) of the ``ab`` rows selected by ``mask``."""
@@ -113,13 +119,16 @@ def _parts(arr: pa.Array, pattern: str, fields: str) -> pd.DataFrame:
     return pd.DataFrame(cols, index=np.flatnonzero(hit))
 
 
-def scan_dates(values: pd.Series) -> DateScan:
+def scan_dates(values: pd.Series, *, two_digit_years: bool = False) -> DateScan:
     """Sort a column's values by shape and collect the evidence on the day/month order.
 
     Parameters
     ----------
     values : Series
         Text (``str``), trimmed, blanks as ``""``.
+    two_digit_years : bool
+        Also read ``a/b/yy`` (``3/15/15``), with :data:`TWO_DIGIT_YEAR_PIVOT`. Client folders do not
+        (their contract asks for four-digit years); importers of exports saved by Excel do, and log it.
 
     Examples
     --------
@@ -142,20 +151,25 @@ def scan_dates(values: pd.Series) -> DateScan:
     rest = ~blank & ~iso
     ymd = ab = None
     day_first = month_first = ambiguous = none
+    n_short = 0
     if rest.any():
         positions = np.flatnonzero(rest)
         sub = arr.take(pa.array(positions))
         ymd = _parts(sub, _YMD, "ymdHMSfp")
         ymd.index = values.index[positions[ymd.index]]
-        ab = _parts(sub, _AB, "abyHMSfp")
+        ab = _parts(sub, _AB_SHORT_YEARS if two_digit_years else _AB, "abyHMSfp")
         ab.index = values.index[positions[ab.index]]
+        short = ab["y"].to_numpy() < 100
+        n_short = int(short.sum())
+        if n_short:
+            ab.loc[short, "y"] += np.where(ab.loc[short, "y"] < TWO_DIGIT_YEAR_PIVOT, 2000, 1900)
         a, b = ab["a"].to_numpy(), ab["b"].to_numpy()
         day_first = (a >= 13) & (a <= 31) & (b >= 1) & (b <= 12)
         month_first = (b >= 13) & (b <= 31) & (a >= 1) & (a <= 12)
         ambiguous = (a >= 1) & (a <= 12) & (b >= 1) & (b <= 12) & (a != b)
         ymd = None if ymd.empty else ymd
         ab = None if ab.empty else ab
-    return DateScan(values, blank, iso, ymd, ab, day_first, month_first, ambiguous)
+    return DateScan(values, blank, iso, ymd, ab, day_first, month_first, ambiguous, short_years=n_short)
 
 
 def _assemble(parts: pd.DataFrame, year: str, month: str, day: str) -> pd.Series:

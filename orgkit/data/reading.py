@@ -921,10 +921,27 @@ def _parse_pandas(text: bytes, sep: str, n_columns: int) -> list[pa.Array]:
     return [pa.array(frame[c].fillna("").to_numpy(dtype=object), pa.large_string()) for c in frame.columns]
 
 
+_SEP_HINT = re.compile(rb'^"?sep=([,;\t|])"?[ \t]*\r?\n', re.IGNORECASE)
+
+
+def _cr_lines(head: bytes | mmap.mmap) -> bool:
+    """Whether the first line of the text ends with a CR alone (old Mac line endings)."""
+    cr = head.find(b"\r")
+    lf = head.find(b"\n")
+    return cr >= 0 and (lf < 0 or lf > cr + 1) and head[cr + 1:cr + 2] != b"\n"
+
+
 def _read_csv(data: bytes | mmap.mmap, options: ReadOptions, table: str, digest: _Digest | None = None
               ) -> tuple[pd.DataFrame, str, str, bool]:
     utf8, offset, encoding, reason, detected, ascii = _decode(data, options, table)
     head = utf8[offset:offset + MAX_HEADER_BYTES]
+    if _cr_lines(head):  # "CSV (Macintosh)" of old Excel: lines end with CR alone
+        utf8 = bytes(utf8).replace(b"\r", b"\n")
+        head = utf8[offset:offset + MAX_HEADER_BYTES]
+    hint = _SEP_HINT.match(head)
+    if hint:  # Excel's "sep=;" line above the header names the separator
+        offset += hint.end()
+        head = utf8[offset:offset + MAX_HEADER_BYTES]
     if len(utf8) - offset > MAX_HEADER_BYTES and b"\n" not in head and b"\r" not in head:
         raise _Refused(f"the header line is longer than {_amount(MAX_HEADER_BYTES)}, so the file was not read.",
                        "Check that it is a CSV export with one header row.")
@@ -932,7 +949,7 @@ def _read_csv(data: bytes | mmap.mmap, options: ReadOptions, table: str, digest:
     if not head_text.strip():
         raise _Refused("the file is empty.", "Export it again with a header row and data rows.")
     head_text = head_text.lstrip("\r\n")
-    sep = _sniff_separator(head_text.split("\n", 1)[0])
+    sep = hint.group(1).decode() if hint else _sniff_separator(head_text.split("\n", 1)[0])
     try:
         header = next(csv.reader(io.StringIO(head_text), delimiter=sep))
     except (csv.Error, StopIteration):

@@ -13,7 +13,8 @@ Decisions, each written to the import log:
 * **The id column.** Candidates in order: the headers that name an employee id (``Employee ID``, ``工号``,
   ``Post Unique Reference``...), then the account id, then the e-mail address. The first that is
   *complete* (a value in every row) and *unique* (a value never shared by rows of different people — the
-  same person on several rows, one per department, is allowed) is the id. When none is, the import stops
+  same person on several rows, one per department, is allowed) is the id; when several employee-id columns
+  qualify (a person id and a post id), the one most manager ids refer to. When none is, the import stops
   and says what each candidate lacks; ``--set id_column=HEADER`` settles it (rows without a value are then
   dropped and counted; rows sharing a value are one person, the first row kept).
 * **Status.** A status column (``Status``, ``Employment Status``, ``在职状态``) drops the people it marks as
@@ -31,7 +32,10 @@ Decisions, each written to the import log:
   tie) — gives managers. A person with two managers stops the import (never guessed).
 * **Several files about the same people** (attributes in one, reports-to in another): a file whose ids
   are at least half of those already read adds its columns to them (blanks filled, nothing overwritten);
-  otherwise its rows are more people (a second region's extract).
+  otherwise its rows are more people (a second region's extract). Ids that differ only by leading zeros
+  (``00123`` and ``123``, Excel having dropped them) are the same.
+* **Names.** Without a name column, ``First Name`` + ``Last Name`` give each person's name (used to resolve
+  managers written ``Doe, Jane``; written only with ``--keep-names``).
 """
 
 from __future__ import annotations
@@ -45,7 +49,7 @@ import pandas as pd
 
 from orgkit.data.contract import TABLES, normalise_header
 from orgkit.importers.base import ImportLog, ImportOptions, Imported, refuse, register
-from orgkit.importers.people import INTERNAL_SEPARATOR, Directory, build_people
+from orgkit.importers.people import INTERNAL_SEPARATOR, Directory, build_people, number_key
 from orgkit.importers.sources import Table, iter_files, numeric_rows, read_sheets, read_table_file, sniff
 
 __all__ = ["read_directory", "DIRECTORY_SETTINGS", "DIRECTORY_SYNONYMS", "map_directory_headers", "choose_id_column",
@@ -57,39 +61,65 @@ _MANAGER_WORDS = ("manager", "supervisor", "line manager", "直属上级", "上�
 DIRECTORY_SYNONYMS: dict[str, tuple[str, ...]] = {
     "employee_id": tuple(h for h in _PEOPLE["employee_id"] if h not in ("user id", "node")) + (
         "employee code", "worker number", "personnel number", "person number", "associate id", "badge id",
-        "post unique reference", "post id", "position id", "position number", "员工号", "人员工号"),
+        "post unique reference", "post id", "position id", "position number", "employee #", "emp #",
+        "employee no.", "员工号", "人员工号",
+        # German, French, Spanish, Dutch HR systems (SAP, Personio, Lucca, Factorial, AFAS...)
+        "personalnummer", "pers nr", "mitarbeiternummer", "mitarbeiter id", "matricule", "numéro d'employé",
+        "número de empleado", "id empleado", "personeelsnummer"),
     "user_id": ("user id", "userid", "account", "account id", "login", "login id", "username", "user name",
                 "network id", "帐号", "账号", "用户id", "用户名", "成员编号"),
     "email": ("email", "e mail", "email address", "e mail address", "work email", "business email",
-              "work email address", "primary work email", "contact email", "contact e mail", "mail", "邮箱",
-              "企业邮箱", "工作邮箱", "电子邮箱", "邮件地址"),
+              "work email address", "primary work email", "email primary work", "email work", "primary email",
+              "work contact: work email", "contact email", "contact e mail", "mail", "邮箱",
+              "企业邮箱", "工作邮箱", "电子邮箱", "邮件地址", "dienstliche e mail", "courriel",
+              "adresse e mail", "correo", "correo electrónico"),
     "phone": ("phone", "mobile", "mobile phone", "phone number", "mobile number", "work phone", "business phone",
               "contact phone", "手机", "手机号", "手机号码", "电话", "联系电话", "工作电话"),
     "name": _PEOPLE["name"] + ("preferred name", "legal name", "display name", "employee full name", "真实姓名"),
+    "first_name": ("first name", "firstname", "given name", "legal first name", "preferred first name", "forename",
+                   "vorname", "prénom", "voornaam"),
+    "last_name": ("last name", "lastname", "surname", "family name", "legal last name", "nachname", "familienname",
+                  "nom de famille", "apellidos", "apellido", "achternaam"),
     "primary_department": ("primary department", "main department", "home department", "主部门", "主属部门",
                            "主要部门", "所属主部门"),
     "other_departments": ("secondary department", "secondary departments", "other departments",
                           "additional departments", "兼职部门", "兼任部门", "其他部门", "副部门", "所属其他部门"),
     "departments": ("departments", "所有部门", "多部门"),
     "department": _PEOPLE["department"] + ("department path", "organization path", "organisation path",
-                                           "supervisory organization", "部门路径", "部门全路径", "所在部门"),
+                                           "supervisory organization", "home department description",
+                                           "department description", "organizational unit", "organisational unit",
+                                           "部门路径", "部门全路径", "所在部门", "abteilung", "organisationseinheit",
+                                           "org einheit", "service", "département", "departamento", "afdeling"),
     "manager_id": tuple(h for h in _PEOPLE["manager_id"] if h not in _MANAGER_WORDS) + (
         "reports to senior post", "reporting senior post", "manager employee number", "manager worker id",
-        "supervisor employee id", "manager user id", "直属上级工号", "直属上级编号", "上级员工编号"),
+        "supervisor employee id", "manager user id", "reports to employee id", "reports to employee number",
+        "reports to worker id", "reports to associate id", "reports to position id", "manager associate id",
+        "manager position id", "直属上级工号", "直属上级编号", "上级员工编号", "personalnummer vorgesetzter",
+        "vorgesetzter personalnummer", "matricule manager", "matricule responsable"),
     "manager_ref": ("manager", "manager name", "manager email", "manager e mail", "manager email address",
                     "manager work email", "supervisor", "supervisor name", "supervisor email", "line manager",
                     "line manager name", "line manager email", "reports to name", "reports to email",
+                    "reporting to", "reports to full name", "manager full name", "supervisor full name",
                     "manager phone", "直属上级", "直属上级姓名", "上级", "上级姓名", "上级邮箱", "直属上级邮箱",
-                    "汇报对象", "直接上级", "直接上级姓名", "汇报人", "直属领导", "上级领导"),
-    "title": _PEOPLE["title"] + ("business title", "position title", "job name", "岗位名称", "职位名称"),
+                    "汇报对象", "直接上级", "直接上级姓名", "汇报人", "直属领导", "上级领导", "vorgesetzter",
+                    "vorgesetzte", "führungskraft", "responsable", "responsable hiérarchique", "jefe", "jefe directo",
+                    "responsable directo", "leidinggevende"),
+    "title": _PEOPLE["title"] + ("business title", "position title", "job title description", "job name", "岗位名称",
+                                 "职位名称", "stelle", "stellenbezeichnung", "poste", "intitulé de poste", "puesto",
+                                 "functie"),
     "level": _PEOPLE["level"] + ("grade (or equivalent)", "job grade", "pay grade", "management level", "职等",
                                  "职层"),
-    "location": _PEOPLE["location"] + ("work location", "location name", "工作地点", "工作城市"),
+    "location": _PEOPLE["location"] + ("work location", "location name", "location description", "工作地点", "工作城市",
+                                       "standort", "arbeitsort", "ville", "ubicación", "sede", "locatie"),
     "hire_date": _PEOPLE["hire_date"] + ("original hire date", "latest hire date", "date of joining",
-                                         "employment start date", "seniority date", "入司日期", "入职时间"),
+                                         "employment start date", "seniority date", "入司日期", "入职时间",
+                                         "eintrittsdatum", "eintritt", "date d'entrée", "date d'embauche",
+                                         "fecha de alta", "fecha de ingreso", "datum in dienst"),
     "status": ("status", "employment status", "employee status", "worker status", "active status",
-               "employment state", "在职状态", "员工状态", "状态", "人员状态", "任职状态", "是否在职"),
-    "active": ("active", "is active", "active flag", "enabled", "是否激活"),
+               "employment state", "position status", "lifecycle status", "assignment status", "在职状态",
+               "员工状态", "状态", "人员状态", "任职状态", "是否在职", "beschäftigungsstatus", "mitarbeiterstatus",
+               "statut", "estado"),
+    "active": ("active", "is active", "active flag", "enabled", "是否激活", "aktiv", "actif", "activo"),
 }
 
 #: Status values that mean a person has left (the row is dropped and counted).
@@ -97,15 +127,17 @@ INACTIVE_WORDS = frozenset({
     "terminated", "inactive", "resigned", "left", "leaver", "withdrawn", "retired", "deceased", "dismissed",
     "separated", "former", "former employee", "disabled", "deleted", "suspended",
     "离职", "已离职", "离职中", "停用", "已停用", "禁用", "已禁用", "冻结", "已冻结", "退休", "已退休", "辞退",
+    "inaktiv", "ausgetreten", "inactif", "sorti", "inactivo", "inactiva", "baja", "uit dienst",
     "-1", "0",
 })
 #: Status values that mean a person is with the organisation.
 ACTIVE_WORDS = frozenset({
-    "active", "employed", "current", "on leave", "leave of absence", "leave", "probation", "intern",
+    "active", "employed", "current", "onboarding", "on leave", "leave of absence", "leave", "probation", "intern",
     "在职", "正式", "试用", "试用期", "实习", "实习期", "待离职", "休假", "停薪留职", "已激活", "激活", "正常", "启用",
+    "aktiv", "actif", "activo", "activa", "actief", "in dienst",
     "1", "true", "yes", "y", "是",
 })
-_NO = frozenset({"no", "n", "false", "0", "否", "inactive"})
+_NO = frozenset({"no", "n", "false", "0", "否", "inactive", "nein", "non", "nee", "falsch", "faux"})
 
 _CN_DIGITS = "一二三四五六七八九十"
 _LEVEL_HEADER = re.compile(
@@ -179,7 +211,10 @@ def choose_id_column(frame: pd.DataFrame, cols: dict[str, str], *, file: str, lo
                      "Rename the id column, or say which it is with --set id_column=HEADER.")
     person_cols = [cols[k] for k in ("name", "email", "user_id", "phone", "hire_date") if k in cols]
     verdicts = []
+    qualified: list[tuple[str, str, pd.Series]] = []
     for header, kind in candidates:
+        if qualified and ("manager_id" not in cols or kind != "employee id"):
+            break  # only more employee-id columns can still be chosen, by the manager ids
         values = frame[header].fillna("").astype("str").str.strip()
         blanks = int((values == "").sum())
         others = [c for c in person_cols if c != header]
@@ -194,10 +229,26 @@ def choose_id_column(frame: pd.DataFrame, cols: dict[str, str], *, file: str, lo
             shared = 0  # without any other personal column, rows sharing an id are one person on several rows
         verdicts.append((header, kind, blanks, shared))
         if blanks == 0 and shared == 0:
-            log.decided(f"id column of {file}", f"{header!r} ({kind}): a value in every one of the "
-                        f"{len(values):,} rows, never shared by two people"
-                        + ("".join(f"; {h!r} passed over ({_lack(b, s)})" for h, _, b, s in verdicts[:-1])))
-            return header
+            qualified.append((header, kind, values))
+    if qualified:
+        header, kind, values = qualified[0]
+        before = verdicts[:[h for h, _, _, _ in verdicts].index(header)]
+        evidence = (f"{header!r} ({kind}): a value in every one of the {len(values):,} rows, never shared by "
+                    "two people" + "".join(f"; {h!r} passed over ({_lack(b, s)})" for h, _, b, s in before))
+        # several employee-id columns (a person id and a post id): the one the manager ids refer to
+        ids = [q for q in qualified if q[1] == "employee id"]
+        managers = (frame[cols["manager_id"]].fillna("").astype("str").str.strip()
+                    if "manager_id" in cols and len(ids) > 1 and qualified[0] is ids[0] else None)
+        if managers is not None and (managers != "").any():
+            given = managers[managers != ""]
+            cover = [float(given.isin(set(v)).mean()) for _, _, v in ids]
+            best = max(range(len(ids)), key=lambda i: (cover[i], -i))
+            if cover[best] > cover[0]:
+                header, kind, values = ids[best]
+                evidence = (f"{header!r} ({kind}): complete and unique, and {cover[best]:.0%} of the managers in "
+                            f"{cols['manager_id']!r} are its values ({ids[0][0]!r}: {cover[0]:.0%})")
+        log.decided(f"id column of {file}", evidence)
+        return header
     detail = "; ".join(f"{h!r} ({k}) {_lack(b, s)}" for h, k, b, s in verdicts)
     raise refuse(file, "an id column with a value in every row, never shared by two people",
                  f"no such column: {detail}",
@@ -283,17 +334,18 @@ def _looks_like_directory(frame: pd.DataFrame) -> bool:
 def _promote_header(table: Table, log: ImportLog, max_rows: int = 10) -> tuple[pd.DataFrame, int]:
     """The table with its real header row when title rows come first (``员工花名册`` above the headers).
 
-    Returns the frame and how many rows were above the header (0 when the first row is the header).
+    Returns the frame and how many rows were above the header (0 when the first row is the header). The
+    index is the reader's: row ``i`` is spreadsheet row ``i + 2`` (blank rows, which the reader drops, counted).
     """
     frame = table.frame
     if _looks_like_directory(frame):
         return frame, 0
     for i in range(min(max_rows, len(frame))):
         header = [str(v).strip() or f"column {j + 1}" for j, v in enumerate(frame.iloc[i].tolist())]
-        candidate = pd.DataFrame(frame.iloc[i + 1:].to_numpy(), columns=header).reset_index(drop=True)
+        candidate = pd.DataFrame(frame.iloc[i + 1:].to_numpy(), columns=header, index=frame.index[i + 1:])
         if _looks_like_directory(candidate):
-            log.decided(f"header row of {table.file}", f"row {i + 2}: the row(s) above it are a title, not "
-                        "headers (it is the first row naming an id and a department or manager)")
+            log.decided(f"header row of {table.file}", f"row {int(frame.index[i]) + 2}: the row(s) above it are "
+                        "a title, not headers (it is the first row naming an id and a department or manager)")
             return candidate, i + 1
     return frame, 0
 
@@ -331,10 +383,13 @@ def read_directory(paths: Sequence[Path], options: ImportOptions, log: ImportLog
             names.append(path.name)
             continue
         table = _directory_table(path, options, log)
-        raw, skipped = _promote_header(table, log)
+        raw, _ = _promote_header(table, log)
         cols = map_directory_headers(raw)
         id_header = choose_id_column(raw, cols, file=table.file, log=log, given=options.extra.get("id_column"))
         cols["employee_id"] = id_header
+        first, last = cols.pop("first_name", None), cols.pop("last_name", None)
+        if "department" not in cols and "primary_department" in cols:
+            cols["department"] = cols.pop("primary_department")  # ADP's "Home Department" is the department
         level_path, level_headers = _level_paths(raw)
         if level_path is not None:
             cols.pop("department", None)
@@ -348,10 +403,15 @@ def read_directory(paths: Sequence[Path], options: ImportOptions, log: ImportLog
         frame = pd.DataFrame({c: raw[h] for c, h in cols.items() if c not in ("status", "active")})
         if level_path is not None:
             frame["department"] = level_path
+        if "name" not in frame.columns and first is not None and last is not None:
+            frame["name"] = (raw[first].fillna("").astype("str").str.strip() + " "
+                             + raw[last].fillna("").astype("str").str.strip()).str.strip()
+            log.mapped(f"{table.file}: {first} + {last}", "name")
         if status is not None:
             frame["resigned"] = status
-        frame["_row"] = [f"{table.file} row {i + 2 + skipped}" for i in range(len(frame))]
-        unused = [str(c) for c in raw.columns if c not in set(cols.values()) and c not in level_headers]
+        frame["_row"] = [f"{table.file} row {int(i) + 2}" for i in raw.index]
+        unused = [str(c) for c in raw.columns if c not in set(cols.values()) and c not in level_headers
+                  and c not in (first, last)]
         if unused:
             log.note(f"{table.file}: {len(unused):,} column(s) not used: "
                      + ", ".join(unused[:15]) + (" ..." if len(unused) > 15 else ""))
@@ -420,6 +480,10 @@ def _combine(frames: list[pd.DataFrame], names: list[str], log: ImportLog) -> pd
         known = frame["employee_id"].isin(merged["employee_id"])
         share = float(known.mean()) if len(frame) else 0.0
         if share < SAME_PEOPLE_SHARE:
+            frame = _same_numbers(frame, merged, name, log)
+            known = frame["employee_id"].isin(merged["employee_id"])
+            share = float(known.mean()) if len(frame) else 0.0
+        if share < SAME_PEOPLE_SHARE:
             merged = pd.concat([merged, frame], ignore_index=True)
             log.decided(f"{name}", f"more people ({share:.0%} of its ids were already read): rows appended")
             continue
@@ -440,6 +504,32 @@ def _combine(frames: list[pd.DataFrame], names: list[str], log: ImportLog) -> pd
                     f"({', '.join(c for c in first.columns if c != '_row')}) added to theirs"
                     + (f"; {len(extra):,} more people" if len(extra) else ""))
     return merged
+
+
+def _same_numbers(frame: pd.DataFrame, merged: pd.DataFrame, name: str, log: ImportLog) -> pd.DataFrame:
+    """``frame`` with its ids (and manager ids) spelled as in ``merged`` when they differ only by leading zeros.
+
+    One file keeps ``00123``, another (saved from Excel, where the id was a number) has ``123``. Used only
+    when the numeric keys are unique in both files and at least :data:`SAME_PEOPLE_SHARE` of ``frame``'s
+    ids match that way.
+    """
+    theirs, ours = number_key(merged["employee_id"]), number_key(frame["employee_id"])
+    if (ours == "").any() or ours.duplicated().any():
+        return frame
+    known = theirs[theirs != ""].drop_duplicates(keep=False)
+    spelled = pd.Series(merged["employee_id"].to_numpy(), index=theirs.to_numpy())
+    spelled = spelled[spelled.index.isin(set(known))]
+    hit = ours.isin(spelled.index)
+    if not len(frame) or float(hit.mean()) < SAME_PEOPLE_SHARE:
+        return frame
+    frame = frame.copy()
+    frame["employee_id"] = ours.map(spelled).fillna(frame["employee_id"])
+    if "manager_id" in frame.columns:
+        boss = number_key(frame["manager_id"])
+        frame["manager_id"] = boss.map(spelled).where(boss != "").fillna(frame["manager_id"])
+    log.decided(name, f"{int(hit.sum()):,} of its {len(frame):,} ids equal but for leading zeros to ids already "
+                "read (one file kept the zeros, the other did not): read as the same people")
+    return frame
 
 
 @register("hris", "HR directory from any HRIS (CSV or XLSX)",

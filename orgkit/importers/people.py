@@ -26,8 +26,11 @@ Rules, each written to the import log when it applies:
   ``Sales / East``); without it the whole path below the company is the department.
 * **Managers by e-mail, phone or name.** ``manager_ref`` is looked up among every person's id, account id,
   e-mail address (case-insensitive, ``Name <a@b.c>`` and ``mailto:`` read), phone number (digits only, the
-  last 10 compared, so ``+86 138 0013 8000`` and ``13800138000`` match) and name (Unicode-folded). A
-  value such as ``Jane Doe (10023)`` is also tried by the id in parentheses. A name shared by two people
+  last 10 compared, so ``+86 138 0013 8000`` and ``13800138000`` match), name (Unicode-folded; ``Doe, Jane``
+  is ``Jane Doe``) and, last, a numeric id without its leading zeros or ``.0`` (``123`` and ``123.0`` name
+  ``00123`` when no other id reads the same). A value such as ``Jane Doe (10023)`` is also tried by the id in
+  parentheses. A ``manager_id`` that is nobody's id is looked up the same way (a "Reports to" column of
+  names). A name shared by two people
   is ambiguous: the manager is left empty and the rows affected are reported (row numbers, never names),
   never guessed. Managers given by an id nobody has (``XX``: someone outside the export) are left empty
   and counted; so is a person named as their own manager (the top of the tree).
@@ -50,8 +53,8 @@ import pandas as pd
 from orgkit.importers.base import ImportLog, ImportOptions, refuse
 from orgkit.importers.times import parse_times
 
-__all__ = ["build_people", "first_of_each", "Directory", "fold_alias", "fold_email", "phone_key", "TRUE_WORDS",
-           "detect_path_separator", "tree_departments", "PATH_SEPARATORS", "LEADERSHIP", "UNASSIGNED",
+__all__ = ["build_people", "first_of_each", "Directory", "fold_alias", "fold_email", "fold_name", "phone_key",
+           "TRUE_WORDS", "detect_path_separator", "tree_departments", "PATH_SEPARATORS", "LEADERSHIP", "UNASSIGNED",
            "row_list"]
 
 #: Cell values read as "yes" in flag columns (resigned, primary).
@@ -158,7 +161,50 @@ def phone_key(values: pd.Series) -> pd.Series:
     return _per_distinct(values, _phone)
 
 
-_KEYS = {"email": fold_email, "phone": phone_key}
+def _name(u: pd.Series) -> pd.Series:
+    s = _fold(u)
+    if s.str.contains(",", regex=False).any():
+        inverted = s.str.extract(r"^([^,]+?)\s*,\s*([^,]+)$")
+        has = inverted[0].notna()
+        s = s.where(~has, inverted[1] + " " + inverted[0])
+    return s
+
+
+def fold_name(values: pd.Series) -> pd.Series:
+    """Names folded for matching: as :func:`fold_alias`, and ``Last, First`` read as ``First Last``.
+
+    HR systems (BambooHR, ADP, Workday reports) write a manager as ``Doe, Jane`` where the person's own row
+    has ``Jane`` and ``Doe`` or ``Jane Doe``. Done once per distinct value.
+
+    Examples
+    --------
+    >>> fold_name(pd.Series(["Doe, Jane", "JANE  Doe", "王芳"])).tolist()
+    ['jane doe', 'jane doe', '王芳']
+    """
+    return _per_distinct(values, _name)
+
+
+def _number(u: pd.Series) -> pd.Series:
+    s = _fold(u)
+    whole = s.str.extract(r"^0*(\d+?)(?:\.0+)?$", expand=False)
+    return whole.fillna("")
+
+
+def number_key(values: pd.Series) -> pd.Series:
+    """Numeric ids folded for matching: leading zeros and a trailing ``.0`` dropped; other values give ``""``.
+
+    Excel drops the zeros of ``00123`` typed as a number, and a column with blanks saved by pandas writes
+    ``123.0``; both still name the person whose id is ``00123``. Done once per distinct value.
+
+    Examples
+    --------
+    >>> number_key(pd.Series(["00123", "123.0", "0", "A-1"])).tolist()
+    ['123', '123', '0', '']
+    """
+    return _per_distinct(values, _number)
+
+
+_KEYS = {"email": fold_email, "phone": phone_key, "name": fold_name, "number": number_key}
 
 
 def _key(kind: str, values: pd.Series) -> pd.Series:
@@ -194,7 +240,7 @@ class Directory:
     aliases: pd.DataFrame
     ambiguous: frozenset[str] = frozenset()
 
-    KINDS = ("id", "user_id", "email", "phone", "name")
+    KINDS = ("id", "user_id", "email", "phone", "name", "number")
 
     @classmethod
     def from_frame(cls, people: pd.DataFrame, extra: pd.DataFrame | None = None) -> Directory:
@@ -203,10 +249,11 @@ class Directory:
                                "employee_id": people["employee_id"].to_numpy()})]
         ambiguous: set[str] = set()
         src = extra if extra is not None else people
-        for kind in ("user_id", "email", "phone", "name"):
-            if kind not in src.columns:
+        for kind in ("user_id", "email", "phone", "name", "number"):
+            column = "employee_id" if kind == "number" else kind
+            if column not in src.columns:
                 continue
-            a = pd.DataFrame({"alias": _key(kind, src[kind]).to_numpy(), "kind": kind,
+            a = pd.DataFrame({"alias": _key(kind, src[column]).to_numpy(), "kind": kind,
                               "employee_id": src["employee_id"].to_numpy()})
             a = a[a["alias"] != ""].drop_duplicates()
             counts = a.groupby("alias", sort=False)["employee_id"].transform("size")
@@ -248,7 +295,7 @@ class Directory:
 
     def is_ambiguous(self, values: pd.Series) -> np.ndarray:
         """Which ``values`` are names shared by several people."""
-        return fold_alias(values).isin(self.ambiguous).to_numpy()
+        return fold_name(values).isin(self.ambiguous).to_numpy()
 
     def _lookup(self, values: pd.Series, kinds: tuple[str, ...]) -> tuple[pd.Series, np.ndarray]:
         out = pd.Series("", index=values.index, dtype="str")
@@ -431,10 +478,18 @@ def build_people(frame: pd.DataFrame, *, file: str, options: ImportOptions, log:
     elif "manager_id" in df.columns:
         known = df["manager_id"].isin(ids) | (df["manager_id"] == "")
         if not known.all():
-            # a manager id may differ in case or width, or be the manager's account id or e-mail: translate
-            via = directory.resolve(df.loc[~known, "manager_id"], what=f"{file}: managers", log=None,
-                                    kinds=("id", "user_id", "email"))
+            # a manager id may differ in case or width, or be the manager's account id, e-mail or name (HiBob's
+            # and BambooHR's "Reports to" holds names): translate, never guessing a name two people share
+            given = df.loc[~known, "manager_id"]
+            via = directory.resolve(given, what=f"{file}: managers", log=None)
             df.loc[via.index[via != ""], "manager_id"] = via[via != ""]
+            if (via != "").any():
+                log.decided("managers", f"{int((via != '').sum()):,} manager(s) given by account id, e-mail, "
+                            "phone or name rather than employee id were found in the directory")
+            amb = (via == "").to_numpy() & directory.is_ambiguous(given)
+            if amb.any():
+                _note_ambiguous_managers(df.loc[given.index[amb], "_row"], file, log)
+                df.loc[given.index[amb], "manager_id"] = ""
             outside = ~df["manager_id"].isin(ids) & (df["manager_id"] != "")
             if outside.any():
                 log.note(f"{file}: {int(outside.sum()):,} people report to an id that is not in the directory "
@@ -472,7 +527,7 @@ def build_people(frame: pd.DataFrame, *, file: str, options: ImportOptions, log:
             log.note(f"{int(empty.sum()):,} people have no department; written as '{UNASSIGNED}'")
     if "hire_date" in df.columns:
         hired = parse_times(df["hire_date"], options.zone, what=f"{file}: hire date", log=log,
-                            dayfirst=options.dayfirst)
+                            dayfirst=options.dayfirst, calendar=True)
         df["hire_date"] = hired.dt.normalize()
     cols = [c for c in ("employee_id", "department", "manager_id", "name", "title", "level", "location",
                         "hire_date", "other_departments") if c in df.columns]
@@ -573,7 +628,7 @@ def _strip_person_names(df: pd.DataFrame, directory: Directory, log: ImportLog) 
     cols = [c for c in ("department", "other_departments") if c in df.columns]
     values = pd.Series(pd.unique(pd.concat([df[c] for c in cols]).str.split(";").explode().dropna()), dtype="str")
     inner = values.str.extract(r"^(.*?)\s*[(（]\s*([^()（）]+?)\s*[)）]\s*$")
-    person = fold_alias(inner[1].fillna("")).isin(names).to_numpy() & (inner[0].fillna("") != "").to_numpy()
+    person = fold_name(inner[1].fillna("")).isin(names).to_numpy() & (inner[0].fillna("") != "").to_numpy()
     if not person.any():
         return
     fix = dict(zip(values[person], inner.loc[person, 0]))
@@ -587,6 +642,12 @@ def _strip_person_names(df: pd.DataFrame, directory: Directory, log: ImportLog) 
              "Workday names supervisory organisations); the name was removed")
 
 
+def _note_ambiguous_managers(rows: pd.Series, file: str, log: ImportLog) -> None:
+    log.note(f"{file}: {len(rows):,} people name their manager by a name shared by several people; their manager "
+             f"is left empty, never guessed ({row_list(rows)}). Give the manager's id or e-mail address in those "
+             "rows to settle them.")
+
+
 def _resolve_manager_refs(df: pd.DataFrame, directory: Directory, file: str, log: ImportLog) -> None:
     ref = df["manager_ref"]
     df["manager_id"] = directory.resolve(ref, what=f"{file}: managers", log=None)
@@ -598,9 +659,7 @@ def _resolve_manager_refs(df: pd.DataFrame, directory: Directory, file: str, log
     log.decided("managers", f"{found:,} of {int(given.sum()):,} managers given by id, account, e-mail, phone or "
                 "name were found in the directory")
     if amb.any():
-        log.note(f"{file}: {int(amb.sum()):,} people name their manager by a name shared by several people; "
-                 f"their manager is left empty, never guessed ({row_list(df.loc[amb, '_row'])}). Give the manager's id or "
-                 "e-mail address in those rows to settle them.")
+        _note_ambiguous_managers(df.loc[amb, "_row"], file, log)
     if unknown.any():
         log.note(f"{file}: {int(unknown.sum()):,} people name a manager nobody in the directory has as id, "
                  f"e-mail, phone or name ({row_list(df.loc[unknown, '_row'])}); their manager is left empty")

@@ -26,11 +26,12 @@ import pandas as pd
 
 from orgkit.data.reading import (CUT_OFF, MAX_TABLE_BYTES, ReadOptions, UndecidedEncoding, guess_encoding, read_source,
                                  utf16_without_bom)
-from orgkit.errors import ExportFormatError, ValidationError
+from orgkit.errors import ConfigError, ExportFormatError, ValidationError
 from orgkit.importers.base import ImportLog, refuse
 
 __all__ = ["sniff", "read_json", "read_table_file", "read_sheets", "read_text_below_title", "Table", "zip_members",
-           "iter_files", "json_text", "MAX_JSON_BYTES", "read_zip_json", "numeric_rows", "MAX_TEXT_BYTES"]
+           "iter_files", "json_text", "MAX_JSON_BYTES", "read_zip_json", "numeric_rows", "MAX_TEXT_BYTES",
+           "parse_numbers"]
 
 #: Largest JSON file read whole (API pages are small; a Slack day file is at most a few MB). Judgement.
 MAX_JSON_BYTES = 1024 * 1024 * 1024
@@ -392,3 +393,54 @@ def numeric_rows(path: Path, expected: str) -> np.ndarray | None:
         return np.array(lines, dtype=np.float64)
     except ValueError:  # "1.2.3", "-": not a numeric matrix; read as a table instead
         return None
+
+
+# a decimal comma for sure: 0,25 / 1,5 (not three digits after it), or 1.234,5 / 1.234.567 (dots group thousands)
+_COMMA_DECIMAL = (r"^[+-]?(?:[0-9]*,(?:[0-9]{1,2}|[0-9]{4,})|[0-9]{1,3}(?:\.[0-9]{3})+,[0-9]+"
+                  r"|[0-9]{1,3}(?:\.[0-9]{3}){2,})$")
+# a decimal point for sure: 0.25 / 1.5, or 1,234.5 / 1,234,567 (commas group thousands)
+_POINT_DECIMAL = (r"^[+-]?(?:[0-9]*\.(?:[0-9]{1,2}|[0-9]{4,})|[0-9]{1,3}(?:,[0-9]{3})+\.[0-9]+"
+                  r"|[0-9]{1,3}(?:,[0-9]{3}){2,})$")
+
+
+def parse_numbers(values: pd.Series, *, what: str, log: ImportLog | None = None) -> pd.Series:
+    """Numbers written as text, the decimal mark decided from the column's own values.
+
+    English exports write ``1,234.5``; a file saved by Excel in most of Europe writes ``1.234,5`` (and
+    ``0,25``). A value that fits only one convention (``0,25``, ``1.5``, ``1.234,5``) decides the column;
+    otherwise (``1,500`` alone) commas group thousands. Spaces (``1 234``) are dropped.
+
+    Returns
+    -------
+    Series
+        ``float64``; ``NaN`` where a value is blank or not a number.
+
+    Raises
+    ------
+    ConfigError
+        Some values have a decimal comma and others a decimal point (``0,25`` and ``0.5``).
+
+    Examples
+    --------
+    >>> parse_numbers(pd.Series(["0,25", "1.234,5", "2"]), what="x").tolist()
+    [0.25, 1234.5, 2.0]
+    >>> parse_numbers(pd.Series(["1,500", "0.5", ""]), what="x").tolist()
+    [1500.0, 0.5, nan]
+    """
+    text = values.fillna("").astype("str").str.replace(r"[\s\u00a0\u202f']", "", regex=True)
+    comma = text.str.match(_COMMA_DECIMAL)
+    point = text.str.match(_POINT_DECIMAL)
+    if comma.any() and point.any():
+        first_comma = int(np.flatnonzero(comma.to_numpy())[0]) + 1
+        first_point = int(np.flatnonzero(point.to_numpy())[0]) + 1
+        raise ConfigError(f"{what}: some numbers have a decimal comma (the first is value {first_comma:,} of the "
+                          f"column) and some a decimal point (value {first_point:,}). Export the file again with one "
+                          "decimal mark.")
+    if comma.any():
+        text = text.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
+        if log is not None:
+            log.decided(f"numbers of {what}", f"decimal comma: {int(comma.sum()):,} value(s) such as 0,25 or "
+                        "1.234,5 can only be read that way (a file saved by Excel in a European language)")
+    else:
+        text = text.str.replace(",", "", regex=False)
+    return pd.to_numeric(text.replace("", np.nan), errors="coerce")

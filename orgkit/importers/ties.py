@@ -54,6 +54,7 @@ import pandas as pd
 from orgkit.errors import ConfigError, DependencyMissingError, ExportFormatError
 from orgkit.importers.base import ImportLog, ImportOptions, refuse
 from orgkit.importers.people import Directory
+from orgkit.importers.times import day_order
 
 __all__ = ["EventSource", "aggregate_events", "csv_event_source", "private_ids", "PRIVATE_ID_MESSAGE",
            "duckdb_settings", "MEMORY_LIMIT_SHARE",
@@ -73,10 +74,16 @@ TIME_SHAPES = {
     "epoch_ms": "epoch milliseconds, UTC",
     "iso_zoned": "ISO 8601 with Z or an offset",
     "excel": "Excel serial days, local time",
+    "day_first": "day/month/year (as the values show, or --dayfirst), local time",
+    "month_first": "month/day/year (as the values show, or --monthfirst), local time",
     "local": "local time as exported (no zone)",
 }
 _SAMPLE_BYTES = 256 * 1024
 _TIME_SAMPLE = 5000
+_AB_DATE = r"^[0-9]{1,2}[./-][0-9]{1,2}[./-][0-9]{4}(?:[ T]|$)"
+_AB_CLOCKS = (" %H:%M:%S", " %H:%M", " %I:%M:%S %p", " %I:%M %p", "")
+_DAY_FIRST_FORMATS = tuple(f"%d{sep}%m{sep}%Y{clock}" for sep in "/.-" for clock in _AB_CLOCKS)
+_MONTH_FIRST_FORMATS = tuple(f"%m{sep}%d{sep}%Y{clock}" for sep in "/.-" for clock in _AB_CLOCKS)
 _LOCAL_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%d",
                   "%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M", "%Y/%m/%d", "%Y.%m.%d %H:%M:%S", "%Y.%m.%d",
                   "%Y年%m月%d日 %H:%M:%S", "%Y年%m月%d日 %H:%M", "%Y年%m月%d日")
@@ -239,8 +246,11 @@ def _duck_error(exc: Exception, src: EventSource) -> ExportFormatError:
     cols = re.search(r"Expected Number of Columns:\s*([0-9]+)\s*Found:\s*([0-9]+)", text)
     if "parquet" in text.lower() or src.kind == "parquet":
         found = "a Parquet file that cannot be read (truncated or not Parquet)"
-    elif "line size" in text.lower():
+    elif "maximum line size" in text.lower() and "exceeded" in text.lower():
         found = "a line longer than 4 MB" + (f" (line {where.group(1)})" if where else "")
+    elif "dialect" in text.lower():  # the sniffer found no reading of the quotes that fits every row
+        found = ("rows whose double quotes do not enclose whole cells (such as \"Doe, Jane\" <a@b.com> in an "
+                 "unquoted cell)")
     else:
         found = "rows that do not parse as CSV" + (f" (line {where.group(1)}" if where else "")
         found += (f", {cols.group(2)} fields where the header has {cols.group(1)}" if cols else "")
@@ -252,8 +262,13 @@ def _duck_error(exc: Exception, src: EventSource) -> ExportFormatError:
 # --------------------------------------------------------------------------------------------------
 # the query
 # --------------------------------------------------------------------------------------------------
-def _time_shapes(values: pd.Series) -> list[str]:
-    """The shapes found in a sample of text times (see :data:`TIME_SHAPES`)."""
+def _time_shapes(values: pd.Series, *, what: str = "times", dayfirst: bool | None = None) -> list[str]:
+    """The shapes found in a sample of text times (see :data:`TIME_SHAPES`).
+
+    ``a/b/yyyy`` dates (``04.03.2024 10:00``, Outlook's ``3/4/2024 10:00 PM``) are day first or month first as
+    :func:`~orgkit.importers.times.day_order` decides from the sample (or ``dayfirst``); a sample that cannot
+    tell stops the import and asks.
+    """
     s = values.astype("str").str.strip()
     s = s[(s != "") & (s != "0")]
     shapes = []
@@ -269,7 +284,15 @@ def _time_shapes(values: pd.Series) -> list[str]:
     zoned = text.str.contains(r"(?:[Zz]|[+-][0-9]{2}:?[0-9]{2})$") & text.str.match(r"^[0-9]{4}-")
     if zoned.any():
         shapes.append("iso_zoned")
-    if (~zoned).any():
+    plain = text[~zoned]
+    ab = plain.str.match(_AB_DATE)
+    if ab.any():
+        order, _ = day_order(plain[ab], what=what, dayfirst=dayfirst)
+        if order is None:
+            raise ConfigError(f"{what}: dates such as 03/04/2024 could be day first or month first and the first "
+                              f"{_TIME_SAMPLE:,} values do not settle it. Give --dayfirst or --monthfirst.")
+        shapes.append("day_first" if order else "month_first")
+    if (~ab).any():
         shapes.append("local")
     return shapes
 
@@ -299,6 +322,10 @@ def _time_sql(col: str, dtype: str, shapes: Sequence[str], zone: str) -> tuple[s
         "iso_zoned": (r"[0-9]{4}-.*([Zz]|[+-][0-9]{2}:?[0-9]{2})", f"TRY_CAST({t} AS TIMESTAMPTZ)", "instant"),
         "excel": (r"[0-9]{5}(\.[0-9]+)?", "TIMESTAMP '1899-12-30' + to_microseconds(CAST(round(TRY_CAST("
                   f"{t} AS DOUBLE) * 86400e6) AS BIGINT))", "local"),
+        "day_first": (_AB_DATE[1:] + ".*", f"try_strptime({t}, [{', '.join(map(_lit, _DAY_FIRST_FORMATS))}])",
+                      "local"),
+        "month_first": (_AB_DATE[1:] + ".*", f"try_strptime({t}, [{', '.join(map(_lit, _MONTH_FIRST_FORMATS))}])",
+                        "local"),
         "local": (None, f"COALESCE(TRY_CAST({t} AS TIMESTAMP), try_strptime({t}, "
                         "[" + ", ".join(_lit(f) for f in _LOCAL_FORMATS) + "]))", "local"),
     }
@@ -343,6 +370,7 @@ def _key_sql(expr: str, folded: bool) -> str:
 
 _ANGLE = r"<\s*([^<>]*?)\s*>"
 _SPACED_SEPARATORS = r"\s*" + RECIPIENT_SEPARATORS + r"\s*"
+_LIST_MARKS = r"^\[|\]$|[\"']"
 
 
 def _recipients_sql(col: str, dtype: str, folded: bool) -> str:
@@ -356,8 +384,12 @@ def _recipients_sql(col: str, dtype: str, folded: bool) -> str:
     # the common case (one separator, no spaces) takes the fast plain split; anything else the regex
     messy = " OR ".join(f"contains({v}, {ch})"
                         for ch in ("' '", "','", "'，'", "'；'", "chr(10)", "chr(9)", "chr(13)"))
+    # a JSON or Python list written into the cell (["a", "b"], ['a', 'b']): brackets and quotes removed
+    listed = f"regexp_replace(trim({fv}), {_lit(_LIST_MARKS)}, '', 'g')"
     split = (f"CASE WHEN {v} IS NULL THEN []::VARCHAR[] "
              f"WHEN contains({v}, '<') THEN regexp_extract_all({fv}, {_lit(_ANGLE)}, 1) "
+             f"WHEN contains({v}, '[') AND starts_with(trim({v}), '[') AND ends_with(trim({v}), ']') "
+             f"THEN string_split_regex(trim({listed}), {_lit(_SPACED_SEPARATORS)}) "
              f"WHEN {messy} THEN string_split_regex(trim({fv}), {_lit(_SPACED_SEPARATORS)}) "
              f"ELSE string_split({fv}, ';') END")
     return f"list_filter({split}, lambda x: x <> '')"
@@ -410,7 +442,7 @@ def _plan(con: Any, sources: Sequence[EventSource], options: ImportOptions, log:
                                      f"{_ident(src.timestamp)} IS NOT NULL LIMIT {_TIME_SAMPLE}").fetchdf()
             except _duckdb().Error as exc:
                 raise _duck_error(exc, src) from None
-            shapes = _time_shapes(sample.iloc[:, 0])
+            shapes = _time_shapes(sample.iloc[:, 0], what=f"{src.label}: {src.timestamp}", dayfirst=options.dayfirst)
             how = "; ".join(TIME_SHAPES[s] for s in TIME_SHAPES if s in shapes) or "no values"
         elif "TIME ZONE" in ttype.upper():
             how = "timestamps with a zone"

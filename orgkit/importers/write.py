@@ -38,7 +38,7 @@ import pandas as pd
 import yaml
 
 from orgkit._version import __version__
-from orgkit.data.reading import load_settings_file
+from orgkit.data.reading import find_files, load_settings_file
 from orgkit.errors import ConfigError, OutputError, ValidationError
 from orgkit.files.atomic import IMPORT_MARKER, output_errors, write_text
 from orgkit.importers.base import ImportLog, ImportOptions, Imported, check_timezone, refuse
@@ -232,11 +232,14 @@ def _privacy(tables: dict[str, pd.DataFrame], options: ImportOptions, key: bytes
         for name, frame in out.items():
             for col in PERSON_ID_COLUMNS[name]:
                 if col in frame.columns and _looks_private(frame[col].astype("str")):
+                    chosen = [line.removeprefix("decided ") for line in log.lines
+                              if line.startswith("decided id column")]
                     raise ConfigError(
                         f"{name}: the ids in {col} are e-mail addresses or phone numbers, which orgkit does "
                         "not write into a client folder unless asked. Give --directory HR_FILE to map them to "
                         "employee ids, or --pseudonymise to replace them by pseudonyms (or --keep-names to "
-                        "write them as they are). Nothing was written.")
+                        "write them as they are). Nothing was written."
+                        + (f" (Why the e-mail is the id: {'; '.join(chosen)}.)" if chosen else ""))
     return out
 
 
@@ -436,11 +439,20 @@ def import_client(format: str, sources: Sequence[str | os.PathLike[str]], out: s
         tables.pop(t)
     if not tables:
         if empty:
-            t, why = next(iter(empty.items()))
+            t = next(iter(empty))
+            # this table's drops first, then every other (the one to change may be any of them)
+            why = "; ".join([w for w in [empty[t]] if w] + [f"{n:,} {what}: {reason}" for n, what, reason in log.drops
+                                                             if what != _DROPPED[t]])
             raise refuse(", ".join(Path(s).name for s in sources), f"a {fmt.name} export with {t} to import",
                          f"no {_ROW[t]} left to write" + (f": {why}" if why else ""),
-                         "Check the period (--since/--until) and that the export holds what you meant to give.")
+                         "Check the period (--since/--until), --directory and --max-recipients, and that the "
+                         "export holds the period and people you meant to give.")
         raise ConfigError(f"the {fmt.name} export gave no people, decisions or messages; nothing was written.")
+    if "people" not in tables and "people" not in (find_files(out)[0] if out.is_dir() else {}):
+        raise ConfigError(f"the {fmt.name} import gives {' and '.join(tables)} but no people, and {out} has no "
+                          "people table. Give --directory HR_FILE (any HR export with the people's ids, and their "
+                          "e-mail addresses or accounts where the export names people by those), or import the "
+                          f"people first (orgkit import hris HR_FILE -o {out}), then this. Nothing was written.")
     log.section("writing")
     nothing = [f"{TABLE_FILES[t]} not written: the export gave no {_ROW[t]}" + (f" ({why})" if why else "")
                for t, why in empty.items()]

@@ -27,7 +27,7 @@ import pandas as pd
 from orgkit.data.contract import TABLES, normalise_header
 from orgkit.data.reading import UndecidedEncoding, guess_encoding
 from orgkit.importers.base import ImportLog, ImportOptions, Imported, TIE_COLUMNS, refuse, register
-from orgkit.importers.sources import iter_files, sniff
+from orgkit.importers.sources import iter_files, parse_numbers, sniff
 
 __all__ = ["read_edge_list", "EDGE_SYNONYMS"]
 
@@ -76,9 +76,15 @@ def read_edge_list(path: Path, options: ImportOptions, log: ImportLog) -> pd.Dat
         raise refuse(path, _EXPECTED, "an empty file")
     sep = _separator(lines[0])
     first = [c.strip().strip('"') for c in (lines[0].split(sep) if sep else lines[0].split())]
-    header = not all(_NUMBER.match(c) or c == "" for c in first) and not _looks_like_ids(first, lines[1:2], sep)
-    frame = pd.read_csv(io.StringIO("\n".join(lines)), sep=sep if sep else r"\s+", header=0 if header else None,
-                        dtype=str, keep_default_na=False, engine="c" if sep else "python", skipinitialspace=True)
+    header = not all(_NUMBER.match(c) or c == "" for c in first) and not _looks_like_ids(first, lines[1:], sep)
+    try:
+        frame = pd.read_csv(io.StringIO("\n".join(lines)), sep=sep if sep else r"\s+", header=0 if header else None,
+                            dtype=str, keep_default_na=False, engine="c" if sep else "python", skipinitialspace=True)
+    except pd.errors.ParserError as exc:  # its message may quote the file: describe instead
+        fields = re.search(r"Expected ([0-9]+) fields? in line ([0-9]+), saw ([0-9]+)", str(exc))
+        raise refuse(path, _EXPECTED, (f"line {fields.group(2)} has {fields.group(3)} fields where the first line "
+                                       f"has {fields.group(1)}") if fields else "lines that do not parse",
+                     "Give one tie per line, source and target separated the same way on every line.") from None
     frame.columns = [str(c).strip() for c in frame.columns]
     frame = frame.fillna("")  # short lines
     if header:
@@ -109,7 +115,7 @@ def read_edge_list(path: Path, options: ImportOptions, log: ImportLog) -> pd.Dat
     src = frame[cols["source_id"]].astype("str").str.strip()
     dst = frame[cols["target_id"]].astype("str").str.strip()
     if "weight" in cols:
-        weight = pd.to_numeric(frame[cols["weight"]], errors="coerce")
+        weight = parse_numbers(frame[cols["weight"]], what=f"{path.name}: {cols['weight']}", log=log)
         bad = int(weight.isna().sum())
         if bad:
             raise refuse(path, _EXPECTED, f"{bad:,} weight(s) that are not numbers in column {cols['weight']}")
@@ -144,18 +150,29 @@ def read_edge_list(path: Path, options: ImportOptions, log: ImportLog) -> pd.Dat
     return ties[list(TIE_COLUMNS)]
 
 
-def _looks_like_ids(first: list[str], nxt: list[str], sep: str | None) -> bool:
-    """A first line of short alphanumeric codes like the next line's: data, not a header (``a01 b07``)."""
-    if not nxt:
+#: Lines after the first searched for its values (evidence that the first line is a tie, not a header).
+_EVIDENCE_LINES = 10_000
+
+
+def _looks_like_ids(first: list[str], rest: list[str], sep: str | None) -> bool:
+    """Whether the first line is a tie, not a header: its ends reappear as ids in the lines that follow
+    (``A B`` then ``B C``), or it is short alphanumeric codes like the next line's (``a01 b07``)."""
+    if not rest:
         return False
-    second = [c.strip() for c in (nxt[0].split(sep) if sep else nxt[0].split())]
+    second = [c.strip() for c in (rest[0].split(sep) if sep else rest[0].split())]
     if len(second) != len(first):
         return False
     known = {normalise_header(s) for group in EDGE_SYNONYMS.values() for s in group}
     if any(normalise_header(c) in known for c in first):
         return False
     shape = re.compile(r"^[A-Za-z]{0,3}[0-9]+$")
-    return all(shape.match(c) for c in first) and all(shape.match(c) for c in second)
+    if all(shape.match(c) for c in first) and all(shape.match(c) for c in second):
+        return True
+    ends = set()
+    for line in rest[:_EVIDENCE_LINES]:
+        cells = line.split(sep) if sep else line.split()
+        ends.update(c.strip().strip('"') for c in cells[:2])
+    return any(c in ends for c in first[:2] if c)
 
 
 @register("edge-list", "a list of ties: source, target[, weight] (research data, igraph/Gephi, SNAP, UCINET "

@@ -1,8 +1,9 @@
 """Microsoft Graph (Exchange Online / Outlook) message JSON: the ``graph`` format -> weighted e-mail ties.
 
 Reads what ``GET /users/{id}/messages`` (or ``/mailFolders/sentitems/messages``) returns, saved as files:
-pages ``{"value": [...], "@odata.nextLink": ...}``, a plain list of messages, or JSON lines (one message or
-one page per line); a folder of such files. Fields used: ``from.emailAddress.address`` (``sender`` when
+pages ``{"value": [...], "@odata.nextLink": ...}``, a plain list of messages, a list of pages, a JSON
+``$batch`` answer (``{"responses": [{"body": page}]}``), or JSON lines (one message or one page per line); a
+folder of such files. Fields used: ``from.emailAddress.address`` (``sender`` when
 ``from`` is absent), ``toRecipients[].emailAddress.address``, ``ccRecipients[].emailAddress.address``,
 ``sentDateTime`` (ISO 8601, UTC ``Z``) and ``internetMessageId`` (the same message in several mailboxes
 counts once). ``bccRecipients``, subjects, bodies, previews and attachments are never kept; drafts are
@@ -62,12 +63,17 @@ def _messages(data: Any, file: Path) -> list[dict]:
                          "Call the API again and save the successful pages.")
         if isinstance(data.get("value"), list):
             items = data["value"]
+        elif isinstance(data.get("responses"), list):  # a JSON $batch answer: each response's body is a page
+            bodies = [r.get("body") for r in data["responses"] if isinstance(r, dict)]
+            return [m for body in bodies if body is not None for m in _messages(body, file)]
         elif any(k in data for k in ("toRecipients", "from", "sender")):
             items = [data]
         else:
             keys = ", ".join(sorted(map(str, data))[:10])
             raise refuse(file, _EXPECTED, f"a JSON object with the keys {keys}" if keys else "an empty JSON object")
     elif isinstance(data, list):
+        if data and all(isinstance(d, dict) and isinstance(d.get("value"), list) for d in data):
+            return [m for page in data for m in _messages(page, file)]  # the pages of a query, saved as a list
         items = data
     else:
         raise refuse(file, _EXPECTED, f"a JSON {type(data).__name__}")

@@ -68,6 +68,7 @@ _SLACKBOT = "USLACKBOT"
 #: Messages held before they are reduced to ids and times (bounds memory on exports of millions of messages).
 CHUNK_MESSAGES = 200_000
 _FIELDS = ("type", "subtype", "user", "bot_id", "ts", "thread_ts", "parent_user_id")
+_TIMES = ("ts", "thread_ts")
 
 
 class _Export:
@@ -189,7 +190,11 @@ def _scan_chunk(buf: list[dict[str, Any]], conv: list[int], ids: pd.Index
     messages, mentions (``row``, ``target``), listed replies (``conv``, ``thread_ts``, ``user``, ``ts``),
     and the count of each subtype of system messages.
     """
-    col = {k: np.array([v if type(v := m.get(k)) is str else "" for m in buf], dtype=object) for k in _FIELDS}
+    col = {k: np.array([v if type(v := m.get(k)) is str else "" for m in buf], dtype=object) for k in _FIELDS
+           if k not in _TIMES}
+    for k in _TIMES:  # text as Slack writes them, or numbers where a tool re-saved the export
+        col[k] = np.array([v if (t := type(v := m.get(k))) is str else repr(v) if t is float or t is int else ""
+                           for m in buf], dtype=object)
     subtype = col["subtype"]
     human = np.isin(col["type"], ["", "message"]) & np.isin(subtype, list(HUMAN_SUBTYPES))
     bot_sub = np.isin(subtype, ["bot_message", "bot_add", "bot_remove"])
@@ -479,6 +484,12 @@ def _message_ties(messages: pd.DataFrame, mentions: pd.DataFrame, listed: pd.Dat
     # mentions
     rows = mentions["row"].to_numpy(np.int64)
     keep = (ok & ~in_dm)[rows] if len(rows) else np.zeros(0, dtype=bool)
+    if keep.any():  # a message naming a crowd says nothing about who works with whom, as a mass e-mail
+        named = np.bincount(rows[keep & (mentions["target"].to_numpy() != user[rows])], minlength=n)
+        crowd = keep & (named[rows] > options.max_recipients)
+        log.dropped(int((named > options.max_recipients).sum()), "messages",
+                    f"more than {options.max_recipients} people mentioned (--max-recipients): no mention ties")
+        keep &= ~crowd
     add(user[rows[keep]], mentions["target"].to_numpy(np.int64)[keep], CHANNELS["mention"])
     n_mentions = int(keep.sum())
     # direct messages and group DMs -> every other member

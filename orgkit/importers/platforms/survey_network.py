@@ -38,7 +38,7 @@ import pandas as pd
 from orgkit.data.contract import TABLES, normalise_header
 from orgkit.importers.base import TIE_COLUMNS, ImportLog, ImportOptions, Imported, refuse, register
 from orgkit.importers.people import Directory, fold_alias
-from orgkit.importers.sources import iter_files, numeric_rows, read_table_file, sniff
+from orgkit.importers.sources import iter_files, numeric_rows, parse_numbers, read_table_file, sniff
 
 __all__ = ["read_network_survey", "NETWORK_WORDS", "ANSWER_SEPARATORS", "ANSWER_COLUMN_MIN_SHARE"]
 
@@ -61,14 +61,21 @@ NETWORK_WORDS = (
 ANSWER_COLUMN_MIN_SHARE = 0.5
 #: Separators of several colleagues in one answer cell.
 ANSWER_SEPARATORS = r"\s*[;,、；，\n|]\s*"
+#: The same without commas: split on first, so that a name written ``Doe, Jane`` can be tried whole.
+_NOT_COMMAS = r"\s*[;、；\n|]\s*"
 _RESPONDENT = ("respondent", "respondent id", "respondent employee id", "employee id", "employee", "employee no",
-               "staff id", "person id", "ego", "rater", "rater id", "工号", "员工编号", "答题人", "受访者", "答卷人",
-               "填写人", "填写人工号")
-_RESPONDENT_EMAIL = ("email", "email address", "e mail", "respondent email", "邮箱", "电子邮箱")
+               "staff id", "person id", "ego", "rater", "rater id", "externalreference", "external reference",
+               "external data reference", "工号", "员工编号", "答题人", "受访者", "答卷人", "填写人", "填写人工号")
+_RESPONDENT_EMAIL = ("email", "email address", "e mail", "respondent email", "recipientemail", "recipient email",
+                     "邮箱", "电子邮箱")
 _RESPONDENT_NAME = ("name", "respondent name", "full name", "姓名", "填写人姓名", "答题人姓名")
 _META = ("timestamp", "time", "date", "start time", "completion time", "submitted", "submitted at",
          "last modified time", "提交时间", "开始时间", "完成时间", "填写时间", "日期", "时间", "id", "response id",
-         "序号", "编号", "department", "部门", "ip", "ip address", "duration", "用时")
+         "序号", "编号", "department", "部门", "ip", "ip address", "duration", "用时",
+         # Qualtrics' own columns (the respondent's names among them are never answers)
+         "startdate", "enddate", "recordeddate", "responseid", "ipaddress", "progress", "duration (in seconds)",
+         "finished", "recipientfirstname", "recipientlastname", "locationlatitude", "locationlongitude",
+         "distributionchannel", "userlanguage")
 _GENERIC = {"q", "question", "questions", "name", "names", "colleague", "colleagues", "person", "people", "nominee",
             "choice", "answer", "alter", "问题", "题目", "同事", "姓名", "选择", "答案"}
 _PAIR_SOURCE = tuple(TABLES["communication"].synonyms["source_id"])
@@ -200,7 +207,8 @@ def _numbers(cells: pd.DataFrame | pd.Series, path: Path, what: str) -> np.ndarr
     else:
         text = frame.astype("str").apply(lambda c: c.str.strip())
         text = text.mask(text.isin(["", "nan", "None"]), "0")
-        arr = text.apply(lambda c: pd.to_numeric(c, errors="coerce")).to_numpy(dtype=np.float64)
+        flat = parse_numbers(pd.Series(text.to_numpy().ravel(), dtype="str"), what=f"{path.name}: {what}")
+        arr = flat.to_numpy(dtype=np.float64).reshape(text.shape)
         bad = np.isnan(arr)
     bad |= arr < 0
     if bad.any():
@@ -227,6 +235,15 @@ def _matrix(path: Path, rows: pd.Series, cols: list[str], cells: pd.DataFrame, o
     if rows.duplicated().any() or len(set(cols)) != len(cols):
         raise refuse(path, "a square adjacency matrix with each id once", "an id repeated in the first column or "
                      "the header row")
+    if set(rows) != set(cols):  # typed twice by hand: "zoë" in one place and "Zoë" in the other is one person
+        folded_rows, folded_cols = fold_alias(rows), fold_alias(pd.Series(cols, dtype="str"))
+        if (not folded_rows.duplicated().any() and not folded_cols.duplicated().any()
+                and set(folded_rows) == set(folded_cols)):
+            spelled = dict(zip(folded_rows, rows))
+            n = sum(c != spelled[f] for c, f in zip(cols, folded_cols))
+            cols = [spelled[f] for f in folded_cols]
+            log.decided(f"ids of {path.name}", f"{n:,} header id(s) differ from the first column's only in case or "
+                        "spaces; matched, spelled as in the first column")
     if set(rows) != set(cols):
         missing = len(set(rows) - set(cols))
         raise refuse(path, "a square adjacency matrix (the same ids in the first column and the header row)",
@@ -278,9 +295,27 @@ def _pick(headers: list[str], spellings: Sequence[str]) -> str | None:
 _ID_LIKE = r"[A-Za-z]{0,6}[-_]?[0-9][0-9A-Za-z\-_]*"
 
 
+def _without_qualtrics_labels(frame: pd.DataFrame, path: Path,
+                              log: ImportLog) -> tuple[pd.DataFrame, dict[str, str]]:
+    """``frame`` without the two rows a Qualtrics export puts under its header, the questions' text and the
+    ``{"ImportId": ...}`` row (every filled cell a JSON import id); and each header's question text."""
+    cells = frame.astype("str")
+    marked = cells.apply(lambda c: c.str.startswith('{"ImportId"'))
+    label = (marked | (cells == "")).all(axis=1) & marked.any(axis=1)
+    if not label.any():
+        return frame, {}
+    at = np.flatnonzero(label.to_numpy())
+    drop = np.union1d(at, at[at > 0] - 1)
+    questions = ({str(h): str(t) for h, t in cells.iloc[at[0] - 1].items()} if at[0] > 0 else {})
+    log.decided(f"layout of {path.name}", f"a Qualtrics export: its {len(drop):,} rows of question text and "
+                "import ids under the header are not answers")
+    return frame.drop(index=frame.index[drop]), questions
+
+
 def _answers(path: Path, frame: pd.DataFrame, options: ImportOptions, log: ImportLog,
              directory: Directory | None) -> pd.DataFrame:
     headers = [str(c) for c in frame.columns]
+    frame, questions = _without_qualtrics_labels(frame, path, log)
     who = (_pick(headers, _RESPONDENT) or _pick(headers, _RESPONDENT_EMAIL)
            or (_pick(headers, _RESPONDENT_NAME) if directory is not None else None))
     if who is None:
@@ -307,7 +342,15 @@ def _answers(path: Path, frame: pd.DataFrame, options: ImportOptions, log: Impor
     ignored = []
     for h in candidates:
         cells = frame[h].astype("str").str.strip()
-        named = cells[cells != ""].str.split(ANSWER_SEPARATORS, regex=True).explode()
+        pieces = cells[cells != ""].str.split(_NOT_COMMAS, regex=True).explode()
+        pieces = pieces[pieces.notna() & (pieces != "")]
+        whole = pd.Series(False, index=pieces.index)
+        if directory is not None:  # "Doe, Jane" is one colleague when the directory knows that name
+            comma = pieces.str.contains(",", regex=False).to_numpy()
+            if comma.any():
+                whole[comma] = (directory.resolve(pieces[comma], what=h, log=None, kinds=("name",)) != "").to_numpy()
+        named = pd.concat([pieces[~whole.to_numpy()].str.split(ANSWER_SEPARATORS, regex=True).explode(),
+                           pieces[whole.to_numpy()]])
         named = named[named != ""]
         if named.empty:
             continue
@@ -329,6 +372,9 @@ def _answers(path: Path, frame: pd.DataFrame, options: ImportOptions, log: Impor
         if directory is not None:
             directory.resolve(named, what=f"{path.name}: {h}", log=log)  # counts ambiguous and unknown names
         channel, why = _channel(options, _stem(h), path.name)
+        asked_as = _network(questions.get(h, ""))
+        if asked_as and not options.extra.get("network") and not _network(_stem(h)):
+            channel, why = asked_as, "from the question's text (the Qualtrics label row)"
         src = respondent.reindex(named.index).to_numpy()
         parts.append(pd.DataFrame({"source_id": src, "target_id": got.to_numpy(), "weight": 1.0,
                                    "channel": channel, "_q": h}))

@@ -36,7 +36,7 @@ from orgkit.data.dates import scan_dates
 from orgkit.errors import ConfigError
 from orgkit.importers.base import TIE_COLUMNS, ImportLog, ImportOptions, Imported, refuse, register
 from orgkit.importers.people import build_people
-from orgkit.importers.sources import iter_files, read_table_file
+from orgkit.importers.sources import iter_files, parse_numbers, read_table_file
 from orgkit.importers.times import parse_times
 
 __all__ = ["read_viva", "DEFAULT_METRICS", "classify"]
@@ -124,13 +124,14 @@ def _times(values: pd.Series, options: ImportOptions, what: str, log: ImportLog)
     """Viva dates: the day/month order from ``--dayfirst``/``--monthfirst``, else the column's own values; when
     none settles it, month first (Viva Insights writes ``MM/DD/YYYY``), said in the log."""
     text = values.astype("str").fillna("").str.strip()
-    scan = scan_dates(text.reset_index(drop=True))
+    scan = scan_dates(text.reset_index(drop=True), two_digit_years=True)
     dayfirst = options.dayfirst  # --dayfirst/--monthfirst, when given, decide
     unsettled = scan.ab is not None and not scan.day_first.any() and not scan.month_first.any()
-    if dayfirst is None and unsettled and scan.ambiguous.any():
+    slashed = unsettled and bool(text.iloc[scan.ab.index].str.contains("/", regex=False).all())
+    if dayfirst is None and slashed and scan.ambiguous.any():  # 04.03.2024 (a European re-save): day first
         dayfirst = False
         log.decided(f"order of {what}", "month/day: no value settles it and Viva Insights writes MM/DD/YYYY")
-    return parse_times(text, options.zone, what=what, log=log, dayfirst=dayfirst)
+    return parse_times(text, options.zone, what=what, log=log, dayfirst=dayfirst, calendar=True)
 
 
 def _people(files: list[tuple[str, pd.DataFrame]], options: ImportOptions, log: ImportLog) -> pd.DataFrame:
@@ -213,9 +214,9 @@ def _ties(files: list[tuple[str, pd.DataFrame]], options: ImportOptions, log: Im
         log.mapped(f"{file}: {src}", "source_id")
         log.mapped(f"{file}: {tgt}", "target_id")
         if metric is not None:
-            raw = frame[metric].str.replace(",", "", regex=False)
-            weight = pd.to_numeric(raw.replace("", "0"), errors="coerce")
-            bad = weight.isna()
+            weight = parse_numbers(frame[metric], what=f"{file}: {metric}", log=log)
+            bad = weight.isna() & (frame[metric].fillna("").str.strip() != "").to_numpy()
+            weight = weight.fillna(0.0)
             if bad.any():
                 row = int(np.flatnonzero(bad.to_numpy())[0]) + 2
                 raise refuse(file, f"numbers in the metric column {metric}",
