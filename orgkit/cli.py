@@ -443,6 +443,8 @@ def import_(format_name: str | None, sources: tuple[Path, ...], out: Path | None
     result = import_client(format_name, sources, out, options)
     counts = ", ".join(f"{n:,} {t}" for t, n in result.counts.items())
     click.echo(f"wrote {result.folder}: {counts}; see {result.folder / 'import.log'}")
+    for note in result.notes:
+        click.echo(f"  kept {note}")
     for w in result.warnings:
         click.echo(f"  warning: {w}")
     if result.key_file is not None:

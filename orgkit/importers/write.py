@@ -20,6 +20,7 @@ dropped and why, followed by what validation found.
 
 from __future__ import annotations
 
+import dataclasses
 import glob as _glob
 import hashlib
 import hmac
@@ -38,7 +39,7 @@ import pandas as pd
 import yaml
 
 from orgkit._version import __version__
-from orgkit.data.reading import load_settings_file
+from orgkit.data.reading import SETTINGS_FILES, load_settings_file
 from orgkit.errors import ConfigError, OutputError, ValidationError
 from orgkit.files.atomic import IMPORT_MARKER, output_errors, write_text
 from orgkit.importers.base import ImportLog, ImportOptions, Imported, check_timezone
@@ -53,7 +54,7 @@ TABLE_FILES = {"people": "people.csv", "decisions": "decisions.csv", "communicat
 PERSON_ID_COLUMNS = {"people": ("employee_id", "manager_id"), "decisions": ("initiator_id", "decider_id"),
                      "communication": ("source_id", "target_id")}
 _PRIVATE = ("name", "email", "phone")
-_SETTINGS = "client.yml"
+_SETTINGS = SETTINGS_FILES[0]
 _LOG = "import.log"
 
 
@@ -77,6 +78,8 @@ class ImportResult:
         Rows written per table.
     key_file : Path or None
         The pseudonymisation key used (outside the folder).
+    notes : tuple of str
+        What the user should know about their own files (a settings file kept as they edited it).
     """
 
     folder: Path
@@ -86,12 +89,11 @@ class ImportResult:
     warnings: tuple[str, ...] = ()
     counts: dict[str, int] = field(default_factory=dict)
     key_file: Path | None = None
+    notes: tuple[str, ...] = ()
 
 
 def _zone_from(out: Path | None, options: ImportOptions, log: ImportLog) -> ImportOptions:
     """Options with the client's time zone settled: ``--timezone``, else ``client.yml``, else UTC (logged)."""
-    import dataclasses
-
     if options.timezone:
         check_timezone(options.timezone)
         log.decided("time zone", f"{options.timezone} (given with --timezone)")
@@ -136,15 +138,11 @@ def read_export(format: str, sources: Sequence[str | os.PathLike[str]], options:
     """
     fmt = get_format(format)
     options = options or ImportOptions()
-    paths = [Path(s).expanduser() for s in sources]
-    if not paths:
+    if not sources:
         raise ConfigError(f"orgkit import {fmt.name}: give the export's files ({fmt.sources}).")
-    # a quoted glob pattern (logs/2024-*.csv, for more files than a command line takes) is a source when it matches
-    missing = [str(p) for p in paths if not p.exists() and not (any(ch in str(p) for ch in "*?[")
-                                                                 and _glob.glob(str(p), recursive=True))]
-    missing += [str(p) for p in options.directory if not Path(p).exists()]
-    if missing:
-        raise ConfigError(f"{', '.join(missing)}: no such file or folder. Nothing was written.")
+    paths = expand_sources(sources)
+    if options.directory:
+        options = dataclasses.replace(options, directory=tuple(expand_sources(options.directory)))
     log = ImportLog()
     log.section(f"{fmt.name}: {fmt.title}")
     options = _zone_from(Path(out) if out is not None else None, options, log)
@@ -169,18 +167,51 @@ def read_export(format: str, sources: Sequence[str | os.PathLike[str]], options:
     return imported
 
 
+def expand_sources(sources: Sequence[str | os.PathLike[str]]) -> list[Path]:
+    """The export's files and folders: quoted glob patterns expanded, each once, in one order whatever the
+    order given (so the same files always give the same folder and the same log).
+
+    Raises
+    ------
+    ConfigError
+        A source that does not exist, or a pattern that matches nothing.
+    """
+    paths: set[Path] = set()
+    missing = []
+    for s in sources:
+        p = Path(s).expanduser()
+        if p.exists():
+            paths.add(p)
+            continue
+        # a quoted glob pattern (logs/2024-*.csv, for more files than a command line takes)
+        hits = _glob.glob(str(p), recursive=True) if any(ch in str(p) for ch in "*?[") else []
+        if not hits:
+            missing.append(str(p))
+        paths.update(Path(h) for h in hits)
+    if missing:
+        raise ConfigError(f"{', '.join(missing)}: no such file or folder. Nothing was written.")
+    return sorted(paths, key=str)
+
+
 # --------------------------------------------------------------------------------------------------
 # privacy
 # --------------------------------------------------------------------------------------------------
+#: Bytes of a pseudonymisation key (HMAC-SHA256's own block of security; a shorter key could be guessed).
+_KEY_BYTES = 32
+
+
 def _key(path: Path) -> bytes:
     if path.exists():
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
-            return bytes.fromhex(data["orgkit_pseudonym_key"])
+            key = bytes.fromhex(data["orgkit_pseudonym_key"])
+            if len(key) < _KEY_BYTES:
+                raise ValueError("short key")
+            return key
         except (OSError, ValueError, KeyError, TypeError):
             raise ConfigError(f"{path}: not an orgkit pseudonymisation key file. Give another --key-file; "
                               "nothing was written.") from None
-    key = secrets.token_bytes(32)
+    key = secrets.token_bytes(_KEY_BYTES)
     text = json.dumps({"orgkit_pseudonym_key": key.hex(), "algorithm": "HMAC-SHA256, first 16 hex digits",
                        "note": "Keep this file away from the client folder: with it, pseudonyms can be "
                                "matched to the ids of the export."}, indent=2) + "\n"
@@ -200,9 +231,17 @@ def pseudonymise_ids(values: pd.Series, key: bytes) -> pd.Series:
     return values.map(table).astype("str")
 
 
+#: Ids that are phone numbers: international (+...), grouped (555-123-4567, (555) 123 4567, 138 0000 0001),
+#: a Chinese landline with its area code (010-12345678) or a mainland mobile number (13800000001). A plain
+#: run of digits otherwise is an id (staff numbers such as 2024000001, DingTalk's numeric user ids).
+_PHONE = re.compile(r"\+[0-9][0-9 .\-()]{6,}[0-9]|\(?[0-9]{2,4}\)?[ .\-]?[0-9]{3,4}[ .\-][0-9]{4}"
+                    r"|0[0-9]{2,3}-[0-9]{7,8}|1[3-9][0-9]{9}")
+
+
 def _looks_private(values: pd.Series) -> int:
-    s = values[values != ""].astype("str")
-    return int(s.str.contains("@", regex=False).sum() + s.str.fullmatch(r"\+?[0-9][0-9 \-]{9,}").sum())
+    """How many of ``values`` are e-mail addresses or phone numbers (:data:`_PHONE`)."""
+    s = values[values != ""].astype("str").str.strip()
+    return int((s.str.contains("@", regex=False) | s.str.fullmatch(_PHONE)).sum())
 
 
 def _privacy(tables: dict[str, pd.DataFrame], options: ImportOptions, key: bytes | None,
@@ -308,19 +347,21 @@ def _check_same_ids(imports: dict[str, Any], fmt: str, fingerprint: str | None) 
     """Refuse an import whose ids would not match those earlier imports wrote into the folder.
 
     People written with pseudonyms and ties written with raw ids (or with another key) share no id: the
-    folder would validate with every tie dropped. ``fingerprint`` is the first 16 hex digits of the key's
+    folder would validate with every tie dropped. A re-import of the same format is held to its own earlier
+    ids too: raw ids where pseudonyms were would undo the folder's privacy, and files the user keeps there (a
+    survey keyed by pseudonym) would no longer match. ``fingerprint`` is the first 16 hex digits of the key's
     SHA-256 (``None``: ids as exported).
     """
-    for other, record in imports.items():
-        if other == fmt:
-            continue
+    for other, record in sorted(imports.items()):
         theirs = record.get("pseudonym_key")
         if theirs == fingerprint:
             continue
         if theirs and not fingerprint:
             hint = "give --pseudonymise with the same --key-file as that import"
         elif fingerprint and not theirs:
-            hint = f"import without --pseudonymise, or import {other} again with it first"
+            hint = ("import without --pseudonymise, or into a new folder (the files there, and any of yours, use "
+                    "the ids as exported)" if other == fmt else
+                    f"import without --pseudonymise, or import {other} again with it first")
         else:
             hint = "give the --key-file that import used"
         raise ConfigError(f"the folder's {other} import wrote " + ("pseudonymised ids" if theirs else
@@ -358,14 +399,73 @@ def _sha(data: bytes) -> str:
 
 
 def _marker(out: Path) -> dict[str, Any] | None:
+    """The folder's :data:`~orgkit.files.atomic.IMPORT_MARKER` record; ``None`` when there is none.
+
+    Raises
+    ------
+    OutputError
+        The marker is there but is not the record an import writes (damaged, edited, or a file of the
+        user's of that name): which files the import may replace cannot be told, so nothing is.
+    """
     path = out / IMPORT_MARKER
-    if not path.is_file() or path.is_symlink():
+    if not path.exists() and not path.is_symlink():
         return None
+    damaged = OutputError(
+        f"{path} is damaged (it is not the record orgkit import keeps of the files it wrote), so orgkit cannot "
+        f"tell which files in {out} it may replace. Import into a new folder (and move your own files there), or "
+        "put the marker back from a backup. Nothing was written.")
+    if path.is_symlink() or not path.is_file():
+        raise damaged
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        return None
-    return data if isinstance(data, dict) and data.get("kind") == "import" else None
+        raise damaged from None
+    if not (isinstance(data, dict) and data.get("kind") == "import" and isinstance(data.get("files"), dict)
+            and isinstance(data.get("imports"), dict)
+            and all(isinstance(k, str) and isinstance(v, str) for k, v in data["files"].items())
+            and all(isinstance(r, dict) and isinstance(r.get("log"), str)
+                    and isinstance(r.get("settings", {}), dict) and isinstance(r.get("tables", []), list)
+                    and isinstance(r.get("channels", []), list)
+                    and isinstance(r.get("pseudonym_key"), (str, type(None))) for r in data["imports"].values())):
+        raise damaged
+    return data
+
+
+def _plain(path: Path) -> bool:
+    """A regular file, not a link (a user's link or folder where the import writes is never replaced)."""
+    return path.is_file() and not path.is_symlink()
+
+
+def _settings_kept(out: Path, name: str, why: str, settings: dict[str, Any]) -> str:
+    """The log line for a settings file the import leaves alone: what the import would have set in it."""
+    raw, _ = load_settings_file(out)
+    raw = raw if isinstance(raw, dict) else {}
+    missing = [f"{k}: {v}" for k, v in sorted(settings.items()) if raw.get(k) != v]
+    return (f"{name}: kept as it is ({why})" + (f"; the import's settings not written into it: "
+                                                f"{', '.join(missing)} (add them if they are right)" if missing else ""))
+
+
+def _publish(stage: Path, out: Path, names: list[str]) -> None:
+    """Move ``names`` from ``stage`` into ``out``, all or none: the files replaced are set aside first, and
+    whatever stops the moves (a full disk, Ctrl-C) puts them back. The marker comes last in ``names``.
+    """
+    aside = stage / ".replaced"
+    aside.mkdir()
+    moved: list[str] = []   # set aside from out
+    placed: list[str] = []  # moved in from stage
+    try:
+        for name in names:
+            if (out / name).exists():
+                os.replace(out / name, aside / name)
+                moved.append(name)
+            os.replace(stage / name, out / name)
+            placed.append(name)
+    except BaseException:
+        for name in reversed(placed):
+            os.replace(out / name, stage / name)
+        for name in moved:
+            os.replace(aside / name, out / name)
+        raise
 
 
 def _default_key_file(out: Path) -> Path:
@@ -405,13 +505,18 @@ def import_client(format: str, sources: Sequence[str | os.PathLike[str]], out: s
         ``out`` holds a file the import would replace that orgkit did not write (or that was edited since).
     """
     options = options or ImportOptions()
-    out = Path(out).expanduser()
-    if out.exists() and (out.is_symlink() or not out.is_dir()):
+    out = Path(os.path.abspath(Path(out).expanduser()))  # "-o ." is the folder of that name, beside its siblings
+    if out.is_symlink() or (out.exists() and not out.is_dir()):
         raise OutputError(f"{out} exists and is not a folder; choose another -o. Nothing was written.")
-    for src in list(sources) + list(options.directory):
-        if _inside(out, Path(src)) and Path(src).is_dir():
+    for src in expand_sources(sources) + expand_sources(options.directory):
+        if _inside(out, src) and src.is_dir():
             raise OutputError(f"{out} is inside the export folder {src}; write the client folder elsewhere. "
                               "Nothing was written.")
+        if _inside(src, out):
+            raise OutputError(f"{src} is inside the client folder {out}: the export (with people's names, e-mail "
+                              "addresses, phone numbers) must not travel with the folder you share. Move it out "
+                              "of the client folder and import again. Nothing was written.")
+    marker = _marker(out) if out.is_dir() else None
     temp_dir = options.extra.get("temp_dir")
     if temp_dir and _inside(Path(str(temp_dir)).expanduser(), out):
         raise ConfigError(f"--set temp_dir={temp_dir} is inside the client folder {out}; give a folder elsewhere "
@@ -422,7 +527,8 @@ def import_client(format: str, sources: Sequence[str | os.PathLike[str]], out: s
         if _inside(key_file, out):
             raise ConfigError(f"--key-file {key_file} is inside the client folder {out}; keep the key elsewhere "
                               "(the folder is what you share). Nothing was written.")
-    imported = read_export(format, sources, options, out=out)
+    paths = expand_sources(sources)
+    imported = read_export(format, paths, options, out=out)
     log = imported.log
     fmt = get_format(format)
     tables = {name: frame for name, frame in (("people", imported.people), ("decisions", imported.decisions),
@@ -431,7 +537,6 @@ def import_client(format: str, sources: Sequence[str | os.PathLike[str]], out: s
         raise ConfigError(f"the {fmt.name} export gave no people, decisions or messages; nothing was written.")
     log.section("writing")
     person_names = imported.people["name"] if imported.people is not None and "name" in imported.people else None
-    marker = _marker(out) if out.is_dir() else None
     owned: dict[str, str] = dict((marker or {}).get("files", {}))
     existing = {p.name for p in out.iterdir()} if out.is_dir() else set()
     imports: dict[str, Any] = dict((marker or {}).get("imports", {}))
@@ -448,38 +553,52 @@ def import_client(format: str, sources: Sequence[str | os.PathLike[str]], out: s
                          and t != "communication")
         note = f" (replacing the one the {', '.join(earlier)} import wrote)" if earlier else ""
         log.note(f"{TABLE_FILES[t]}: {len(f):,} rows{note}")
-    if out.is_dir() and marker is None and existing - {".DS_Store", "Thumbs.db"}:
-        clash = sorted(existing & (set(files) | {_LOG}))
-        if clash:
-            raise OutputError(f"{out} holds {', '.join(clash)}, which orgkit import did not write; move them or "
-                              "import into another folder. Nothing was written.")
-    # client.yml: the import writes it only when there is none, or when it wrote the one there
-    settings_ours = _SETTINGS not in existing or _SETTINGS in owned
+    notes: list[str] = []
+    present = {n.lower(): n for n in existing}  # a case-insensitive disk (macOS, Windows): People.CSV is people.csv
+    # client.yml: the import writes it only when the folder has no settings file, or the client.yml it wrote
+    settings_there = [present[n] for n in SETTINGS_FILES if n in present]
+    settings_ours = not settings_there or (settings_there == [_SETTINGS] and _SETTINGS in owned
+                                           and _plain(out / _SETTINGS)
+                                           and _sha((out / _SETTINGS).read_bytes()) == owned[_SETTINGS])
     if settings_ours:
         merged: dict[str, Any] = {}
-        for k, v in imports.items():  # every import's settings, this one's last
+        for k, v in sorted(imports.items()):  # every import's settings, this one's last
             if k != fmt.name:
                 merged.update(v.get("settings", {}))
         merged.update(imported.settings)
         settings = {"name": out.name, **{k: v for k, v in sorted(merged.items())}}
         files[_SETTINGS] = ("# Written by orgkit import; edit it freely (an edited file is kept).\n"
                             + yaml.safe_dump(settings, allow_unicode=True, sort_keys=False)).encode("utf-8")
-    # which files may be replaced
-    for name in sorted(set(files) | {_LOG}):
-        path = out / name
-        if name not in existing:
+    else:
+        why = "changed since orgkit import wrote it" if settings_there == [_SETTINGS] and _SETTINGS in owned \
+            else "not written by orgkit import"
+        notes.append(_settings_kept(out, settings_there[0], why, imported.settings))
+        log.note(notes[-1])
+    # which files may be replaced: only plain files the import wrote, unchanged since, and not read-only
+    for name in sorted(set(files) | {_LOG, IMPORT_MARKER}):
+        actual = present.get(name.lower())
+        if actual is None:
             continue
-        if name not in owned:
+        path = out / actual
+        if name == IMPORT_MARKER:
+            pass  # read by _marker above: orgkit's own
+        elif not _plain(path):
+            raise OutputError(f"{path} is not a plain file (a folder or a link): orgkit import writes plain files "
+                              "and replaces only those it wrote. Move it or import into another folder. Nothing "
+                              "was written.")
+        elif actual != name or actual not in owned:
             raise OutputError(f"{path} was not written by orgkit import; move it or import into another folder. "
-                              "Nothing was written.")
-        if _sha(path.read_bytes()) != owned[name]:
-            if name == _SETTINGS:
-                files.pop(name)  # an edited client.yml is the user's now: kept
-                continue
+                              "Nothing was written." + (f" ({out} has no {IMPORT_MARKER} marker: orgkit import "
+                                                        "did not write this folder.)" if marker is None else ""))
+        elif _sha(path.read_bytes()) != owned[name]:
             raise OutputError(f"{path} was changed after orgkit import wrote it; move it (or your changes) "
                               "and import again. Nothing was written.")
+        if not path.stat().st_mode & 0o200:
+            raise OutputError(f"{path} is read-only: orgkit import does not replace a file protected against "
+                              "writing. Make it writable (chmod u+w) for the import to replace it, or import into "
+                              "another folder. Nothing was written.")
     # the log: one section per format imported here, then validation
-    imports[fmt.name] = {"sources": sorted(Path(s).name for s in sources), "tables": sorted(tables),
+    imports[fmt.name] = {"sources": sorted(p.name for p in paths), "tables": sorted(tables),
                          "log": log.text(), "settings": {k: v for k, v in sorted(imported.settings.items())},
                          "pseudonym_key": fingerprint}
     if "communication" in tables and "channel" in imported.communication.columns:
@@ -512,7 +631,7 @@ def import_client(format: str, sources: Sequence[str | os.PathLike[str]], out: s
             imports[k]["log"] = scrub_names(imports[k]["log"], small)
         if not options.keep_names:
             imports[fmt.name]["log"] = scrub_person_names(imports[fmt.name]["log"], person_names)
-        body = "\n".join(imports[k]["log"].rstrip("\n") for k in imports)
+        body = "\n".join(imports[k]["log"].rstrip("\n") for k in sorted(imports))
         tail = ["", "## validation", f"the folder validates: {client.n_people:,} people"]
         tail += [f"warning: {w}" for w in warnings]
         log_text = (f"# orgkit {__version__} import into {out.name}\n\n" + body + "\n" + "\n".join(tail) + "\n")
@@ -523,17 +642,13 @@ def import_client(format: str, sources: Sequence[str | os.PathLike[str]], out: s
         with output_errors(stage):
             (stage / _LOG).write_bytes(files[_LOG])
             (stage / IMPORT_MARKER).write_bytes(marker_bytes)
-        # publish
         with output_errors(out):
             if not out.exists():
-                for name in kept:
-                    (stage / name).unlink()
-                os.replace(stage, out)
+                os.replace(stage, out)  # one rename: the whole folder or nothing
             else:
-                for name in list(files) + [IMPORT_MARKER]:
-                    os.replace(stage / name, out / name)
+                _publish(stage, out, sorted(files) + [IMPORT_MARKER])
     finally:
         if stage.exists():
             shutil.rmtree(stage, ignore_errors=True)
     counts = {t: len(f) for t, f in tables.items()}
-    return ImportResult(out, tuple(sorted(files)), tuple(kept), log_text, warnings, counts, key_file)
+    return ImportResult(out, tuple(sorted(files)), tuple(kept), log_text, warnings, counts, key_file, tuple(notes))

@@ -1,0 +1,355 @@
+"""Red-team of ``orgkit import``: the user's data is never lost, imports are repeatable, nothing private leaks.
+
+Each test builds a small synthetic export (made-up people) and a client folder in the states a real user
+leaves one in: their own files beside the import's, an edited file, a damaged marker, symbolic links, an
+import stopped half-way.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from orgkit.cli import main
+from orgkit.errors import ConfigError, OutputError
+from orgkit.files.atomic import IMPORT_MARKER
+from orgkit.importers import ImportOptions, import_client, read_export
+
+HR = ("Employee ID,Name,Email,Mobile Phone,Department,Manager Email,Title\n"
+      "1,Ann Lee,ann@x.com,+86 138 0000 0001,Exec,,CEO\n"
+      + "".join(f"{i},Bob Kim{i},bob{i}@x.com,+86 138 0000 00{i:02d},Sales,ann@x.com,Rep\n" for i in range(2, 9))
+      + "".join(f"{i},Cy Zed{i},cy{i}@x.com,+86 139 0000 00{i:02d},R&D,ann@x.com,Engineer\n" for i in range(9, 16))
+      + "16,Dee Fox,dee@x.com,+86 137 0000 0016,Skunkworks,ann@x.com,Engineer\n")
+TIES = "from,to\n" + "".join(f"{i},{i + 1}\n" for i in range(1, 15))
+
+
+@pytest.fixture()
+def hr(tmp_path):
+    path = tmp_path / "export" / "hr.csv"
+    path.parent.mkdir()
+    path.write_text(HR, encoding="utf-8")
+    return path
+
+
+def _snapshot(folder: Path) -> dict[str, object]:
+    """Every entry under ``folder``: file bytes, a link's target, or a folder."""
+    out: dict[str, object] = {}
+    for p in sorted(folder.rglob("*")):
+        key = str(p.relative_to(folder))
+        out[key] = ("link", os.readlink(p)) if p.is_symlink() else p.read_bytes() if p.is_file() else "folder"
+    return out
+
+
+# --------------------------------------------------------------------------------------------------
+# never lose the user's data
+# --------------------------------------------------------------------------------------------------
+def test_client_folder_holding_the_export_is_refused(hr, tmp_path):
+    """-o the export's own folder (or an export file inside -o): the raw export, names and all, would sit in
+    the folder the user shares."""
+    before = _snapshot(tmp_path)
+    with pytest.raises(OutputError, match="hr.csv is inside the client folder"):
+        import_client("hris", [hr], hr.parent)
+    assert _snapshot(tmp_path) == before
+    out = tmp_path / "acme"
+    import_client("hris", [hr], out)
+    copy = out / "hr_export.csv"
+    copy.write_bytes(hr.read_bytes())
+    before = _snapshot(tmp_path)
+    with pytest.raises(OutputError, match="hr_export.csv is inside the client folder"):
+        import_client("hris", [copy], out)
+    ties = tmp_path / "ties.csv"
+    ties.write_text(TIES, encoding="utf-8")
+    before = _snapshot(tmp_path)
+    with pytest.raises(OutputError, match="hr_export.csv is inside the client folder"):
+        import_client("edge-list", [ties], out, ImportOptions(directory=(copy,)))
+    assert _snapshot(tmp_path) == before
+
+
+def test_output_given_as_dot_is_named_after_the_folder(hr, tmp_path, monkeypatch):
+    out = tmp_path / "acme"
+    out.mkdir()
+    monkeypatch.chdir(out)
+    result = import_client("hris", [hr], ".", ImportOptions(pseudonymise=True))
+    assert "name: acme\n" in (out / "client.yml").read_text(encoding="utf-8")
+    assert result.log.startswith("# orgkit ") and " import into acme\n" in result.log
+    assert result.key_file == tmp_path / "acme.orgkit-key.json"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["acme", "acme.orgkit-key.json", "export"]
+
+
+def test_output_that_is_a_dangling_link_is_refused_by_name(hr, tmp_path):
+    link = tmp_path / "acme"
+    link.symlink_to(tmp_path / "nowhere")
+    with pytest.raises(OutputError, match=r"acme exists and is not a folder"):
+        import_client("hris", [hr], link)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["acme", "export"]
+
+
+@pytest.mark.parametrize("kind", ["folder", "link to a file", "dangling link"])
+def test_a_table_file_that_is_not_a_plain_file_is_not_replaced(hr, tmp_path, kind):
+    """people.csv turned into a folder or a link by the user (the marker still lists it): refused, untouched."""
+    out = tmp_path / "acme"
+    import_client("hris", [hr], out)
+    elsewhere = tmp_path / "elsewhere.csv"
+    elsewhere.write_bytes((out / "people.csv").read_bytes())
+    (out / "people.csv").unlink()
+    if kind == "folder":
+        (out / "people.csv").mkdir()
+        (out / "people.csv" / "mine.txt").write_text("mine", encoding="utf-8")
+    else:
+        (out / "people.csv").symlink_to(elsewhere if kind == "link to a file" else tmp_path / "gone.csv")
+    hr.write_text(HR.replace("Rep", "Seller"), encoding="utf-8")
+    before = _snapshot(tmp_path)
+    with pytest.raises(OutputError, match="people.csv is not a plain file"):
+        import_client("hris", [hr], out)
+    assert _snapshot(tmp_path) == before
+
+
+def test_read_only_file_is_not_replaced(hr, tmp_path):
+    """A file the user made read-only is protected: the import stops instead of renaming over it."""
+    out = tmp_path / "acme"
+    import_client("hris", [hr], out)
+    os.chmod(out / "people.csv", 0o444)
+    hr.write_text(HR.replace("Rep", "Seller"), encoding="utf-8")
+    before = _snapshot(out)
+    try:
+        with pytest.raises(OutputError, match="people.csv is read-only"):
+            import_client("hris", [hr], out)
+        assert _snapshot(out) == before
+        assert (out / "people.csv").stat().st_mode & 0o777 == 0o444
+    finally:
+        os.chmod(out / "people.csv", 0o644)
+
+
+def _damage(marker: Path, how: str) -> None:
+    record = json.loads(marker.read_text(encoding="utf-8"))
+    if how == "not json":
+        marker.write_text("{ broken", encoding="utf-8")
+        return
+    if how == "files a list":
+        record["files"] = sorted(record["files"])
+    elif how == "files a string":
+        record["files"] = "people.csv"
+    elif how == "imports a list":
+        record["imports"] = [1]
+    elif how == "an import not a record":
+        record["imports"]["hris"] = 5
+    elif how == "a log not text":
+        record["imports"]["hris"]["log"] = 5
+    elif how == "another kind":
+        record["kind"] = "report"
+    marker.write_text(json.dumps(record), encoding="utf-8")
+
+
+@pytest.mark.parametrize("how", ["not json", "files a list", "files a string", "imports a list",
+                                 "an import not a record", "a log not text", "another kind"])
+def test_damaged_marker_stops_the_import_and_says_so(hr, tmp_path, how):
+    out = tmp_path / "acme"
+    import_client("hris", [hr], out)
+    _damage(out / IMPORT_MARKER, how)
+    before = _snapshot(out)
+    with pytest.raises(OutputError, match=r"\.orgkit-import is damaged"):
+        import_client("hris", [hr], out)
+    assert _snapshot(out) == before
+
+
+def test_a_users_own_marker_file_is_not_overwritten(hr, tmp_path):
+    out = tmp_path / "acme"
+    out.mkdir()
+    (out / IMPORT_MARKER).write_text("my notes\n", encoding="utf-8")
+    with pytest.raises(OutputError, match=r"\.orgkit-import is damaged"):
+        import_client("hris", [hr], out)
+    assert _snapshot(out) == {IMPORT_MARKER: b"my notes\n"}
+
+
+@pytest.mark.parametrize("failure", [OSError(5, "Input/output error"), KeyboardInterrupt()])
+def test_an_import_stopped_while_publishing_leaves_the_folder_as_before(hr, tmp_path, monkeypatch, failure):
+    import orgkit.importers.write as write
+
+    out = tmp_path / "acme"
+    (tmp_path / "ties.csv").write_text(TIES, encoding="utf-8")
+    import_client("hris", [hr], out)
+    import_client("edge-list", [tmp_path / "ties.csv"], out)
+    (out / "notes.txt").write_text("mine\n", encoding="utf-8")
+    before = _snapshot(out)
+    hr.write_text(HR.replace("Rep", "Seller"), encoding="utf-8")
+    real = os.replace
+    calls = []
+
+    def stop_at_the_second(src, dst):
+        calls.append(dst)
+        if len(calls) == 2:
+            raise failure
+        return real(src, dst)
+
+    monkeypatch.setattr(write.os, "replace", stop_at_the_second)
+    with pytest.raises((OutputError, KeyboardInterrupt)):
+        import_client("hris", [hr], out)
+    monkeypatch.setattr(write.os, "replace", real)
+    assert _snapshot(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["acme", "export", "ties.csv"]  # no staging left
+    result = import_client("hris", [hr], out)  # and the next import goes through
+    assert "Seller" in (out / "people.csv").read_text(encoding="utf-8") and "people.csv" in result.written
+
+
+def test_edited_client_yml_is_kept_and_the_log_and_cli_say_so(hr, tmp_path):
+    out = tmp_path / "acme"
+    import_client("hris", [hr], out, ImportOptions(timezone="Asia/Shanghai"))
+    (out / "client.yml").write_text("name: ACME Ltd\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["import", "hris", str(hr), "-o", str(out), "--timezone", "Europe/London"])
+    assert result.exit_code == 0, result.output
+    assert (out / "client.yml").read_text(encoding="utf-8") == "name: ACME Ltd\n"
+    log = (out / "import.log").read_text(encoding="utf-8")
+    assert ("client.yml: kept as it is (changed since orgkit import wrote it); the import's settings not "
+            "written into it: timezone: Europe/London") in log
+    assert "kept client.yml" in result.output
+
+
+def test_hand_written_client_yml_is_kept_and_said(hr, tmp_path):
+    out = tmp_path / "acme"
+    out.mkdir()
+    (out / "client.yml").write_text("name: ACME Ltd\nlanguage: en\n", encoding="utf-8")
+    (out / "notes.docx").write_bytes(b"PK\x03\x04 not really")
+    result = import_client("hris", [hr], out, ImportOptions(timezone="Asia/Shanghai"))
+    assert (out / "client.yml").read_text(encoding="utf-8") == "name: ACME Ltd\nlanguage: en\n"
+    assert (out / "notes.docx").read_bytes() == b"PK\x03\x04 not really"
+    assert "client.yml: kept as it is (not written by orgkit import)" in result.log
+    assert "timezone: Asia/Shanghai" in result.log
+
+
+# --------------------------------------------------------------------------------------------------
+# the same import, the same folder
+# --------------------------------------------------------------------------------------------------
+def test_order_of_the_sources_does_not_matter(hr, tmp_path):
+    a, b = tmp_path / "advice.csv", tmp_path / "email.csv"
+    a.write_text("from,to\n1,2\n2,3\n", encoding="utf-8")
+    b.write_text("from,to\n3,4\n4,5\n", encoding="utf-8")
+    import_client("edge-list", [a, b], tmp_path / "one" / "acme", ImportOptions(directory=(hr,)))
+    import_client("edge-list", [b, a], tmp_path / "two" / "acme", ImportOptions(directory=(hr,)))
+    assert _snapshot(tmp_path / "one") == _snapshot(tmp_path / "two")
+
+
+def test_two_formats_imported_again_give_the_same_folder(hr, tmp_path):
+    ties = tmp_path / "ties.csv"
+    ties.write_text(TIES, encoding="utf-8")
+    out = tmp_path / "acme"
+    import_client("hris", [hr], out)
+    import_client("edge-list", [ties], out)
+    first = _snapshot(out)
+    import_client("hris", [hr], out)
+    import_client("edge-list", [ties], out)
+    assert _snapshot(out) == first
+    log = (out / "import.log").read_text(encoding="utf-8")
+    assert log.index("## edge-list") < log.index("## hris")  # sections in the order of the formats' names
+
+
+def test_quoted_glob_pattern_works_for_every_format(tmp_path):
+    folder = tmp_path / "ties"
+    folder.mkdir()
+    (folder / "advice.csv").write_text("from,to\na,b\n", encoding="utf-8")
+    (folder / "email.csv").write_text("from,to\nb,c\n", encoding="utf-8")
+    imported = read_export("edge-list", [folder / "*.csv"])
+    assert imported.communication[["source_id", "target_id", "channel"]].values.tolist() == [
+        ["a", "b", "advice"], ["b", "c", "email"]]
+
+
+def test_weak_or_foreign_key_file_is_refused(hr, tmp_path):
+    short = tmp_path / "short.json"
+    short.write_text(json.dumps({"orgkit_pseudonym_key": "ab"}), encoding="utf-8")
+    with pytest.raises(ConfigError, match="not an orgkit pseudonymisation key file"):
+        import_client("hris", [hr], tmp_path / "acme", ImportOptions(pseudonymise=True, key_file=short))
+    assert not (tmp_path / "acme").exists()
+
+
+def test_reimport_must_keep_the_folders_ids(hr, tmp_path):
+    """A re-import without --pseudonymise (or with another key) would put raw ids, or other pseudonyms, where
+    the folder's files and the consultant's own files (a survey keyed by pseudonym) have the old ones."""
+    out = tmp_path / "acme"
+    import_client("hris", [hr], out, ImportOptions(pseudonymise=True))
+    before = _snapshot(out)
+    with pytest.raises(ConfigError, match="hris import wrote pseudonymised ids"):
+        import_client("hris", [hr], out)
+    with pytest.raises(ConfigError, match="give the --key-file that import used"):
+        import_client("hris", [hr], out, ImportOptions(pseudonymise=True, key_file=tmp_path / "other.json"))
+    assert _snapshot(out) == before
+    import_client("hris", [hr], out, ImportOptions(pseudonymise=True))
+    assert _snapshot(out) == before
+
+
+# --------------------------------------------------------------------------------------------------
+# privacy
+# --------------------------------------------------------------------------------------------------
+def test_no_name_email_or_phone_in_any_written_file(hr, tmp_path):
+    out = tmp_path / "acme"
+    ties = tmp_path / "ties.csv"
+    ties.write_text(TIES, encoding="utf-8")
+    import_client("hris", [hr], out, ImportOptions(pseudonymise=True))
+    import_client("edge-list", [ties], out, ImportOptions(pseudonymise=True))
+    people = pd.read_csv(hr, dtype=str)
+    secrets = set(people["Name"]) | set(people["Email"]) | set(people["Mobile Phone"])
+    secrets |= {p.replace(" ", "") for p in people["Mobile Phone"]} | {"Skunkworks"}
+    texts = {p.name: p.read_text(encoding="utf-8") for p in out.iterdir()}
+    assert set(texts) == {"people.csv", "communication.csv", "client.yml", "import.log", IMPORT_MARKER}
+    for name, text in texts.items():
+        if name == "people.csv":
+            continue  # a department's own row names it; the log and the rest must not
+        found = sorted(s for s in secrets if s in text)
+        assert found == [], name
+    assert not any(s in texts["people.csv"] for s in secrets - {"Skunkworks"})
+
+
+@pytest.mark.parametrize("ids, refused", [
+    (["2024000001", "2024000002"], False),          # ten-digit staff numbers are ids
+    (["0447654442691174", "0447654442691175"], False),  # DingTalk-style numeric user ids
+    (["13800000001", "13800000002"], True),          # mainland mobile numbers
+    (["555.123.4567", "555.123.4568"], True),        # a phone number with dots
+    (["+44 20 7946 0000", "+44 20 7946 0001"], True),
+    (["(555) 123-4567", "(555) 123-4568"], True),
+])
+def test_phone_numbers_as_ids_are_refused_and_numeric_ids_are_not(tmp_path, ids, refused):
+    from orgkit.importers.write import _looks_private
+
+    assert (_looks_private(pd.Series(ids)) > 0) is refused
+
+
+def test_pseudonyms_are_keyed_not_plain_hashes(hr, tmp_path):
+    import hashlib
+
+    import_client("hris", [hr], tmp_path / "acme", ImportOptions(pseudonymise=True))
+    text = (tmp_path / "acme" / "people.csv").read_text(encoding="utf-8")
+    for i in ("1", "2", "15"):
+        for h in (hashlib.sha256, hashlib.sha1, hashlib.md5, hashlib.blake2b):
+            assert h(i.encode()).hexdigest()[:16] not in text
+
+
+# --------------------------------------------------------------------------------------------------
+# the command line
+# --------------------------------------------------------------------------------------------------
+def test_cli_unknown_setting_is_refused(hr, tmp_path):
+    runner = CliRunner()
+    typo = runner.invoke(main, ["import", "hris", str(hr), "-o", str(tmp_path / "a"), "--set", "id_colum=Email"])
+    assert typo.exit_code == 2 and "Traceback" not in typo.output
+    assert "id_colum" in typo.output and "id_column" in typo.output
+    assert not (tmp_path / "a").exists()
+    other = runner.invoke(main, ["import", "hris", str(hr), "-o", str(tmp_path / "a"), "--set", "channel=advice"])
+    assert other.exit_code == 2 and "hris" in other.output and not (tmp_path / "a").exists()
+
+
+def test_cli_errors_exit_2_without_traceback(hr, tmp_path):
+    runner = CliRunner()
+    cases = [
+        (["import", "hris", str(tmp_path / "nope.csv"), "-o", str(tmp_path / "a")], "no such file"),
+        (["import", "hris", str(tmp_path / "*.xyz"), "-o", str(tmp_path / "a")], "no such file"),
+        (["import", "hris", str(hr.parent / "h*.csv"), "-o", str(hr.parent)], "inside the client folder"),
+        (["import", "hris", str(hr), "-o", str(tmp_path / "a"), "--set", "sheet"], "KEY=VALUE"),
+        (["import", "no-such-format", str(hr), "-o", str(tmp_path / "a")], "edge-list"),
+    ]
+    for args, expected in cases:
+        result = runner.invoke(main, args)
+        assert result.exit_code == 2, (args, result.output)
+        assert expected in result.output and "Traceback" not in result.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["export"]
