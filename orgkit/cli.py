@@ -369,7 +369,8 @@ def _when(value: str | None, option: str):
 @click.argument("format_name", metavar="FORMAT", required=False)
 @click.argument("sources", nargs=-1, type=click.Path(path_type=Path))
 @click.option("-o", "--output", "out", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="The client folder to write (new, empty, or one an earlier import wrote).")
+              help="The client folder to write: new, or an existing one (files orgkit import did not write "
+                   "are kept, never replaced).")
 @click.option("--list", "list_formats", is_flag=True, help="List the formats orgkit imports and exit.")
 @click.option("--timezone", default=None,
               help="The client's time zone (IANA, e.g. Asia/Shanghai); default: client.yml's timezone, else UTC.")
@@ -422,6 +423,8 @@ def import_(format_name: str | None, sources: tuple[Path, ...], out: Path | None
             f = FORMATS[name]
             click.echo(f"{name:16} {f.title} -> {', '.join(f.produces)}")
             click.echo(f"{'':16} give: {f.sources}")
+            if f.settings:
+                click.echo(f"{'':16} --set: {', '.join(f.settings)}")
         return
     if not format_name:
         raise ConfigError("give a FORMAT and its files, e.g. orgkit import hris hr.xlsx -o clients/acme "

@@ -337,6 +337,8 @@ def test_cli_unknown_setting_is_refused(hr, tmp_path):
     assert not (tmp_path / "a").exists()
     other = runner.invoke(main, ["import", "hris", str(hr), "-o", str(tmp_path / "a"), "--set", "channel=advice"])
     assert other.exit_code == 2 and "hris" in other.output and not (tmp_path / "a").exists()
+    listed = runner.invoke(main, ["import", "--list"])
+    assert listed.exit_code == 0 and "--set: id_column, sheet, department_separator\n" in listed.output
 
 
 def test_cli_errors_exit_2_without_traceback(hr, tmp_path):

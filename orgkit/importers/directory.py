@@ -444,7 +444,7 @@ def _combine(frames: list[pd.DataFrame], names: list[str], log: ImportLog) -> pd
 
 @register("hris", "HR directory from any HRIS (CSV or XLSX)",
           "one or more CSV/XLSX files with an id, and departments or managers (by id, e-mail or name)",
-          ("people",))
+          ("people",), settings=DIRECTORY_SETTINGS)
 def read_hris(paths: Sequence[Path], options: ImportOptions, log: ImportLog) -> Imported:
     log.section("people")
     directory = read_directory(paths, options, log, settings_prefix="")

@@ -42,7 +42,8 @@ from orgkit._version import __version__
 from orgkit.data.reading import SETTINGS_FILES, load_settings_file
 from orgkit.errors import ConfigError, OutputError, ValidationError
 from orgkit.files.atomic import IMPORT_MARKER, output_errors, write_text
-from orgkit.importers.base import ImportLog, ImportOptions, Imported, check_timezone
+from orgkit.importers.base import Format, ImportLog, ImportOptions, Imported, check_timezone
+from orgkit.importers.directory import DIRECTORY_SETTINGS
 from orgkit.importers.formats import get_format
 from orgkit.privacy import scrub_names
 
@@ -140,6 +141,7 @@ def read_export(format: str, sources: Sequence[str | os.PathLike[str]], options:
     options = options or ImportOptions()
     if not sources:
         raise ConfigError(f"orgkit import {fmt.name}: give the export's files ({fmt.sources}).")
+    _check_settings(fmt, options.extra)
     paths = expand_sources(sources)
     if options.directory:
         options = dataclasses.replace(options, directory=tuple(expand_sources(options.directory)))
@@ -165,6 +167,16 @@ def read_export(format: str, sources: Sequence[str | os.PathLike[str]], options:
             log.decided("report language", f"zh: {share:.0%} of the department names are Chinese (change "
                         "language: in client.yml)")
     return imported
+
+
+def _check_settings(fmt: Format, extra: dict[str, Any]) -> None:
+    """Refuse a ``--set`` key the format does not read (a misspelt setting is never silently ignored)."""
+    directory = tuple(f"directory_{k}" for k in DIRECTORY_SETTINGS)  # for the files given with --directory
+    unknown = sorted(set(extra) - set(fmt.settings) - set(directory))
+    if unknown:
+        own = f"{fmt.name} reads {', '.join(fmt.settings)}" if fmt.settings else f"{fmt.name} has no settings of its own"
+        raise ConfigError(f"--set {', '.join(unknown)}: not a setting of this format ({own}; an HR file given with "
+                          f"--directory: {', '.join(directory)}). See docs/importing.md. Nothing was written.")
 
 
 def expand_sources(sources: Sequence[str | os.PathLike[str]]) -> list[Path]:

@@ -682,7 +682,7 @@ def _directory_from(paths: Sequence[Path], options: ImportOptions, log: ImportLo
 @register("dingtalk", TITLE,
           "the approval export (.xlsx, any number of sheets, or CSV) and/or open API JSON: users, departments, "
           "resigned members, approval instances (old and v1.0 shapes), templates",
-          ("people", "decisions"))
+          ("people", "decisions"), settings=("sheet", "template", "ids_as_numbers", "department_separator"))
 def read_dingtalk(paths: Sequence[Path], options: ImportOptions, log: ImportLog) -> Imported:
     """Read DingTalk exports into people and decisions (see the module docstring)."""
     zone = options.zone
