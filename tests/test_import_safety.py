@@ -16,7 +16,7 @@ import pytest
 from click.testing import CliRunner
 
 from orgkit.cli import main
-from orgkit.errors import ConfigError, OutputError
+from orgkit.errors import ConfigError, OutputError, ValidationError
 from orgkit.files.atomic import IMPORT_MARKER
 from orgkit.importers import ImportOptions, import_client, read_export
 
@@ -355,3 +355,50 @@ def test_cli_errors_exit_2_without_traceback(hr, tmp_path):
         assert result.exit_code == 2, (args, result.output)
         assert expected in result.output and "Traceback" not in result.output
     assert sorted(p.name for p in tmp_path.iterdir()) == ["export"]
+
+
+def test_a_failed_import_leaves_no_new_key_file(tmp_path):
+    """"Nothing was written" holds for the key too: a new key is saved only with the folder it belongs to."""
+    bad = tmp_path / "hr.csv"
+    bad.write_text("Employee ID,Department,Manager ID\n1,A,2\n2,A,1\n", encoding="utf-8")  # a reporting cycle
+    with pytest.raises(ValidationError, match="cycle"):
+        import_client("hris", [bad], tmp_path / "acme", ImportOptions(pseudonymise=True))
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["hr.csv"]
+
+
+def test_new_key_file_is_private_from_the_start(hr, tmp_path, monkeypatch):
+    import orgkit.files.atomic as atomic
+
+    modes = []
+    real = atomic.os.replace
+
+    def seen(src, dst):
+        if str(dst).endswith(".orgkit-key.json"):
+            modes.append(os.stat(src).st_mode & 0o777)
+        return real(src, dst)
+
+    monkeypatch.setattr(atomic.os, "replace", seen)
+    result = import_client("hris", [hr], tmp_path / "acme", ImportOptions(pseudonymise=True))
+    assert modes == [0o600] and result.key_file.stat().st_mode & 0o777 == 0o600
+
+
+def test_write_errors_name_the_client_folder_not_the_staging_folder(hr, tmp_path, monkeypatch):
+    import pathlib
+
+    real = pathlib.Path.write_bytes
+
+    def full_disk(self, data):
+        if self.name == "people.csv":
+            raise OSError(28, "No space left on device", str(self))
+        return real(self, data)
+
+    monkeypatch.setattr(pathlib.Path, "write_bytes", full_disk)
+    with pytest.raises(OutputError) as info:
+        import_client("hris", [hr], tmp_path / "acme")
+    assert str(info.value).startswith(f"cannot write {tmp_path / 'acme' / 'people.csv'}: the disk is full")
+    blocked = tmp_path / "file"
+    blocked.write_text("x", encoding="utf-8")
+    monkeypatch.setattr(pathlib.Path, "write_bytes", real)
+    with pytest.raises(OutputError) as info:
+        import_client("hris", [hr], blocked / "acme")
+    assert ".import-" not in str(info.value) and str(blocked) in str(info.value)

@@ -30,7 +30,8 @@ import re
 import secrets
 import shutil
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -41,7 +42,7 @@ import yaml
 from orgkit._version import __version__
 from orgkit.data.reading import SETTINGS_FILES, load_settings_file
 from orgkit.errors import ConfigError, OutputError, ValidationError
-from orgkit.files.atomic import IMPORT_MARKER, output_errors, write_text
+from orgkit.files.atomic import IMPORT_MARKER, output_error, output_errors, write_text
 from orgkit.importers.base import Format, ImportLog, ImportOptions, Imported, check_timezone
 from orgkit.importers.directory import DIRECTORY_SETTINGS
 from orgkit.importers.formats import get_format
@@ -212,14 +213,15 @@ def expand_sources(sources: Sequence[str | os.PathLike[str]]) -> list[Path]:
 _KEY_BYTES = 32
 
 
-def _key(path: Path) -> bytes:
+def _key(path: Path) -> tuple[bytes, str | None]:
+    """The key kept in ``path``, or a new one with the text of its key file (saved with the folder)."""
     if path.exists():
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
             key = bytes.fromhex(data["orgkit_pseudonym_key"])
             if len(key) < _KEY_BYTES:
                 raise ValueError("short key")
-            return key
+            return key, None
         except (OSError, ValueError, KeyError, TypeError):
             raise ConfigError(f"{path}: not an orgkit pseudonymisation key file. Give another --key-file; "
                               "nothing was written.") from None
@@ -227,9 +229,7 @@ def _key(path: Path) -> bytes:
     text = json.dumps({"orgkit_pseudonym_key": key.hex(), "algorithm": "HMAC-SHA256, first 16 hex digits",
                        "note": "Keep this file away from the client folder: with it, pseudonyms can be "
                                "matched to the ids of the export."}, indent=2) + "\n"
-    write_text(path, text)
-    os.chmod(path, 0o600)
-    return key
+    return key, text
 
 
 def pseudonymise_ids(values: pd.Series, key: bytes) -> pd.Series:
@@ -457,6 +457,18 @@ def _settings_kept(out: Path, name: str, why: str, settings: dict[str, Any]) -> 
                                                 f"{', '.join(missing)} (add them if they are right)" if missing else ""))
 
 
+@contextmanager
+def _staging_errors(stage: Path, out: Path) -> Iterator[None]:
+    """:func:`~orgkit.files.atomic.output_errors` naming the client folder's file, not the staging copy."""
+    try:
+        yield
+    except OSError as exc:
+        name = os.fspath(exc.filename) if exc.filename else ""
+        if name == str(stage) or name.startswith(str(stage) + os.sep):
+            exc.filename = str(out) + name[len(str(stage)):]
+        raise output_error(exc, out) from exc
+
+
 def _publish(stage: Path, out: Path, names: list[str]) -> None:
     """Move ``names`` from ``stage`` into ``out``, all or none: the files replaced are set aside first, and
     whatever stops the moves (a full disk, Ctrl-C) puts them back. The marker comes last in ``names``.
@@ -552,7 +564,7 @@ def import_client(format: str, sources: Sequence[str | os.PathLike[str]], out: s
     owned: dict[str, str] = dict((marker or {}).get("files", {}))
     existing = {p.name for p in out.iterdir()} if out.is_dir() else set()
     imports: dict[str, Any] = dict((marker or {}).get("imports", {}))
-    key = _key(key_file) if key_file is not None else None
+    key, new_key = _key(key_file) if key_file is not None else (None, None)
     fingerprint = hashlib.sha256(key).hexdigest()[:16] if key is not None else None
     _check_same_ids(imports, fmt.name, fingerprint)
     tables = _privacy(tables, options, key, log)
@@ -616,11 +628,11 @@ def import_client(format: str, sources: Sequence[str | os.PathLike[str]], out: s
     if "communication" in tables and "channel" in imported.communication.columns:
         imports[fmt.name]["channels"] = sorted(set(imported.communication["channel"].astype("str")))
     stage = out.parent / f".{out.name}.import-{uuid.uuid4().hex[:10]}"
-    with output_errors(stage):
+    with _staging_errors(stage, out):
         stage.mkdir(parents=True)
     try:
         kept = []
-        with output_errors(stage):  # a full disk or a read-only folder: an OutputError naming the path
+        with _staging_errors(stage, out):  # a full disk or a read-only folder: an OutputError naming the path
             for name, data in files.items():
                 (stage / name).write_bytes(data)
             for name in sorted(existing - set(files) - {_LOG, IMPORT_MARKER}):
@@ -651,9 +663,11 @@ def import_client(format: str, sources: Sequence[str | os.PathLike[str]], out: s
         owned.update({name: _sha(data) for name, data in files.items()})
         record = {"orgkit": __version__, "kind": "import", "files": dict(sorted(owned.items())), "imports": imports}
         marker_bytes = (json.dumps(record, indent=2, ensure_ascii=False, sort_keys=True) + "\n").encode("utf-8")
-        with output_errors(stage):
+        with _staging_errors(stage, out):
             (stage / _LOG).write_bytes(files[_LOG])
             (stage / IMPORT_MARKER).write_bytes(marker_bytes)
+        if new_key is not None:  # saved only with the folder it belongs to
+            write_text(key_file, new_key, mode=0o600)
         with output_errors(out):
             if not out.exists():
                 os.replace(stage, out)  # one rename: the whole folder or nothing
