@@ -402,3 +402,13 @@ def test_write_errors_name_the_client_folder_not_the_staging_folder(hr, tmp_path
     with pytest.raises(OutputError) as info:
         import_client("hris", [hr], blocked / "acme")
     assert ".import-" not in str(info.value) and str(blocked) in str(info.value)
+
+
+def test_a_persons_name_in_a_file_name_is_not_written(tmp_path):
+    """Exports are often saved under the exporter's name; the log and the marker name the file."""
+    rows = ["工号,姓名,部门,直属上级", "1,张三丰,销售部,"] + [f"{i},员工{i},销售部,1" for i in range(2, 8)]
+    path = tmp_path / "张三丰导出的花名册.csv"
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    import_client("hris", [path], tmp_path / "acme")
+    for p in (tmp_path / "acme").iterdir():
+        assert "张三丰" not in p.read_text(encoding="utf-8"), p.name

@@ -175,7 +175,8 @@ def _check_settings(fmt: Format, extra: dict[str, Any]) -> None:
     directory = tuple(f"directory_{k}" for k in DIRECTORY_SETTINGS)  # for the files given with --directory
     unknown = sorted(set(extra) - set(fmt.settings) - set(directory))
     if unknown:
-        own = f"{fmt.name} reads {', '.join(fmt.settings)}" if fmt.settings else f"{fmt.name} has no settings of its own"
+        own = (f"{fmt.name} reads {', '.join(fmt.settings)}" if fmt.settings
+               else f"{fmt.name} has no settings of its own")
         raise ConfigError(f"--set {', '.join(unknown)}: not a setting of this format ({own}; an HR file given with "
                           f"--directory: {', '.join(directory)}). See docs/importing.md. Nothing was written.")
 
@@ -453,8 +454,10 @@ def _settings_kept(out: Path, name: str, why: str, settings: dict[str, Any]) -> 
     raw, _ = load_settings_file(out)
     raw = raw if isinstance(raw, dict) else {}
     missing = [f"{k}: {v}" for k, v in sorted(settings.items()) if raw.get(k) != v]
-    return (f"{name}: kept as it is ({why})" + (f"; the import's settings not written into it: "
-                                                f"{', '.join(missing)} (add them if they are right)" if missing else ""))
+    text = f"{name}: kept as it is ({why})"
+    if missing:
+        text += f"; the import's settings not written into it: {', '.join(missing)} (add them if they are right)"
+    return text
 
 
 @contextmanager
@@ -653,8 +656,9 @@ def import_client(format: str, sources: Sequence[str | os.PathLike[str]], out: s
                  if not str(d).strip().isdigit()]
         for k in imports:
             imports[k]["log"] = scrub_names(imports[k]["log"], small)
-        if not options.keep_names:
+        if not options.keep_names:  # the log and the names of the files read (saved under the exporter's name)
             imports[fmt.name]["log"] = scrub_person_names(imports[fmt.name]["log"], person_names)
+            imports[fmt.name]["sources"] = [scrub_person_names(s, person_names) for s in imports[fmt.name]["sources"]]
         body = "\n".join(imports[k]["log"].rstrip("\n") for k in sorted(imports))
         tail = ["", "## validation", f"the folder validates: {client.n_people:,} people"]
         tail += [f"warning: {w}" for w in warnings]
