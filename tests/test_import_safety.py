@@ -412,3 +412,19 @@ def test_a_persons_name_in_a_file_name_is_not_written(tmp_path):
     import_client("hris", [path], tmp_path / "acme")
     for p in (tmp_path / "acme").iterdir():
         assert "张三丰" not in p.read_text(encoding="utf-8"), p.name
+
+
+@pytest.mark.parametrize("fmt", ["edge-list", "hris", "events", "network-survey"])
+def test_an_empty_folder_as_the_source_is_refused(tmp_path, fmt):
+    folder = tmp_path / "export"
+    folder.mkdir()
+    (folder / ".DS_Store").write_bytes(b"\x00")
+    with pytest.raises(ConfigError, match="export: the folder holds no files"):
+        import_client(fmt, [folder], tmp_path / "acme")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["export"]
+
+
+@pytest.mark.parametrize("weight", [-1.0, 0.0, float("nan"), float("inf")])
+def test_channel_weight_must_be_a_positive_number(hr, tmp_path, weight):
+    with pytest.raises(ConfigError, match="--channel-weight"):
+        read_export("hris", [hr], ImportOptions(channel_weight=weight))

@@ -25,6 +25,7 @@ import glob as _glob
 import hashlib
 import hmac
 import json
+import math
 import os
 import re
 import secrets
@@ -151,6 +152,10 @@ def read_export(format: str, sources: Sequence[str | os.PathLike[str]], options:
     options = _zone_from(Path(out) if out is not None else None, options, log)
     if options.max_recipients < 1:
         raise ConfigError(f"--max-recipients must be at least 1. Got {options.max_recipients}.")
+    weight = options.channel_weight
+    if weight is not None and not (math.isfinite(weight) and weight > 0):
+        raise ConfigError(f"--channel-weight must be a number above 0 (leave it out not to count shared channels). "
+                          f"Got {options.channel_weight}.")
     imported = fmt.reader(paths, options, log)
     imported.log = log
     if imported.people is None and options.directory:
@@ -188,12 +193,16 @@ def expand_sources(sources: Sequence[str | os.PathLike[str]]) -> list[Path]:
     Raises
     ------
     ConfigError
-        A source that does not exist, or a pattern that matches nothing.
+        A source that does not exist, an empty folder, or a pattern that matches nothing.
     """
     paths: set[Path] = set()
     missing = []
     for s in sources:
         p = Path(s).expanduser()
+        if p.is_dir() and not any(q.is_file() and not any(part.startswith(".") for part in q.relative_to(p).parts)
+                                  for q in p.rglob("*")):
+            raise ConfigError(f"{p}: the folder holds no files (hidden ones aside). Give the export's files or the "
+                              "folder they are in. Nothing was written.")
         if p.exists():
             paths.add(p)
             continue
