@@ -428,3 +428,30 @@ def test_an_empty_folder_as_the_source_is_refused(tmp_path, fmt):
 def test_channel_weight_must_be_a_positive_number(hr, tmp_path, weight):
     with pytest.raises(ConfigError, match="--channel-weight"):
         read_export("hris", [hr], ImportOptions(channel_weight=weight))
+
+
+def test_a_users_table_spelt_in_other_case_is_not_replaced(hr, tmp_path):
+    """On macOS and Windows People.CSV and people.csv are one file: the import must not write over it."""
+    out = tmp_path / "acme"
+    out.mkdir()
+    (out / "People.CSV").write_text("employee_id,department\n1,A\n", encoding="utf-8")
+    (out / "CLIENT.YAML").write_text("name: ACME\nmin_group_size: 8\n", encoding="utf-8")
+    before = _snapshot(out)
+    with pytest.raises(OutputError, match="People.CSV was not written by orgkit import"):
+        import_client("hris", [hr], out)
+    assert _snapshot(out) == before
+
+
+def test_a_users_client_yaml_is_not_shadowed_by_a_new_client_yml(hr, tmp_path):
+    """client.yml is read before client.yaml: writing one beside the user's would silently drop their settings
+    (here a larger minimum group size)."""
+    from orgkit.data.loading import load_client
+
+    out = tmp_path / "acme"
+    out.mkdir()
+    (out / "client.yaml").write_text("name: ACME Ltd\nmin_group_size: 8\n", encoding="utf-8")
+    result = import_client("hris", [hr], out, ImportOptions(timezone="Asia/Shanghai"))
+    assert "client.yml" not in result.written and not (out / "client.yml").exists()
+    assert load_client(out).settings.min_group_size == 8
+    assert result.notes == ("client.yaml: kept as it is (not written by orgkit import); the import's settings not "
+                            "written into it: timezone: Asia/Shanghai (add them if they are right)",)

@@ -30,6 +30,7 @@ import os
 import re
 import secrets
 import shutil
+import tempfile
 import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -187,8 +188,10 @@ def _check_settings(fmt: Format, extra: dict[str, Any]) -> None:
 
 
 def expand_sources(sources: Sequence[str | os.PathLike[str]]) -> list[Path]:
-    """The export's files and folders: quoted glob patterns expanded, each once, in one order whatever the
-    order given (so the same files always give the same folder and the same log).
+    """The export's files and folders, quoted glob patterns expanded, each once, sorted.
+
+    Sorted, so that the same files give the same folder and the same log whatever their order on the
+    command line.
 
     Raises
     ------
@@ -485,8 +488,7 @@ def _publish(stage: Path, out: Path, names: list[str]) -> None:
     """Move ``names`` from ``stage`` into ``out``, all or none: the files replaced are set aside first, and
     whatever stops the moves (a full disk, Ctrl-C) puts them back. The marker comes last in ``names``.
     """
-    aside = stage / ".replaced"
-    aside.mkdir()
+    aside = Path(tempfile.mkdtemp(prefix=".replaced-", dir=stage))
     moved: list[str] = []   # set aside from out
     placed: list[str] = []  # moved in from stage
     try:
@@ -544,7 +546,8 @@ def import_client(format: str, sources: Sequence[str | os.PathLike[str]], out: s
     out = Path(os.path.abspath(Path(out).expanduser()))  # "-o ." is the folder of that name, beside its siblings
     if out.is_symlink() or (out.exists() and not out.is_dir()):
         raise OutputError(f"{out} exists and is not a folder; choose another -o. Nothing was written.")
-    for src in expand_sources(sources) + expand_sources(options.directory):
+    paths = expand_sources(sources)
+    for src in paths + expand_sources(options.directory):
         if _inside(out, src) and src.is_dir():
             raise OutputError(f"{out} is inside the export folder {src}; write the client folder elsewhere. "
                               "Nothing was written.")
@@ -563,7 +566,6 @@ def import_client(format: str, sources: Sequence[str | os.PathLike[str]], out: s
         if _inside(key_file, out):
             raise ConfigError(f"--key-file {key_file} is inside the client folder {out}; keep the key elsewhere "
                               "(the folder is what you share). Nothing was written.")
-    paths = expand_sources(sources)
     imported = read_export(format, paths, options, out=out)
     log = imported.log
     fmt = get_format(format)
@@ -591,12 +593,11 @@ def import_client(format: str, sources: Sequence[str | os.PathLike[str]], out: s
         log.note(f"{TABLE_FILES[t]}: {len(f):,} rows{note}")
     notes: list[str] = []
     present = {n.lower(): n for n in existing}  # a case-insensitive disk (macOS, Windows): People.CSV is people.csv
-    # client.yml: the import writes it only when the folder has no settings file, or the client.yml it wrote
-    settings_there = [present[n] for n in SETTINGS_FILES if n in present]
-    settings_ours = not settings_there or (settings_there == [_SETTINGS] and _SETTINGS in owned
-                                           and _plain(out / _SETTINGS)
-                                           and _sha((out / _SETTINGS).read_bytes()) == owned[_SETTINGS])
-    if settings_ours:
+    # client.yml: written only when the folder's settings files (client.yml, client.yaml) are none but the
+    # client.yml the import wrote, unchanged; any other is the user's and is kept
+    theirs = [present[n] for n in SETTINGS_FILES if n in present and not (
+        present[n] == _SETTINGS and n in owned and _plain(out / n) and _sha((out / n).read_bytes()) == owned[n])]
+    if not theirs:
         merged: dict[str, Any] = {}
         for k, v in sorted(imports.items()):  # every import's settings, this one's last
             if k != fmt.name:
@@ -606,9 +607,8 @@ def import_client(format: str, sources: Sequence[str | os.PathLike[str]], out: s
         files[_SETTINGS] = ("# Written by orgkit import; edit it freely (an edited file is kept).\n"
                             + yaml.safe_dump(settings, allow_unicode=True, sort_keys=False)).encode("utf-8")
     else:
-        why = "changed since orgkit import wrote it" if settings_there == [_SETTINGS] and _SETTINGS in owned \
-            else "not written by orgkit import"
-        notes.append(_settings_kept(out, settings_there[0], why, imported.settings))
+        why = "changed since orgkit import wrote it" if theirs[0] in owned else "not written by orgkit import"
+        notes.append(_settings_kept(out, theirs[0], why, imported.settings))
         log.note(notes[-1])
     # which files may be replaced: only plain files the import wrote, unchanged since, and not read-only
     for name in sorted(set(files) | {_LOG, IMPORT_MARKER}):
