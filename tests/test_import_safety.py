@@ -455,3 +455,49 @@ def test_a_users_client_yaml_is_not_shadowed_by_a_new_client_yml(hr, tmp_path):
     assert load_client(out).settings.min_group_size == 8
     assert result.notes == ("client.yaml: kept as it is (not written by orgkit import); the import's settings not "
                             "written into it: timezone: Asia/Shanghai (add them if they are right)",)
+
+
+def test_an_import_killed_while_publishing_is_reported_not_buried(hr, tmp_path):
+    """A killed process (kill -9, a power cut) cannot put files back: its staging folder still holds the files
+    it set aside. The next import names it instead of carrying on over a half-published folder."""
+    out = tmp_path / "acme"
+    import_client("hris", [hr], out)
+    stage = tmp_path / ".acme.import-0123456789"
+    (stage / ".replaced-abc").mkdir(parents=True)
+    os.replace(out / "people.csv", stage / ".replaced-abc" / "people.csv")
+    before = _snapshot(tmp_path)
+    with pytest.raises(OutputError, match=r"\.acme\.import-0123456789.*stopped.*people.csv"):
+        import_client("hris", [hr], out)
+    assert _snapshot(tmp_path) == before
+    (stage / ".replaced-abc" / "people.csv").unlink()
+    with pytest.raises(OutputError, match=r"another import into .*acme is running, or one was stopped"):
+        import_client("hris", [hr], out)
+
+
+def test_files_set_aside_survive_a_failed_put_back(hr, tmp_path, monkeypatch):
+    import orgkit.importers.write as write
+
+    out = tmp_path / "acme"
+    import_client("hris", [hr], out)
+    old_people = (out / "people.csv").read_bytes()
+    hr.write_text(HR.replace("Rep", "Seller"), encoding="utf-8")
+    real = os.replace
+    calls = []
+
+    def broken_disk(src, dst):
+        calls.append(dst)
+        if len(calls) >= 4:  # client.yml and import.log set aside and in place, then nothing works
+            raise OSError(5, "Input/output error")
+        return real(src, dst)
+
+    monkeypatch.setattr(write.os, "replace", broken_disk)
+    with pytest.raises(OutputError, match=r"nor put back the files the import had replaced .*\.replaced-"):
+        import_client("hris", [hr], out)
+    monkeypatch.setattr(write.os, "replace", real)
+    stages = [p for p in tmp_path.iterdir() if p.name.startswith(".acme.import-")]
+    assert len(stages) == 1
+    assert sorted(p.name for p in stages[0].glob(".replaced-*/*")) == ["client.yml", "import.log"]
+    with pytest.raises(OutputError, match="stopped while moving its files in; it holds the folder's earlier "
+                                          "client.yml, import.log"):
+        import_client("hris", [hr], out)
+    assert (out / "people.csv").read_bytes() == old_people

@@ -484,9 +484,34 @@ def _staging_errors(stage: Path, out: Path) -> Iterator[None]:
         raise output_error(exc, out) from exc
 
 
+def _stage_prefix(out: Path) -> str:
+    """The name every staging folder of ``out`` starts with (beside ``out``, in the same file system)."""
+    return f".{out.name}.import-"
+
+
+def _check_no_stage_left(out: Path) -> None:
+    """Refuse while a staging folder of ``out`` is there: an import running, or one killed while publishing.
+
+    A killed process could not put back the files it had set aside; they are still in its staging folder
+    and the user must see them before anything else is written.
+    """
+    if not out.parent.is_dir():
+        return
+    for stage in sorted(out.parent.glob(f"{_stage_prefix(out)}*")):
+        aside = sorted(str(p.relative_to(stage)) for p in stage.glob(".replaced-*/*"))
+        if aside:
+            raise OutputError(f"{stage} is left from an import into {out} that was stopped while moving its files "
+                              f"in; it holds the folder's earlier {', '.join(p.split(os.sep)[-1] for p in aside)}. "
+                              "Put back those you want into the folder, remove that staging folder and import "
+                              "again. Nothing was written.")
+        raise OutputError(f"another import into {out} is running, or one was stopped and left its staging folder "
+                          f"{stage}. If none is running, remove that folder and import again. Nothing was written.")
+
+
 def _publish(stage: Path, out: Path, names: list[str]) -> None:
     """Move ``names`` from ``stage`` into ``out``, all or none: the files replaced are set aside first, and
-    whatever stops the moves (a full disk, Ctrl-C) puts them back. The marker comes last in ``names``.
+    whatever stops the moves (a full disk, Ctrl-C) puts them back. The marker comes last in ``names``. Should
+    putting them back fail too, they stay set aside in ``stage``, which is then kept (the next import says so).
     """
     aside = Path(tempfile.mkdtemp(prefix=".replaced-", dir=stage))
     moved: list[str] = []   # set aside from out
@@ -498,12 +523,18 @@ def _publish(stage: Path, out: Path, names: list[str]) -> None:
                 moved.append(name)
             os.replace(stage / name, out / name)
             placed.append(name)
-    except BaseException:
-        for name in reversed(placed):
-            os.replace(out / name, stage / name)
-        for name in moved:
-            os.replace(aside / name, out / name)
+    except BaseException as exc:
+        try:
+            for name in reversed(placed):
+                os.replace(out / name, stage / name)
+            for name in moved:
+                os.replace(aside / name, out / name)
+        except OSError as again:
+            raise OutputError(f"cannot write {out} ({exc or type(exc).__name__}), nor put back the files the "
+                              f"import had replaced ({again.strerror or again}): they are in {aside}. Put them "
+                              "back into the folder by hand.") from again
         raise
+    shutil.rmtree(aside, ignore_errors=True)
 
 
 def _default_key_file(out: Path) -> Path:
@@ -555,6 +586,7 @@ def import_client(format: str, sources: Sequence[str | os.PathLike[str]], out: s
             raise OutputError(f"{src} is inside the client folder {out}: the export (with people's names, e-mail "
                               "addresses, phone numbers) must not travel with the folder you share. Move it out "
                               "of the client folder and import again. Nothing was written.")
+    _check_no_stage_left(out)
     marker = _marker(out) if out.is_dir() else None
     temp_dir = options.extra.get("temp_dir")
     if temp_dir and _inside(Path(str(temp_dir)).expanduser(), out):
@@ -639,7 +671,7 @@ def import_client(format: str, sources: Sequence[str | os.PathLike[str]], out: s
                          "pseudonym_key": fingerprint}
     if "communication" in tables and "channel" in imported.communication.columns:
         imports[fmt.name]["channels"] = sorted(set(imported.communication["channel"].astype("str")))
-    stage = out.parent / f".{out.name}.import-{uuid.uuid4().hex[:10]}"
+    stage = out.parent / f"{_stage_prefix(out)}{uuid.uuid4().hex[:10]}"
     with _staging_errors(stage, out):
         stage.mkdir(parents=True)
     try:
@@ -687,7 +719,7 @@ def import_client(format: str, sources: Sequence[str | os.PathLike[str]], out: s
             else:
                 _publish(stage, out, sorted(files) + [IMPORT_MARKER])
     finally:
-        if stage.exists():
+        if stage.exists() and not any(stage.glob(".replaced-*/*")):  # set-aside files are never deleted
             shutil.rmtree(stage, ignore_errors=True)
     counts = {t: len(f) for t, f in tables.items()}
     return ImportResult(out, tuple(sorted(files)), tuple(kept), log_text, warnings, counts, key_file, tuple(notes))
