@@ -10,9 +10,11 @@
 3. **a staging folder** beside the output receives every file, together with copies of the files already
    there that the import keeps (a survey the consultant added), and is validated with
    :func:`orgkit.load_client`. Only a folder that validates is published: nothing is half-written;
-4. **publishing** replaces only files the import wrote before, and only while they are unchanged since
-   (their sha256 is in the folder's :data:`~orgkit.files.atomic.IMPORT_MARKER`); a file the user wrote or
-   edited is never replaced. Tables the export does not have (a Slack import writes no people) are kept.
+4. **publishing** replaces only plain files the import wrote before, and only while they are unchanged
+   since (their sha256 is in the folder's :data:`~orgkit.files.atomic.IMPORT_MARKER`) and writable; a file
+   the user wrote or edited, a link, a damaged marker stop the import. Tables the export does not have (a
+   Slack import writes no people) are kept. The files replaced are set aside and put back if the moves
+   stop half-way; a staging folder left by a killed import stops the next one until the user has seen it.
 
 ``import.log`` says, per format imported into the folder, what was read, how it was mapped, what was
 dropped and why, followed by what validation found.
