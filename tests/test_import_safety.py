@@ -501,3 +501,18 @@ def test_files_set_aside_survive_a_failed_put_back(hr, tmp_path, monkeypatch):
                                           "client.yml, import.log"):
         import_client("hris", [hr], out)
     assert (out / "people.csv").read_bytes() == old_people
+
+
+def test_since_not_before_until_is_refused(hr):
+    import datetime as dt
+
+    with pytest.raises(ConfigError, match="--since 2024-05-01 00:00:00 is not before --until 2024-01-01 00:00:00"):
+        read_export("hris", [hr], ImportOptions(since=dt.datetime(2024, 5, 1), until=dt.datetime(2024, 1, 1)))
+
+
+def test_since_with_a_zone_is_refused_for_every_format(hr):
+    import datetime as dt
+
+    aware = dt.datetime(2024, 1, 1, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+    with pytest.raises(ConfigError, match="--since: give a date or time without a zone"):
+        read_export("hris", [hr], ImportOptions(since=aware, until=dt.datetime(2024, 4, 1)))

@@ -155,6 +155,12 @@ def read_export(format: str, sources: Sequence[str | os.PathLike[str]], options:
     options = _zone_from(Path(out) if out is not None else None, options, log)
     if options.max_recipients < 1:
         raise ConfigError(f"--max-recipients must be at least 1. Got {options.max_recipients}.")
+    for name, when in (("--since", options.since), ("--until", options.until)):
+        if when is not None and when.tzinfo is not None:
+            raise ConfigError(f"{name}: give a date or time without a zone (it is read in the client's time zone).")
+    if options.since is not None and options.until is not None and options.since >= options.until:
+        raise ConfigError(f"--since {options.since} is not before --until {options.until}: no event would be read. "
+                          "Nothing was written.")
     weight = options.channel_weight
     if weight is not None and not (math.isfinite(weight) and weight > 0):
         raise ConfigError(f"--channel-weight must be a number above 0 (leave it out not to count shared channels). "
