@@ -516,3 +516,19 @@ def test_since_with_a_zone_is_refused_for_every_format(hr):
     aware = dt.datetime(2024, 1, 1, tzinfo=dt.timezone(dt.timedelta(hours=8)))
     with pytest.raises(ConfigError, match="--since: give a date or time without a zone"):
         read_export("hris", [hr], ImportOptions(since=aware, until=dt.datetime(2024, 4, 1)))
+
+
+def test_names_used_as_ids_are_not_written_unless_asked(tmp_path):
+    """--set id_column=姓名 makes people's names their ids: by default they must not reach people.csv."""
+    path = tmp_path / "花名册.csv"
+    path.write_text("姓名,部门,上级\n" + "".join(f"员工{c},销售部,{'员工甲' if c != '甲' else ''}\n" for c in "甲乙丙丁戊己"),
+                    encoding="utf-8")
+    options = {"extra": {"id_column": "姓名"}}
+    with pytest.raises(ConfigError, match="the ids in employee_id are people's names"):
+        import_client("hris", [path], tmp_path / "acme", ImportOptions(**options))
+    assert not (tmp_path / "acme").exists()
+    import_client("hris", [path], tmp_path / "acme", ImportOptions(pseudonymise=True, **options))
+    assert "员工" not in "".join(p.read_text(encoding="utf-8") for p in (tmp_path / "acme").iterdir())
+    import_client("hris", [path], tmp_path / "named", ImportOptions(keep_names=True, **options))
+    people = pd.read_csv(tmp_path / "named" / "people.csv", dtype=str, keep_default_na=False)
+    assert people["employee_id"].tolist()[:2] == ["员工丁", "员工丙"]

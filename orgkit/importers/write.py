@@ -279,6 +279,11 @@ def _looks_private(values: pd.Series) -> int:
 
 def _privacy(tables: dict[str, pd.DataFrame], options: ImportOptions, key: bytes | None,
              log: ImportLog) -> dict[str, pd.DataFrame]:
+    people = tables.get("people")
+    names = pd.Series(dtype="str")
+    if people is not None and "name" in people.columns:  # names of two characters or more, not numbers
+        names = people["name"].fillna("").astype("str").str.strip()
+        names = names[(names.str.len() >= 2) & ~names.str.isdigit()]
     out = {}
     for name, frame in tables.items():
         frame = frame.copy()
@@ -300,6 +305,12 @@ def _privacy(tables: dict[str, pd.DataFrame], options: ImportOptions, key: bytes
     elif not options.keep_names:
         for name, frame in out.items():
             for col in PERSON_ID_COLUMNS[name]:
+                if col in frame.columns and frame[col].astype("str").isin(names).any():
+                    raise ConfigError(
+                        f"{name}: the ids in {col} are people's names, which orgkit does not write into a client "
+                        "folder unless asked. Give --pseudonymise to replace them by pseudonyms, choose another id "
+                        "column with --set id_column=HEADER, or give --keep-names to write them as they are. "
+                        "Nothing was written.")
                 if col in frame.columns and _looks_private(frame[col].astype("str")):
                     raise ConfigError(
                         f"{name}: the ids in {col} are e-mail addresses or phone numbers, which orgkit does "
