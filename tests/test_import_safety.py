@@ -532,3 +532,32 @@ def test_names_used_as_ids_are_not_written_unless_asked(tmp_path):
     import_client("hris", [path], tmp_path / "named", ImportOptions(keep_names=True, **options))
     people = pd.read_csv(tmp_path / "named" / "people.csv", dtype=str, keep_default_na=False)
     assert people["employee_id"].tolist()[:2] == ["员工丁", "员工丙"]
+
+
+def test_approvers_are_held_to_the_same_privacy_rules(hr, tmp_path):
+    """A format whose approvers (a ;-list of ids) kept an unresolved e-mail address: refused, like the others."""
+    from orgkit.importers.base import FORMATS, Imported, register
+    from orgkit.importers.directory import read_directory
+
+    def approvals(paths, options, log):
+        people = read_directory(paths, options, log).people
+        decisions = pd.DataFrame({"decision_id": ["1", "2"], "decision_type": ["leave", "leave"],
+                                  "initiator_id": ["2", "3"], "decider_id": ["1", "1"],
+                                  "approvers": ["1", "outside.approver@y.com，1"],
+                                  "raised_at": pd.to_datetime(["2024-01-01", "2024-01-02"]),
+                                  "decided_at": pd.to_datetime(["2024-01-02", "2024-01-03"])})
+        return Imported(people=people, decisions=decisions, log=log)
+
+    register("test-approvals", "a test reader", "hr.csv", ("people", "decisions"))(approvals)
+    try:
+        with pytest.raises(ConfigError, match="the ids in approvers are e-mail addresses"):
+            import_client("test-approvals", [hr], tmp_path / "acme")
+        assert not (tmp_path / "acme").exists()
+        import_client("test-approvals", [hr], tmp_path / "acme", ImportOptions(pseudonymise=True))
+    finally:
+        FORMATS.pop("test-approvals")
+    people = pd.read_csv(tmp_path / "acme" / "people.csv", dtype=str)
+    decisions = pd.read_csv(tmp_path / "acme" / "decisions.csv", dtype=str)
+    approvers = decisions["approvers"].str.split(";")
+    assert approvers.str.len().tolist() == [1, 2] and approvers[1][1] == approvers[0][0]
+    assert approvers[0][0] in set(people["employee_id"]) and approvers[1][0] not in set(people["employee_id"])

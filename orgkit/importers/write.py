@@ -44,6 +44,7 @@ import pandas as pd
 import yaml
 
 from orgkit._version import __version__
+from orgkit.data.contract import LIST_SEPARATORS
 from orgkit.data.reading import SETTINGS_FILES, load_settings_file
 from orgkit.errors import ConfigError, OutputError, ValidationError
 from orgkit.files.atomic import IMPORT_MARKER, output_error, output_errors, write_text
@@ -277,6 +278,12 @@ def _looks_private(values: pd.Series) -> int:
     return int((s.str.contains("@", regex=False) | s.str.fullmatch(_PHONE)).sum())
 
 
+def _approver_ids(approvers: pd.Series) -> pd.Series:
+    """The ids of an ``approvers`` column, one per row (index repeated), split on any list separator."""
+    pattern = "[" + re.escape(LIST_SEPARATORS) + "]"
+    return approvers.fillna("").astype("str").str.split(pattern, regex=True).explode().fillna("").str.strip()
+
+
 def _privacy(tables: dict[str, pd.DataFrame], options: ImportOptions, key: bytes | None,
              log: ImportLog) -> dict[str, pd.DataFrame]:
     people = tables.get("people")
@@ -298,20 +305,22 @@ def _privacy(tables: dict[str, pd.DataFrame], options: ImportOptions, key: bytes
                 if col in frame.columns:
                     frame[col] = pseudonymise_ids(frame[col].astype("str"), key)
             if name == "decisions" and "approvers" in frame.columns:
-                parts = frame["approvers"].astype("str").str.split(";").explode()
-                parts = pseudonymise_ids(parts.fillna(""), key)
+                parts = pseudonymise_ids(_approver_ids(frame["approvers"]), key)
                 frame["approvers"] = parts.groupby(level=0).agg(";".join).reindex(frame.index).fillna("")
         log.note("person ids pseudonymised with the key in the key file (kept outside the client folder)")
     elif not options.keep_names:
         for name, frame in out.items():
-            for col in PERSON_ID_COLUMNS[name]:
-                if col in frame.columns and frame[col].astype("str").isin(names).any():
+            columns = {c: frame[c].astype("str") for c in PERSON_ID_COLUMNS[name] if c in frame.columns}
+            if name == "decisions" and "approvers" in frame.columns:
+                columns["approvers"] = _approver_ids(frame["approvers"])
+            for col, ids in columns.items():
+                if ids.isin(names).any():
                     raise ConfigError(
                         f"{name}: the ids in {col} are people's names, which orgkit does not write into a client "
                         "folder unless asked. Give --pseudonymise to replace them by pseudonyms, choose another id "
                         "column with --set id_column=HEADER, or give --keep-names to write them as they are. "
                         "Nothing was written.")
-                if col in frame.columns and _looks_private(frame[col].astype("str")):
+                if _looks_private(ids):
                     raise ConfigError(
                         f"{name}: the ids in {col} are e-mail addresses or phone numbers, which orgkit does "
                         "not write into a client folder unless asked. Give --directory HR_FILE to map them to "
