@@ -561,3 +561,20 @@ def test_approvers_are_held_to_the_same_privacy_rules(hr, tmp_path):
     approvers = decisions["approvers"].str.split(";")
     assert approvers.str.len().tolist() == [1, 2] and approvers[1][1] == approvers[0][0]
     assert approvers[0][0] in set(people["employee_id"]) and approvers[1][0] not in set(people["employee_id"])
+
+
+def test_attribute_columns_with_emails_or_phones_are_not_written(tmp_path):
+    """Viva keeps the organisational data's attributes as columns: one holding e-mail addresses or phone
+    numbers must not reach people.csv (the rule is for every column, not only the ids)."""
+    ids = ("a1f3e9", "b7c2d4", "c9e8f1", "d4a6b2", "e2b9c7", "f5d3a1")
+    rows = ["PersonId,ManagerId,Organization,LevelDesignation,ManagerEmail,WorkPhone,Region"]
+    rows += [f"{p},{'' if i == 0 else ids[0]},Sales,IC,{'' if i == 0 else 'boss@x.com'},+44 20 7946 000{i},"
+             f"{'see ann@x.com' if i == 1 else 'EMEA'}" for i, p in enumerate(ids)]
+    org = tmp_path / "OrgData.csv"
+    org.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    result = import_client("viva", [org], tmp_path / "acme")
+    people = pd.read_csv(tmp_path / "acme" / "people.csv", dtype=str, keep_default_na=False)
+    assert list(people.columns) == ["employee_id", "department", "manager_id", "level", "location"]
+    assert people["location"].tolist() == ["EMEA", "", "EMEA", "EMEA", "EMEA", "EMEA"]
+    assert ("people: e-mail addresses and phone numbers not written: location (1 value left empty), ManagerEmail "
+            "(left out), WorkPhone (left out)\n") in result.log

@@ -44,7 +44,7 @@ import pandas as pd
 import yaml
 
 from orgkit._version import __version__
-from orgkit.data.contract import LIST_SEPARATORS
+from orgkit.data.contract import LIST_SEPARATORS, TABLES
 from orgkit.data.reading import SETTINGS_FILES, load_settings_file
 from orgkit.errors import ConfigError, OutputError, ValidationError
 from orgkit.files.atomic import IMPORT_MARKER, output_error, output_errors, write_text
@@ -272,10 +272,47 @@ _PHONE = re.compile(r"\+[0-9][0-9 .\-()]{6,}[0-9]|\(?[0-9]{2,4}\)?[ .\-]?[0-9]{3
                     r"|0[0-9]{2,3}-[0-9]{7,8}|1[3-9][0-9]{9}")
 
 
+def _private_values(values: pd.Series) -> pd.Series:
+    """Which of ``values`` hold an e-mail address or are a phone number (:data:`_PHONE`).
+
+    Each distinct value is tested once (a tie table repeats a few channel names millions of times).
+    """
+    s = values.fillna("").astype("str")
+    distinct = pd.Series(pd.unique(s), dtype="str")
+    bare = distinct.str.strip()
+    bad = distinct[(bare != "") & (bare.str.contains("@", regex=False) | bare.str.fullmatch(_PHONE))]
+    return s.isin(bad)
+
+
 def _looks_private(values: pd.Series) -> int:
-    """How many of ``values`` are e-mail addresses or phone numbers (:data:`_PHONE`)."""
-    s = values[values != ""].astype("str").str.strip()
-    return int((s.str.contains("@", regex=False) | s.str.fullmatch(_PHONE)).sum())
+    """How many of ``values`` are e-mail addresses or phone numbers."""
+    return int(_private_values(values).sum())
+
+
+def _scrub_columns(name: str, frame: pd.DataFrame, log: ImportLog) -> pd.DataFrame:
+    """``frame`` without the e-mail addresses and phone numbers of its other columns (not the ids).
+
+    A column whose every value is one (an attribute such as ``ManagerEmail``) is left out; elsewhere
+    the values are left empty. The log says which, with counts.
+    """
+    said = []
+    for col in [c for c in frame.columns if c not in PERSON_ID_COLUMNS[name] and c != "approvers"]:
+        if not (pd.api.types.is_string_dtype(frame[col]) or frame[col].dtype == object):
+            continue
+        private = _private_values(frame[col])
+        if not private.any():
+            continue
+        filled = frame[col].fillna("").astype("str").str.strip() != ""
+        if col not in TABLES[name].columns and (private | ~filled).all():
+            frame = frame.drop(columns=col)
+            said.append(f"{col} (left out)")
+        else:
+            frame[col] = frame[col].mask(private, "")
+            n = int(private.sum())
+            said.append(f"{col} ({n:,} value{'s' if n != 1 else ''} left empty)")
+    if said:
+        log.note(f"{name}: e-mail addresses and phone numbers not written: {', '.join(said)}")
+    return frame
 
 
 def _approver_ids(approvers: pd.Series) -> pd.Series:
@@ -298,7 +335,7 @@ def _privacy(tables: dict[str, pd.DataFrame], options: ImportOptions, key: bytes
         if drop:
             frame = frame.drop(columns=drop)
             log.note(f"{name}: not written: {', '.join(drop)} (privacy; --keep-names writes names)")
-        out[name] = frame
+        out[name] = _scrub_columns(name, frame, log)
     if key is not None:
         for name, frame in out.items():
             for col in PERSON_ID_COLUMNS[name]:
