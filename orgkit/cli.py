@@ -411,6 +411,11 @@ def import_(format_name: str | None, sources: tuple[Path, ...], out: Path | None
       orgkit import --list
       orgkit import dingtalk 审批记录.xlsx --directory hr.xlsx --timezone Asia/Shanghai -o clients/acme
       orgkit import hris workday_export.csv -o clients/acme
+      orgkit import events 'logs/2024-*.csv' --directory hr.xlsx -o clients/acme   (a quoted pattern)
+
+    \b
+    Files in CLIENT_DIR that the import did not write are kept, never replaced; names, e-mail addresses and
+    phone numbers are not written (--keep-names writes names; --pseudonymise replaces the ids).
     """
     from orgkit.errors import ConfigError
     from orgkit.importers.base import FORMATS, MAX_RECIPIENTS, ImportOptions

@@ -578,3 +578,9 @@ def test_attribute_columns_with_emails_or_phones_are_not_written(tmp_path):
     assert people["location"].tolist() == ["EMEA", "", "EMEA", "EMEA", "EMEA", "EMEA"]
     assert ("people: e-mail addresses and phone numbers not written: location (1 value left empty), ManagerEmail "
             "(left out), WorkPhone (left out)\n") in result.log
+
+
+def test_cli_help_says_what_the_import_keeps_and_writes():
+    text = " ".join(CliRunner().invoke(main, ["import", "--help"]).output.split())
+    assert "Files in CLIENT_DIR that the import did not write are kept, never replaced" in text
+    assert "orgkit import events 'logs/2024-*.csv'" in text and "--set KEY=VALUE" in text
