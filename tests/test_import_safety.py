@@ -584,3 +584,14 @@ def test_cli_help_says_what_the_import_keeps_and_writes():
     text = " ".join(CliRunner().invoke(main, ["import", "--help"]).output.split())
     assert "Files in CLIENT_DIR that the import did not write are kept, never replaced" in text
     assert "orgkit import events 'logs/2024-*.csv'" in text and "--set KEY=VALUE" in text
+
+
+def test_folder_names_with_pattern_characters(hr, tmp_path):
+    out = tmp_path / "acme[2024]*"
+    import_client("hris", [hr], out)
+    (tmp_path / ".acme[2024]*.import-0123456789").mkdir()
+    with pytest.raises(OutputError, match="another import into"):
+        import_client("hris", [hr], out)
+    (tmp_path / ".acme[2024]*.import-0123456789").rmdir()
+    (tmp_path / ".acme2.import-0123456789").mkdir()  # another client's: not this folder's
+    assert "people.csv" in import_client("hris", [hr], out).written

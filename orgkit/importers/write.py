@@ -562,7 +562,8 @@ def _check_no_stage_left(out: Path) -> None:
     """
     if not out.parent.is_dir():
         return
-    for stage in sorted(out.parent.glob(f"{_stage_prefix(out)}*")):
+    prefix = _stage_prefix(out)  # compared as text: a folder named acme[2024] is no glob pattern
+    for stage in sorted(p for p in out.parent.iterdir() if p.name.startswith(prefix)):
         aside = sorted(str(p.relative_to(stage)) for p in stage.glob(".replaced-*/*"))
         if aside:
             raise OutputError(f"{stage} is left from an import into {out} that was stopped while moving its files "
