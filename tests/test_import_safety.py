@@ -595,3 +595,32 @@ def test_folder_names_with_pattern_characters(hr, tmp_path):
     (tmp_path / ".acme[2024]*.import-0123456789").rmdir()
     (tmp_path / ".acme2.import-0123456789").mkdir()  # another client's: not this folder's
     assert "people.csv" in import_client("hris", [hr], out).written
+
+
+def test_the_users_other_files_are_not_copied_to_validate(hr, tmp_path, monkeypatch):
+    """Validation reads the tables and settings only: a large recording or PDF beside them is not copied (a copy
+    of each at every import, and a full disk for nothing); it is still reported as kept."""
+    import shutil
+
+    import orgkit.importers.write as write
+
+    out = tmp_path / "acme"
+    import_client("hris", [hr], out)
+    (out / "interview.mp4").write_bytes(b"\x00" * 4096)
+    (out / "survey.csv").write_text("employee_id,q1\n2,4\n", encoding="utf-8")
+    copied = []
+    real_copy, real_link = shutil.copy2, os.link
+
+    def copy(src, dst, *a, **k):
+        copied.append(Path(src).name)
+        return real_copy(src, dst, *a, **k)
+
+    def link(src, dst, *a, **k):
+        copied.append(Path(src).name)
+        return real_link(src, dst, *a, **k)
+
+    monkeypatch.setattr(write.shutil, "copy2", copy)
+    monkeypatch.setattr(write.os, "link", link)
+    result = import_client("hris", [hr], out)
+    assert copied == ["survey.csv"]
+    assert result.kept == ("interview.mp4", "survey.csv")

@@ -549,6 +549,20 @@ def _staging_errors(stage: Path, out: Path) -> Iterator[None]:
         raise output_error(exc, out) from exc
 
 
+def _read_by_validation(name: str) -> bool:
+    """Whether :func:`orgkit.load_client` reads (or reports on) the file ``name`` of a client folder."""
+    stem, dot, _ = name.lower().rpartition(".")
+    return name.lower() in SETTINGS_FILES or (bool(dot) and stem.strip() in TABLES)
+
+
+def _link_or_copy(src: Path, dst: Path) -> None:
+    """``dst`` as a hard link to ``src`` (instant, no space), else a copy (a file system without links)."""
+    try:
+        os.link(src, dst)
+    except OSError:
+        shutil.copy2(src, dst)
+
+
 def _stage_prefix(out: Path) -> str:
     """The name every staging folder of ``out`` starts with (beside ``out``, in the same file system)."""
     return f".{out.name}.import-"
@@ -747,9 +761,11 @@ def import_client(format: str, sources: Sequence[str | os.PathLike[str]], out: s
                 (stage / name).write_bytes(data)
             for name in sorted(existing - set(files) - {_LOG, IMPORT_MARKER}):
                 src = out / name
-                if src.is_file() and not src.is_symlink():
-                    shutil.copy2(src, stage / name)
-                    kept.append(name)
+                if not _plain(src):
+                    continue
+                kept.append(name)
+                if _read_by_validation(name):
+                    _link_or_copy(src, stage / name)
         from orgkit.data.loading import load_client
 
         try:
