@@ -290,13 +290,14 @@ def _looks_private(values: pd.Series) -> int:
 
 
 def _scrub_columns(name: str, frame: pd.DataFrame, log: ImportLog) -> pd.DataFrame:
-    """``frame`` without the e-mail addresses and phone numbers of its other columns (not the ids).
+    """``frame`` without the e-mail addresses and phone numbers outside its id columns.
 
-    A column whose every value is one (an attribute such as ``ManagerEmail``) is left out; elsewhere
+    People's ids are held to the rules by :func:`_privacy`; a decision's id is no person's. A column whose every value is one (an attribute such as ``ManagerEmail``) is left out; elsewhere
     the values are left empty. The log says which, with counts.
     """
     said = []
-    for col in [c for c in frame.columns if c not in PERSON_ID_COLUMNS[name] and c != "approvers"]:
+    ids = {c for c in TABLES[name].columns if c.endswith("_id")} | {"approvers"}  # checked as ids, or no person's
+    for col in [c for c in frame.columns if c not in ids]:
         if not (pd.api.types.is_string_dtype(frame[col]) or frame[col].dtype == object):
             continue
         private = _private_values(frame[col])
