@@ -625,3 +625,16 @@ def test_the_users_other_files_are_not_copied_to_validate(hr, tmp_path, monkeypa
     result = import_client("hris", [hr], out)
     assert copied == ["survey.csv"]
     assert result.kept == ("interview.mp4", "survey.csv")
+
+
+def test_format_names_without_separators_and_near_misses():
+    from orgkit.importers.formats import get_format
+
+    assert get_format("edgelist").name == "edge-list" and get_format("Edge_List").name == "edge-list"
+    with pytest.raises(ConfigError, match="'survey-network' is not a format orgkit imports; did you mean "
+                                          "network-survey\\?"):
+        get_format("survey-network")
+    with pytest.raises(ConfigError, match="'slak' is not a format orgkit imports; did you mean slack\\?"):
+        get_format("slak")
+    with pytest.raises(ConfigError, match="'lark' is not a format orgkit imports. Use one of: dingtalk,"):
+        get_format("lark")  # Lark is Feishu: no misleading "slack"
