@@ -406,7 +406,8 @@ def test_write_errors_name_the_client_folder_not_the_staging_folder(hr, tmp_path
 
 def test_a_persons_name_in_a_file_name_is_not_written(tmp_path):
     """Exports are often saved under the exporter's name; the log and the marker name the file."""
-    rows = ["工号,姓名,部门,直属上级", "1,张三丰,销售部,"] + [f"{i},员工{i},销售部,1" for i in range(2, 8)]
+    rows = ["工号,姓名,部门,直属上级", "1,张三丰,销售部,"]
+    rows += [f"{i},员工{i},销售部,1" for i in range(2, 8)]
     path = tmp_path / "张三丰导出的花名册.csv"
     path.write_text("\n".join(rows) + "\n", encoding="utf-8")
     import_client("hris", [path], tmp_path / "acme")
@@ -521,8 +522,8 @@ def test_since_with_a_zone_is_refused_for_every_format(hr):
 def test_names_used_as_ids_are_not_written_unless_asked(tmp_path):
     """--set id_column=姓名 makes people's names their ids: by default they must not reach people.csv."""
     path = tmp_path / "花名册.csv"
-    path.write_text("姓名,部门,上级\n" + "".join(f"员工{c},销售部,{'员工甲' if c != '甲' else ''}\n" for c in "甲乙丙丁戊己"),
-                    encoding="utf-8")
+    rows = [f"员工{c},销售部,{'员工甲' if c != '甲' else ''}" for c in "甲乙丙丁戊己"]
+    path.write_text("姓名,部门,上级\n" + "\n".join(rows) + "\n", encoding="utf-8")
     options = {"extra": {"id_column": "姓名"}}
     with pytest.raises(ConfigError, match="the ids in employee_id are people's names"):
         import_client("hris", [path], tmp_path / "acme", ImportOptions(**options))

@@ -292,8 +292,9 @@ def _looks_private(values: pd.Series) -> int:
 def _scrub_columns(name: str, frame: pd.DataFrame, log: ImportLog) -> pd.DataFrame:
     """``frame`` without the e-mail addresses and phone numbers outside its id columns.
 
-    People's ids are held to the rules by :func:`_privacy`; a decision's id is no person's. A column whose every value is one (an attribute such as ``ManagerEmail``) is left out; elsewhere
-    the values are left empty. The log says which, with counts.
+    People's ids are held to the rules by :func:`_privacy`; a decision's id is no person's. A column whose
+    every value is one (an attribute such as ``ManagerEmail``) is left out; elsewhere the values are left
+    empty. The log says which, with counts.
     """
     said = []
     ids = {c for c in TABLES[name].columns if c.endswith("_id")} | {"approvers"}  # checked as ids, or no person's
