@@ -441,6 +441,8 @@ def import_(format_name: str | None, sources: tuple[Path, ...], out: Path | None
         key, sep, value = item.partition("=")
         if not sep or not key.strip():
             raise ConfigError(f"--set {item!r}: use KEY=VALUE.")
+        if not value.strip():
+            raise ConfigError(f"--set {item!r}: give a value (leave the setting out for the format's default).")
         settings[key.strip()] = value.strip()
     options = ImportOptions(timezone=timezone, since=_when(since, "--since"), until=_when(until, "--until"),
                             max_recipients=max_recipients or MAX_RECIPIENTS, keep_names=keep_names,

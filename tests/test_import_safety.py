@@ -639,3 +639,20 @@ def test_format_names_without_separators_and_near_misses():
         get_format("slak")
     with pytest.raises(ConfigError, match="'lark' is not a format orgkit imports. Use one of: dingtalk,"):
         get_format("lark")  # Lark is Feishu: no misleading "slack"
+
+
+def test_cli_set_without_a_value_is_refused(hr, tmp_path):
+    result = CliRunner().invoke(main, ["import", "edge-list", str(hr), "-o", str(tmp_path / "a"), "--set", "channel="])
+    assert result.exit_code == 2 and "--set 'channel=': give a value" in result.output
+    assert not (tmp_path / "a").exists()
+
+
+@pytest.mark.parametrize("value, accepted", [("true", True), ("Yes", True), ("1", True), ("false", False),
+                                             ("no", False), ("0", False)])
+def test_yes_no_settings_read_or_refused(value, accepted):
+    from orgkit.importers.platforms.dingtalk import ids_as_numbers
+
+    assert ids_as_numbers(ImportOptions(extra={"ids_as_numbers": value})) is accepted
+    assert ids_as_numbers(ImportOptions()) is False
+    with pytest.raises(ConfigError, match="--set ids_as_numbers=maybe: give true or false"):
+        ids_as_numbers(ImportOptions(extra={"ids_as_numbers": "maybe"}))

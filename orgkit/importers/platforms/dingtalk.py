@@ -36,6 +36,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from orgkit.errors import ConfigError
 from orgkit.importers.approvals import HOP_ACTIONS, build_decisions
 from orgkit.importers.base import ImportLog, ImportOptions, Imported, refuse, register
 from orgkit.importers.directory import read_directory
@@ -44,7 +45,7 @@ from orgkit.importers.sources import Table, iter_files, read_json, read_sheets, 
 from orgkit.importers.times import parse_times
 
 __all__ = ["read_dingtalk", "SHEET_COLUMNS", "RECORD_ACTIONS", "OPERATION_TYPES", "parse_records",
-           "check_approval_ids"]
+           "check_approval_ids", "ids_as_numbers"]
 
 TITLE = "DingTalk approval export or open API JSON"
 _EXPORT = "a DingTalk approval export (审批 > 数据导出, .xlsx) or DingTalk open API JSON"
@@ -148,6 +149,20 @@ def _is_approval_sheet(cols: dict[str, str]) -> bool:
 # ---------------------------------------------------------------------------------------------------------
 # ids
 # ---------------------------------------------------------------------------------------------------------
+def ids_as_numbers(options: ImportOptions) -> bool:
+    """``--set ids_as_numbers=true``: import approval numbers a spreadsheet turned into numbers, with a warning.
+
+    Raises
+    ------
+    ConfigError
+        A value that is neither yes nor no (it is never read as no).
+    """
+    value = str(options.extra.get("ids_as_numbers", "false")).strip().lower()
+    if value not in ("1", "true", "yes", "0", "false", "no"):
+        raise ConfigError(f"--set ids_as_numbers={options.extra['ids_as_numbers']}: give true or false.")
+    return value in ("1", "true", "yes")
+
+
 def check_approval_ids(ids: pd.Series, file: str, *, log: ImportLog, accept: bool = False) -> None:
     """Refuse approval numbers (审批编号, 21 digits) that a workbook stored as numbers.
 
@@ -372,7 +387,7 @@ def _read_workbook(path: Path, options: ImportOptions, log: ImportLog) -> tuple[
         rows.append(part)
     frame = pd.concat(rows, ignore_index=True)
     check_approval_ids(frame["decision_id"], path.name, log=log,
-                       accept=str(options.extra.get("ids_as_numbers", "")).lower() in ("1", "true", "yes"))
+                       accept=ids_as_numbers(options))
     records = parse_records(frame["record"])
     if (frame["record"] != "").any() and records.empty:
         log.note(f"{path.name}: 审批记录 cells hold no record of the form 姓名|UserID|节点|时间|动作|意见")
@@ -776,7 +791,7 @@ def read_dingtalk(paths: Sequence[Path], options: ImportOptions, log: ImportLog)
         steps["at"] = _times(steps["at"], f"{name}: operation dates", options, log)
         steps = steps.rename(columns={"uid": "actor"})[["decision_id", "actor", "node", "at", "action"]]
         check_approval_ids(inst["decision_id"], name, log=log,
-                           accept=str(options.extra.get("ids_as_numbers", "")).lower() in ("1", "true", "yes"))
+                           accept=ids_as_numbers(options))
         inst_parts.append(inst.assign(_src=len(inst_parts)))
         step_parts.append(steps.assign(_src=len(step_parts)))
     decisions = None
