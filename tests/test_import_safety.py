@@ -656,3 +656,29 @@ def test_yes_no_settings_read_or_refused(value, accepted):
     assert ids_as_numbers(ImportOptions()) is False
     with pytest.raises(ConfigError, match="--set ids_as_numbers=maybe: give true or false"):
         ids_as_numbers(ImportOptions(extra={"ids_as_numbers": "maybe"}))
+
+
+def test_a_file_edited_while_the_import_runs_is_not_replaced(hr, tmp_path, monkeypatch):
+    """The user saves people.csv (or adds decisions.csv) after the import checked the folder, while it
+    validates: the edit must survive, and the import must say why it stopped."""
+    import orgkit.data.loading as loading
+
+    out = tmp_path / "acme"
+    import_client("hris", [hr], out)
+    hr.write_text(HR.replace("Rep", "Seller"), encoding="utf-8")
+    real = loading.load_client
+
+    def user_saves_meanwhile(folder, *a, **k):
+        (out / "people.csv").write_text("employee_id,department\n1,Mine\n", encoding="utf-8")
+        return real(folder, *a, **k)
+
+    monkeypatch.setattr(loading, "load_client", user_saves_meanwhile)
+    before = None
+    with pytest.raises(OutputError, match="people.csv changed while the import ran"):
+        import_client("hris", [hr], out)
+    assert (out / "people.csv").read_text(encoding="utf-8") == "employee_id,department\n1,Mine\n"
+    before = _snapshot(out)
+    monkeypatch.setattr(loading, "load_client", real)
+    with pytest.raises(OutputError, match="changed after orgkit import wrote it"):
+        import_client("hris", [hr], out)
+    assert _snapshot(out) == before

@@ -590,19 +590,26 @@ def _check_no_stage_left(out: Path) -> None:
                           f"{stage}. If none is running, remove that folder and import again. Nothing was written.")
 
 
-def _publish(stage: Path, out: Path, names: list[str]) -> None:
+def _publish(stage: Path, out: Path, names: list[str], expected: dict[str, str]) -> None:
     """Move ``names`` from ``stage`` into ``out``, all or none: the files replaced are set aside first, and
     whatever stops the moves (a full disk, Ctrl-C) puts them back. The marker comes last in ``names``. Should
     putting them back fail too, they stay set aside in ``stage``, which is then kept (the next import says so).
+
+    ``expected`` is the sha256 each file to be replaced had when the folder was checked (the marker: any);
+    a file saved or added since, while the import ran, is put back and the import stops.
     """
     aside = Path(tempfile.mkdtemp(prefix=".replaced-", dir=stage))
     moved: list[str] = []   # set aside from out
     placed: list[str] = []  # moved in from stage
     try:
         for name in names:
-            if (out / name).exists():
+            if (out / name).exists() or (out / name).is_symlink():
                 os.replace(out / name, aside / name)
                 moved.append(name)
+                if name != IMPORT_MARKER and (name not in expected or not _plain(aside / name)
+                                              or _sha((aside / name).read_bytes()) != expected[name]):
+                    raise OutputError(f"{out / name} changed while the import ran; it is kept as it is now. Import "
+                                      "again to check it. Nothing was written.")
             os.replace(stage / name, out / name)
             placed.append(name)
     except BaseException as exc:
@@ -725,6 +732,7 @@ def import_client(format: str, sources: Sequence[str | os.PathLike[str]], out: s
         notes.append(_settings_kept(out, theirs[0], why, imported.settings))
         log.note(notes[-1])
     # which files may be replaced: only plain files the import wrote, unchanged since, and not read-only
+    expected: dict[str, str] = {}  # name -> sha256 it must still have when it is replaced
     for name in sorted(set(files) | {_LOG, IMPORT_MARKER}):
         actual = present.get(name.lower())
         if actual is None:
@@ -747,6 +755,8 @@ def import_client(format: str, sources: Sequence[str | os.PathLike[str]], out: s
             raise OutputError(f"{path} is read-only: orgkit import does not replace a file protected against "
                               "writing. Make it writable (chmod u+w) for the import to replace it, or import into "
                               "another folder. Nothing was written.")
+        if name != IMPORT_MARKER:
+            expected[name] = owned[name]
     # the log: one section per format imported here, then validation
     imports[fmt.name] = {"sources": sorted(p.name for p in paths), "tables": sorted(tables),
                          "log": log.text(), "settings": {k: v for k, v in sorted(imported.settings.items())},
@@ -801,7 +811,7 @@ def import_client(format: str, sources: Sequence[str | os.PathLike[str]], out: s
             if not out.exists():
                 os.replace(stage, out)  # one rename: the whole folder or nothing
             else:
-                _publish(stage, out, sorted(files) + [IMPORT_MARKER])
+                _publish(stage, out, sorted(files) + [IMPORT_MARKER], expected)
     finally:
         if stage.exists() and not any(stage.glob(".replaced-*/*")):  # set-aside files are never deleted
             shutil.rmtree(stage, ignore_errors=True)
