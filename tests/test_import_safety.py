@@ -682,3 +682,17 @@ def test_a_file_edited_while_the_import_runs_is_not_replaced(hr, tmp_path, monke
     with pytest.raises(OutputError, match="changed after orgkit import wrote it"):
         import_client("hris", [hr], out)
     assert _snapshot(out) == before
+
+
+def test_key_and_id_checks_come_before_reading_the_export(hr, tmp_path, monkeypatch):
+    import orgkit.importers.write as write
+
+    out = tmp_path / "acme"
+    import_client("hris", [hr], out, ImportOptions(pseudonymise=True))
+    monkeypatch.setattr(write, "read_export", lambda *a, **k: pytest.fail("the export was read"))
+    with pytest.raises(ConfigError, match="pseudonymised ids"):
+        import_client("hris", [hr], out)
+    bad = tmp_path / "bad.json"
+    bad.write_text("{}", encoding="utf-8")
+    with pytest.raises(ConfigError, match="not an orgkit pseudonymisation key file"):
+        import_client("hris", [hr], tmp_path / "other", ImportOptions(pseudonymise=True, key_file=bad))

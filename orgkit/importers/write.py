@@ -687,21 +687,22 @@ def import_client(format: str, sources: Sequence[str | os.PathLike[str]], out: s
         if _inside(key_file, out):
             raise ConfigError(f"--key-file {key_file} is inside the client folder {out}; keep the key elsewhere "
                               "(the folder is what you share). Nothing was written.")
+    # what the folder already holds and the key: checked before the export is read (a large log takes a while)
+    fmt = get_format(format)
+    owned: dict[str, str] = dict((marker or {}).get("files", {}))
+    imports: dict[str, Any] = dict((marker or {}).get("imports", {}))
+    key, new_key = _key(key_file) if key_file is not None else (None, None)
+    fingerprint = hashlib.sha256(key).hexdigest()[:16] if key is not None else None
+    _check_same_ids(imports, fmt.name, fingerprint)
     imported = read_export(format, paths, options, out=out)
     log = imported.log
-    fmt = get_format(format)
     tables = {name: frame for name, frame in (("people", imported.people), ("decisions", imported.decisions),
                                               ("communication", imported.communication)) if frame is not None}
     if not tables:
         raise ConfigError(f"the {fmt.name} export gave no people, decisions or messages; nothing was written.")
     log.section("writing")
     person_names = imported.people["name"] if imported.people is not None and "name" in imported.people else None
-    owned: dict[str, str] = dict((marker or {}).get("files", {}))
     existing = {p.name for p in out.iterdir()} if out.is_dir() else set()
-    imports: dict[str, Any] = dict((marker or {}).get("imports", {}))
-    key, new_key = _key(key_file) if key_file is not None else (None, None)
-    fingerprint = hashlib.sha256(key).hexdigest()[:16] if key is not None else None
-    _check_same_ids(imports, fmt.name, fingerprint)
     tables = _privacy(tables, options, key, log)
     if "communication" in tables:
         tables["communication"] = _with_other_channels(tables["communication"], out, fmt.name, imports, owned,
