@@ -696,3 +696,13 @@ def test_key_and_id_checks_come_before_reading_the_export(hr, tmp_path, monkeypa
     bad.write_text("{}", encoding="utf-8")
     with pytest.raises(ConfigError, match="not an orgkit pseudonymisation key file"):
         import_client("hris", [hr], tmp_path / "other", ImportOptions(pseudonymise=True, key_file=bad))
+
+
+def test_email_ids_with_a_directory_given_get_an_accurate_hint(hr, tmp_path):
+    ties = tmp_path / "ties.csv"
+    ties.write_text("from,to\nann@x.com,bob2@x.com\nbob2@x.com,cy9@x.com\n", encoding="utf-8")
+    with pytest.raises(ConfigError) as info:
+        import_client("edge-list", [ties], tmp_path / "acme", ImportOptions(directory=(hr,)))
+    message = str(info.value)
+    assert "Give --directory" not in message
+    assert "the --directory file did not turn them into employee ids" in message and "--pseudonymise" in message

@@ -360,11 +360,13 @@ def _privacy(tables: dict[str, pd.DataFrame], options: ImportOptions, key: bytes
                         "column with --set id_column=HEADER, or give --keep-names to write them as they are. "
                         "Nothing was written.")
                 if _looks_private(ids):
+                    mapping = ("the --directory file did not turn them into employee ids (an HR file with both "
+                               "can, for the formats that read message logs). Give" if options.directory else
+                               "Give --directory HR_FILE to map them to employee ids, or")
                     raise ConfigError(
                         f"{name}: the ids in {col} are e-mail addresses or phone numbers, which orgkit does "
-                        "not write into a client folder unless asked. Give --directory HR_FILE to map them to "
-                        "employee ids, or --pseudonymise to replace them by pseudonyms (or --keep-names to "
-                        "write them as they are). Nothing was written.")
+                        f"not write into a client folder unless asked; {mapping} --pseudonymise to replace them "
+                        "by pseudonyms (or --keep-names to write them as they are). Nothing was written.")
     return out
 
 
