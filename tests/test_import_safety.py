@@ -673,7 +673,6 @@ def test_a_file_edited_while_the_import_runs_is_not_replaced(hr, tmp_path, monke
         return real(folder, *a, **k)
 
     monkeypatch.setattr(loading, "load_client", user_saves_meanwhile)
-    before = None
     with pytest.raises(OutputError, match="people.csv changed while the import ran"):
         import_client("hris", [hr], out)
     assert (out / "people.csv").read_text(encoding="utf-8") == "employee_id,department\n1,Mine\n"
