@@ -369,7 +369,8 @@ def _when(value: str | None, option: str):
 @click.argument("format_name", metavar="FORMAT", required=False)
 @click.argument("sources", nargs=-1, type=click.Path(path_type=Path))
 @click.option("-o", "--output", "out", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="The client folder to write (new, empty, or one an earlier import wrote).")
+              help="The client folder to write: new, or an existing one (files orgkit import did not write "
+                   "are kept, never replaced).")
 @click.option("--list", "list_formats", is_flag=True, help="List the formats orgkit imports and exit.")
 @click.option("--timezone", default=None,
               help="The client's time zone (IANA, e.g. Asia/Shanghai); default: client.yml's timezone, else UTC.")
@@ -410,6 +411,11 @@ def import_(format_name: str | None, sources: tuple[Path, ...], out: Path | None
       orgkit import --list
       orgkit import dingtalk 审批记录.xlsx --directory hr.xlsx --timezone Asia/Shanghai -o clients/acme
       orgkit import hris workday_export.csv -o clients/acme
+      orgkit import events 'logs/2024-*.csv' --directory hr.xlsx -o clients/acme   (a quoted pattern)
+
+    \b
+    Files in CLIENT_DIR that the import did not write are kept, never replaced; names, e-mail addresses and
+    phone numbers are not written (--keep-names writes names; --pseudonymise replaces the ids).
     """
     from orgkit.errors import ConfigError
     from orgkit.importers.base import FORMATS, MAX_RECIPIENTS, ImportOptions
@@ -422,6 +428,8 @@ def import_(format_name: str | None, sources: tuple[Path, ...], out: Path | None
             f = FORMATS[name]
             click.echo(f"{name:16} {f.title} -> {', '.join(f.produces)}")
             click.echo(f"{'':16} give: {f.sources}")
+            if f.settings:
+                click.echo(f"{'':16} --set: {', '.join(f.settings)}")
         return
     if not format_name:
         raise ConfigError("give a FORMAT and its files, e.g. orgkit import hris hr.xlsx -o clients/acme "
@@ -433,6 +441,8 @@ def import_(format_name: str | None, sources: tuple[Path, ...], out: Path | None
         key, sep, value = item.partition("=")
         if not sep or not key.strip():
             raise ConfigError(f"--set {item!r}: use KEY=VALUE.")
+        if not value.strip():
+            raise ConfigError(f"--set {item!r}: give a value (leave the setting out for the format's default).")
         settings[key.strip()] = value.strip()
     options = ImportOptions(timezone=timezone, since=_when(since, "--since"), until=_when(until, "--until"),
                             max_recipients=max_recipients or MAX_RECIPIENTS, keep_names=keep_names,
@@ -443,6 +453,8 @@ def import_(format_name: str | None, sources: tuple[Path, ...], out: Path | None
     result = import_client(format_name, sources, out, options)
     counts = ", ".join(f"{n:,} {t}" for t, n in result.counts.items())
     click.echo(f"wrote {result.folder}: {counts}; see {result.folder / 'import.log'}")
+    for note in result.notes:
+        click.echo(f"  kept {note}")
     for w in result.warnings:
         click.echo(f"  warning: {w}")
     if result.key_file is not None:

@@ -121,10 +121,11 @@ def output_errors(path: str | os.PathLike[str] | None = None, *, doing: str = "w
 # --------------------------------------------------------------------------------------------------
 # Files
 # --------------------------------------------------------------------------------------------------
-def write_text(path: str | os.PathLike[str], text: str, encoding: str = "utf-8") -> Path:
+def write_text(path: str | os.PathLike[str], text: str, encoding: str = "utf-8", *, mode: int | None = None) -> Path:
     """Write ``text`` to ``path`` atomically, with the usual file mode (``mkstemp`` alone makes 0600).
 
     A reader sees the old file or the new one, never a part; a failure leaves the old file as it was.
+    ``mode`` (``0o600`` for a secret) is set before the file appears at ``path``.
 
     Raises
     ------
@@ -136,7 +137,7 @@ def write_text(path: str | os.PathLike[str], text: str, encoding: str = "utf-8")
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}-", suffix=".tmp", dir=path.parent)
         try:
-            os.chmod(tmp, 0o666 & ~_umask())
+            os.chmod(tmp, 0o666 & ~_umask() if mode is None else mode)
             with os.fdopen(fd, "w", encoding=encoding, newline="") as fh:
                 fh.write(text)
             os.replace(tmp, path)

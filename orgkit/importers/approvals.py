@@ -97,7 +97,6 @@ def build_decisions(instances: pd.DataFrame, steps: pd.DataFrame | None, *, file
     counts = st["action"].value_counts()
     log.note("approval steps read: " + ", ".join(f"{a} {int(counts.get(a, 0)):,}" for a in ACTIONS
                                                  if counts.get(a, 0)))
-    init = st["decision_id"].map(inst.set_index("decision_id")["initiator"])
     hop = st["action"].isin(HOP_ACTIONS).to_numpy() & (st["actor"] != "").to_numpy()
     hops = st[hop]
     # a person once per run of consecutive steps

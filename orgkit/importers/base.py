@@ -231,6 +231,8 @@ class Format:
         The tables it can write (``people``, ``decisions``, ``communication``).
     reader : callable
         ``reader(paths, options, log) -> Imported``.
+    settings : tuple of str
+        The ``--set KEY=VALUE`` keys it reads (any other is refused, so a misspelt one is not ignored).
     """
 
     name: str
@@ -238,16 +240,18 @@ class Format:
     sources: str
     produces: tuple[str, ...]
     reader: Reader
+    settings: tuple[str, ...] = ()
 
 
 FORMATS: dict[str, Format] = {}
 
 
-def register(name: str, title: str, sources: str, produces: Sequence[str]) -> Callable[[Reader], Reader]:
-    """Register ``reader`` as the importer of format ``name`` (a decorator)."""
+def register(name: str, title: str, sources: str, produces: Sequence[str],
+             settings: Sequence[str] = ()) -> Callable[[Reader], Reader]:
+    """Register ``reader`` as the importer of format ``name`` (a decorator); ``settings``: its ``--set`` keys."""
 
     def deco(reader: Reader) -> Reader:
-        FORMATS[name] = Format(name, title, sources, tuple(produces), reader)
+        FORMATS[name] = Format(name, title, sources, tuple(produces), reader, tuple(settings))
         return reader
 
     return deco

@@ -534,7 +534,7 @@ def _same_numbers(frame: pd.DataFrame, merged: pd.DataFrame, name: str, log: Imp
 
 @register("hris", "HR directory from any HRIS (CSV or XLSX)",
           "one or more CSV/XLSX files with an id, and departments or managers (by id, e-mail or name)",
-          ("people",))
+          ("people",), settings=DIRECTORY_SETTINGS)
 def read_hris(paths: Sequence[Path], options: ImportOptions, log: ImportLog) -> Imported:
     log.section("people")
     directory = read_directory(paths, options, log, settings_prefix="")

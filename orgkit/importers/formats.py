@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import difflib
 import importlib
 import pkgutil
+import re
 
 from orgkit.errors import ConfigError
 from orgkit.importers import directory, platforms  # noqa: F401  (directory registers hris)
@@ -19,18 +21,30 @@ def load_all() -> None:
 
 
 def get_format(name: str) -> Format:
-    """The registered format ``name`` (case-insensitive; ``-``/``_`` alike).
+    """The registered format ``name`` (case, ``-``, ``_`` and spaces aside: ``Edge_List`` and ``edgelist``).
 
     Raises
     ------
     ConfigError
-        No such format; the message lists them.
+        No such format; the message suggests the nearest names and lists them all.
     """
-    key = str(name).strip().lower().replace("_", "-")
-    if key not in FORMATS:
-        raise ConfigError(f"{name!r} is not a format orgkit imports. Use one of: {', '.join(sorted(FORMATS))} "
+    bare = {_bare(k): k for k in FORMATS}
+    key = bare.get(_bare(name))
+    if key is None:
+        near = [k for k in FORMATS if sorted(_parts(k)) == sorted(_parts(name))]  # survey-network
+        near += [bare[b] for b in difflib.get_close_matches(_bare(name), list(bare), n=2, cutoff=0.75)]
+        hint = f"; did you mean {' or '.join(dict.fromkeys(near))}?" if near else "."
+        raise ConfigError(f"{name!r} is not a format orgkit imports{hint} Use one of: {', '.join(sorted(FORMATS))} "
                           "(orgkit import --list says what each reads).")
     return FORMATS[key]
+
+
+def _bare(name: str) -> str:
+    return re.sub(r"[\s_\-]+", "", str(name).strip().lower())
+
+
+def _parts(name: str) -> list[str]:
+    return [p for p in re.split(r"[\s_\-]+", str(name).strip().lower()) if p]
 
 
 load_all()

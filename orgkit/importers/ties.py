@@ -57,9 +57,11 @@ from orgkit.importers.people import Directory
 from orgkit.importers.times import day_order
 
 __all__ = ["EventSource", "aggregate_events", "csv_event_source", "private_ids", "PRIVATE_ID_MESSAGE",
-           "duckdb_settings", "MEMORY_LIMIT_SHARE",
+           "duckdb_settings", "ENGINE_SETTINGS", "MEMORY_LIMIT_SHARE",
            "MEMORY_LIMIT_MAX", "RECIPIENT_SEPARATORS", "TIME_SHAPES"]
 
+#: The ``--set`` keys of the aggregation of message events (formats that read message logs take them).
+ENGINE_SETTINGS = ("memory_limit", "threads", "temp_dir")
 #: Share of the machine's memory DuckDB may use before it spills to disk (the rest is left to the
 #: machine's other work); capped by :data:`MEMORY_LIMIT_MAX`. ``--set memory_limit=8GB`` overrides.
 MEMORY_LIMIT_SHARE = 0.25

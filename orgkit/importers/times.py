@@ -96,7 +96,6 @@ def parse_times(values: pd.Series, zone: ZoneInfo, *, what: str, log: ImportLog 
     arr = nums.to_numpy()
     missing = (~is_num & text.str.lower().isin(_MISSING).to_numpy()) if not numeric_in else ~is_num
     shapes: list[str] = []
-    utc_parts: list[pd.Series] = []
 
     def take(mask: np.ndarray, parsed: pd.Series, label: str) -> None:
         if mask.any():

@@ -37,8 +37,8 @@ import numpy as np
 import pandas as pd
 
 from orgkit.data.client import Settings
+from orgkit.errors import ConfigError, ExportFormatError
 from orgkit.importers.approvals import HOP_ACTIONS, build_decisions
-from orgkit.errors import ExportFormatError
 from orgkit.importers.base import ImportLog, ImportOptions, Imported, refuse, register
 from orgkit.importers.directory import read_directory
 from orgkit.importers.people import Directory, build_people, first_of_each
@@ -46,7 +46,7 @@ from orgkit.importers.sources import Table, iter_files, read_json, read_sheets, 
 from orgkit.importers.times import parse_times
 
 __all__ = ["read_dingtalk", "SHEET_COLUMNS", "RECORD_ACTIONS", "OPERATION_TYPES", "parse_records",
-           "check_approval_ids"]
+           "check_approval_ids", "ids_as_numbers"]
 
 TITLE = "DingTalk approval export or open API JSON"
 _EXPORT = "a DingTalk approval export (审批 > 数据导出, .xlsx) or DingTalk open API JSON"
@@ -152,6 +152,20 @@ def _is_approval_sheet(cols: dict[str, str]) -> bool:
 # ---------------------------------------------------------------------------------------------------------
 # ids
 # ---------------------------------------------------------------------------------------------------------
+def ids_as_numbers(options: ImportOptions) -> bool:
+    """``--set ids_as_numbers=true``: import approval numbers a spreadsheet turned into numbers, with a warning.
+
+    Raises
+    ------
+    ConfigError
+        A value that is neither yes nor no (it is never read as no).
+    """
+    value = str(options.extra.get("ids_as_numbers", "false")).strip().lower()
+    if value not in ("1", "true", "yes", "0", "false", "no"):
+        raise ConfigError(f"--set ids_as_numbers={options.extra['ids_as_numbers']}: give true or false.")
+    return value in ("1", "true", "yes")
+
+
 def check_approval_ids(ids: pd.Series, file: str, *, log: ImportLog, accept: bool = False) -> pd.Series:
     """Refuse approval numbers (审批编号, 21 digits) that a workbook stored as numbers.
 
@@ -320,10 +334,6 @@ def _header_below(table: Table, path: Path, log: ImportLog, rows: int = 5) -> tu
     return table, _columns(table.frame)
 
 
-def _ids_as_numbers(options: ImportOptions) -> bool:
-    return str(options.extra.get("ids_as_numbers", "")).lower() in ("1", "true", "yes")
-
-
 def _times(values: pd.Series, what: str, options: ImportOptions, log: ImportLog) -> pd.Series:
     return parse_times(values, options.zone, what=what, log=log, dayfirst=options.dayfirst)
 
@@ -370,7 +380,7 @@ def _read_workbook(path: Path, options: ImportOptions, log: ImportLog) -> tuple[
                      + (" An address book goes with --directory." if looks_people else ""))
     if other:
         log.note(f"{path.name}: {len(other):,} sheet(s) without approval columns skipped")
-    rows, recs = [], []
+    rows = []
     for t, cols in approval:
         f = t.frame
         where = f"{path.name}" + (f", sheet {t.sheet}" if t.sheet else "")
@@ -413,7 +423,7 @@ def _read_workbook(path: Path, options: ImportOptions, log: ImportLog) -> tuple[
         rows.append(part)
     frame = pd.concat(rows, ignore_index=True)
     frame["decision_id"] = check_approval_ids(frame["decision_id"], path.name, log=log,
-                                              accept=_ids_as_numbers(options))
+                                              accept=ids_as_numbers(options))
     records = parse_records(frame["record"])
     if (frame["record"] != "").any() and records.empty:
         log.note(f"{path.name}: 审批记录 cells hold no record of the form 姓名|UserID|节点|时间|动作|意见")
@@ -744,7 +754,7 @@ def _directory_from(paths: Sequence[Path], options: ImportOptions, log: ImportLo
 @register("dingtalk", TITLE,
           "the approval export (.xlsx, any number of sheets, or CSV) and/or open API JSON: users, departments, "
           "resigned members, approval instances (old and v1.0 shapes), templates",
-          ("people", "decisions"))
+          ("people", "decisions"), settings=("sheet", "template", "ids_as_numbers", "department_separator"))
 def read_dingtalk(paths: Sequence[Path], options: ImportOptions, log: ImportLog) -> Imported:
     """Read DingTalk exports into people and decisions (see the module docstring)."""
     zone = options.zone
@@ -842,7 +852,7 @@ def read_dingtalk(paths: Sequence[Path], options: ImportOptions, log: ImportLog)
         inst["finished_at"] = _times(inst.pop("finished"), f"{name}: finish_time", options, log)
         steps["at"] = _times(steps["at"], f"{name}: operation dates", options, log)
         steps = steps.rename(columns={"uid": "actor"})[["decision_id", "actor", "node", "at", "action"]]
-        inst["decision_id"] = check_approval_ids(inst["decision_id"], name, log=log, accept=_ids_as_numbers(options))
+        inst["decision_id"] = check_approval_ids(inst["decision_id"], name, log=log, accept=ids_as_numbers(options))
         inst_parts.append(inst.assign(_src=len(inst_parts)))
         step_parts.append(steps.assign(_src=len(step_parts)))
     decisions = None

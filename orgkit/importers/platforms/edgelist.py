@@ -176,7 +176,8 @@ def _looks_like_ids(first: list[str], rest: list[str], sep: str | None) -> bool:
 
 
 @register("edge-list", "a list of ties: source, target[, weight] (research data, igraph/Gephi, SNAP, UCINET "
-          "triples)", "one or more text files of ties; people from --directory", ("communication",))
+          "triples)", "one or more text files of ties; people from --directory", ("communication",),
+          settings=("channel",))
 def read_edge_lists(paths: Sequence[Path], options: ImportOptions, log: ImportLog) -> Imported:
     log.section("communication")
     frames = [read_edge_list(p, options, log) for p in iter_files(list(paths))]

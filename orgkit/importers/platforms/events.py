@@ -18,7 +18,7 @@ from orgkit.data.contract import normalise_header
 from orgkit.errors import ConfigError
 from orgkit.importers.base import ImportLog, ImportOptions, Imported, refuse, register
 from orgkit.importers.sources import iter_files, sniff
-from orgkit.importers.ties import EventSource, aggregate_events, csv_event_source, private_ids
+from orgkit.importers.ties import ENGINE_SETTINGS, EventSource, aggregate_events, csv_event_source, private_ids
 
 __all__ = ["read_events", "EVENT_SYNONYMS", "event_files", "event_sources"]
 
@@ -40,6 +40,10 @@ EVENT_SYNONYMS: dict[str, tuple[str, ...]] = {
     "message_id": ("message id", "messageid", "internet message id", "internetmessageid", "msg id", "mail id",
                    "消息id", "邮件id"),
 }
+#: The ``--set`` keys of the format: a column per field (``recipients`` names the ``to`` field), the channel
+#: of messages without one, and the aggregation engine's.
+EVENT_SETTINGS = tuple("recipients" if f == "to" else f for f in EVENT_SYNONYMS) + ("default_channel",
+                                                                                      *ENGINE_SETTINGS)
 _SUFFIXES = (".csv", ".tsv", ".txt", ".parquet", ".pq", ".gz")
 _EXPECTED = "a message log (CSV or Parquet: sender, recipients, time)"
 
@@ -152,7 +156,8 @@ def event_sources(files: Sequence[Path], options: ImportOptions, log: ImportLog,
 @register("events", "Message log as CSV or Parquet (sender, recipients, time, channel)",
           "CSV/Parquet files or folders of them (sender, recipients, timestamp[, channel, cc, message id]); "
           "--directory HR_FILE maps addresses to employee ids",
-          ("communication", "people"))
+          ("communication", "people"),
+          settings=EVENT_SETTINGS)
 def read_events(paths: Sequence[Path], options: ImportOptions, log: ImportLog) -> Imported:
     directory = None
     people = None

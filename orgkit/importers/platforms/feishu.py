@@ -501,7 +501,8 @@ def _ext_ids(ext: str) -> tuple[str, str]:
 # --------------------------------------------------------------------------------------------------
 @register("feishu", "Feishu/Lark open API JSON (contact/v3 users and departments, approval/v4 instances)",
           "JSON responses or folders of pages: contact/v3 users (+ departments to name them) and/or "
-          "approval/v4 instance details", ("people", "decisions"))
+          "approval/v4 instance details", ("people", "decisions"),
+          settings=("id", "department_separator"))
 def read_feishu(paths: Sequence[Path], options: ImportOptions, log: ImportLog) -> Imported:
     """Read Feishu/Lark API JSON into people and decisions (see the module docstring for every rule)."""
     found: dict[str, list[dict[str, Any]]] = {"user": [], "department": [], "instance": []}

@@ -25,7 +25,7 @@ from typing import Any
 from orgkit.errors import ConfigError
 from orgkit.importers.base import ImportLog, ImportOptions, Imported, refuse, register
 from orgkit.importers.sources import iter_files, read_json, sniff
-from orgkit.importers.ties import PRIVATE_ID_MESSAGE, EventSource, aggregate_events
+from orgkit.importers.ties import ENGINE_SETTINGS, PRIVATE_ID_MESSAGE, EventSource, aggregate_events
 
 __all__ = ["read_graph", "graph_to_parquet", "BATCH_MESSAGES", "PART_MESSAGES"]
 
@@ -193,7 +193,8 @@ def graph_to_parquet(files: Sequence[Path], workdir: Path, log: ImportLog) -> tu
 
 @register("graph", "Microsoft Graph message JSON (Exchange Online / Outlook mail)",
           "JSON files or folders of GET /users/{id}/messages pages (or JSON lines); --directory HR_FILE maps "
-          "addresses to employee ids", ("communication", "people"))
+          "addresses to employee ids", ("communication", "people"),
+          settings=ENGINE_SETTINGS)
 def read_graph(paths: Sequence[Path], options: ImportOptions, log: ImportLog) -> Imported:
     directory = None
     people = None

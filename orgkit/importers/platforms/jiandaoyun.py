@@ -491,7 +491,8 @@ def _blank_na(values: pd.Series) -> pd.Series:
 
 @register("jiandaoyun", "Jiandaoyun (简道云) open API JSON: address book, flow form data and approval logs",
           "JSON responses of the open API: members and departments (corp/...), flow form records "
-          "(app/entry/data/list), workflow instances or logs", ("people", "decisions"))
+          "(app/entry/data/list), workflow instances or logs", ("people", "decisions"),
+          settings=("manager_field", "person_field", "form_name", "department_separator"))
 def read_jiandaoyun(paths: Sequence[Path], options: ImportOptions, log: ImportLog) -> Imported:
     """Read Jiandaoyun open API JSON into people and decisions (see the module docstring)."""
     col = _read_all(paths, log)

@@ -110,7 +110,7 @@ def _channel(options: ImportOptions, header: str | None, file: str) -> tuple[str
 @register("network-survey", "Network survey: adjacency matrix, dyad list or answer sheet",
           "CSV/XLSX matrices (ids in the first column and header row), dyad lists (ego alter value) or answer "
           "sheets (respondent + colleagues named); --directory resolves e-mail addresses and names",
-          ("communication", "people"))
+          ("communication", "people"), settings=("network", "questions"))
 def read_network_survey(paths: Sequence[Path], options: ImportOptions, log: ImportLog) -> Imported:
     """Read network-survey files into ties (see the module docstring for the shapes and rules)."""
     directory: Directory | None = None

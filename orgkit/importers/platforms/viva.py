@@ -79,7 +79,7 @@ def classify(frame: pd.DataFrame) -> str:
 
 @register("viva", "Microsoft Viva Insights exports (organisational data, person-to-person query)",
           "the organisational data CSV and/or a person-to-person query CSV (files or a folder)",
-          ("people", "communication"))
+          ("people", "communication"), settings=("metric", "department_separator"))
 def read_viva(paths: Sequence[Path], options: ImportOptions, log: ImportLog) -> Imported:
     """Read Viva Insights exports (see the module docstring for the mapping and rules)."""
     org: list[tuple[str, pd.DataFrame]] = []

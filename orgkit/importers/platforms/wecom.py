@@ -561,7 +561,8 @@ def _approvals(records: list[dict[str, Any]], options: ImportOptions, log: Impor
 # --------------------------------------------------------------------------------------------------
 @register("wecom", "WeCom (企业微信) address-book export or open API JSON, and approval details",
           "the address book exported from the admin console (.xlsx/.csv) or user/list + department/list JSON, "
-          "and/or oa/getapprovaldetail JSON", ("people", "decisions"))
+          "and/or oa/getapprovaldetail JSON", ("people", "decisions"),
+          settings=("id", "department_separator"))
 def read_wecom(paths: Sequence[Path], options: ImportOptions, log: ImportLog) -> Imported:
     """Read WeCom exports into people and decisions (see the module docstring for every rule)."""
     found: dict[str, list[dict[str, Any]]] = {"user": [], "department": [], "approval": []}
