@@ -25,7 +25,8 @@ $(VENV)/.installed: pyproject.toml
 install: $(VENV)/.installed ## Create .venv and install orgkit with every extra (dask, lab) and its test tools
 
 report: install ## Produce the bundled sample client's report in reports/ (HTML; PDF too when Chromium is installed)
-	$(ORGKIT) report "$$($(ORGKIT) sample --path)" -o $(REPORTS) $$(command -v chromium >/dev/null 2>&1 && echo --pdf)
+	$(ORGKIT) report "$$($(ORGKIT) sample --path)" -o $(REPORTS) \
+		$$($(PY) -c 'from orgkit.report.chromium import find_chromium; print("--pdf" if find_chromium() else "")')
 
 sample: install ## Write a 1,000-person sample client to clients/sample-1000
 	$(ORGKIT) sample clients/sample-1000 --employees 1000 --force
